@@ -1,0 +1,128 @@
+"""The :class:`Portfolio`: the five canonical tables as polars LazyFrames.
+
+A portfolio always carries every canonical table with every canonical column, in canonical
+order and dtype. What the source did not supply is remembered in :attr:`Portfolio.supplied`,
+so an analysis that needs a missing table or column can say so instead of computing from
+nulls. Build one with :func:`partnerkit.read_portfolio` (files) or
+:meth:`Portfolio.from_frames` (frames already in memory); both validate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import polars as pl
+
+from partnerkit.schema import TABLE_ORDER, TABLES
+
+__all__ = ["Portfolio"]
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """A validated, immutable partner portfolio.
+
+    Attributes
+    ----------
+    partners, deals, activities, investments, overlaps
+        Canonical LazyFrames (see :mod:`partnerkit.schema`). Optional tables that were not
+        supplied are empty frames with the canonical schema.
+    supplied
+        For each table, the canonical columns the source really supplied (an empty tuple
+        for a table that was not supplied at all).
+    quarantine
+        Rows set aside by an explicit opt-in, with the table, row number and rule broken;
+        ``None`` when nothing was set aside.
+    source
+        A human-readable description of where the data came from.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
+    ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],
+    ...         "outcome": ["won"], "amount": [1200.0]}),
+    ... )
+    >>> p.has("activities"), p.has("deals", "source"), p.latest_date()
+    (False, False, datetime.date(2025, 3, 1))
+    """
+
+    partners: pl.LazyFrame
+    deals: pl.LazyFrame
+    activities: pl.LazyFrame
+    investments: pl.LazyFrame
+    overlaps: pl.LazyFrame
+    supplied: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    quarantine: pl.DataFrame | None = None
+    source: str = "frames"
+
+    @classmethod
+    def from_frames(
+        cls,
+        *,
+        partners: pl.DataFrame | pl.LazyFrame,
+        deals: pl.DataFrame | pl.LazyFrame,
+        activities: pl.DataFrame | pl.LazyFrame | None = None,
+        investments: pl.DataFrame | pl.LazyFrame | None = None,
+        overlaps: pl.DataFrame | pl.LazyFrame | None = None,
+        quarantine: bool = False,
+    ) -> Portfolio:
+        """Validate in-memory frames and return a portfolio.
+
+        Columns may arrive as strings (dates as ISO text, amounts as numbers or text); they
+        are parsed and checked exactly as file input is.
+        """
+        from partnerkit.load.read import read_portfolio  # noqa: PLC0415  (cycle)
+
+        frames = {
+            "partners": partners,
+            "deals": deals,
+            "activities": activities,
+            "investments": investments,
+            "overlaps": overlaps,
+        }
+        return read_portfolio(
+            {k: v for k, v in frames.items() if v is not None}, quarantine=quarantine
+        )
+
+    def table(self, name: str) -> pl.LazyFrame:
+        """Return the canonical table ``name`` as a LazyFrame."""
+        if name not in TABLES:
+            raise KeyError(f"unknown table {name!r}; tables are {', '.join(TABLE_ORDER)}")
+        frame: pl.LazyFrame = getattr(self, name)
+        return frame
+
+    def has(self, table: str, column: str | None = None) -> bool:
+        """Whether the source supplied ``table`` (and ``column`` in it, when given)."""
+        cols = self.supplied.get(table, ())
+        return bool(cols) if column is None else column in cols
+
+    def missing(self) -> dict[str, tuple[str, ...]]:
+        """Canonical columns not supplied, per table (whole tables included)."""
+        return {
+            name: tuple(c for c in TABLES[name].names if c not in self.supplied.get(name, ()))
+            for name in TABLE_ORDER
+        }
+
+    def latest_date(self) -> dt.date:
+        """The latest date found in the data: the default ``as_of`` of every analysis."""
+        maxima = [
+            self.table(name).select(pl.col(col).max().alias("d"))
+            for name in TABLE_ORDER
+            for col in TABLES[name].event_dates
+            if self.has(name, col)
+        ]
+        found = (
+            pl.concat(maxima).drop_nulls().collect()["d"].to_list() if maxima else []
+        )
+        if not found:
+            raise ValueError("the portfolio holds no dates; pass as_of explicitly")
+        latest: dt.date = max(found)
+        return latest
