@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.8
 STAMP := $(VENV)/.installed
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told; CI machines and containers often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
 .PHONY: lab test env lint typecheck unit notebooks nbval sample lock bench clean
@@ -21,7 +23,7 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## Open the sample portfolio in JupyterLab (the main job).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Run every test: lint, type check, unit/property/doctests, notebooks.
 test: $(STAMP) lint typecheck unit

@@ -144,7 +144,7 @@ class Policy:
     review_max_days: int = 120
     """Days since the last QBR beyond which a partner is overdue for a review."""
 
-    # --- recommendations ---------------------------------------------------------------------------
+    # --- recommendations --------------------------------------------------------------------
     invest_min_health: float = 60.0
     """Health at or above which a producing, non-vital partner is an investment candidate."""
     exit_max_health: float = 30.0
@@ -165,7 +165,7 @@ class Policy:
         return json.loads(json.dumps(dataclasses.asdict(self), default=list))  # type: ignore[no-any-return]
 
     def fingerprint(self) -> str:
-        """A short stable hash of every setting, stored with each recorded decision."""
+        """Return a short stable hash of every setting, stored with each recorded decision."""
         blob = json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -220,9 +220,11 @@ class Policy:
             problems.append("timing_cuts must be two increasing fractions in (0, 1)")
         if self.denominator not in ("enrolled", "active", "positive"):
             problems.append("denominator must be enrolled, active or positive")
-        for dim in self.health:
-            if not dim.metrics or any(m.weight < 0 for m in dim.metrics):
-                problems.append(f"health dimension {dim.name!r} needs metrics with weights >= 0")
+        problems.extend(
+            f"health dimension {dim.name!r} needs metrics with weights >= 0"
+            for dim in self.health
+            if not dim.metrics or any(m.weight < 0 for m in dim.metrics)
+        )
         if problems:
             raise ValueError("invalid policy: " + "; ".join(problems))
 

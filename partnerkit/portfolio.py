@@ -57,9 +57,7 @@ class Portfolio:
     activities: pl.LazyFrame
     investments: pl.LazyFrame
     overlaps: pl.LazyFrame
-    supplied: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    supplied: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     quarantine: pl.DataFrame | None = None
     source: str = "frames"
 
@@ -112,16 +110,14 @@ class Portfolio:
         }
 
     def latest_date(self) -> dt.date:
-        """The latest date found in the data: the default ``as_of`` of every analysis."""
+        """Return the latest event date in the data: the default ``as_of`` of every analysis."""
         maxima = [
             self.table(name).select(pl.col(col).max().alias("d"))
             for name in TABLE_ORDER
             for col in TABLES[name].event_dates
             if self.has(name, col)
         ]
-        found = (
-            pl.concat(maxima).drop_nulls().collect()["d"].to_list() if maxima else []
-        )
+        found = pl.concat(maxima).drop_nulls().collect()["d"].to_list() if maxima else []
         if not found:
             raise ValueError("the portfolio holds no dates; pass as_of explicitly")
         latest: dt.date = max(found)
