@@ -1,0 +1,344 @@
+r"""Read one source table, file or frame, coping with the dirt real exports carry.
+
+CSV files are read as text (every column a String; parsing happens later so that each
+unparseable value can be reported). On the way in:
+
+- a UTF-8 byte-order mark is skipped; UTF-16 files (with a BOM) are decoded; files that are
+  not UTF-8 are read as Windows-1252, with a note;
+- CRLF line endings and quoted fields (also with line breaks inside) are handled, and each
+  row keeps its **line number** in the file (header = line 1);
+- blank rows, and the footer block of a Salesforce report export (a blank line,
+  ``Grand Totals (N records)``, ``Confidential Information - Do Not Distribute``, a
+  copyright line) are dropped and listed as dropped in the load report, never silently;
+- a zero-byte file, a header without rows, a file that is not comma-separated (one
+  column whose name holds ``;``, tabs or ``|``) and a row with too many fields are
+  reported as problems. ``.tsv`` files are read tab-separated.
+
+Parquet files are scanned lazily (:func:`polars.scan_parquet`); their rows, like the rows
+of in-memory frames, are numbered by 0-based row index.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> with tempfile.TemporaryDirectory() as d:
+...     p = pathlib.Path(d, "deals.csv")
+...     bom, footer = b"\xef\xbb\xbf", b'"Grand Totals (1 records)"\r\n'
+...     _ = p.write_bytes(bom + b"deal_id,amount\r\nd1,5\r\n\r\n" + footer)
+...     table, problems = read_table("deals", p)
+>>> table.columns, table.rows, table.dropped
+(('deal_id', 'amount'), 1, ((3, 'blank row'), (4, "report footer: 'Grand Totals (1 records)'")))
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import fnmatch
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from partnerkit.load.text import normalise_name
+from partnerkit.validate import ROW, Problem, RowKind
+
+__all__ = [
+    "FOOTER_PATTERNS",
+    "SUFFIXES",
+    "SourceTable",
+    "TableItem",
+    "find_files",
+    "read_table",
+]
+
+TableItem = str | Path | pl.DataFrame | pl.LazyFrame
+"""What a source may give for one table: a file path or a polars frame."""
+
+SUFFIXES: dict[str, str | None] = {".csv": ",", ".tsv": "\t", ".parquet": None, ".pq": None}
+"""File suffixes read, with their field separator (None for Parquet)."""
+
+FOOTER_PATTERNS: tuple[str, ...] = (
+    r"(?i)^grand totals? \(\s*[\d,]+ records?\s*\)$",
+    r"(?i)^confidential information\b",
+    r"(?i)^copyright\b",
+    r"^\u00a9",
+)
+"""First-cell patterns of report footer rows (with every other cell empty)."""
+
+_OTHER_SEPARATORS = {";": "';'", "\t": "tab", "|": "'|'"}
+_FOOTER_SCAN = 50  # a footer block is a handful of rows; look no further back than this
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One table as read from its source, before any mapping.
+
+    ``frame`` holds the :data:`~partnerkit.validate.ROW` column (line number for CSV,
+    0-based row index otherwise) followed by the source columns. ``eager`` says the data
+    is already in memory; ``rows`` is the row count when known without a scan.
+    """
+
+    name: str
+    frame: pl.LazyFrame
+    columns: tuple[str, ...]
+    origin: str
+    row_kind: RowKind
+    eager: bool
+    rows: int | None = None
+    dropped: tuple[tuple[int, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
+    return Problem(name, None, rule, 0, message=message, origin=origin)
+
+
+def read_table(name: str, item: TableItem, /) -> tuple[SourceTable | None, list[Problem]]:
+    """Read table ``name`` from a path or a frame; return it or the problems found.
+
+    Requires: a ``.csv``, ``.tsv``, ``.parquet`` path, or a polars DataFrame/LazyFrame.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t, _ = read_table("partners", pl.DataFrame({"partner_id": ["p1"], "name": ["A"]}))
+    >>> t.row_kind, t.frame.collect()["__row"].to_list()
+    ('row', [0])
+    """
+    if isinstance(item, pl.DataFrame):
+        frame = item.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64)).lazy()
+        return (
+            SourceTable(name, frame, tuple(item.columns), "DataFrame", "row", True, item.height),
+            [],
+        )
+    if isinstance(item, pl.LazyFrame):
+        lazy = item.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+        cols = tuple(item.collect_schema().names())
+        return SourceTable(name, lazy, cols, "LazyFrame", "row", eager=False), []
+    path = Path(item)
+    origin = path.name
+    if not path.is_file():
+        return None, [_problem(name, "unreadable", f"no such file: {path}", origin)]
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        known = ", ".join(SUFFIXES)
+        return None, [
+            _problem(name, "unreadable", f"{origin}: unknown file type (read: {known})", origin)
+        ]
+    if path.stat().st_size == 0:
+        return None, [_problem(name, "empty_file", f"{origin} is empty (zero bytes)", origin)]
+    separator = SUFFIXES[suffix]
+    if separator is None:
+        return _read_parquet(name, path)
+    return _read_csv(name, path, separator)
+
+
+def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Problem]]:
+    try:
+        scan = pl.scan_parquet(path)
+        cols = tuple(scan.collect_schema().names())
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return None, [_problem(name, "unreadable", f"{path.name}: {first}", path.name)]
+    frame = scan.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
+    return SourceTable(name, frame, cols, path.name, "row", eager=False), []
+
+
+def _decode(data: bytes) -> tuple[bytes, str | None]:
+    """Return UTF-8 bytes without BOM and a note when the encoding had to be guessed."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(codec).encode("utf-8"), "read as UTF-16"
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").encode("utf-8"), (
+            "not valid UTF-8; read as Windows-1252"
+        )
+    return data, None
+
+
+def _header(data: bytes, separator: str) -> list[str]:
+    first = data.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")
+    return next(csv.reader([first], delimiter=separator), [])
+
+
+def _ragged_line(text: str, separator: str) -> str | None:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    width = None
+    for fields in reader:
+        if width is None:
+            width = len(fields)
+        elif len(fields) > width:
+            return f"line {reader.line_num} has {len(fields)} fields but the header has {width}"
+    return None
+
+
+def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None, list[Problem]]:
+    origin = path.name
+    raw = path.read_bytes()
+    data, note = _decode(raw)
+    notes = (f"{origin}: {note}",) if note else ()
+    if not data.strip():
+        return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
+    header = _header(data, separator)
+    if len(header) == 1:
+        for sep, label in _OTHER_SEPARATORS.items():
+            if sep in header[0] and sep != separator:
+                hint = (
+                    "save it as .tsv or re-export it comma-separated"
+                    if sep == "\t"
+                    else "re-export it comma-separated, or read it with "
+                    f"pl.read_csv(path, separator={sep!r}) and pass the frame"
+                )
+                return None, [
+                    _problem(
+                        name,
+                        "delimiter",
+                        f"{origin} has a single column {header[0][:60]!r}: it looks "
+                        f"{label}-delimited; {hint}",
+                        origin,
+                    )
+                ]
+    try:
+        df = pl.read_csv(
+            data,
+            infer_schema=False,
+            separator=separator,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        detail = _ragged_line(data.decode("utf-8"), separator) or str(exc).splitlines()[0]
+        return None, [_problem(name, "unreadable", f"{origin}: {detail}", origin)]
+    lines = _line_numbers(df, data)
+    df = df.with_columns(lines.alias(ROW)).select(ROW, *df.columns)
+    cols = tuple(c for c in df.columns if c != ROW)
+    drop, dropped = _filler_rows(df, cols)
+    if drop is not None:
+        df = df.filter(~drop)
+    if df.height == 0:
+        what = "only a header" if not dropped else "a header and no data rows"
+        return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    return (
+        SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped, notes),
+        [],
+    )
+
+
+def _line_numbers(df: pl.DataFrame, data: bytes) -> pl.Series:
+    """Line number of each record (header = 1), allowing for line breaks inside quotes."""
+    index = pl.int_range(0, df.height, dtype=pl.Int64, eager=True)
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines == df.height + 1 or df.width == 0:
+        return index + 2
+    inside = df.select(
+        pl.sum_horizontal(
+            pl.col(c).str.count_matches("\n", literal=True).fill_null(0) for c in df.columns
+        ).cast(pl.Int64)
+    ).to_series()
+    before = inside.cum_sum().shift(1, fill_value=0)
+    return index + 2 + before
+
+
+def _filler_rows(
+    df: pl.DataFrame, cols: Sequence[str]
+) -> tuple[pl.Series | None, tuple[tuple[int, str], ...]]:
+    """Blank rows anywhere and the trailing report-footer block: mask and (line, reason)."""
+    if not cols or df.height == 0:
+        return None, ()
+
+    def empty(c: str) -> pl.Expr:
+        return pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+
+    # Only rows whose first cell is empty can be blank, and only the last few rows can be
+    # a footer: look at those, not at every cell of the file.
+    index = pl.int_range(pl.len(), dtype=pl.Int64).alias("__i")
+    blank_at = set(
+        df.with_columns(index)
+        .filter(empty(cols[0]))
+        .filter(pl.all_horizontal(empty(c) for c in cols))["__i"]
+        .to_list()
+    )
+    tail_start = max(0, df.height - _FOOTER_SCAN)
+    rest_empty = pl.all_horizontal([empty(c) for c in cols[1:]] or [pl.lit(value=True)])
+    first = pl.col(cols[0]).str.strip_chars()
+    footer_text = (
+        df.slice(tail_start)
+        .select(
+            (
+                rest_empty & pl.any_horizontal(first.str.contains(p) for p in FOOTER_PATTERNS)
+            ).fill_null(value=False)
+        )
+        .to_series()
+        .to_list()
+    )
+    footer_at: set[int] = set()
+    for i in range(df.height - 1, tail_start - 1, -1):
+        if footer_text[i - tail_start]:
+            footer_at.add(i)
+        elif i not in blank_at:
+            break
+    dropped_at = sorted(blank_at | footer_at)
+    if not dropped_at:
+        return None, ()
+    numbers = df[ROW]
+    values = df[cols[0]]
+    dropped = tuple(
+        (int(numbers[i]), "blank row" if i in blank_at else f"report footer: {values[i]!r}")
+        for i in dropped_at
+    )
+    drop = pl.int_range(0, df.height, dtype=pl.Int64, eager=True).is_in(dropped_at)
+    return drop, dropped
+
+
+def find_files(
+    folder: Path, names: Mapping[str, Sequence[str]], /
+) -> tuple[dict[str, Path], list[Problem], list[str]]:
+    """Find the file of each named input in ``folder``.
+
+    Requires: ``names`` maps an input name to file-name patterns (lower snake case,
+    without suffix, ``fnmatch`` wildcards allowed); the input name itself always matches.
+    Returns the files found, problems (several files for one input) and notes (files
+    matching nothing).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for f in ("Partners.csv", "Opportunity.csv", "notes.csv", "README.md"):
+    ...         _ = pathlib.Path(d, f).write_text("x")
+    ...     found, problems, notes = find_files(
+    ...         pathlib.Path(d), {"partners": (), "deals": ("opportunity",)})
+    >>> sorted((k, v.name) for k, v in found.items()), notes
+    ([('deals', 'Opportunity.csv'), ('partners', 'Partners.csv')], ['ignored file notes.csv'])
+    """
+    matches: dict[str, list[Path]] = {n: [] for n in names}
+    notes: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            continue
+        stem = normalise_name(path.stem)
+        hit = [
+            n
+            for n, patterns in names.items()
+            if stem == n or any(fnmatch.fnmatchcase(stem, p) for p in patterns)
+        ]
+        if hit:
+            matches[hit[0]].append(path)
+        else:
+            notes.append(f"ignored file {path.name}")
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for n, paths in matches.items():
+        if len(paths) == 1:
+            found[n] = paths[0]
+        elif paths:
+            listed = ", ".join(p.name for p in paths)
+            problems.append(
+                _problem(n, "ambiguous_file", f"several files could hold {n}: {listed}", listed)
+            )
+    return found, problems, notes

@@ -1,0 +1,598 @@
+"""CRM presets: read Salesforce, HubSpot and Crossbeam-style exports as they come.
+
+A :class:`Preset` knows the file names, column names and value labels of one CRM's
+exports, plus a ``prepare`` step for what a rename cannot do (derive the outcome from
+won/closed flags, attach the primary partner of each opportunity, turn overlap
+populations into statuses). Pass ``preset="salesforce"`` (or several:
+``preset=["salesforce", "crossbeam"]``) to :func:`partnerkit.load.read.read_portfolio`.
+Your own ``mapping`` and ``values`` are applied on top and win over the preset's. The
+registry is :data:`PRESETS`.
+
+With any preset, a ``partner_id`` given as a partner **name** (report exports show names,
+not ids) is understood: a value that matches no partner id but exactly one partner name
+(case-insensitively) is read as that partner's id, and the load report says how many.
+
+``salesforce``
+    Inputs (a folder, or a mapping of input name to path/frame):
+
+    - ``deals``: an Opportunity export, file ``Opportunity.csv`` / ``opportunities.csv``.
+      API names (Data Loader, Bulk API): ``Id, AccountId, StageName, Amount, CloseDate,
+      CreatedDate, IsClosed, IsWon, CurrencyIsoCode``; or report labels: ``Opportunity
+      ID, Account ID`` (or ``Account Name``), ``Stage, Amount, Close Date, Created Date,
+      Opportunity Currency``. The outcome comes from ``IsWon``/``IsClosed`` (``Won``,
+      ``Closed``) when present, else from the stage: ``Closed Won`` -> won, ``Closed
+      Lost`` -> lost, any other stage -> open. The partner comes from a custom field
+      ``Partner__c``, ``Partner Account ID``, ``PartnerAccountId`` or ``Partner Account``
+      (a name), unless an OpportunityPartner input names a primary partner.
+    - ``partners``: a partner Account export, file ``Account.csv`` / ``accounts.csv`` /
+      ``partner_accounts.csv``: ``Id`` (``Account ID``), ``Name`` (``Account Name``),
+      optional ``Type``, ``Partner_Tier__c`` (``Partner Tier``), ``Region__c``,
+      ``Partner_Since__c``, ``Executive_Sponsor__c``. Account types ``Channel Partner /
+      Reseller``, ``Technology Partner``, ``Installation Partner``, ``System
+      Integrator``, ``Referral Partner`` and ``Distributor`` read as reseller,
+      technology, services, services, referral and distributor.
+    - ``opportunity_partners`` (optional): an OpportunityPartner export, file
+      ``OpportunityPartner.csv``: ``OpportunityId, AccountToId, IsPrimary, IsDeleted``
+      (``Role`` and the rest are ignored). Rows with ``IsPrimary`` true and ``IsDeleted``
+      not true give each opportunity its partner; the first primary row wins.
+
+    Report exports' footer rows (``Grand Totals``, ``Confidential Information``,
+    copyright) are dropped and listed in the load report. Use the same id length (15 or
+    18 characters) in all files.
+
+``hubspot``
+    - ``deals``: the deals export (``hubspot-crm-exports-all-deals-*.csv``):
+      ``Record ID, Deal Stage, Amount, Close Date, Create Date`` and optionally
+      ``Associated Partner Client IDs`` and/or ``Associated Partner Client`` (names, used
+      where the ids are empty), ``Associated Company IDs`` and/or ``Associated Company``,
+      ``Is Closed Won``, ``Is closed lost``, ``Currency``. Outcome: ``Is Closed Won`` /
+      ``Is closed lost`` when present, else the stage (``Closed Won`` / ``Closed Lost``,
+      any other -> open).
+      Associations listing several values (``a;b``) keep the first, with a note. To use
+      ``Amount in company currency``, map it to ``amount`` and map ``Currency`` to ``""``.
+    - ``partners``: a companies export (``hubspot-crm-exports-all-companies-*.csv`` or
+      ``companies.csv``): ``Record ID, Company name``, optional ``Type``, ``Partner
+      Tier``, ``Region``.
+
+``crossbeam``
+    - ``overlaps``: an account-mapping export (file ``overlaps.csv``, ``crossbeam*.csv``
+      or ``account_mapping*.csv``): ``Partner`` (partner name or id), ``Record ID`` (or
+      ``Record``: the account), ``Our Populations``, ``Partner Populations``. A
+      population list (``Customers, Open Opportunities``; ``()`` when empty) gives the
+      status: any population whose name contains "customer" -> customer; else one
+      containing "prospect", "opportunit" or "pipeline" -> prospect; else none (rows
+      listing populations that match neither are counted in a note).
+    Combine it with a CRM preset: ``preset=["salesforce", "crossbeam"]``.
+
+Examples
+--------
+>>> sorted(PRESETS)
+['crossbeam', 'hubspot', 'salesforce']
+>>> PRESETS["salesforce"].columns["deals"]["closed_on"]
+('CloseDate', 'Close Date')
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import polars as pl
+
+from partnerkit.load.mapping import Input, ValueMap
+from partnerkit.load.text import clean_text, label_key, parse_flags
+from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
+from partnerkit.validate import Check, Problem, suggest
+
+__all__ = ["PRESETS", "Preset", "resolve_partner_names", "resolve_presets"]
+
+Prepare = Callable[[dict[str, Input]], dict[str, Input]]
+
+PARTNERS, DEALS, OVERLAPS = "partners", "deals", "overlaps"
+PARTNER_ID = TABLES[PARTNERS].column("partner_id").name
+NAME = TABLES[PARTNERS].column("name").name
+DEAL_ID = TABLES[DEALS].column("deal_id").name
+ACCOUNT_ID = TABLES[DEALS].column("account_id").name
+OUTCOME = TABLES[DEALS].column("outcome").name
+OUR_STATUS = TABLES[OVERLAPS].column("our_status").name
+PARTNER_STATUS = TABLES[OVERLAPS].column("partner_status").name
+OPEN, WON, LOST = OUTCOMES
+CUSTOMER, PROSPECT, NONE = OVERLAP_STATUSES
+
+# Helper targets read by prepare steps (not canonical columns).
+IS_WON, IS_CLOSED, IS_LOST = "is_won", "is_closed", "is_lost"
+IS_PRIMARY, IS_DELETED, OPPORTUNITY_ID = "is_primary", "is_deleted", "opportunity_id"
+PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
+OPPORTUNITY_PARTNERS = "opportunity_partners"
+
+
+@dataclass(frozen=True)
+class Preset:
+    """How to read one CRM's exports.
+
+    ``files``: input name -> file-name patterns (lower snake case, no suffix, ``fnmatch``
+    wildcards). ``columns``: input name -> target -> source column names, first present
+    wins (targets are canonical columns or helper names read by ``prepare``).
+    ``values``: value labels, as in :mod:`partnerkit.load.mapping`. ``inputs``: extra
+    inputs besides the canonical tables. ``prepare``: a step over all mapped inputs.
+    """
+
+    name: str
+    summary: str
+    files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
+    values: ValueMap = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+    prepare: Prepare | None = None
+
+
+def _update(inp: Input, **changes: object) -> Input:
+    return dataclasses.replace(inp, **changes)  # type: ignore[arg-type]
+
+
+def _text(column: str) -> pl.Expr:
+    return clean_text(pl.col(column).cast(pl.String))
+
+
+def _flags(inp: Input, targets: Sequence[str], *, scope: str = "row") -> Input:
+    """Parse flag targets into ``__flag_<target>`` columns, checking each value."""
+    exprs: list[pl.Expr] = []
+    checks: list[Check] = []
+    for t in targets:
+        if t not in inp.present:
+            continue
+        source = inp.plan.source_of(t)
+        exprs += [
+            parse_flags(pl.col(t).cast(pl.String)).alias(f"__flag_{t}"),
+            pl.col(t).cast(pl.String).alias(f"__text_{t}"),
+        ]
+        checks.append(
+            Check(
+                source,
+                "bad_flag",
+                pl.col(f"__flag_{t}").is_null(),
+                pl.col(f"__text_{t}"),
+                f"{source} must be a flag (1/0, true/false or empty)",
+                scope="row" if scope == "row" else "table",
+            )
+        )
+    return _update(inp, frame=inp.frame.with_columns(exprs), checks=(*inp.checks, *checks))
+
+
+def _outcome_from_flags(inp: Input, *, won: str, closed: str | None, lost: str | None) -> Input:
+    """Derive the outcome from won/closed (Salesforce) or won/lost (HubSpot) flags."""
+    flag_targets = [t for t in (won, closed, lost) if t is not None and t in inp.present]
+    if not flag_targets:
+        return inp
+    inp = _flags(inp, flag_targets)
+
+    def flag(t: str | None) -> pl.Expr | None:
+        return pl.col(f"__flag_{t}") if t is not None and t in inp.present else None
+
+    f_won, f_closed, f_lost = flag(won), flag(closed), flag(lost)
+    branches: list[tuple[pl.Expr, str]] = []
+    if f_won is not None:
+        branches.append((f_won, WON))
+    if f_lost is not None:
+        branches.append((f_lost, LOST))
+    if f_closed is not None:
+        branches.append((f_closed, LOST))
+    pair = [f for f in (f_won, f_closed if f_closed is not None else f_lost) if f is not None]
+    if len(pair) == 2:
+        branches.append((pair[0].is_not_null() & pair[1].is_not_null(), OPEN))
+    derived: pl.Expr = pl.lit(None, pl.String)
+    for condition, value in reversed(branches):  # first branch that holds wins
+        derived = pl.when(condition).then(pl.lit(value)).otherwise(derived)
+    stage = _text(OUTCOME) if OUTCOME in inp.present else pl.lit(None, pl.String)
+    frame = inp.frame.with_columns(pl.coalesce(derived, stage).alias(OUTCOME))
+    present = tuple(dict.fromkeys((*inp.present, OUTCOME)))
+    return _update(inp, frame=frame, present=present)
+
+
+def _first_of_list(inp: Input, targets: Sequence[str], what: str) -> Input:
+    """Keep the first of several ``;``-joined values, with a note-level check."""
+    frame, notices = inp.frame, list(inp.notices)
+    for t in targets:
+        if t not in inp.present:
+            continue
+        text = _text(t)
+        frame = frame.with_columns(
+            pl.col(t).cast(pl.String).alias(f"__list_{t}"),
+            text.str.split(";").list.first().str.strip_chars().alias(t),
+        )
+        notices.append(
+            Check(
+                inp.plan.source_of(t),
+                "several_values",
+                pl.col(f"__list_{t}").str.contains(";", literal=True),
+                pl.col(f"__list_{t}"),
+                f"lists several {what}; the first is used",
+                scope="note",
+            )
+        )
+    return _update(inp, frame=frame, notices=tuple(notices))
+
+
+def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
+    """Check an OpportunityPartner input; return it and its primary partner per deal."""
+    missing = [t for t in (OPPORTUNITY_ID, PARTNER_ID) if t not in op.present]
+    if missing:
+        problems = tuple(
+            Problem(
+                op.name,
+                t,
+                "missing_column",
+                0,
+                message=f"OpportunityPartner needs {t} "
+                f"({' or '.join(SALESFORCE.columns[OPPORTUNITY_PARTNERS][t])})",
+                origin=op.origin,
+            )
+            for t in missing
+        )
+        return _update(op, problems=(*op.problems, *problems)), None
+    op = _flags(op, [IS_PRIMARY, IS_DELETED], scope="table")
+    primary = pl.lit(value=True)
+    if IS_PRIMARY in op.present:
+        primary = pl.col(f"__flag_{IS_PRIMARY}").fill_null(value=False)
+    if IS_DELETED in op.present:
+        primary = primary & ~pl.col(f"__flag_{IS_DELETED}").fill_null(value=False)
+    frame = op.frame.with_columns(
+        primary.alias("__primary"), _text(OPPORTUNITY_ID).alias("__op_deal")
+    )
+    several = Check(
+        op.plan.source_of(OPPORTUNITY_ID),
+        "several_values",
+        pl.col("__primary") & (pl.col("__primary").sum().over("__op_deal") > 1),
+        pl.col("__op_deal"),
+        "opportunities with several primary partner rows; the first is used",
+        scope="note",
+    )
+    op = _update(op, frame=frame, notices=(*op.notices, several))
+    chosen = (
+        frame.filter(pl.col("__primary") & pl.col("__op_deal").is_not_null())
+        .select(pl.col("__op_deal"), _text(PARTNER_ID).alias("__op_partner"))
+        .unique(subset="__op_deal", keep="first", maintain_order=True)
+    )
+    return op, chosen
+
+
+def _attach_partner(deals: Input, chosen: pl.LazyFrame) -> Input:
+    """Give each deal its primary OpportunityPartner, else keep its own partner field."""
+    if DEAL_ID not in deals.present:
+        return deals
+    joined = deals.frame.join(
+        chosen,
+        left_on=_text(DEAL_ID),
+        right_on="__op_deal",
+        how="left",
+        maintain_order="left",
+    )
+    own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
+    frame = joined.with_columns(pl.coalesce(pl.col("__op_partner"), own).alias(PARTNER_ID))
+    present = tuple(dict.fromkeys((*deals.present, PARTNER_ID)))
+    notes = (*deals.notes, "partner_id: the primary OpportunityPartner where there is one")
+    return _update(deals, frame=frame, present=present, notes=notes)
+
+
+def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
+    """Read partner names given as ``partner_id`` as the id of the partner so named.
+
+    Requires: a ``partners`` input with ``partner_id`` and ``name``. A value that matches
+    no partner id but exactly one partner name (case- and whitespace-insensitively) is
+    replaced by that id; a note-level check counts the replacements. The loader runs
+    this after the presets' prepare steps whenever a preset is used.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import read_portfolio
+    >>> p = read_portfolio(
+    ...     {"partners": pl.DataFrame({"Id": ["001A"], "Name": ["Acme Ltd"]}),
+    ...      "deals": pl.DataFrame({"Id": ["006A"], "Partner Account": [" ACME ltd"],
+    ...          "Created Date": ["1/5/2025"], "Close Date": ["3/1/2025"],
+    ...          "Stage": ["Closed Won"], "Amount": ["1,200"]})},
+    ...     preset="salesforce")
+    >>> p.deals.select("partner_id", "outcome", "amount").collect().row(0)
+    ('001A', 'won', 1200.0)
+    """
+    partners = inputs.get(PARTNERS)
+    if partners is None or not {PARTNER_ID, NAME} <= set(partners.present):
+        return inputs
+    ids = (
+        partners.frame.select(_text(PARTNER_ID).alias("__name_known_id"))
+        .drop_nulls()
+        .unique()
+        .with_columns(pl.lit(value=True).alias("__name_known"))
+    )
+    names = (
+        partners.frame.select(
+            _text(PARTNER_ID).alias("__by_name"), label_key(_text(NAME)).alias("__name_key")
+        )
+        .drop_nulls()
+        .filter(pl.len().over("__name_key") == 1)
+    )
+    out = dict(inputs)
+    for name, inp in inputs.items():
+        if name == PARTNERS or PARTNER_ID not in inp.present:
+            continue
+        frame = (
+            inp.frame.with_columns(_text(PARTNER_ID).alias(PARTNER_ID))
+            .join(
+                ids,
+                left_on=PARTNER_ID,
+                right_on="__name_known_id",
+                how="left",
+                maintain_order="left",
+                coalesce=True,
+            )
+            .join(
+                names,
+                left_on=label_key(pl.col(PARTNER_ID)),
+                right_on="__name_key",
+                how="left",
+                maintain_order="left",
+            )
+            .with_columns(
+                (pl.col("__name_known").is_null() & pl.col("__by_name").is_not_null()).alias(
+                    "__named_partner"
+                ),
+                pl.col(PARTNER_ID).alias("__partner_as_given"),
+            )
+            .with_columns(
+                pl.when(pl.col("__named_partner"))
+                .then(pl.col("__by_name"))
+                .otherwise(pl.col(PARTNER_ID))
+                .alias(PARTNER_ID)
+            )
+        )
+        notice = Check(
+            inp.plan.source_of(PARTNER_ID),
+            "partner_by_name",
+            pl.col("__named_partner"),
+            pl.format("{} -> {}", pl.col("__partner_as_given"), pl.col(PARTNER_ID)),
+            "partner given by name; read as the id of the partner with that name",
+            scope="note",
+        )
+        out[name] = _update(inp, frame=frame, notices=(*inp.notices, notice))
+    return out
+
+
+def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
+    out = dict(inputs)
+    deals = out.get(DEALS)
+    if deals is not None:
+        deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
+        op = out.get(OPPORTUNITY_PARTNERS)
+        if op is not None:
+            op, chosen = _primary_partners(op)
+            out[OPPORTUNITY_PARTNERS] = op
+            if chosen is not None:
+                deals = _attach_partner(deals, chosen)
+        out[DEALS] = deals
+    return out
+
+
+def _prepare_hubspot(inputs: dict[str, Input]) -> dict[str, Input]:
+    out = dict(inputs)
+    deals = out.get(DEALS)
+    if deals is not None:
+        deals = _first_of_list(deals, [PARTNER_ID, PARTNER_NAME], "partners")
+        deals = _first_of_list(deals, [ACCOUNT_ID, ACCOUNT_NAME], "companies")
+        deals = _fall_back(deals, PARTNER_ID, PARTNER_NAME)
+        deals = _fall_back(deals, ACCOUNT_ID, ACCOUNT_NAME)
+        out[DEALS] = _outcome_from_flags(deals, won=IS_WON, closed=None, lost=IS_LOST)
+    return out
+
+
+def _fall_back(inp: Input, target: str, helper: str) -> Input:
+    """Fill ``target`` from the ``helper`` column where it is empty (ids, else names)."""
+    if helper not in inp.present:
+        return inp
+    own = _text(target) if target in inp.present else pl.lit(None, pl.String)
+    frame = inp.frame.with_columns(pl.coalesce(own, _text(helper)).alias(target))
+    present = tuple(dict.fromkeys((*inp.present, target)))
+    return _update(inp, frame=frame, present=present)
+
+
+def _status(text: pl.Expr) -> pl.Expr:
+    lowered = text.str.to_lowercase()
+    return (
+        pl.when(lowered.str.contains("customer"))
+        .then(pl.lit(CUSTOMER))
+        .when(lowered.str.contains("prospect|opportunit|pipeline"))
+        .then(pl.lit(PROSPECT))
+        .otherwise(pl.lit(NONE))
+    )
+
+
+def _prepare_crossbeam(inputs: dict[str, Input]) -> dict[str, Input]:
+    out = dict(inputs)
+    overlaps = out.get(OVERLAPS)
+    if overlaps is not None:
+        exprs: list[pl.Expr] = []
+        notices = list(overlaps.notices)
+        for t in (OUR_STATUS, PARTNER_STATUS):
+            if t not in overlaps.present:
+                continue
+            text = _text(t).str.strip_chars("() ")
+            listed = text.is_not_null() & (text != "")
+            status = _status(text)
+            exprs += [
+                pl.when(pl.col(t).is_null()).then(pl.lit(NONE)).otherwise(status).alias(t),
+                (listed & (status == NONE)).alias(f"__unmatched_{t}"),
+                _text(t).alias(f"__populations_{t}"),
+            ]
+            notices.append(
+                Check(
+                    overlaps.plan.source_of(t),
+                    "population_not_status",
+                    pl.col(f"__unmatched_{t}"),
+                    pl.col(f"__populations_{t}"),
+                    "populations naming neither customers nor prospects; read as 'none'",
+                    scope="note",
+                )
+            )
+        frame = overlaps.frame.with_columns(
+            [e for e in exprs if e.meta.output_name().startswith("__")]
+        ).with_columns([e for e in exprs if not e.meta.output_name().startswith("__")])
+        out[OVERLAPS] = _update(overlaps, frame=frame, notices=tuple(notices))
+    return out
+
+
+_OUTCOME_LABELS = {"Closed Won": WON, "Closed Lost": LOST, "*": OPEN}
+
+SALESFORCE = Preset(
+    "salesforce",
+    "Salesforce Opportunity / Account / OpportunityPartner exports (API names or report labels)",
+    files={
+        PARTNERS: ("account", "accounts", "partner_account", "partner_accounts"),
+        DEALS: ("opportunity", "opportunities"),
+        OPPORTUNITY_PARTNERS: (
+            "opportunitypartner",
+            "opportunitypartners",
+            "opportunity_partner",
+            "opportunity_partners",
+        ),
+    },
+    columns={
+        PARTNERS: {
+            PARTNER_ID: ("Id", "Account ID", "AccountId"),
+            NAME: ("Name", "Account Name"),
+            "type": ("Type", "Account Type", "Partner Type"),
+            "tier": ("Partner_Tier__c", "Partner Tier", "Tier"),
+            "region": ("Region__c", "Region", "Sales Region"),
+            "signed_on": ("Partner_Since__c", "Partner Since"),
+            "status": ("Partner_Status__c", "Partner Status"),
+            "executive_sponsor": ("Executive_Sponsor__c", "Executive Sponsor"),
+        },
+        DEALS: {
+            DEAL_ID: ("Id", "Opportunity ID"),
+            PARTNER_ID: (
+                "Partner__c",
+                "Partner Account ID",
+                "PartnerAccountId",
+                "Partner Account",
+                "Partner",
+            ),
+            ACCOUNT_ID: ("AccountId", "Account ID", "Account Name"),
+            "created_on": ("CreatedDate", "Created Date"),
+            "closed_on": ("CloseDate", "Close Date"),
+            OUTCOME: ("StageName", "Stage"),
+            "amount": ("Amount",),
+            "partner_engaged_on": ("Partner_Engaged_Date__c", "Partner Engaged Date"),
+            "currency": ("CurrencyIsoCode", "Opportunity Currency", "Amount Currency"),
+            IS_WON: ("IsWon", "Won"),
+            IS_CLOSED: ("IsClosed", "Closed"),
+        },
+        OPPORTUNITY_PARTNERS: {
+            OPPORTUNITY_ID: ("OpportunityId", "Opportunity ID"),
+            PARTNER_ID: ("AccountToId", "Account To ID", "Partner Account ID"),
+            IS_PRIMARY: ("IsPrimary", "Primary"),
+            IS_DELETED: ("IsDeleted", "Deleted"),
+        },
+    },
+    values={
+        DEALS: {OUTCOME: _OUTCOME_LABELS},
+        PARTNERS: {
+            "type": {
+                "Channel Partner / Reseller": "reseller",
+                "Technology Partner": "technology",
+                "Installation Partner": "services",
+                "System Integrator": "services",
+                "Referral Partner": "referral",
+                "Distributor": "distributor",
+            }
+        },
+    },
+    inputs=(OPPORTUNITY_PARTNERS,),
+    prepare=_prepare_salesforce,
+)
+
+HUBSPOT = Preset(
+    "hubspot",
+    "HubSpot deals and companies exports",
+    files={
+        PARTNERS: ("hubspot_crm_exports_*compan*", "companies"),
+        DEALS: ("hubspot_crm_exports_*deals*",),
+    },
+    columns={
+        PARTNERS: {
+            PARTNER_ID: ("Record ID", "Company ID"),
+            NAME: ("Company name", "Name"),
+            "type": ("Type", "Company Type"),
+            "tier": ("Partner Tier", "Tier"),
+            "region": ("Region",),
+        },
+        DEALS: {
+            DEAL_ID: ("Record ID", "Deal ID"),
+            PARTNER_ID: ("Associated Partner Client IDs", "Partner"),
+            PARTNER_NAME: ("Associated Partner Client",),
+            ACCOUNT_ID: ("Associated Company IDs (Primary)", "Associated Company IDs"),
+            ACCOUNT_NAME: ("Associated Company (Primary)", "Associated Company"),
+            "created_on": ("Create Date",),
+            "closed_on": ("Close Date",),
+            OUTCOME: ("Deal Stage",),
+            "amount": ("Amount",),
+            "currency": ("Currency",),
+            IS_WON: ("Is Closed Won",),
+            IS_LOST: ("Is closed lost",),
+        },
+    },
+    values={DEALS: {OUTCOME: _OUTCOME_LABELS}},
+    prepare=_prepare_hubspot,
+)
+
+CROSSBEAM = Preset(
+    "crossbeam",
+    "Crossbeam-style account-mapping (overlap) exports",
+    files={OVERLAPS: ("crossbeam*", "account_mapping*", "*overlaps*")},
+    columns={
+        OVERLAPS: {
+            PARTNER_ID: ("Partner", "Partner Name", "Partner Organization"),
+            ACCOUNT_ID: ("Record ID", "Account ID", "Record"),
+            OUR_STATUS: ("Our Populations",),
+            PARTNER_STATUS: ("Partner Populations",),
+        }
+    },
+    prepare=_prepare_crossbeam,
+)
+
+PRESETS: Mapping[str, Preset] = MappingProxyType(
+    {p.name: p for p in (SALESFORCE, HUBSPOT, CROSSBEAM)}
+)
+"""The preset registry, by name."""
+
+
+def resolve_presets(preset: str | Preset | Sequence[str | Preset] | None, /) -> tuple[Preset, ...]:
+    """Return the presets named (``KeyError`` with a suggestion for an unknown name).
+
+    >>> [p.name for p in resolve_presets("salesforce,crossbeam")]
+    ['salesforce', 'crossbeam']
+    >>> resolve_presets("hubspt")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown preset 'hubspt'; did you mean 'hubspot'? (presets: ...)"
+    """
+    if preset is None:
+        return ()
+    items: Sequence[str | Preset]
+    if isinstance(preset, Preset):
+        items = [preset]
+    elif isinstance(preset, str):
+        items = [p.strip() for p in preset.split(",") if p.strip()]
+    else:
+        items = preset
+    out: list[Preset] = []
+    for item in items:
+        if isinstance(item, Preset):
+            out.append(item)
+            continue
+        key = item.strip().lower()
+        if key not in PRESETS:
+            near = suggest(key, PRESETS)
+            hint = f"; did you mean {near!r}?" if near else ""
+            raise KeyError(f"unknown preset {item!r}{hint} (presets: {', '.join(sorted(PRESETS))})")
+        out.append(PRESETS[key])
+    return tuple(out)

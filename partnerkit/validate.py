@@ -1,0 +1,712 @@
+"""The data contract checked at load: rules, problems, the error and the load report.
+
+Every rule of the canonical schema (:mod:`partnerkit.schema`) is checked when a portfolio
+is read. All problems are gathered before anything is raised, so one
+:class:`PortfolioError` lists every problem at once: table, column, rule, how many rows,
+and the first few offending rows with their row numbers in the source (for a CSV file the
+line number, the header being line 1; for a frame or a Parquet file the 0-based row index).
+
+Row checks are lazy polars expressions (:class:`Check`): :func:`summarise` turns each
+table's checks into one aggregation (a count and the first offending rows per rule) and
+collects all tables together, so validation reads each source once and never
+materialises a whole lazily scanned table.
+
+Rules (see :data:`RULES`) are either *row* rules, whose offending rows may be set aside
+with ``quarantine=True``, or *table* rules (missing columns, empty files, wrong delimiter,
+mixed currencies, ...), which always raise.
+
+Examples
+--------
+>>> err = PortfolioError([Problem("deals", "amount", "negative", 1, [(3, "-5")],
+...                               "amount must be zero or more")])
+>>> print(err)
+The portfolio has 1 problem:
+1. deals.amount [negative] 1 row: amount must be zero or more
+     line 3: '-5'
+>>> err.to_frame().select("table", "column", "rule", "count").row(0)
+('deals', 'amount', 'negative', 1)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import polars as pl
+
+from partnerkit.schema import TABLES
+
+__all__ = [
+    "RAW",
+    "ROW",
+    "RULES",
+    "SHOWN_ROWS",
+    "Check",
+    "CheckedTable",
+    "Findings",
+    "LoadReport",
+    "PortfolioError",
+    "Problem",
+    "Rule",
+    "TableReport",
+    "contract_checks",
+    "currency_check",
+    "partner_reference",
+    "raw",
+    "suggest",
+    "summarise",
+]
+
+ROW = "__row"
+"""Name of the hidden column carrying each row's number in its source."""
+
+RAW = "__raw_"
+"""Prefix of the hidden columns keeping each value's source text (null when empty)."""
+
+SHOWN_ROWS = 5
+"""How many offending rows a problem quotes (the count covers all of them)."""
+
+RowKind = Literal["line", "row"]
+
+# Column and table names the cross-column rules use, read from the schema.
+DEALS, INVESTMENTS = TABLES["deals"].name, TABLES["investments"].name
+PARTNER_ID = TABLES["partners"].column("partner_id").name
+OUTCOME = TABLES[DEALS].column("outcome").name
+CREATED_ON = TABLES[DEALS].column("created_on").name
+CLOSED_ON = TABLES[DEALS].column("closed_on").name
+CURRENCY = TABLES[DEALS].column("currency").name
+STARTS_ON = TABLES[INVESTMENTS].column("starts_on").name
+ENDS_ON = TABLES[INVESTMENTS].column("ends_on").name
+CLOSED_OUTCOMES = tuple(o for o in TABLES[DEALS].column(OUTCOME).allowed or () if o != "open")
+_KNOWN, _KNOWN_FLAG = "__known_partner_id", "__known_partner"
+Scope = Literal["row", "table", "note"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the contract: its name, whether it is row-level, and what it means."""
+
+    name: str
+    scope: Scope
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    r.name: r
+    for r in (
+        Rule("empty_file", "table", "the file is empty (zero bytes)"),
+        Rule("no_rows", "table", "the file has a header but no rows"),
+        Rule("delimiter", "table", "the file is not comma-separated"),
+        Rule("unreadable", "table", "the file cannot be parsed"),
+        Rule("missing_table", "table", "a required table is not supplied"),
+        Rule("unknown_table", "table", "a table name is not canonical"),
+        Rule("ambiguous_file", "table", "several files could hold the same table"),
+        Rule("missing_column", "table", "a required column is not supplied"),
+        Rule("duplicate_column", "table", "two source columns map to one canonical column"),
+        Rule("unknown_mapping", "table", "a mapping names a column the source lacks"),
+        Rule("wrong_type", "table", "a column holds a type that cannot be converted"),
+        Rule("mixed_currency", "table", "deal amounts are in more than one currency"),
+        Rule("bad_date", "row", "a date that matches no known date format"),
+        Rule("bad_number", "row", "a value that is not a number"),
+        Rule("bad_flag", "row", "a value that is not true/false"),
+        Rule("not_allowed", "row", "a value outside the allowed set"),
+        Rule("missing_value", "row", "a null where a value is required"),
+        Rule("negative", "row", "a negative amount or duration"),
+        Rule("duplicate", "row", "an id already used on an earlier row"),
+        Rule("unknown_partner", "row", "a partner_id absent from the partners table"),
+        Rule("closed_without_date", "row", "a won or lost deal without a close date"),
+        Rule("close_before_create", "row", "a deal closed before it was created"),
+        Rule("ends_before_starts", "row", "an investment ending before it starts"),
+        Rule("other_currency", "row", "a deal in another currency than the portfolio's"),
+        Rule("several_values", "note", "a cell listing several values; the first is used"),
+        Rule("partner_by_name", "note", "a partner given by name, read as its id"),
+        Rule("population_not_status", "note", "overlap populations read as status 'none'"),
+    )
+}
+
+
+def suggest(name: str, candidates: Collection[str]) -> str | None:
+    """Return the candidate closest to ``name`` (difflib), or None when none is close.
+
+    >>> suggest("ammount", ["amount", "outcome", "deal_id"])
+    'amount'
+    >>> suggest("zzz", ["amount"]) is None
+    True
+    """
+    found = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not found:
+        lowered = {c.lower(): c for c in candidates}
+        found = difflib.get_close_matches(name.lower(), list(lowered), n=1, cutoff=0.6)
+        return lowered[found[0]] if found else None
+    return found[0]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken rule: where, which rule, how many rows and the first offending rows.
+
+    ``rows`` holds ``(row_number, value)`` pairs; ``row_kind`` says what the numbers are:
+    ``"line"`` (line in a CSV file, header = line 1) or ``"row"`` (0-based row index of a
+    frame or Parquet file). Table-level problems have ``count`` 0 and no rows.
+    """
+
+    table: str
+    column: str | None
+    rule: str
+    count: int
+    rows: list[tuple[int, str | None]] = field(default_factory=list)
+    message: str = ""
+    row_kind: RowKind = "line"
+    origin: str = ""
+
+    @property
+    def where(self) -> str:
+        """``table.column`` (or just the table)."""
+        return f"{self.table}.{self.column}" if self.column else self.table
+
+    @property
+    def scope(self) -> Scope:
+        """``"row"`` when the rule concerns single rows, else ``"table"``."""
+        return RULES[self.rule].scope if self.rule in RULES else "table"
+
+    def describe(self) -> str:
+        """Return a readable multi-line description of this problem.
+
+        >>> print(Problem("partners", "partner_id", "duplicate", 2, [(4, "p1")],
+        ...               "partner_id repeats an earlier row", row_kind="row").describe())
+        partners.partner_id [duplicate] 2 rows: partner_id repeats an earlier row
+             row 4: 'p1'  (0-based row index)
+             ... and 1 more
+        """
+        text = self.message
+        if not text and self.rule in RULES:
+            text = RULES[self.rule].summary
+        head = f"{self.where} [{self.rule}]"
+        if self.count:
+            head += f" {self.count} row{'s' if self.count != 1 else ''}"
+        if self.origin and self.origin not in text:
+            head += f" in {self.origin}"
+        lines = [f"{head}: {text}"]
+        for i, (number, value) in enumerate(self.rows):
+            shown = "null" if value is None else repr(value)
+            hint = "  (0-based row index)" if self.row_kind == "row" and i == 0 else ""
+            lines.append(f"     {self.row_kind} {number}: {shown}{hint}")
+        if self.count > len(self.rows) and self.rows:
+            lines.append(f"     ... and {self.count - len(self.rows)} more")
+        return "\n".join(lines)
+
+
+def _problems_frame(problems: Sequence[Problem]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "table": [p.table for p in problems],
+            "column": [p.column for p in problems],
+            "rule": [p.rule for p in problems],
+            "count": [p.count for p in problems],
+            "row_kind": [p.row_kind for p in problems],
+            "rows": [[n for n, _ in p.rows] for p in problems],
+            "values": [[v for _, v in p.rows] for p in problems],
+            "message": [p.message for p in problems],
+        },
+        schema={
+            "table": pl.String,
+            "column": pl.String,
+            "rule": pl.String,
+            "count": pl.Int64,
+            "row_kind": pl.String,
+            "rows": pl.List(pl.Int64),
+            "values": pl.List(pl.String),
+            "message": pl.String,
+        },
+    )
+
+
+class PortfolioError(ValueError):
+    """The source breaks the data contract; lists every problem found.
+
+    ``str(error)`` is a readable multi-line report; ``.problems`` the structured list;
+    ``.to_frame()`` a polars DataFrame for notebooks; ``.report`` the load report (tables,
+    rows, columns supplied), when the loader got that far.
+
+    >>> err = PortfolioError([Problem("deals", None, "missing_table", 0,
+    ...                               message="the deals table is required")])
+    >>> err.problems[0].rule, isinstance(err, ValueError)
+    ('missing_table', True)
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        *,
+        report: LoadReport | None = None,
+        source: str = "",
+    ) -> None:
+        self.problems: list[Problem] = list(problems)
+        self.report = report
+        self.source = source
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        n = len(self.problems)
+        where = f" (source: {self.source})" if self.source else ""
+        lines = [f"The portfolio has {n} problem{'s' if n != 1 else ''}{where}:"]
+        lines += [f"{i}. {p.describe()}" for i, p in enumerate(self.problems, 1)]
+        return "\n".join(lines)
+
+    def to_frame(self) -> pl.DataFrame:
+        """Return the problems as a DataFrame, one row per problem.
+
+        >>> PortfolioError([Problem("deals", "amount", "negative", 1, [(3, "-5")])]
+        ...                ).to_frame()["rows"].to_list()
+        [[3]]
+        """
+        return _problems_frame(self.problems)
+
+
+@dataclass(frozen=True)
+class TableReport:
+    """What the loader found for one table (or auxiliary input) of the source."""
+
+    table: str
+    origin: str
+    row_kind: RowKind
+    rows_read: int | None
+    rows_loaded: int | None
+    supplied: tuple[str, ...]
+    missing: tuple[str, ...]
+    renamed: tuple[tuple[str, str], ...] = ()
+    ignored: tuple[str, ...] = ()
+    dropped: tuple[tuple[int, str], ...] = ()
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """Return a short multi-line description of this table's load."""
+        count = "" if self.rows_read is None else f": {self.rows_read} rows"
+        if self.rows_loaded is not None and self.rows_loaded != self.rows_read:
+            count += f", {self.rows_loaded} loaded"
+        lines = [f"{self.table}  ({self.origin}{count})"]
+        if self.supplied:
+            lines.append(f"  supplied: {', '.join(self.supplied)}")
+        lines.append(f"  missing:  {', '.join(self.missing) if self.missing else '-'}")
+        renamed = [f"{s!r} -> {c}" for s, c in self.renamed if s != c]
+        if renamed:
+            lines.append(f"  renamed:  {', '.join(renamed)}")
+        if self.ignored:
+            lines.append(f"  ignored columns: {', '.join(repr(c) for c in self.ignored)}")
+        if self.dropped:
+            lines.append(f"  dropped {len(self.dropped)} rows that hold no data:")
+            lines += [f"     {self.row_kind} {n}: {why}" for n, why in self.dropped]
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """The load report: per-table findings, problems, and rows set aside.
+
+    ``ok`` is true when no problem remains (problems set aside by quarantine do not count).
+    """
+
+    source: str
+    tables: tuple[TableReport, ...]
+    problems: tuple[Problem, ...] = ()
+    quarantined: pl.DataFrame | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the source loads without problems."""
+        return not self.problems
+
+    @property
+    def dropped(self) -> tuple[tuple[str, int, str], ...]:
+        """Every row dropped because it held no data: ``(table, row_number, reason)``."""
+        return tuple((t.table, n, why) for t in self.tables for n, why in t.dropped)
+
+    def describe(self) -> str:
+        """Return the readable report printed by ``partnerkit validate``."""
+        lines = [f"Portfolio source: {self.source}"]
+        lines += [f"  note: {n}" for n in self.notes]
+        lines.append("")
+        for t in self.tables:
+            lines += [t.describe(), ""]
+        if self.quarantined is not None and self.quarantined.height:
+            q = self.quarantined
+            lines.append(f"Set aside (quarantine): {q.height} rule breaks")
+            counts = q.group_by("table", "column", "rule", maintain_order=True).len()
+            lines += [f"  {t}.{c} [{r}]: {n} rows" for t, c, r, n in counts.iter_rows()]
+            lines.append("")
+        if self.problems:
+            n = len(self.problems)
+            lines.append(f"{n} problem{'s' if n != 1 else ''}:")
+            lines += [f"{i}. {p.describe()}" for i, p in enumerate(self.problems, 1)]
+        else:
+            lines.append("No problems: the portfolio is valid.")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row rule as lazy expressions over one table.
+
+    ``failing`` is true on offending rows (nulls count as passing); ``shown`` renders an
+    offending row's value as text. ``note``, when given, is an aggregate String expression
+    appended to the message (e.g. the currencies found). ``allowed`` enables "did you
+    mean" suggestions for values outside an allowed set. ``scope`` says whether the rows
+    may be set aside by quarantine.
+    """
+
+    column: str | None
+    rule: str
+    failing: pl.Expr
+    shown: pl.Expr
+    message: str
+    note: pl.Expr | None = None
+    allowed: tuple[str, ...] | None = None
+    scope: Scope = "row"
+
+
+@dataclass(frozen=True)
+class CheckedTable:
+    """A table ready to be checked: its frame (with the :data:`ROW` column) and checks."""
+
+    name: str
+    frame: pl.LazyFrame
+    checks: tuple[Check, ...]
+    row_kind: RowKind
+    origin: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What :func:`summarise` collected.
+
+    ``problems`` lists every broken rule; ``notices`` the hits of note-level checks (kept
+    rows worth a mention, such as partner names read as ids); ``heights`` the row count of
+    each table;
+    ``set_aside`` (quarantine only) one row per broken row rule with ``table, row_number,
+    rule, column, value``; ``extra`` the frames passed in ``also``, collected.
+    """
+
+    problems: list[Problem]
+    notices: list[Problem]
+    heights: dict[str, int]
+    set_aside: pl.DataFrame
+    extra: list[pl.DataFrame]
+
+
+QUARANTINE_SCHEMA = pl.Schema(
+    {
+        "table": pl.String,
+        "row_number": pl.Int64,
+        "rule": pl.String,
+        "column": pl.String,
+        "value": pl.String,
+    }
+)
+
+
+def _summary_query(table: CheckedTable) -> pl.LazyFrame:
+    # Each mask is computed once, as a column; the aggregations then only read it.
+    flagged = table.frame.with_columns(
+        c.failing.fill_null(value=False).alias(f"__f{i}") for i, c in enumerate(table.checks)
+    )
+    aggs: list[pl.Expr] = [pl.len().alias("__len")]
+    for i, c in enumerate(table.checks):
+        bad = pl.col(f"__f{i}")
+        aggs += [
+            bad.sum().alias(f"__n{i}"),
+            pl.col(ROW).filter(bad).head(SHOWN_ROWS).implode().alias(f"__r{i}"),
+            c.shown.cast(pl.String).filter(bad).head(SHOWN_ROWS).implode().alias(f"__v{i}"),
+        ]
+        if c.note is not None:
+            aggs.append(c.note.cast(pl.String).alias(f"__note{i}"))
+    return flagged.select(aggs)
+
+
+def _set_aside_query(table: CheckedTable) -> pl.LazyFrame | None:
+    row_checks = [(i, c) for i, c in enumerate(table.checks) if c.scope == "row"]
+    if not row_checks:
+        return None
+    flagged = table.frame.select(
+        pl.col(ROW),
+        *[c.failing.fill_null(value=False).alias(f"__f{i}") for i, c in row_checks],
+        *[c.shown.cast(pl.String).alias(f"__s{i}") for i, c in row_checks],
+    ).filter(pl.any_horizontal(pl.col(f"__f{i}") for i, _ in row_checks))
+    parts: list[pl.LazyFrame] = [
+        flagged.filter(pl.col(f"__f{i}")).select(
+            pl.lit(table.name).alias("table"),
+            pl.col(ROW).cast(pl.Int64).alias("row_number"),
+            pl.lit(c.rule).alias("rule"),
+            pl.lit(c.column, dtype=pl.String).alias("column"),
+            pl.col(f"__s{i}").alias("value"),
+        )
+        for i, c in row_checks
+    ]
+    return pl.concat(parts).sort("row_number", maintain_order=True)
+
+
+def _with_suggestions(message: str, values: list[str | None], allowed: tuple[str, ...]) -> str:
+    hints = []
+    for v in dict.fromkeys(x for x in values if x is not None):
+        best = suggest(v, allowed)
+        if best is not None:
+            hints.append(f"{v!r} -> {best!r}?")
+    text = f"{message}; allowed: {', '.join(allowed)}"
+    return f"{text}; did you mean {', '.join(hints)}" if hints else text
+
+
+def summarise(
+    tables: Sequence[CheckedTable],
+    /,
+    *,
+    quarantine: bool = False,
+    also: Sequence[pl.LazyFrame] = (),
+) -> Findings:
+    """Evaluate every check of every table in one :func:`polars.collect_all` call.
+
+    Requires: each table's frame carries the :data:`ROW` column. With ``quarantine``, the
+    offending rows of row-level checks are also collected, in full, into
+    ``Findings.set_aside``; row problems are then not reported as problems.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.LazyFrame({ROW: [2, 3, 4], "amount": [5.0, -1.0, -2.0]})
+    >>> check = Check("amount", "negative", pl.col("amount") < 0, pl.col("amount"),
+    ...               "amounts must be zero or more")
+    >>> found = summarise([CheckedTable("deals", frame, (check,), "line", "deals.csv")])
+    >>> p = found.problems[0]
+    >>> p.rule, p.count, p.rows
+    ('negative', 2, [(3, '-1.0'), (4, '-2.0')])
+    """
+    queries = [_summary_query(t) for t in tables]
+    aside = [(t, _set_aside_query(t)) for t in tables] if quarantine else []
+    aside_queries = [q for _, q in aside if q is not None]
+    collected = pl.collect_all([*queries, *aside_queries, *also])
+    summaries = collected[: len(queries)]
+    problems: list[Problem] = []
+    notices: list[Problem] = []
+    heights: dict[str, int] = {}
+    for table, summary in zip(tables, summaries, strict=True):
+        row = summary.row(0, named=True)
+        heights[table.name] = int(row["__len"])
+        for i, c in enumerate(table.checks):
+            count = int(row[f"__n{i}"] or 0)
+            if not count or (quarantine and c.scope == "row"):
+                continue
+            values: list[str | None] = list(row[f"__v{i}"])
+            rows = [(int(n), v) for n, v in zip(row[f"__r{i}"], values, strict=True)]
+            message = c.message
+            if c.allowed:
+                message = _with_suggestions(message, values, c.allowed)
+            note = row.get(f"__note{i}")
+            if note:
+                message = f"{message}; {note}"
+            found = Problem(
+                table.name, c.column, c.rule, count, rows, message, table.row_kind, table.origin
+            )
+            (notices if c.scope == "note" else problems).append(found)
+    n_aside = len(aside_queries)
+    set_aside_parts = collected[len(queries) : len(queries) + n_aside]
+    set_aside = pl.concat([QUARANTINE_SCHEMA.to_frame(), *set_aside_parts], how="vertical").unique(
+        maintain_order=True
+    )
+    extra = collected[len(queries) + n_aside :]
+    return Findings(problems, notices, heights, set_aside, list(extra))
+
+
+def raw(column: str) -> str:
+    """Name of the hidden column holding ``column``'s source text.
+
+    >>> raw("amount")
+    '__raw_amount'
+    """
+    return f"{RAW}{column}"
+
+
+def _is_missing(column: str) -> pl.Expr:
+    return pl.col(raw(column)).is_null()
+
+
+def contract_checks(
+    table: str, /, *, present: Collection[str], row_kind: RowKind = "line"
+) -> tuple[Check, ...]:
+    """Return the row checks the schema implies for ``table``, over its supplied columns.
+
+    Requires: each column of ``present`` parsed to its canonical dtype, next to its
+    :func:`raw` text column. Checks: nulls in non-nullable columns, values outside the
+    allowed set, negative amounts/hours, duplicate ids (later rows are the offenders),
+    won or lost deals without a close date, a close date before the create date, an
+    investment ending before it starts. Partner references and currencies are checked by
+    :func:`partner_reference` and :func:`currency_check`.
+
+    Examples
+    --------
+    >>> [c.rule for c in contract_checks("deals", present=["deal_id", "amount"])]
+    ['missing_value', 'duplicate', 'missing_value', 'negative']
+    """
+    spec = TABLES[table]
+    checks: list[Check] = []
+    for c in spec.columns:
+        if c.name not in present:
+            continue
+        col = pl.col(c.name)
+        if not c.nullable and c.default is None:
+            checks.append(
+                Check(
+                    c.name,
+                    "missing_value",
+                    _is_missing(c.name),
+                    pl.lit(None, pl.String),
+                    f"{c.name} is required but empty",
+                )
+            )
+        if c.allowed is not None:
+            checks.append(
+                Check(
+                    c.name,
+                    "not_allowed",
+                    col.is_not_null() & ~col.is_in(c.allowed),
+                    pl.col(raw(c.name)),
+                    f"{c.name} must be one of the allowed values",
+                    allowed=c.allowed,
+                )
+            )
+        if c.non_negative:
+            checks.append(
+                Check(
+                    c.name,
+                    "negative",
+                    col < 0,
+                    pl.col(raw(c.name)),
+                    f"{c.name} must be zero or more",
+                )
+            )
+        if c.unique:
+            first = pl.col(ROW).first().over(c.name)
+            checks.append(
+                Check(
+                    c.name,
+                    "duplicate",
+                    col.is_not_null() & ~col.is_first_distinct(),
+                    pl.format("{} (first on {} {})", col, pl.lit(row_kind), first),
+                    f"{c.name} must be unique; each value shown repeats an earlier {row_kind}",
+                )
+            )
+    checks += _cross_checks(table, present)
+    return tuple(checks)
+
+
+def _cross_checks(table: str, present: Collection[str]) -> list[Check]:
+    def has(*names: str) -> bool:
+        return all(n in present for n in names)
+
+    out: list[Check] = []
+    if table == DEALS and has(OUTCOME, CLOSED_ON):
+        closed = pl.col(OUTCOME).is_in(CLOSED_OUTCOMES)
+        out.append(
+            Check(
+                CLOSED_ON,
+                "closed_without_date",
+                closed & _is_missing(CLOSED_ON),
+                pl.col(OUTCOME),
+                "won and lost deals need a close date",
+            )
+        )
+    if table == DEALS and has(CREATED_ON, CLOSED_ON):
+        out.append(
+            Check(
+                CLOSED_ON,
+                "close_before_create",
+                pl.col(CLOSED_ON) < pl.col(CREATED_ON),
+                pl.format("closed {} < created {}", pl.col(CLOSED_ON), pl.col(CREATED_ON)),
+                "the close date is before the create date",
+            )
+        )
+    if table == INVESTMENTS and has(STARTS_ON, ENDS_ON):
+        out.append(
+            Check(
+                ENDS_ON,
+                "ends_before_starts",
+                pl.col(ENDS_ON) < pl.col(STARTS_ON),
+                pl.format("ends {} < starts {}", pl.col(ENDS_ON), pl.col(STARTS_ON)),
+                "the investment ends before it starts",
+            )
+        )
+    return out
+
+
+def partner_reference(
+    frame: pl.LazyFrame, partner_ids: pl.LazyFrame, /
+) -> tuple[pl.LazyFrame, Check]:
+    """Join a known-partner marker onto ``frame`` and return the reference check.
+
+    Requires: ``partner_id`` in both frames. A null ``partner_id`` passes (a direct deal;
+    other tables check nulls separately).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> deals = pl.LazyFrame({ROW: [2, 3, 4], PARTNER_ID: ["p1", "p9", None]})
+    >>> framed, check = partner_reference(deals, pl.LazyFrame({PARTNER_ID: ["p1"]}))
+    >>> framed.select(check.failing).collect().to_series().to_list()
+    [False, True, False]
+    """
+    known = partner_ids.select(pl.col(PARTNER_ID).alias(_KNOWN)).drop_nulls().unique()
+    joined = frame.join(
+        known.with_columns(pl.lit(value=True).alias(_KNOWN_FLAG)),
+        left_on=PARTNER_ID,
+        right_on=_KNOWN,
+        how="left",
+        maintain_order="left",
+        coalesce=True,
+    )
+    failing = pl.col(PARTNER_ID).is_not_null() & pl.col(_KNOWN_FLAG).is_null()
+    check = Check(
+        PARTNER_ID,
+        "unknown_partner",
+        failing,
+        pl.col(PARTNER_ID),
+        "partner_id is not in the partners table",
+    )
+    return joined, check
+
+
+def currency_check(currency: str | None, /) -> Check:
+    """Return the deals currency check: one currency per portfolio.
+
+    Without ``currency``, rows in other currencies than the most common one break the
+    table rule ``mixed_currency``; with it, rows in another currency break the row rule
+    ``other_currency`` (and may be set aside).
+
+    >>> currency_check("USD").rule, currency_check(None).scope
+    ('other_currency', 'table')
+    """
+    col = pl.col(CURRENCY)
+    if currency is not None:
+        return Check(
+            CURRENCY,
+            "other_currency",
+            col.is_not_null() & (col != currency),
+            pl.col(raw(CURRENCY)),
+            f"the portfolio currency is {currency}",
+        )
+    majority = col.drop_nulls().mode().sort().first()
+    found = col.drop_nulls().unique().sort().str.join(", ")
+    return Check(
+        CURRENCY,
+        "mixed_currency",
+        col.is_not_null() & (col != majority),
+        pl.col(raw(CURRENCY)),
+        "deal amounts are in more than one currency and cannot be added up; convert them "
+        "to one currency, or pass currency='...' to keep one (other rows are then errors, "
+        "or set aside with quarantine=True)",
+        note=pl.format("found {}; most rows are in {}", found, majority),
+        scope="table",
+    )
