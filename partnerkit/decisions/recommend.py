@@ -1,0 +1,579 @@
+"""Keep / invest / watch / exit per partner, with reason codes and a plain sentence.
+
+:func:`recommend` reads a scorecard (one row per partner) and adds three columns:
+
+``recommendation``
+    ``keep``, ``invest``, ``watch`` or ``exit``; null for partners that are not counted in
+    portfolio statistics (status outside ``policy.include_statuses``).
+``reasons``
+    The machine-readable codes that hold for the partner, in the order of :data:`REASONS`.
+``explanation``
+    One sentence built from the metric values behind the codes.
+
+Every threshold comes from the :class:`~partnerkit.policy.Policy`. The rules, first match
+wins:
+
+1. not counted: no recommendation (``NOT_COUNTED``);
+2. vital with a warning sign (fading trend, one-sided effort, no sponsor, review overdue,
+   low health): ``watch``; vital otherwise: ``keep``;
+3. dormant with untapped co-sell overlap at or above ``reactivation_min_untapped``:
+   ``invest`` (re-activation, never exit);
+4. ramping: ``keep`` while showing progress, ``watch`` when stalled; a ramping partner is
+   never exited;
+5. mature and dormant: ``exit`` unless health is above ``exit_max_health`` (then ``watch``);
+6. mature, active but without results: ``exit`` when health is at or below
+   ``exit_max_health``, ``watch`` otherwise;
+7. productive: ``watch`` with a warning sign (fading, one-sided, low health); ``invest`` when
+   health is at or above ``invest_min_health`` and the partner is not over-tiered;
+   ``keep`` otherwise.
+
+Finally, when ``policy.max_keep`` is set, only that many partners stay ``keep`` or
+``invest`` (best Pareto rank first); the rest become ``watch`` with ``KEEP_CAP_REACHED``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from partnerkit.metrics.tiers import tier_level
+from partnerkit.policy import Policy
+
+__all__ = ["REASONS", "Reason", "reasons_frame", "reasons_markdown", "recommend"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason code: what it means and the condition (in scorecard and policy terms)."""
+
+    code: str
+    meaning: str
+    condition: str
+
+
+REASONS: tuple[Reason, ...] = (
+    Reason(
+        "NOT_COUNTED",
+        "Not counted in portfolio statistics (prospect or exited); no recommendation.",
+        "counted is false",
+    ),
+    Reason(
+        "VITAL",
+        "In the vital few: the smallest set of partners producing most of the value.",
+        "vital (cumulative share before the partner < policy.vital_threshold)",
+    ),
+    Reason(
+        "FADING_TREND",
+        "Revenue is falling from the first half of the window to the second.",
+        "revenue_trend <= policy.fading_trend",
+    ),
+    Reason(
+        "ONE_SIDED",
+        "We do most of the work in the relationship.",
+        "one_sided (our_effort_share > policy.one_sided_share)",
+    ),
+    Reason(
+        "NO_SPONSOR",
+        "No executive sponsor on our side.",
+        "sponsor_present is false",
+    ),
+    Reason(
+        "REVIEW_OVERDUE",
+        "No quarterly partnership review for too long.",
+        "review_overdue (no QBR within policy.review_max_days, or never); without that "
+        "column, days_since_qbr > policy.review_max_days",
+    ),
+    Reason(
+        "OVER_TIERED",
+        "Holds a higher tier than its performance implies.",
+        "tier_gap > 0 (else implied_tier below tier on policy.tier_ladder)",
+    ),
+    Reason(
+        "LOW_HEALTH",
+        "Health score low enough to consider an exit.",
+        "health <= policy.exit_max_health",
+    ),
+    Reason(
+        "HIGH_HEALTH",
+        "Health score high enough to consider more investment.",
+        "health >= policy.invest_min_health",
+    ),
+    Reason(
+        "DORMANT",
+        "No won deal, no new deal and no activity in the window.",
+        'state == "dormant"',
+    ),
+    Reason(
+        "NO_RESULTS",
+        "Activity or new deals, but no won deal in the window.",
+        'state == "active"',
+    ),
+    Reason(
+        "REACTIVATE_UNTAPPED_OVERLAP",
+        "Dormant, but shares enough untapped co-sell accounts to be worth re-activating.",
+        'state == "dormant" and untapped_overlap >= policy.reactivation_min_untapped',
+    ),
+    Reason(
+        "RAMPING_ON_TRACK",
+        "Still ramping and showing progress; judged on progress, not revenue.",
+        'stage == "ramping" and state != "dormant"',
+    ),
+    Reason(
+        "RAMPING_STALLED",
+        "Still ramping but no activity or results yet; watched, never exited while ramping.",
+        'stage == "ramping" and state == "dormant"',
+    ),
+    Reason(
+        "PRODUCTIVE_HEALTHY",
+        "Producing results with no warning sign.",
+        'state == "productive", not vital, no FADING_TREND, ONE_SIDED or LOW_HEALTH',
+    ),
+    Reason(
+        "KEEP_CAP_REACHED",
+        "Would be kept or invested in, but the cap on kept partners is reached.",
+        "more than policy.max_keep partners ranked above it are kept or invested in",
+    ),
+)
+"""Every reason code :func:`recommend` can emit, in the order codes appear in ``reasons``."""
+
+
+def reasons_frame() -> pl.DataFrame:
+    """Return :data:`REASONS` as a frame with columns ``code``, ``meaning``, ``condition``.
+
+    Examples
+    --------
+    >>> reasons_frame().filter(pl.col("code") == "DORMANT")["condition"].item()
+    'state == "dormant"'
+    """
+    return pl.DataFrame(
+        {
+            "code": [r.code for r in REASONS],
+            "meaning": [r.meaning for r in REASONS],
+            "condition": [r.condition for r in REASONS],
+        }
+    )
+
+
+def reasons_markdown() -> str:
+    """Return :data:`REASONS` as a markdown table (code, meaning, condition).
+
+    Examples
+    --------
+    >>> print(reasons_markdown().splitlines()[0])
+    | code | meaning | condition |
+    """
+    lines = ["| code | meaning | condition |", "|---|---|---|"]
+    lines += [f"| `{r.code}` | {r.meaning} | `{r.condition}` |" for r in REASONS]
+    return "\n".join(lines)
+
+
+# Columns read by :func:`recommend`. Only the required ones must be present; the others
+# are taken as unknown (null) when absent, so their rules simply do not fire.
+_REQUIRED = ("partner_id", "state")
+_OPTIONAL: dict[str, pl.DataType] = {
+    "counted": pl.Boolean(),
+    "stage": pl.String(),
+    "tenure_days": pl.Int64(),
+    "vital": pl.Boolean(),
+    "share": pl.Float64(),
+    "rank": pl.Int64(),
+    "revenue_trend": pl.Float64(),
+    "one_sided": pl.Boolean(),
+    "our_effort_share": pl.Float64(),
+    "sponsor_present": pl.Boolean(),
+    "days_since_qbr": pl.Int64(),
+    "review_overdue": pl.Boolean(),
+    "health": pl.Float64(),
+    "untapped_overlap": pl.Int64(),
+    "tier": pl.String(),
+    "implied_tier": pl.String(),
+    "tier_gap": pl.Int64(),
+}
+
+_P = "__rec_"  # prefix of the helper columns, dropped before returning
+
+
+def _c(name: str) -> pl.Expr:
+    return pl.col(_P + name)
+
+
+def _flags(policy: Policy) -> dict[str, pl.Expr]:
+    """Boolean helper columns, one per condition; unknown (null) inputs give false."""
+    state = pl.col("state").cast(pl.String)
+    stage = pl.col("stage").cast(pl.String)
+    ladder = policy.tier_ladder
+    # Positive gap = holds a better tier than its results earn (as the tier audit defines it).
+    gap = pl.coalesce(
+        pl.col("tier_gap"),
+        tier_level("tier", ladder=ladder) - tier_level("implied_tier", ladder=ladder),
+    )
+
+    flags = {
+        "counted": pl.col("counted"),
+        "vital": pl.col("vital"),
+        "fading": pl.col("revenue_trend") <= policy.fading_trend,
+        "one_sided": pl.col("one_sided"),
+        "no_sponsor": pl.col("sponsor_present").not_(),
+        "review": pl.coalesce(
+            pl.col("review_overdue"), pl.col("days_since_qbr") > policy.review_max_days
+        ),
+        "over_tiered": gap > 0,
+        "low_health": pl.col("health") <= policy.exit_max_health,
+        "high_health": pl.col("health") >= policy.invest_min_health,
+        "dormant": state == "dormant",
+        "active": state == "active",
+        "productive": state == "productive",
+        "ramping": stage == "ramping",
+        "untapped": pl.col("untapped_overlap") >= policy.reactivation_min_untapped,
+    }
+    return {_P + k: v.fill_null(value=False) for k, v in flags.items()}
+
+
+def _branch() -> pl.Expr:
+    """Which rule decides the partner (the first that matches)."""
+    vital_warn = _c("fading") | _c("one_sided") | _c("no_sponsor") | _c("review")
+    vital_warn = vital_warn | _c("low_health")
+    prod_warn = _c("fading") | _c("one_sided") | _c("low_health")
+    return (
+        pl.when(~_c("counted"))
+        .then(pl.lit("not_counted"))
+        .when(_c("vital") & vital_warn)
+        .then(pl.lit("vital_watch"))
+        .when(_c("vital"))
+        .then(pl.lit("vital_keep"))
+        .when(_c("dormant") & _c("untapped"))
+        .then(pl.lit("reactivate"))
+        .when(_c("ramping") & _c("dormant"))
+        .then(pl.lit("ramping_stalled"))
+        .when(_c("ramping"))
+        .then(pl.lit("ramping_on_track"))
+        .when(_c("dormant") & pl.col("health").is_not_null() & ~_c("low_health"))
+        .then(pl.lit("dormant_watch"))
+        .when(_c("dormant"))
+        .then(pl.lit("dormant_exit"))
+        .when(_c("active") & _c("low_health"))
+        .then(pl.lit("no_results_exit"))
+        .when(_c("active"))
+        .then(pl.lit("no_results_watch"))
+        .when(_c("productive") & prod_warn)
+        .then(pl.lit("productive_watch"))
+        .when(_c("productive") & _c("high_health") & ~_c("over_tiered"))
+        .then(pl.lit("productive_invest"))
+        .when(_c("productive"))
+        .then(pl.lit("productive_keep"))
+        .otherwise(pl.lit("unclassified"))
+    )
+
+
+_BRANCH_DECISION = {
+    "not_counted": None,
+    "vital_watch": "watch",
+    "vital_keep": "keep",
+    "reactivate": "invest",
+    "ramping_stalled": "watch",
+    "ramping_on_track": "keep",
+    "dormant_watch": "watch",
+    "dormant_exit": "exit",
+    "no_results_exit": "exit",
+    "no_results_watch": "watch",
+    "productive_watch": "watch",
+    "productive_invest": "invest",
+    "productive_keep": "keep",
+    "unclassified": "watch",
+}
+_PRODUCTIVE = ("productive_watch", "productive_invest", "productive_keep")
+# Branches whose main clause is good news: warnings follow a "but" (and low health is one).
+_POSITIVE = ("vital_watch", "vital_keep", "ramping_on_track", *_PRODUCTIVE)
+
+
+def _capped(policy: Policy) -> pl.Expr:
+    """Flag a keep/invest partner beyond ``policy.max_keep`` in Pareto rank order."""
+    if policy.max_keep is None:
+        return pl.lit(value=False)
+    kept = _c("base").is_in(["keep", "invest"])
+    position = (
+        pl.when(kept)
+        .then(pl.lit(1))
+        .cum_sum()
+        .over(order_by=[pl.col("rank"), pl.col("partner_id")], nulls_last=True)
+    )
+    return (kept & (position > policy.max_keep)).fill_null(value=False)
+
+
+def _reasons() -> pl.Expr:
+    """List the codes that hold, in :data:`REASONS` order."""
+    counted = _c("counted")
+    conditions: dict[str, pl.Expr] = {
+        "NOT_COUNTED": ~counted,
+        "VITAL": _c("vital"),
+        "FADING_TREND": _c("fading"),
+        "ONE_SIDED": _c("one_sided"),
+        "NO_SPONSOR": _c("no_sponsor"),
+        "REVIEW_OVERDUE": _c("review"),
+        "OVER_TIERED": _c("over_tiered"),
+        "LOW_HEALTH": _c("low_health"),
+        "HIGH_HEALTH": _c("high_health"),
+        "DORMANT": _c("dormant"),
+        "NO_RESULTS": _c("active"),
+        "REACTIVATE_UNTAPPED_OVERLAP": _c("dormant") & _c("untapped"),
+        "RAMPING_ON_TRACK": _c("ramping") & ~_c("dormant"),
+        "RAMPING_STALLED": _c("ramping") & _c("dormant"),
+        "PRODUCTIVE_HEALTHY": _c("branch").is_in(["productive_invest", "productive_keep"]),
+        "KEEP_CAP_REACHED": _c("capped"),
+    }
+    assert tuple(conditions) == tuple(r.code for r in REASONS)
+    return pl.concat_list(
+        [
+            pl.when(cond & (counted | pl.lit(code == "NOT_COUNTED"))).then(pl.lit(code))
+            for code, cond in conditions.items()
+        ]
+    ).list.drop_nulls()
+
+
+# ---- the sentence ---------------------------------------------------------------------------
+
+
+def _num(expr: pl.Expr) -> pl.Expr:
+    """Whole number with thousands separators, as text (``1234567.4`` -> ``1,234,567``)."""
+    digits = expr.abs().round(0).cast(pl.Int64, strict=False).cast(pl.String)
+    grouped = (
+        digits.str.reverse()
+        .str.replace_all(r"(\d{3})", "${1},")
+        .str.reverse()
+        .str.strip_chars_start(",")
+    )
+    return pl.when(expr < 0).then(pl.lit("-") + grouped).otherwise(grouped)
+
+
+def _pct(expr: pl.Expr) -> pl.Expr:
+    """Format a fraction as a percentage: whole from 10%, else one decimal (0.043 -> 4.3%)."""
+    pct = expr * 100
+    return (
+        pl.when(pct.abs() >= 10)
+        .then(pct.round(0).cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(pct.round(1).cast(pl.String))
+        + "%"
+    )
+
+
+def _join_and(parts: pl.Expr) -> pl.Expr:
+    """Join ``["a", "b", "c"]`` as ``"a, b and c"``; an empty list gives null."""
+    n = parts.list.len()
+    return (
+        pl.when(n == 0)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(n == 1)
+        .then(parts.list.first())
+        .otherwise(parts.list.head(n - 1).list.join(", ") + " and " + parts.list.last())
+    )
+
+
+def _explanation(policy: Policy) -> pl.Expr:
+    value = policy.pareto_value
+    label = value.replace("_", " ")
+    branch = _c("branch")
+    health = pl.col("health").round(0).cast(pl.Int64, strict=False).cast(pl.String)
+    share = pl.col("share")
+    of_value = pl.format(" ({} of {}, {})", _pct(share), pl.lit(label), _num(pl.col(value)))
+    of_value = of_value.fill_null("")
+    producing = pl.format(
+        "producing {} of {} ({})", _pct(share), pl.lit(label), _num(pl.col(value))
+    ).fill_null("producing results")
+    tenure = pl.format(
+        "ramping ({} of {} days)", pl.col("tenure_days").cast(pl.String), pl.lit(policy.ramp_days)
+    ).fill_null("ramping")
+    health_note = pl.format(", health {}", health).fill_null("")
+    trend = pl.col("revenue_trend")
+    # trend t = (R - P) / (R + P), so R / P = (1 + t) / (1 - t) and the fall is 2t / (1 - t).
+    fall = pl.when(trend < 1).then((-2 * trend / (1 - trend)).clip(upper_bound=1.0))
+
+    main = (
+        pl.when(branch.is_in(["vital_watch", "vital_keep"]))
+        .then(pl.lit("in the vital few") + of_value)
+        .when(branch == "reactivate")
+        .then(
+            pl.format(
+                "dormant in the window but {} untapped co-sell accounts (re-activation from {})",
+                pl.col("untapped_overlap"),
+                pl.lit(policy.reactivation_min_untapped),
+            )
+        )
+        .when(branch == "ramping_stalled")
+        .then(tenure + " with no activity or results yet, not exited while ramping")
+        .when(branch == "ramping_on_track")
+        .then(
+            tenure
+            + " and "
+            + pl.col("state").cast(pl.String)
+            + ", judged on progress rather than revenue"
+        )
+        .when(branch == "dormant_watch")
+        .then(
+            pl.format(
+                "no won deals, new deals or activity in the window, but health {} is above {}",
+                health,
+                pl.lit(f"{policy.exit_max_health:g}"),
+            )
+        )
+        .when(branch == "dormant_exit")
+        .then(pl.lit("no won deals, new deals or activity in the window") + health_note)
+        .when(branch == "no_results_exit")
+        .then(
+            pl.format(
+                "activity but no won deals in the window and health {} (exit at or below {})",
+                health,
+                pl.lit(f"{policy.exit_max_health:g}"),
+            )
+        )
+        .when(branch == "no_results_watch")
+        .then(pl.lit("activity but no won deals in the window") + health_note)
+        .when(branch == "productive_invest")
+        .then(
+            producing
+            + pl.format(
+                " with health {} (invest from {})", health, pl.lit(f"{policy.invest_min_health:g}")
+            )
+        )
+        .when(branch.is_in(_PRODUCTIVE))
+        .then(producing + health_note)
+        .otherwise(pl.lit("not enough data to classify"))
+    )
+
+    positive = branch.is_in(_POSITIVE)
+    warnings = pl.concat_list(
+        [
+            pl.when(_c("fading")).then(
+                pl.format("revenue fell {} half on half", _pct(fall)).fill_null(
+                    "revenue is falling half on half"
+                )
+            ),
+            pl.when(_c("one_sided")).then(
+                pl.format(
+                    "we put in {} of the engagement hours", _pct(pl.col("our_effort_share"))
+                ).fill_null("effort is one-sided")
+            ),
+            pl.when(_c("no_sponsor")).then(pl.lit("no executive sponsor")),
+            pl.when(_c("review")).then(
+                pl.format("no QBR for {} days", pl.col("days_since_qbr")).fill_null(
+                    "no QBR on record"
+                )
+            ),
+            pl.when(_c("low_health") & positive).then(
+                pl.format(
+                    "health {} (at or below {})", health, pl.lit(f"{policy.exit_max_health:g}")
+                )
+            ),
+            pl.when(_c("over_tiered")).then(
+                pl.format(
+                    "over-tiered ({} performing like {})",
+                    pl.col("tier").cast(pl.String),
+                    pl.col("implied_tier").cast(pl.String),
+                )
+            ),
+        ]
+    ).list.drop_nulls()
+    joined = _join_and(warnings)
+    warning_clause = (
+        pl.when(joined.is_null())
+        .then(pl.lit(""))
+        .when(positive)
+        .then(" but " + joined)
+        .otherwise("; also " + joined)
+    )
+    cap_clause = (
+        pl.when(_c("capped"))
+        .then(
+            pl.format(
+                "; the cap of {} kept partners is reached (rank {})",
+                pl.lit(policy.max_keep),
+                pl.col("rank").cast(pl.String).fill_null("unranked"),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    lead = pl.col("recommendation").str.to_titlecase()
+    counted_sentence = lead + ": " + main + warning_clause + cap_clause + "."
+    status = pl.col("status").cast(pl.String).fill_null("not counted")
+    return (
+        pl.when(branch == "not_counted")
+        .then(pl.format("No recommendation: status {} is not counted in the portfolio.", status))
+        .otherwise(counted_sentence)
+    )
+
+
+def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
+    """Add ``recommendation``, ``reasons`` and ``explanation`` to a scorecard.
+
+    Requires columns: ``partner_id``, ``state`` (productive / active / dormant). Reads when
+    present (absent ones count as unknown): ``counted``, ``status``, ``stage``,
+    ``tenure_days``, ``vital``, ``share``, ``rank``, ``policy.pareto_value``,
+    ``revenue_trend``, ``one_sided``, ``our_effort_share``, ``sponsor_present``,
+    ``review_overdue`` (or ``days_since_qbr``), ``health``, ``untapped_overlap``,
+    ``tier_gap`` (or ``tier`` and ``implied_tier``).
+
+    Parameters
+    ----------
+    scorecard
+        One row per partner.
+    policy
+        Thresholds: ``fading_trend``, ``review_max_days``, ``exit_max_health``,
+        ``invest_min_health``, ``reactivation_min_untapped``, ``ramp_days``,
+        ``tier_ladder``, ``max_keep``.
+
+    Returns
+    -------
+    pl.LazyFrame
+        The scorecard with the three columns added (rows in their input order).
+
+    Examples
+    --------
+    >>> sc = pl.LazyFrame({
+    ...     "partner_id": ["a", "b", "c"],
+    ...     "state": ["productive", "dormant", "dormant"],
+    ...     "stage": ["mature", "mature", "mature"],
+    ...     "untapped_overlap": [0, 0, 8],
+    ...     "won_revenue": [5000.0, 0.0, 0.0],
+    ... })
+    >>> out = recommend(sc, policy=Policy()).collect()
+    >>> out["recommendation"].to_list()
+    ['keep', 'exit', 'invest']
+    >>> out["reasons"].to_list()[2]
+    ['DORMANT', 'REACTIVATE_UNTAPPED_OVERLAP']
+    >>> out["explanation"][1]
+    'Exit: no won deals, new deals or activity in the window.'
+    """
+    schema = scorecard.collect_schema()
+    missing = [c for c in _REQUIRED if c not in schema]
+    if missing:
+        raise ValueError(f"recommend() needs scorecard columns {missing}; got {schema.names()}")
+    absent: dict[str, pl.DataType] = {k: v for k, v in _OPTIONAL.items() if k not in schema}
+    if "status" not in schema:
+        absent["status"] = pl.String()
+    if policy.pareto_value not in schema:
+        absent[policy.pareto_value] = pl.Float64()
+    defaults = [
+        (pl.lit(value=True) if name == "counted" else pl.lit(None, dtype=dtype)).alias(name)
+        for name, dtype in absent.items()
+    ]
+    helpers = [
+        *_flags(policy),
+        _P + "branch",
+        _P + "base",
+        _P + "capped",
+    ]
+    return (
+        scorecard.with_columns(defaults)
+        .with_columns(**_flags(policy))
+        .with_columns(_branch().alias(_P + "branch"))
+        .with_columns(
+            _c("branch").replace_strict(_BRANCH_DECISION, return_dtype=pl.String).alias(_P + "base")
+        )
+        .with_columns(_capped(policy).alias(_P + "capped"))
+        .with_columns(
+            recommendation=pl.when(_c("capped")).then(pl.lit("watch")).otherwise(_c("base")),
+            reasons=_reasons(),
+        )
+        .with_columns(explanation=_explanation(policy))
+        .drop([*helpers, *absent])
+    )

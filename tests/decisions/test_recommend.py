@@ -1,0 +1,360 @@
+"""Rules of sense of the recommendations, each on a hand-built scorecard."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerkit.decisions.recommend import REASONS, reasons_frame, reasons_markdown, recommend
+from partnerkit.policy import Policy
+
+CODES = {r.code for r in REASONS}
+
+
+def run(frame: pl.DataFrame, policy: Policy | None = None) -> pl.DataFrame:
+    return recommend(frame.lazy(), policy=policy or Policy()).collect()
+
+
+def one(make_scorecard, policy: Policy | None = None, **row) -> dict:
+    return run(make_scorecard(row), policy).row(0, named=True)
+
+
+# ---- the reason table --------------------------------------------------------------------
+
+
+def test_reason_codes_are_unique_and_documented():
+    codes = [r.code for r in REASONS]
+    assert len(codes) == len(set(codes))
+    assert all(r.meaning and r.condition for r in REASONS)
+    assert reasons_frame().columns == ["code", "meaning", "condition"]
+    md = reasons_markdown().splitlines()
+    assert len(md) == 2 + len(REASONS)
+    assert "`REACTIVATE_UNTAPPED_OVERLAP`" in reasons_markdown()
+
+
+# ---- baseline ----------------------------------------------------------------------------
+
+
+def test_healthy_productive_partner_is_kept(make_scorecard):
+    out = one(make_scorecard)
+    assert out["recommendation"] == "keep"
+    assert out["reasons"] == ["PRODUCTIVE_HEALTHY"]
+    # share 0.05 -> "5.0%" (one decimal below 10%), won revenue 10,000, health 50.
+    assert out["explanation"] == "Keep: producing 5.0% of won revenue (10,000), health 50."
+
+
+def test_output_keeps_rows_and_columns(make_scorecard):
+    frame = make_scorecard({"partner_id": "z"}, {"partner_id": "a"}, {"partner_id": "m"})
+    out = run(frame)
+    assert out["partner_id"].to_list() == ["z", "a", "m"]
+    assert out.columns == [*frame.columns, "recommendation", "reasons", "explanation"]
+    assert out.schema["reasons"] == pl.List(pl.String)
+
+
+# ---- not counted -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["prospect", "exited"])
+def test_partners_not_counted_get_no_recommendation(make_scorecard, status):
+    out = one(make_scorecard, status=status, counted=False, state="dormant", tenure_days=2000)
+    assert out["recommendation"] is None
+    assert out["reasons"] == ["NOT_COUNTED"]
+    assert out["explanation"] == (
+        f"No recommendation: status {status} is not counted in the portfolio."
+    )
+
+
+# ---- vital few ---------------------------------------------------------------------------
+
+
+def test_vital_without_warning_is_kept(make_scorecard):
+    out = one(make_scorecard, vital=True, share=0.31, won_revenue=310_000.0)
+    assert out["recommendation"] == "keep"
+    assert out["reasons"] == ["VITAL"]
+    assert out["explanation"] == "Keep: in the vital few (31% of won revenue, 310,000)."
+
+
+@pytest.mark.parametrize(
+    ("warning", "code"),
+    [
+        ({"revenue_trend": -0.3}, "FADING_TREND"),  # exactly at the threshold counts
+        ({"one_sided": True, "our_effort_share": 0.82}, "ONE_SIDED"),
+        ({"sponsor_present": False}, "NO_SPONSOR"),
+        ({"days_since_qbr": 121}, "REVIEW_OVERDUE"),
+        ({"health": 30.0}, "LOW_HEALTH"),
+    ],
+)
+def test_vital_with_a_warning_sign_is_watched(make_scorecard, warning, code):
+    out = one(make_scorecard, vital=True, share=0.4, **warning)
+    assert out["recommendation"] == "watch"
+    assert out["reasons"][0] == "VITAL"
+    assert code in out["reasons"]
+
+
+def test_vital_just_inside_thresholds_is_kept(make_scorecard):
+    # trend -0.29 > -0.3 and 120 days == review_max_days (overdue only beyond it).
+    out = one(make_scorecard, vital=True, revenue_trend=-0.29, days_since_qbr=120)
+    assert out["recommendation"] == "keep"
+
+
+def test_vital_watch_sentence_worked_by_hand(make_scorecard):
+    # trend t = -0.62 = (R - P) / (R + P)  =>  R / P = 0.38 / 1.62 = 0.2346, a fall of 76.5%.
+    out = one(
+        make_scorecard,
+        vital=True,
+        share=0.31,
+        won_revenue=310_000.0,
+        revenue_trend=-0.62,
+        days_since_qbr=190,
+    )
+    assert out["reasons"] == ["VITAL", "FADING_TREND", "REVIEW_OVERDUE"]
+    assert out["explanation"] == (
+        "Watch: in the vital few (31% of won revenue, 310,000) but revenue fell 77% half "
+        "on half and no QBR for 190 days."
+    )
+
+
+def test_review_overdue_column_wins_and_covers_never_reviewed(make_scorecard):
+    frame = make_scorecard(
+        {"vital": True, "days_since_qbr": None},
+        {"vital": True, "days_since_qbr": 10},
+        {"vital": True, "days_since_qbr": 10},
+    ).with_columns(review_overdue=pl.Series([True, False, None]))
+    out = run(frame)
+    assert out["recommendation"].to_list() == ["watch", "keep", "keep"]
+    assert out["explanation"][0].endswith("but no QBR on record.")
+
+
+def test_fading_threshold_comes_from_policy(make_scorecard, policy):
+    row = {"vital": True, "revenue_trend": -0.2}
+    assert one(make_scorecard, policy, **row)["recommendation"] == "keep"
+    stricter = replace(policy, fading_trend=-0.1)
+    assert one(make_scorecard, stricter, **row)["recommendation"] == "watch"
+
+
+# ---- dormant and re-activation -------------------------------------------------------------
+
+
+def dormant(**kw):
+    return {
+        "state": "dormant",
+        "won_revenue": 0.0,
+        "share": 0.0,
+        "health": None,
+        "revenue_trend": None,
+        **kw,
+    }
+
+
+def test_dormant_with_untapped_overlap_is_reactivated_not_exited(make_scorecard):
+    # policy.reactivation_min_untapped = 5: exactly 5 qualifies, 4 does not.
+    out = run(make_scorecard(dormant(untapped_overlap=5), dormant(untapped_overlap=4)))
+    assert out["recommendation"].to_list() == ["invest", "exit"]
+    assert out["reasons"].to_list() == [["DORMANT", "REACTIVATE_UNTAPPED_OVERLAP"], ["DORMANT"]]
+    assert out["explanation"][0] == (
+        "Invest: dormant in the window but 5 untapped co-sell accounts (re-activation from 5)."
+    )
+    assert out["explanation"][1] == "Exit: no won deals, new deals or activity in the window."
+
+
+def test_reactivation_sentence_lists_other_signs_after_also(make_scorecard):
+    out = one(make_scorecard, **dormant(untapped_overlap=12, sponsor_present=False, health=10.0))
+    assert out["recommendation"] == "invest"
+    assert out["explanation"] == (
+        "Invest: dormant in the window but 12 untapped co-sell accounts (re-activation from 5);"
+        " also no executive sponsor."
+    )
+
+
+def test_reactivation_threshold_comes_from_policy(make_scorecard, policy):
+    row = dormant(untapped_overlap=5)
+    assert (
+        one(make_scorecard, replace(policy, reactivation_min_untapped=6), **row)["recommendation"]
+        == "exit"
+    )
+
+
+def test_dormant_but_healthy_is_watched(make_scorecard):
+    out = one(make_scorecard, **dormant(health=45.0))
+    assert out["recommendation"] == "watch"
+    assert out["explanation"] == (
+        "Watch: no won deals, new deals or activity in the window, but health 45 is above 30."
+    )
+
+
+def test_dormant_with_unknown_overlap_is_exited(make_scorecard):
+    assert one(make_scorecard, **dormant(untapped_overlap=None))["recommendation"] == "exit"
+
+
+# ---- ramping -----------------------------------------------------------------------------
+
+
+def test_ramping_partner_is_never_exited_for_lack_of_revenue(make_scorecard):
+    # Ramping, no revenue, no activity, low health: would be an exit if mature.
+    ramping = dormant(stage="ramping", tenure_days=120, health=10.0)
+    mature = dormant(stage="mature", tenure_days=900, health=10.0)
+    out = run(make_scorecard(ramping, mature))
+    assert out["recommendation"].to_list() == ["watch", "exit"]
+    assert "RAMPING_STALLED" in out["reasons"][0]
+    assert out["explanation"][0] == (
+        "Watch: ramping (120 of 270 days) with no activity or results yet, not exited while "
+        "ramping."
+    )
+
+
+def test_ramping_partner_with_progress_is_kept(make_scorecard):
+    out = one(
+        make_scorecard,
+        stage="ramping",
+        tenure_days=100,
+        state="active",
+        won_revenue=0.0,
+        health=5.0,
+    )
+    assert out["recommendation"] == "keep"
+    assert "RAMPING_ON_TRACK" in out["reasons"]
+    assert out["explanation"].startswith("Keep: ramping (100 of 270 days) and active, judged on")
+
+
+# ---- mature without results --------------------------------------------------------------
+
+
+def test_mature_active_without_results(make_scorecard):
+    low = {"state": "active", "won_revenue": 0.0, "health": 30.0}
+    ok = {"state": "active", "won_revenue": 0.0, "health": 31.0}
+    out = run(make_scorecard(low, ok))
+    assert out["recommendation"].to_list() == ["exit", "watch"]
+    assert out["reasons"].to_list() == [["LOW_HEALTH", "NO_RESULTS"], ["NO_RESULTS"]]
+    assert out["explanation"][0] == (
+        "Exit: activity but no won deals in the window and health 30 (exit at or below 30)."
+    )
+
+
+# ---- productive, non-vital -----------------------------------------------------------------------
+
+
+def test_productive_and_healthy_is_an_investment(make_scorecard):
+    out = one(make_scorecard, health=60.0)  # invest_min_health = 60, inclusive
+    assert out["recommendation"] == "invest"
+    assert out["reasons"] == ["HIGH_HEALTH", "PRODUCTIVE_HEALTHY"]
+    assert out["explanation"] == (
+        "Invest: producing 5.0% of won revenue (10,000) with health 60 (invest from 60)."
+    )
+
+
+def test_over_tiered_partner_is_not_an_investment(make_scorecard):
+    # tier_gap = level(gold) - level(silver) = 2 - 1 = 1 > 0: holds gold, performs like silver.
+    over = {"health": 80.0, "tier": "gold", "implied_tier": "silver", "tier_gap": 1}
+    out = one(make_scorecard, **over)
+    assert out["recommendation"] == "keep"
+    assert "OVER_TIERED" in out["reasons"]
+    assert "over-tiered (gold performing like silver)" in out["explanation"]
+    under = one(make_scorecard, health=80.0, tier="silver", implied_tier="gold", tier_gap=-1)
+    assert under["recommendation"] == "invest"
+    assert "OVER_TIERED" not in under["reasons"]
+
+
+def test_over_tiered_from_the_ladder_when_there_is_no_tier_gap(make_scorecard):
+    frame = make_scorecard(
+        {"health": 80.0, "tier": "Gold", "implied_tier": "silver"},
+        {"health": 80.0, "tier": "silver", "implied_tier": "gold"},
+    ).drop("tier_gap")
+    out = run(frame)
+    assert out["recommendation"].to_list() == ["keep", "invest"]
+    assert "OVER_TIERED" in out["reasons"][0]
+
+
+@pytest.mark.parametrize(
+    "warning",
+    [{"revenue_trend": -0.5}, {"one_sided": True}, {"health": 20.0}],
+)
+def test_productive_with_warning_is_watched(make_scorecard, warning):
+    out = one(make_scorecard, **{"health": 80.0, **warning})
+    assert out["recommendation"] == "watch"
+
+
+# ---- the keep cap ------------------------------------------------------------------------
+
+
+def test_keep_cap_turns_lowest_ranked_keepers_into_watch(make_scorecard, policy):
+    frame = make_scorecard(
+        {"rank": 1, "vital": True},  # keep
+        {"rank": 4, "health": 70.0},  # invest
+        {"rank": 2, "state": "dormant", "won_revenue": 0.0, "health": None},  # exit
+        {"rank": 3},  # keep
+        {"rank": 5, **dormant(untapped_overlap=9)},  # invest (re-activation)
+    )
+    uncapped = run(frame, policy)["recommendation"].to_list()
+    assert uncapped == ["keep", "invest", "exit", "keep", "invest"]
+    out = run(frame, replace(policy, max_keep=2))
+    # Keepers in rank order: p1 (1), p4 (3), p2 (4), p5 (5); the first two stay.
+    assert out["recommendation"].to_list() == ["keep", "watch", "exit", "keep", "watch"]
+    assert out["reasons"][1][-1] == "KEEP_CAP_REACHED"
+    assert out["reasons"][4][-1] == "KEEP_CAP_REACHED"
+    assert "KEEP_CAP_REACHED" not in out["reasons"][0]
+    assert out["explanation"][1].endswith("; the cap of 2 kept partners is reached (rank 4).")
+
+
+def test_keep_cap_breaks_rank_ties_by_partner_id(make_scorecard, policy):
+    frame = make_scorecard({"partner_id": "b", "rank": 1}, {"partner_id": "a", "rank": 1})
+    out = run(frame, replace(policy, max_keep=1))
+    assert out["recommendation"].to_list() == ["watch", "keep"]
+
+
+# ---- missing inputs ----------------------------------------------------------------------
+
+
+def test_bare_scorecard_works_and_missing_required_column_is_named():
+    bare = pl.LazyFrame({"partner_id": ["a", "b"], "state": ["productive", "dormant"]})
+    out = recommend(bare, policy=Policy()).collect()
+    assert out["recommendation"].to_list() == ["keep", "exit"]
+    assert out.columns == ["partner_id", "state", "recommendation", "reasons", "explanation"]
+    with pytest.raises(ValueError, match=r"needs scorecard columns \['state'\]"):
+        recommend(pl.LazyFrame({"partner_id": ["a"]}), policy=Policy())
+
+
+# ---- invariants --------------------------------------------------------------------------
+
+rows = st.fixed_dictionaries(
+    {
+        "counted": st.booleans(),
+        "state": st.sampled_from(["productive", "active", "dormant"]),
+        "stage": st.sampled_from(["ramping", "mature", None]),
+        "vital": st.booleans(),
+        "revenue_trend": st.one_of(st.none(), st.floats(-1, 1)),
+        "one_sided": st.one_of(st.none(), st.booleans()),
+        "sponsor_present": st.one_of(st.none(), st.booleans()),
+        "days_since_qbr": st.one_of(st.none(), st.integers(0, 400)),
+        "health": st.one_of(st.none(), st.floats(0, 100)),
+        "untapped_overlap": st.one_of(st.none(), st.integers(0, 12)),
+        "tier": st.sampled_from(["platinum", "gold", "silver", "registered"]),
+        "implied_tier": st.sampled_from(["platinum", "gold", "silver", "registered", None]),
+        "tier_gap": st.one_of(st.none(), st.integers(-3, 3)),
+        "rank": st.integers(1, 50),
+    }
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(rows, min_size=1, max_size=12), st.one_of(st.none(), st.integers(0, 5)))
+def test_rules_of_sense_hold_for_any_scorecard(make_scorecard, data, max_keep):
+    policy = replace(Policy(), max_keep=max_keep)
+    out = run(make_scorecard(*data), policy)
+    for r in out.iter_rows(named=True):
+        assert set(r["reasons"]) <= CODES
+        assert (r["recommendation"] is None) == (not r["counted"])
+        assert r["explanation"]
+        if r["recommendation"] is not None:
+            assert r["explanation"].startswith(r["recommendation"].title() + ": ")
+        if r["stage"] == "ramping":
+            assert r["recommendation"] != "exit"
+        reactivate = r["state"] == "dormant" and (r["untapped_overlap"] or 0) >= 5
+        if reactivate and r["counted"] and not r["vital"]:
+            assert r["recommendation"] == "invest" or "KEEP_CAP_REACHED" in r["reasons"]
+    kept = out.filter(pl.col("recommendation").is_in(["keep", "invest"])).height
+    if max_keep is not None:
+        assert kept <= max_keep
