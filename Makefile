@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test env lint typecheck unit notebooks nbval sample lock bench clean
+.PHONY: lab test env lint typecheck unit notebooks nbval sample readme lock bench clean
 
 ## Build the environment (only when the lock or project metadata changed).
 env: $(STAMP)
@@ -43,6 +43,10 @@ notebooks: $(STAMP)
 	for nb in notebooks/*.ipynb; do \
 	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; \
 	done
+
+## Regenerate the README sections derived from code (schema, scorecard, reasons).
+readme: $(STAMP)
+	$(BIN)/python tools/readme.py
 
 ## Regenerate the committed sample portfolio from its seed.
 sample: $(STAMP)

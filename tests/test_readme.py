@@ -1,0 +1,42 @@
+"""The README is the front door: keep it true as the code moves."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from partnerkit.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_generated_sections_are_current():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "readme.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_two_commands_come_first_and_exist_in_the_makefile():
+    first_block = README.split("```console", 1)[1].split("```", 1)[0]
+    assert re.search(r"^make lab\b", first_block, flags=re.MULTILINE)
+    assert re.search(r"^make test\b", first_block, flags=re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text()
+    for target in re.findall(r"`make (\w+)`", README):
+        assert re.search(rf"^{target}:", makefile, flags=re.MULTILINE), target
+
+
+def test_every_cli_command_is_documented():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    for name in sub.choices:  # type: ignore[union-attr]
+        assert f"partnerkit {name}" in README, name
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
