@@ -2,18 +2,85 @@
 
 Load a portfolio, validate it, find the vital few partners, explain the rest and decide
 per partner to keep, invest, watch or exit.
+
+>>> import partnerkit as pk
+>>> portfolio = pk.samples.generate(partners=40).portfolio()
+>>> analysis = pk.analyze(portfolio)
+>>> int(analysis.concentration["partners"][0]) > 0
+True
+
+The chart and report functions (:func:`export_chart`, :func:`export_charts`,
+:func:`build_report`) are imported on first use, so that ``import partnerkit`` stays light
+for scripts that never draw.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from partnerkit import samples
+from partnerkit.analysis import Analysis, analyze
+from partnerkit.decisions.export import export_decisions, export_frame
+from partnerkit.decisions.ledger import Ledger, LedgerError
+from partnerkit.decisions.recommend import REASONS, recommend
+from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
+from partnerkit.load.presets import PRESETS
+from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio
+from partnerkit.metrics.overlap import overlaps_from_accounts
+from partnerkit.metrics.scorecard import SCORECARD_COLUMNS
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.portfolio import Portfolio
+from partnerkit.validate import LoadReport, PortfolioError, Problem
+
+if TYPE_CHECKING:
+    from partnerkit.charts.export import export_chart, export_charts
+    from partnerkit.report import build_report
 
 __all__ = [
+    "PRESETS",
+    "REASONS",
+    "SCORECARD_COLUMNS",
+    "Analysis",
+    "DroppedRowsWarning",
     "HealthDimension",
     "HealthMetric",
+    "Ledger",
+    "LedgerError",
+    "LoadReport",
     "Policy",
     "Portfolio",
+    "PortfolioError",
+    "Problem",
+    "SourceError",
+    "WhatIf",
+    "analyze",
+    "build_report",
+    "export_chart",
+    "export_charts",
+    "export_decisions",
+    "export_frame",
+    "load",
+    "overlaps_from_accounts",
+    "read_portfolio",
+    "recommend",
+    "recommended_exits",
+    "samples",
+    "what_if",
 ]
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "export_chart": "partnerkit.charts.export",
+    "export_charts": "partnerkit.charts.export",
+    "build_report": "partnerkit.report",
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
+    """Import the chart and report entry points on first use."""
+    if name in _LAZY:
+        import importlib  # noqa: PLC0415
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'partnerkit' has no attribute {name!r}")

@@ -107,10 +107,19 @@ class Policy:
     """Which partners concentration is stated against: all enrolled, active, or value > 0."""
     stability_quarters: int = 8
     """Quarters over which vital-few membership is tracked."""
+    tier_value: str | None = None
+    """Scorecard column ranking partners in the tier audit (None: ``pareto_value``); e.g.
+    ``revenue_recent`` audits tiers on the last half of the window only."""
 
     # --- productivity and lifecycle ---------------------------------------------------------
     ramp_days: int = 270
     """Partners with tenure below this are ramping and judged on progress, not revenue."""
+    progress_metrics: tuple[str, ...] = (
+        "enablement_activities",
+        "pipeline_created",
+        "realized_overlap",
+    )
+    """Scorecard columns whose mean percentile is a partner's ``progress`` (0-100)."""
 
     # --- effort and reciprocity -------------------------------------------------------------
     one_sided_share: float = 0.7
@@ -129,6 +138,9 @@ class Policy:
     """Confidence level of bootstrap intervals."""
     seed: int = 0
     """Seed of every random draw (bootstrap), so results are reproducible."""
+    bootstrap_max_n: int = 5000
+    """Largest group resampled value by value; above it a mean's interval is the normal
+    limit of its bootstrap distribution (mean +/- z * sd / sqrt(n)), which costs nothing."""
 
     # --- engagement timing ------------------------------------------------------------------------
     timing_cuts: tuple[float, float] = (1 / 3, 2 / 3)
@@ -139,6 +151,10 @@ class Policy:
     """Deal-creation rate during an incentive over the rate before, for it to count as a lift."""
     incentive_min_retention: float = 0.5
     """Share of the lift still present after the incentive for it to be durable."""
+    incentive_categories: tuple[str, ...] = ("incentive",)
+    """Investment categories treated as time-boxed incentives (durability analysis)."""
+    program_categories: tuple[str, ...] = ("programs", "mdf", "incentive")
+    """Investment categories summed into ``program_investment`` (encouragement)."""
 
     # --- reviews and sponsors ------------------------------------------------------------------
     review_max_days: int = 120

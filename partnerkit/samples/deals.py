@@ -67,9 +67,9 @@ SHARED_ACCOUNTS = 8
 """Accounts of its territory that each competitor cycles its deals through."""
 GROWTH = 0.3
 """Relative growth of a growing pattern's deal rate across the span."""
-FADE = (420, 240, 0.0)
-"""A fading pattern's deal rate falls linearly from full at 420 days before the end to none
-at 240 days; its deals closing in the second half of the last year are lost, so all of its
+FADE = (540, 330, 0.08)
+"""A fading pattern's deal rate falls linearly from full at 540 days before the end to 8% of
+it at 330 days; its deals closing in the second half of the last year are lost, so all of its
 wins in the last year come in the first half."""
 FADE_ACTIVITY_FLOOR = 0.35
 """A fading pattern's activity falls to this share of its earlier rate."""

@@ -1,0 +1,346 @@
+"""Run every analysis of a portfolio at once: :func:`analyze` returns an :class:`Analysis`.
+
+The pipeline has two stages (see :mod:`partnerkit.metrics.facts`): stage 1 reduces the raw
+tables to per-partner facts, all collected in one ``pl.collect_all`` (the only pass over raw
+rows); stage 2 collects the scorecard from those facts once, then builds every other output
+on it as LazyFrames collected together in a second ``pl.collect_all``, then the bootstrap
+intervals of the lift. Collecting the scorecard first is deliberate: planning its large
+query again inside every output derived from it costs ten times more than the small
+collected frame (measured on the sample portfolio). The collected facts are kept, so
+:meth:`Analysis.with_policy` can re-score under another policy without reading raw rows.
+
+Examples
+--------
+>>> import polars as pl
+>>> from partnerkit.portfolio import Portfolio
+>>> p = Portfolio.from_frames(
+...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+...     deals=pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["a", "b", "a"],
+...         "created_on": ["2025-01-05", "2025-01-09", "2025-02-01"],
+...         "closed_on": ["2025-03-01", "2025-02-01", None],
+...         "outcome": ["won", "won", "open"], "amount": [900.0, 100.0, 50.0]}))
+>>> a = analyze(p)
+>>> a.as_of, a.window_start
+(datetime.date(2025, 3, 1), datetime.date(2024, 3, 1))
+>>> a.concentration.select("partners", "vital_count", "total_value").row(0)
+(2, 1, 1000.0)
+>>> a.partner("a")["won_revenue"]
+900.0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from partnerkit.metrics.conflicts import conflicts
+from partnerkit.metrics.facts import Facts, build_facts
+from partnerkit.metrics.health import health_explained
+from partnerkit.metrics.lift import lift
+from partnerkit.metrics.overlap import coverage
+from partnerkit.metrics.pareto import concentration
+from partnerkit.metrics.scorecard import quarterly_vitals, scorecard
+from partnerkit.metrics.tiers import tier_summary
+from partnerkit.metrics.timing import timing
+from partnerkit.metrics.window import Window
+from partnerkit.policy import Policy
+from partnerkit.portfolio import Portfolio
+
+__all__ = ["LIFT_SETTINGS", "STAGE_ONE_SETTINGS", "Analysis", "analyze"]
+
+STAGE_ONE_SETTINGS = (
+    "lookback_months",
+    "stability_quarters",
+    "timing_cuts",
+    "bootstrap_max_n",
+    "program_categories",
+    "incentive_categories",
+    "incentive_min_lift",
+    "incentive_min_retention",
+)
+"""Policy settings that shape the stage-1 facts; changing one needs a fresh :func:`analyze`."""
+
+LIFT_SETTINGS = ("min_sample", "bootstrap_samples", "confidence", "seed")
+"""Stage-2 settings of the with/without-partner bootstrap; :meth:`Analysis.with_policy`
+keeps the lift table when none of them changes."""
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Analysis:
+    """Every analysis of one portfolio at one as_of date under one policy.
+
+    Attributes
+    ----------
+    as_of, window_start
+        The window W = (window_start, as_of].
+    policy
+        The policy used.
+    scorecard
+        One row per partner (all statuses); columns in
+        :func:`partnerkit.metrics.scorecard.scorecard_columns`.
+    concentration
+        One row: :func:`partnerkit.metrics.pareto.concentration`.
+    vital_quarters
+        ``partner_id``, ``quarter`` (first day of the calendar quarter, a Date), ``value``
+        (won revenue), ``rank``, ``share``, ``vital``; counted partners with value > 0.
+    lift
+        With vs. without partner: :func:`partnerkit.metrics.lift.lift`.
+    timing
+        Engagement timing: :func:`partnerkit.metrics.timing.timing`.
+    conflicts
+        :func:`partnerkit.metrics.conflicts.conflicts`.
+    incentives
+        :func:`partnerkit.metrics.incentives.incentive_durability`.
+    health_explained
+        :func:`partnerkit.metrics.health.health_explained`.
+    coverage
+        :func:`partnerkit.metrics.overlap.coverage`.
+    tiers
+        :func:`partnerkit.metrics.tiers.tier_summary`.
+    notes
+        One sentence per analysis that could not be computed or was degraded.
+    facts
+        The collected stage-1 facts (reused by :meth:`with_policy`).
+    """
+
+    as_of: dt.date
+    window_start: dt.date
+    policy: Policy
+    scorecard: pl.DataFrame
+    concentration: pl.DataFrame
+    vital_quarters: pl.DataFrame
+    lift: pl.DataFrame
+    timing: pl.DataFrame
+    conflicts: pl.DataFrame
+    incentives: pl.DataFrame
+    health_explained: pl.DataFrame
+    coverage: pl.DataFrame
+    tiers: pl.DataFrame
+    notes: tuple[str, ...]
+    facts: Facts
+
+    def __repr__(self) -> str:
+        c = self.concentration.row(0, named=True) if self.concentration.height else {}
+        return (
+            f"Analysis(as_of={self.as_of}, window_start={self.window_start}, "
+            f"partners={self.scorecard.height}, vital={c.get('vital_count')}, "
+            f"notes={len(self.notes)})"
+        )
+
+    @property
+    def window(self) -> Window:
+        """The analysis window."""
+        return self.facts.window
+
+    def partner(self, partner_id: str, /) -> dict[str, Any]:
+        """Everything about one partner: its scorecard row plus its rows of the other tables.
+
+        Keys: the scorecard columns, and ``health_explained``, ``lift``, ``incentives``,
+        ``conflicts``, ``vital_quarters`` (lists of row dicts) and ``accounts`` (covered
+        account ids). Raises ``KeyError`` for an unknown partner.
+        """
+        row = self.scorecard.filter(pl.col("partner_id") == partner_id)
+        if row.height == 0:
+            raise KeyError(f"no partner {partner_id!r} in the scorecard")
+        out: dict[str, Any] = row.row(0, named=True)
+        mine = pl.col("partner_id") == partner_id
+        out["health_explained"] = self.health_explained.filter(mine).to_dicts()
+        out["lift"] = self.lift.filter(pl.col("scope") == partner_id).to_dicts()
+        out["incentives"] = self.incentives.filter(mine).to_dicts()
+        out["conflicts"] = self.conflicts.filter(
+            (pl.col("partner_a") == partner_id) | (pl.col("partner_b") == partner_id)
+        ).to_dicts()
+        out["vital_quarters"] = self.vital_quarters.filter(mine).to_dicts()
+        out["accounts"] = self.coverage.filter(mine)["account_id"].to_list()
+        return out
+
+    def with_policy(self, policy: Policy, /) -> Analysis:
+        """Re-score under ``policy`` from the kept facts (no raw data is read).
+
+        Only stage-2 settings may differ (thresholds, weights, health model, tier ladder,
+        denominator, ...); a change to one of :data:`STAGE_ONE_SETTINGS` raises
+        ``ValueError``.
+        """
+        changed = [s for s in STAGE_ONE_SETTINGS if getattr(policy, s) != getattr(self.policy, s)]
+        if changed:
+            raise ValueError(
+                "these settings change the stage-1 facts; run analyze again: " + ", ".join(changed)
+            )
+        same_lift = all(getattr(policy, s) == getattr(self.policy, s) for s in LIFT_SETTINGS)
+        return _stage_two(self.facts, policy, lifted=self.lift if same_lift else None)
+
+
+def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
+    notes: list[str] = []
+    has = facts.has
+    if not has("deals", "source"):
+        notes.append(
+            "Sourced and influenced revenue and sourced pipeline are empty: the deals have "
+            "no source column."
+        )
+    if not has("deals", "account_id"):
+        notes.append(
+            "Realized and untapped overlap, overlap pipeline, conflicts and deal coverage "
+            "are empty: the deals have no account_id column."
+        )
+    if not has("deals", "partner_engaged_on"):
+        notes.append("Engagement timing is empty: the deals have no partner_engaged_on column.")
+    if not has("activities"):
+        notes.append(
+            "No activity log: productivity state uses deals only, and effort, reciprocity, "
+            "reviews and the activity-based health metrics are empty."
+        )
+    else:
+        if not has("activities", "initiated_by"):
+            notes.append(
+                "Reciprocity, effort share and partner-initiated share are empty: the "
+                "activities have no initiated_by column."
+            )
+        if not has("activities", "hours"):
+            notes.append("Effort share is empty: the activities have no hours column.")
+    if not has("investments"):
+        notes.append(
+            "No investments table: investment, revenue per investment, program investment "
+            "and incentive durability are empty."
+        )
+    if not has("overlaps"):
+        notes.append(
+            "No overlaps table (account mapping): overlap and co-sell figures are empty and "
+            "coverage lists deal accounts only."
+        )
+    if not has("partners", "signed_on"):
+        notes.append(
+            "No signing dates: tenure and days to first win are empty and every partner is "
+            "taken as mature."
+        )
+    if not has("partners", "tier"):
+        notes.append("No tiers: the tier audit is empty.")
+    if not has("partners", "category"):
+        notes.append("No partner categories: channel conflicts cannot be found.")
+    if not has("partners", "executive_sponsor"):
+        notes.append("No executive_sponsor column: sponsor_present is empty.")
+    counted = card.filter(pl.col("counted"))
+    notes.extend(
+        f"Health dimension {dim.name!r} has no data: none of its metrics "
+        f"({', '.join(m.column for m in dim.metrics)}) has a value."
+        for dim in policy.health
+        if counted.height and counted[dim.name].null_count() == counted.height
+    )
+    if policy.pareto_value != "won_revenue":
+        notes.append(
+            f"Quarterly vital few rank won revenue (policy.pareto_value is "
+            f"{policy.pareto_value!r})."
+        )
+    future = card.filter(pl.col("signed_on") > facts.window.end).height
+    if future:
+        notes.append(f"{future} partner(s) signed after as_of are listed but not counted.")
+    return tuple(notes)
+
+
+_DERIVED = (
+    "concentration",
+    "vital_quarters",
+    "health_explained",
+    "tiers",
+    "timing",
+    "conflicts",
+    "incentives",
+    "coverage",
+    "deal_facts",
+    "lift_samples",
+)
+
+
+def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.LazyFrame]:
+    """Every stage-2 output but the scorecard and lift, as LazyFrames over ``card``."""
+    return {
+        "concentration": concentration(
+            card,
+            value=policy.pareto_value,
+            threshold=policy.vital_threshold,
+            denominator=policy.denominator,
+        ),
+        "vital_quarters": quarterly_vitals(
+            facts, counted=card.filter(pl.col("counted")), threshold=policy.vital_threshold
+        ),
+        "health_explained": health_explained(card, model=policy.health, include="counted"),
+        "tiers": tier_summary(card, ladder=policy.tier_ladder),
+        "timing": timing(facts.deals, min_sample=policy.min_sample),
+        "conflicts": conflicts(facts.accounts, partners=facts.partners),
+        "incentives": facts.incentives,
+        "coverage": coverage(facts.mapped, accounts=facts.accounts),
+        "deal_facts": facts.deals,
+        "lift_samples": facts.lift_samples,
+    }
+
+
+def _stage_two(facts: Facts, policy: Policy, *, lifted: pl.DataFrame | None = None) -> Analysis:
+    """Scorecard first (collected once), then everything derived from it in one go.
+
+    Stage-2 frames are small (one row per partner), so the in-memory engine runs them; the
+    scorecard is collected before the outputs built on it because re-planning its large
+    query inside every derived output costs far more than reading the collected frame.
+    """
+    card = scorecard(facts.partners, facts=facts, policy=policy).collect(engine="in-memory")
+    lazies = _derived(card.lazy(), facts, policy)
+    done = dict(
+        zip(
+            _DERIVED,
+            pl.collect_all([lazies[k] for k in _DERIVED], engine="in-memory"),
+            strict=True,
+        )
+    )
+    lifted = (
+        lifted
+        if lifted is not None
+        else lift(
+            done["deal_facts"],
+            samples=done["lift_samples"],
+            min_sample=policy.min_sample,
+            bootstrap_samples=policy.bootstrap_samples,
+            confidence=policy.confidence,
+            seed=policy.seed,
+            max_n=policy.bootstrap_max_n,
+        )
+    )
+    return Analysis(
+        as_of=facts.window.end,
+        window_start=facts.window.start,
+        policy=policy,
+        scorecard=card,
+        concentration=done["concentration"],
+        vital_quarters=done["vital_quarters"],
+        lift=lifted,
+        timing=done["timing"],
+        conflicts=done["conflicts"],
+        incentives=done["incentives"],
+        health_explained=done["health_explained"],
+        coverage=done["coverage"],
+        tiers=done["tiers"],
+        notes=_notes(facts, policy, card),
+        facts=facts,
+    )
+
+
+def analyze(
+    portfolio: Portfolio,
+    /,
+    *,
+    as_of: dt.date | None = None,
+    policy: Policy | None = None,
+) -> Analysis:
+    """Run every analysis of ``portfolio`` for the window ending on ``as_of``.
+
+    ``as_of`` defaults to :meth:`Portfolio.latest_date` (never today's date); ``policy``
+    defaults to ``Policy()``. Missing optional tables or columns never raise: the affected
+    results are empty or null and :attr:`Analysis.notes` says why.
+    """
+    policy = policy or Policy()
+    policy.check()
+    day = as_of if as_of is not None else portfolio.latest_date()
+    window = Window.ending(day, months=policy.lookback_months)
+    facts = build_facts(portfolio, window=window, policy=policy).collect()
+    return _stage_two(facts, policy)

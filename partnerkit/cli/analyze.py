@@ -1,0 +1,143 @@
+"""``partnerkit analyze SOURCE``: run every analysis and print the concentration summary.
+
+Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``
+and ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix;
+text cells are neutralised against spreadsheet formulas). Exit code: 0 done, 1 the
+portfolio breaks the data contract, 2 usage error (bad date, unreadable policy, no such
+folder).
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="partnerkit")
+>>> register(parser.add_subparsers())
+>>> args = parser.parse_args(["analyze", "data", "--as-of", "2026-06-30", "--out", "s.csv"])
+>>> args.source, args.as_of, args.out.name
+('data', '2026-06-30', 's.csv')
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import tomllib
+from pathlib import Path
+
+from partnerkit.analysis import Analysis, analyze
+from partnerkit.policy import Policy
+
+__all__ = ["register", "run", "summary"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``analyze`` sub-command."""
+    parser = subparsers.add_parser(
+        "analyze",
+        help="analyse a portfolio and print the concentration summary",
+        description="Read a portfolio folder, run every analysis for the window ending on "
+        "--as-of and print the concentration summary (vital few, Gini, benchmark). Exit "
+        "code: 0 done, 1 invalid portfolio, 2 usage error.",
+    )
+    parser.add_argument("source", help="folder holding partners.csv, deals.csv, ...")
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="last day of the window (default: latest date)"
+    )
+    parser.add_argument("--policy", type=Path, metavar="FILE.toml", help="policy file")
+    parser.add_argument(
+        "--out", type=Path, metavar="FILE", help="write the scorecard (.csv, .parquet, .xlsx)"
+    )
+    parser.set_defaults(func=run)
+
+
+def _usage(message: str) -> int:
+    sys.stderr.write(f"partnerkit analyze: {message}\n")
+    return 2
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f}%"
+
+
+def _num(x: float | None, digits: int = 2) -> str:
+    return "n/a" if x is None else f"{x:.{digits}f}"
+
+
+def summary(analysis: Analysis, /) -> str:
+    """Return the concentration summary as a few lines of plain text.
+
+    >>> import polars as pl
+    >>> from partnerkit.portfolio import Portfolio
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+    ...         "created_on": ["2025-01-05", "2025-01-09"],
+    ...         "closed_on": ["2025-03-01", "2025-02-01"],
+    ...         "outcome": ["won", "won"], "amount": [900.0, 100.0]}))
+    >>> print(summary(analyze(p)).splitlines()[2])
+    vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue (threshold 80%)
+    """
+    c = analysis.concentration.row(0, named=True)
+    card = analysis.scorecard
+    counted = int(card["counted"].sum())
+    lines = [
+        (
+            f"as of {analysis.as_of} (window {analysis.window_start} .. {analysis.as_of}, "
+            f"{analysis.policy.lookback_months} months)"
+        ),
+        (
+            f"partners: {card.height} listed, {counted} counted, {c['partners']} in the "
+            f"denominator ({c['denominator']})"
+        ),
+        (
+            f"vital few: {c['vital_count']} of {c['partners']} partners ({_pct(c['vital_share'])})"
+            f" produce {_pct(c['vital_value_share'])} of {c['value_column']} "
+            f"(threshold {c['threshold']:.0%})"
+        ),
+        (
+            f"total {c['value_column']}: {_num(c['total_value'])}; zero value: "
+            f"{_pct(c['zero_value_share'])} of partners; top 20%: {_pct(c['top20_share'])}"
+        ),
+        (
+            f"Gini {_num(c['gini'])}; HHI {_num(c['hhi'], 3)}; closest benchmark: "
+            f"{c['closest_benchmark'] or 'n/a'}"
+        ),
+    ]
+    lines += [f"note: {n}" for n in analysis.notes]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
+    from partnerkit.decisions.export import export_frame  # noqa: PLC0415
+    from partnerkit.load.read import SourceError, read_portfolio  # noqa: PLC0415
+    from partnerkit.validate import PortfolioError  # noqa: PLC0415
+
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            return _usage(f"--as-of must be a date like 2026-06-30, not {args.as_of!r}")
+    policy = Policy()
+    if args.policy is not None:
+        try:
+            policy = Policy.from_toml(args.policy)
+        except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
+            return _usage(f"cannot read policy file: {exc}")
+    try:
+        portfolio = read_portfolio(args.source)
+    except SourceError as exc:
+        return _usage(str(exc))
+    except PortfolioError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    try:
+        result = analyze(portfolio, as_of=as_of, policy=policy)
+    except ValueError as exc:
+        return _usage(str(exc))
+    sys.stdout.write(f"{summary(result)}\n")
+    if args.out is not None:
+        written = export_frame(result.scorecard, args.out)
+        sys.stdout.write(f"scorecard: {written}\n")
+    return 0

@@ -1,0 +1,334 @@
+"""The scorecard: one row per partner, every metric of stage 2 side by side.
+
+:func:`scorecard` joins the stage-1 facts onto the partners table and derives every column
+listed in :data:`SCORECARD_COLUMNS` (name -> one-line definition; W is the analysis window
+(as_of - lookback, as_of]). All partners are listed, prospects and exited ones included;
+``counted`` says which take part in portfolio statistics (percentiles, Pareto, tier audit).
+
+An input the source did not supply gives nulls, never zeros: without an activity log, for
+instance, ``enablement_activities`` is null for everyone (and the health model leaves it
+out), while a partner with no activity in a supplied log has 0.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from partnerkit.metrics.facts import build_facts
+>>> from partnerkit.metrics.window import Window
+>>> from partnerkit.policy import Policy
+>>> from partnerkit.portfolio import Portfolio
+>>> p = Portfolio.from_frames(
+...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],
+...         "outcome": ["won", "open"], "amount": [1200.0, 300.0]}))
+>>> w = Window.ending(dt.date(2025, 3, 1), months=12)
+>>> card = scorecard(p.partners, facts=build_facts(p, window=w, policy=Policy()), policy=Policy())
+>>> card.select("partner_id", "won_revenue", "state", "vital").collect().rows()
+[('a', 1200.0, 'productive', True), ('b', 0.0, 'active', False)]
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from partnerkit.metrics.facts import Facts, quarter_values
+from partnerkit.metrics.health import health
+from partnerkit.metrics.incentives import incentive_summary
+from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
+from partnerkit.metrics.pareto import in_denominator, pareto, vital_by_quarter
+from partnerkit.metrics.reciprocity import reciprocity
+from partnerkit.metrics.tiers import tier_audit
+from partnerkit.policy import Policy
+from partnerkit.schema import TABLES
+
+__all__ = ["SCORECARD_COLUMNS", "quarterly_vitals", "scorecard", "scorecard_columns"]
+
+_DEFAULT_DIMENSIONS = ("interest", "awareness", "encouragement")
+
+SCORECARD_COLUMNS: dict[str, str] = {
+    # --- who ------------------------------------------------------------------------------
+    "partner_id": "Unique partner key.",
+    "name": "Partner name.",
+    "type": "Partner type (reseller, referral, technology, services, ...).",
+    "tier": "Assigned tier, as in the partners table.",
+    "region": "Sales region.",
+    "category": "Solution category (partners sharing one can conflict).",
+    "status": "active, prospect or exited.",
+    "signed_on": "Date the partnership was signed.",
+    "executive_sponsor": "Our executive sponsor, if any.",
+    "counted": "In portfolio statistics: status in policy.include_statuses and signed on or "
+    "before as_of (or signing date unknown).",
+    "in_denominator": "In the concentration denominator (policy.denominator: enrolled = "
+    "counted; active = counted and not dormant; positive = counted with value > 0).",
+    # --- results in W ---------------------------------------------------------------------
+    "won_revenue": "Amount of deals won with a close date in W, rounded to cents.",
+    "won_deals": "Number of deals won with a close date in W.",
+    "lost_deals": "Number of deals lost with a close date in W.",
+    "win_rate": "won_deals / (won_deals + lost_deals); null when nothing closed in W.",
+    "sourced_revenue": "Won revenue in W of deals the partner originated (source partner).",
+    "influenced_revenue": "Won revenue in W of deals we originated with the partner attached "
+    "(source vendor).",
+    "open_pipeline": "Amount of the partner's deals open at as_of (created by then, not "
+    "closed by then).",
+    "open_deals": "Number of the partner's deals open at as_of.",
+    "sourced_pipeline": "Amount of partner-originated deals created in W (any outcome).",
+    "pipeline_created": "Amount of the partner's deals created in W (any source, any outcome).",
+    "deals_created": "Number of the partner's deals created in W.",
+    "avg_days_to_close": "Mean days from creation to close of the deals won in W.",
+    "first_win_on": "Close date of the partner's first won deal up to as_of.",
+    "days_to_first_win": "Days from signed_on to first_win_on (activation).",
+    "last_deal_on": "Creation date of the partner's latest deal up to as_of.",
+    "revenue_prior": "Won revenue in the prior half of W, (start, mid].",
+    "revenue_recent": "Won revenue in the recent half of W, (mid, as_of].",
+    "revenue_trend": "(revenue_recent - revenue_prior) / (revenue_recent + revenue_prior), in "
+    "[-1, 1]; null when both are 0.",
+    # --- lifecycle ------------------------------------------------------------------------
+    "tenure_days": "Days from signed_on to as_of (negative when signed after as_of).",
+    "stage": "ramping while tenure_days < policy.ramp_days (incl. signed after as_of), else "
+    "mature; mature when signed_on is unknown.",
+    "progress": "Mean percentile (0-100, among counted partners) of policy.progress_metrics: "
+    "how ramping partners are judged.",
+    "state": "productive (won in W), active (activity or deal created in W, no win) or "
+    "dormant (neither).",
+    # --- engagement -----------------------------------------------------------------------
+    "activities": "Number of activities in W.",
+    "last_activity_on": "Date of the latest activity up to as_of.",
+    "days_since_activity": "Days from last_activity_on to as_of; null when never active.",
+    "last_qbr_on": "Date of the latest partnership review (kind qbr) up to as_of.",
+    "days_since_qbr": "Days from last_qbr_on to as_of; null when never reviewed.",
+    "review_overdue": "No review within policy.review_max_days of as_of (incl. never).",
+    "sponsor_present": "An executive sponsor is named.",
+    "partner_initiated_share": "Share of the activities in W with a known initiator that "
+    "the partner initiated.",
+    "enablement_activities": "Enablement, training and certification activities in W.",
+    "joint_marketing_activities": "Joint-marketing activities in W.",
+    "cosell_activities": "Co-selling activities in W.",
+    "activity_breadth": "Number of distinct activity kinds in W.",
+    "referrals_given": "Referrals and intros in W initiated by us (we gave them).",
+    "referrals_received": "Referrals and intros in W initiated by the partner (we received them).",
+    "reciprocity": "(received - given) / (received + given) in [-1, 1]: +1 the partner only "
+    "gives; null when neither.",
+    "our_hours": "Hours of activities in W initiated by us.",
+    "partner_hours": "Hours of activities in W initiated by the partner.",
+    "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours.",
+    "one_sided": "our_effort_share > policy.one_sided_share.",
+    # --- investment -----------------------------------------------------------------------
+    "investment": "Investment in W: each investment's amount pro-rated by its days inside W "
+    "(ongoing ones run until as_of).",
+    "program_investment": "The part of investment in policy.program_categories.",
+    "revenue_per_investment": "won_revenue / investment; null when investment is 0.",
+    "incentives": "Number of incentives (policy.incentive_categories) started by as_of.",
+    "ephemeral_incentives": "Incentives whose lift did not last (see Analysis.incentives).",
+    "incentive_retention": "Mean share of the incentive lift kept afterwards; null when not "
+    "measurable.",
+    # --- account overlap ------------------------------------------------------------------
+    "overlap_accounts": "Distinct accounts in the partner's account mapping.",
+    "cosell_potential": "Overlap accounts where we have a prospect and the partner a customer.",
+    "help_potential": "Overlap accounts where we have a customer and the partner a prospect "
+    "(where we can help them).",
+    "realized_overlap": "Overlap accounts with a deal through the partner live in W.",
+    "untapped_overlap": "Co-sell-potential accounts with no deal through the partner live in "
+    "W (0 <= untapped <= cosell_potential).",
+    "overlap_open_pipeline": "Amount of all deals (any partner or direct) open at as_of on "
+    "the partner's overlap accounts.",
+    # --- Pareto -----------------------------------------------------------------------------
+    "rank": "Rank by policy.pareto_value within the denominator (1 = highest; ties by "
+    "partner_id); null outside it.",
+    "share": "Value / total value of the denominator; null when the total is 0.",
+    "cum_share": "Cumulative share down to and including this partner.",
+    "vital": "In the vital few: cumulative share before the partner < "
+    "policy.vital_threshold (nobody when the total is 0).",
+    "vital_quarters": "Number of the last policy.stability_quarters calendar quarters in "
+    "which the partner was among that quarter's vital few (won revenue).",
+    # --- health ------------------------------------------------------------------------------
+    "interest": "Health dimension (0-100): weighted percentiles of its policy metrics.",
+    "awareness": "Health dimension (0-100): weighted percentiles of its policy metrics.",
+    "encouragement": "Health dimension (0-100): weighted percentiles of its policy metrics.",
+    "health": "Mean of the health dimensions (0-100); null for partners not counted.",
+    # --- tier audit -------------------------------------------------------------------------
+    "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0).",
+    "implied_tier": "Tier the partner would hold if tiers were handed out by performance "
+    "(policy.tier_value, default the Pareto value) in today's proportions.",
+    "tier_gap": "tier_level - level of implied_tier: > 0 over-tiered, < 0 under-tiered.",
+}
+"""Every scorecard column, in order, with its definition (for the default health model)."""
+
+_DEAL_COLUMNS = (
+    "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
+    "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
+    "avg_days_to_close", "first_win_on", "last_deal_on", "revenue_prior", "revenue_recent",
+)  # fmt: skip
+_DEAL_ZERO = (
+    "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
+    "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
+    "revenue_prior", "revenue_recent",
+)  # fmt: skip
+_BY_SOURCE = ("sourced_revenue", "influenced_revenue", "sourced_pipeline")
+_ACTIVITY_ZERO = (
+    "activities", "partner_initiated", "initiated_known", "enablement_activities",
+    "joint_marketing_activities", "cosell_activities", "activity_breadth", "referrals_given",
+    "referrals_received", "our_hours", "partner_hours",
+)  # fmt: skip
+_ACTIVITY_DATES = ("last_activity_on", "last_qbr_on")
+_BY_INITIATOR = (
+    "partner_initiated", "initiated_known", "referrals_given", "referrals_received",
+    "our_hours", "partner_hours",
+)  # fmt: skip
+_INVESTMENT_ZERO = ("investment", "program_investment", "incentives", "ephemeral_incentives")
+_OVERLAP_ZERO = (
+    "overlap_accounts", "cosell_potential", "help_potential", "realized_overlap",
+    "untapped_overlap", "overlap_open_pipeline",
+)  # fmt: skip
+_BY_ACCOUNT = ("realized_overlap", "untapped_overlap", "overlap_open_pipeline")
+
+
+def scorecard_columns(policy: Policy | None = None, /) -> dict[str, str]:
+    """:data:`SCORECARD_COLUMNS` with the health dimensions of ``policy``'s model.
+
+    >>> list(scorecard_columns())[-8:-3]
+    ['vital_quarters', 'interest', 'awareness', 'encouragement', 'health']
+    """
+    dims = tuple(d.name for d in (policy or Policy()).health)
+    out: dict[str, str] = {}
+    for name, text in SCORECARD_COLUMNS.items():
+        if name in _DEFAULT_DIMENSIONS:
+            if name == _DEFAULT_DIMENSIONS[0]:
+                for d in dims:
+                    out[d] = SCORECARD_COLUMNS.get(d, SCORECARD_COLUMNS["interest"])
+            continue
+        out[name] = text
+    return out
+
+
+def _nulls(names: tuple[str, ...], schema: pl.Schema) -> list[pl.Expr]:
+    return [pl.lit(None, dtype=schema[n]).alias(n) for n in names]
+
+
+def _days(delta: pl.Expr, /) -> pl.Expr:
+    return delta.dt.total_days()
+
+
+def _counted(policy: Policy, facts: Facts) -> pl.Expr:
+    signed = pl.col("signed_on")
+    return pl.col("status").is_in(list(policy.include_statuses)).fill_null(value=False) & (
+        signed.is_null() | (signed <= pl.lit(facts.window.end))
+    )
+
+
+def quarterly_vitals(facts: Facts, /, *, counted: pl.LazyFrame, threshold: float) -> pl.LazyFrame:
+    """Rank the ``counted`` partners by won revenue in each quarter and flag the vital few.
+
+    Requires columns: ``partner_id`` in ``counted``. Returns ``partner_id``, ``quarter``
+    (first day of the calendar quarter, a Date; the last one ends at as_of), ``value``,
+    ``rank``, ``share`` and ``vital``; only partners with value > 0 in a quarter appear.
+    """
+    values = quarter_values(facts.deals, quarters=facts.quarters).join(
+        counted.select("partner_id"), on="partner_id", how="semi"
+    )
+    return vital_by_quarter(values, threshold=threshold)
+
+
+def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.LazyFrame:
+    """One row per partner with every column of :func:`scorecard_columns` (module docstring).
+
+    Requires columns: the canonical ``partners`` columns (:mod:`partnerkit.schema`); the
+    facts come from :func:`partnerkit.metrics.facts.build_facts`. Rows are sorted by
+    ``rank`` (nulls last), then ``partner_id``. Raises ``ValueError`` when
+    ``policy.pareto_value``, a health metric or a progress metric is not a scorecard column.
+    """
+    as_of = pl.lit(facts.window.end)
+    base = partners.select(TABLES["partners"].names)
+    deals = facts.deals.filter(pl.col("partner_id").is_not_null()).select(
+        "partner_id", *_DEAL_COLUMNS
+    )
+    card = (
+        base.join(deals, on="partner_id", how="left")
+        .join(facts.activities, on="partner_id", how="left")
+        .join(facts.investments, on="partner_id", how="left")
+        .join(incentive_summary(facts.incentives), on="partner_id", how="left")
+        .join(facts.overlaps, on="partner_id", how="left")
+    )
+    schema = card.collect_schema()
+    fills = [pl.col(c).fill_null(0) for c in _DEAL_ZERO]
+    fills += [pl.col(c).fill_null(0) for c in _INVESTMENT_ZERO if facts.has("investments")]
+    fills += [pl.col(c).fill_null(0) for c in _ACTIVITY_ZERO if facts.has("activities")]
+    fills += [pl.col(c).fill_null(0) for c in _OVERLAP_ZERO if facts.has("overlaps")]
+    card = card.with_columns(fills)
+    missing: list[str] = []
+    if not facts.has("deals", "source"):
+        missing += _BY_SOURCE
+    if not facts.has("activities"):
+        missing += _ACTIVITY_ZERO + _ACTIVITY_DATES
+    else:
+        if not facts.has("activities", "initiated_by"):
+            missing += _BY_INITIATOR
+        if not facts.has("activities", "hours"):
+            missing += ("our_hours", "partner_hours")
+    if not facts.has("investments"):
+        missing += (*_INVESTMENT_ZERO, "incentive_retention")
+    if not facts.has("overlaps"):
+        missing += _OVERLAP_ZERO
+    elif not facts.has("deals", "account_id"):
+        missing += _BY_ACCOUNT
+    if missing:
+        card = card.with_columns(_nulls(tuple(dict.fromkeys(missing)), schema))
+
+    sponsor = pl.col("executive_sponsor").str.strip_chars()
+    won, lost = pl.col("won_deals"), pl.col("lost_deals")
+    recent, prior = pl.col("revenue_recent"), pl.col("revenue_prior")
+    card = card.with_columns(
+        counted=_counted(policy, facts),
+        win_rate=pl.when(won + lost > 0).then(won / (won + lost)),
+        revenue_trend=pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
+        tenure_days=_days(as_of - pl.col("signed_on")),
+        days_to_first_win=_days(pl.col("first_win_on") - pl.col("signed_on")),
+        days_since_activity=_days(as_of - pl.col("last_activity_on")),
+        days_since_qbr=_days(as_of - pl.col("last_qbr_on")),
+        sponsor_present=(
+            (sponsor.is_not_null() & (sponsor != ""))
+            if facts.has("partners", "executive_sponsor")
+            else pl.lit(None, dtype=pl.Boolean)
+        ),
+        partner_initiated_share=pl.when(pl.col("initiated_known") > 0).then(
+            pl.col("partner_initiated") / pl.col("initiated_known")
+        ),
+        revenue_per_investment=pl.when(pl.col("investment") > 0).then(
+            pl.col("won_revenue") / pl.col("investment")
+        ),
+    ).with_columns(
+        review_overdue=(
+            (
+                pl.col("days_since_qbr").is_null()
+                | (pl.col("days_since_qbr") > policy.review_max_days)
+            )
+            if facts.has("activities")
+            else pl.lit(None, dtype=pl.Boolean)
+        ),
+    )
+    card = reciprocity(card, one_sided_share=policy.one_sided_share)
+    card = lifecycle(productivity_state(card), ramp_days=policy.ramp_days)
+
+    vitals = quarterly_vitals(
+        facts, counted=card.filter(pl.col("counted")), threshold=policy.vital_threshold
+    )
+    counts = vitals.group_by("partner_id").agg(
+        pl.col("vital").sum().cast(pl.Int64).alias("vital_quarters")
+    )
+    card = card.join(counts, on="partner_id", how="left").with_columns(
+        pl.col("vital_quarters").fill_null(0)
+    )
+    card = health(card, model=policy.health, include="counted")
+    card = progress(card, metrics=policy.progress_metrics, include="counted")
+
+    value = policy.pareto_value
+    if value not in card.collect_schema().names():
+        raise ValueError(f"policy.pareto_value {value!r} is not a scorecard column")
+    card = card.with_columns(
+        in_denominator=in_denominator(policy.denominator, value=value, include="counted")
+    )
+    card = pareto(card, value=value, threshold=policy.vital_threshold, include="in_denominator")
+    tier_value = policy.tier_value or value
+    if tier_value not in card.collect_schema().names():
+        raise ValueError(f"policy.tier_value {tier_value!r} is not a scorecard column")
+    card = tier_audit(card, ladder=policy.tier_ladder, value=tier_value, include="counted")
+    return card.select(list(scorecard_columns(policy))).sort("rank", "partner_id", nulls_last=True)

@@ -1,0 +1,109 @@
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from partnerkit.metrics.incentives import incentive_durability, incentive_summary
+from partnerkit.metrics.window import Window
+
+D = dt.date.fromisoformat
+W = Window.ending(D("2025-12-31"), months=12)
+
+
+def run():
+    investments = pl.LazyFrame(
+        {
+            "partner_id": ["p", "q", "q", "q", "p"],
+            "category": ["incentive", "incentive", "incentive", "mdf", "incentive"],
+            "starts_on": [D("2025-05-01"), D("2025-01-21"), D("2025-12-01"), D("2025-01-01"),
+                          D("2026-01-10")],
+            "ends_on": [D("2025-06-29"), D("2025-02-19"), None, None, None],
+            "amount": [100.0, 200.0, 300.0, 50.0, 9.0],
+        }
+    )  # fmt: skip
+    created = {
+        # p: 2025-01-01 is the first deal of the data; 2 before, 6 during, 3 after I1
+        "p": [
+            "2025-01-01",
+            "2025-03-10",
+            "2025-04-10",
+            "2025-05-02",
+            "2025-05-10",
+            "2025-05-20",
+            "2025-06-01",
+            "2025-06-10",
+            "2025-06-29",
+            "2025-06-30",
+            "2025-07-15",
+            "2025-08-28",
+            "2025-08-29",
+        ],
+        # q: 1 before (clipped span), 2 during, 2 after I2
+        "q": ["2025-01-05", "2025-01-25", "2025-02-10", "2025-03-01", "2025-03-02"],
+    }
+    deals = pl.LazyFrame(
+        {
+            "partner_id": [p for p, days in created.items() for _ in days],
+            "created_on": [D(x) for days in created.values() for x in days],
+        }
+    )
+    return incentive_durability(
+        investments, deals=deals, window=W, min_lift=1.2, min_retention=0.5
+    ).collect()
+
+
+def test_ephemeral_incentive_hand_example():
+    out = run()
+    # only incentives started by as_of: p I1, q I2, q I3 (mdf and the 2026 one are left out)
+    assert out.select("partner_id", "starts_on").rows() == [
+        ("p", D("2025-05-01")), ("q", D("2025-01-21")), ("q", D("2025-12-01")),
+    ]  # fmt: skip
+    p = out.row(0, named=True)
+    # 60 days during (May 1 - Jun 29); before Mar 2 - Apr 30 (60 days); after Jun 30 - Aug 28
+    assert (p["days"], p["days_before"], p["days_after"]) == (60, 60, 60)
+    assert (p["deals_before"], p["deals_during"], p["deals_after"]) == (2, 6, 3)
+    # per 30 days: 1.0, 3.0, 1.5; lift 3; retention (1.5 - 1) / (3 - 1) = 0.25 < 0.5
+    assert (p["rate_before"], p["rate_during"], p["rate_after"]) == (1.0, 3.0, 1.5)
+    assert (p["lift"], p["retention"], p["ephemeral"]) == (3.0, 0.25, True)
+
+
+def test_durable_incentive_with_a_clipped_before_span():
+    q = run().row(1, named=True)
+    # before span Dec 22 - Jan 20 clipped at the first deal of the data (Jan 1): 20 days
+    assert (q["days"], q["days_before"], q["days_after"]) == (30, 20, 30)
+    assert (q["deals_before"], q["deals_during"], q["deals_after"]) == (1, 2, 2)
+    # rates 1.5, 2.0, 2.0: lift 4/3, retention (2 - 1.5) / (2 - 1.5) = 1
+    assert q["lift"] == pytest.approx(4 / 3)
+    assert (q["retention"], q["ephemeral"]) == (1.0, False)
+
+
+def test_running_incentive_has_no_after_span():
+    q3 = run().row(2, named=True)
+    # ongoing from Dec 1: during runs to as_of (31 days), nothing after yet, nothing before
+    assert (q3["days"], q3["days_after"], q3["rate_after"]) == (31, 0, None)
+    assert (q3["rate_before"], q3["lift"], q3["retention"], q3["ephemeral"]) == (
+        0.0,
+        None,
+        None,
+        False,
+    )
+
+
+def test_summary_per_partner():
+    out = incentive_summary(run().lazy()).sort("partner_id").collect()
+    # p: one ephemeral (retention .25); q: two incentives, one measurable retention (1.0)
+    assert out.rows() == [("p", 1, 1, 0.25), ("q", 2, 0, 1.0)]
+
+
+def test_no_incentives():
+    empty = pl.LazyFrame(
+        schema={
+            "partner_id": pl.String,
+            "category": pl.String,
+            "starts_on": pl.Date,
+            "ends_on": pl.Date,
+            "amount": pl.Float64,
+        }
+    )
+    deals = pl.LazyFrame(schema={"partner_id": pl.String, "created_on": pl.Date})
+    assert incentive_durability(empty, deals=deals, window=W).collect().height == 0

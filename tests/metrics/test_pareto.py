@@ -1,0 +1,152 @@
+import datetime as dt
+import itertools
+from fractions import Fraction
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerkit.metrics.pareto import concentration, in_denominator, pareto, vital_by_quarter
+
+
+def ranked(values, **kw):
+    ids = [f"p{i:02d}" for i in range(len(values))]
+    frame = pl.LazyFrame({"partner_id": ids, "won_revenue": values})
+    return pareto(frame, **kw)
+
+
+def test_pareto_hand_example():
+    out = ranked([50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]).collect()
+    assert out["rank"].to_list() == list(range(1, 11))
+    # cumulative: .5 .7 .8 .9 .95 1 1 1 1 1; vital while the share before is < .8
+    assert out["cum_share"].to_list() == pytest.approx([0.5, 0.7, 0.8, 0.9, 0.95, 1, 1, 1, 1, 1])
+    assert out["vital"].to_list() == [True, True, True] + [False] * 7
+
+
+def test_concentration_hand_example():
+    values = [50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]
+    c = concentration(ranked(values)).collect().row(0, named=True)
+    assert (c["partners"], c["total_value"], c["vital_count"]) == (10, 100.0, 3)
+    assert c["vital_share"] == 0.3
+    assert c["vital_value_share"] == pytest.approx(0.8)
+    assert c["zero_value_share"] == 0.4
+    # top 20% = 2 partners: .5 + .2; top 10% = 1 partner; top 5% = half of the first: .25
+    assert c["top20_share"] == pytest.approx(0.7)
+    assert c["top10_share"] == pytest.approx(0.5)
+    assert c["top5_share"] == pytest.approx(0.25)
+    # Gini on ascending 0,0,0,0,5,5,10,10,20,50: sum (2i-11) x_i = -5+5+30+50+140+450 = 670,
+    # / (10 * 100) = 0.67
+    assert c["gini"] == pytest.approx(0.67)
+    # HHI: .25 + .04 + .01 + .01 + .0025 + .0025
+    assert c["hhi"] == pytest.approx(0.315)
+    # gaps: 80/20 |.7-.8| = .1, 90/10 |.5-.9| = .4, 95/5 |.25-.95| = .7
+    assert c["closest_benchmark"] == "80/20"
+    assert (c["denominator"], c["value_column"], c["threshold"]) == ("active", "won_revenue", 0.8)
+
+
+def test_closest_benchmark_95_5():
+    # 20 partners, one holds 95%: C(0.05) = 0.95 exactly
+    values = [95.0] + [1.0] * 5 + [0.0] * 14
+    c = concentration(ranked(values)).collect().row(0, named=True)
+    assert c["top5_share"] == pytest.approx(0.95)
+    assert c["closest_benchmark"] == "95/5"
+
+
+def test_concentration_of_nothing():
+    c = concentration(ranked([0.0, 0.0])).collect().row(0, named=True)
+    assert (c["partners"], c["vital_count"], c["zero_value_share"]) == (2, 0, 1.0)
+    assert c["gini"] is None
+    assert c["top20_share"] is None
+    assert c["closest_benchmark"] is None
+    empty = concentration(ranked([], include=pl.lit(value=False))).collect().row(0, named=True)
+    assert (empty["partners"], empty["vital_share"]) == (0, None)
+
+
+def test_gini_of_equal_values_is_zero_and_of_one_producer_is_high():
+    assert concentration(ranked([5.0] * 4)).collect()["gini"].item() == 0.0
+    # one of four holds everything: (2*4 - 5) * 1 / 4 = 0.75
+    assert concentration(ranked([9.0, 0, 0, 0])).collect()["gini"].item() == 0.75
+
+
+def test_include_limits_who_is_ranked():
+    frame = pl.LazyFrame(
+        {"partner_id": ["a", "b", "c"], "won_revenue": [5.0, 9.0, 1.0], "keep": [True, False, True]}
+    )
+    out = pareto(frame, include="keep").sort("partner_id").collect()
+    assert out["rank"].to_list() == [1, None, 2]
+    assert out["vital"].to_list() == [True, False, False]  # before c: 5/6 >= 0.8
+    assert out["share"].to_list() == pytest.approx([5 / 6, None, 1 / 6], nan_ok=False)
+
+
+def test_in_denominator_rejects_unknown_names():
+    with pytest.raises(ValueError, match="enrolled, active or positive"):
+        in_denominator("everyone")
+
+
+def test_vital_by_quarter_hand_example():
+    q1, q2 = dt.date(2025, 1, 1), dt.date(2025, 4, 1)
+    values = pl.LazyFrame(
+        {
+            "partner_id": ["a", "b", "c", "a", "b"],
+            "quarter": [q1, q1, q1, q2, q2],
+            "value": [50.0, 40.0, 10.0, 10.0, 90.0],
+        }
+    )
+    out = vital_by_quarter(values).collect()
+    # q1: a .5 (vital), b before .5 (vital), c before .9; q2: b .9 (vital), a before .9
+    assert out.select("quarter", "partner_id", "vital").rows() == [
+        (q1, "a", True), (q1, "b", True), (q1, "c", False), (q2, "b", True), (q2, "a", False),
+    ]  # fmt: skip
+
+
+# --- properties ---------------------------------------------------------------------------
+
+cents = st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=40)
+thresholds = st.sampled_from([0.5, 0.8, 0.9, 0.95, 1.0])
+
+
+@given(cents, thresholds, st.randoms(use_true_random=False))
+@settings(max_examples=150, deadline=None)
+def test_pareto_properties(values, threshold, rnd):
+    ids = [f"p{i:03d}" for i in range(len(values))]
+    pairs = list(zip(ids, values, strict=True))
+    rnd.shuffle(pairs)
+    frame = pl.LazyFrame(
+        {"partner_id": [p for p, _ in pairs], "won_revenue": [v / 100 for _, v in pairs]}
+    )
+    out = pareto(frame, threshold=threshold).sort("rank").collect()
+    total = sum(values)
+    by_rank = out["won_revenue"].to_list()
+    # ranks follow value (desc) then partner_id
+    keys = list(zip([-round(v * 100) for v in by_rank], out["partner_id"].to_list(), strict=True))
+    assert keys == sorted(keys)
+    if total == 0:
+        assert not out["vital"].any()
+        assert out["share"].null_count() == len(values)
+        return
+    shares = out["share"].to_list()
+    assert all(0 <= s <= 1 for s in shares)
+    assert sum(shares) == pytest.approx(1.0)
+    cum = out["cum_share"].to_list()
+    assert all(b >= a for a, b in itertools.pairwise(cum))
+    assert cum[-1] == pytest.approx(1.0)
+    # the vital set is the minimal prefix whose share reaches the threshold (exact arithmetic)
+    vital = out["vital"].to_list()
+    k = sum(vital)
+    assert vital == [True] * k + [False] * (len(vital) - k)
+    units = [round(v * 100) for v in by_rank]
+    t = Fraction(str(threshold))
+    assert Fraction(sum(units[:k]), total) >= t
+    assert k == 1 or Fraction(sum(units[: k - 1]), total) < t
+
+
+@given(cents, st.randoms(use_true_random=False))
+@settings(max_examples=50, deadline=None)
+def test_pareto_ignores_row_order(values, rnd):
+    ids = [f"p{i:03d}" for i in range(len(values))]
+    frame = pl.DataFrame({"partner_id": ids, "won_revenue": [v / 100 for v in values]})
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
+    a = pareto(frame.lazy()).sort("partner_id").collect()
+    b = pareto(shuffled.lazy()).sort("partner_id").collect()
+    assert a.equals(b)

@@ -1,0 +1,67 @@
+import datetime as dt
+
+import polars as pl
+
+from partnerkit.metrics.facts import deal_facts
+from partnerkit.metrics.timing import engagement_bucket, timing
+from partnerkit.metrics.window import Window
+
+D = dt.date.fromisoformat
+
+
+def test_bucket_boundaries():
+    f = pl.DataFrame(
+        {
+            "created_on": [D("2025-01-01")] * 6 + [D("2025-03-01")],
+            "closed_on": [D("2025-01-31")] * 6 + [D("2025-03-01")],
+            "partner_engaged_on": [
+                D("2024-12-01"),  # before creation -> 0 -> early
+                D("2025-01-10"),  # 9/30 = 0.3 -> early
+                D("2025-01-11"),  # 10/30 = 1/3 exactly -> mid
+                D("2025-01-21"),  # 20/30 = 2/3 exactly -> late
+                D("2025-02-15"),  # after the close -> 1 -> late
+                None,  # not engaged -> no bucket
+                D("2025-03-01"),  # same-day cycle: 0 / max(0, 1) -> early
+            ],
+        }
+    )
+    got = f.select(engagement_bucket(closed=pl.lit(value=True))).to_series().to_list()
+    assert got == [0, 0, 1, 2, 2, None, 0]
+
+
+def test_timing_on_the_tiny_portfolio(tiny):
+    facts = deal_facts(tiny.deals, window=Window.ending(D("2025-12-31"), months=12))
+    out = timing(facts, min_sample=1).collect()
+    # d1 engaged on creation, won -> early; d2 engaged after 80 of 92 days, won -> late;
+    # the other closed partner deals have no engagement date
+    assert out.rows() == [
+        ("early", 1, 1, 1.0, True), ("mid", 0, 0, None, False), ("late", 1, 1, 1.0, True),
+    ]  # fmt: skip
+
+
+def test_custom_cuts_and_lost_deals():
+    deals = pl.LazyFrame(
+        {
+            "partner_id": ["a", "a", "b", None],
+            "created_on": [D("2025-01-01")] * 4,
+            "closed_on": [D("2025-01-11")] * 4,
+            "outcome": ["won", "lost", "lost", "won"],
+            "amount": [1.0] * 4,
+            "source": [None] * 4,
+            "partner_engaged_on": [
+                D("2025-01-02"),
+                D("2025-01-06"),
+                D("2025-01-10"),
+                D("2025-01-02"),
+            ],
+        },
+        schema_overrides={"source": pl.String},
+    )
+    facts = deal_facts(
+        deals, window=Window.ending(D("2025-06-30"), months=12), timing_cuts=(0.2, 0.5)
+    )
+    out = timing(facts, min_sample=2).collect()
+    # fractions .1 (won), .5 (lost) and .9 (lost); the direct deal is ignored
+    assert out.rows() == [
+        ("early", 1, 1, 1.0, False), ("mid", 0, 0, None, False), ("late", 2, 0, 0.0, True),
+    ]  # fmt: skip

@@ -1,0 +1,230 @@
+import dataclasses
+import datetime as dt
+import importlib.util
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from partnerkit.analysis import STAGE_ONE_SETTINGS, Analysis, analyze
+from partnerkit.cli import main
+from partnerkit.policy import Policy
+from partnerkit.portfolio import Portfolio
+
+_spec = importlib.util.spec_from_file_location(
+    "pk_metrics_conftest", Path(__file__).parent / "metrics" / "conftest.py"
+)
+_helpers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_helpers)
+
+AS_OF = dt.date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return _helpers.tiny_portfolio()
+
+
+@pytest.fixture(scope="module")
+def result(tiny):
+    return analyze(tiny, as_of=AS_OF)
+
+
+def test_default_as_of_is_the_latest_date_in_the_data(tiny):
+    a = analyze(tiny)
+    # E's deal closed 2026-02-01, the latest event date (E signed the same day)
+    assert a.as_of == dt.date(2026, 2, 1) == tiny.latest_date()
+    assert a.window_start == dt.date(2025, 2, 1)
+
+
+def test_every_output_is_a_collected_frame(result):
+    assert isinstance(result, Analysis)
+    assert (result.as_of, result.window_start) == (AS_OF, dt.date(2024, 12, 31))
+    for f in dataclasses.fields(Analysis):
+        value = getattr(result, f.name)
+        if f.name not in ("as_of", "window_start", "policy", "notes", "facts"):
+            assert isinstance(value, pl.DataFrame), f.name
+    assert result.scorecard.height == 5
+    assert "Analysis(as_of=2025-12-31" in repr(result)
+
+
+def test_concentration_row(result):
+    c = result.concentration.row(0, named=True)
+    # denominator active: A 4000 and B 2000 (C dormant, D prospect, E not yet signed)
+    assert (c["partners"], c["total_value"], c["vital_count"], c["vital_share"]) == (
+        2,
+        6000.0,
+        2,
+        1.0,
+    )
+    # Gini of (2000, 4000): (-1 * 2000 + 1 * 4000) / (2 * 6000) = 1/6
+    assert c["gini"] == pytest.approx(1 / 6)
+    assert c["hhi"] == pytest.approx((4 / 6) ** 2 + (2 / 6) ** 2)
+
+
+def test_other_outputs_of_the_tiny_portfolio(result):
+    assert result.conflicts.select("partner_a", "partner_b").rows() == [("A", "B")]
+    assert result.timing["deals"].to_list() == [1, 0, 1]
+    assert result.incentives["partner_id"].to_list() == ["B"]
+    assert result.vital_quarters.select("partner_id", "quarter").rows() == [
+        ("C", dt.date(2024, 10, 1)),
+        ("A", dt.date(2025, 1, 1)),
+        ("A", dt.date(2025, 7, 1)),
+        ("B", dt.date(2025, 10, 1)),
+    ]
+    tiers = result.tiers.filter(pl.col("tier") == "gold").row(0, named=True)
+    # gold: A (gap 0) and C (over-tiered, no investment)
+    assert (tiers["partners"], tiers["over_tiered"], tiers["investment_over_tiered"]) == (2, 1, 0.0)
+    assert set(result.health_explained["partner_id"]) == {"A", "B", "C"}
+    assert result.lift.filter(pl.col("scope") == "portfolio")["n_closed"].to_list() == [5, 2]
+    assert result.coverage.filter(pl.col("partner_id") == "A")["account_id"].to_list() == [
+        "x1", "x2", "x3", "x9",
+    ]  # fmt: skip
+
+
+def test_notes_of_a_complete_portfolio(result):
+    assert result.notes == ("1 partner(s) signed after as_of are listed but not counted.",)
+
+
+def test_bare_minimum_portfolio_notes_and_no_crash():
+    p = _helpers.make_portfolio(
+        partners={"partner_id": ["a", "b"], "name": ["A", "B"]},
+        deals={
+            "deal_id": ["d1", "d2"], "partner_id": ["a", None], "created_on": ["2025-01-05"] * 2,
+            "closed_on": ["2025-03-01", "2025-04-01"], "outcome": ["won", "lost"],
+            "amount": [10.0, 5.0],
+        },
+    )  # fmt: skip
+    a = analyze(p)
+    assert a.as_of == dt.date(2025, 4, 1)
+    assert a.concentration["vital_count"].item() == 1
+    text = " ".join(a.notes)
+    for word in (
+        "source",
+        "account_id",
+        "partner_engaged_on",
+        "activity log",
+        "investments",
+        "overlaps",
+        "signing dates",
+        "tiers",
+        "categories",
+        "executive_sponsor",
+        "'interest'",
+        "'awareness'",
+        "'encouragement'",
+    ):
+        assert word in text, word
+    assert a.conflicts.height == 0
+    assert a.incentives.height == 0
+    assert a.coverage.height == 0
+    assert a.timing["deals"].to_list() == [0, 0, 0]
+    assert a.health_explained["contribution"].null_count() == a.health_explained.height
+
+
+def test_partner_view(result):
+    a = result.partner("A")
+    assert a["won_revenue"] == 4000.0
+    assert [c["partner_b"] for c in a["conflicts"]] == ["B"]
+    assert len(a["health_explained"]) == 10  # ten metrics in the default model
+    assert a["lift"][0]["n_closed"] == 3
+    assert a["accounts"] == ["x1", "x2", "x3", "x9"]
+    with pytest.raises(KeyError, match="zzz"):
+        result.partner("zzz")
+
+
+def test_with_policy_rescores_without_raw_data(result, tiny):
+    strict = dataclasses.replace(result.policy, vital_threshold=0.5)
+    again = result.with_policy(strict)
+    # A alone holds 4000 / 6000 >= 0.5
+    assert again.scorecard.filter(pl.col("vital"))["partner_id"].to_list() == ["A"]
+    assert again.scorecard.equals(analyze(tiny, as_of=AS_OF, policy=strict).scorecard)
+    with pytest.raises(ValueError, match="lookback_months"):
+        result.with_policy(dataclasses.replace(result.policy, lookback_months=6))
+    assert "lookback_months" in STAGE_ONE_SETTINGS
+
+
+def test_lookback_changes_the_window(tiny):
+    a = analyze(tiny, as_of=AS_OF, policy=dataclasses.replace(Policy(), lookback_months=6))
+    assert a.window_start == dt.date(2025, 6, 30)
+    # only B's win (2025-12-31) and A's 3000 (2025-09-01) remain
+    assert a.scorecard["won_revenue"].to_list()[:2] == [3000.0, 2000.0]
+
+
+def test_invalid_policy_is_refused(tiny):
+    with pytest.raises(ValueError, match="vital_threshold"):
+        analyze(tiny, policy=dataclasses.replace(Policy(), vital_threshold=0.0))
+
+
+def test_through_the_loader():
+    p = Portfolio.from_frames(
+        partners=pl.DataFrame(
+            {"partner_id": ["a", "b"], "name": ["A", "B"], "tier": ["gold", "silver"]}
+        ),
+        deals=pl.DataFrame(
+            {
+                "deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+                "created_on": ["2025-01-05", "2025-01-06"], "closed_on": ["2025-03-01", None],
+                "outcome": ["won", "open"], "amount": ["1200.50", "10"],
+            }
+        ),
+    )  # fmt: skip
+    a = analyze(p)
+    assert a.scorecard["won_revenue"].to_list() == [1200.5, 0.0]
+    assert a.scorecard["implied_tier"].to_list() == ["gold", "silver"]
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def write_folder(folder: Path) -> Path:
+    folder.mkdir()
+    pl.DataFrame({"partner_id": ["a", "b"], "name": ["=HYPERLINK(1)", "Beta"]}).write_csv(
+        folder / "partners.csv"
+    )
+    pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2", "d3"], "partner_id": ["a", "b", "b"],
+            "created_on": ["2025-01-05", "2025-01-06", "2025-01-07"],
+            "closed_on": ["2025-03-01", "2025-02-01", "2025-02-02"],
+            "outcome": ["won", "won", "lost"], "amount": [900.0, 100.0, 50.0],
+        }
+    ).write_csv(folder / "deals.csv")  # fmt: skip
+    return folder
+
+
+def test_cli_prints_the_summary_and_writes_a_safe_scorecard(tmp_path, capsys):
+    folder = write_folder(tmp_path / "p")
+    out = tmp_path / "scorecard.csv"
+    assert main(["analyze", str(folder), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "as of 2025-03-01" in text
+    assert "vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue" in text
+    assert "note: " in text
+    card = pl.read_csv(out)
+    assert card["name"].to_list() == ["'=HYPERLINK(1)", "Beta"]
+
+
+def test_cli_as_of_and_policy(tmp_path, capsys):
+    folder = write_folder(tmp_path / "p")
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[pareto]\nvital_threshold = 0.95\n")
+    assert main(["analyze", str(folder), "--as-of", "2025-02-15", "--policy", str(policy)]) == 0
+    text = capsys.readouterr().out
+    # on 2025-02-15 only b's 100 is won; a is active (deal created in W), so both are in
+    # the denominator; threshold 95%
+    assert "as of 2025-02-15" in text
+    assert "(threshold 95%)" in text
+    assert "vital few: 1 of 2 partners (50.0%) produce 100.0%" in text
+
+
+def test_cli_errors(tmp_path, capsys):
+    folder = write_folder(tmp_path / "p")
+    assert main(["analyze", str(folder), "--as-of", "yesterday"]) == 2
+    assert main(["analyze", str(tmp_path / "nowhere")]) == 2
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[x]\nvital_treshold = 2\n")
+    assert main(["analyze", str(folder), "--policy", str(bad)]) == 2
+    (folder / "deals.csv").write_text("deal_id,partner_id\nd1,a\n")
+    assert main(["analyze", str(folder)]) == 1
+    assert "partnerkit analyze" in capsys.readouterr().err
