@@ -25,7 +25,7 @@ def _cell(text: str) -> str:
 
 
 def data_model() -> str:
-    """One table per canonical table: column, type, required, rule, meaning."""
+    """Describe each canonical table: column, type, required, rule, meaning."""
     out: list[str] = []
     for table in TABLES.values():
         need = "required" if table.required else "optional"
@@ -54,14 +54,14 @@ def data_model() -> str:
 
 
 def scorecard() -> str:
-    """The scorecard columns with their definitions."""
+    """List the scorecard columns with their definitions."""
     rows = ["| column | definition |", "|---|---|"]
     rows += [f"| `{k}` | {_cell(v)} |" for k, v in scorecard_columns().items()]
     return "\n".join(rows)
 
 
 def reasons() -> str:
-    """The recommendation reason codes."""
+    """List the recommendation reason codes."""
     rows = ["| code | meaning | condition |", "|---|---|---|"]
     rows += [f"| `{r.code}` | {_cell(r.meaning)} | {_cell(r.condition)} |" for r in REASONS]
     return "\n".join(rows)
@@ -82,7 +82,8 @@ def render(text: str) -> str:
         )
         if not pattern.search(text):
             raise SystemExit(f"README.md lacks the block {name!r}")
-        text = pattern.sub(lambda m, body=make(): m.group(1) + body + "\n" + m.group(2), text)
+        body = make()
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

@@ -1,0 +1,229 @@
+r"""Write charts to PNG, SVG, PDF, HTML or JSON, fully offline and atomically.
+
+The format follows the file suffix. Images are rendered by vl-convert (no browser, no
+network; external data URLs are refused). HTML pages embed the Vega, Vega-Lite and
+Vega-Embed scripts themselves, so they render with the network cut; the chart's spec is
+embedded as JSON with ``<``, ``>`` and ``&`` escaped, so partner-supplied text can never
+close the script element. Every file is written to a temporary file in the target folder
+and renamed over the target in one step: a crash leaves the old file or the new one.
+
+The active altair theme applies; wrap calls in :func:`partnerkit.charts.theme.enabled` for
+the partnerkit look (:func:`export_charts` does).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> import altair as alt, polars as pl
+>>> chart = alt.Chart(pl.DataFrame({"x": [1, 2]})).mark_bar().encode(x="x:Q")
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> export_chart(chart, folder / "bars.svg").read_text()[:4]
+'<svg'
+>>> export_chart(chart, folder / "bars.png").read_bytes()[:4]
+b'\x89PNG'
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert as vlc
+
+from partnerkit.charts import theme
+from partnerkit.charts.pack import AnalysisLike, chart_pack
+
+__all__ = [
+    "FORMATS",
+    "export_chart",
+    "export_charts",
+    "export_many",
+    "html_page",
+    "render",
+    "vegalite_version",
+    "write_atomic",
+]
+
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "html", "json")
+"""File suffixes :func:`export_chart` understands."""
+
+_NO_URLS: list[str] = []  # vl-convert may fetch nothing: charts carry their data inline
+
+
+def vegalite_version() -> str | None:
+    """Return the Vega-Lite version of altair's specs as vl-convert names it (``"6.4"``).
+
+    ``None`` (vl-convert's latest) when vl-convert does not bundle that version.
+    """
+    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return major_minor if major_minor in vlc.get_vegalite_versions() else None
+
+
+@functools.cache
+def _bundle() -> str:
+    """Return the Vega + Vega-Lite + Vega-Embed JavaScript bundle (built once, ~1 MB)."""
+    code: str = vlc.javascript_bundle(None, vl_version=vegalite_version())  # type: ignore[arg-type]
+    if "</script" in code.lower():  # pragma: no cover - would break the page
+        raise RuntimeError("the JavaScript bundle cannot be inlined in a <script> element")
+    return code
+
+
+def script_json(value: object) -> str:
+    r"""Return JSON that is safe inside an HTML ``<script>`` element (no tag can close it).
+
+    >>> script_json({"name": "</script><b>"})
+    '{"name": "\\u003c/script\\u003e\\u003cb\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    for raw, escaped in (
+        ("&", "\\u0026"),
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def html_page(spec: dict[str, Any], /, *, title: str = "partnerkit chart") -> str:
+    """Return a standalone HTML page rendering ``spec``, scripts embedded (no network).
+
+    >>> page = html_page({"mark": "point"}, title="<x>")
+    >>> "<title>&lt;x&gt;</title>" in page, "<script src" in page
+    (True, False)
+    """
+    options = {"renderer": "svg", "actions": False}
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        "<style>body{margin:16px;font-family:'Liberation Sans',Arial,sans-serif;"
+        "background:#fff}</style>\n"
+        f"<script>{_bundle()}</script>\n"
+        '</head>\n<body>\n<div id="chart"></div>\n<script>\n'
+        f"vegaEmbed('#chart', {script_json(spec)}, {script_json(options)})"
+        ".catch(function (e) { document.getElementById('chart').textContent = String(e); });\n"
+        "</script>\n</body>\n</html>\n"
+    )
+
+
+def _title_of(spec: dict[str, Any]) -> str:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    return str(title) if title else "partnerkit chart"
+
+
+def render(chart: alt.TopLevelMixin | dict[str, Any], fmt: str, /, *, scale: float = 2.0) -> bytes:
+    """Render ``chart`` (or its spec) to the bytes of format ``fmt`` (see :data:`FORMATS`).
+
+    >>> import altair as alt
+    >>> render({"mark": "point"}, "json")[:1]
+    b'{'
+    """
+    spec: dict[str, Any] = chart if isinstance(chart, dict) else chart.to_dict()
+    version = vegalite_version()
+    makers: dict[str, Callable[[], bytes]] = {
+        "png": lambda: vlc.vegalite_to_png(
+            spec, vl_version=version, scale=scale, allowed_base_urls=_NO_URLS
+        ),
+        "svg": lambda: vlc.vegalite_to_svg(
+            spec, vl_version=version, allowed_base_urls=_NO_URLS
+        ).encode(),
+        "pdf": lambda: vlc.vegalite_to_pdf(spec, vl_version=version, allowed_base_urls=_NO_URLS),
+        "html": lambda: html_page(spec, title=_title_of(spec)).encode(),
+        "json": lambda: json.dumps(spec, indent=1, ensure_ascii=False).encode(),
+    }
+    if fmt not in makers:
+        raise ValueError(f"unknown chart format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return makers[fmt]()
+
+
+def write_atomic(path: Path, data: bytes, /) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+    >>> write_atomic(target, b"hi").read_bytes(), sorted(p.name for p in target.parent.iterdir())
+    (b'hi', ['a.txt'])
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temp).chmod(0o644)
+        Path(temp).replace(path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_chart(
+    chart: alt.TopLevelMixin, path: str | os.PathLike[str], /, *, scale: float = 2.0
+) -> Path:
+    """Write ``chart`` to ``path`` in the format its suffix names; return the path.
+
+    ``.png`` (``scale`` times the chart's pixel size), ``.svg``, ``.pdf`` (vector, at the
+    chart's size), ``.html`` (a standalone page with the scripts embedded) or ``.json`` (the
+    Vega-Lite spec). Works offline; the file is replaced atomically.
+    """
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValueError(
+            f"cannot tell the format of {target.name!r}; use a suffix among "
+            + ", ".join(f".{f}" for f in FORMATS)
+        )
+    return write_atomic(target, render(chart, fmt, scale=scale))
+
+
+def export_many(
+    charts: Iterable[tuple[str, alt.TopLevelMixin]],
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    formats: Iterable[str],
+    scale: float = 2.0,
+) -> list[Path]:
+    """Write each named chart in every format as ``out_dir/<name>.<format>``."""
+    folder = Path(out_dir)
+    wanted = [f.lower().lstrip(".") for f in formats]
+    written = []
+    for name, chart in charts:
+        spec = chart.to_dict()
+        for fmt in wanted:
+            if fmt not in FORMATS:
+                raise ValueError(f"unknown chart format {fmt!r}; use one of {', '.join(FORMATS)}")
+            written.append(write_atomic(folder / f"{name}.{fmt}", render(spec, fmt, scale=scale)))
+    return written
+
+
+def export_charts(
+    analysis: AnalysisLike,
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    formats: Sequence[str] = ("png", "svg", "html"),
+    scale: float = 2.0,
+    partners: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the standard chart pack of ``analysis`` to ``out_dir`` and list the files.
+
+    Each chart of :func:`partnerkit.charts.pack.chart_pack` is written once per format as
+    ``<name>.<format>``. The partnerkit theme is active while the charts are rendered and
+    the previous theme is restored after.
+    """
+    with theme.enabled():
+        pack = chart_pack(analysis, partners=partners)
+        return export_many(pack.items(), out_dir, formats=formats, scale=scale)

@@ -1,0 +1,139 @@
+"""The standard chart pack: every portfolio chart of an analysis, by name.
+
+:func:`chart_pack` builds the charts from an analysis (any object with the analysis'
+attributes); :func:`partnerkit.charts.export.export_charts` writes them. Charts whose
+input is absent or empty (no lift table, no per-quarter values) are left out of the pack
+rather than drawn empty.
+
+Examples
+--------
+>>> import polars as pl
+>>> from types import SimpleNamespace
+>>> card = pl.DataFrame({"partner_id": ["a"], "name": ["A"], "rank": [1],
+...     "won_revenue": [5.0], "cum_share": [1.0], "vital": [True]})
+>>> analysis = SimpleNamespace(scorecard=card, concentration=pl.DataFrame({"gini": [0.0]}),
+...     health_explained=None, lift=None, vital_quarters=None, policy=Policy())
+>>> sorted(chart_pack(analysis))
+['lorenz', 'pareto']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import altair as alt
+import polars as pl
+
+from partnerkit.charts import columns as c
+from partnerkit.charts.concentration import lorenz_chart, pareto_chart
+from partnerkit.charts.health import health_breakdown_chart, health_drivers_chart
+from partnerkit.charts.lift import lift_chart
+from partnerkit.charts.overlap import overlap_chart
+from partnerkit.charts.quadrant import quadrant_chart
+from partnerkit.charts.reciprocity import reciprocity_chart
+from partnerkit.charts.tiers import tier_audit_chart
+from partnerkit.charts.trend import trend_chart
+from partnerkit.policy import Policy
+
+__all__ = ["AnalysisLike", "chart_pack", "quarterly_values"]
+
+QUARTER_VALUE = "value"
+"""Value column (won revenue) of the analysis' per-partner quarterly table (``vital_quarters``)."""
+
+
+class AnalysisLike(Protocol):
+    """The attributes of an analysis the chart pack reads."""
+
+    @property
+    def scorecard(self) -> pl.DataFrame: ...  # noqa: D102
+
+    @property
+    def concentration(self) -> pl.DataFrame: ...  # noqa: D102
+
+    @property
+    def health_explained(self) -> pl.DataFrame | None: ...  # noqa: D102
+
+    @property
+    def lift(self) -> pl.DataFrame | None: ...  # noqa: D102
+
+    @property
+    def vital_quarters(self) -> pl.DataFrame | None: ...  # noqa: D102
+
+    @property
+    def policy(self) -> Policy: ...  # noqa: D102
+
+
+def quarterly_values(analysis: AnalysisLike, /) -> tuple[pl.DataFrame | None, str]:
+    """Return the per-partner quarterly values of an analysis and their value column.
+
+    Reads ``vital_quarters`` (``partner_id``, ``quarter``, ``value``); ``(None, ...)`` when
+    the analysis has none.
+    """
+    frame = analysis.vital_quarters
+    needed = (c.PARTNER_ID, c.QUARTER, QUARTER_VALUE)
+    if frame is None or frame.height == 0 or not all(col in frame.columns for col in needed):
+        return None, QUARTER_VALUE
+    return frame.select(needed), QUARTER_VALUE
+
+
+def _scalar(frame: pl.DataFrame | None, column: str) -> float | None:
+    if frame is None or frame.height == 0 or column not in frame.columns:
+        return None
+    value = frame[column][0]
+    return None if value is None else float(value)
+
+
+def chart_pack(
+    analysis: AnalysisLike,
+    /,
+    *,
+    partners: Sequence[str] | None = None,
+) -> dict[str, alt.TopLevelMixin]:
+    """Every portfolio chart of ``analysis``, keyed by a file-friendly name.
+
+    ``partners`` chooses who appears in the per-partner charts (health breakdown, trend,
+    reciprocity, overlap); by default each chart picks its own (best-ranked, or most
+    untapped potential for overlap). Thresholds come from ``analysis.policy``.
+    """
+    policy = analysis.policy
+    card = analysis.scorecard
+    value = policy.pareto_value
+    columns = set(card.columns)
+    charts: dict[str, alt.TopLevelMixin] = {
+        "pareto": pareto_chart(card, value=value, threshold=policy.vital_threshold),
+        "lorenz": lorenz_chart(card, value=value, gini=_scalar(analysis.concentration, c.GINI)),
+    }
+    if {c.UNTAPPED_OVERLAP, c.NAME} <= columns:
+        charts["quadrant"] = quadrant_chart(card, x=value, y=c.UNTAPPED_OVERLAP)
+    if c.HEALTH in columns:
+        charts["quadrant_health"] = quadrant_chart(
+            card, x=value, y=c.HEALTH, title="Value vs health"
+        )
+    explained = analysis.health_explained
+    if explained is not None and explained.height:
+        charts["health_drivers"] = health_drivers_chart(explained)
+        charts["health_breakdown"] = health_breakdown_chart(
+            explained, partners=partners, scorecard=card
+        )
+    if {c.TIER, c.IMPLIED_TIER} <= columns:
+        charts["tier_audit"] = tier_audit_chart(card, tiers=policy.tier_ladder)
+    quarterly, quarter_value = quarterly_values(analysis)
+    if quarterly is not None:
+        charts["trend"] = trend_chart(
+            quarterly,
+            partners=partners,
+            scorecard=card,
+            value=quarter_value,
+            label=c.WON_REVENUE.replace("_", " "),
+        )
+    if {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns:
+        charts["reciprocity"] = reciprocity_chart(
+            card, partners=partners, one_sided_share=policy.one_sided_share
+        )
+    if {c.OVERLAP_ACCOUNTS, c.COSELL_POTENTIAL, c.REALIZED_OVERLAP} <= columns:
+        charts["overlap"] = overlap_chart(card, partners=partners)
+    lift = analysis.lift
+    if lift is not None and lift.filter(pl.col(c.SCOPE) == c.OVERALL).height:
+        charts["lift"] = lift_chart(lift)
+    return charts

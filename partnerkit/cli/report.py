@@ -1,0 +1,91 @@
+"""``partnerkit report SOURCE --out DIR``: analyse a portfolio and write the HTML report.
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="partnerkit")
+>>> register(parser.add_subparsers())
+>>> args = parser.parse_args(["report", "data", "--out", "out", "--partners", "P1, P2"])
+>>> args.partners, args.all_partners, args.as_of
+(['P1', 'P2'], False, None)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+__all__ = ["register", "run"]
+
+
+def _ids(text: str) -> list[str]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids:
+        raise argparse.ArgumentTypeError("give at least one partner id")
+    return ids
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``report`` sub-command."""
+    parser = subparsers.add_parser(
+        "report",
+        help="write a self-contained HTML report, the chart pack and the scorecard",
+        description=(
+            "Read the portfolio in SOURCE, analyse it and write report.html (offline, "
+            "self-contained), the chart pack (charts/) and scorecard.csv and "
+            "recommendations.csv to DIR. One-pagers go to the vital few and the recommended "
+            "exits unless --partners or --all-partners says otherwise."
+        ),
+    )
+    parser.add_argument("source", type=Path, metavar="SOURCE", help="portfolio folder")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    parser.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=None,
+        metavar="DATE",
+        help="end of the analysis window, YYYY-MM-DD (default: latest date in the data)",
+    )
+    parser.add_argument("--policy", type=Path, default=None, metavar="FILE", help="policy TOML")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument(
+        "--partners", type=_ids, default=None, metavar="ID,ID,...", help="one-pagers for these"
+    )
+    chosen.add_argument("--all-partners", action="store_true", help="a one-pager for every partner")
+    parser.add_argument(
+        "--formats",
+        type=lambda text: [f.strip() for f in text.split(",") if f.strip()],
+        default=["png", "svg", "html"],
+        metavar="FMT,FMT",
+        help="chart-pack formats among png, svg, pdf, html, json (default png,svg,html)",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Analyse, build the report and print its path; return the exit code."""
+    from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
+    from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+    from partnerkit.policy import Policy  # noqa: PLC0415
+    from partnerkit.report.build import build_report  # noqa: PLC0415
+
+    started = time.perf_counter()
+    try:
+        policy = Policy.from_toml(args.policy) if args.policy else Policy()
+        analysis = analyze(read_portfolio(args.source), as_of=args.as_of, policy=policy)
+        path = build_report(
+            analysis,
+            args.out,
+            partners=args.partners,
+            all_partners=args.all_partners,
+            formats=args.formats,
+            progress=sys.stderr.isatty(),
+        )
+    except (ValueError, KeyError, OSError) as exc:
+        sys.stderr.write(f"partnerkit report: {exc}\n")
+        return 2
+    sys.stdout.write(f"{path}\nwritten in {time.perf_counter() - started:.1f} s\n")
+    return 0

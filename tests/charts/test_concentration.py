@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+from itertools import pairwise
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerkit.charts.concentration import BENCHMARKS, lorenz_chart, pareto_chart
+from partnerkit.charts.theme import VITAL_COLORS
+
+# Four partners worked by hand: values 50, 30, 15, 5 (total 100).
+# cum_share = 0.50, 0.80, 0.95, 1.00; share before = 0, 0.5, 0.8, 0.95.
+# With threshold 0.8 a partner is vital when the share before it is < 0.8: a and b.
+FOUR = pl.DataFrame(
+    {
+        "partner_id": ["a", "b", "c", "d"],
+        "name": ["Alpha", "Beta", "Gamma", "Delta"],
+        "rank": [1, 2, 3, 4],
+        "won_revenue": [50.0, 30.0, 15.0, 5.0],
+        "cum_share": [0.5, 0.8, 0.95, 1.0],
+        "vital": [True, True, False, False],
+    }
+)
+
+
+def layer_data(spec: dict, layer: dict) -> list[dict]:
+    return spec["datasets"][layer["data"]["name"]]
+
+
+def test_pareto_bars_one_per_partner_with_vital_colours():
+    spec = pareto_chart(FOUR, threshold=0.8).to_dict()
+    bars = spec["layer"][0]
+    assert bars["mark"]["type"] == "rect"
+    enc = bars["encoding"]
+    assert enc["x"]["field"] == "partner_share_from"
+    assert enc["x2"]["field"] == "partner_share"
+    assert enc["y"]["field"] == "bar_value"
+    assert enc["color"]["scale"]["domain"] == ["vital few", "the rest"]
+    assert enc["color"]["scale"]["range"] == [VITAL_COLORS["vital few"], VITAL_COLORS["the rest"]]
+    rows = layer_data(spec, bars)
+    # bar k spans ((k-1)/4, k/4)
+    assert [(r["partner_share_from"], r["partner_share"]) for r in rows] == [
+        (0.0, 0.25),
+        (0.25, 0.5),
+        (0.5, 0.75),
+        (0.75, 1.0),
+    ]
+    assert [r["group"] for r in rows] == ["vital few", "vital few", "the rest", "the rest"]
+    assert [r["name"] for r in rows] == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert {t["field"] for t in enc["tooltip"]} >= {"name", "total", "cum_share"}
+
+
+def test_pareto_line_threshold_rule_and_benchmarks():
+    spec = pareto_chart(FOUR, threshold=0.8).to_dict()
+    assert spec["resolve"]["scale"]["y"] == "independent"
+    share = spec["layer"][1]["layer"]
+    marks = [layer["mark"]["type"] for layer in share]
+    assert marks == ["line", "rule", "text", "rule", "text", "point", "text"]
+    line = layer_data(spec, share[0])
+    # the curve starts at the origin and passes through each bar's right edge
+    assert [(p["partner_share"], p["cum_share"]) for p in line] == [
+        (0.0, 0.0),
+        (0.25, 0.5),
+        (0.5, 0.8),
+        (0.75, 0.95),
+        (1.0, 1.0),
+    ]
+    rule = share[1]
+    assert rule["encoding"]["y"]["field"] == "threshold"
+    assert layer_data(spec, rule)[0]["threshold"] == 0.8
+    vital_rule = layer_data(spec, share[3])[0]
+    assert vital_rule["vital_share"] == 0.5  # 2 of 4 partners
+    refs = layer_data(spec, share[5])
+    assert [(r["label"], r["ref_partners"], r["ref_value"]) for r in refs] == list(BENCHMARKS)
+    assert spec["title"]["subtitle"] == "2 of 4 partners produce 80% of won revenue"
+
+
+def test_pareto_threshold_is_drawn_where_asked():
+    spec = pareto_chart(FOUR, threshold=0.95).to_dict()
+    rule = spec["layer"][1]["layer"][1]
+    assert layer_data(spec, rule)[0]["threshold"] == 0.95
+
+
+def test_pareto_leaves_out_partners_without_rank():
+    card = pl.concat(
+        [
+            FOUR,
+            pl.DataFrame(
+                {
+                    "partner_id": ["x"],
+                    "name": ["Prospect"],
+                    "rank": [None],
+                    "won_revenue": [0.0],
+                    "cum_share": [None],
+                    "vital": [None],
+                }
+            ),
+        ],
+        how="vertical_relaxed",
+    )
+    spec = pareto_chart(card).to_dict()
+    assert len(layer_data(spec, spec["layer"][0])) == 4
+
+
+def test_pareto_bins_keep_totals_and_never_mix_vital_and_rest(syn):
+    card = syn.scorecard(1_000)
+    spec = pareto_chart(card, max_bars=50).to_dict()
+    rows = layer_data(spec, spec["layer"][0])
+    assert len(rows) <= 51  # 50 runs, one of which may split at the vital boundary
+    assert sum(r["partners"] for r in rows) == 1_000
+    assert sum(r["total"] for r in rows) == pytest.approx(card["won_revenue"].sum())
+    vital_ranks = card.filter(pl.col("vital"))["rank"]
+    last_vital = int(vital_ranks.max())
+    for r in rows:
+        first = r["rank"]
+        last = round(r["partner_share"] * 1_000)
+        if r["group"] == "vital few":
+            assert last <= last_vital
+        else:
+            assert first > last_vital
+    # runs tile the axis without gaps
+    edges = sorted((r["partner_share_from"], r["partner_share"]) for r in rows)
+    assert edges[0][0] == 0.0
+    assert edges[-1][1] == 1.0
+    assert all(a[1] == pytest.approx(b[0]) for a, b in pairwise(edges))
+
+
+def test_pareto_with_nothing_won():
+    card = FOUR.with_columns(
+        won_revenue=pl.lit(0.0), cum_share=pl.lit(None, pl.Float64), vital=pl.lit(False)
+    )
+    spec = pareto_chart(card).to_dict()
+    assert spec["title"]["subtitle"].startswith("0 of 4 partners")
+
+
+def test_lorenz_curve_points_and_gini_title():
+    spec = lorenz_chart(FOUR, gini=0.4321).to_dict()
+    assert spec["title"]["text"] == "Lorenz curve — Gini 0.43"
+    curve = layer_data(spec, spec["layer"][1])
+    # ascending 5, 15, 30, 50: cumulative 5, 20, 50, 100 of 100
+    assert [(p["partners_share"], p["value_share"]) for p in curve] == [
+        (0.0, 0.0),
+        (0.25, 0.05),
+        (0.5, 0.2),
+        (0.75, 0.5),
+        (1.0, 1.0),
+    ]
+    diagonal = layer_data(spec, spec["layer"][2])
+    assert [(p["partners_share"], p["value_share"]) for p in diagonal] == [(0.0, 0.0), (1.0, 1.0)]
+
+
+def test_lorenz_without_gini_or_value():
+    spec = lorenz_chart(FOUR.with_columns(won_revenue=pl.lit(0.0)), gini=None).to_dict()
+    assert spec["title"]["text"] == "Lorenz curve — Gini n/a"
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    values=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=3_000),
+    points=st.integers(2, 600),
+)
+def test_lorenz_sample_is_exact_bounded_and_monotone(values, points):
+    n = len(values)
+    card = (
+        pl.DataFrame({"won_revenue": values})
+        .with_row_index("rank", offset=1)
+        .with_columns(pl.col("rank").cast(pl.Int64), cum_share=pl.lit(0.0), vital=pl.lit(False))
+    )
+    spec = lorenz_chart(card, gini=0.0, points=points).to_dict()
+    curve = layer_data(spec, spec["layer"][1])
+    assert len(curve) <= points + 2
+    assert curve[0] == {"partners_share": 0.0, "value_share": 0.0}
+    assert curve[-1]["partners_share"] == 1.0
+    xs = [p["partners_share"] for p in curve]
+    ys = [p["value_share"] for p in curve]
+    assert xs == sorted(xs)
+    assert all(b >= a - 1e-12 for a, b in pairwise(ys))
+    total = sum(values)
+    if total > 0:
+        ordered = sorted(values)
+        for p in curve[1:]:
+            k = round(p["partners_share"] * n)
+            assert p["value_share"] == pytest.approx(sum(ordered[:k]) / total, abs=1e-9)

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from partnerkit.cli import main
+from partnerkit.samples import write_sample
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("portfolio")
+    write_sample(folder, partners=30, years=2, deals_per_partner=8, activities_per_partner=6)
+    # a partner-supplied name that must come out escaped in the report
+    partners = pl.read_csv(folder / "partners.csv")
+    partners = partners.with_columns(
+        name=pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("<script>alert(1)</script>"))
+        .otherwise(pl.col("name"))
+    )
+    partners.write_csv(folder / "partners.csv")
+    return folder
+
+
+def test_report_command(source, tmp_path, capsys):
+    out = tmp_path / "out"
+    first = pl.read_csv(source / "partners.csv")["partner_id"][0]
+    code = main(["report", str(source), "--out", str(out), "--partners", first, "--formats", "svg"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.out.splitlines()[0] == str(out / "report.html")
+    page = (out / "report.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script" not in page.lower()
+    assert page.count('class="onepager"') == 1
+    assert (out / "charts" / "pareto.svg").exists()
+    assert not (out / "charts" / "pareto.png").exists()
+    assert (out / "scorecard.csv").exists()
+    assert captured.err == ""  # no progress bar when standard error is not a terminal
+
+
+def test_report_command_rejects_unknown_partner(source, tmp_path, capsys):
+    code = main(["report", str(source), "--out", str(tmp_path / "o"), "--partners", "nope"])
+    assert code == 2
+    assert "nope" in capsys.readouterr().err
+
+
+def test_report_command_needs_a_readable_source(tmp_path, capsys):
+    code = main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("partnerkit report:")
