@@ -40,3 +40,11 @@ def test_every_cli_command_is_documented():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_analyze_example_matches_what_the_command_prints(capsys):
+    from partnerkit.cli import main
+
+    block = README.split("$ .venv/bin/partnerkit analyze data/samples\n", 1)[1].split("```")[0]
+    assert main(["analyze", str(ROOT / "data" / "samples")]) == 0
+    assert capsys.readouterr().out == block

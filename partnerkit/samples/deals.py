@@ -118,7 +118,7 @@ def shape(plan: PartnerPlan, part: slice, *, activity: bool = False) -> npt.NDAr
     >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
     >>> faded = shape(plan, slice(0, 30))[plan.is_pattern("faded")][0]
     >>> float(faded[0]), float(faded[-1])
-    (1.0, 0.0)
+    (1.0, 0.08)
     """
     t = plan.timeline
     mid = (t.month_lo + t.month_hi) / 2
