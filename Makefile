@@ -23,7 +23,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 ## Open the sample portfolio in JupyterLab (the main job).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=notebooks \
+	  --LabApp.default_url=/lab/tree/01-portfolio-overview.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Run every test: lint, type check, unit/property/doctests, notebooks.
 test: $(STAMP) lint typecheck unit

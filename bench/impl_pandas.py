@@ -1,0 +1,177 @@
+"""The core scorecard and vital few written as an analyst would in pandas.
+
+Same definitions as ``impl_polars`` (see its docstring and ``bench/README.md``):
+``read_parquet`` with ``columns=``, boolean masks, ``groupby``, ``merge``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+from impl_polars import (
+    COUNTED_STATUSES,
+    KINDS,
+    LOOKBACK_MONTHS,
+    REFERRAL_KINDS,
+    THRESHOLD,
+    TOLERANCE,
+)
+
+
+def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    for c in columns:
+        frame[c] = pd.to_datetime(frame[c])
+    return frame
+
+
+def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFrame:
+    """Read the needed columns, aggregate per partner, rank and flag the vital few."""
+    partners = pd.read_parquet(paths["partners"], columns=["partner_id", "status", "signed_on"])
+    deals = pd.read_parquet(
+        paths["deals"],
+        columns=[
+            "partner_id",
+            "created_on",
+            "closed_on",
+            "partner_engaged_on",
+            "outcome",
+            "amount",
+            "source",
+        ],
+    )
+    acts = pd.read_parquet(
+        paths["activities"], columns=["partner_id", "occurred_on", "kind", "initiated_by", "hours"]
+    )
+    inv = pd.read_parquet(paths["investments"], columns=["starts_on"])
+    _dates(partners, "signed_on")
+    _dates(deals, "created_on", "closed_on", "partner_engaged_on")
+    _dates(acts, "occurred_on")
+    _dates(inv, "starts_on")
+
+    as_of = max(
+        partners["signed_on"].max(),
+        deals["created_on"].max(),
+        deals["closed_on"].max(),
+        deals["partner_engaged_on"].max(),
+        acts["occurred_on"].max(),
+        inv["starts_on"].max(),
+    )
+    start = as_of - pd.DateOffset(months=LOOKBACK_MONTHS)
+    mid = start + pd.Timedelta(days=(as_of - start).days // 2)
+
+    # deals: one mask per measure, then one groupby
+    deals = deals[deals["partner_id"].notna()]
+    closed_w = (deals["closed_on"] > start) & (deals["closed_on"] <= as_of)
+    created_w = (deals["created_on"] > start) & (deals["created_on"] <= as_of)
+    won = closed_w & (deals["outcome"] == "won")
+    lost = closed_w & (deals["outcome"] == "lost")
+    recent = won & (deals["closed_on"] > mid)
+    amount = deals["amount"]
+    per_deal = pd.DataFrame(
+        {
+            "partner_id": deals["partner_id"],
+            "won_revenue": amount.where(won, 0.0),
+            "won_deals": won.astype("int64"),
+            "lost_deals": lost.astype("int64"),
+            "deals_created": created_w.astype("int64"),
+            "sourced_pipeline": amount.where(created_w & (deals["source"] == "partner"), 0.0),
+            "r_recent": amount.where(recent, 0.0),
+            "r_prior": amount.where(won & ~recent, 0.0),
+        }
+    )[closed_w | created_w]
+    d = per_deal.groupby("partner_id").sum()
+    money = ["won_revenue", "sourced_pipeline", "r_recent", "r_prior"]
+    d[money] = d[money].round(2)
+
+    # activities: last date, referrals by initiator, hours per kind
+    acts = acts[acts["occurred_on"] <= as_of]
+    last = acts.groupby("partner_id")["occurred_on"].max().rename("last_activity")
+    in_w = acts[acts["occurred_on"] > start]
+    n_acts = in_w.groupby("partner_id").size().rename("activities")
+    refs = (
+        in_w[in_w["kind"].isin(REFERRAL_KINDS)]
+        .groupby(["partner_id", "initiated_by"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(columns=["us", "partner"], fill_value=0)
+        .rename(columns={"us": "referrals_given", "partner": "referrals_received"})
+    )
+    hours = (
+        in_w.groupby(["partner_id", "kind"])["hours"]
+        .sum()
+        .unstack(fill_value=0.0)
+        .reindex(columns=list(KINDS), fill_value=0.0)
+        .add_prefix("hours_")
+    )
+
+    out = (
+        partners[["partner_id", "status", "signed_on"]]
+        .merge(d, on="partner_id", how="left")
+        .merge(last, on="partner_id", how="left")
+        .merge(n_acts, on="partner_id", how="left")
+        .merge(refs, on="partner_id", how="left")
+        .merge(hours, on="partner_id", how="left")
+    )
+    zero = [
+        "won_revenue",
+        "won_deals",
+        "lost_deals",
+        "deals_created",
+        "activities",
+        "sourced_pipeline",
+        "r_recent",
+        "r_prior",
+        "referrals_given",
+        "referrals_received",
+        *(f"hours_{k}" for k in KINDS),
+    ]
+    out[zero] = out[zero].fillna(0)
+    for c in (
+        "won_deals",
+        "lost_deals",
+        "deals_created",
+        "activities",
+        "referrals_given",
+        "referrals_received",
+    ):
+        out[c] = out[c].astype("int64")
+    closed = out["won_deals"] + out["lost_deals"]
+    out["win_rate"] = (out["won_deals"] / closed).where(closed > 0)
+    both = out["r_recent"] + out["r_prior"]
+    out["revenue_trend"] = ((out["r_recent"] - out["r_prior"]) / both).where(both > 0)
+    out["days_since_activity"] = (as_of - out["last_activity"]).dt.days.astype("Int64")
+
+    # Pareto over the partners in the denominator, in whole cents
+    counted = out["status"].isin(COUNTED_STATUSES) & (
+        out["signed_on"].isna() | (out["signed_on"] <= as_of)
+    )
+    dormant = (out["won_deals"] == 0) & (out["activities"] == 0) & (out["deals_created"] == 0)
+    out["inside"] = counted & ~dormant
+    out["u"] = (out["won_revenue"] * 100).round().astype("int64")
+    out = out.sort_values(["inside", "u", "partner_id"], ascending=[False, False, True])
+    inside = out["inside"]
+    u = out["u"].where(inside, 0)
+    total = u.sum()
+    cum = u.cumsum()
+    out["rank"] = inside.cumsum().where(inside).astype("Int64")
+    out["cum_share"] = (cum / total).where(inside & (total > 0), np.nan)
+    out["vital"] = inside & (total > 0) & ((cum - out["u"]) < threshold * total * (1 - TOLERANCE))
+    cols = [
+        "partner_id",
+        "won_revenue",
+        "won_deals",
+        "lost_deals",
+        "win_rate",
+        "sourced_pipeline",
+        "days_since_activity",
+        "referrals_given",
+        "referrals_received",
+        *(f"hours_{k}" for k in KINDS),
+        "revenue_trend",
+        "rank",
+        "cum_share",
+        "vital",
+    ]
+    return out[cols].sort_values("partner_id").reset_index(drop=True)

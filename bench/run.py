@@ -1,0 +1,669 @@
+"""Benchmark: partnerkit against pandas, DuckDB and a hand-written polars query on one portfolio.
+
+Usage::
+
+    python bench/run.py [--scales S,M,L] [--runs 5] [--out bench/results]
+
+For each scale the harness makes (or reuses) a Parquet portfolio under ``bench/data/<scale>``
+with ``partnerkit sample``, then runs every measured thing in a fresh subprocess, in turn
+(A B C A B C ...), ``--runs`` times. Each subprocess times the computation after its imports
+(``compute``), the parent times the whole subprocess (``wall``); the subprocess reports its
+peak resident memory (``VmHWM``, read just before it exits; ``ru_maxrss`` from ``wait4`` is kept
+too, but on Linux it also counts the parent's pages copied at fork). The first run of each core
+implementation saves its result, and all of them must agree exactly (see ``compare``). Results
+go to ``--out`` as JSON and a markdown table.
+
+This file is not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TABLE_NAMES = ("partners", "deals", "activities", "investments", "overlaps")
+
+# partners, deals per partner, activities per partner
+SCALES: dict[str, tuple[int, int, int]] = {
+    "S": (2_000, 100, 250),
+    "M": (20_000, 100, 250),
+    "L": (100_000, 200, 500),
+}
+SEED = 20250101
+INTERACTIVE_PARTNERS = 100_000
+
+# measured things: name -> (worker kind, engine)
+MEASURES: dict[str, tuple[str, str | None]] = {
+    "pk-core": ("pk-core", "in-memory"),
+    "pk-core-stream": ("pk-core", "streaming"),
+    "pk-core-plain": ("pk-core-plain", "in-memory"),
+    "pk-core-plain-stream": ("pk-core-plain", "streaming"),
+    "polars-hand": ("hand", "in-memory"),
+    "polars-hand-stream": ("hand", "streaming"),
+    "duckdb": ("duckdb", None),
+    "pandas": ("pandas", None),
+    "floor": ("floor", "in-memory"),
+    "floor-stream": ("floor", "streaming"),
+    "pk-load": ("pk-load", None),
+    "pk-analyze": ("pk-analyze", None),
+}
+CORE = (
+    "pk-core",
+    "pk-core-stream",
+    "pk-core-plain",
+    "pk-core-plain-stream",
+    "polars-hand",
+    "polars-hand-stream",
+    "duckdb",
+    "pandas",
+)
+
+
+# --- data ---
+
+
+def have_generator() -> bool:
+    return importlib.util.find_spec("partnerkit.cli.sample") is not None
+
+
+def generate(scale: str, data_root: Path) -> tuple[Path, dict[str, Any]]:
+    """Make the portfolio of ``scale`` unless a folder stamped with the same arguments exists."""
+    partners, deals_per, acts_per = SCALES[scale]
+    folder = data_root / scale
+    generator = "partnerkit sample" if have_generator() else "bench/devdata.py (dev fallback)"
+    stamp = {
+        "generator": generator,
+        "seed": SEED,
+        "partners": partners,
+        "deals_per_partner": deals_per,
+        "activities_per_partner": acts_per,
+        "format": "parquet",
+    }
+    stamp_file = folder / ".bench-stamp.json"
+    if stamp_file.exists() and json.loads(stamp_file.read_text()) == stamp:
+        return folder, stamp
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    t0 = time.perf_counter()
+    if generator == "partnerkit sample":
+        cmd = [
+            sys.executable,
+            "-c",
+            "import sys; from partnerkit.cli import main; sys.exit(main())",
+            "sample",
+            str(folder),
+            "--seed",
+            str(SEED),
+            "--partners",
+            str(partners),
+            "--format",
+            "parquet",
+            "--deals-per-partner",
+            str(deals_per),
+            "--activities-per-partner",
+            str(acts_per),
+        ]
+        subprocess.run(cmd, check=True)
+    else:
+        import devdata  # noqa: PLC0415
+
+        devdata.write(
+            folder, seed=SEED, partners=partners, deals_per=deals_per, activities_per=acts_per
+        )
+    print(f"[{scale}] generated in {time.perf_counter() - t0:.1f}s with {generator}", flush=True)
+    stamp_file.write_text(json.dumps(stamp, indent=2))
+    return folder, stamp
+
+
+def table_paths(folder: Path) -> dict[str, str]:
+    """Map each table to its Parquet file, or to a glob over its folder of part files."""
+    out: dict[str, str] = {}
+    for name in TABLE_NAMES:
+        single = folder / f"{name}.parquet"
+        if single.exists():
+            out[name] = str(single)
+        elif (folder / name).is_dir():
+            out[name] = str(folder / name / "*.parquet")
+    return out
+
+
+def row_counts(paths: dict[str, str]) -> dict[str, int]:
+    import polars as pl  # noqa: PLC0415
+
+    return {k: pl.scan_parquet(v).select(pl.len()).collect().item() for k, v in paths.items()}
+
+
+# --- worker side ---
+
+
+def peak_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return -1
+
+
+def worker(kind: str, engine: str | None, folder: Path, save: str | None, reps: int) -> None:
+    """Run one measured thing in this (fresh) process and print its timings as JSON."""
+    import impl_polars as ip  # noqa: PLC0415
+    import polars as pl  # noqa: PLC0415
+
+    paths = table_paths(folder)
+    info: dict[str, Any] = {}
+    result: Any = None
+    if kind == "pk-core":
+        t_read = time.perf_counter()
+        portfolio = ip.package_portfolio(folder)  # validation: setup, reported as pk-load
+        info["api"] = ip.PACKAGE_API
+        info["read_portfolio_s"] = time.perf_counter() - t_read
+        t0 = time.perf_counter()
+        result = ip.core_package(portfolio, engine=engine)
+    elif kind == "pk-core-plain":
+        info["api"] = "WHAT-IF: " + ip.PACKAGE_API.split(" -> ", 1)[1] + " on plain scans"
+        t0 = time.perf_counter()
+        result = ip.core_package(ip.plain_portfolio(paths), engine=engine)
+    elif kind == "hand":
+        t0 = time.perf_counter()
+        result = ip.core_hand(paths, engine=engine)
+    elif kind == "duckdb":
+        import impl_duckdb  # noqa: PLC0415
+
+        t0 = time.perf_counter()
+        result = impl_duckdb.core(paths)
+    elif kind == "pandas":
+        import impl_pandas  # noqa: PLC0415
+
+        t0 = time.perf_counter()
+        result = impl_pandas.core(paths)
+    elif kind == "floor":
+        t0 = time.perf_counter()
+        ip.floor(paths, engine=engine)
+    elif kind == "pk-load":
+        t0 = time.perf_counter()
+        ip.package_portfolio(folder)
+    elif kind == "pk-analyze":
+        from partnerkit.analysis import analyze  # noqa: PLC0415
+        from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+
+        t0 = time.perf_counter()
+        analysis = analyze(read_portfolio(folder))
+        info["result_type"] = type(analysis).__name__
+    elif kind == "interactive":
+        t0 = time.perf_counter()
+        info.update(ip.interactive(folder, reps=reps))
+    else:
+        raise SystemExit(f"unknown worker kind {kind!r}")
+    elapsed = time.perf_counter() - t0
+    if save and result is not None:
+        frame = result if isinstance(result, pl.DataFrame) else pl.from_pandas(result)
+        frame.write_parquet(save)
+    print("BENCH " + json.dumps({"compute_s": elapsed, "vmhwm_kib": peak_kib(), **info}))
+
+
+# --- parent side ---
+
+
+def available(name: str) -> bool:
+    kind = MEASURES[name][0]
+    if kind == "pk-load":
+        return importlib.util.find_spec("partnerkit.load.read") is not None
+    if kind == "pk-analyze":
+        return (
+            importlib.util.find_spec("partnerkit.analysis") is not None
+            and importlib.util.find_spec("partnerkit.load.read") is not None
+        )
+    return True
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def run_one(
+    name: str,
+    folder: Path,
+    save: str | None = None,
+    reps: int = 0,
+    kind: str | None = None,
+    limits: tuple[float, float] = (12.0, 1800.0),
+) -> dict[str, Any]:
+    """Run one measured thing in a subprocess; return compute, wall and peak memory.
+
+    The child is killed (and the run recorded as an error) when its resident memory passes
+    ``limits[0]`` GiB or it runs longer than ``limits[1]`` seconds, so a runaway measure
+    cannot take the machine down.
+    """
+    kind_, engine = MEASURES[name] if kind is None else (kind, None)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", kind_, "--dir", str(folder)]
+    if engine:
+        cmd += ["--engine", engine]
+    if save:
+        cmd += ["--save", save]
+    if reps:
+        cmd += ["--reps", str(reps)]
+    max_kib, max_s = limits[0] * 1024**2, limits[1]
+    killed = ""
+    with tempfile.TemporaryFile("w+") as fo, tempfile.TemporaryFile("w+") as fe:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, text=True)
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # per-child rusage
+            if pid:
+                break
+            if not killed and _rss_kib(proc.pid) > max_kib:
+                killed = f"killed: resident memory above {limits[0]:g} GiB"
+            elif not killed and time.perf_counter() - t0 > max_s:
+                killed = f"killed: ran longer than {max_s:g} s"
+            if killed:
+                proc.kill()
+            time.sleep(0.01)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        fo.seek(0)
+        fe.seek(0)
+        out, err = fo.read(), fe.read()
+    if killed or proc.returncode:
+        tail = err.strip().splitlines()[-1] if err.strip() else f"exit {proc.returncode}"
+        return {"error": killed or tail}
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    rec: dict[str, Any] = json.loads(line[len("BENCH ") :])
+    rec["wall_s"] = wall
+    rec["maxrss_kib"] = usage.ru_maxrss
+    return rec
+
+
+def compare(a: Any, b: Any) -> list[str]:
+    """Differences between two core results: exact for ids, ints, ranks and flags; 1e-9 rel."""
+    import impl_polars as ip  # noqa: PLC0415
+    import polars as pl  # noqa: PLC0415
+
+    common = [c for c in ip.RESULT_COLUMNS if c in a.columns and c in b.columns]
+    ints = [c for c in ip.INT_COLUMNS if c in common]
+    floats = [c for c in ip.FLOAT_COLUMNS if c in common]
+
+    def norm(f: pl.DataFrame) -> pl.DataFrame:
+        return (
+            f.select(common)
+            .with_columns(
+                pl.col(ints).cast(pl.Int64),
+                pl.col(floats).cast(pl.Float64),
+                pl.col("vital").cast(pl.Boolean),
+            )
+            .sort("partner_id")
+        )
+
+    a, b = norm(a), norm(b)
+    if a.height != b.height:
+        return [f"row count {a.height} != {b.height}"]
+    problems = []
+    for col in common:
+        x, y = a[col], b[col]
+        if (x.is_null() != y.is_null()).any():
+            problems.append(f"{col}: {int((x.is_null() != y.is_null()).sum())} null mismatches")
+            continue
+        if col in ip.FLOAT_COLUMNS:
+            both = x.is_not_null() & y.is_not_null()
+            xs, ys = x.filter(both), y.filter(both)
+            scale = pl.DataFrame({"x": xs.abs(), "y": ys.abs()}).max_horizontal()
+            bad = (xs - ys).abs() > 1e-9 * scale
+            if bad.any():
+                problems.append(f"{col}: {int(bad.sum())} values differ beyond 1e-9 relative")
+            continue
+        same = (x == y).fill_null(False) | (x.is_null() & y.is_null())
+        if not same.all():
+            problems.append(f"{col}: {int((~same).sum())} values differ")
+    return problems
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+    import polars as pl  # noqa: PLC0415
+
+    folder, stamp = generate(scale, Path(args.data))
+    paths = table_paths(folder)
+    counts = row_counts(paths)
+    runs: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+    saved: dict[str, str] = {}
+    tmp = Path(tempfile.mkdtemp(prefix="pk-bench-"))
+    load = [os.getloadavg()[0]]
+    limits = (args.max_rss_gib, args.timeout_s)
+    try:
+        for i in range(args.runs):
+            for name in names:
+                save = str(tmp / f"{name}.parquet") if i == 0 and name in CORE else None
+                rec = run_one(name, folder, save, limits=limits)
+                runs[name].append(rec)
+                if save and "error" not in rec:
+                    saved[name] = save
+                shown = rec.get("error") or f"{rec['compute_s']:.3f}s / {rec['wall_s']:.3f}s"
+                print(f"[{scale}] run {i + 1} {name:20s} {shown}", flush=True)
+            load.append(os.getloadavg()[0])
+        # correctness: every core result against DuckDB (or the first one available)
+        checks: dict[str, Any] = {}
+        ref_name = "duckdb" if "duckdb" in saved else next(iter(saved), None)
+        if ref_name:
+            ref = pl.read_parquet(saved[ref_name])
+            for name, file in saved.items():
+                if name != ref_name:
+                    other = pl.read_parquet(file)
+                    problems = compare(other, ref)
+                    checks[name] = {
+                        "ok": not problems,
+                        "problems": problems,
+                        "not_compared": [c for c in ref.columns if c not in other.columns],
+                    }
+            vital = int(ref["vital"].sum())
+        else:
+            vital = 0
+        interactive = None
+        if args.interactive_reps:
+            interactive = run_one(
+                "pk-core", folder, reps=args.interactive_reps, kind="interactive", limits=limits
+            )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    summary = {}
+    for name, recs in runs.items():
+        ok = [r for r in recs if "error" not in r]
+        summary[name] = {
+            "compute_s": median([r["compute_s"] for r in ok]),
+            "wall_s": median([r["wall_s"] for r in ok]),
+            "peak_mib": median([r["vmhwm_kib"] / 1024 for r in ok]),
+            "runs": len(ok),
+            "errors": sorted({r["error"] for r in recs if "error" in r}),
+            **({"api": ok[0]["api"]} if ok and "api" in ok[0] else {}),
+            **(
+                {"read_portfolio_s": median([r["read_portfolio_s"] for r in ok])}
+                if ok and "read_portfolio_s" in ok[0]
+                else {}
+            ),
+        }
+    return {
+        "scale": scale,
+        "data": stamp,
+        "rows": counts,
+        "reference": ref_name,
+        "vital_count": vital,
+        "correctness": checks,
+        "loadavg_1min": load,
+        "raw": runs,
+        "median": summary,
+        "interactive": interactive,
+    }
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def derive(result: dict[str, Any]) -> None:
+    """Add ratios, the engine choice per scale and growth per row to the results."""
+    for sc in result["scales"]:
+        med = sc["median"]
+
+        def get(name: str, field: str, med: dict[str, Any] = med) -> float | None:
+            v = med.get(name, {}).get(field)
+            return v if isinstance(v, float) else None
+
+        out: dict[str, Any] = {}
+        for field in ("compute_s", "wall_s"):
+            floor = min(
+                (v for v in (get("floor", field), get("floor-stream", field)) if v), default=None
+            )
+            for pk in CORE[:6]:
+                out[f"{pk}/duckdb {field}"] = ratio(get(pk, field), get("duckdb", field))
+                out[f"{pk}/pandas {field}"] = ratio(get(pk, field), get("pandas", field))
+                out[f"{pk}/floor {field}"] = ratio(get(pk, field), floor)
+        sc["ratios"] = out
+        winners = {}
+        for base in ("pk-core", "pk-core-plain", "polars-hand", "floor"):
+            mem, stream = get(base, "compute_s"), get(f"{base}-stream", "compute_s")
+            if mem and stream:
+                winners[base] = {
+                    "winner": "streaming" if stream < mem else "in-memory",
+                    "streaming/in-memory": stream / mem,
+                }
+        sc["engine_winner"] = winners
+    growth: dict[str, Any] = {}
+    for name in MEASURES:
+        per_row = {}
+        for sc in result["scales"]:
+            v = sc["median"].get(name, {}).get("compute_s")
+            rows = sc["rows"].get("deals", 0) + sc["rows"].get("activities", 0)
+            if v and rows:
+                per_row[sc["scale"]] = v / rows * 1e9
+        if per_row:
+            growth[name] = {"ns_per_row": per_row}
+    result["growth"] = growth
+
+
+def machine() -> dict[str, Any]:
+    import duckdb  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+    import polars as pl  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
+    mem = "?"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory": mem,
+        "python": platform.python_version(),
+        "polars": pl.__version__,
+        "duckdb": duckdb.__version__,
+        "pandas": pd.__version__,
+        "pyarrow": pa.__version__,
+        "platform": platform.platform(),
+    }
+
+
+def fmt(v: Any, unit: str = "") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.3f}{unit}" if v < 10 else f"{v:.1f}{unit}"
+    return f"{v}{unit}"
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [
+        f"Benchmark of {result['started_utc']} — {m['nproc']} cores, {m['memory']}, "
+        f"Python {m['python']}, polars {m['polars']}, DuckDB {m['duckdb']}, "
+        f"pandas {m['pandas']}; medians of {result['runs']} runs taken in turn."
+        + (f" **{result['note']}**" if result.get("note") else ""),
+        "",
+    ]
+    for sc in result["scales"]:
+        rows = sc["rows"]
+        lines += [
+            (
+                f"### {sc['scale']}: {rows.get('partners', 0):,} partners, "
+                f"{rows.get('deals', 0):,} deals, {rows.get('activities', 0):,} activities "
+                f"(data: {sc['data']['generator']})"
+            ),
+            "",
+            "| measure | compute s | whole process s | peak MiB | runs |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, s in sc["median"].items():
+            label = name
+            if s.get("read_portfolio_s"):
+                label += f" (+{s['read_portfolio_s']:.2f} s of read_portfolio before the clock)"
+            err = f" error: {s['errors'][0]}" if s["errors"] else ""
+            lines.append(
+                f"| {label} | {fmt(s['compute_s'])} | {fmt(s['wall_s'])} | "
+                f"{fmt(s['peak_mib'])} | {s['runs']}{err} |"
+            )
+        r = sc["ratios"]
+        lines += [
+            "",
+            "| ratio (whole process / in-process) | vs DuckDB | vs pandas | vs scan floor |",
+            "|---|---:|---:|---:|",
+        ]
+        for pk in CORE[:6]:
+            cells = [
+                f"{fmt(r.get(f'{pk}/{x} wall_s'))} / {fmt(r.get(f'{pk}/{x} compute_s'))}"
+                for x in ("duckdb", "pandas", "floor")
+            ]
+            lines.append(f"| {pk} | " + " | ".join(cells) + " |")
+        checks = sc["correctness"]
+        if checks and all(v["ok"] for v in checks.values()):
+            status = "all identical"
+        else:
+            status = "; ".join(
+                f"{k}: {', '.join(v['problems'])}" for k, v in checks.items() if not v["ok"]
+            )
+        skipped = sorted({c for v in checks.values() for c in v["not_compared"]})
+        if skipped:
+            who = ", ".join(k for k, v in checks.items() if v["not_compared"])
+            status += f" (not computed by {who}, so not compared: {', '.join(skipped)})"
+        lines += [
+            "",
+            f"Correctness vs {sc['reference']}: {status}; vital few: {sc['vital_count']:,}.",
+            "",
+            "Faster polars engine (in-process medians, streaming / in-memory): "
+            + "; ".join(
+                f"{k} {v['winner']} ({v['streaming/in-memory']:.2f})"
+                for k, v in sc["engine_winner"].items()
+            )
+            + ". Load average during the runs: "
+            + ", ".join(f"{x:.1f}" for x in sc["loadavg_1min"])
+            + ".",
+        ]
+        inter = sc.get("interactive")
+        if inter and "error" not in inter:
+            lines += [
+                "",
+                f"Interactive on the collected scorecard ({inter['partners']:,} partners, "
+                f"median of {inter['reps']} repetitions, source: {inter['source']}): "
+                + ", ".join(f"{k} {v:.2f} ms" for k, v in inter["median_ms"].items()),
+            ]
+            if "tiled_100k" in inter:
+                t = inter["tiled_100k"]
+                lines.append(
+                    f"Same on {t['partners']:,} partners (the scorecard tiled with fresh ids): "
+                    + ", ".join(f"{k} {v:.2f} ms" for k, v in t["median_ms"].items())
+                )
+        elif inter:
+            lines += ["", f"Interactive: error {inter['error']}"]
+        lines.append("")
+    g = result.get("growth", {})
+    if g:
+        scales = [sc["scale"] for sc in result["scales"]]
+        lines += [
+            "### Growth: compute time per raw row (deals + activities), ns",
+            "",
+            "| measure | " + " | ".join(scales) + " |",
+            "|---|" + "---:|" * len(scales),
+        ]
+        for name, v in g.items():
+            cells = [fmt(v["ns_per_row"].get(s)) for s in scales]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="S,M,L")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", default=str(HERE / "results"))
+    parser.add_argument("--data", default=str(HERE / "data"))
+    parser.add_argument(
+        "--measures", default=",".join(MEASURES), help="comma-separated subset of measures"
+    )
+    parser.add_argument("--interactive-reps", type=int, default=50)
+    parser.add_argument("--note", default="", help="free text stored with the results")
+    parser.add_argument(
+        "--max-rss-gib", type=float, default=12.0, help="kill a measure above this memory"
+    )
+    parser.add_argument(
+        "--timeout-s", type=float, default=1800.0, help="kill a measure running longer"
+    )
+    parser.add_argument("--render", help="re-render the markdown of a results JSON file")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    parser.add_argument("--dir", help=argparse.SUPPRESS)
+    parser.add_argument("--save", help=argparse.SUPPRESS)
+    parser.add_argument("--reps", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.engine, Path(args.dir), args.save, args.reps)
+        return 0
+    if args.render:
+        saved = json.loads(Path(args.render).read_text())
+        derive(saved)
+        Path(args.render).write_text(json.dumps(saved, indent=1, default=str))
+        Path(args.render).with_suffix(".md").write_text(markdown(saved))
+        print(markdown(saved))
+        return 0
+
+    names = [n for n in args.measures.split(",") if n]
+    unknown = [n for n in names if n not in MEASURES]
+    if unknown:
+        parser.error(f"unknown measures {unknown}; known: {', '.join(MEASURES)}")
+    skipped = [n for n in names if not available(n)]
+    names = [n for n in names if available(n)]
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result: dict[str, Any] = {
+        "started_utc": started,
+        "command": "python bench/run.py " + " ".join(sys.argv[1:]),
+        "runs": args.runs,
+        "note": args.note,
+        "machine": machine(),
+        "skipped_unavailable": skipped,
+        "scales": [],
+    }
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "bench-" + started.replace(":", "").replace("-", "")
+    failed = False
+    for scale in args.scales.split(","):
+        result["scales"].append(bench_scale(scale, args, names))
+        derive(result)
+        (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
+        (out / f"{stem}.md").write_text(markdown(result))
+        checks = result["scales"][-1]["correctness"]
+        failed |= not all(v["ok"] for v in checks.values())
+    shutil.copyfile(out / f"{stem}.json", out / "latest.json")
+    shutil.copyfile(out / f"{stem}.md", out / "latest.md")
+    print(markdown(result))
+    if failed:
+        print("CORRECTNESS FAILURE: implementations disagree (see above)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
