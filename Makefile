@@ -27,7 +27,7 @@ lab: $(STAMP)
 	  --LabApp.default_url=/lab/tree/01-portfolio-overview.ipynb $(ROOT_FLAG) $(LAB_ARGS)
 
 ## Run every test: lint, type check, unit/property/doctests, notebooks.
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) lint typecheck unit nbval
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -39,10 +39,16 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## nbval re-runs every notebook and compares each output with the stored one (strict).
+nbval: $(STAMP)
+	$(BIN)/pytest --nbval notebooks/ --nbval-current-env \
+	  --nbval-sanitize-with notebooks/nbval-sanitize.cfg
+
 ## Re-execute the notebooks in place after code changes (nbval compares their outputs).
 notebooks: $(STAMP)
 	for nb in notebooks/*.ipynb; do \
-	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace "$$nb" || exit 1; \
+	  $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.store_widget_state=False "$$nb" || exit 1; \
 	done
 
 ## Regenerate the README sections derived from code (schema, scorecard, reasons).

@@ -1,0 +1,307 @@
+"""Notebook display: set-up for offline charts, and readable tables and key figures.
+
+Altair's default HTML renderer fetches vega from a public CDN, so a chart stays blank on a
+machine without internet. :func:`setup_notebook` switches every chart to the ``partnerkit``
+renderer: altair's JupyterChart widget in offline mode (the JavaScript comes from
+vl-convert, shipped with the package), whose plain-text form names the chart by its title
+instead of a memory address, so that a notebook opened before it is run says what each
+chart will show. It also enables the partnerkit theme. Nothing happens at import: notebooks
+call it in their first code cell.
+
+:func:`table` and :func:`figures` show frames and key figures with readable numbers, as an
+HTML table in JupyterLab and as aligned plain text elsewhere; both forms are stable from run
+to run, so nbval checks the figures they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import altair as alt
+import polars as pl
+
+from partnerkit.charts import theme
+from partnerkit.portfolio import Portfolio
+from partnerkit.schema import TABLE_ORDER
+from partnerkit.widgets.table import format_value, html_table, text_table
+
+__all__ = [
+    "RENDERER",
+    "Table",
+    "chart_label",
+    "data_summary",
+    "figures",
+    "headline",
+    "offline_renderer",
+    "setup_notebook",
+    "table",
+    "vital_presence",
+]
+
+TABLE_ROWS = 25
+"""Rows shown when a notebook prints a polars frame."""
+
+
+RENDERER = "partnerkit"
+"""Name of the offline chart renderer registered by :func:`setup_notebook`."""
+
+
+def chart_label(spec: Mapping[str, Any], /) -> str:
+    """Return the plain-text stand-in of a chart: its title and subtitle.
+
+    Examples
+    --------
+    >>> chart_label({"title": {"text": "Pareto", "subtitle": "25 of 128 partners"}})
+    'Chart: Pareto (25 of 128 partners)'
+    >>> chart_label({"mark": "bar"})
+    'Chart'
+    """
+    title = spec.get("title")
+    if isinstance(title, Mapping):
+        text, sub = title.get("text"), title.get("subtitle")
+    else:
+        text, sub = title, None
+
+    def join(part: object) -> str:
+        return " ".join(map(str, part)) if isinstance(part, list) else str(part)
+
+    label = f"Chart: {join(text)}" if text else "Chart"
+    return f"{label} ({join(sub)})" if sub else label
+
+
+def offline_renderer(spec: dict[str, Any], **metadata: object) -> dict[str, Any]:
+    """Render a chart spec as an offline JupyterChart widget named by its title.
+
+    Examples
+    --------
+    >>> offline_renderer({"mark": "point"})["text/plain"]  # doctest: +SKIP
+    'Chart'
+    """
+    alt.JupyterChart.enable_offline()
+    options = metadata.get("embed_options")
+    chart = alt.JupyterChart(
+        alt.Chart.from_dict(spec), embed_options=options if isinstance(options, dict) else None
+    )
+    bundle = chart._repr_mimebundle_()
+    data: dict[str, Any] = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+    data["text/plain"] = chart_label(spec)
+    return data
+
+
+def setup_notebook() -> None:
+    """Enable the partnerkit theme and offline chart rendering for this kernel.
+
+    Charts become JupyterChart widgets whose JavaScript is bundled by vl-convert, so no CDN
+    is contacted (see :func:`offline_renderer`). Printed polars frames show up to
+    :data:`TABLE_ROWS` rows, without dtypes.
+
+    Examples
+    --------
+    >>> setup_notebook()  # doctest: +SKIP
+    """
+    theme.enable()
+    alt.JupyterChart.enable_offline()
+    alt.renderers.register(RENDERER, offline_renderer)
+    alt.renderers.enable(RENDERER)
+    pl.Config.set_tbl_rows(TABLE_ROWS)
+    pl.Config.set_tbl_hide_column_data_types(active=True)
+    pl.Config.set_tbl_hide_dataframe_shape(active=True)
+
+
+class Table:
+    """A frame shown as an escaped HTML table in JupyterLab and as plain text elsewhere.
+
+    Examples
+    --------
+    >>> t = Table(pl.DataFrame({"name": ["<i>x</i>"], "share": [0.5]}))
+    >>> print(repr(t))
+    name      share
+    <i>x</i>  50.0%
+    >>> "&lt;i&gt;" in t._repr_html_()
+    True
+    """
+
+    def __init__(
+        self,
+        frame: pl.DataFrame,
+        /,
+        *,
+        columns: Sequence[str] | None = None,
+        limit: int = 20,
+        title: str | None = None,
+    ) -> None:
+        self.frame = frame
+        self.columns = tuple(columns or frame.columns)
+        self.limit = limit
+        self.title = title
+
+    def __repr__(self) -> str:
+        text = text_table(self.frame, columns=self.columns, limit=self.limit)
+        return f"{self.title}\n{text}" if self.title else text
+
+    def _repr_html_(self) -> str:
+        more = self.frame.height - self.limit
+        tail = f"<p>… {more:,} more rows</p>" if more > 0 else ""
+        head = f"<p><b>{_escape(self.title)}</b></p>" if self.title else ""
+        body = html_table(self.frame, columns=self.columns, limit=self.limit)
+        return head + body + tail
+
+
+def table(
+    frame: pl.DataFrame,
+    /,
+    *,
+    columns: Sequence[str] | None = None,
+    limit: int = 20,
+    title: str | None = None,
+) -> Table:
+    """Show the first ``limit`` rows of ``columns`` with readable numbers.
+
+    Requires columns: any of ``columns`` (absent ones are skipped; default: all).
+
+    Examples
+    --------
+    >>> table(pl.DataFrame({"partner_id": ["p1", "p2"], "won_revenue": [1e6, 0.5]}))
+    partner id   won revenue
+    p1          1,000,000.00
+    p2                  0.50
+    """
+    return Table(frame, columns=columns, limit=limit, title=title)
+
+
+def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) -> Table:
+    """Show key figures as a two-column table: figure, value.
+
+    Shares (names ending in ``_share`` or ``_rate``) show as percentages, money with cents.
+
+    Examples
+    --------
+    >>> figures({"partners": 128, "vital_share": 0.1875, "total_value": 28648040.58})
+    figure       value
+    partners     128
+    vital share  18.8%
+    total value  28,648,040.58
+    """
+    names = [k for k in (keys or values.keys()) if k in values]
+    frame = pl.DataFrame(
+        {
+            "figure": [k.replace("_", " ") for k in names],
+            "value": [format_value(values[k], column=k) for k in names],
+        },
+        schema={"figure": pl.String, "value": pl.String},
+    )
+    return Table(frame, limit=len(names))
+
+
+def headline(concentration: pl.DataFrame, /) -> str:
+    """Return one sentence on the concentration of the portfolio.
+
+    Requires columns: ``partners``, ``denominator``, ``vital_count``, ``vital_share``,
+    ``vital_value_share``, ``value_column``, ``total_value``, ``gini``,
+    ``closest_benchmark`` (the one-row ``analysis.concentration``).
+
+    Examples
+    --------
+    >>> c = pl.DataFrame({"denominator": ["active"], "value_column": ["won_revenue"],
+    ...     "partners": [128], "vital_count": [24], "vital_share": [0.1875],
+    ...     "vital_value_share": [0.8163], "total_value": [28648040.58], "gini": [0.7745],
+    ...     "closest_benchmark": ["80/20"]})
+    >>> print(headline(c))  # doctest: +NORMALIZE_WHITESPACE
+    24 of 128 partners (18.8%, active partners) produce 81.6% of won revenue
+    (28,648,040.58 in total). Gini 0.77; closest to 80/20.
+    """
+    c: dict[str, Any] = concentration.row(0, named=True)
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.1%}"
+
+    gini = "n/a" if c["gini"] is None else f"{c['gini']:.2f}"
+    return (
+        f"{c['vital_count']:,} of {c['partners']:,} partners ({pct(c['vital_share'])}, "
+        f"{c['denominator']} partners) produce {pct(c['vital_value_share'])} of "
+        f"{str(c['value_column']).replace('_', ' ')} ({c['total_value'] or 0:,.2f} in total). "
+        f"Gini {gini}; closest to {c['closest_benchmark'] or 'none'}."
+    )
+
+
+def vital_presence(
+    vital_quarters: pl.DataFrame, scorecard: pl.DataFrame, /, *, limit: int = 30
+) -> Table:
+    """Show in which quarters each partner of today's vital few was also vital.
+
+    One row per partner vital now (best rank first), one column per calendar quarter (oldest
+    first, labelled like ``2025 Q1``) marked ``yes`` when the partner was vital that quarter,
+    and the count of such quarters.
+
+    Requires columns: ``vital_quarters``: ``partner_id``, ``quarter``, ``vital``;
+    ``scorecard``: ``partner_id``, ``name``, ``rank``, ``vital``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> q1, q2 = dt.date(2025, 1, 1), dt.date(2025, 4, 1)
+    >>> vq = pl.DataFrame({"partner_id": ["a", "a", "b"], "quarter": [q1, q2, q2],
+    ...                    "vital": [True, True, False]})
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"], "rank": [1, 2],
+    ...                      "vital": [True, False]})
+    >>> vital_presence(vq, card)
+    name  2025 Q1  2025 Q2  quarters vital
+    A     yes      yes                   2
+    """
+    now = scorecard.filter(pl.col("vital").fill_null(value=False)).sort("rank")
+    quarters = sorted(vital_quarters["quarter"].unique().to_list())
+    marks = (
+        vital_quarters.filter(pl.col("vital"))
+        .with_columns(
+            pl.format("{} Q{}", pl.col("quarter").dt.year(), pl.col("quarter").dt.quarter()),
+            mark=pl.lit("yes"),
+        )
+        .pivot("quarter", index="partner_id", values="mark")
+    )
+    names = [f"{q.year} Q{(q.month - 1) // 3 + 1}" for q in quarters]
+    missing = [pl.lit("").alias(q) for q in names if q not in marks.columns]
+    frame = (
+        now.select("partner_id", "name")
+        .join(marks, on="partner_id", how="left", maintain_order="left")
+        .with_columns(*missing)
+        .with_columns(pl.col(names).fill_null(""))
+        .with_columns(quarters_vital=pl.sum_horizontal(pl.col(names) == "yes"))
+        .select("name", *names, "quarters_vital")
+    )
+    return Table(frame, limit=limit)
+
+
+def data_summary(portfolio: Portfolio, /) -> Table:
+    """Show what was loaded: rows per table and the columns the source did not have.
+
+    Examples
+    --------
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
+    ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],
+    ...         "outcome": ["won"], "amount": [1200.0]}))
+    >>> data_summary(p).frame.select("table", "rows", "supplied").rows()[:3]
+    [('partners', 1, True), ('deals', 1, True), ('activities', 0, False)]
+    """
+    counts = pl.collect_all([portfolio.table(name).select(pl.len()) for name in TABLE_ORDER])
+    missing = portfolio.missing()
+    frame = pl.DataFrame(
+        {
+            "table": list(TABLE_ORDER),
+            "rows": [int(c.item()) for c in counts],
+            "supplied": [portfolio.has(name) for name in TABLE_ORDER],
+            "columns_not_supplied": [
+                ", ".join(missing[name]) if portfolio.has(name) else "(whole table)"
+                for name in TABLE_ORDER
+            ],
+        }
+    )
+    return Table(frame, limit=len(TABLE_ORDER))
+
+
+def _escape(text: str) -> str:
+    import html  # noqa: PLC0415
+
+    return html.escape(text)

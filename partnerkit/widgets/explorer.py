@@ -1,0 +1,347 @@
+"""The portfolio explorer: filter, move the Pareto threshold, re-weight health, pick partners.
+
+Every control writes a traitlet (``filters``, ``value``, ``threshold``, ``weights``); each
+change recomputes the view from the analysis' collected scorecard only (see
+:func:`partnerkit.widgets.state.explore`) and updates the Pareto chart, the table and the
+summary line together. Clicking bars of the chart (an ``alt.JupyterChart`` point selection)
+sets ``selected``, the partners shown in the table; the first of them is shown on a
+one-pager below it. A test or a notebook can set ``selected`` directly.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import ipywidgets as widgets
+import polars as pl
+import traitlets
+from altair.utils.schemapi import debug_mode
+
+from partnerkit.charts.concentration import pareto_chart
+from partnerkit.charts.onepager import partner_onepager
+from partnerkit.charts.pack import quarterly_values
+from partnerkit.policy import HealthDimension
+from partnerkit.widgets.state import (
+    FILTER_COLUMNS,
+    AnalysisLike,
+    explore,
+    filter_options,
+    ranks_of,
+    reweight,
+    summary,
+    summary_line,
+    weight_key,
+)
+from partnerkit.widgets.table import WIDGET_CSS, html_table
+
+__all__ = ["PICK", "VALUE_CHOICES", "PortfolioExplorer", "with_pick"]
+
+PICK = "pick"
+"""Name of the chart's point selection (on the bars' ``rank`` and ``partners``)."""
+BARS_VIEW = "pareto_bars"
+"""Name given to the bar layer that carries the selection."""
+
+VALUE_CHOICES: tuple[str, ...] = (
+    "won_revenue",
+    "sourced_revenue",
+    "influenced_revenue",
+    "open_pipeline",
+)
+"""Scorecard columns offered as the value the Pareto ranks by (those present)."""
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "rank",
+    "name",
+    "partner_id",
+    "tier",
+    "region",
+    "type",
+    "state",
+    "stage",
+    "share",
+    "cum_share",
+    "health",
+)
+"""Columns of the explorer table (the value column is inserted after ``type``)."""
+
+
+def with_pick(spec: dict[str, Any], /) -> dict[str, Any]:
+    """Add the ``pick`` point selection to the bars (first layer) of a Pareto chart spec.
+
+    Clicked bars stay opaque, the others fade. The selection reads the bars' ``rank`` and
+    ``partners`` (see :func:`partnerkit.widgets.state.ranks_of`).
+
+    Examples
+    --------
+    >>> spec = with_pick({"layer": [{"mark": "rect", "encoding": {}}, {"mark": "line"}]})
+    >>> spec["params"][0]["views"], spec["layer"][0]["encoding"]["opacity"]["value"]
+    (['pareto_bars'], 0.55)
+    """
+    out = dict(spec)
+    bars = dict(out["layer"][0])
+    bars["name"] = BARS_VIEW
+    bars["encoding"] = {
+        **bars.get("encoding", {}),
+        "opacity": {"condition": {"param": PICK, "value": 1.0}, "value": 0.55},
+    }
+    out["layer"] = [bars, *out["layer"][1:]]
+    out["params"] = [
+        *out.get("params", []),
+        {
+            "name": PICK,
+            "select": {"type": "point", "fields": ["rank", "partners"]},
+            "views": [BARS_VIEW],
+        },
+    ]
+    return out
+
+
+class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
+    """Explore the vital few of an analysis interactively.
+
+    Parameters
+    ----------
+    analysis
+        The analysis to explore (its ``scorecard``; ``policy`` gives the defaults).
+    limit
+        Rows shown in the table.
+    max_bars
+        Bars drawn before the Pareto chart groups consecutive ranks.
+    """
+
+    filters = traitlets.Dict()
+    """Chosen values per filter column (empty: all)."""
+    value = traitlets.Unicode()
+    """The scorecard column the Pareto ranks by."""
+    threshold = traitlets.Float()
+    """Cumulative share the vital few must reach."""
+    weights = traitlets.Dict()
+    """Weight of each health metric, keyed ``"dimension: metric"`` (see ``weight_key``)."""
+    selected = traitlets.List(traitlets.Unicode())
+    """Partner ids picked on the chart (or set by code)."""
+    figures = traitlets.Dict()
+    """Key figures of the current view (see :func:`partnerkit.widgets.state.summary`)."""
+
+    def __init__(self, analysis: AnalysisLike, *, limit: int = 15, max_bars: int = 200) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.limit = limit
+        self.max_bars = max_bars
+        card = analysis.scorecard
+        policy = analysis.policy
+        self.view = card
+        self.spec: dict[str, Any] = {}
+
+        choices = [c for c in VALUE_CHOICES if c in card.columns]
+        if policy.pareto_value in card.columns and policy.pareto_value not in choices:
+            choices.insert(0, policy.pareto_value)
+        self.filter_controls = {
+            col: widgets.SelectMultiple(
+                options=options, description=col.capitalize(), rows=min(4, max(len(options), 1))
+            )
+            for col, options in filter_options(card, columns=FILTER_COLUMNS).items()
+        }
+        self.value_control = widgets.Dropdown(
+            options=[(c.replace("_", " "), c) for c in choices],
+            value=policy.pareto_value,
+            description="Value",
+        )
+        self.threshold_control = widgets.FloatSlider(
+            value=policy.vital_threshold,
+            min=0.5,
+            max=0.99,
+            step=0.01,
+            description="Threshold",
+            readout_format=".0%",
+            continuous_update=False,
+        )
+        self.weight_controls = {
+            weight_key(dim.name, m.column): widgets.FloatSlider(
+                value=m.weight,
+                min=0.0,
+                max=3.0,
+                step=0.25,
+                description=m.column.replace("_", " "),
+                continuous_update=False,
+                style={"description_width": "160px"},
+                layout={"width": "380px"},
+            )
+            for dim in policy.health
+            for m in dim.metrics
+            if m.column in card.columns
+        }
+        self._summary = widgets.HTML()
+        self._table = widgets.HTML()
+        self._picked = widgets.HTML()
+        self.one_pager_view = widgets.Output()
+
+        self.filters = {col: [] for col in self.filter_controls}
+        self.weights = {key: control.value for key, control in self.weight_controls.items()}
+        self.value = policy.pareto_value
+        self.threshold = policy.vital_threshold
+        self.weighted = card  # the full scorecard with health at the current weights
+        for col, control in self.filter_controls.items():
+            control.observe(lambda ch, col=col: self._set_filter(col, ch["new"]), names="value")
+        for dim, control in self.weight_controls.items():
+            control.observe(lambda ch, dim=dim: self._set_weight(dim, ch["new"]), names="value")
+        traitlets.link((self.value_control, "value"), (self, "value"))
+        traitlets.link((self.threshold_control, "value"), (self, "threshold"))
+
+        self.reweigh()
+        self.jupyter_chart = alt.JupyterChart(self.chart)  # validates the spec once
+        self.jupyter_chart.selections.observe(self._on_pick, [PICK])
+        self.observe(lambda _ch: self.update(), names=["filters", "value", "threshold"])
+        self.observe(lambda _ch: self.reweigh(), names=["weights"])
+        self.observe(lambda _ch: self._show_table(), names=["selected"])
+        self.observe(lambda _ch: self._show_one_pager(), names=["selected"])
+
+        filters = widgets.HBox(list(self.filter_controls.values()))
+        weights = widgets.Accordion(
+            children=[_weight_panel(self.weight_controls, policy.health)],
+            titles=("Health weights",),
+        )
+        self.children = [
+            filters,
+            widgets.HBox([self.value_control, self.threshold_control]),
+            weights,
+            self._summary,
+            self.jupyter_chart,
+            self._picked,
+            self._table,
+            self.one_pager_view,
+        ]
+
+    def __repr__(self) -> str:
+        # The text shown in place of the widget before the notebook is run.
+        return "Portfolio explorer (run the notebook to use it)"
+
+    # -- state -------------------------------------------------------------------------------
+
+    def reweigh(self) -> None:
+        """Recompute health for the whole portfolio at the current weights, then update."""
+        self.weighted = reweight(
+            self.analysis.scorecard, model=self.analysis.policy.health, weights=self.weights
+        )
+        self.update()
+
+    def update(self) -> None:
+        """Recompute the view, figures, chart and table from the current settings."""
+        denominator = self.analysis.policy.denominator
+        self.view = explore(
+            self.weighted,
+            filters=self.filters,
+            value=self.value,
+            threshold=self.threshold,
+            denominator=denominator,
+        )
+        self.figures = summary(
+            self.view, value=self.value, threshold=self.threshold, denominator=denominator
+        )
+        self.spec = self._spec()
+        if hasattr(self, "jupyter_chart"):
+            self.jupyter_chart.spec = self.spec
+        keep = set(self.view["partner_id"].to_list())
+        self.selected = [p for p in self.selected if p in keep]
+        self._summary.value = (
+            f"<p><b>{html.escape(summary_line(self.figures, value=self.value))}</b></p>"
+        )
+        self._show_table()
+
+    @property
+    def chart(self) -> alt.LayerChart:
+        """The Pareto chart of the current view, with the ``pick`` selection on its bars."""
+        return alt.LayerChart.from_dict(self.spec)
+
+    @property
+    def table(self) -> pl.DataFrame:
+        """Rows of the table: the selected partners, or the top of the view by rank."""
+        view = self.view.sort("rank", nulls_last=True)
+        if self.selected:
+            view = view.filter(pl.col("partner_id").is_in(self.selected))
+        return view.head(self.limit)
+
+    @property
+    def table_html(self) -> str:
+        """The table as escaped HTML (as shown in the widget)."""
+        columns = list(TABLE_COLUMNS)
+        columns.insert(columns.index("type") + 1, self.value)
+        return WIDGET_CSS + html_table(
+            self.table, columns=columns, limit=self.limit, highlight="vital"
+        )
+
+    def one_pager(self) -> alt.VConcatChart | None:
+        """Return the one-pager of :meth:`one_pager_partner` (``None`` for an empty view)."""
+        partner = self.one_pager_partner()
+        if partner is None:
+            return None
+        quarterly, quarter_value = quarterly_values(self.analysis)
+        return partner_onepager(
+            self.analysis.scorecard,
+            partner,
+            health_explained=self.analysis.health_explained,
+            quarterly=quarterly,
+            value=quarter_value,
+        )
+
+    def one_pager_partner(self) -> str | None:
+        """Return the partner the one-pager shows: the first selected, else the top-ranked."""
+        if self.selected:
+            return self.selected[0]
+        top = self.view.sort("rank", nulls_last=True)
+        return str(top["partner_id"][0]) if top.height else None
+
+    # -- view --------------------------------------------------------------------------------
+
+    def _spec(self) -> dict[str, Any]:
+        # Chart objects are built without altair's per-object validation (the spec is
+        # checked once, when the JupyterChart is created): this is most of an update's time.
+        with debug_mode(False):
+            chart = pareto_chart(
+                self.view, value=self.value, threshold=self.threshold, max_bars=self.max_bars
+            )
+            return with_pick(chart.to_dict(validate=False))
+
+    def _show_table(self) -> None:
+        self._table.value = self.table_html
+        if self.selected:
+            names = ", ".join(self.selected[:10]) + (" …" if len(self.selected) > 10 else "")
+            self._picked.value = f"<p>Picked on the chart: {html.escape(names)}</p>"
+        else:
+            self._picked.value = "<p>Click bars of the chart to pick partners.</p>"
+
+    def _show_one_pager(self) -> None:
+        # Shown on demand only (after a pick), so that running the notebook shows no output.
+        self.one_pager_view.outputs = ()
+        chart = self.one_pager() if self.selected else None
+        if chart is not None:
+            self.one_pager_view.append_display_data(chart)
+
+    def _set_filter(self, column: str, chosen: tuple[str, ...]) -> None:
+        self.filters = {**self.filters, column: list(chosen)}
+
+    def _set_weight(self, dimension: str, weight: float) -> None:
+        self.weights = {**self.weights, dimension: float(weight)}
+
+    def _on_pick(self, change: Mapping[str, Any]) -> None:
+        ranks = ranks_of(change["new"].value)
+        picked = self.view.filter(pl.col("rank").is_in(ranks)).sort("rank")
+        self.selected = picked["partner_id"].to_list()
+
+
+def _weight_panel(
+    controls: Mapping[str, widgets.FloatSlider], model: tuple[HealthDimension, ...]
+) -> widgets.VBox:
+    """Sliders grouped under their health dimension."""
+    groups = []
+    for dim in model:
+        sliders = [
+            controls[weight_key(dim.name, m.column)]
+            for m in dim.metrics
+            if weight_key(dim.name, m.column) in controls
+        ]
+        if sliders:
+            groups.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(dim.name)}</b>"), *sliders]))
+    return widgets.VBox([widgets.HBox(groups)])

@@ -1,0 +1,383 @@
+"""What the widgets compute, as plain functions on the collected per-partner tables.
+
+The widgets never re-read raw data: every update starts from the analysis' scorecard (one
+row per partner) and health explanation, filters them, and asks the metric modules to
+re-flag the vital few or re-weight health. These functions hold that logic so that it can be
+tested, timed and printed without a kernel or a widget.
+
+Examples
+--------
+>>> import polars as pl
+>>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "region": ["EU", "US", None]})
+>>> apply_filters(card, filters={"region": ["EU"]})["partner_id"].to_list()
+['a']
+>>> filter_options(card, columns=("region",))
+{'region': ['EU', 'US']}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+import polars as pl
+
+from partnerkit.decisions import DECISIONS, recommend
+from partnerkit.metrics.health import health
+from partnerkit.metrics.pareto import concentration, in_denominator, pareto
+from partnerkit.policy import HealthDimension, Policy
+
+__all__ = [
+    "FILTER_COLUMNS",
+    "AnalysisLike",
+    "apply_filters",
+    "candidates",
+    "current_decisions",
+    "explore",
+    "filter_options",
+    "metrics_snapshot",
+    "ranks_of",
+    "reflag",
+    "reweight",
+    "reweighted_model",
+    "summary",
+    "summary_line",
+    "weight_key",
+]
+
+FILTER_COLUMNS: tuple[str, ...] = ("region", "type", "tier", "stage", "state")
+"""Scorecard columns the explorer filters on (multi-select each; empty means all)."""
+
+
+class AnalysisLike(Protocol):
+    """What the widgets read from an analysis: the collected per-partner tables."""
+
+    @property
+    def as_of(self) -> dt.date:
+        """Last day of the analysis window."""
+
+    @property
+    def policy(self) -> Policy:
+        """The policy the analysis was run with."""
+
+    @property
+    def scorecard(self) -> pl.DataFrame:
+        """One row per partner."""
+
+    @property
+    def concentration(self) -> pl.DataFrame:
+        """One-row Pareto summary."""
+
+    @property
+    def health_explained(self) -> pl.DataFrame:
+        """The numbers behind each health score."""
+
+    @property
+    def lift(self) -> pl.DataFrame:
+        """With vs without partner."""
+
+    @property
+    def vital_quarters(self) -> pl.DataFrame:
+        """Vital-few membership per quarter."""
+
+
+def filter_options(
+    scorecard: pl.DataFrame, /, *, columns: Sequence[str] = FILTER_COLUMNS
+) -> dict[str, list[str]]:
+    """Return the sorted distinct non-null values of each filter column present.
+
+    Requires columns: any of ``columns`` (absent ones are left out).
+
+    Examples
+    --------
+    >>> filter_options(pl.DataFrame({"tier": ["gold", "silver", "gold"]}))
+    {'tier': ['gold', 'silver']}
+    """
+    return {
+        col: sorted(str(v) for v in scorecard[col].drop_nulls().unique().to_list())
+        for col in columns
+        if col in scorecard.columns
+    }
+
+
+def apply_filters(
+    scorecard: pl.DataFrame, /, *, filters: Mapping[str, Sequence[str]]
+) -> pl.DataFrame:
+    """Keep the partners whose value in every filtered column is one of the chosen values.
+
+    An empty choice keeps every partner (no filter on that column).
+
+    Requires columns: the keys of ``filters`` that have a non-empty choice.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "tier": ["gold", "silver", "gold"],
+    ...                      "region": ["EU", "EU", "US"]})
+    >>> apply_filters(card, filters={"tier": ["gold"], "region": []})["partner_id"].to_list()
+    ['a', 'c']
+    >>> apply_filters(card, filters={"tier": ["gold"], "region": ["EU"]}).height
+    1
+    """
+    conditions = [
+        pl.col(col).cast(pl.String).is_in(list(values)) for col, values in filters.items() if values
+    ]
+    return scorecard.filter(*conditions) if conditions else scorecard
+
+
+def candidates(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFrame:
+    """Partners with a recommendation, most urgent first (exit, watch, invest, keep).
+
+    Recommendations are computed with :func:`partnerkit.decisions.recommend` when the
+    scorecard does not carry them yet. Within a recommendation, partners keep their Pareto
+    rank order (unranked last), then ``partner_id``.
+
+    Requires columns: ``partner_id`` and what :func:`~partnerkit.decisions.recommend`
+    needs (``state``), unless ``recommendation`` is present.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "state": ["productive",
+    ...     "dormant", "active"], "stage": ["mature"] * 3, "won_revenue": [9.0, 0.0, 0.0]})
+    >>> candidates(card, policy=Policy()).select("partner_id", "recommendation").rows()
+    [('b', 'exit'), ('c', 'watch'), ('a', 'keep')]
+    """
+    frame = scorecard
+    if "recommendation" not in frame.columns:
+        frame = recommend(frame.lazy(), policy=policy).collect()
+    urgency = {d: i for i, d in enumerate(("exit", "watch", "invest", "keep"))}
+    order = [
+        pl.col("recommendation").replace_strict(urgency, default=len(urgency)),
+        *([pl.col("rank").fill_null(pl.col("rank").max() + 1)] if "rank" in frame.columns else []),
+        pl.col("partner_id"),
+    ]
+    return frame.filter(pl.col("recommendation").is_in(list(DECISIONS))).sort(order)
+
+
+def current_decisions(ledger_current: pl.DataFrame, /) -> dict[str, str]:
+    """Map each partner to its current decision, from :meth:`Ledger.current`.
+
+    Requires columns: ``partner_id``, ``decision``.
+
+    Examples
+    --------
+    >>> current_decisions(pl.DataFrame({"partner_id": ["a"], "decision": ["exit"]}))
+    {'a': 'exit'}
+    """
+    return dict(
+        zip(
+            ledger_current["partner_id"].to_list(),
+            ledger_current["decision"].to_list(),
+            strict=True,
+        )
+    )
+
+
+def metrics_snapshot(row: pl.DataFrame, /) -> dict[str, Any]:
+    """Return the first row of a scorecard as the metrics snapshot stored with a decision.
+
+    Every column is kept (lists stay lists, dates stay dates; the ledger makes them JSON).
+
+    Requires columns: none.
+
+    Examples
+    --------
+    >>> metrics_snapshot(pl.DataFrame({"partner_id": ["a"], "won_revenue": [9.5]}))
+    {'partner_id': 'a', 'won_revenue': 9.5}
+    """
+    return dict(row.row(0, named=True))
+
+
+# -- explorer recomputation ----------------------------------------------------------------
+
+
+def weight_key(dimension: str, metric: str, /) -> str:
+    """Key of one health metric's weight in the explorer's ``weights``.
+
+    Examples
+    --------
+    >>> weight_key("interest", "sourced_pipeline")
+    'interest: sourced_pipeline'
+    """
+    return f"{dimension}: {metric}"
+
+
+def reweighted_model(
+    model: Sequence[HealthDimension], /, *, weights: Mapping[str, float]
+) -> tuple[HealthDimension, ...]:
+    """Return the health model with metric weights replaced where ``weights`` names them.
+
+    Keys are :func:`weight_key` strings; metrics not named keep their weight.
+
+    Examples
+    --------
+    >>> from partnerkit.policy import HealthMetric
+    >>> model = (HealthDimension("reach", (HealthMetric("x", 3.0), HealthMetric("y", 1.0))),)
+    >>> [m.weight for m in reweighted_model(model, weights={"reach: y": 2.0})[0].metrics]
+    [3.0, 2.0]
+    """
+    return tuple(
+        HealthDimension(
+            dim.name,
+            tuple(
+                replace(m, weight=float(weights.get(weight_key(dim.name, m.column), m.weight)))
+                for m in dim.metrics
+            ),
+        )
+        for dim in model
+    )
+
+
+def reweight(
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    model: Sequence[HealthDimension],
+    weights: Mapping[str, float],
+) -> pl.DataFrame:
+    """Recompute the health dimensions and ``health`` with new metric weights.
+
+    Calls :func:`partnerkit.metrics.health.health` on the scorecard (percentiles among the
+    counted partners, as in the analysis). Metrics whose column is missing are left out of
+    the model.
+
+    Requires columns: ``counted`` and the metric columns of ``model``.
+
+    Examples
+    --------
+    >>> from partnerkit.policy import HealthMetric
+    >>> model = (HealthDimension("reach", (HealthMetric("x"), HealthMetric("y"))),)
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "counted": [True, True],
+    ...                      "x": [1.0, 2.0], "y": [4.0, 3.0]})
+    >>> reweight(card, model=model, weights={"reach: y": 0.0})["health"].to_list()
+    [0.0, 100.0]
+    """
+    present = set(scorecard.columns)
+    usable = tuple(
+        HealthDimension(d.name, tuple(m for m in d.metrics if m.column in present))
+        for d in reweighted_model(model, weights=weights)
+    )
+    usable = tuple(d for d in usable if d.metrics)
+    if not usable:
+        return scorecard
+    dims = [d.name for d in usable]
+    base = scorecard.drop([*dims, "health"], strict=False)
+    return health(base.lazy(), model=usable).collect()
+
+
+def reflag(
+    scorecard: pl.DataFrame, /, *, value: str, threshold: float, denominator: str
+) -> pl.DataFrame:
+    """Re-rank partners by ``value`` and re-flag the vital few at ``threshold``.
+
+    Calls :func:`partnerkit.metrics.pareto.pareto` for the partners in the ``denominator``
+    (see :func:`~partnerkit.metrics.pareto.in_denominator`); replaces ``rank``, ``share``,
+    ``cum_share`` and ``vital``. Partners outside get null rank.
+
+    Requires columns: ``partner_id``, ``value``, ``counted``, ``state``.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "v": [1.0, 6.0, 3.0],
+    ...     "counted": [True] * 3, "state": ["active"] * 3})
+    >>> out = reflag(card, value="v", threshold=0.6, denominator="active")
+    >>> out.select("partner_id", "rank", "vital").rows()
+    [('b', 1, True), ('c', 2, False), ('a', 3, False)]
+    """
+    base = scorecard.drop("rank", "share", "cum_share", "vital", strict=False)
+    include = in_denominator(denominator, value=value)
+    return pareto(base.lazy(), value=value, threshold=threshold, include=include).collect()
+
+
+def explore(
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    filters: Mapping[str, Sequence[str]],
+    value: str,
+    threshold: float,
+    denominator: str,
+) -> pl.DataFrame:
+    """Filter the scorecard and re-flag the vital few among the partners left.
+
+    Requires columns: ``partner_id``, ``value``, ``counted``, ``state`` and the filtered
+    columns.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "region": ["EU", "US"],
+    ...     "v": [1.0, 3.0], "counted": [True, True], "state": ["active", "active"]})
+    >>> out = explore(card, filters={"region": ["EU"]}, value="v", threshold=0.8,
+    ...               denominator="active")
+    >>> out.select("partner_id", "rank", "vital").rows()
+    [('a', 1, True)]
+    """
+    view = apply_filters(scorecard, filters=filters)
+    return reflag(view, value=value, threshold=threshold, denominator=denominator)
+
+
+def summary(
+    view: pl.DataFrame, /, *, value: str, threshold: float, denominator: str
+) -> dict[str, Any]:
+    """Key figures of an explorer view, from :func:`partnerkit.metrics.pareto.concentration`.
+
+    Returns the concentration row as a dict (``partners``, ``vital_count``, ``vital_share``,
+    ``vital_value_share``, ``total_value``, ``gini``, ...).
+
+    Requires columns: ``rank``, ``share``, ``cum_share``, ``vital`` and ``value``.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": list("abcd"), "v": [8.0, 1.0, 1.0, 0.0],
+    ...     "counted": [True] * 4, "state": ["active"] * 4})
+    >>> view = reflag(card, value="v", threshold=0.8, denominator="active")
+    >>> figures = summary(view, value="v", threshold=0.8, denominator="active")
+    >>> figures["partners"], figures["vital_count"], figures["vital_value_share"]
+    (4, 1, 0.8)
+    """
+    row = concentration(view.lazy(), value=value, threshold=threshold, denominator=denominator)
+    return dict(row.collect().row(0, named=True))
+
+
+def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:
+    """Return one sentence with the key figures of :func:`summary`.
+
+    Used by the widget and printed by the notebooks (so that nbval checks the figures).
+
+    Examples
+    --------
+    >>> summary_line({"partners": 4, "vital_count": 1, "vital_share": 0.25,
+    ...               "total_value": 10.0, "vital_value_share": 0.8}, value="won_revenue")
+    '4 partners; vital few: 1 (25.0%) producing 80.0% of won revenue (total 10.00)'
+    >>> summary_line({"partners": 0, "vital_count": 0, "vital_share": None,
+    ...               "total_value": None, "vital_value_share": None}, value="won_revenue")
+    '0 partners; vital few: 0 (n/a) producing n/a of won revenue (total 0.00)'
+    """
+
+    def pct(x: float | None) -> str:
+        return "n/a" if x is None else f"{x:.1%}"
+
+    return (
+        f"{figures['partners']:,} partners; vital few: {figures['vital_count']:,} "
+        f"({pct(figures['vital_share'])}) producing {pct(figures['vital_value_share'])} of "
+        f"{value.replace('_', ' ')} (total {figures['total_value'] or 0:,.2f})"
+    )
+
+
+def ranks_of(selection: Sequence[Mapping[str, Any]], /) -> list[int]:
+    """Expand selected chart bars (``rank`` and ``partners`` in the bar) into ranks.
+
+    A bar stands for one partner or for a run of ``partners`` consecutive ranks from
+    ``rank``.
+
+    Examples
+    --------
+    >>> ranks_of([{"rank": 3, "partners": 1}, {"rank": 10, "partners": 3}])
+    [3, 10, 11, 12]
+    """
+    ranks: list[int] = []
+    for point in selection:
+        first, count = int(point["rank"]), int(point.get("partners") or 1)
+        ranks.extend(range(first, first + count))
+    return sorted(set(ranks))

@@ -1,0 +1,175 @@
+"""A small HTML table of the top rows of a frame, with every cell escaped.
+
+Partner names and notes come from partners' own systems: a name such as ``<b>Acme</b>`` must
+show as typed, never as markup. Numbers are formatted for reading (thousands separators,
+shares as percentages), and missing values show as an en dash (``&#8211;``).
+
+Examples
+--------
+>>> import polars as pl
+>>> frame = pl.DataFrame({"name": ["<b>Acme</b>", "Zeta"], "won_revenue": [1234.5, None]})
+>>> table = html_table(frame, columns=("name", "won_revenue"))
+>>> print(table.split("<tbody>")[1].strip().replace('<td style="text-align:', "<td "))
+<tr><td left">&lt;b&gt;Acme&lt;/b&gt;</td><td right">1,234.50</td></tr>
+<tr><td left">Zeta</td><td right">&#8211;</td></tr>
+</tbody></table>
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import polars as pl
+
+__all__ = ["WIDGET_CSS", "format_cell", "format_value", "html_table", "text_table"]
+
+WIDGET_CSS = (
+    "<style>"
+    ".pk-table{border-collapse:collapse;font-size:12px;margin:4px 0}"
+    ".pk-table th,.pk-table td{padding:2px 8px;line-height:1.35;vertical-align:top;"
+    "white-space:nowrap;border-bottom:1px solid #E4E8EC}"
+    ".pk-table th{border-bottom:1px solid #9AA4AE}"
+    ".pk-table td:last-child{white-space:normal}"
+    "</style>"
+)
+"""Styles for :func:`html_table` inside widgets (notebook outputs have their own)."""
+
+SHARE_COLUMNS: frozenset[str] = frozenset(
+    {"share", "cum_share", "win_rate", "our_effort_share", "vital_share", "zero_value_share"}
+)
+"""Columns holding a fraction in [0, 1], shown as a percentage."""
+
+MISSING = "&#8211;"  # an en dash, as an HTML entity
+
+
+def is_share(column: str, /) -> bool:
+    """Whether ``column`` holds a fraction in [0, 1] (shown as a percentage).
+
+    Examples
+    --------
+    >>> is_share("vital_value_share_before"), is_share("win_rate"), is_share("shared_accounts")
+    (True, True, False)
+    """
+    return column in SHARE_COLUMNS or "share" in column.split("_") or column.endswith("_rate")
+
+
+def format_value(value: object, /, *, column: str = "") -> str:
+    """Return a value as readable plain text.
+
+    Floats get two decimals and thousands separators; shares (see :func:`is_share`) are
+    shown as percentages; ``None`` shows as an en dash; lists are joined with commas.
+
+    Requires columns: none.
+
+    Examples
+    --------
+    >>> format_value(0.8123, column="share"), format_value(12000), format_value(None)
+    ('81.2%', '12,000', '\u2013')
+    """
+    if value is None:
+        return "\u2013"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if is_share(column):
+            return f"{value:.1%}"
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def format_cell(value: object, /, *, column: str = "") -> str:
+    """Return a cell as readable, escaped HTML text (see :func:`format_value`).
+
+    Requires columns: none.
+
+    Examples
+    --------
+    >>> format_cell(0.8123, column="share"), format_cell(12000), format_cell("a&b")
+    ('81.2%', '12,000', 'a&amp;b')
+    """
+    if value is None:
+        return MISSING
+    return html.escape(format_value(value, column=column))
+
+
+def html_table(
+    frame: pl.DataFrame,
+    /,
+    *,
+    columns: Sequence[str],
+    limit: int = 15,
+    highlight: str | None = None,
+) -> str:
+    """Render the first ``limit`` rows of ``columns`` as an HTML table, every cell escaped.
+
+    Column headers have underscores replaced by spaces. When ``highlight`` names a boolean
+    column, rows where it is true are shown in bold. Columns missing from ``frame`` are
+    skipped, so a table can ask for optional columns.
+
+    Requires columns: any of ``columns`` (those present are shown).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"partner_id": ["p1", "p2", "p3"], "vital": [True, False, False]})
+    >>> html_table(frame, columns=("partner_id",), limit=1, highlight="vital").count("<tr")
+    2
+    """
+    shown = [c for c in columns if c in frame.columns]
+    numeric = {c for c in shown if frame.schema[c].is_numeric()}
+    align = {c: "right" if c in numeric else "left" for c in shown}
+    head = "".join(
+        f'<th style="text-align:{align[c]}">{html.escape(c.replace("_", " "))}</th>' for c in shown
+    )
+    rows = []
+    bold = highlight is not None and highlight in frame.columns
+    for record in frame.head(limit).iter_rows(named=True):
+        style = ' style="font-weight:bold"' if bold and record[str(highlight)] else ""
+        cells = "".join(
+            f'<td style="text-align:{align[c]}">{format_cell(record[c], column=c)}</td>'
+            for c in shown
+        )
+        rows.append(f"<tr{style}>{cells}</tr>")
+    body = "\n".join(rows)
+    return (
+        f'<table class="pk-table"><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>'
+    )
+
+
+def text_table(
+    frame: pl.DataFrame, /, *, columns: Sequence[str] | None = None, limit: int = 15
+) -> str:
+    """Render the first ``limit`` rows as aligned plain text (numbers right-aligned).
+
+    Requires columns: any of ``columns`` (default: all).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"name": ["Acme", "Bo"], "won_revenue": [1234.5, 7.0]})
+    >>> print(text_table(frame))
+    name  won revenue
+    Acme     1,234.50
+    Bo           7.00
+    """
+    shown = [c for c in (columns or frame.columns) if c in frame.columns]
+    numeric = {c for c in shown if frame.schema[c].is_numeric()}
+    head = [c.replace("_", " ") for c in shown]
+    body = [
+        [format_value(record[c], column=c) for c in shown]
+        for record in frame.head(limit).iter_rows(named=True)
+    ]
+    widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(shown))]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if c in numeric else cell.ljust(w)
+            for cell, w, c in zip(row, widths, shown, strict=True)
+        ).rstrip()
+        for row in [head, *body]
+    ]
+    if frame.height > limit:
+        lines.append(f"... {frame.height - limit:,} more rows")
+    return "\n".join(lines)

@@ -1,0 +1,141 @@
+"""Notebook display helpers: offline set-up, stable tables and figures, exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import altair as alt
+import polars as pl
+import pytest
+
+from partnerkit.analysis import analyze
+from partnerkit.charts import theme
+from partnerkit.charts.concentration import pareto_chart
+from partnerkit.portfolio import Portfolio
+from partnerkit.widgets.display import (
+    RENDERER,
+    figures,
+    headline,
+    offline_renderer,
+    setup_notebook,
+    table,
+)
+from partnerkit.widgets.exports import ExportPanel
+from partnerkit.widgets.state import reflag
+
+
+@pytest.fixture
+def restore_altair():
+    renderer, active_theme = alt.renderers.active, alt.theme.active
+    options = dict(alt.renderers.options)
+    with pl.Config():  # polars settings are restored on exit
+        yield
+    alt.renderers.enable(renderer, **options)
+    alt.theme.enable(active_theme)
+
+
+def test_setup_notebook_enables_offline_rendering(restore_altair) -> None:
+    pytest.importorskip("anywidget", reason="the jupyter renderer needs anywidget")
+    setup_notebook()
+    assert alt.renderers.active == RENDERER
+    assert alt.JupyterChart._is_offline  # its JavaScript is bundled, not fetched
+    assert alt.theme.active == theme.THEME_NAME
+    # A chart now displays as a widget, named by its title in plain text.
+    chart = (
+        alt.Chart(pl.DataFrame({"x": [1]}))
+        .mark_point()
+        .encode(x="x:Q")
+        .properties(title=alt.Title("Pareto", subtitle="2 of 5 partners"))
+    )
+    bundle = chart._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert set(data) == {"application/vnd.jupyter.widget-view+json", "text/plain"}
+    assert data["text/plain"] == "Chart: Pareto (2 of 5 partners)"
+
+
+def test_table_text_and_html_agree() -> None:
+    frame = pl.DataFrame(
+        {"name": ["Acme & Co", "<script>x</script>"], "won_revenue": [1234.5, None]}
+    )
+    shown = table(frame, title="Top")
+    assert repr(shown).splitlines() == [
+        "Top",
+        "name                won revenue",
+        "Acme & Co              1,234.50",
+        "<script>x</script>            \u2013",
+    ]
+    html = shown._repr_html_()
+    assert "&lt;script&gt;" in html
+    assert "<script>" not in html
+    assert "1,234.50" in html
+
+
+def test_table_says_how_many_rows_are_left_out() -> None:
+    shown = table(pl.DataFrame({"n": list(range(25))}), limit=20)
+    assert repr(shown).splitlines()[-1] == "... 5 more rows"
+    assert "5 more rows" in shown._repr_html_()
+
+
+def test_figures_format_by_name() -> None:
+    text = repr(figures({"won_revenue_at_risk": 1500.0, "won_revenue_at_risk_share": 0.015}))
+    # 1,500 of 100,000 is 1.5%: shares are percentages, money has cents.
+    assert text.splitlines()[1:] == [
+        "won revenue at risk        1,500.00",
+        "won revenue at risk share  1.5%",
+    ]
+
+
+def test_headline_with_no_value() -> None:
+    empty = pl.DataFrame(
+        {
+            "denominator": ["active"],
+            "value_column": ["won_revenue"],
+            "partners": [0],
+            "vital_count": [0],
+            "vital_share": [None],
+            "vital_value_share": [None],
+            "total_value": [None],
+            "gini": [None],
+            "closest_benchmark": [None],
+        }
+    )
+    assert headline(empty) == (
+        "0 of 0 partners (n/a, active partners) produce n/a of won revenue "
+        "(0.00 in total). Gini n/a; closest to none."
+    )
+
+
+def test_export_charts_button(tmp_path: Path) -> None:
+    portfolio = Portfolio.from_frames(
+        partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+        deals=pl.DataFrame(
+            {
+                "deal_id": ["d1", "d2"],
+                "partner_id": ["a", "b"],
+                "created_on": ["2025-01-05", "2025-01-09"],
+                "closed_on": ["2025-03-01", "2025-02-01"],
+                "outcome": ["won", "won"],
+                "amount": [900.0, 100.0],
+            }
+        ),
+    )
+    analysis = analyze(portfolio, as_of=dt.date(2025, 3, 31))
+    panel = ExportPanel(analysis, out_dir=tmp_path / "out", formats=("json",))
+    assert panel.decisions_button.disabled  # no ledger
+    panel.charts_button.click()
+    written = sorted(Path(p).name for p in panel.written)
+    assert "pareto.json" in written
+    assert all(Path(p).parent == tmp_path / "out" / "charts" for p in panel.written)
+    assert panel.message == f"Exported charts: {len(written)} file(s) in {tmp_path / 'out'}."
+
+
+def test_offline_renderer_names_a_layered_chart(small) -> None:
+    pytest.importorskip("anywidget", reason="the renderer builds a JupyterChart")
+
+    view = reflag(small.scorecard, value="won_revenue", threshold=0.8, denominator="enrolled")
+    data = offline_renderer(pareto_chart(view).to_dict())
+    assert data["text/plain"] == (
+        "Chart: Pareto: who produces the value (2 of 5 partners produce 80% of won revenue)"
+    )
+    assert "application/vnd.jupyter.widget-view+json" in data

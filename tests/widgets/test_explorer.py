@@ -1,0 +1,185 @@
+"""PortfolioExplorer: set widget values, check the recomputed state, chart spec and table."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import polars as pl
+import pytest
+
+pytest.importorskip("anywidget", reason="alt.JupyterChart needs the anywidget package")
+
+from partnerkit.widgets.explorer import PICK, PortfolioExplorer
+
+
+def subtitle(explorer: PortfolioExplorer) -> str:
+    return explorer.spec["title"]["subtitle"]
+
+
+def test_defaults_follow_the_policy(small) -> None:
+    ex = PortfolioExplorer(small)
+    assert (ex.value, ex.threshold) == ("won_revenue", 0.8)
+    # won revenue 500, 300, 100, 60, 40: shares before each partner 0, .5, .8, .9, .96;
+    # below 0.8 -> p1, p2 are the vital few, producing 800 of 1,000.
+    figures = {k: ex.figures[k] for k in ("partners", "vital_count", "vital_share")}
+    assert figures == {"partners": 5, "vital_count": 2, "vital_share": 0.4}
+    assert (ex.figures["total_value"], ex.figures["vital_value_share"]) == (1000.0, 0.8)
+    assert ex.view.filter("vital")["partner_id"].sort().to_list() == ["p1", "p2"]
+    assert subtitle(ex) == "2 of 5 partners produce 80% of won revenue"
+
+
+def test_denominator_leaves_out_dormant(small, make_analysis) -> None:
+    ex = PortfolioExplorer(
+        make_analysis(small.scorecard, replace(small.policy, denominator="active"))
+    )
+    # p5 is dormant: ranked are p1..p4 (total 960); shares before p2 = 500/960 < 0.8,
+    # before p3 = 800/960 = 0.833 -> vital p1, p2.
+    assert ex.view.filter(pl.col("rank").is_null())["partner_id"].to_list() == ["p5"]
+    assert ex.figures["partners"] == 4
+    assert ex.figures["vital_value_share"] == pytest.approx(800 / 960)
+    assert ex.table.select("partner_id", "rank").rows()[-1] == ("p5", None)  # listed last
+
+
+def test_threshold_slider_reflags(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.threshold_control.value = 0.9
+    # shares before p3 = 0.8 < 0.9, before p4 = 0.9 (not below) -> p1, p2, p3.
+    assert ex.threshold == 0.9
+    assert ex.view.filter("vital")["partner_id"].sort().to_list() == ["p1", "p2", "p3"]
+    assert ex.figures["vital_value_share"] == pytest.approx(0.9)
+    assert subtitle(ex) == "3 of 5 partners produce 90% of won revenue"
+    assert ex.jupyter_chart.spec == ex.spec  # the chart on screen follows
+
+
+def test_value_dropdown_reranks(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.value_control.value = "sourced_revenue"
+    # sourced 100, 300, 0, 60, 40 (total 500): p2 300 (.6), p1 100 (.2) -> before p1 0.6,
+    # before p4 0.8: the vital few are p2, p1 with 400 of 500.
+    assert ex.view.sort("rank")["partner_id"].to_list() == ["p2", "p1", "p4", "p5", "p3"]
+    assert ex.figures["vital_count"] == 2
+    assert ex.figures["vital_value_share"] == pytest.approx(0.8)
+    assert "sourced revenue" in subtitle(ex)
+
+
+def test_filters_multi_select(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.filter_controls["region"].value = ("EU",)
+    # EU: p1 500, p3 100, p5 40 (total 640); shares before: 0, 0.78125, 0.9375 -> p1, p3.
+    assert ex.filters["region"] == ["EU"]
+    assert ex.view.sort("rank")["partner_id"].to_list() == ["p1", "p3", "p5"]
+    assert ex.figures["vital_count"] == 2
+    assert ex.figures["vital_value_share"] == pytest.approx(600 / 640)
+    ex.filter_controls["type"].value = ("referral", "alliance")
+    assert ex.view["partner_id"].to_list() == ["p5"]  # EU and (referral or alliance)
+    ex.filter_controls["region"].value = ()
+    assert sorted(ex.view["partner_id"].to_list()) == ["p2", "p4", "p5"]
+
+
+def test_empty_filter_result(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.filter_controls["region"].value = ("EU",)
+    ex.filter_controls["stage"].value = ("ramping",)
+    ex.filter_controls["state"].value = ("dormant",)
+    assert ex.view.height == 0
+    assert ex.figures["partners"] == 0
+    assert ex.figures["vital_count"] == 0
+    assert subtitle(ex) == "0 of 0 partners produce 80% of won revenue"
+
+
+def test_health_weight_sliders_reweight(small) -> None:
+    ex = PortfolioExplorer(small)
+    assert set(ex.weight_controls) == {
+        "interest: sourced_pipeline",
+        "interest: partner_initiated_share",
+        "awareness: enablement_activities",
+    }
+    # At the policy's weights the scores are the analysis' own.
+    assert ex.view.sort("partner_id")["health"].to_list() == pytest.approx(
+        small.scorecard["health"].to_list()
+    )
+    ex.weight_controls["interest: partner_initiated_share"].value = 0.0
+    ex.weight_controls["awareness: enablement_activities"].value = 0.0
+    # Only sourced pipeline counts. Its percentiles (ranks of 50, 0, 200, 10, 0 with the tie
+    # at 1.5; 100 * (r - 1) / 4): 75, 12.5, 100, 50, 12.5. Awareness has no weight left, so
+    # it is null and health is the interest score.
+    health = dict(ex.view.select("partner_id", "health").iter_rows())
+    assert health == {"p1": 75.0, "p2": 12.5, "p3": 100.0, "p4": 50.0, "p5": 12.5}
+    ex.weight_controls["interest: partner_initiated_share"].value = 2.0
+    # p2: initiated share 0.9 is the highest of four -> 100; (12.5 * 1 + 100 * 2) / 3
+    assert ex.view.filter(pl.col("partner_id") == "p2")["health"].item() == pytest.approx(212.5 / 3)
+    assert ex.weights["interest: partner_initiated_share"] == 2.0
+    assert "health" in ex.table_html
+
+
+def test_chart_spec_has_pick_selection_on_bars(small) -> None:
+    ex = PortfolioExplorer(small)
+    spec = ex.spec
+    assert spec["params"] == [
+        {
+            "name": PICK,
+            "select": {"type": "point", "fields": ["rank", "partners"]},
+            "views": ["pareto_bars"],
+        }
+    ]
+    assert spec["layer"][0]["name"] == "pareto_bars"
+    assert spec["layer"][0]["encoding"]["opacity"]["condition"]["param"] == PICK
+    assert list(ex.jupyter_chart.selections.trait_names()) == [PICK]
+    assert ex.chart.to_dict()["params"][0]["name"] == PICK  # a valid altair chart
+
+
+def test_setting_selected_filters_table(small) -> None:
+    ex = PortfolioExplorer(small)
+    assert ex.table["partner_id"].to_list() == ["p1", "p2", "p3", "p4", "p5"]  # by rank
+    assert ex.one_pager_partner() == "p1"
+    ex.selected = ["p4", "p2"]
+    assert ex.table["partner_id"].to_list() == ["p2", "p4"]  # in rank order
+    assert ex.one_pager_partner() == "p4"
+    assert "&lt;b&gt;Bolt&lt;/b&gt;" in ex._table.value
+    assert "<b>Bolt</b>" not in ex._table.value
+    ex.filter_controls["region"].value = ("US",)
+    assert ex.selected == ["p4", "p2"]  # both are in the US
+    ex.filter_controls["region"].value = ("EU",)
+    assert ex.selected == []  # picks outside the view are dropped
+
+
+def test_click_on_chart_selects_partners(small) -> None:
+    # Simulates what the page sends when bars are clicked (a private altair detail, so this
+    # test stays small): bars of rank 2 and of rank 4, one partner each.
+    ex = PortfolioExplorer(small)
+    ex.jupyter_chart._vl_selections = {
+        PICK: {
+            "value": {"vlPoint": {"or": [{"rank": 2, "partners": 1}, {"rank": 4, "partners": 1}]}},
+            "store": [],
+        }
+    }
+    assert ex.selected == ["p2", "p4"]
+    assert ex.table["partner_id"].to_list() == ["p2", "p4"]
+
+
+def test_grouped_bars_at_scale(scorecard_of, make_analysis) -> None:
+    ex = PortfolioExplorer(make_analysis(scorecard_of(20_000)), max_bars=100)
+    bars = next(d for d in ex.spec["datasets"].values() if d and "partners" in d[0])
+    assert len(bars) <= 101  # one bar per run of ranks, the vital few apart
+    assert sum(b["partners"] for b in bars) == ex.figures["partners"] == 20_000
+    # Clicking the bar of the run starting at rank 1 picks every partner in that run.
+    first = min(bars, key=lambda b: b["rank"])
+    ex.jupyter_chart._vl_selections = {
+        PICK: {
+            "value": {"vlPoint": {"or": [{k: first[k] for k in ("rank", "partners")}]}},
+            "store": [],
+        }
+    }
+    assert len(ex.selected) == first["partners"]
+    ranks = ex.view.filter(pl.col("partner_id").is_in(ex.selected))["rank"].sort().to_list()
+    assert ranks == list(range(1, first["partners"] + 1))
+
+
+def test_one_pager_follows_the_pick(small) -> None:
+    ex = PortfolioExplorer(small)
+    assert ex.one_pager_view.outputs == ()  # nothing shown until a partner is picked
+    ex.selected = ["p2", "p4"]
+    assert ex.one_pager().to_dict()["title"]["text"] == "<b>Bolt</b>"  # the first picked
+    assert len(ex.one_pager_view.outputs) == 1
+    ex.selected = []
+    assert ex.one_pager_view.outputs == ()
