@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from partnerkit.cli import build_parser
+from partnerkit.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -43,8 +43,6 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_the_analyze_example_matches_what_the_command_prints(capsys):
-    from partnerkit.cli import main
-
     block = README.split("$ .venv/bin/partnerkit analyze data/samples\n", 1)[1].split("```")[0]
     assert main(["analyze", str(ROOT / "data" / "samples")]) == 0
     assert capsys.readouterr().out == block
