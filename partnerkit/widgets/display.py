@@ -84,7 +84,8 @@ def offline_renderer(spec: dict[str, Any], **metadata: object) -> dict[str, Any]
         alt.Chart.from_dict(spec), embed_options=options if isinstance(options, dict) else None
     )
     bundle = chart._repr_mimebundle_()
-    data: dict[str, Any] = dict(bundle[0] if isinstance(bundle, tuple) else bundle)
+    raw = bundle[0] if isinstance(bundle, tuple) else bundle
+    data: dict[str, Any] = dict(raw or {})
     data["text/plain"] = chart_label(spec)
     return data
 
