@@ -6,10 +6,14 @@ is read. All problems are gathered before anything is raised, so one
 and the first few offending rows with their row numbers in the source (for a CSV file the
 line number, the header being line 1; for a frame or a Parquet file the 0-based row index).
 
-Row checks are lazy polars expressions (:class:`Check`): :func:`summarise` turns each
-table's checks into one aggregation (a count and the first offending rows per rule) and
-collects all tables together, so validation reads each source once and never
-materialises a whole lazily scanned table.
+Row checks are lazy polars expressions (:class:`Check`). :func:`summarise` evaluates
+them in two passes on the streaming engine: first one aggregation per table counting the
+offending rows of every rule (with the table's probes, facts the loader needs), all tables
+in one :func:`polars.collect_all` (:func:`count_checks`); then, only for the rules that
+found something, small queries quoting the first offending rows. A valid source is thus
+streamed about once and a lazily scanned table is never materialised: memory grows with
+the number of ids (the uniqueness rules sort their 64-bit hashes), not with the width or
+size of the files.
 
 Rules (see :data:`RULES`) are either *row* rules, whose offending rows may be set aside
 with ``quarantine=True``, or *table* rules (missing columns, empty files, wrong delimiter,
@@ -32,7 +36,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Final, Literal
 
 import polars as pl
 
@@ -45,13 +49,16 @@ __all__ = [
     "SHOWN_ROWS",
     "Check",
     "CheckedTable",
+    "Counts",
     "Findings",
     "LoadReport",
     "PortfolioError",
     "Problem",
     "Rule",
     "TableReport",
+    "collect_queries",
     "contract_checks",
+    "count_checks",
     "currency_check",
     "partner_reference",
     "raw",
@@ -68,6 +75,11 @@ RAW = "__raw_"
 SHOWN_ROWS = 5
 """How many offending rows a problem quotes (the count covers all of them)."""
 
+ENGINE: Final = "streaming"
+"""The polars engine validation runs on: it streams Parquet scans in batches."""
+
+_APART = pl.QueryOptFlags(comm_subplan_elim=False)
+
 RowKind = Literal["line", "row"]
 
 # Column and table names the cross-column rules use, read from the schema.
@@ -80,7 +92,6 @@ CURRENCY = TABLES[DEALS].column("currency").name
 STARTS_ON = TABLES[INVESTMENTS].column("starts_on").name
 ENDS_ON = TABLES[INVESTMENTS].column("ends_on").name
 CLOSED_OUTCOMES = tuple(o for o in TABLES[DEALS].column(OUTCOME).allowed or () if o != "open")
-_KNOWN, _KNOWN_FLAG = "__known_partner_id", "__known_partner"
 Scope = Literal["row", "table", "note"]
 
 
@@ -358,7 +369,9 @@ class Check:
     offending row's value as text. ``note``, when given, is an aggregate String expression
     appended to the message (e.g. the currencies found). ``allowed`` enables "did you
     mean" suggestions for values outside an allowed set. ``scope`` says whether the rows
-    may be set aside by quarantine.
+    may be set aside by quarantine. ``screen``, when given, is an aggregate that is zero
+    only when no row fails and is cheaper than counting ``failing`` (the duplicate rule
+    compares hashes); when it is not zero the rows are counted exactly.
     """
 
     column: str | None
@@ -369,17 +382,24 @@ class Check:
     note: pl.Expr | None = None
     allowed: tuple[str, ...] | None = None
     scope: Scope = "row"
+    screen: pl.Expr | None = None
 
 
 @dataclass(frozen=True)
 class CheckedTable:
-    """A table ready to be checked: its frame (with the :data:`ROW` column) and checks."""
+    """A table ready to be checked: its frame (with the :data:`ROW` column) and checks.
+
+    ``probes`` are named aggregate expressions evaluated in the same pass as the counts
+    (facts about the data the caller wants, such as whether a column needs cleaning);
+    their values are returned in ``Findings.probes``.
+    """
 
     name: str
     frame: pl.LazyFrame
     checks: tuple[Check, ...]
     row_kind: RowKind
     origin: str
+    probes: tuple[pl.Expr, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -390,7 +410,8 @@ class Findings:
     rows worth a mention, such as partner names read as ids); ``heights`` the row count of
     each table;
     ``set_aside`` (quarantine only) one row per broken row rule with ``table, row_number,
-    rule, column, value``; ``extra`` the frames passed in ``also``, collected.
+    rule, column, value``; ``extra`` the frames passed in ``also``, collected; ``probes``
+    the value of each table's probes, by table and probe name.
     """
 
     problems: list[Problem]
@@ -398,6 +419,7 @@ class Findings:
     heights: dict[str, int]
     set_aside: pl.DataFrame
     extra: list[pl.DataFrame]
+    probes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 QUARANTINE_SCHEMA = pl.Schema(
@@ -411,26 +433,63 @@ QUARANTINE_SCHEMA = pl.Schema(
 )
 
 
-def _summary_query(table: CheckedTable) -> pl.LazyFrame:
-    # Each mask is computed once, as a column; the aggregations then only read it.
-    flagged = table.frame.with_columns(
-        c.failing.fill_null(value=False).alias(f"__f{i}") for i, c in enumerate(table.checks)
-    )
+def collect_queries(queries: Sequence[pl.LazyFrame], /) -> list[pl.DataFrame]:
+    """Collect ``queries`` together on the :data:`ENGINE`, each streaming its own scan.
+
+    Requires: nothing. Subplans the queries share are not shared in the run: a shared
+    scan would be cached, that is, read whole into memory.
+
+    >>> import polars as pl
+    >>> lf = pl.LazyFrame({"x": [1, 2, 3]})
+    >>> [df.item() for df in collect_queries([lf.select(pl.len()), lf.select(pl.col("x").sum())])]
+    [3, 6]
+    """
+    if not queries:
+        return []
+    return pl.collect_all(queries, engine=ENGINE, optimizations=_APART)
+
+
+def _count_queries(table: CheckedTable) -> list[pl.LazyFrame]:
+    """Return one-row queries counting the offending rows of the table's checks.
+
+    The first holds the height, the counts of the row-by-row checks and the probes, all
+    streamed in one pass; each screen gets a query of its own, because a screen may need
+    a whole column at once, which in a shared query would hold every other column too.
+    """
     aggs: list[pl.Expr] = [pl.len().alias("__len")]
+    screens: list[pl.LazyFrame] = []
     for i, c in enumerate(table.checks):
-        bad = pl.col(f"__f{i}")
-        aggs += [
-            bad.sum().alias(f"__n{i}"),
-            pl.col(ROW).filter(bad).head(SHOWN_ROWS).implode().alias(f"__r{i}"),
-            c.shown.cast(pl.String).filter(bad).head(SHOWN_ROWS).implode().alias(f"__v{i}"),
-        ]
-        if c.note is not None:
-            aggs.append(c.note.cast(pl.String).alias(f"__note{i}"))
-    return flagged.select(aggs)
+        if c.screen is None:
+            aggs.append(c.failing.fill_null(value=False).sum().alias(f"__n{i}"))
+        else:
+            screens.append(table.frame.select(c.screen.alias(f"__n{i}")))
+    aggs += [p.alias(f"__p{j}") for j, p in enumerate(table.probes)]
+    return [table.frame.select(aggs), *screens]
 
 
-def _set_aside_query(table: CheckedTable) -> pl.LazyFrame | None:
-    row_checks = [(i, c) for i, c in enumerate(table.checks) if c.scope == "row"]
+def _detail_queries(table: CheckedTable, i: int) -> dict[str, pl.LazyFrame]:
+    """Return the queries quoting a failing check: first rows, exact count, note."""
+    c = table.checks[i]
+    bad = c.failing.fill_null(value=False)
+    # The flag and the shown value are computed over the whole table before filtering,
+    # so a value that looks at other rows (the first row of a duplicate) sees them all.
+    queries = {
+        "rows": table.frame.select(
+            pl.col(ROW).cast(pl.Int64), bad.alias("__f"), c.shown.cast(pl.String).alias("__v")
+        )
+        .filter(pl.col("__f"))
+        .head(SHOWN_ROWS)
+        .select(ROW, "__v")
+    }
+    if c.screen is not None:
+        queries["count"] = table.frame.select(bad.sum())
+    if c.note is not None:
+        queries["note"] = table.frame.select(c.note.cast(pl.String))
+    return queries
+
+
+def _set_aside_query(table: CheckedTable, found: Sequence[int]) -> pl.LazyFrame | None:
+    row_checks = [(i, table.checks[i]) for i in found if table.checks[i].scope == "row"]
     if not row_checks:
         return None
     flagged = table.frame.select(
@@ -461,18 +520,67 @@ def _with_suggestions(message: str, values: list[str | None], allowed: tuple[str
     return f"{text}; did you mean {', '.join(hints)}" if hints else text
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What the first pass of :func:`summarise` found for one table.
+
+    ``height`` is the row count; ``failing`` maps the index of each check to its count
+    of offending rows (for a screened check, the screen: zero means none); ``probes``
+    holds the value of each probe, by name.
+    """
+
+    height: int
+    failing: dict[int, int]
+    probes: dict[str, Any]
+
+
+def count_checks(tables: Sequence[CheckedTable], /) -> list[Counts]:
+    """Count the offending rows of every check of every table, streaming, in one go.
+
+    Requires: each table's frame carries the :data:`ROW` column. This is the first pass
+    of :func:`summarise`; it also evaluates the tables' probes.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.LazyFrame({ROW: [0, 1], "amount": [5.0, -1.0]})
+    >>> check = Check("amount", "negative", pl.col("amount") < 0, pl.col("amount"), "m")
+    >>> count_checks([CheckedTable("deals", frame, (check,), "row", "")])
+    [Counts(height=2, failing={0: 1}, probes={})]
+    """
+    per_table = [_count_queries(t) for t in tables]
+    results = iter(collect_queries([q for queries in per_table for q in queries]))
+    counts: list[Counts] = []
+    for table, queries in zip(tables, per_table, strict=True):
+        row: dict[str, Any] = {}
+        for _ in queries:
+            row.update(next(results).row(0, named=True))
+        counts.append(
+            Counts(
+                int(row["__len"]),
+                {i: int(row[f"__n{i}"] or 0) for i in range(len(table.checks))},
+                {p.meta.output_name(): row[f"__p{j}"] for j, p in enumerate(table.probes)},
+            )
+        )
+    return counts
+
+
 def summarise(
     tables: Sequence[CheckedTable],
     /,
     *,
     quarantine: bool = False,
     also: Sequence[pl.LazyFrame] = (),
+    counts: Sequence[Counts] | None = None,
 ) -> Findings:
-    """Evaluate every check of every table in one :func:`polars.collect_all` call.
+    """Evaluate every check of every table: counts first, offending rows where needed.
 
-    Requires: each table's frame carries the :data:`ROW` column. With ``quarantine``, the
-    offending rows of row-level checks are also collected, in full, into
-    ``Findings.set_aside``; row problems are then not reported as problems.
+    Requires: each table's frame carries the :data:`ROW` column. The first pass
+    (:func:`count_checks`, skipped when ``counts`` are given) counts the offending rows
+    of every check and evaluates the probes, streaming; the second quotes the first
+    offending rows of the checks that found any (and, with ``quarantine``, collects those
+    rows in full into ``Findings.set_aside``; row problems are then not reported as
+    problems) and collects the frames in ``also``.
 
     Examples
     --------
@@ -485,40 +593,55 @@ def summarise(
     >>> p.rule, p.count, p.rows
     ('negative', 2, [(3, '-1.0'), (4, '-2.0')])
     """
-    queries = [_summary_query(t) for t in tables]
-    aside = [(t, _set_aside_query(t)) for t in tables] if quarantine else []
-    aside_queries = [q for _, q in aside if q is not None]
-    collected = pl.collect_all([*queries, *aside_queries, *also])
-    summaries = collected[: len(queries)]
+    counts = count_checks(tables) if counts is None else counts
+    heights = {t.name: c.height for t, c in zip(tables, counts, strict=True)}
+    probes = {t.name: c.probes for t, c in zip(tables, counts, strict=True)}
+    counts_of = [c.failing for c in counts]
+    found = [[i for i, n in c.failing.items() if n] for c in counts]
+
+    wanted: list[tuple[int, int, str, pl.LazyFrame]] = []
+    for k, (table, hits) in enumerate(zip(tables, found, strict=True)):
+        for i in hits:
+            if not (quarantine and table.checks[i].scope == "row"):
+                wanted += [(k, i, what, q) for what, q in _detail_queries(table, i).items()]
+    aside = [_set_aside_query(t, hits) for t, hits in zip(tables, found, strict=True)]
+    aside_queries = [q for q in aside if q is not None] if quarantine else []
+    collected = collect_queries([*(q for *_, q in wanted), *aside_queries, *also])
+    n_detail, n_aside = len(wanted), len(aside_queries)
+    details: dict[tuple[int, int, str], pl.DataFrame] = {
+        (k, i, what): d for (k, i, what, _), d in zip(wanted, collected[:n_detail], strict=True)
+    }
     problems: list[Problem] = []
     notices: list[Problem] = []
-    heights: dict[str, int] = {}
-    for table, summary in zip(tables, summaries, strict=True):
-        row = summary.row(0, named=True)
-        heights[table.name] = int(row["__len"])
-        for i, c in enumerate(table.checks):
-            count = int(row[f"__n{i}"] or 0)
-            if not count or (quarantine and c.scope == "row"):
+    for k, (table, hits) in enumerate(zip(tables, found, strict=True)):
+        for i in hits:
+            c = table.checks[i]
+            if quarantine and c.scope == "row":
                 continue
-            values: list[str | None] = list(row[f"__v{i}"])
-            rows = [(int(n), v) for n, v in zip(row[f"__r{i}"], values, strict=True)]
+            shown = details[k, i, "rows"]
+            counted = details.get((k, i, "count"))
+            count = int(counted.item() or 0) if counted is not None else int(counts_of[k][i])
+            if not count:
+                continue  # the screen was positive, the exact count is not
+            values: list[str | None] = shown["__v"].to_list()
+            rows = [(int(n), v) for n, v in zip(shown[ROW].to_list(), values, strict=True)]
             message = c.message
             if c.allowed:
                 message = _with_suggestions(message, values, c.allowed)
-            note = row.get(f"__note{i}")
+            noted = details.get((k, i, "note"))
+            note = noted.item() if noted is not None else None
             if note:
                 message = f"{message}; {note}"
-            found = Problem(
+            problem = Problem(
                 table.name, c.column, c.rule, count, rows, message, table.row_kind, table.origin
             )
-            (notices if c.scope == "note" else problems).append(found)
-    n_aside = len(aside_queries)
-    set_aside_parts = collected[len(queries) : len(queries) + n_aside]
+            (notices if c.scope == "note" else problems).append(problem)
+    set_aside_parts = collected[n_detail : n_detail + n_aside]
     set_aside = pl.concat([QUARANTINE_SCHEMA.to_frame(), *set_aside_parts], how="vertical").unique(
         maintain_order=True
     )
-    extra = collected[len(queries) + n_aside :]
-    return Findings(problems, notices, heights, set_aside, list(extra))
+    extra = collected[n_detail + n_aside :]
+    return Findings(problems, notices, heights, set_aside, list(extra), probes)
 
 
 def raw(column: str) -> str:
@@ -597,10 +720,22 @@ def contract_checks(
                     col.is_not_null() & ~col.is_first_distinct(),
                     pl.format("{} (first on {} {})", col, pl.lit(row_kind), first),
                     f"{c.name} must be unique; each value shown repeats an earlier {row_kind}",
+                    screen=_repeated_hashes(col),
                 )
             )
     checks += _cross_checks(table, present)
     return tuple(checks)
+
+
+def _repeated_hashes(column: pl.Expr) -> pl.Expr:
+    """Count non-null values whose hash equals another's: zero proves them distinct.
+
+    Sorting the 64-bit hashes and comparing neighbours costs far less memory and time
+    than hashing the ids into a set; a positive count (a repeat, or a rare collision)
+    sends the rule to the exact count.
+    """
+    hashes = column.drop_nulls().hash().sort()
+    return (hashes == hashes.shift(1)).sum()
 
 
 def _cross_checks(table: str, present: Collection[str]) -> list[Check]:
@@ -643,12 +778,14 @@ def _cross_checks(table: str, present: Collection[str]) -> list[Check]:
 
 
 def partner_reference(
-    frame: pl.LazyFrame, partner_ids: pl.LazyFrame, /
+    frame: pl.LazyFrame, partner_ids: pl.LazyFrame | pl.Series, /
 ) -> tuple[pl.LazyFrame, Check]:
-    """Join a known-partner marker onto ``frame`` and return the reference check.
+    """Return ``frame`` as it is and the check that its partners are known.
 
-    Requires: ``partner_id`` in both frames. A null ``partner_id`` passes (a direct deal;
-    other tables check nulls separately).
+    Requires: ``partner_id`` in ``frame`` (and in ``partner_ids`` when it is a frame).
+    The known ids are collected once (a LazyFrame is collected here) and the check is a
+    membership test, so the check plan needs no join. A null ``partner_id`` passes (a
+    direct deal; other tables check nulls separately).
 
     Examples
     --------
@@ -658,24 +795,21 @@ def partner_reference(
     >>> framed.select(check.failing).collect().to_series().to_list()
     [False, True, False]
     """
-    known = partner_ids.select(pl.col(PARTNER_ID).alias(_KNOWN)).drop_nulls().unique()
-    joined = frame.join(
-        known.with_columns(pl.lit(value=True).alias(_KNOWN_FLAG)),
-        left_on=PARTNER_ID,
-        right_on=_KNOWN,
-        how="left",
-        maintain_order="left",
-        coalesce=True,
+    ids = (
+        partner_ids
+        if isinstance(partner_ids, pl.Series)
+        else partner_ids.select(PARTNER_ID).collect(engine=ENGINE).to_series()
     )
-    failing = pl.col(PARTNER_ID).is_not_null() & pl.col(_KNOWN_FLAG).is_null()
+    known = ids.drop_nulls().unique().cast(pl.String)
+    col = pl.col(PARTNER_ID)
     check = Check(
         PARTNER_ID,
         "unknown_partner",
-        failing,
-        pl.col(PARTNER_ID),
+        col.is_not_null() & ~col.is_in(known.implode()),
+        col,
         "partner_id is not in the partners table",
     )
-    return joined, check
+    return frame, check
 
 
 def currency_check(currency: str | None, /) -> Check:
@@ -709,4 +843,5 @@ def currency_check(currency: str | None, /) -> Check:
         "or set aside with quarantine=True)",
         note=pl.format("found {}; most rows are in {}", found, majority),
         scope="table",
+        screen=(col.min() != col.max()).cast(pl.Int64),  # zero when one currency or none
     )

@@ -3,7 +3,8 @@
 The entry point is :func:`partnerkit.load.read.read_portfolio`. Modules: ``files``
 (reading files with real-world dirt), ``dates`` and ``text`` (parsing cells), ``mapping``
 (column and value mappings), ``presets`` (CRM export presets), ``conform`` (canonical
-shape and dtypes) and ``read`` (the whole pipeline).
+shape and dtypes), ``delivery`` (the lean frames handed out for lazy sources) and
+``read`` (the whole pipeline).
 """
 
 from __future__ import annotations

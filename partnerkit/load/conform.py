@@ -1,8 +1,10 @@
 """Give a mapped table its canonical shape: every column, canonical order and dtype.
 
 Each supplied column is parsed from whatever the source gave (text from CSV, native
-dtypes from Parquet or frames) into its canonical dtype; its source text is kept next to
-it (``__raw_<column>``) so a value that does not parse can be quoted in the error. Absent
+dtypes from Parquet or frames) into its canonical dtype; its source value is kept next to
+it (``__raw_<column>``) so a value that does not parse can be quoted in the error: the
+cleaned text of a text column, or the value itself when the source already holds dates
+or numbers (checks render it as text only for the rows they quote). Absent
 optional columns are added as nulls, or as the schema default (partner ``status``
 ``"active"``); a null in a defaulted column also takes the default.
 
@@ -11,6 +13,14 @@ optional columns are added as nulls, or as the schema default (partner ``status`
 - amount/hours columns: see :func:`partnerkit.load.text.parse_numbers`; NaN is an error;
 - value mappings apply to text columns; dates and numbers are parsed from the source text;
 - ``currency``: upper case; when the loader is given a currency, nulls take it.
+
+Label columns (allowed sets, partner type and tier, value-mapped columns, the currency,
+defaulted columns) hold few distinct values. Given their :func:`vocabulary` (each
+distinct source value with its kept text and canonical value, computed by this very
+module on the distinct values alone), :func:`conform` looks each row up instead of
+redoing the text work per row; when no value changes, the column is read as it is. An
+empty vocabulary reads any text column as it is: the loader gives one to the columns
+of lazy sources it assumes need no parsing, and verifies the assumption by a count.
 
 Examples
 --------
@@ -24,18 +34,18 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from partnerkit.load.dates import DATE_FORMATS, parse_dates
-from partnerkit.load.mapping import ValueMap, apply_values
+from partnerkit.load.mapping import ValueMap, apply_values, relabel
 from partnerkit.load.text import clean_text, parse_numbers
 from partnerkit.schema import TABLES
 from partnerkit.validate import ROW, Check, Problem, raw
 
-__all__ = ["Conformed", "conform"]
+__all__ = ["VOCABULARY_LIMIT", "Conformed", "conform", "source_text", "vocabulary"]
 
 CURRENCY = TABLES["deals"].column("currency").name
 _NUMERIC = (pl.Float32, pl.Float64, pl.Decimal)
@@ -55,10 +65,68 @@ class Conformed:
     problems: tuple[Problem, ...]
 
 
-def _as_text(column: str, dtype: pl.DataType) -> pl.Expr:
+def source_text(column: pl.Expr, dtype: pl.DataType, /) -> pl.Expr:
+    """Return a source column as text: itself when it is text, else cast to String.
+
+    Requires: the column's source ``dtype``.
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"x": [1, None]}).select(source_text(pl.col("x"), pl.Int64))["x"].to_list()
+    ['1', None]
+    """
+    return column if dtype == pl.String else column.cast(pl.String, strict=False)
+
+
+VOCABULARY_LIMIT = 256
+"""Most distinct values a label column may hold to be read through its vocabulary."""
+
+
+def vocabulary(
+    values: pl.Series,
+    /,
+    *,
+    table: str,
+    column: str,
+    values_maps: Sequence[ValueMap | None] = (),
+    currency: str | None = None,
+) -> pl.DataFrame:
+    """Return each distinct source text of a column with its kept text and canonical value.
+
+    Requires: ``values``, the distinct values of the column as text (see
+    :func:`source_text`; null included when present). Columns ``source``, ``raw`` (the
+    text kept for error messages) and ``canonical``, computed by :func:`conform` itself.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> vocabulary(pl.Series([" Won", "open", None]), table="deals", column="outcome").rows()
+    [(' Won', 'Won', 'won'), ('open', 'open', 'open'), (None, None, None)]
+    """
+    source = "__vocabulary_source"
+    frame = pl.LazyFrame(
+        {ROW: pl.int_range(len(values), dtype=pl.Int64, eager=True), column: values}
+    ).with_columns(pl.col(column).cast(pl.String).alias(source))
+    out = conform(frame, table=table, present=(column,), values=values_maps, currency=currency)
+    return out.frame.select(
+        pl.col(source).alias("source"),
+        pl.col(raw(column)).alias("raw"),
+        pl.col(column).alias("canonical"),
+    ).collect()
+
+
+def _pairs(vocab: pl.DataFrame, target: str) -> dict[str | None, str | None]:
+    return dict(zip(vocab["source"].to_list(), vocab[target].to_list(), strict=True))
+
+
+def _kept(column: str, dtype: pl.DataType, target: pl.DataType) -> pl.Expr:
+    """Return the source value kept for the checks: cleaned text, or a date or number."""
     col = pl.col(column)
     if dtype == pl.String:
         return clean_text(col)
+    if target != pl.String and dtype != pl.Null:
+        # Rendering every date or number as text would cost a string per row; the
+        # checks only ask whether it is null, and quote the few rows they report.
+        return col
     return clean_text(col.cast(pl.String, strict=False))
 
 
@@ -71,6 +139,7 @@ def conform(
     values: Sequence[ValueMap | None] = (),
     currency: str | None = None,
     origin: str = "",
+    vocabularies: Mapping[str, pl.DataFrame] | None = None,
 ) -> Conformed:
     """Parse the ``present`` columns of ``table`` and add the absent ones.
 
@@ -78,6 +147,9 @@ def conform(
     ``values`` are value mappings (see :func:`partnerkit.load.mapping.apply_values`),
     applied after the source text is kept, so errors quote the value as written. Other
     hidden columns (named ``__...``) are kept for the checks that read them.
+    ``vocabularies`` gives, for some text columns, the :func:`vocabulary` of every value
+    they hold: those columns are looked up (:func:`~partnerkit.load.mapping.relabel`)
+    rather than parsed row by row (an empty vocabulary: read as they are).
 
     Examples
     --------
@@ -93,14 +165,31 @@ def conform(
     spec = TABLES[table]
     schema = frame.collect_schema()
     hidden = [n for n in schema.names() if n.startswith("__") and n != ROW]
+    looked_up = {c: v for c, v in (vocabularies or {}).items() if c in present}
     kept = frame.with_columns(
-        _as_text(c, schema[c]).alias(raw(c)) for c in spec.names if c in present
-    ).with_columns(  # text columns continue from their cleaned text, whatever the dtype
-        pl.col(raw(c.name)).alias(c.name)
+        (
+            relabel(source_text(pl.col(c.name), schema[c.name]), _pairs(looked_up[c.name], "raw"))
+            if c.name in looked_up
+            else _kept(c.name, schema[c.name], c.dtype)
+        ).alias(raw(c.name))
         for c in spec.columns
-        if c.name in present and c.dtype == pl.String and schema[c.name] != pl.Null
+        if c.name in present
+    ).with_columns(  # text columns continue from their cleaned text, whatever the dtype
+        (
+            relabel(
+                source_text(pl.col(c.name), schema[c.name]),
+                _pairs(looked_up[c.name], "canonical"),
+            )
+            if c.name in looked_up
+            else pl.col(raw(c.name))
+        ).alias(c.name)
+        for c in spec.columns
+        if c.name in present
+        and c.dtype == pl.String
+        and (schema[c.name] != pl.Null or c.name in looked_up)
     )
-    mapped = apply_values(kept, table=table, present=present, maps=values)
+    rest = [c for c in present if c not in looked_up]
+    mapped = apply_values(kept, table=table, present=rest, maps=values)
     text_dates = [
         c.name
         for c in spec.columns
@@ -114,6 +203,9 @@ def conform(
         if c.name not in present:
             fill = c.default if c.default is not None else currency if c.name == CURRENCY else None
             parsed.append(pl.lit(fill, dtype=c.dtype).alias(c.name))
+            continue
+        if c.name in looked_up:  # the vocabulary holds the final values
+            parsed.append(pl.col(c.name))
             continue
         dtype = schema[c.name]
         value, failed, why = _parse(c.name, dtype, c.dtype)

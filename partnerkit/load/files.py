@@ -14,8 +14,9 @@ unparseable value can be reported). On the way in:
   column whose name holds ``;``, tabs or ``|``) and a row with too many fields are
   reported as problems. ``.tsv`` files are read tab-separated.
 
-Parquet files are scanned lazily (:func:`polars.scan_parquet`); their rows, like the rows
-of in-memory frames, are numbered by 0-based row index.
+CSV files are parsed into memory (the whole file). Parquet files are scanned lazily
+(:func:`polars.scan_parquet`); their rows, like the rows of in-memory frames, are numbered
+by 0-based row index.
 
 Examples
 --------
@@ -77,7 +78,9 @@ class SourceTable:
 
     ``frame`` holds the :data:`~partnerkit.validate.ROW` column (line number for CSV,
     0-based row index otherwise) followed by the source columns. ``eager`` says the data
-    is already in memory; ``rows`` is the row count when known without a scan.
+    is already in memory; ``rows`` is the row count when known without a scan. ``base``
+    is the lazy source itself (a Parquet scan or the LazyFrame given), without row
+    numbers; None for in-memory data.
     """
 
     name: str
@@ -89,6 +92,7 @@ class SourceTable:
     rows: int | None = None
     dropped: tuple[tuple[int, str], ...] = ()
     notes: tuple[str, ...] = ()
+    base: pl.LazyFrame | None = None
 
 
 def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
@@ -116,7 +120,7 @@ def read_table(name: str, item: TableItem, /) -> tuple[SourceTable | None, list[
     if isinstance(item, pl.LazyFrame):
         lazy = item.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
         cols = tuple(item.collect_schema().names())
-        return SourceTable(name, lazy, cols, "LazyFrame", "row", eager=False), []
+        return SourceTable(name, lazy, cols, "LazyFrame", "row", eager=False, base=item), []
     path = Path(item)
     origin = path.name
     if not path.is_file():
@@ -143,7 +147,7 @@ def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Probl
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         return None, [_problem(name, "unreadable", f"{path.name}: {first}", path.name)]
     frame = scan.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
-    return SourceTable(name, frame, cols, path.name, "row", eager=False), []
+    return SourceTable(name, frame, cols, path.name, "row", eager=False, base=scan), []
 
 
 def _decode(data: bytes) -> tuple[bytes, str | None]:

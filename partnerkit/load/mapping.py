@@ -62,8 +62,10 @@ __all__ = [
     "ValueMap",
     "apply_values",
     "label_columns",
+    "maps_values",
     "plan_columns",
     "read_mapping_file",
+    "relabel",
 ]
 
 ColumnMap = Mapping[str, Mapping[str, str | None]]
@@ -239,6 +241,50 @@ def _merged_values(table: str, column: str, *maps: ValueMap | None) -> dict[str,
         for source, target in ((m or {}).get(table, {}).get(column, {})).items():
             merged[ANY_OTHER if source == ANY_OTHER else key_of(source)] = target
     return merged
+
+
+def maps_values(table: str, column: str, maps: Sequence[ValueMap | None], /) -> bool:
+    """Whether any of the value ``maps`` has an entry for ``table``'s ``column``.
+
+    >>> maps_values("deals", "outcome", [None, {"deals": {"outcome": {"Signed": "won"}}}])
+    True
+    >>> maps_values("deals", "source", [{"deals": {"outcome": {"Signed": "won"}}}])
+    False
+    """
+    return bool(_merged_values(table, column, *maps))
+
+
+def relabel(text: pl.Expr, /, pairs: Mapping[str | None, str | None]) -> pl.Expr:
+    """Replace the values of ``text`` by the ``pairs`` (source -> target) that change them.
+
+    Requires: a String expression. Values not in ``pairs``, and pairs mapping a value to
+    itself, are left as they are, so pairs that change nothing give back ``text`` itself
+    (no per-row work). The key None stands for null. The expression is elementwise (a
+    membership test per target), so the streaming engine runs it batch by batch.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> pairs = {"Won": "won", " WON": "won", "open": "open", None: "open"}
+    >>> pl.DataFrame({"x": ["Won", " WON", "lost", None]}).select(
+    ...     relabel(pl.col("x"), pairs)
+    ... ).to_series().to_list()
+    ['won', 'won', 'lost', 'open']
+    >>> relabel(pl.col("x"), {"open": "open"}).meta.eq(pl.col("x"))
+    True
+    """
+    by_target: dict[str | None, list[str | None]] = {}
+    for source, target in pairs.items():
+        if source != target:
+            by_target.setdefault(target, []).append(source)
+    out = text
+    for target, sources in by_target.items():
+        named = [s for s in sources if s is not None]
+        hit = text.is_in(named) if named else pl.lit(value=False)
+        if None in sources:
+            hit = hit | text.is_null()
+        out = pl.when(hit).then(pl.lit(target, dtype=pl.String)).otherwise(out)
+    return out
 
 
 def apply_values(

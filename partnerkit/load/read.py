@@ -20,9 +20,14 @@ and report footers are listed in the load report and announced with a
 Open deals may carry a close date: CRMs keep the *expected* close date on open deals.
 It is kept as it is; analyses only read ``closed_on`` for won and lost deals.
 
-CSV files are read into memory and the portfolio keeps their parsed tables; Parquet files
-and LazyFrames stay lazy (validation aggregates them without materialising them), so use
-Parquet for data that does not fit comfortably in memory.
+CSV files are parsed into memory and the portfolio keeps their parsed tables (so a CSV
+source needs memory for its whole data). Parquet files and LazyFrames stay lazy: validation
+streams them, counting the offending rows of every rule, and quotes offending rows in a
+second, small query only for the rules broken. Once they are valid, their frames are
+plain scans with only the work their data needs (see :mod:`partnerkit.load.delivery`):
+a Parquet file already in canonical form is handed out as ``pl.scan_parquet(path)``
+selecting the canonical columns. Use Parquet for data that does not fit comfortably in
+memory. (Lazy sources read through a preset keep the preset's parsing plan.)
 
 Examples
 --------
@@ -44,14 +49,21 @@ Examples
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
 import polars as pl
 
-from partnerkit.load.conform import conform
+from partnerkit.load.conform import VOCABULARY_LIMIT, conform, source_text, vocabulary
+from partnerkit.load.delivery import (
+    assumable,
+    assumption_probe,
+    is_label,
+    lean_frame,
+    text_columns,
+)
 from partnerkit.load.files import TableItem, find_files, read_table
 from partnerkit.load.mapping import ColumnMap, Input, ValueMap, plan_columns
 from partnerkit.load.presets import Preset, resolve_partner_names, resolve_presets
@@ -59,15 +71,19 @@ from partnerkit.load.text import normalise_name
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
 from partnerkit.validate import (
+    ENGINE,
     ROW,
     Check,
     CheckedTable,
+    Counts,
     Findings,
     LoadReport,
     PortfolioError,
     Problem,
     TableReport,
+    collect_queries,
     contract_checks,
+    count_checks,
     currency_check,
     partner_reference,
     suggest,
@@ -339,35 +355,18 @@ def load(
     names = _input_names(presets)
     items, problems, source_notes, described = _inputs_of(source, names)
     problems += _unknown_mapping_tables(names, mapping=mapping, values=values)
-    inputs, found = _mapped_inputs(items, presets, mapping)
+    inputs, plain, found = _mapped_inputs(items, presets, mapping)
     problems += found
     problems += _missing_tables(inputs, failed={p.table for p in problems})
 
     maps = [*(p.values for p in presets), values]
-    checked, frames, found = _checked_tables(
-        inputs, maps=maps, currency=currency, quarantine=quarantine
-    )
+    how = _How(plain=frozenset(plain), maps=maps, currency=currency, quarantine=quarantine)
+    checked, checking, found = _checked_tables(inputs, how)
     problems += found
-    eager = [n for n in frames if inputs[n].source.eager]
-    shaped = {n: frames[n].select(TABLES[n].names) for n in frames}
-    findings = summarise(
-        checked, quarantine=quarantine, also=[] if quarantine else [shaped[n] for n in eager]
-    )
+    findings = summarise(checked, quarantine=quarantine, counts=checking.counts)
     problems += _empty_parquet(inputs, findings.heights)
     problems += findings.problems
     set_aside = findings.set_aside
-    collected = findings.extra
-    if quarantine:
-        for name, frame in frames.items():
-            rows = (
-                set_aside.filter(pl.col("table") == name)
-                .select(pl.col("row_number").alias(ROW))
-                .unique()
-            )
-            shaped[name] = frame.join(
-                rows.lazy(), on=ROW, how="anti", maintain_order="left"
-            ).select(TABLES[name].names)
-        collected = pl.collect_all([shaped[n] for n in eager]) if eager and not problems else []
     report = LoadReport(
         described,
         _table_reports(inputs, findings),
@@ -378,8 +377,7 @@ def load(
     if problems:
         return Loaded(None, report)
 
-    materialised = dict(zip(eager, collected, strict=True))
-    tables = {n: materialised[n].lazy() if n in materialised else shaped[n] for n in frames}
+    tables = _handed_out(inputs, checking.tables, findings, how)
     supplied = {
         n: tuple(c for c in TABLES[n].names if c in inputs[n].present) if n in inputs else ()
         for n in TABLE_ORDER
@@ -395,6 +393,62 @@ def load(
         source=described,
     )
     return Loaded(portfolio, report)
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A canonical table after parsing: the frame checked, less the reference check.
+
+    ``frame`` is held in memory for in-memory sources; ``lean`` says the table is a lazy
+    source read as it is; ``vocabularies`` holds the vocabulary of each text column read
+    through one (empty for a column read as it is); ``verified`` maps each column read as
+    it is to the check whose count verifies that (None: its own probe).
+    """
+
+    frame: pl.LazyFrame
+    lean: bool
+    vocabularies: Mapping[str, pl.DataFrame]
+    verified: Mapping[str, int | None]
+
+
+def _handed_out(
+    inputs: Mapping[str, Input],
+    staged: Mapping[str, _Staged],
+    findings: Findings,
+    how: _How,
+) -> dict[str, pl.LazyFrame]:
+    """Return the portfolio's frames: in memory, lean scans, or the parsing plan."""
+    dropped: dict[str, pl.DataFrame | None] = dict.fromkeys(staged)
+    for name in staged if how.quarantine else ():
+        rows = findings.set_aside.filter(pl.col("table") == name)
+        if rows.height:
+            dropped[name] = rows.select(pl.col("row_number").alias(ROW)).unique()
+    tables: dict[str, pl.LazyFrame] = {}
+    for name, st in staged.items():
+        inp = inputs[name]
+        parsed = [c for c in text_columns(name, present=inp.present) if c not in st.vocabularies]
+        # A label too varied for a vocabulary and not canonical keeps the parsing plan.
+        if st.lean and not any(is_label(name, c, maps=how.maps) for c in parsed):
+            base = inp.source.base
+            assert base is not None  # only lazy sources are lean
+            tables[name] = lean_frame(
+                base,
+                table=name,
+                renamed=inp.plan.renamed,
+                clean=parsed,
+                labels=st.vocabularies,
+                currency=how.currency,
+                drop_rows=dropped[name],
+            )
+            continue
+        frame, drop = st.frame, dropped[name]
+        if drop is not None:
+            frame = frame.join(drop.lazy(), on=ROW, how="anti", maintain_order="left")
+        tables[name] = frame.select(TABLES[name].names)
+    eager = [n for n in tables if inputs[n].source.eager]
+    collected = pl.collect_all([tables[n] for n in eager]) if eager else []
+    tables.update({n: df.lazy() for n, df in zip(eager, collected, strict=True)})
+    return tables
 
 
 def _unknown_mapping_tables(
@@ -416,8 +470,12 @@ def _unknown_mapping_tables(
 
 def _mapped_inputs(
     items: Mapping[str, TableItem], presets: Sequence[Preset], mapping: ColumnMap | None
-) -> tuple[dict[str, Input], list[Problem]]:
-    """Read every input, map its columns, run the presets' prepare steps."""
+) -> tuple[dict[str, Input], set[str], list[Problem]]:
+    """Read every input, map its columns, run the presets' prepare steps.
+
+    Also returns the lazy inputs that are the source as it is, only renamed (no prepare
+    step touched them): their frames can be rebuilt from the source once valid.
+    """
     problems: list[Problem] = []
     inputs: dict[str, Input] = {}
     for name, item in items.items():
@@ -435,12 +493,18 @@ def _mapped_inputs(
         problems += plan.problems
         frame = table.frame.select(pl.col(ROW), *[pl.col(s).alias(t) for s, t in plan.renamed])
         inputs[name] = Input(name, frame, plan.targets, table, plan)
+    mapped = {name: inp.frame for name, inp in inputs.items()}
     for p in presets:
         if p.prepare is not None:
             inputs = p.prepare(inputs)
     if presets:
         inputs = resolve_partner_names(inputs)
-    return inputs, problems
+    plain = {
+        name
+        for name, inp in inputs.items()
+        if inp.frame is mapped.get(name) and inp.source.base is not None and name in TABLES
+    }
+    return inputs, plain, problems
 
 
 def _missing_tables(inputs: Mapping[str, Input], *, failed: set[str]) -> list[Problem]:
@@ -457,57 +521,227 @@ def _missing_tables(inputs: Mapping[str, Input], *, failed: set[str]) -> list[Pr
     ]
 
 
-def _checked_tables(
+@dataclass(frozen=True)
+class _How:
+    """How the loader was asked to check: plain lazy inputs, value maps, currency, ..."""
+
+    plain: frozenset[str]
+    maps: Sequence[ValueMap | None]
+    currency: str | None
+    quarantine: bool
+
+
+@dataclass(frozen=True)
+class _Checking:
+    """The checked tables with their first-pass counts, and the staged canonical tables."""
+
+    counts: list[Counts]
+    tables: dict[str, _Staged]
+
+
+_AS_IT_IS = pl.DataFrame(schema={"source": pl.String, "raw": pl.String, "canonical": pl.String})
+"""The empty vocabulary: the column is read as it is (an assumption its probe verifies)."""
+
+
+def _vocabularies(
     inputs: Mapping[str, Input],
+    how: _How,
     *,
-    maps: Sequence[ValueMap | None],
-    currency: str | None,
-    quarantine: bool,
-) -> tuple[list[CheckedTable], dict[str, pl.LazyFrame], list[Problem]]:
-    """Conform each canonical table and gather its checks (and the helper inputs' checks)."""
+    only: Mapping[str, Collection[str]] | None = None,
+) -> dict[str, dict[str, pl.DataFrame]]:
+    """Per table, the vocabulary of each text column read through one.
+
+    Text columns of lazy inputs that are :func:`~partnerkit.load.delivery.assumable`
+    are read as they are (:data:`_AS_IT_IS`); other labels get their vocabulary from one pass
+    over those columns, unless they hold more than
+    :data:`~partnerkit.load.conform.VOCABULARY_LIMIT` distinct values (then they are
+    parsed row by row, like free text of in-memory inputs). ``only`` restricts the pass to
+    the columns it names, and assumes nothing.
+    """
+    vocabularies: dict[str, dict[str, pl.DataFrame]] = {n: {} for n in inputs}
+    wanted: list[tuple[str, str, pl.LazyFrame]] = []
+    for name in TABLE_ORDER:
+        inp = inputs.get(name)
+        if inp is None:
+            continue
+        schema = inp.frame.collect_schema()
+        for column in text_columns(name, present=inp.present):
+            if only is not None and column not in only.get(name, ()):
+                continue
+            if only is None and not inp.source.eager and assumable(name, column, maps=how.maps):
+                vocabularies[name][column] = _AS_IT_IS
+            elif is_label(name, column, maps=how.maps):
+                query = inp.frame.select(source_text(pl.col(column), schema[column])).unique()
+                wanted.append((name, column, query.head(VOCABULARY_LIMIT + 1)))
+    found = collect_queries([q for *_, q in wanted])
+    for (name, column, _), distinct in zip(wanted, found, strict=True):
+        if distinct.height <= VOCABULARY_LIMIT:
+            vocabularies[name][column] = vocabulary(
+                distinct.to_series(),
+                table=name,
+                column=column,
+                values_maps=how.maps,
+                currency=how.currency,
+            )
+    return vocabularies
+
+
+def _checked_tables(
+    inputs: Mapping[str, Input], how: _How
+) -> tuple[list[CheckedTable], _Checking, list[Problem]]:
+    """Conform each canonical table, gather its checks (and the helper inputs'), count them.
+
+    Text columns are read through their vocabularies (see :func:`_vocabularies`). The
+    partners are checked and counted first: their ids are collected for the other
+    tables' reference checks, a membership test. Then the other tables are counted
+    together.
+    """
     problems: list[Problem] = []
     checked: list[CheckedTable] = []
-    frames: dict[str, pl.LazyFrame] = {}
-    partner_ids: pl.LazyFrame | None = None
+    counts: list[Counts] = []
+    staged: dict[str, _Staged] = {}
+    vocabularies = _vocabularies(inputs, how)
+    partner_ids: pl.Series | None = None
     for name in TABLE_ORDER:
         inp = inputs.get(name)
         if inp is None:
             continue
         problems += [*inp.problems, *_missing_columns(inp)]
-        out = conform(
-            inp.frame,
-            table=name,
-            present=inp.present,
-            values=maps,
-            currency=currency,
-            origin=inp.origin,
-        )
-        problems += out.problems
-        # In-memory sources are parsed once here; lazy ones (Parquet, LazyFrames) stay lazy.
-        frame = out.frame.collect().lazy() if inp.source.eager and not out.problems else out.frame
-        checks = [
-            *out.checks,
-            *contract_checks(name, present=inp.present, row_kind=inp.row_kind),
-            *inp.checks,
-        ]
-        if name == PARTNERS and PARTNER_ID in inp.present:
-            # With quarantine, rows pointing at a partner that is set aside go too.
-            kept = frame.filter(~_row_failing(checks)) if quarantine else frame
-            partner_ids = kept.select(PARTNER_ID)
-        elif PARTNER_ID in inp.present and partner_ids is not None:
-            frame, reference = partner_reference(frame, partner_ids)
-            checks.append(reference)
-        if name == DEALS and CURRENCY in inp.present:
-            checks.append(currency_check(currency))
-        frames[name] = frame
-        checked.append(CheckedTable(name, frame, (*checks, *inp.notices), inp.row_kind, inp.origin))
+        table, staged[name], found = _checked_table(inp, vocabularies[name], partner_ids, how)
+        problems += found
+        checked.append(table)
+        if name == PARTNERS:
+            counts += _settled(
+                checked,
+                inputs,
+                how,
+                vocabularies=vocabularies,
+                staged=staged,
+                partner_ids=partner_ids,
+            )
+            table = checked[0]
+            if PARTNER_ID in inp.present:
+                # With quarantine, rows pointing at a partner that is set aside go too.
+                kept = table.frame
+                if how.quarantine:
+                    kept = kept.filter(~_row_failing(table.checks))
+                partner_ids = kept.select(pl.col(PARTNER_ID).drop_nulls().unique()).collect(
+                    engine=ENGINE
+                )[PARTNER_ID]
     for name, inp in inputs.items():
         if name not in TABLES:
             problems += inp.problems
             checked.append(
                 CheckedTable(name, inp.frame, (*inp.checks, *inp.notices), inp.row_kind, inp.origin)
             )
-    return checked, frames, problems
+    rest = checked[len(counts) :]
+    counts += _settled(
+        rest, inputs, how, vocabularies=vocabularies, staged=staged, partner_ids=partner_ids
+    )
+    checked[len(checked) - len(rest) :] = rest
+    return checked, _Checking(counts, staged), problems
+
+
+def _settled(
+    checked: list[CheckedTable],
+    inputs: Mapping[str, Input],
+    how: _How,
+    *,
+    vocabularies: dict[str, dict[str, pl.DataFrame]],
+    staged: dict[str, _Staged],
+    partner_ids: pl.Series | None,
+) -> list[Counts]:
+    """Count the ``checked`` tables; check again those read on a wrong assumption.
+
+    When the counts find that a column read as it is needs parsing after all (a name to
+    trim, an allowed value spelt otherwise), its table is checked and counted again with
+    the column parsed (through a vocabulary when it is a label). ``checked``,
+    ``vocabularies`` and ``staged`` are updated in place.
+    """
+    counts = count_checks(checked)
+    wrong: dict[str, tuple[str, ...]] = {}
+    for table, counted in zip(checked, counts, strict=True):
+        verified = staged[table.name].verified if table.name in staged else {}
+        columns = tuple(
+            c
+            for c, i in verified.items()
+            if (counted.probes[c] if i is None else counted.failing[i])
+        )
+        if columns:
+            wrong[table.name] = columns
+    if not wrong:
+        return counts
+    found = _vocabularies(inputs, how, only=wrong)
+    again = [k for k, t in enumerate(checked) if t.name in wrong]
+    for k in again:
+        name = checked[k].name
+        for column in wrong[name]:  # parsed row by row unless it now has a vocabulary
+            del vocabularies[name][column]
+        vocabularies[name].update(found[name])
+        checked[k], staged[name], _ = _checked_table(
+            inputs[name], vocabularies[name], partner_ids, how
+        )
+    for k, recounted in zip(again, count_checks([checked[k] for k in again]), strict=True):
+        counts[k] = recounted
+    return counts
+
+
+def _checked_table(
+    inp: Input,
+    vocabularies: Mapping[str, pl.DataFrame],
+    partner_ids: pl.Series | None,
+    how: _How,
+) -> tuple[CheckedTable, _Staged, list[Problem]]:
+    """Conform one canonical table and gather its checks, with a probe per assumption."""
+    name = inp.name
+    out = conform(
+        inp.frame,
+        table=name,
+        present=inp.present,
+        values=how.maps,
+        currency=how.currency,
+        origin=inp.origin,
+        vocabularies=vocabularies,
+    )
+    # In-memory sources are parsed once here; lazy ones (Parquet, LazyFrames) stay lazy.
+    frame = out.frame.collect().lazy() if inp.source.eager and not out.problems else out.frame
+    checks = [
+        *out.checks,
+        *contract_checks(name, present=inp.present, row_kind=inp.row_kind),
+        *inp.checks,
+    ]
+    if name != PARTNERS and PARTNER_ID in inp.present and partner_ids is not None:
+        frame, reference = partner_reference(frame, partner_ids)
+        checks.append(reference)
+    if name == DEALS and CURRENCY in inp.present:
+        checks.append(currency_check(how.currency))
+    checks += inp.notices
+    verified = _verified_by(name, vocabularies, checks)
+    probes = tuple(assumption_probe(name, c) for c, i in verified.items() if i is None)
+    checked = CheckedTable(name, frame, tuple(checks), inp.row_kind, inp.origin, probes)
+    staged = _Staged(frame, name in how.plain, vocabularies, verified)
+    return checked, staged, list(out.problems)
+
+
+def _verified_by(
+    table: str, vocabularies: Mapping[str, pl.DataFrame], checks: Sequence[Check]
+) -> dict[str, int | None]:
+    """Map each column read as it is to the check whose count verifies it, or None.
+
+    A label with an allowed set is canonical when its ``not_allowed`` count is zero; a
+    partner reference when its ``unknown_partner`` count is (every value then equals a
+    partner's id, which has no space to trim and is no null word). Other columns need a
+    probe of their own (None).
+    """
+    verified: dict[str, int | None] = {}
+    for column, vocab in vocabularies.items():
+        if vocab is not _AS_IT_IS:
+            continue
+        rule = "not_allowed" if TABLES[table].column(column).allowed else "unknown_partner"
+        verified[column] = next(
+            (i for i, c in enumerate(checks) if c.column == column and c.rule == rule), None
+        )
+    return verified
 
 
 def _empty_parquet(inputs: Mapping[str, Input], heights: Mapping[str, int]) -> list[Problem]:
