@@ -31,14 +31,16 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from partnerkit.decisions.recommend import recommend
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.facts import Facts, build_facts
-from partnerkit.metrics.health import health_explained
+from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.lift import lift
 from partnerkit.metrics.overlap import coverage
 from partnerkit.metrics.pareto import concentration
@@ -96,6 +98,11 @@ class Analysis:
         :func:`partnerkit.metrics.incentives.incentive_durability`.
     health_explained
         :func:`partnerkit.metrics.health.health_explained`.
+    health_percentiles
+        :func:`partnerkit.metrics.health.health_percentiles` of the scorecard under the
+        policy's health model, one row per scorecard row in the same order: what
+        :func:`partnerkit.metrics.health.reweight` re-scores for other weights (with the
+        policy's weights it gives the scorecard's health columns exactly).
     coverage
         :func:`partnerkit.metrics.overlap.coverage`.
     tiers
@@ -117,6 +124,7 @@ class Analysis:
     conflicts: pl.DataFrame
     incentives: pl.DataFrame
     health_explained: pl.DataFrame
+    health_percentiles: pl.DataFrame
     coverage: pl.DataFrame
     tiers: pl.DataFrame
     notes: tuple[str, ...]
@@ -170,7 +178,8 @@ class Analysis:
                 "these settings change the stage-1 facts; run analyze again: " + ", ".join(changed)
             )
         same_lift = all(getattr(policy, s) == getattr(self.policy, s) for s in LIFT_SETTINGS)
-        return _stage_two(self.facts, policy, lifted=self.lift if same_lift else None)
+        fixed = {"conflicts": self.conflicts, "coverage": self.coverage}
+        return _stage_two(self.facts, policy, lifted=self.lift if same_lift else None, fixed=fixed)
 
 
 def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
@@ -200,7 +209,10 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
                 "activities have no initiated_by column."
             )
         if not has("activities", "hours"):
-            notes.append("Effort share is empty: the activities have no hours column.")
+            notes.append(
+                "Effort share and hours per activity kind are empty: the activities have no "
+                "hours column."
+            )
     if not has("investments"):
         notes.append(
             "No investments table: investment, revenue per investment, program investment "
@@ -244,6 +256,7 @@ _DERIVED = (
     "concentration",
     "vital_quarters",
     "health_explained",
+    "health_percentiles",
     "tiers",
     "timing",
     "conflicts",
@@ -267,6 +280,7 @@ def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.L
             facts, counted=card.filter(pl.col("counted")), threshold=policy.vital_threshold
         ),
         "health_explained": health_explained(card, model=policy.health, include="counted"),
+        "health_percentiles": health_percentiles(card, model=policy.health, include="counted"),
         "tiers": tier_summary(card, ladder=policy.tier_ladder),
         "timing": timing(facts.deals, min_sample=policy.min_sample),
         "conflicts": conflicts(facts.accounts, partners=facts.partners),
@@ -277,21 +291,31 @@ def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.L
     }
 
 
-def _stage_two(facts: Facts, policy: Policy, *, lifted: pl.DataFrame | None = None) -> Analysis:
+def _stage_two(
+    facts: Facts,
+    policy: Policy,
+    *,
+    lifted: pl.DataFrame | None = None,
+    fixed: Mapping[str, pl.DataFrame] | None = None,
+) -> Analysis:
     """Scorecard first (collected once), then everything derived from it in one go.
 
-    Stage-2 frames are small (one row per partner), so the in-memory engine runs them; the
-    scorecard is collected before the outputs built on it because re-planning its large
-    query inside every derived output costs far more than reading the collected frame.
+    Stage-2 frames are small (one row per partner), so the in-memory engine runs them (the
+    faster one for the scorecard at every scale measured, and for the rest up to 20,000
+    partners; about even beyond); the scorecard is collected before the outputs built on it
+    because re-planning its large query inside every derived output costs far more than
+    reading the collected frame. ``lifted`` and ``fixed`` hand over outputs already computed
+    that the policy change cannot alter (the lift table; conflicts and coverage, which
+    depend on the facts only).
     """
-    card = scorecard(facts.partners, facts=facts, policy=policy).collect(engine="in-memory")
+    card = recommend(scorecard(facts.partners, facts=facts, policy=policy), policy=policy).collect(
+        engine="in-memory"
+    )
     lazies = _derived(card.lazy(), facts, policy)
-    done = dict(
-        zip(
-            _DERIVED,
-            pl.collect_all([lazies[k] for k in _DERIVED], engine="in-memory"),
-            strict=True,
-        )
+    kept = dict(fixed or {})
+    todo = [k for k in _DERIVED if k not in kept]
+    done = kept | dict(
+        zip(todo, pl.collect_all([lazies[k] for k in todo], engine="in-memory"), strict=True)
     )
     lifted = (
         lifted
@@ -318,6 +342,7 @@ def _stage_two(facts: Facts, policy: Policy, *, lifted: pl.DataFrame | None = No
         conflicts=done["conflicts"],
         incentives=done["incentives"],
         health_explained=done["health_explained"],
+        health_percentiles=done["health_percentiles"],
         coverage=done["coverage"],
         tiers=done["tiers"],
         notes=_notes(facts, policy, card),

@@ -8,6 +8,8 @@ import pytest
 
 from partnerkit.analysis import STAGE_ONE_SETTINGS, Analysis, analyze
 from partnerkit.cli import main
+from partnerkit.metrics.health import reweight
+from partnerkit.metrics.pareto import reflag
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 
@@ -142,6 +144,36 @@ def test_with_policy_rescores_without_raw_data(result, tiny):
     with pytest.raises(ValueError, match="lookback_months"):
         result.with_policy(dataclasses.replace(result.policy, lookback_months=6))
     assert "lookback_months" in STAGE_ONE_SETTINGS
+
+
+def test_with_policy_keeps_what_only_the_facts_decide(result):
+    again = result.with_policy(dataclasses.replace(result.policy, vital_threshold=0.5))
+    assert again.coverage is result.coverage
+    assert again.conflicts is result.conflicts
+
+
+def test_interactive_updates_reproduce_the_analysis(result):
+    policy = result.policy
+    # health re-scored from the kept percentiles with the policy's weights: the same floats
+    assert result.health_percentiles["partner_id"].equals(result.scorecard["partner_id"])
+    dims = [d.name for d in policy.health]
+    again = reweight(result.health_percentiles, model=policy.health)
+    assert again.equals(result.scorecard.select("partner_id", *dims, "health"))
+    # the vital few re-flagged at the policy's threshold: the same scorecard
+    same = reflag(
+        result.scorecard,
+        value=policy.pareto_value,
+        threshold=policy.vital_threshold,
+        denominator=policy.denominator,
+    )
+    assert same.equals(result.scorecard)
+    # and at another threshold the same as a full re-scoring
+    other = dataclasses.replace(policy, vital_threshold=0.5)
+    moved = reflag(result.scorecard, value=policy.pareto_value, threshold=0.5,
+                   denominator=policy.denominator)  # fmt: skip
+    full = result.with_policy(other).scorecard
+    cols = ["partner_id", "rank", "share", "cum_share", "vital"]
+    assert moved.select(cols).sort("partner_id").equals(full.select(cols).sort("partner_id"))
 
 
 def test_lookback_changes_the_window(tiny):

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from partnerkit.decisions.recommend import REASONS
+from partnerkit.decisions.recommend import REASONS, RECOMMENDATION_COLUMNS
 from partnerkit.metrics.scorecard import scorecard_columns
 from partnerkit.schema import TABLES
 
@@ -56,7 +56,8 @@ def data_model() -> str:
 def scorecard() -> str:
     """List the scorecard columns with their definitions."""
     rows = ["| column | definition |", "|---|---|"]
-    rows += [f"| `{k}` | {_cell(v)} |" for k, v in scorecard_columns().items()]
+    columns = scorecard_columns() | RECOMMENDATION_COLUMNS
+    rows += [f"| `{k}` | {_cell(v)} |" for k, v in columns.items()]
     return "\n".join(rows)
 
 

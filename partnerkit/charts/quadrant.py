@@ -113,9 +113,10 @@ def quadrant_chart(
     """Scatter of ``x`` (value) against ``y`` (potential), coloured by recommendation.
 
     The ``top`` partners (half the largest by ``x``, half by ``y``) are points; the rest are
-    a density grid of ``bins`` x ``bins`` cells. Partners without a rank (not counted in
-    portfolio statistics) are left out. The ``y`` axis is symlog unless ``log_y`` is false
-    (default: linear for ``health``, a bounded 0-100 score).
+    a density grid of ``bins`` x ``bins`` cells. Every partner counted in portfolio
+    statistics is shown (dormant ones too: they are where untapped potential hides); without
+    a ``counted`` column, partners without a rank are left out. The ``y`` axis is symlog
+    unless ``log_y`` is false (default: linear for ``health``, a bounded 0-100 score).
 
     Requires columns: ``partner_id``, ``name``, ``rank``, ``x``, ``y``; ``recommendation``,
     ``reasons``, ``explanation`` and ``health`` are shown when present.
@@ -128,7 +129,8 @@ def quadrant_chart(
     'health'
     """
     frame = c.collected(scorecard, (c.PARTNER_ID, c.NAME, c.RANK, x, y), chart="quadrant")
-    frame = recommendation_labels(frame.filter(pl.col(c.RANK).is_not_null()))
+    listed = pl.col(c.COUNTED) if c.COUNTED in frame.columns else pl.col(c.RANK).is_not_null()
+    frame = recommendation_labels(frame.filter(listed))
     half = max(top // 2, 1)
     by_x = frame.sort([x, c.PARTNER_ID], descending=[True, False], nulls_last=True).head(half)
     by_y = frame.sort([y, c.PARTNER_ID], descending=[True, False], nulls_last=True).head(half)

@@ -24,7 +24,6 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import columns as c
-from partnerkit.charts.health import default_partners
 from partnerkit.charts.theme import ACCENT, MUTED
 from partnerkit.policy import Policy
 
@@ -38,6 +37,31 @@ BALANCE_COLORS: dict[str, str] = {
 """Colours of the referral balance and effort sides (who carries the relationship)."""
 
 
+def most_one_sided(scorecard: pl.DataFrame, /, *, limit: int) -> list[str]:
+    """Return the ``limit`` counted partners with the highest ``our_effort_share``.
+
+    Ties are broken by rank, then ``partner_id``; partners without hours come last.
+
+    Requires columns: ``partner_id``, ``rank``, ``our_effort_share``; ``counted`` is used
+    when present (else partners with a rank).
+
+    >>> most_one_sided(pl.DataFrame({"partner_id": ["a", "b", "c"], "rank": [1, 2, None],
+    ...     "our_effort_share": [0.4, 0.9, 0.95]}), limit=2)
+    ['b', 'a']
+    """
+    shown = pl.col(c.COUNTED) if c.COUNTED in scorecard.columns else pl.col(c.RANK).is_not_null()
+    return (
+        scorecard.filter(shown)
+        .sort(
+            [c.OUR_EFFORT_SHARE, c.RANK, c.PARTNER_ID],
+            descending=[True, False, False],
+            nulls_last=True,
+        )
+        .head(limit)[c.PARTNER_ID]
+        .to_list()
+    )
+
+
 def reciprocity_chart(
     scorecard: pl.DataFrame | pl.LazyFrame,
     /,
@@ -49,7 +73,8 @@ def reciprocity_chart(
 ) -> alt.HConcatChart:
     """Diverging bars of referral balance and of our effort share, for chosen partners.
 
-    ``partners`` defaults to the ``limit`` best-ranked partners. Partners flagged
+    ``partners`` defaults to the ``limit`` counted partners where our share of the effort is
+    highest (the relationships most at risk of being one-sided). Partners flagged
     ``one_sided`` (when the column is present) are coloured as "we give more" on the effort
     panel; the one-sided threshold is drawn as a dashed rule.
 
@@ -68,7 +93,7 @@ def reciprocity_chart(
         (c.PARTNER_ID, c.NAME, c.RANK, c.RECIPROCITY, c.OUR_EFFORT_SHARE),
         chart="reciprocity",
     )
-    chosen = list(partners) if partners is not None else default_partners(frame, limit=limit)
+    chosen = list(partners) if partners is not None else most_one_sided(frame, limit=limit)
     order = {pid: i for i, pid in enumerate(chosen)}
     one_sided = (
         pl.col(c.ONE_SIDED).fill_null(value=False)

@@ -40,7 +40,23 @@ import polars as pl
 from partnerkit.metrics.tiers import tier_level
 from partnerkit.policy import Policy
 
-__all__ = ["REASONS", "Reason", "reasons_frame", "reasons_markdown", "recommend"]
+__all__ = [
+    "REASONS",
+    "RECOMMENDATION_COLUMNS",
+    "Reason",
+    "reasons_frame",
+    "reasons_markdown",
+    "recommend",
+]
+
+
+RECOMMENDATION_COLUMNS: dict[str, str] = {
+    "recommendation": "keep, invest, watch or exit (null when not counted in portfolio "
+    "statistics).",
+    "reasons": "Reason codes behind the recommendation (see the table of reasons).",
+    "explanation": "One sentence explaining the recommendation from the metric values.",
+}
+"""The columns :func:`recommend` adds to the scorecard, with their definitions."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 This is the only stage whose cost grows with the raw data. Each reduction is a single pass:
 the window is pushed down as a filter (rows dated after as_of cannot matter), the conditions
 are computed once as boolean columns, and every fact is a conditional sum, count, min or max
-inside one ``group_by``: no repeated filters and joins. Activities, investments and overlaps
-are each reduced once per partner. Deals are reduced at the grains the analyses need:
+inside one ``group_by``: no repeated filters and joins. Investments and overlaps are each
+reduced once per partner; activities in two cheap parts (the history dates over every row,
+the rest over the rows in W reduced per partner and kind first, see
+:func:`activity_facts`). Deals are reduced at the grains the analyses need:
 per partner (:func:`deal_facts`: every per-partner fact, the per-partner-quarter revenue and
 the engagement-timing counts in one ``group_by``), per partner and account
 (:func:`deal_accounts`: overlap, conflicts, coverage), the won deals of small groups for the
@@ -47,10 +49,12 @@ from partnerkit.metrics.timing import TIMING_BUCKETS, engagement_bucket
 from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
+from partnerkit.schema import ACTIVITY_KINDS
 
 __all__ = [
     "COSELL_KINDS",
     "ENABLEMENT_KINDS",
+    "HOURS_COLUMNS",
     "JOINT_MARKETING_KINDS",
     "QBR_KINDS",
     "RECIPROCAL_KINDS",
@@ -59,6 +63,7 @@ __all__ = [
     "build_facts",
     "deal_accounts",
     "deal_facts",
+    "hours_column",
     "investment_facts",
     "prorated_amount",
     "quarter_column",
@@ -278,8 +283,21 @@ def deal_accounts(deals: pl.LazyFrame, /, *, window: Window) -> pl.LazyFrame:
     )
 
 
+def hours_column(kind: str, /) -> str:
+    """Name of the activity-facts (and scorecard) column holding the hours of one kind.
+
+    >>> hours_column("joint_marketing")
+    'hours_joint_marketing'
+    """
+    return f"hours_{kind}"
+
+
+HOURS_COLUMNS = tuple(hours_column(k) for k in ACTIVITY_KINDS)
+"""One hours column per canonical activity kind (:data:`partnerkit.schema.ACTIVITY_KINDS`)."""
+
+
 def activity_facts(activities: pl.LazyFrame, /, *, window: Window) -> pl.LazyFrame:
-    """Reduce the engagement log to one row per partner in a single pass.
+    """Reduce the engagement log to one row per partner with an activity up to as_of.
 
     Requires columns: ``partner_id``, ``occurred_on``, ``kind``, ``initiated_by``, ``hours``.
 
@@ -288,37 +306,80 @@ def activity_facts(activities: pl.LazyFrame, /, *, window: Window) -> pl.LazyFra
     :data:`ENABLEMENT_KINDS`), ``joint_marketing_activities``, ``cosell_activities``,
     ``activity_breadth`` (distinct kinds), ``referrals_given`` (referrals and intros we
     initiated), ``referrals_received`` (initiated by the partner). ``our_hours`` and
-    ``partner_hours`` sum the hours of activities in W initiated by each side.
+    ``partner_hours`` sum the hours of activities in W initiated by each side, and one
+    :func:`hours_column` per kind of :data:`partnerkit.schema.ACTIVITY_KINDS` the hours of
+    that kind in W (whoever initiated them); hours are rounded to hundredths.
     ``last_activity_on`` and ``last_qbr_on`` look at all history up to as_of.
+
+    Two cheap parts instead of one wide pass: the history dates are maxima over every row up
+    to as_of; the rows in W are filtered first and reduced per (partner, kind) (a dozen rows
+    per partner: count, by us, by the partner, initiator known, hours split by initiator),
+    and every per-partner figure is a filtered sum over those few rows. The two parts read
+    the input separately, so that no copy of the raw rows is held for sharing.
 
     >>> acts = pl.LazyFrame({"partner_id": ["a", "a"],
     ...     "occurred_on": [dt.date(2025, 1, 2), dt.date(2025, 1, 3)], "kind": ["intro", "qbr"],
     ...     "initiated_by": ["partner", "us"], "hours": [1.0, 2.5]})
     >>> f = activity_facts(acts, window=Window.ending(dt.date(2025, 2, 1), months=1)).collect()
-    >>> f.select("referrals_received", "our_hours", "activity_breadth").row(0)
-    (1, 2.5, 2)
+    >>> f.select("referrals_received", "our_hours", "hours_qbr", "activity_breadth").row(0)
+    (1, 2.5, 2.5, 2)
     """
-    kind, by = pl.col("kind"), pl.col("initiated_by")
-    inw, us, them = pl.col("_in"), by == "us", by == "partner"
-    return (
-        activities.filter(pl.col("occurred_on") <= pl.lit(window.end))
-        .with_columns(_in=window.contains("occurred_on"))
+    kind, by, day, hours = (
+        pl.col("kind"),
+        pl.col("initiated_by"),
+        pl.col("occurred_on"),
+        pl.col("hours"),
+    )
+    history = (
+        activities.filter(day <= pl.lit(window.end))
         .group_by("partner_id")
         .agg(
-            _count_if(inw).alias("activities"),
-            _count_if(inw & them).alias("partner_initiated"),
-            _count_if(inw & by.is_not_null()).alias("initiated_known"),
-            _count_if(inw & kind.is_in(ENABLEMENT_KINDS)).alias("enablement_activities"),
-            _count_if(inw & kind.is_in(JOINT_MARKETING_KINDS)).alias("joint_marketing_activities"),
-            _count_if(inw & kind.is_in(COSELL_KINDS)).alias("cosell_activities"),
-            kind.filter(inw).n_unique().cast(pl.Int64).alias("activity_breadth"),
-            _count_if(inw & kind.is_in(RECIPROCAL_KINDS) & us).alias("referrals_given"),
-            _count_if(inw & kind.is_in(RECIPROCAL_KINDS) & them).alias("referrals_received"),
-            _money(sum_if(inw & us, pl.col("hours"))).alias("our_hours"),
-            _money(sum_if(inw & them, pl.col("hours"))).alias("partner_hours"),
-            pl.col("occurred_on").max().alias("last_activity_on"),
-            pl.col("occurred_on").filter(kind.is_in(QBR_KINDS)).max().alias("last_qbr_on"),
+            day.max().alias("last_activity_on"),
+            day.filter(kind.is_in(QBR_KINDS)).max().alias("last_qbr_on"),
         )
+    )
+    us, them = by == "us", by == "partner"
+    per_kind = (
+        activities.filter(window.contains(day))
+        .group_by("partner_id", "kind")
+        .agg(
+            pl.len().alias("_n"),
+            us.sum().alias("_us"),
+            them.sum().alias("_them"),
+            by.is_not_null().sum().alias("_known"),
+            hours.sum().alias("_h"),
+            hours.filter(us).sum().alias("_h_us"),
+            hours.filter(them).sum().alias("_h_them"),
+        )
+    )
+    n = pl.col("_n")
+
+    def count(expr: pl.Expr, /) -> pl.Expr:
+        return expr.sum().cast(pl.Int64)
+
+    reciprocal = kind.is_in(RECIPROCAL_KINDS)
+    in_window = per_kind.group_by("partner_id").agg(
+        count(n).alias("activities"),
+        count(pl.col("_them")).alias("partner_initiated"),
+        count(pl.col("_known")).alias("initiated_known"),
+        count(n.filter(kind.is_in(ENABLEMENT_KINDS))).alias("enablement_activities"),
+        count(n.filter(kind.is_in(JOINT_MARKETING_KINDS))).alias("joint_marketing_activities"),
+        count(n.filter(kind.is_in(COSELL_KINDS))).alias("cosell_activities"),
+        pl.len().cast(pl.Int64).alias("activity_breadth"),  # one row per kind seen in W
+        count(pl.col("_us").filter(reciprocal)).alias("referrals_given"),
+        count(pl.col("_them").filter(reciprocal)).alias("referrals_received"),
+        _money(pl.col("_h_us").sum()).alias("our_hours"),
+        _money(pl.col("_h_them").sum()).alias("partner_hours"),
+        *(
+            _money(pl.col("_h").filter(kind == k).sum()).alias(hours_column(k))
+            for k in ACTIVITY_KINDS
+        ),
+    )
+    figures = [c for c in in_window.collect_schema().names() if c != "partner_id"]
+    return (
+        history.join(in_window, on="partner_id", how="left")
+        .with_columns(pl.col(figures).fill_null(0))
+        .select("partner_id", *figures, "last_activity_on", "last_qbr_on")
     )
 
 
@@ -448,12 +509,13 @@ class Facts:
     def collect(self) -> Facts:
         """Collect every fact frame in one ``pl.collect_all`` (shared scans computed once).
 
-        The streaming engine runs it: it is the faster one for wide conditional
-        aggregations over many rows. The result holds the collected frames as (cheap)
-        LazyFrames, so stage 2 can run on it again and again without touching raw rows.
+        Polars' default engine runs it (streaming, unless the caller set another engine
+        affinity): the faster one for reductions of many rows, measured at every scale, and
+        it keeps memory flat. The result holds the collected frames as (cheap) LazyFrames,
+        so stage 2 can run on it again and again without touching raw rows.
         """
         names = list(self._FRAMES)
-        done = pl.collect_all([getattr(self, n) for n in names], engine="streaming")
+        done = pl.collect_all([getattr(self, n) for n in names])
         f = {n: df.lazy() for n, df in zip(names, done, strict=True)}
         return Facts(
             window=self.window,

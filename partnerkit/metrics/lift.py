@@ -16,15 +16,24 @@ Intervals are percentile bootstrap intervals at ``policy.confidence`` with
 ``policy.bootstrap_samples`` resamples drawn from one generator seeded with ``policy.seed``
 (groups are visited in a fixed order, so results do not depend on the input row order):
 
-- the win rate's bootstrap distribution is drawn exactly as Binomial(n_closed, win_rate) /
-  n_closed, which is what resampling the closed deals with replacement gives;
+- the win rate's bootstrap distribution is Binomial(n_closed, win_rate) / n_closed, which
+  is what resampling the closed deals with replacement gives; its interval is the quantile
+  of ``policy.bootstrap_samples`` such draws, drawn exactly in distribution from the few
+  order statistics the quantiles need (see :func:`_binomial_quantiles`) instead of drawing
+  every resample;
 - means are bootstrapped by resampling the group's won deals (amount and days together)
   when it has at most ``policy.bootstrap_max_n`` of them; above that the interval is the
   normal limit of the bootstrap distribution, mean +/- z * sd / sqrt(n) (column
-  ``interval`` says which was used);
+  ``interval`` says which was used). The resamples are vectorised across groups: a
+  resample is a row of draw counts, groups of equal size share one matrix of them and all
+  their resampled means are one matrix product (see :func:`_bootstrap_means`);
 - groups with fewer than ``policy.min_sample`` closed deals get their point estimates,
   flagged ``enough = false``, but no interval: a bootstrap of a handful of deals says
   nothing, and skipping them keeps a portfolio of thousands of small partners fast.
+
+The random draws grow with the number of distinct group sizes, not with every resampled
+value; what grows with the data is matrix products and quantiles, and the memory stays
+bounded (a few million numbers at a time).
 
 Stage 1 gives the counts, means and spreads (:func:`partnerkit.metrics.facts.deal_facts`)
 and the won deals of the small groups (:func:`lift_samples`); :func:`lift` does the rest.
@@ -47,6 +56,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from statistics import NormalDist
 
 import numpy as np
@@ -79,7 +89,8 @@ LIFT_SCHEMA = pl.Schema(
 """Columns of :func:`lift`, in order."""
 
 _Floats = npt.NDArray[np.float64]
-_CHUNK = 4_000_000  # resampled values held in memory at once
+_CHUNK = 4_000_000  # numbers of one step of the bootstrap held in memory at once
+_PART = 1_000_000  # resampled means taken together (kept small to stay in cache)
 
 
 def lift_samples(deals: pl.LazyFrame, /, *, window: Window, max_n: int) -> pl.LazyFrame:
@@ -164,6 +175,110 @@ def _groups(facts: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([*portfolio, each]).rename({"won_deals": "n_won"})
 
 
+def _quantiles(values: _Floats, q: Sequence[float], /) -> _Floats:
+    """Compute ``np.quantile(values, q, axis=1)`` (linear method), partitioning in place.
+
+    Returns an array of shape ``(len(q), len(values))``.
+    """
+    last = values.shape[1] - 1
+    at = np.asarray(q, dtype=float) * last
+    lo = np.floor(at).astype(np.int64)
+    hi = np.minimum(lo + 1, last)
+    values.partition(np.unique(np.concatenate([lo, hi])), axis=1)
+    return _lerp(values[:, lo].T, values[:, hi].T, (at - lo)[:, None])
+
+
+def _lerp(a: _Floats, b: _Floats, t: _Floats, /) -> _Floats:
+    """Interpolate ``a + (b - a) * t`` from the nearer end, as numpy's quantile does."""
+    diff = b - a
+    return np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)
+
+
+def _binomial_inverse(n: npt.NDArray[np.int64], p: _Floats, u: _Floats) -> _Floats:
+    """Inverse distribution function of Binomial(n, p) at ``u`` (one row of u per group).
+
+    The distribution function is summed over n * p +/- 12 standard deviations (the rest
+    weighs less than 1e-30), each group's window one after the other in one array.
+    """
+    groups = len(n)
+    sd = np.sqrt(n * p * (1 - p))
+    first = np.clip(np.floor(n * p - 12 * sd), 0, n).astype(np.int64)
+    width = np.clip(np.ceil(n * p + 12 * sd), 0, n).astype(np.int64) - first + 1
+    offsets = np.zeros(groups, dtype=np.int64)
+    np.cumsum(width[:-1], out=offsets[1:])
+    owner = np.repeat(np.arange(groups), width)
+    x = first[owner] + np.arange(int(width.sum())) - offsets[owner]
+    # log P(x) - log P(x - 1) = log((n - x + 1) / x) + log(p / (1 - p)), inside the window
+    inner = x > first[owner]
+    with np.errstate(divide="ignore"):
+        odds = np.log(p) - np.log1p(-p)  # only used where 0 < p < 1 (a window wider than 1)
+    nn, xx = n[owner][inner], x[inner]
+    step = np.zeros(len(x))
+    step[inner] = np.log(nn - xx + 1) - np.log(xx) + odds[owner][inner]
+    log_pmf = np.cumsum(step)
+    log_pmf -= log_pmf[offsets][owner]  # relative to the window's first value
+    log_pmf -= np.maximum.reduceat(log_pmf, offsets)[owner]
+    pmf = np.exp(log_pmf)
+    pmf /= np.add.reduceat(pmf, offsets)[owner]
+    cdf = np.cumsum(pmf)  # rises by 1 per group: each group's own is a slice of it
+    base = np.concatenate([[0.0], cdf[offsets[1:] - 1]])
+    end = cdf[offsets + width - 1]
+    targets = base[:, None] + u * (end - base)[:, None]
+    pos = np.searchsorted(cdf, targets, side="left") - offsets[:, None]
+    drawn: _Floats = (first[:, None] + np.clip(pos, 0, width[:, None] - 1)).astype(float)
+    return drawn
+
+
+def _binomial_quantiles(
+    n: npt.NDArray[np.int64],
+    k: npt.NDArray[np.int64],
+    *,
+    samples: int,
+    q: Sequence[float],
+    rng: np.random.Generator,
+) -> _Floats:
+    """Quantiles ``q`` of ``samples`` draws of Binomial(n, k / n) / n, for every group.
+
+    The same in distribution as drawing the ``samples`` values and taking their quantiles
+    (linear method), without drawing them: the quantiles only need a few order statistics
+    of the draws, and the r-th smallest of ``samples`` draws is the inverse distribution
+    function at the r-th smallest of ``samples`` uniform numbers, which is drawn directly
+    as a ratio of gamma variables (the sum of r exponential spacings over the sum of
+    ``samples + 1``). Returns shape (len(q), groups).
+    """
+    groups = len(n)
+    last = samples - 1
+    at = np.asarray(q, dtype=float) * last
+    lo = np.floor(at).astype(np.int64)
+    ranks = np.unique(np.concatenate([lo, np.minimum(lo + 1, last)]))
+    # order statistics of `samples` uniforms at `ranks` (0-based), one row per group
+    spans = np.diff(np.concatenate([[0], ranks + 1, [samples + 1]])).astype(float)
+    gaps = rng.standard_gamma(spans, size=(groups, len(spans))).cumsum(axis=1)
+    u = gaps[:, :-1] / gaps[:, -1:]
+    p = k / n
+    # groups a batch at a time, so that the distribution functions summed at once stay few
+    cum = np.cumsum(np.minimum(24 * np.sqrt(n * p * (1 - p)) + 3, n + 1))
+    drawn = np.empty((groups, len(ranks)))
+    g = 0
+    while g < groups:
+        done = cum[g - 1] if g else 0.0
+        h = max(g + 1, int(np.searchsorted(cum, done + _CHUNK, side="right")))
+        drawn[g:h] = _binomial_inverse(n[g:h], p[g:h], u[g:h])
+        g = h
+    drawn /= n[:, None]
+    ordered = dict(zip(ranks.tolist(), drawn.T, strict=True))
+    lows = np.stack([ordered[r] for r in lo.tolist()])
+    highs = np.stack([ordered[min(r + 1, last)] for r in lo.tolist()])
+    return _lerp(lows, highs, (at - lo)[:, None])
+
+
+def _resample_counts(rng: np.random.Generator, n: int, samples: int) -> _Floats:
+    """Count how often each of ``n`` positions is drawn, in ``samples`` resamples of n."""
+    picks = rng.integers(0, n, size=(samples, n))
+    picks += np.arange(samples)[:, None] * n
+    return np.bincount(picks.ravel(), minlength=samples * n).reshape(samples, n).astype(float)
+
+
 def _bootstrap_means(
     values: tuple[_Floats, _Floats],
     sizes: npt.NDArray[np.int64],
@@ -176,28 +291,38 @@ def _bootstrap_means(
 
     ``values`` holds the groups one after another (``sizes`` long each); both arrays are
     resampled with the same draws (a won deal keeps its amount and its days).
+
+    A resample of a group of n values is a row of counts (how often each value is drawn,
+    summing to n), so all the resampled means of a group are one matrix product, and the
+    groups of equal size share one matrix of ``samples`` count rows: the cost is a matrix
+    product per size instead of a random draw per resampled value. Each group's values are
+    shuffled first, so that groups sharing the counts are not coupled by the order of
+    their values; every group's resamples are still independent draws with replacement.
     """
-    # amount and days travel together as one complex number: one gather, one sum per draw
-    both = values[0] + 1j * values[1]
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    owner_start = np.repeat(starts, sizes)
-    # u * size < size for every float32 u < 1 once size is shrunk by 2**-22 (a bias of that
-    # order against the last value of each group, far below the bootstrap's own noise)
-    scale = (np.repeat(sizes, sizes) * (1 - 2.0**-22)).astype(np.float32)
-    total = int(sizes.sum())
-    chunk = max(1, _CHUNK // max(total, 1))
-    sums = np.empty((samples, len(sizes)), dtype=np.complex128)
-    for b0 in range(0, samples, chunk):
-        b1 = min(samples, b0 + chunk)
-        u = rng.random((b1 - b0, total), dtype=np.float32)
-        u *= scale
-        idx = u.astype(np.int64)
-        idx += owner_start
-        sums[b0:b1] = np.add.reduceat(both[idx], starts, axis=1)
-    mean_a, mean_d = sums.real / sizes, sums.imag / sizes
-    qa = np.quantile(mean_a, q, axis=0)
-    qd = np.quantile(mean_d, q, axis=0)
-    return qa[0], qa[1], qd[0], qd[1]
+    n_groups = len(sizes)
+    starts = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    owner = np.repeat(np.arange(n_groups), sizes)
+    shuffled = np.lexsort((rng.random(len(owner)), owner))
+    amount, days = values[0][shuffled], values[1][shuffled]
+    out = np.empty((4, n_groups))
+    order = np.argsort(sizes, kind="stable")
+    distinct, first = np.unique(sizes[order], return_index=True)
+    for n, lo, hi in zip(distinct.tolist(), first, [*first[1:], n_groups], strict=True):
+        members = order[lo:hi]
+        rows = max(1, _CHUNK // n)
+        counts = [_resample_counts(rng, n, min(rows, samples - b)) for b in range(0, samples, rows)]
+        per_part = max(1, _PART // (2 * max(n, samples)))
+        for p0 in range(0, len(members), per_part):
+            part = members[p0 : p0 + per_part]
+            cells = starts[part][None, :] + np.arange(n)[:, None]
+            both = np.concatenate([amount[cells], days[cells]], axis=1)
+            means = np.concatenate([c @ both for c in counts]).T
+            bounds = _quantiles(means, q) / n
+            m = len(part)
+            out[0, part], out[1, part] = bounds[0, :m], bounds[1, :m]
+            out[2, part], out[3, part] = bounds[0, m:], bounds[1, m:]
+    return out[0], out[1], out[2], out[3]
 
 
 def _values(
@@ -260,9 +385,10 @@ def lift(
     enough = groups["enough"].to_numpy() & (n_closed > 0)
     rate_lo, rate_hi = np.full(g, np.nan), np.full(g, np.nan)
     if enough.any():
-        n, k = n_closed[enough], n_won[enough]
-        draws = rng.binomial(n[:, None], (k / n)[:, None], size=(len(n), bootstrap_samples))
-        rate_lo[enough], rate_hi[enough] = np.quantile(draws / n[:, None], q, axis=1)
+        bounds = _binomial_quantiles(
+            n_closed[enough], n_won[enough], samples=bootstrap_samples, q=q, rng=rng
+        )
+        rate_lo[enough], rate_hi[enough] = bounds
 
     # means: resample small groups whose won deals were kept, normal limit for the others
     by_id = samples_df.filter(pl.col("partner_id").is_not_null()).group_by("partner_id").len()

@@ -18,6 +18,11 @@ C(p) = share of value held by the top fraction p of partners, linear between par
 reference point (80/20, 90/10, 95/5) nearest the curve, i.e. with the smallest
 |C(partner share) - value share|.
 
+:func:`pareto` returns the rows in rank order; :func:`pareto_flags` adds the same columns
+without moving a row (only the ranking key is sorted, never the frame), and
+:func:`reflag` re-flags a collected scorecard for a new threshold or denominator: the
+interactive path, a few tens of milliseconds at 100,000 partners.
+
 Examples
 --------
 >>> f = pl.LazyFrame({"partner_id": ["a", "b", "c", "d"], "won_revenue": [10.0, 60.0, 30.0, 0.0]})
@@ -28,6 +33,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 import polars as pl
 
@@ -36,8 +42,12 @@ __all__ = [
     "concentration",
     "in_denominator",
     "pareto",
+    "pareto_flags",
+    "reflag",
     "vital_by_quarter",
 ]
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 BENCHMARKS: tuple[tuple[str, float, float], ...] = (
     ("80/20", 0.2, 0.8),
@@ -77,6 +87,84 @@ def in_denominator(
     raise ValueError(f"denominator must be enrolled, active or positive, not {denominator!r}")
 
 
+def _flagged(
+    frame: Frame,
+    /,
+    *,
+    value: str,
+    threshold: float,
+    include: pl.Expr | str | None,
+    by: Sequence[str],
+) -> Frame:
+    """Add the ranking columns (and the helper ``_pos``) without moving a row.
+
+    Only the ranking key is sorted (value in cents descending, then ``partner_id``, rows
+    taking part first): ``_pos`` is each row's place in that order, the running sum is
+    taken in that order and read back at each row's place. Each step is its own
+    ``with_columns``, so the sort is done once.
+    """
+    keys = list(by)
+
+    def over(e: pl.Expr) -> pl.Expr:
+        return e.over(keys) if keys else e
+
+    if include is None:
+        keep = pl.lit(value=True)
+    else:
+        keep = pl.col(include) if isinstance(include, str) else include
+    inside, u, pos = pl.col("_in"), pl.col("_u"), pl.col("_pos")
+    # place in the ranking: rows taking part first, then by value (desc), then partner_id
+    place = pl.struct((~inside).alias("_out"), (-u).alias("_u"), "partner_id").rank("ordinal")
+    total, cum = pl.col("_total"), pl.col("_cum")
+
+    def ratio(x: pl.Expr) -> pl.Expr:
+        # a whole-frame total is a scalar, divided as a reciprocal product; a total per group
+        # is a column, divided elementwise (each as it always has been, to the last bit)
+        if keys:
+            return x / total
+        return x.cast(pl.Float64) * (1.0 / total.first().cast(pl.Float64))
+
+    return (
+        frame.with_columns(_in=keep.fill_null(value=False))
+        .with_columns(_u=pl.when(inside).then(_units(value)).otherwise(0))
+        .with_columns(_pos=over(place.cast(pl.Int64) - 1), _total=over(u.sum()))
+        .with_columns(_cum=over(u.sort_by(pos).cum_sum().gather(pos)))
+        .with_columns(
+            rank=pl.when(inside).then(pos.cast(pl.Int64) + 1),
+            share=pl.when(inside & (total > 0)).then(ratio(u)),
+            cum_share=pl.when(inside & (total > 0)).then(ratio(cum)),
+            vital=inside & (total > 0) & ((cum - u) < threshold * total * (1 - _TOLERANCE)),
+        )
+        .drop("_u", "_total", "_cum")
+    )
+
+
+def pareto_flags(
+    frame: Frame,
+    /,
+    *,
+    value: str = "won_revenue",
+    threshold: float = 0.8,
+    include: pl.Expr | str | None = None,
+    by: Sequence[str] = (),
+) -> Frame:
+    """Add ``rank``, ``share``, ``cum_share`` and ``vital`` (module docstring), rows unmoved.
+
+    Requires columns: ``partner_id``, ``value`` and the ``by`` columns. ``include`` (a
+    boolean column or expression) limits who takes part; ``by`` ranks within groups (e.g.
+    per quarter). Works on a LazyFrame or a DataFrame and returns the same kind. Only the
+    ranking key is sorted, never the frame, so it stays fast on a wide scorecard; see
+    :func:`pareto` for the same columns with the rows in rank order.
+
+    >>> f = pl.DataFrame({"partner_id": ["a", "b", "c"], "won_revenue": [10.0, 60.0, 30.0]})
+    >>> pareto_flags(f).select("partner_id", "rank", "vital").rows()
+    [('a', 3, False), ('b', 1, True), ('c', 2, True)]
+    """
+    return _flagged(frame, value=value, threshold=threshold, include=include, by=by).drop(
+        "_in", "_pos"
+    )
+
+
 def pareto(
     frame: pl.LazyFrame,
     /,
@@ -91,37 +179,46 @@ def pareto(
     Requires columns: ``partner_id``, ``value`` and the ``by`` columns. ``include`` (a
     boolean column or expression) limits who takes part; ``by`` ranks within groups (e.g.
     per quarter). Adds ``rank``, ``share``, ``cum_share`` and ``vital``; rows taking part come
-    first, in rank order.
+    first, in rank order (within the ``by`` groups), then the others in their order.
+    :func:`pareto_flags` adds the same columns without reordering the rows.
     """
-    keys = list(by)
+    flagged = _flagged(frame, value=value, threshold=threshold, include=include, by=by)
+    inside = pl.col("_in")
+    # rows taking part in rank order (within groups), then the others as they came
+    order = [~inside, *(pl.when(inside).then(pl.col(k)) for k in by), pl.when(inside).then("_pos")]
+    return flagged.sort(order, maintain_order=True).drop("_in", "_pos")
 
-    def over(e: pl.Expr) -> pl.Expr:
-        return e.over(keys) if keys else e
 
-    if include is None:
-        keep = pl.lit(value=True)
-    else:
-        keep = pl.col(include) if isinstance(include, str) else include
-    marked = frame.with_columns(_in=keep.fill_null(value=False), _u=_units(value))
-    u = pl.col("_u")
-    total, cum = over(u.sum()), over(u.cum_sum())
-    inside = (
-        marked.filter(pl.col("_in"))
-        .sort([*keys, "_u", "partner_id"], descending=[False] * len(keys) + [True, False])
-        .with_columns(
-            rank=over(u.cum_count()).cast(pl.Int64),
-            share=pl.when(total > 0).then(u / total),
-            cum_share=pl.when(total > 0).then(cum / total),
-            vital=(total > 0) & ((cum - u) < threshold * total * (1 - _TOLERANCE)),
-        )
+def reflag(
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    value: str = "won_revenue",
+    threshold: float = 0.8,
+    denominator: str = "active",
+    include: str | None = "counted",
+) -> pl.DataFrame:
+    """Re-rank a collected scorecard and re-flag its vital few; rows keep their order.
+
+    The interactive path (e.g. a threshold slider): :func:`in_denominator` decides who takes
+    part (of the ``include`` partners, by default the counted ones), then
+    :func:`pareto_flags` replaces ``in_denominator``, ``rank``, ``share``, ``cum_share``
+    and ``vital``; every other column is left as it was. Runs on the in-memory engine, with
+    no sort of the scorecard.
+
+    Requires columns: ``partner_id``, ``value``, ``include`` (unless None) and ``state``
+    (for the ``active`` denominator).
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "v": [1.0, 6.0, 3.0],
+    ...     "counted": [True] * 3, "state": ["active"] * 3})
+    >>> reflag(card, value="v", threshold=0.6).select("partner_id", "rank", "vital").rows()
+    [('a', 3, False), ('b', 1, True), ('c', 2, False)]
+    """
+    marked = scorecard.with_columns(
+        in_denominator=in_denominator(denominator, value=value, include=include)
     )
-    outside = marked.filter(~pl.col("_in")).with_columns(
-        rank=pl.lit(None, dtype=pl.Int64),
-        share=pl.lit(None, dtype=pl.Float64),
-        cum_share=pl.lit(None, dtype=pl.Float64),
-        vital=pl.lit(value=False),
-    )
-    return pl.concat([inside, outside]).drop("_in", "_u")
+    # the columns already there are replaced where they stand
+    return pareto_flags(marked, value=value, threshold=threshold, include="in_denominator")
 
 
 def concentration(

@@ -31,15 +31,15 @@ from __future__ import annotations
 
 import polars as pl
 
-from partnerkit.metrics.facts import Facts, quarter_values
+from partnerkit.metrics.facts import HOURS_COLUMNS, Facts, hours_column, quarter_values
 from partnerkit.metrics.health import health
 from partnerkit.metrics.incentives import incentive_summary
 from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
-from partnerkit.metrics.pareto import in_denominator, pareto, vital_by_quarter
+from partnerkit.metrics.pareto import in_denominator, pareto_flags, vital_by_quarter
 from partnerkit.metrics.reciprocity import reciprocity
 from partnerkit.metrics.tiers import tier_audit
 from partnerkit.policy import Policy
-from partnerkit.schema import TABLES
+from partnerkit.schema import ACTIVITY_KINDS, TABLES
 
 __all__ = ["SCORECARD_COLUMNS", "quarterly_vitals", "scorecard", "scorecard_columns"]
 
@@ -110,6 +110,10 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "gives; null when neither.",
     "our_hours": "Hours of activities in W initiated by us.",
     "partner_hours": "Hours of activities in W initiated by the partner.",
+    **{
+        hours_column(kind): f"Hours of the activities of kind {kind} in W, whoever initiated them."
+        for kind in ACTIVITY_KINDS
+    },
     "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours.",
     "one_sided": "our_effort_share > policy.one_sided_share.",
     # --- investment -----------------------------------------------------------------------
@@ -167,7 +171,7 @@ _BY_SOURCE = ("sourced_revenue", "influenced_revenue", "sourced_pipeline")
 _ACTIVITY_ZERO = (
     "activities", "partner_initiated", "initiated_known", "enablement_activities",
     "joint_marketing_activities", "cosell_activities", "activity_breadth", "referrals_given",
-    "referrals_received", "our_hours", "partner_hours",
+    "referrals_received", "our_hours", "partner_hours", *HOURS_COLUMNS,
 )  # fmt: skip
 _ACTIVITY_DATES = ("last_activity_on", "last_qbr_on")
 _BY_INITIATOR = (
@@ -263,7 +267,7 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
         if not facts.has("activities", "initiated_by"):
             missing += _BY_INITIATOR
         if not facts.has("activities", "hours"):
-            missing += ("our_hours", "partner_hours")
+            missing += ("our_hours", "partner_hours", *HOURS_COLUMNS)
     if not facts.has("investments"):
         missing += (*_INVESTMENT_ZERO, "incentive_retention")
     if not facts.has("overlaps"):
@@ -326,7 +330,9 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
     card = card.with_columns(
         in_denominator=in_denominator(policy.denominator, value=value, include="counted")
     )
-    card = pareto(card, value=value, threshold=policy.vital_threshold, include="in_denominator")
+    card = pareto_flags(
+        card, value=value, threshold=policy.vital_threshold, include="in_denominator"
+    )
     tier_value = policy.tier_value or value
     if tier_value not in card.collect_schema().names():
         raise ValueError(f"policy.tier_value {tier_value!r} is not a scorecard column")

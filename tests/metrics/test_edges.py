@@ -211,6 +211,20 @@ def test_activity_columns_without_initiator_or_hours(build):
     assert a["our_hours"] is None
     assert a["our_effort_share"] is None
     assert a["activity_breadth"] == 1
+    assert a["hours_referral"] is None  # no hours column: unknown, not 0
+
+
+def test_hours_per_kind_need_hours_not_initiators(build):
+    p = build(
+        partners={"partner_id": ["a"], "name": ["A"]},
+        deals={"deal_id": [], "partner_id": [], "created_on": [], "closed_on": [],
+               "outcome": [], "amount": []},
+        activities={"partner_id": ["a", "a"], "occurred_on": ["2025-05-01", "2025-06-01"],
+                    "kind": ["training", "training"], "hours": [1.5, 2.0]},
+    )  # fmt: skip
+    a = card_of(p).row(0, named=True)
+    assert a["our_hours"] is None  # who initiated is unknown
+    assert (a["hours_training"], a["hours_qbr"]) == (3.5, 0.0)
 
 
 def test_overlaps_without_deal_accounts(build):

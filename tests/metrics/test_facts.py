@@ -2,12 +2,16 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partnerkit.metrics.facts import (
+    HOURS_COLUMNS,
     activity_facts,
     build_facts,
     deal_accounts,
     deal_facts,
+    hours_column,
     investment_facts,
     prorated_amount,
     quarter_column,
@@ -15,6 +19,7 @@ from partnerkit.metrics.facts import (
 )
 from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.schema import ACTIVITY_KINDS
 
 D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)
@@ -90,6 +95,101 @@ def test_activity_facts_on_the_tiny_portfolio(tiny):
     a = out.filter(pl.col("partner_id") == "A").row(0, named=True)
     assert a["last_qbr_on"] == D("2025-05-01")
     assert (a["our_hours"], a["partner_hours"]) == (6.0, 3.0)
+
+
+def test_hours_per_activity_kind_on_the_tiny_portfolio(tiny):
+    out = activity_facts(tiny.activities, window=W).sort("partner_id").collect()
+    assert out.columns[-2:] == ["last_activity_on", "last_qbr_on"]
+    hours = {r["partner_id"]: r for r in out.select("partner_id", *HOURS_COLUMNS).to_dicts()}
+    # A in W: enablement 2h, referral 1h, intro 1h, qbr 3h, joint marketing 2h; its training
+    # of 2024-11-01 (5h) is before W
+    assert {k: v for k, v in hours["A"].items() if v and k != "partner_id"} == {
+        "hours_enablement": 2.0,
+        "hours_referral": 1.0,
+        "hours_intro": 1.0,
+        "hours_qbr": 3.0,
+        "hours_joint_marketing": 2.0,
+    }
+    # B: two co-selling activities, 8h by us and 1h by the partner: 9h whoever initiated
+    assert hours["B"]["hours_cosell"] == 9.0
+    # C: only a training before W: listed (it has history), every figure in W is 0
+    c = out.filter(pl.col("partner_id") == "C").row(0, named=True)
+    assert all(c[h] == 0.0 for h in HOURS_COLUMNS)
+    assert (c["activities"], c["activity_breadth"], c["last_activity_on"]) == (
+        0,
+        0,
+        D("2024-10-01"),
+    )
+
+
+# one activity: partner, day offset from 2024-12-01 (W starts 2024-12-31), kind, initiator,
+# hours in quarters (None = not recorded)
+ACTIVITY = st.tuples(
+    st.sampled_from(["p", "q", "r"]),
+    st.integers(0, 420),
+    st.sampled_from([*ACTIVITY_KINDS, None]),
+    st.sampled_from(["us", "partner", None]),
+    st.one_of(st.none(), st.integers(0, 40)),
+)
+
+
+def reference_activity_facts(rows):
+    """The activity facts of ``rows`` (tuples as ACTIVITY draws) computed row by row."""
+    start, end = W.start, W.end
+    out = {}
+    for pid, offset, kind, by, quarters in rows:
+        day = D("2024-12-01") + dt.timedelta(days=offset)
+        if day > end:
+            continue
+        f = out.setdefault(pid, {"activities": 0, "partner_initiated": 0, "initiated_known": 0,
+                                 "enablement_activities": 0, "kinds": set(), "referrals_given": 0,
+                                 "referrals_received": 0, "our_hours": 0.0, "partner_hours": 0.0,
+                                 **dict.fromkeys(HOURS_COLUMNS, 0.0), "last_activity_on": day,
+                                 "last_qbr_on": None})  # fmt: skip
+        f["last_activity_on"] = max(f["last_activity_on"], day)
+        if kind == "qbr":
+            f["last_qbr_on"] = day if f["last_qbr_on"] is None else max(f["last_qbr_on"], day)
+        if not start < day <= end:
+            continue
+        hours = 0.0 if quarters is None else quarters / 4
+        f["activities"] += 1
+        f["kinds"].add(kind)
+        f["partner_initiated"] += by == "partner"
+        f["initiated_known"] += by is not None
+        f["enablement_activities"] += kind in ("enablement", "training", "certification")
+        if kind in ("referral", "intro"):
+            f["referrals_given"] += by == "us"
+            f["referrals_received"] += by == "partner"
+        f["our_hours"] += hours if by == "us" else 0.0
+        f["partner_hours"] += hours if by == "partner" else 0.0
+        if kind is not None:
+            f[hours_column(kind)] += hours
+    for f in out.values():
+        f["activity_breadth"] = len(f.pop("kinds"))
+    return out
+
+
+@given(st.lists(ACTIVITY, max_size=40))
+@settings(max_examples=60, deadline=None)
+def test_activity_facts_match_a_row_by_row_reference(rows):
+    frame = pl.LazyFrame(
+        {
+            "partner_id": [r[0] for r in rows],
+            "occurred_on": [D("2024-12-01") + dt.timedelta(days=r[1]) for r in rows],
+            "kind": [r[2] for r in rows],
+            "initiated_by": [r[3] for r in rows],
+            "hours": [None if r[4] is None else r[4] / 4 for r in rows],
+        },
+        schema={"partner_id": pl.String, "occurred_on": pl.Date, "kind": pl.String,
+                "initiated_by": pl.String, "hours": pl.Float64},
+    )  # fmt: skip
+    got = {r["partner_id"]: r for r in activity_facts(frame, window=W).collect().to_dicts()}
+    expected = reference_activity_facts(rows)
+    assert set(got) == set(expected)
+    for pid, want in expected.items():
+        row = got[pid]
+        for name, value in want.items():
+            assert row[name] == value, (pid, name)  # quarter hours add up exactly
 
 
 def test_build_facts_collects_every_frame_once(tiny):

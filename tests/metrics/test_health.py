@@ -1,7 +1,18 @@
+import dataclasses
+
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from partnerkit.metrics.health import health, health_explained, percentile_rank
+from partnerkit.metrics.health import (
+    health,
+    health_explained,
+    health_percentiles,
+    percentile_column,
+    percentile_rank,
+    reweight,
+)
 from partnerkit.policy import HealthDimension, HealthMetric
 
 MODEL = (
@@ -83,3 +94,65 @@ def test_all_null_metric_gives_null_dimension():
 def test_unknown_metric_raises():
     with pytest.raises(ValueError, match="nope"):
         health(frame(), model=(HealthDimension("d", (HealthMetric("nope"),)),))
+
+
+# --- percentiles once, weights many times -------------------------------------------------
+
+
+def test_health_percentiles_hand_example():
+    pct = health_percentiles(frame(), model=MODEL).collect()
+    assert pct.columns == ["partner_id", "pull: deals", "pull: stale", "care: sponsor"]
+    # as in test_health_hand_example: deals 0 50 50 100; stale flipped 100 - 0 50 (b null);
+    # sponsor 100 25 25 - (d null); x is not counted: nulls
+    assert pct.rows() == [
+        ("a", 0.0, 100.0, 100.0),
+        ("b", 50.0, None, 25.0),
+        ("c", 50.0, 0.0, 25.0),
+        ("d", 100.0, 50.0, None),
+        ("x", None, None, None),
+    ]
+    assert percentile_column("pull", "stale") == "pull: stale"
+
+
+def test_reweight_hand_example():
+    pct = health_percentiles(frame().collect(), model=MODEL)
+    # deals now weighs 1 and stale 3: a (0 + 300) / 4 = 75; b stale null -> 50 alone;
+    # c (50 + 0) / 4 = 12.5; d (100 + 150) / 4 = 62.5
+    model = (
+        HealthDimension("pull", (HealthMetric("deals", 1.0), HealthMetric("stale", 3.0, False))),
+        MODEL[1],
+    )
+    out = reweight(pct, model=model)
+    assert out.columns == ["partner_id", "pull", "care", "health"]
+    assert out["pull"].to_list() == [75.0, 50.0, 12.5, 62.5, None]
+    assert out["health"].to_list() == [87.5, 37.5, 18.75, 62.5, None]
+
+
+def test_reweight_needs_the_percentiles_of_every_metric():
+    pct = health_percentiles(frame(), model=MODEL[:1])
+    with pytest.raises(ValueError, match="care: sponsor"):
+        reweight(pct, model=MODEL)
+
+
+weights = st.lists(st.sampled_from([0.0, 0.25, 1.0, 1.5, 3.0]), min_size=3, max_size=3)
+
+
+@given(weights, st.booleans())
+@settings(max_examples=40, deadline=None)
+def test_reweight_equals_health_with_the_same_weights(new, lazy):
+    model = (
+        dataclasses.replace(
+            MODEL[0],
+            metrics=tuple(
+                dataclasses.replace(m, weight=w)
+                for m, w in zip(MODEL[0].metrics, new, strict=False)
+            ),
+        ),
+        dataclasses.replace(MODEL[1], metrics=(HealthMetric("sponsor", new[2]),)),
+    )
+    source = frame() if lazy else frame().collect()
+    pct = health_percentiles(source, model=MODEL)
+    got = reweight(pct, model=model)
+    got = got.collect(engine="in-memory") if lazy else got
+    want = health(frame(), model=model).collect(engine="in-memory")
+    assert got.equals(want.select("partner_id", "pull", "care", "health"))

@@ -2,6 +2,7 @@ import datetime as dt
 import math
 from statistics import NormalDist
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -138,3 +139,67 @@ def test_policy_confidence_widens_intervals(tiny):
         wide["mean_deal_hi"] - wide["mean_deal_lo"]
         > narrow["mean_deal_hi"] - narrow["mean_deal_lo"]
     )
+
+
+# --- the intervals have the distribution of a plain resampling bootstrap ------------------
+
+
+def many_partners(n_partners, amounts, lost):
+    """Identical partners: each won ``amounts`` (days 10, 20, ...) and lost ``lost`` deals."""
+    ids = [f"p{i:03d}" for i in range(n_partners)]
+    k = len(amounts)
+    facts = pl.DataFrame(
+        {
+            "partner_id": ids,
+            "won_deals": [k] * n_partners,
+            "lost_deals": [lost] * n_partners,
+            "won_revenue": [float(sum(amounts))] * n_partners,
+            "avg_days_to_close": [10.0 * (k + 1) / 2] * n_partners,
+            "sd_won_amount": [0.0] * n_partners,
+            "sd_days_to_close": [0.0] * n_partners,
+        }
+    )
+    samples = pl.DataFrame(
+        {
+            "partner_id": [p for p in ids for _ in amounts],
+            "amount": [float(a) for _ in ids for a in amounts],
+            "days": [10 * (j + 1) for _ in ids for j in range(k)],
+        }
+    )
+    return facts, samples
+
+
+def test_win_rate_intervals_are_distributed_as_resampled_ones():
+    # 400 partners, 7 won of 20 closed: each interval is a fresh bootstrap of its own
+    facts, samples = many_partners(400, [100.0] * 7, lost=13)
+    out = lift(facts, samples=samples, min_sample=10, confidence=0.9, seed=5)
+    mine = out.filter(pl.col("scope") != "portfolio")
+    rng = np.random.default_rng(11)
+    draws = rng.binomial(20, 7 / 20, size=(4000, 1000)) / 20
+    plain = np.quantile(draws, (0.05, 0.95), axis=1)
+    for col, ref in (("win_rate_lo", plain[0]), ("win_rate_hi", plain[1])):
+        got = mine[col].to_numpy()
+        # same mean (within 4 standard errors) and about the same spread
+        assert abs(got.mean() - ref.mean()) < 4 * ref.std() / math.sqrt(len(got)) + 1e-12, col
+        assert 0.8 < got.std() / ref.std() < 1.25, col
+
+
+def test_mean_intervals_are_distributed_as_resampled_ones():
+    amounts = [100.0, 150.0, 220.0, 300.0, 310.0, 480.0, 500.0, 650.0, 900.0, 1200.0, 40.0, 75.0]
+    facts, samples = many_partners(300, amounts, lost=0)
+    out = lift(facts, samples=samples, min_sample=10, confidence=0.9, seed=9)
+    mine = out.filter(pl.col("scope") != "portfolio")
+    assert set(mine["interval"]) == {"bootstrap"}
+    rng = np.random.default_rng(4)
+    values = np.array(amounts)
+    picks = rng.integers(0, len(values), size=(300, 1000, len(values)))
+    plain = np.quantile(values[picks].mean(axis=2), (0.05, 0.95), axis=1)
+    for col, ref in (("mean_deal_lo", plain[0]), ("mean_deal_hi", plain[1])):
+        got = mine[col].to_numpy()
+        # partners of one size share the resample counts (their values are shuffled), so
+        # their intervals are not independent: compare the mean with the single spread
+        assert abs(got.mean() - ref.mean()) < 3 * ref.std(), col
+        assert got.min() < ref.mean() < got.max(), col
+    # days 10..120 travel with the amounts: their interval is around the mean of 65
+    assert (mine["days_to_close_lo"] < 65).all()
+    assert (mine["days_to_close_hi"] > 65).all()

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.metrics.pareto import concentration, in_denominator, pareto, vital_by_quarter
+from partnerkit.metrics.pareto import (
+    concentration,
+    in_denominator,
+    pareto,
+    pareto_flags,
+    reflag,
+    vital_by_quarter,
+)
 
 
 def ranked(values, **kw):
@@ -150,3 +157,81 @@ def test_pareto_ignores_row_order(values, rnd):
     a = pareto(frame.lazy()).sort("partner_id").collect()
     b = pareto(shuffled.lazy()).sort("partner_id").collect()
     assert a.equals(b)
+
+
+# --- ranking without moving rows ----------------------------------------------------------
+
+
+def test_ties_are_broken_by_partner_id_in_byte_order():
+    # equal values in cents (5.004 rounds to 5.00) rank by partner_id byte by byte:
+    # "B" (0x42) < "a" < "b" < "z" (0x7a) < "é" (0xc3 0xa9)
+    frame = pl.DataFrame(
+        {"partner_id": ["é", "b", "a", "B", "z", "y"], "won_revenue": [5.0] * 4 + [5.004, 9.0]}
+    )
+    out = pareto_flags(frame)
+    assert out["partner_id"].to_list() == frame["partner_id"].to_list()  # rows unmoved
+    ranks = dict(zip(out["partner_id"], out["rank"], strict=True))
+    assert [p for p, _ in sorted(ranks.items(), key=lambda kv: kv[1])] == [
+        "y", "B", "a", "b", "z", "é",
+    ]  # fmt: skip
+
+
+def test_reflag_replaces_the_columns_where_they_stand():
+    card = pl.DataFrame(
+        {
+            "partner_id": ["a", "b", "c", "d"],
+            "rank": [1, 2, 3, None],
+            "v": [1.0, 6.0, 3.0, 4.0],
+            "in_denominator": [True, True, True, False],
+            "share": [0.1, 0.2, 0.3, None],
+            "cum_share": [0.1, 0.3, 0.6, None],
+            "vital": [True, True, False, False],
+            "counted": [True, True, True, False],
+            "state": ["active", "active", "dormant", "active"],
+        }
+    )
+    out = reflag(card, value="v", threshold=0.6, denominator="active")
+    assert out.columns == card.columns
+    assert out["partner_id"].to_list() == ["a", "b", "c", "d"]
+    # active and counted: a (1) and b (6); total 7: b first, 6/7 >= 0.6 -> only b is vital
+    assert out["in_denominator"].to_list() == [True, True, False, False]
+    assert out["rank"].to_list() == [2, 1, None, None]
+    assert out["share"].to_list() == pytest.approx([1 / 7, 6 / 7, None, None], nan_ok=True)
+    assert out["vital"].to_list() == [False, True, False, False]
+    enrolled = reflag(card, value="v", threshold=0.6, denominator="enrolled")
+    assert enrolled["rank"].to_list() == [3, 1, 2, None]
+
+
+ids = st.lists(st.text(alphabet="aAbB0_~é中", min_size=1, max_size=3), min_size=1, max_size=30,
+               unique=True)  # fmt: skip
+
+
+@given(ids, st.data(), thresholds)
+@settings(max_examples=100, deadline=None)
+def test_pareto_flags_equal_pareto_row_for_row(names, data, threshold):
+    n = len(names)
+    values = data.draw(st.lists(st.sampled_from([0, 1, 500, 500, 999, 10**6]), min_size=n,
+                                max_size=n))  # fmt: skip
+    keep = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    quarter = data.draw(st.lists(st.sampled_from(["q1", "q2"]), min_size=n, max_size=n))
+    frame = pl.LazyFrame(
+        {"partner_id": names, "won_revenue": [v / 100 for v in values], "keep": keep,
+         "quarter": quarter}
+    )  # fmt: skip
+    for kw in ({}, {"include": "keep"}, {"by": ["quarter"], "include": "keep"}):
+        ordered = pareto(frame, threshold=threshold, **kw).collect()
+        flags = pareto_flags(frame, threshold=threshold, **kw).collect()
+        assert flags.select(frame.collect_schema().names()).equals(frame.collect())
+        assert flags.sort("partner_id").equals(ordered.sort("partner_id")), kw
+        # pareto's order: rows taking part by group and rank, then the others as they came
+        inside = ordered.filter(pl.col("rank").is_not_null())
+        assert inside.equals(inside.sort([*kw.get("by", []), "rank"]))
+        # ranks follow (value in cents desc, partner_id) within each group (code point order
+        # of str is the byte order of UTF-8)
+        by = kw.get("by", [])
+        for _, group in inside.group_by(by or pl.lit(0)):
+            keys = [(-v, p) for v, p in zip(group["won_revenue"] * 100, group["partner_id"],
+                                             strict=True)]  # fmt: skip
+            assert [p for _, p in sorted(keys)] == group.sort("rank")["partner_id"].to_list()
+        outside = ordered.filter(pl.col("rank").is_null())["partner_id"].to_list()
+        assert outside == [p for p, k in zip(names, keep, strict=True) if "include" in kw and not k]

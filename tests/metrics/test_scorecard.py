@@ -164,6 +164,20 @@ def test_engagement_columns(card):
     assert c["days_since_activity"] == 456
 
 
+def test_hours_per_activity_kind(card):
+    a, b, d = row(card, "A"), row(card, "B"), row(card, "D")
+    # A in W: enablement 2h, referral 1h, intro 1h, qbr 3h, joint marketing 2h (training before W)
+    assert (a["hours_enablement"], a["hours_training"], a["hours_qbr"]) == (2.0, 0.0, 3.0)
+    assert (a["hours_referral"], a["hours_intro"], a["hours_joint_marketing"]) == (1.0, 1.0, 2.0)
+    # the kinds together hold every hour with a recorded initiator: 6 ours + 3 the partner's
+    kinds = [c for c in card.columns if c.startswith("hours_")]
+    assert len(kinds) == 10
+    assert sum(a[c] for c in kinds) == a["our_hours"] + a["partner_hours"] == 9.0
+    assert b["hours_cosell"] == 9.0
+    # D has no activity at all in a supplied log: zeros, not nulls
+    assert all(d[c] == 0.0 for c in kinds)
+
+
 def test_investment_columns(card):
     a, b, c = row(card, "A"), row(card, "B"), row(card, "C")
     # people 3650 over 2025 fully in W; mdf 3650 over 2024-07-01..2025-06-30 (365 days),
