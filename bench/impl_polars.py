@@ -236,96 +236,38 @@ def core_hand(paths: Paths, *, threshold: float = THRESHOLD, engine: Any = "auto
 # --- partnerkit's own API ---
 
 PACKAGE_API = (
-    "partnerkit.load.read.read_portfolio (before the clock) -> Portfolio.latest_date -> "
-    "metrics.window.Window.ending -> metrics.facts.deal_facts + activity_facts -> "
-    "metrics.lifecycle.productivity_state -> metrics.pareto.in_denominator + pareto"
+    "partnerkit.read_portfolio(folder, validate=...) -> partnerkit.analysis.quick_scorecard "
+    "(Portfolio.latest_date -> metrics.scorecard.core_scorecard, collected once)"
 )
-PACKAGE_MISSING = HOURS_COLUMNS
-"""Core columns the package does not compute (left out of its result and of the check)."""
 
 
-def package_portfolio(folder: Path) -> Any:
-    """Read and validate the portfolio with the package (the setup of the package runs)."""
+def package_portfolio(folder: Path, *, validate: bool = True) -> Any:
+    """Read the portfolio with the package (validate=False: tables and types checked only)."""
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
 
-    return read_portfolio(folder)
-
-
-def plain_portfolio(paths: Paths) -> Any:
-    """WHAT-IF: a Portfolio whose frames are plain Parquet scans (no per-row cleaning).
-
-    Only valid for files already in canonical form (as ``partnerkit sample`` writes them);
-    it shows what the package's stage 1 costs once the loader hands out plain scans.
-    """
-    from partnerkit.portfolio import Portfolio  # noqa: PLC0415
-
-    frames = {
-        name: scan(paths, name).select(TABLES[name].names)
-        for name in ("partners", "deals", "activities", "investments", "overlaps")
-    }
-    supplied = {name: TABLES[name].names for name in frames}
-    return Portfolio(**frames, supplied=supplied, source="plain scans")
+    return read_portfolio(folder, validate=validate)
 
 
 def core_package(
-    portfolio: Any, *, threshold: float = THRESHOLD, engine: Any = "auto"
+    portfolio: Any, *, threshold: float = THRESHOLD, engine: Any = "streaming"
 ) -> pl.DataFrame:
     """partnerkit's API computing the core scorecard and vital few from a read portfolio.
 
-    The package has no single function for exactly this subset; the glue below mirrors
-    ``partnerkit.metrics.scorecard.scorecard`` for the core columns (its ``counted`` helper
-    is private) and calls the package for everything that touches raw rows or ranks.
+    ``engine="streaming"`` is what :func:`partnerkit.analysis.quick_scorecard` does; the
+    in-memory engine is measured through the same lazy query for comparison.
     """
-    from partnerkit.metrics.facts import activity_facts as pk_activity_facts  # noqa: PLC0415
-    from partnerkit.metrics.facts import deal_facts as pk_deal_facts  # noqa: PLC0415
-    from partnerkit.metrics.lifecycle import productivity_state  # noqa: PLC0415
-    from partnerkit.metrics.pareto import in_denominator, pareto  # noqa: PLC0415
+    from partnerkit.analysis import quick_scorecard  # noqa: PLC0415
+    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
     from partnerkit.metrics.window import Window  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
 
-    policy = Policy(vital_threshold=threshold)
-    w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
-    as_of = pl.lit(w.end)
-    deals = pk_deal_facts(portfolio.deals, window=w).filter(pl.col("partner_id").is_not_null())
-    acts = pk_activity_facts(portfolio.activities, window=w)
-    won, lost = pl.col("won_deals"), pl.col("lost_deals")
-    recent, prior = pl.col("revenue_recent"), pl.col("revenue_prior")
-    signed = pl.col("signed_on")
-    card = (
-        portfolio.partners.select("partner_id", "status", "signed_on")
-        .join(deals, on="partner_id", how="left")
-        .join(acts, on="partner_id", how="left")
-        .with_columns(
-            pl.col(
-                "won_revenue",
-                "won_deals",
-                "lost_deals",
-                "sourced_pipeline",
-                "deals_created",
-                "revenue_prior",
-                "revenue_recent",
-                "activities",
-                "referrals_given",
-                "referrals_received",
-            ).fill_null(0)
-        )
-        .with_columns(
-            counted=pl.col("status").is_in(list(policy.include_statuses)).fill_null(value=False)
-            & (signed.is_null() | (signed <= as_of)),
-            win_rate=pl.when(won + lost > 0).then(won / (won + lost)),
-            revenue_trend=pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
-            days_since_activity=(as_of - pl.col("last_activity_on")).dt.total_days(),
-        )
-    )
-    card = productivity_state(card)
-    card = card.with_columns(
-        in_denominator=in_denominator(
-            policy.denominator, value=policy.pareto_value, include="counted"
-        )
-    )
-    card = pareto(card, value=policy.pareto_value, threshold=threshold, include="in_denominator")
-    cols = [c for c in RESULT_COLUMNS if c not in PACKAGE_MISSING]
-    return card.select(cols).sort("partner_id").collect(engine=engine)
+    policy = Policy(vital_threshold=threshold, lookback_months=LOOKBACK_MONTHS)
+    if engine == "streaming":
+        card = quick_scorecard(portfolio, policy=policy)
+    else:
+        w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
+        card = core_scorecard(portfolio, window=w, policy=policy).collect(engine=engine)
+    return card.select(RESULT_COLUMNS).sort("partner_id")
 
 
 # --- the scan floor ---
@@ -427,7 +369,7 @@ def interactive(folder: Path, *, reps: int) -> dict[str, Any]:
     """Analyse once with the package, then time the explorer's updates on the scorecard."""
     from partnerkit.analysis import analyze  # noqa: PLC0415
 
-    analysis = analyze(package_portfolio(folder))
+    analysis = analyze(package_portfolio(folder, validate=False))
     card, policy = analysis.scorecard, analysis.policy
     out: dict[str, Any] = {
         "source": "partnerkit.analysis.analyze -> partnerkit.widgets.state",

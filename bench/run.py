@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -47,10 +48,9 @@ INTERACTIVE_PARTNERS = 100_000
 
 # measured things: name -> (worker kind, engine)
 MEASURES: dict[str, tuple[str, str | None]] = {
-    "pk-core": ("pk-core", "in-memory"),
-    "pk-core-stream": ("pk-core", "streaming"),
-    "pk-core-plain": ("pk-core-plain", "in-memory"),
-    "pk-core-plain-stream": ("pk-core-plain", "streaming"),
+    "pk-core": ("pk-core", "streaming"),
+    "pk-core-inmem": ("pk-core", "in-memory"),
+    "pk-core-validated": ("pk-core-validated", "streaming"),
     "polars-hand": ("hand", "in-memory"),
     "polars-hand-stream": ("hand", "streaming"),
     "duckdb": ("duckdb", None),
@@ -62,14 +62,21 @@ MEASURES: dict[str, tuple[str, str | None]] = {
 }
 CORE = (
     "pk-core",
-    "pk-core-stream",
-    "pk-core-plain",
-    "pk-core-plain-stream",
+    "pk-core-inmem",
+    "pk-core-validated",
     "polars-hand",
     "polars-hand-stream",
     "duckdb",
     "pandas",
 )
+RATIO_ROWS = ("pk-core", "pk-core-inmem", "pk-core-validated", "polars-hand", "polars-hand-stream")
+"""The measures whose ratios to DuckDB, pandas and the scan floor are reported."""
+ENGINE_PAIRS = (
+    ("pk-core", "pk-core", "pk-core-inmem"),
+    ("polars-hand", "polars-hand-stream", "polars-hand"),
+    ("floor", "floor-stream", "floor"),
+)
+"""(what, streaming measure, in-memory measure): the same query on both polars engines."""
 
 
 # --- data ---
@@ -166,16 +173,14 @@ def worker(kind: str, engine: str | None, folder: Path, save: str | None, reps: 
     info: dict[str, Any] = {}
     result: Any = None
     if kind == "pk-core":
-        t_read = time.perf_counter()
-        portfolio = ip.package_portfolio(folder)  # validation: setup, reported as pk-load
-        info["api"] = ip.PACKAGE_API
-        info["read_portfolio_s"] = time.perf_counter() - t_read
+        # validate=False: the files are canonical Parquet written by partnerkit sample
         t0 = time.perf_counter()
-        result = ip.core_package(portfolio, engine=engine)
-    elif kind == "pk-core-plain":
-        info["api"] = "WHAT-IF: " + ip.PACKAGE_API.split(" -> ", 1)[1] + " on plain scans"
+        result = ip.core_package(ip.package_portfolio(folder, validate=False), engine=engine)
+        info["api"] = ip.PACKAGE_API + ", validate=False"
+    elif kind == "pk-core-validated":
         t0 = time.perf_counter()
-        result = ip.core_package(ip.plain_portfolio(paths), engine=engine)
+        result = ip.core_package(ip.package_portfolio(folder), engine=engine)
+        info["api"] = ip.PACKAGE_API + ", validate=True"
     elif kind == "hand":
         t0 = time.perf_counter()
         result = ip.core_hand(paths, engine=engine)
@@ -395,11 +400,6 @@ def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[
             "runs": len(ok),
             "errors": sorted({r["error"] for r in recs if "error" in r}),
             **({"api": ok[0]["api"]} if ok and "api" in ok[0] else {}),
-            **(
-                {"read_portfolio_s": median([r["read_portfolio_s"] for r in ok])}
-                if ok and "read_portfolio_s" in ok[0]
-                else {}
-            ),
         }
     return {
         "scale": scale,
@@ -433,14 +433,14 @@ def derive(result: dict[str, Any]) -> None:
             floor = min(
                 (v for v in (get("floor", field), get("floor-stream", field)) if v), default=None
             )
-            for pk in CORE[:6]:
+            for pk in RATIO_ROWS:
                 out[f"{pk}/duckdb {field}"] = ratio(get(pk, field), get("duckdb", field))
                 out[f"{pk}/pandas {field}"] = ratio(get(pk, field), get("pandas", field))
                 out[f"{pk}/floor {field}"] = ratio(get(pk, field), floor)
         sc["ratios"] = out
         winners = {}
-        for base in ("pk-core", "pk-core-plain", "polars-hand", "floor"):
-            mem, stream = get(base, "compute_s"), get(f"{base}-stream", "compute_s")
+        for base, streaming, in_memory in ENGINE_PAIRS:
+            mem, stream = get(in_memory, "compute_s"), get(streaming, "compute_s")
             if mem and stream:
                 winners[base] = {
                     "winner": "streaming" if stream < mem else "in-memory",
@@ -448,15 +448,26 @@ def derive(result: dict[str, Any]) -> None:
                 }
         sc["engine_winner"] = winners
     growth: dict[str, Any] = {}
+    raw_rows = {
+        sc["scale"]: sc["rows"].get("deals", 0) + sc["rows"].get("activities", 0)
+        for sc in result["scales"]
+    }
     for name in MEASURES:
-        per_row = {}
+        per_row, seconds = {}, {}
         for sc in result["scales"]:
             v = sc["median"].get(name, {}).get("compute_s")
-            rows = sc["rows"].get("deals", 0) + sc["rows"].get("activities", 0)
+            rows = raw_rows[sc["scale"]]
             if v and rows:
                 per_row[sc["scale"]] = v / rows * 1e9
+                seconds[sc["scale"]] = v
+        steps = list(seconds)
+        times = {f"{a}->{b}": seconds[b] / seconds[a] for a, b in itertools.pairwise(steps)}
         if per_row:
-            growth[name] = {"ns_per_row": per_row}
+            growth[name] = {"ns_per_row": per_row, "time_growth": times}
+    scales = list(raw_rows)
+    result["row_growth"] = {
+        f"{a}->{b}": raw_rows[b] / raw_rows[a] for a, b in itertools.pairwise(scales)
+    }
     result["growth"] = growth
 
 
@@ -519,8 +530,6 @@ def markdown(result: dict[str, Any]) -> str:
         ]
         for name, s in sc["median"].items():
             label = name
-            if s.get("read_portfolio_s"):
-                label += f" (+{s['read_portfolio_s']:.2f} s of read_portfolio before the clock)"
             err = f" error: {s['errors'][0]}" if s["errors"] else ""
             lines.append(
                 f"| {label} | {fmt(s['compute_s'])} | {fmt(s['wall_s'])} | "
@@ -532,7 +541,7 @@ def markdown(result: dict[str, Any]) -> str:
             "| ratio (whole process / in-process) | vs DuckDB | vs pandas | vs scan floor |",
             "|---|---:|---:|---:|",
         ]
-        for pk in CORE[:6]:
+        for pk in RATIO_ROWS:
             cells = [
                 f"{fmt(r.get(f'{pk}/{x} wall_s'))} / {fmt(r.get(f'{pk}/{x} compute_s'))}"
                 for x in ("duckdb", "pandas", "floor")
@@ -591,6 +600,20 @@ def markdown(result: dict[str, Any]) -> str:
         for name, v in g.items():
             cells = [fmt(v["ns_per_row"].get(s)) for s in scales]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        rows_up = result.get("row_growth", {})
+        if rows_up:
+            lines += [
+                "",
+                "Growth of the compute time between scales (linear = the growth of the rows: "
+                + ", ".join(f"{k} x{v:.1f}" for k, v in rows_up.items())
+                + "):",
+                "",
+                "| measure | " + " | ".join(rows_up) + " |",
+                "|---|" + "---:|" * len(rows_up),
+            ]
+            for name, v in g.items():
+                cells = [fmt(v.get("time_growth", {}).get(k)) for k in rows_up]
+                lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from partnerkit import samples
-from partnerkit.analysis import Analysis, analyze
+from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.decisions.export import export_decisions, export_frame
 from partnerkit.decisions.ledger import Ledger, LedgerError
 from partnerkit.decisions.recommend import REASONS, recommend
@@ -61,6 +61,7 @@ __all__ = [
     "export_frame",
     "load",
     "overlaps_from_accounts",
+    "quick_scorecard",
     "read_portfolio",
     "recommend",
     "recommended_exits",

@@ -8,8 +8,10 @@ import pytest
 
 from partnerkit.analysis import STAGE_ONE_SETTINGS, Analysis, analyze
 from partnerkit.cli import main
+from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.health import reweight
 from partnerkit.metrics.pareto import reflag
+from partnerkit.metrics.scorecard import CORE_COLUMNS
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 
@@ -260,3 +262,27 @@ def test_cli_errors(tmp_path, capsys):
     (folder / "deals.csv").write_text("deal_id,partner_id\nd1,a\n")
     assert main(["analyze", str(folder)]) == 1
     assert "partnerkit analyze" in capsys.readouterr().err
+
+
+def test_cli_core_on_parquet_read_as_it_is(tmp_path, capsys):
+    folder = write_folder(tmp_path / "p")
+    parquet = tmp_path / "pq"
+    parquet.mkdir()
+    portfolio = read_portfolio(folder)
+    for name in ("partners", "deals"):
+        portfolio.table(name).select(portfolio.supplied[name]).collect().write_parquet(
+            parquet / f"{name}.parquet"
+        )
+    out = tmp_path / "core.parquet"
+    args = ["analyze", str(parquet), "--core", "--no-validate", "--out", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "as of 2025-03-01" in text
+    # the same vital few as the full analysis: a's 900 of 1000 passes 80% on its own
+    assert "vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue" in text
+    card = pl.read_parquet(out)
+    assert card.columns == list(CORE_COLUMNS)
+    assert card.filter(pl.col("vital"))["partner_id"].to_list() == ["a"]
+    # CSV files cannot be read without validation: exit 1 with the rule named
+    assert main(["analyze", str(folder), "--core", "--no-validate"]) == 1
+    assert "needs_validation" in capsys.readouterr().err

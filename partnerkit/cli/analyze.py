@@ -1,8 +1,11 @@
 """``partnerkit analyze SOURCE``: run every analysis and print the concentration summary.
 
-Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``
-and ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix;
-text cells are neutralised against spreadsheet formulas). Exit code: 0 done, 1 the
+Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``,
+``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix; text
+cells are neutralised against spreadsheet formulas), ``--core`` (only the core scorecard
+and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for large
+portfolios) and ``--no-validate`` (read canonical Parquet tables as they are, without row
+checks; see :func:`partnerkit.load.read.read_portfolio`). Exit code: 0 done, 1 the
 portfolio breaks the data contract, 2 usage error (bad date, unreadable policy, no such
 folder).
 
@@ -24,10 +27,12 @@ import sys
 import tomllib
 from pathlib import Path
 
-from partnerkit.analysis import Analysis, analyze
+import polars as pl
+
+from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.policy import Policy
 
-__all__ = ["register", "run", "summary"]
+__all__ = ["core_summary", "register", "run", "summary"]
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +51,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--policy", type=Path, metavar="FILE.toml", help="policy file")
     parser.add_argument(
         "--out", type=Path, metavar="FILE", help="write the scorecard (.csv, .parquet, .xlsx)"
+    )
+    parser.add_argument(
+        "--core",
+        action="store_true",
+        help="compute only the core scorecard and the vital few (fast on large portfolios)",
+    )
+    parser.add_argument(
+        "--no-validate",
+        dest="validate",
+        action="store_false",
+        help="read canonical Parquet tables as they are, without checking their rows",
     )
     parser.set_defaults(func=run)
 
@@ -107,6 +123,26 @@ def summary(analysis: Analysis, /) -> str:
     return "\n".join(lines)
 
 
+def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
+    """Return the vital-few line of a core scorecard (:func:`quick_scorecard`).
+
+    >>> card = pl.DataFrame({"in_denominator": [True, True, False], "vital": [True, False, False],
+    ...     "won_revenue": [900.0, 100.0, 0.0]})
+    >>> core_summary(card, policy=Policy())
+    'vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue (threshold 80%)'
+    """
+    value = policy.pareto_value
+    inside = card.filter(pl.col("in_denominator"))
+    total = float(inside[value].sum())
+    vital = inside.filter(pl.col("vital"))
+    share = float(vital[value].sum()) / total if total else None
+    return (
+        f"vital few: {vital.height} of {inside.height} partners "
+        f"({_pct(vital.height / inside.height if inside.height else None)}) produce "
+        f"{_pct(share)} of {value} (threshold {policy.vital_threshold:.0%})"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
     from partnerkit.decisions.export import export_frame  # noqa: PLC0415
@@ -126,18 +162,25 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
             return _usage(f"cannot read policy file: {exc}")
     try:
-        portfolio = read_portfolio(args.source)
+        portfolio = read_portfolio(args.source, validate=args.validate)
     except SourceError as exc:
         return _usage(str(exc))
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     try:
-        result = analyze(portfolio, as_of=as_of, policy=policy)
+        if args.core:
+            day = as_of or portfolio.latest_date()
+            card = quick_scorecard(portfolio, as_of=day, policy=policy)
+            text = f"as of {day} ({policy.lookback_months} months)\n"
+            text += core_summary(card, policy=policy)
+        else:
+            result = analyze(portfolio, as_of=as_of, policy=policy)
+            card, text = result.scorecard, summary(result)
     except ValueError as exc:
         return _usage(str(exc))
-    sys.stdout.write(f"{summary(result)}\n")
+    sys.stdout.write(f"{text}\n")
     if args.out is not None:
-        written = export_frame(result.scorecard, args.out)
+        written = export_frame(card, args.out)
         sys.stdout.write(f"scorecard: {written}\n")
     return 0

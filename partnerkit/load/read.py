@@ -65,7 +65,7 @@ from partnerkit.load.delivery import (
     text_columns,
 )
 from partnerkit.load.files import TableItem, find_files, read_table
-from partnerkit.load.mapping import ColumnMap, Input, ValueMap, plan_columns
+from partnerkit.load.mapping import ColumnMap, Input, ValueMap, maps_values, plan_columns
 from partnerkit.load.presets import Preset, resolve_partner_names, resolve_presets
 from partnerkit.load.text import normalise_name
 from partnerkit.portfolio import Portfolio
@@ -131,6 +131,7 @@ def read_portfolio(
     preset: PresetArg = None,
     quarantine: bool = False,
     currency: str | None = None,
+    validate: bool = True,
 ) -> Portfolio:
     """Read and validate a portfolio; raise :class:`PortfolioError` listing every problem.
 
@@ -156,6 +157,13 @@ def read_portfolio(
     currency
         The portfolio's currency: deals without one take it, deals in another one break
         the rule ``other_currency``.
+    validate
+        False reads tables already in canonical form (Parquet files or LazyFrames, no
+        preset or value map, every column in its canonical type) as they are, without
+        checking a single row: only the tables and columns are checked. For data validated
+        before (for example re-read after ``partnerkit validate`` passed), where the row
+        checks would cost more than the analysis; a table that needs parsing is a problem
+        with rule ``needs_validation``.
 
     Examples
     --------
@@ -173,6 +181,7 @@ def read_portfolio(
         preset=preset,
         quarantine=quarantine,
         currency=currency,
+        validate=validate,
     )
     report = loaded.report
     if loaded.portfolio is None:
@@ -330,6 +339,7 @@ def load(
     preset: PresetArg = None,
     quarantine: bool = False,
     currency: str | None = None,
+    validate: bool = True,
 ) -> Loaded:
     """Read and validate like :func:`read_portfolio`, returning the report instead of raising.
 
@@ -361,6 +371,8 @@ def load(
 
     maps = [*(p.values for p in presets), values]
     how = _How(plain=frozenset(plain), maps=maps, currency=currency, quarantine=quarantine)
+    if not validate:
+        return _unvalidated(inputs, how, problems, described, tuple(source_notes))
     checked, checking, found = _checked_tables(inputs, how)
     problems += found
     findings = summarise(checked, quarantine=quarantine, counts=checking.counts)
@@ -391,6 +403,106 @@ def load(
         supplied=MappingProxyType(supplied),
         quarantine=set_aside if quarantine and set_aside.height else None,
         source=described,
+    )
+    return Loaded(portfolio, report)
+
+
+UNVALIDATED = "rows not validated (validate=False): only tables, columns and types checked"
+"""The load-report note of a portfolio read with ``validate=False``."""
+
+
+def _type_fits(canonical: pl.DataType, source: pl.DataType, /) -> bool:
+    """Whether a source column can be read as it is into its canonical type."""
+    if canonical == pl.String:
+        return source in (pl.String, pl.Categorical, pl.Null) or isinstance(source, pl.Enum)
+    if canonical == pl.Date:
+        return source in (pl.Date, pl.Null) or isinstance(source, pl.Datetime)
+    return source.is_numeric() or source == pl.Null
+
+
+def _needs_validation(inp: Input, how: _How) -> list[Problem]:
+    """Why ``inp`` cannot be read as it is (rule ``needs_validation``); empty when it can."""
+
+    def problem(column: str | None, why: str) -> Problem:
+        message = f"{why}; read it with validation (validate=True)"
+        return Problem(inp.name, column, "needs_validation", 0, message=message, origin=inp.origin)
+
+    if inp.name not in how.plain:
+        why = (
+            f"{inp.origin} is parsed in memory (CSV files and DataFrames always are)"
+            if inp.source.eager
+            else f"{inp.origin} is read through a preset"
+        )
+        return [problem(None, why)]
+    mapped = [c for c in inp.present if maps_values(inp.name, c, how.maps)]
+    if mapped:
+        return [problem(c, f"{c} has a value map") for c in mapped]
+    base = inp.source.base
+    assert base is not None  # plain inputs are lazy
+    schema = base.collect_schema()
+    spec = TABLES[inp.name]
+    found = []
+    for column in inp.present:
+        dtype = schema[inp.plan.source_of(column)]
+        want = spec.column(column).dtype
+        if not _type_fits(want, dtype):
+            found.append(problem(column, f"{column} is {dtype}, not {want}"))
+    return found
+
+
+def _unvalidated(
+    inputs: Mapping[str, Input],
+    how: _How,
+    problems: list[Problem],
+    described: str,
+    notes: tuple[str, ...],
+) -> Loaded:
+    """Load with ``validate=False``: tables, columns and types are checked, rows are not."""
+    for name in TABLE_ORDER:
+        inp = inputs.get(name)
+        if inp is not None:
+            problems += [*inp.problems, *_missing_columns(inp), *_needs_validation(inp, how)]
+    reports = []
+    for name in TABLE_ORDER:
+        inp = inputs.get(name)
+        if inp is None:
+            reports.append(
+                TableReport(name, "not supplied", "row", None, None, (), TABLES[name].names)
+            )
+            continue
+        present = tuple(c for c in TABLES[name].names if c in inp.present)
+        missing = tuple(c for c in TABLES[name].names if c not in inp.present)
+        rows = inp.source.rows
+        reports.append(
+            TableReport(
+                name, inp.origin, inp.row_kind, rows, rows, present, missing,
+                inp.plan.renamed, inp.plan.ignored, notes=(*inp.source.notes, *inp.plan.notes),
+            )
+        )  # fmt: skip
+    report = LoadReport(described, tuple(reports), tuple(problems), None, (*notes, UNVALIDATED))
+    if problems:
+        return Loaded(None, report)
+    tables = {}
+    for name in TABLE_ORDER:
+        inp = inputs.get(name)
+        if inp is not None:
+            base = inp.source.base
+            assert base is not None  # checked by _needs_validation
+            tables[name] = lean_frame(
+                base, table=name, renamed=inp.plan.renamed, currency=how.currency
+            )
+    supplied = {
+        n: tuple(c for c in TABLES[n].names if c in inputs[n].present) if n in inputs else ()
+        for n in TABLE_ORDER
+    }
+    portfolio = Portfolio(
+        partners=tables[PARTNERS],
+        deals=tables[DEALS],
+        activities=tables.get("activities", empty_frame("activities")),
+        investments=tables.get("investments", empty_frame("investments")),
+        overlaps=tables.get("overlaps", empty_frame("overlaps")),
+        supplied=MappingProxyType(supplied),
+        source=f"{described} (not validated)",
     )
     return Loaded(portfolio, report)
 

@@ -31,17 +31,33 @@ from __future__ import annotations
 
 import polars as pl
 
-from partnerkit.metrics.facts import HOURS_COLUMNS, Facts, hours_column, quarter_values
+from partnerkit.metrics.facts import (
+    HOURS_COLUMNS,
+    Facts,
+    activity_facts,
+    deal_facts,
+    hours_column,
+    quarter_values,
+)
 from partnerkit.metrics.health import health
 from partnerkit.metrics.incentives import incentive_summary
 from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
 from partnerkit.metrics.pareto import in_denominator, pareto_flags, vital_by_quarter
 from partnerkit.metrics.reciprocity import reciprocity
 from partnerkit.metrics.tiers import tier_audit
+from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.portfolio import Portfolio
 from partnerkit.schema import ACTIVITY_KINDS, TABLES
 
-__all__ = ["SCORECARD_COLUMNS", "quarterly_vitals", "scorecard", "scorecard_columns"]
+__all__ = [
+    "CORE_COLUMNS",
+    "SCORECARD_COLUMNS",
+    "core_scorecard",
+    "quarterly_vitals",
+    "scorecard",
+    "scorecard_columns",
+]
 
 _DEFAULT_DIMENSIONS = ("interest", "awareness", "encouragement")
 
@@ -212,10 +228,34 @@ def _days(delta: pl.Expr, /) -> pl.Expr:
     return delta.dt.total_days()
 
 
-def _counted(policy: Policy, facts: Facts) -> pl.Expr:
+def _counted(policy: Policy, window: Window) -> pl.Expr:
     signed = pl.col("signed_on")
     return pl.col("status").is_in(list(policy.include_statuses)).fill_null(value=False) & (
-        signed.is_null() | (signed <= pl.lit(facts.window.end))
+        signed.is_null() | (signed <= pl.lit(window.end))
+    )
+
+
+def _results(window: Window) -> dict[str, pl.Expr]:
+    """Return the ratios derived from the deal and activity facts (shared with the core)."""
+    won, lost = pl.col("won_deals"), pl.col("lost_deals")
+    recent, prior = pl.col("revenue_recent"), pl.col("revenue_prior")
+    return {
+        "win_rate": pl.when(won + lost > 0).then(won / (won + lost)),
+        "revenue_trend": pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
+        "days_since_activity": _days(pl.lit(window.end) - pl.col("last_activity_on")),
+    }
+
+
+def _ranked(card: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
+    """Add ``in_denominator`` and the Pareto columns for ``policy.pareto_value``."""
+    value = policy.pareto_value
+    if value not in card.collect_schema().names():
+        raise ValueError(f"policy.pareto_value {value!r} is not a scorecard column")
+    card = card.with_columns(
+        in_denominator=in_denominator(policy.denominator, value=value, include="counted")
+    )
+    return pareto_flags(
+        card, value=value, threshold=policy.vital_threshold, include="in_denominator"
     )
 
 
@@ -278,15 +318,11 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
         card = card.with_columns(_nulls(tuple(dict.fromkeys(missing)), schema))
 
     sponsor = pl.col("executive_sponsor").str.strip_chars()
-    won, lost = pl.col("won_deals"), pl.col("lost_deals")
-    recent, prior = pl.col("revenue_recent"), pl.col("revenue_prior")
     card = card.with_columns(
-        counted=_counted(policy, facts),
-        win_rate=pl.when(won + lost > 0).then(won / (won + lost)),
-        revenue_trend=pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
+        counted=_counted(policy, facts.window),
+        **_results(facts.window),
         tenure_days=_days(as_of - pl.col("signed_on")),
         days_to_first_win=_days(pl.col("first_win_on") - pl.col("signed_on")),
-        days_since_activity=_days(as_of - pl.col("last_activity_on")),
         days_since_qbr=_days(as_of - pl.col("last_qbr_on")),
         sponsor_present=(
             (sponsor.is_not_null() & (sponsor != ""))
@@ -324,17 +360,91 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
     card = health(card, model=policy.health, include="counted")
     card = progress(card, metrics=policy.progress_metrics, include="counted")
 
-    value = policy.pareto_value
-    if value not in card.collect_schema().names():
-        raise ValueError(f"policy.pareto_value {value!r} is not a scorecard column")
-    card = card.with_columns(
-        in_denominator=in_denominator(policy.denominator, value=value, include="counted")
-    )
-    card = pareto_flags(
-        card, value=value, threshold=policy.vital_threshold, include="in_denominator"
-    )
-    tier_value = policy.tier_value or value
+    card = _ranked(card, policy)
+    tier_value = policy.tier_value or policy.pareto_value
     if tier_value not in card.collect_schema().names():
         raise ValueError(f"policy.tier_value {tier_value!r} is not a scorecard column")
     card = tier_audit(card, ladder=policy.tier_ladder, value=tier_value, include="counted")
     return card.select(list(scorecard_columns(policy))).sort("rank", "partner_id", nulls_last=True)
+
+
+CORE_COLUMNS: tuple[str, ...] = (
+    "partner_id", "name", "type", "tier", "region", "status", "counted", "in_denominator",
+    "won_revenue", "won_deals", "lost_deals", "win_rate", "sourced_pipeline",
+    "deals_created", "revenue_prior", "revenue_recent", "revenue_trend", "state",
+    "activities", "last_activity_on", "days_since_activity", "referrals_given",
+    "referrals_received", *HOURS_COLUMNS, "rank", "share", "cum_share", "vital",
+)  # fmt: skip
+"""The columns of :func:`core_scorecard`, each defined as in :data:`SCORECARD_COLUMNS`."""
+
+_CORE_DEALS = (
+    "won_revenue", "won_deals", "lost_deals", "sourced_pipeline", "deals_created",
+    "revenue_prior", "revenue_recent",
+)  # fmt: skip
+_CORE_ACTIVITIES = (
+    "activities", "referrals_given", "referrals_received", *HOURS_COLUMNS,
+)  # fmt: skip
+
+
+def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -> pl.LazyFrame:
+    """Compute the core of the scorecard from raw rows: results, engagement, the vital few.
+
+    One row per partner with the :data:`CORE_COLUMNS`, each computed exactly as in
+    :func:`scorecard` (same definitions, same values), sorted by ``rank`` (nulls last),
+    then ``partner_id``. It is the fast path for large portfolios when the rest of the
+    analysis (health, tiers, overlap, lift, ...) is not needed: one pass over the deals
+    that can count (created or closed in W) and two cheap ones over the activities, with
+    the window pushed into the scans.
+
+    Requires: a :class:`~partnerkit.portfolio.Portfolio`; ``policy.pareto_value`` must be
+    one of the core columns (else ``ValueError``). Columns the source did not supply are
+    null, as in the scorecard.
+
+    >>> import datetime as dt
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+    ...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],
+    ...         "outcome": ["won", "open"], "amount": [1200.0, 300.0]}))
+    >>> w = Window.ending(dt.date(2025, 3, 1), months=12)
+    >>> card = core_scorecard(p, window=w, policy=Policy()).collect()
+    >>> card.select("partner_id", "won_revenue", "state", "rank", "vital").rows()
+    [('a', 1200.0, 'productive', 1, True), ('b', 0.0, 'active', 2, False)]
+    """
+    closed, created = pl.col("closed_on"), pl.col("created_on")
+    # only deals created or closed in W feed a core column: the rest is filtered at the scan
+    counting = pl.col("partner_id").is_not_null() & (
+        window.contains(closed) | window.contains(created)
+    )
+    deals = deal_facts(portfolio.deals.filter(counting), window=window)
+    card = (
+        portfolio.partners.select(TABLES["partners"].names)
+        .join(deals.select("partner_id", *_CORE_DEALS), on="partner_id", how="left")
+        .with_columns(pl.col(_CORE_DEALS).fill_null(0))
+    )
+    missing: list[str] = []
+    if portfolio.has("activities"):
+        acts = activity_facts(portfolio.activities, window=window).select(
+            "partner_id", "last_activity_on", *_CORE_ACTIVITIES
+        )
+        card = card.join(acts, on="partner_id", how="left").with_columns(
+            pl.col(_CORE_ACTIVITIES).fill_null(0)
+        )
+        if not portfolio.has("activities", "initiated_by"):
+            missing += ("referrals_given", "referrals_received")
+        if not portfolio.has("activities", "hours"):
+            missing += HOURS_COLUMNS
+    else:
+        card = card.with_columns(
+            pl.lit(None, pl.Date).alias("last_activity_on"),
+            *(pl.lit(None, pl.Int64).alias(c) for c in _CORE_ACTIVITIES[:3]),
+            *(pl.lit(None, pl.Float64).alias(c) for c in HOURS_COLUMNS),
+        )
+    if not portfolio.has("deals", "source"):
+        missing.append("sourced_pipeline")
+    if missing:
+        schema = card.collect_schema()
+        card = card.with_columns(_nulls(tuple(missing), schema))
+    card = card.with_columns(counted=_counted(policy, window), **_results(window))
+    card = _ranked(productivity_state(card), policy)
+    return card.select(CORE_COLUMNS).sort("rank", "partner_id", nulls_last=True)
