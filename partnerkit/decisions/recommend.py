@@ -339,12 +339,21 @@ def _reasons() -> pl.Expr:
         "KEEP_CAP_REACHED": _c("capped"),
     }
     assert tuple(conditions) == tuple(r.code for r in REASONS)
-    return pl.concat_list(
+    # Joining the codes that hold into one string and splitting it is far cheaper than
+    # building a list from one (mostly null) column per code; codes contain no space.
+    joined = pl.concat_str(
         [
             pl.when(cond & (counted | pl.lit(code == "NOT_COUNTED"))).then(pl.lit(code))
             for code, cond in conditions.items()
-        ]
-    ).list.drop_nulls()
+        ],
+        separator=" ",
+        ignore_nulls=True,
+    )
+    return (
+        pl.when(joined != "")
+        .then(joined.str.split(" "))
+        .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
 
 
 # ---- the sentence ---------------------------------------------------------------------------
@@ -373,40 +382,94 @@ def _pct(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _join_and(parts: pl.Expr) -> pl.Expr:
-    """Join ``["a", "b", "c"]`` as ``"a, b and c"``; an empty list gives null."""
-    n = parts.list.len()
-    return (
-        pl.when(n == 0)
-        .then(pl.lit(None, dtype=pl.String))
-        .when(n == 1)
-        .then(parts.list.first())
-        .otherwise(parts.list.head(n - 1).list.join(", ") + " and " + parts.list.last())
-    )
+def _join_and(parts: list[pl.Expr]) -> pl.Expr:
+    """Join the non-null ``parts`` as ``"a, b and c"``; null when every part is null.
+
+    Row-wise and without list columns: each part gets the separator it needs from which
+    of the other parts are present (none before it: nothing; one after it: a comma; else
+    ``" and "``), then the pieces are concatenated skipping nulls.
+    """
+    present = [part.is_not_null() for part in parts]
+    pieces = []
+    for i, part in enumerate(parts):
+        before = pl.any_horizontal(present[:i]) if i else pl.lit(value=False)
+        after = pl.any_horizontal(present[i + 1 :]) if i + 1 < len(parts) else pl.lit(value=False)
+        sep = (
+            pl.when(~before)
+            .then(pl.lit(""))
+            .when(after)
+            .then(pl.lit(", "))
+            .otherwise(pl.lit(" and "))
+        )
+        pieces.append(pl.concat_str([sep, part]))
+    return pl.when(pl.any_horizontal(present)).then(pl.concat_str(pieces, ignore_nulls=True))
 
 
-def _explanation(policy: Policy) -> pl.Expr:
+_WARNINGS = ("w_fading", "w_one_sided", "w_sponsor", "w_review", "w_health", "w_tier")
+"""Helper columns holding the warning phrases, in the order they are listed in a sentence."""
+
+
+def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
+    """Build the sentence in stages; each stage is a batch of columns for ``with_columns``.
+
+    Texts are assembled column-wise with ``concat_str`` (no list columns, no per-row Python),
+    and pieces used more than once are materialised as helper columns first.
+    """
     value = policy.pareto_value
     label = value.replace("_", " ")
     branch = _c("branch")
-    health = pl.col("health").round(0).cast(pl.Int64, strict=False).cast(pl.String)
-    share = pl.col("share")
-    of_value = pl.format(" ({} of {}, {})", _pct(share), pl.lit(label), _num(pl.col(value)))
-    of_value = of_value.fill_null("")
-    producing = pl.format(
-        "producing {} of {} ({})", _pct(share), pl.lit(label), _num(pl.col(value))
-    ).fill_null("producing results")
-    tenure = pl.format(
-        "ramping ({} of {} days)", pl.col("tenure_days").cast(pl.String), pl.lit(policy.ramp_days)
-    ).fill_null("ramping")
-    health_note = pl.format(", health {}", health).fill_null("")
+    health = _c("health")
+    exit_at = pl.lit(f"{policy.exit_max_health:g}")
     trend = pl.col("revenue_trend")
     # trend t = (R - P) / (R + P), so R / P = (1 + t) / (1 - t) and the fall is 2t / (1 - t).
     fall = pl.when(trend < 1).then((-2 * trend / (1 - trend)).clip(upper_bound=1.0))
+    pieces = {
+        "health": pl.col("health").round(0).cast(pl.Int64, strict=False).cast(pl.String),
+        "share_pct": _pct(pl.col("share")),
+        "value_num": _num(pl.col(value)),
+        "positive": branch.is_in(_POSITIVE),
+        "tenure": pl.format(
+            "ramping ({} of {} days)",
+            pl.col("tenure_days").cast(pl.String),
+            pl.lit(policy.ramp_days),
+        ).fill_null("ramping"),
+    }
+    warnings = {
+        "w_fading": pl.when(_c("fading")).then(
+            pl.format("revenue fell {} half on half", _pct(fall)).fill_null(
+                "revenue is falling half on half"
+            )
+        ),
+        "w_one_sided": pl.when(_c("one_sided")).then(
+            pl.format(
+                "we put in {} of the engagement hours", _pct(pl.col("our_effort_share"))
+            ).fill_null("effort is one-sided")
+        ),
+        "w_sponsor": pl.when(_c("no_sponsor")).then(pl.lit("no executive sponsor")),
+        "w_review": pl.when(_c("review")).then(
+            pl.format("no QBR for {} days", pl.col("days_since_qbr")).fill_null("no QBR on record")
+        ),
+        "w_health": pl.when(_c("low_health") & _c("positive")).then(
+            pl.format("health {} (at or below {})", health, exit_at)
+        ),
+        "w_tier": pl.when(_c("over_tiered")).then(
+            pl.format(
+                "over-tiered ({} performing like {})",
+                pl.col("tier").cast(pl.String),
+                pl.col("implied_tier").cast(pl.String),
+            )
+        ),
+    }
+    assert tuple(warnings) == _WARNINGS
 
+    health_note = pl.format(", health {}", health).fill_null("")
+    producing = pl.format(
+        "producing {} of {} ({})", _c("share_pct"), pl.lit(label), _c("value_num")
+    ).fill_null("producing results")
+    of_value = pl.format(" ({} of {}, {})", _c("share_pct"), pl.lit(label), _c("value_num"))
     main = (
         pl.when(branch.is_in(["vital_watch", "vital_keep"]))
-        .then(pl.lit("in the vital few") + of_value)
+        .then(pl.concat_str([pl.lit("in the vital few"), of_value.fill_null("")]))
         .when(branch == "reactivate")
         .then(
             pl.format(
@@ -416,86 +479,71 @@ def _explanation(policy: Policy) -> pl.Expr:
             )
         )
         .when(branch == "ramping_stalled")
-        .then(tenure + " with no activity or results yet, not exited while ramping")
+        .then(
+            pl.concat_str(
+                [_c("tenure"), pl.lit(" with no activity or results yet, not exited while ramping")]
+            )
+        )
         .when(branch == "ramping_on_track")
         .then(
-            tenure
-            + " and "
-            + pl.col("state").cast(pl.String)
-            + ", judged on progress rather than revenue"
+            pl.concat_str(
+                [
+                    _c("tenure"),
+                    pl.lit(" and "),
+                    pl.col("state").cast(pl.String),
+                    pl.lit(", judged on progress rather than revenue"),
+                ]
+            )
         )
         .when(branch == "dormant_watch")
         .then(
             pl.format(
                 "no won deals, new deals or activity in the window, but health {} is above {}",
                 health,
-                pl.lit(f"{policy.exit_max_health:g}"),
+                exit_at,
             )
         )
         .when(branch == "dormant_exit")
-        .then(pl.lit("no won deals, new deals or activity in the window") + health_note)
+        .then(
+            pl.concat_str(
+                [pl.lit("no won deals, new deals or activity in the window"), health_note]
+            )
+        )
         .when(branch == "no_results_exit")
         .then(
             pl.format(
                 "activity but no won deals in the window and health {} (exit at or below {})",
                 health,
-                pl.lit(f"{policy.exit_max_health:g}"),
+                exit_at,
             )
         )
         .when(branch == "no_results_watch")
-        .then(pl.lit("activity but no won deals in the window") + health_note)
+        .then(pl.concat_str([pl.lit("activity but no won deals in the window"), health_note]))
         .when(branch == "productive_invest")
         .then(
-            producing
-            + pl.format(
-                " with health {} (invest from {})", health, pl.lit(f"{policy.invest_min_health:g}")
+            pl.concat_str(
+                [
+                    producing,
+                    pl.format(
+                        " with health {} (invest from {})",
+                        health,
+                        pl.lit(f"{policy.invest_min_health:g}"),
+                    ),
+                ]
             )
         )
         .when(branch.is_in(_PRODUCTIVE))
-        .then(producing + health_note)
+        .then(pl.concat_str([producing, health_note]))
         .otherwise(pl.lit("not enough data to classify"))
     )
 
-    positive = branch.is_in(_POSITIVE)
-    warnings = pl.concat_list(
-        [
-            pl.when(_c("fading")).then(
-                pl.format("revenue fell {} half on half", _pct(fall)).fill_null(
-                    "revenue is falling half on half"
-                )
-            ),
-            pl.when(_c("one_sided")).then(
-                pl.format(
-                    "we put in {} of the engagement hours", _pct(pl.col("our_effort_share"))
-                ).fill_null("effort is one-sided")
-            ),
-            pl.when(_c("no_sponsor")).then(pl.lit("no executive sponsor")),
-            pl.when(_c("review")).then(
-                pl.format("no QBR for {} days", pl.col("days_since_qbr")).fill_null(
-                    "no QBR on record"
-                )
-            ),
-            pl.when(_c("low_health") & positive).then(
-                pl.format(
-                    "health {} (at or below {})", health, pl.lit(f"{policy.exit_max_health:g}")
-                )
-            ),
-            pl.when(_c("over_tiered")).then(
-                pl.format(
-                    "over-tiered ({} performing like {})",
-                    pl.col("tier").cast(pl.String),
-                    pl.col("implied_tier").cast(pl.String),
-                )
-            ),
-        ]
-    ).list.drop_nulls()
-    joined = _join_and(warnings)
+    joined = _c("joined")
     warning_clause = (
         pl.when(joined.is_null())
         .then(pl.lit(""))
-        .when(positive)
-        .then(" but " + joined)
-        .otherwise("; also " + joined)
+        .when(_c("positive"))
+        .then(pl.concat_str([pl.lit(" but "), joined]))
+        .otherwise(pl.concat_str([pl.lit("; also "), joined]))
     )
     cap_clause = (
         pl.when(_c("capped"))
@@ -509,13 +557,24 @@ def _explanation(policy: Policy) -> pl.Expr:
         .otherwise(pl.lit(""))
     )
     lead = pl.col("recommendation").str.to_titlecase()
-    counted_sentence = lead + ": " + main + warning_clause + cap_clause + "."
+    counted_sentence = pl.concat_str(
+        [lead, pl.lit(": "), _c("main"), warning_clause, cap_clause, pl.lit(".")]
+    )
     status = pl.col("status").cast(pl.String).fill_null("not counted")
-    return (
+    explanation = (
         pl.when(branch == "not_counted")
         .then(pl.format("No recommendation: status {} is not counted in the portfolio.", status))
         .otherwise(counted_sentence)
     )
+    return [
+        {_P + k: v for k, v in pieces.items()},
+        {_P + k: v for k, v in warnings.items()},
+        {
+            _P + "main": main,
+            _P + "joined": _join_and([_c(name) for name in _WARNINGS]),
+        },
+        {"explanation": explanation},
+    ]
 
 
 def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
@@ -572,13 +631,15 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
         (pl.lit(value=True) if name == "counted" else pl.lit(None, dtype=dtype)).alias(name)
         for name, dtype in absent.items()
     ]
+    stages = _explanation(policy)
     helpers = [
         *_flags(policy),
         _P + "branch",
         _P + "base",
         _P + "capped",
+        *(name for stage in stages[:-1] for name in stage),
     ]
-    return (
+    frame = (
         scorecard.with_columns(defaults)
         .with_columns(**_flags(policy))
         .with_columns(_branch().alias(_P + "branch"))
@@ -590,6 +651,7 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
             recommendation=pl.when(_c("capped")).then(pl.lit("watch")).otherwise(_c("base")),
             reasons=_reasons(),
         )
-        .with_columns(explanation=_explanation(policy))
-        .drop([*helpers, *absent])
     )
+    for stage in stages:
+        frame = frame.with_columns(**stage)
+    return frame.drop([*helpers, *absent])
