@@ -1,17 +1,21 @@
 """The portfolio explorer: filter, move the Pareto threshold, re-weight health, pick partners.
 
 Every control writes a traitlet (``filters``, ``value``, ``threshold``, ``weights``); each
-change recomputes the view from the analysis' collected scorecard only (see
-:func:`partnerkit.widgets.state.explore`) and updates the Pareto chart, the table and the
-summary line together. Clicking bars of the chart (an ``alt.JupyterChart`` point selection)
-sets ``selected``, the partners shown in the table; the first of them is shown on a
-one-pager below it. A test or a notebook can set ``selected`` directly.
+change recomputes the view from the analysis' collected scorecard and health percentiles
+only (see :func:`partnerkit.widgets.state.explore` and
+:func:`~partnerkit.widgets.state.reweight`) and updates the Pareto chart, the table and the
+summary line together. The chart and the key figures depend on the filters, the value and
+the threshold only: they are kept for the last few settings and not rebuilt when only the
+weights change or a setting comes back. Clicking bars of the chart (an ``alt.JupyterChart``
+point selection) sets ``selected``, the partners shown in the table; the first of them is
+shown on a one-pager below it. A test or a notebook can set ``selected`` directly.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import altair as alt
@@ -66,6 +70,12 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "health",
 )
 """Columns of the explorer table (the value column is inserted after ``type``)."""
+
+CHART_COLUMNS: tuple[str, ...] = ("partner_id", "name", "rank", "cum_share", "vital")
+"""Columns of the view the Pareto chart reads (with the value column; ``name`` if present)."""
+
+KEPT_VIEWS = 16
+"""How many recent settings keep their chart spec and figures for reuse."""
 
 
 def with_pick(spec: dict[str, Any], /) -> dict[str, Any]:
@@ -134,6 +144,8 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         policy = analysis.policy
         self.view = card
         self.spec: dict[str, Any] = {}
+        # chart spec and figures of recent settings (they do not depend on the weights)
+        self._kept: OrderedDict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
 
         choices = [c for c in VALUE_CHOICES if c in card.columns]
         if policy.pareto_value in card.columns and policy.pareto_value not in choices:
@@ -223,7 +235,10 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     def reweigh(self) -> None:
         """Recompute health for the whole portfolio at the current weights, then update."""
         self.weighted = reweight(
-            self.analysis.scorecard, model=self.analysis.policy.health, weights=self.weights
+            self.analysis.scorecard,
+            model=self.analysis.policy.health,
+            weights=self.weights,
+            percentiles=self.analysis.health_percentiles,
         )
         self.update()
 
@@ -237,14 +252,22 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             threshold=self.threshold,
             denominator=denominator,
         )
-        self.figures = summary(
-            self.view, value=self.value, threshold=self.threshold, denominator=denominator
-        )
-        self.spec = self._spec()
+        key = self._settings()
+        kept = self._kept.pop(key, None)
+        if kept is None:
+            figures = summary(
+                self.view, value=self.value, threshold=self.threshold, denominator=denominator
+            )
+            kept = (self._spec(), figures)
+        self._kept[key] = kept
+        while len(self._kept) > KEPT_VIEWS:
+            self._kept.popitem(last=False)
+        self.spec, self.figures = kept
         if hasattr(self, "jupyter_chart"):
             self.jupyter_chart.spec = self.spec
-        keep = set(self.view["partner_id"].to_list())
-        self.selected = [p for p in self.selected if p in keep]
+        if self.selected:
+            keep = set(self.view.filter(pl.col("partner_id").is_in(self.selected))["partner_id"])
+            self.selected = [p for p in self.selected if p in keep]
         self._summary.value = (
             f"<p><b>{html.escape(summary_line(self.figures, value=self.value))}</b></p>"
         )
@@ -258,10 +281,10 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     @property
     def table(self) -> pl.DataFrame:
         """Rows of the table: the selected partners, or the top of the view by rank."""
-        view = self.view.sort("rank", nulls_last=True)
+        view = self.view
         if self.selected:
             view = view.filter(pl.col("partner_id").is_in(self.selected))
-        return view.head(self.limit)
+        return _top_by_rank(view, self.limit)
 
     @property
     def table_html(self) -> str:
@@ -290,17 +313,30 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         """Return the partner the one-pager shows: the first selected, else the top-ranked."""
         if self.selected:
             return self.selected[0]
-        top = self.view.sort("rank", nulls_last=True)
+        top = _top_by_rank(self.view, 1)
         return str(top["partner_id"][0]) if top.height else None
 
     # -- view --------------------------------------------------------------------------------
 
+    def _settings(self) -> Hashable:
+        """Return what the chart and the figures depend on (they fix the view)."""
+        filters = tuple(sorted((col, tuple(sorted(v))) for col, v in self.filters.items() if v))
+        scores = {"health", *(dim.name for dim in self.analysis.policy.health)}
+        # the weights matter only when the Pareto ranks by a health score
+        weights = tuple(sorted(self.weights.items())) if self.value in scores else ()
+        return (filters, self.value, self.threshold, self.max_bars, weights)
+
     def _spec(self) -> dict[str, Any]:
         # Chart objects are built without altair's per-object validation (the spec is
         # checked once, when the JupyterChart is created): this is most of an update's time.
+        # The chart reads a few columns only; the others are not carried into it.
+        shown = [col for col in (*CHART_COLUMNS, self.value) if col in self.view.columns]
         with debug_mode(False):
             chart = pareto_chart(
-                self.view, value=self.value, threshold=self.threshold, max_bars=self.max_bars
+                self.view.select(*dict.fromkeys(shown)),
+                value=self.value,
+                threshold=self.threshold,
+                max_bars=self.max_bars,
             )
             return with_pick(chart.to_dict(validate=False))
 
@@ -329,6 +365,15 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         ranks = ranks_of(change["new"].value)
         picked = self.view.filter(pl.col("rank").is_in(ranks)).sort("rank")
         self.selected = picked["partner_id"].to_list()
+
+
+def _top_by_rank(view: pl.DataFrame, limit: int) -> pl.DataFrame:
+    """Return the first ``limit`` rows of ``view`` by rank (unranked last, in their order).
+
+    Only the ranks are sorted, never the (wide) view.
+    """
+    order = view.select(pl.arg_sort_by("rank", nulls_last=True, maintain_order=True).head(limit))
+    return view[order.to_series()]
 
 
 def _weight_panel(

@@ -1,9 +1,12 @@
 """What the widgets compute, as plain functions on the collected per-partner tables.
 
 The widgets never re-read raw data: every update starts from the analysis' scorecard (one
-row per partner) and health explanation, filters them, and asks the metric modules to
-re-flag the vital few or re-weight health. These functions hold that logic so that it can be
-tested, timed and printed without a kernel or a widget.
+row per partner) and its health percentiles, filters them, and asks the metric modules to
+re-flag the vital few (:func:`partnerkit.metrics.pareto.reflag`) or re-weight health
+(:func:`partnerkit.metrics.health.reweight`). These functions put those calls together so
+that an update can be tested, timed and printed without a kernel or a widget; none of them
+ranks or weighs anything itself. Rows keep the scorecard's order throughout: sort by
+``rank`` to list the vital few first.
 
 Examples
 --------
@@ -18,16 +21,15 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
 import polars as pl
 
 from partnerkit.decisions import DECISIONS, recommend
-from partnerkit.metrics.health import health
-from partnerkit.metrics.pareto import concentration, in_denominator, pareto
-from partnerkit.policy import HealthDimension, Policy
+from partnerkit.metrics import health, pareto
+from partnerkit.policy import HealthDimension, HealthMetric, Policy
 
 __all__ = [
     "FILTER_COLUMNS",
@@ -73,6 +75,10 @@ class AnalysisLike(Protocol):
     @property
     def health_explained(self) -> pl.DataFrame:
         """The numbers behind each health score."""
+
+    @property
+    def health_percentiles(self) -> pl.DataFrame:
+        """The percentiles health weighs, one row per scorecard row in the same order."""
 
     @property
     def lift(self) -> pl.DataFrame:
@@ -235,14 +241,21 @@ def reweight(
     *,
     model: Sequence[HealthDimension],
     weights: Mapping[str, float],
+    percentiles: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Recompute the health dimensions and ``health`` with new metric weights.
+    """Replace the health dimensions and ``health`` of the scorecard with new metric weights.
 
-    Calls :func:`partnerkit.metrics.health.health` on the scorecard (percentiles among the
-    counted partners, as in the analysis). Metrics whose column is missing are left out of
-    the model.
+    Scores ``percentiles`` (the analysis' ``health_percentiles``: one row per scorecard row,
+    in the same order) with :func:`partnerkit.metrics.health.reweight`, so nothing is ranked
+    again; without ``percentiles`` they are first computed from the scorecard with
+    :func:`~partnerkit.metrics.health.health_percentiles` (among the counted partners, as in
+    the analysis), which is much slower. Metrics without a percentile (or, when computing
+    them, without a column) are left out of the model; when none is left the scorecard is
+    returned as it is. The columns replaced keep their place; rows keep their order.
 
-    Requires columns: ``counted`` and the metric columns of ``model``.
+    Requires columns: ``partner_id``; with ``percentiles``, the same ``partner_id`` in the
+    same order (else ``ValueError``); without, ``counted`` and the metric columns of
+    ``model``.
 
     Examples
     --------
@@ -252,18 +265,40 @@ def reweight(
     ...                      "x": [1.0, 2.0], "y": [4.0, 3.0]})
     >>> reweight(card, model=model, weights={"reach: y": 0.0})["health"].to_list()
     [0.0, 100.0]
+    >>> pct = health.health_percentiles(card, model=model)
+    >>> reweight(card, model=model, weights={"reach: x": 3.0}, percentiles=pct)["reach"].to_list()
+    [25.0, 75.0]
     """
-    present = set(scorecard.columns)
-    usable = tuple(
-        HealthDimension(d.name, tuple(m for m in d.metrics if m.column in present))
-        for d in reweighted_model(model, weights=weights)
-    )
-    usable = tuple(d for d in usable if d.metrics)
-    if not usable:
-        return scorecard
-    dims = [d.name for d in usable]
-    base = scorecard.drop([*dims, "health"], strict=False)
-    return health(base.lazy(), model=usable).collect()
+    weighted = reweighted_model(model, weights=weights)
+    if percentiles is None:
+        present = set(scorecard.columns)
+        usable = _keep_metrics(weighted, lambda dim, m: m.column in present)
+        if not usable:
+            return scorecard
+        percentiles = health.health_percentiles(scorecard, model=usable)
+    else:
+        if percentiles.height != scorecard.height or not percentiles["partner_id"].equals(
+            scorecard["partner_id"]
+        ):
+            raise ValueError(
+                "the health percentiles must have one row per scorecard row, in the same order"
+            )
+        present = set(percentiles.columns)
+        usable = _keep_metrics(
+            weighted, lambda dim, m: health.percentile_column(dim.name, m.column) in present
+        )
+        if not usable:
+            return scorecard
+    scored = health.reweight(percentiles, model=usable)
+    return scorecard.with_columns(scored.drop("partner_id"))
+
+
+def _keep_metrics(
+    model: Sequence[HealthDimension], keep: Callable[[HealthDimension, HealthMetric], bool]
+) -> tuple[HealthDimension, ...]:
+    """Return the dimensions with the metrics ``keep`` accepts (empty ones left out)."""
+    dims = (HealthDimension(d.name, tuple(m for m in d.metrics if keep(d, m))) for d in model)
+    return tuple(d for d in dims if d.metrics)
 
 
 def reflag(
@@ -271,11 +306,13 @@ def reflag(
 ) -> pl.DataFrame:
     """Re-rank partners by ``value`` and re-flag the vital few at ``threshold``.
 
-    Calls :func:`partnerkit.metrics.pareto.pareto` for the partners in the ``denominator``
-    (see :func:`~partnerkit.metrics.pareto.in_denominator`); replaces ``rank``, ``share``,
-    ``cum_share`` and ``vital``. Partners outside get null rank.
+    Calls :func:`partnerkit.metrics.pareto.reflag` for the counted partners in the
+    ``denominator`` (see :func:`~partnerkit.metrics.pareto.in_denominator`): replaces (or
+    adds) ``in_denominator``, ``rank``, ``share``, ``cum_share`` and ``vital``; partners
+    outside get null rank. Rows keep their order.
 
-    Requires columns: ``partner_id``, ``value``, ``counted``, ``state``.
+    Requires columns: ``partner_id``, ``value``, ``counted`` and ``state`` (for the
+    ``active`` denominator).
 
     Examples
     --------
@@ -283,11 +320,9 @@ def reflag(
     ...     "counted": [True] * 3, "state": ["active"] * 3})
     >>> out = reflag(card, value="v", threshold=0.6, denominator="active")
     >>> out.select("partner_id", "rank", "vital").rows()
-    [('b', 1, True), ('c', 2, False), ('a', 3, False)]
+    [('a', 3, False), ('b', 1, True), ('c', 2, False)]
     """
-    base = scorecard.drop("rank", "share", "cum_share", "vital", strict=False)
-    include = in_denominator(denominator, value=value)
-    return pareto(base.lazy(), value=value, threshold=threshold, include=include).collect()
+    return pareto.reflag(scorecard, value=value, threshold=threshold, denominator=denominator)
 
 
 def explore(
@@ -300,6 +335,8 @@ def explore(
     denominator: str,
 ) -> pl.DataFrame:
     """Filter the scorecard and re-flag the vital few among the partners left.
+
+    :func:`apply_filters`, then :func:`reflag`; rows keep their order.
 
     Requires columns: ``partner_id``, ``value``, ``counted``, ``state`` and the filtered
     columns.
@@ -323,7 +360,8 @@ def summary(
     """Key figures of an explorer view, from :func:`partnerkit.metrics.pareto.concentration`.
 
     Returns the concentration row as a dict (``partners``, ``vital_count``, ``vital_share``,
-    ``vital_value_share``, ``total_value``, ``gini``, ...).
+    ``vital_value_share``, ``total_value``, ``gini``, ...). The ranked partners are taken in
+    rank order, whatever the order of ``view``, so the sums do not depend on it.
 
     Requires columns: ``rank``, ``share``, ``cum_share``, ``vital`` and ``value``.
 
@@ -336,8 +374,14 @@ def summary(
     >>> figures["partners"], figures["vital_count"], figures["vital_value_share"]
     (4, 1, 0.8)
     """
-    row = concentration(view.lazy(), value=value, threshold=threshold, denominator=denominator)
-    return dict(row.collect().row(0, named=True))
+    ranked = (
+        view.lazy()
+        .select(*dict.fromkeys(("rank", "share", "cum_share", "vital", value)))
+        .filter(pl.col("rank").is_not_null())
+        .sort("rank")
+    )
+    row = pareto.concentration(ranked, value=value, threshold=threshold, denominator=denominator)
+    return dict(row.collect(engine="in-memory").row(0, named=True))
 
 
 def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from partnerkit.metrics.health import health, health_explained
+from partnerkit.metrics.health import health, health_explained, health_percentiles
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 
 AS_OF = dt.date(2025, 6, 30)
@@ -31,6 +31,7 @@ class StubAnalysis:
 
     scorecard: pl.DataFrame
     health_explained: pl.DataFrame
+    health_percentiles: pl.DataFrame
     as_of: dt.date = AS_OF
     policy: Policy = SMALL_POLICY
     vital_quarters: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -79,6 +80,11 @@ def health_explained_for(scorecard: pl.DataFrame) -> pl.DataFrame:
     return health_explained(scorecard.lazy(), model=SMALL_MODEL).collect()
 
 
+def health_percentiles_for(scorecard: pl.DataFrame, model=SMALL_MODEL) -> pl.DataFrame:
+    """The percentiles health weighs, one row per scorecard row (as the analysis keeps)."""
+    return health_percentiles(scorecard, model=model)
+
+
 def synthetic_scorecard(n: int, *, seed: int = 7) -> pl.DataFrame:
     """A scorecard of ``n`` partners with a heavy-tailed revenue, for timing and scale."""
     rng = np.random.default_rng(seed)
@@ -115,7 +121,7 @@ def synthetic_scorecard(n: int, *, seed: int = 7) -> pl.DataFrame:
 @pytest.fixture
 def small() -> StubAnalysis:
     card = five_partners()
-    return StubAnalysis(card, health_explained_for(card))
+    return StubAnalysis(card, health_explained_for(card), health_percentiles_for(card))
 
 
 @pytest.fixture
@@ -123,7 +129,12 @@ def make_analysis():
     """Build a stub analysis from a scorecard (health explanation derived from it)."""
 
     def make(card: pl.DataFrame, policy: Policy = SMALL_POLICY) -> StubAnalysis:
-        return StubAnalysis(card, health_explained_for(card), policy=policy)
+        return StubAnalysis(
+            card,
+            health_explained_for(card),
+            health_percentiles_for(card, policy.health),
+            policy=policy,
+        )
 
     return make
 

@@ -183,3 +183,60 @@ def test_one_pager_follows_the_pick(small) -> None:
     assert len(ex.one_pager_view.outputs) == 1
     ex.selected = []
     assert ex.one_pager_view.outputs == ()
+
+
+def test_chart_is_kept_while_its_settings_stay(small) -> None:
+    # The chart and the key figures depend on the filters, the value and the threshold
+    # only: a weight change re-scores health without rebuilding them, and a setting that
+    # comes back shows the chart it showed before.
+    ex = PortfolioExplorer(small)
+    built: list[dict] = []
+    build = ex._spec
+    ex._spec = lambda: built.append(build()) or built[-1]
+    first, figures = ex.spec, ex.figures
+    ex.weight_controls["awareness: enablement_activities"].value = 0.0
+    assert built == []
+    assert ex.spec is first
+    assert ex.view.sort("rank")["health"][0] != small.scorecard["health"][0]  # re-scored
+    ex.threshold_control.value = 0.9
+    ex.filter_controls["region"].value = ("EU",)
+    assert len(built) == 2
+    # EU: p1 500, p3 100, p5 40; shares before them 0, 0.78, 0.94 -> 2 vital at 0.9
+    assert subtitle(ex) == "2 of 3 partners produce 90% of won revenue"
+    ex.filter_controls["region"].value = ()
+    ex.threshold_control.value = 0.8
+    assert len(built) == 2  # both settings were seen before: nothing is rebuilt
+    assert ex.spec == first
+    assert ex.jupyter_chart.spec == first
+    assert ex.figures == figures
+    assert ex.spec == PortfolioExplorer(small).spec  # the same as built afresh
+
+
+def test_table_lists_unranked_partners_last_in_scorecard_order(small, make_analysis) -> None:
+    # With the active denominator the dormant p5 is unranked; make p3 dormant too.
+    card = small.scorecard.with_columns(
+        state=pl.when(pl.col("partner_id") == "p3").then(pl.lit("dormant")).otherwise("state")
+    )
+    ex = PortfolioExplorer(make_analysis(card, replace(small.policy, denominator="active")))
+    # ranked: p1 500, p2 300, p4 60; then p3, p5 as in the scorecard
+    assert ex.table.select("partner_id", "rank").rows() == [
+        ("p1", 1),
+        ("p2", 2),
+        ("p4", 3),
+        ("p3", None),
+        ("p5", None),
+    ]
+    ex.limit = 2
+    assert ex.table["partner_id"].to_list() == ["p1", "p2"]
+
+
+def test_chart_ranked_by_health_follows_the_weights(small, make_analysis) -> None:
+    # A policy ranking by the health score itself: then the weights do change the chart.
+    ex = PortfolioExplorer(
+        make_analysis(small.scorecard, replace(small.policy, pareto_value="health"))
+    )
+    before = ex.spec
+    ex.weight_controls["awareness: enablement_activities"].value = 0.0
+    assert ex.spec != before
+    # values are summed in whole cents: five roundings of at most half a cent each
+    assert ex.figures["total_value"] == pytest.approx(sum(ex.view["health"]), abs=0.025)
