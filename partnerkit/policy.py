@@ -236,6 +236,29 @@ class Policy:
             problems.append("timing_cuts must be two increasing fractions in (0, 1)")
         if self.denominator not in ("enrolled", "active", "positive"):
             problems.append("denominator must be enrolled, active or positive")
+        at_least = {
+            "stability_quarters": (self.stability_quarters, 1),
+            "ramp_days": (self.ramp_days, 0),
+            "min_sample": (self.min_sample, 1),
+            "bootstrap_samples": (self.bootstrap_samples, 1),
+            "bootstrap_max_n": (self.bootstrap_max_n, 1),
+            "review_max_days": (self.review_max_days, 0),
+            "reactivation_min_untapped": (self.reactivation_min_untapped, 0),
+            "incentive_min_lift": (self.incentive_min_lift, 0),
+        }
+        problems.extend(
+            f"{name} must be at least {low}" for name, (v, low) in at_least.items() if v < low
+        )
+        if self.max_keep is not None and self.max_keep < 0:
+            problems.append("max_keep must be 0 or more (or None: no cap)")
+        if not 0 <= self.incentive_min_retention <= 1:
+            problems.append("incentive_min_retention must be in [0, 1]")
+        if not 0 <= self.exit_max_health <= 100 or not 0 <= self.invest_min_health <= 100:
+            problems.append("invest_min_health and exit_max_health must be in [0, 100]")
+        if not -1 <= self.fading_trend <= 1:
+            problems.append("fading_trend must be in [-1, 1] (revenue trend's range)")
+        if not self.include_statuses:
+            problems.append("include_statuses must name at least one status")
         problems.extend(
             f"health dimension {dim.name!r} needs metrics with weights >= 0"
             for dim in self.health

@@ -63,8 +63,24 @@ def test_unknown_setting_suggests_the_closest_name():
         ({"tier_ladder": ["gold", "gold"]}, "tier_ladder"),
         ({"timing_cuts": [0.7, 0.3]}, "timing_cuts"),
         ({"denominator": "everyone"}, "denominator"),
+        ({"stability_quarters": 0}, "stability_quarters"),
+        ({"min_sample": 0}, "min_sample"),
+        ({"bootstrap_samples": 0}, "bootstrap_samples"),
+        ({"max_keep": -1}, "max_keep"),
+        ({"incentive_min_retention": 1.5}, "incentive_min_retention"),
+        ({"exit_max_health": 120}, "exit_max_health"),
+        ({"fading_trend": -2}, "fading_trend"),
+        ({"include_statuses": []}, "include_statuses"),
     ],
 )
 def test_out_of_range_settings_are_refused(settings, message):
     with pytest.raises(ValueError, match=message):
         Policy.from_dict(settings)
+
+
+def test_boundary_settings_are_accepted():
+    # the edges of each range are valid: a cap of 0 keeps nobody, a ramp of 0 days
+    # makes everyone mature, a fading trend of -1 flags only partners whose revenue vanished
+    Policy.from_dict(
+        {"max_keep": 0, "ramp_days": 0, "fading_trend": -1, "incentive_min_retention": 1}
+    ).check()
