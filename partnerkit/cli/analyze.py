@@ -1,6 +1,7 @@
 """``partnerkit analyze SOURCE``: run every analysis and print the concentration summary.
 
 Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``,
+``--preset``, ``--mapping`` and ``--currency`` (as for ``partnerkit validate``),
 ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix; text
 cells are neutralised against spreadsheet formulas), ``--core`` (only the core scorecard
 and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for large
@@ -30,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
+from partnerkit.cli.source import add_source_options, source_call
 from partnerkit.policy import Policy
 
 __all__ = ["core_summary", "register", "run", "summary"]
@@ -49,6 +51,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--as-of", metavar="YYYY-MM-DD", help="last day of the window (default: latest date)"
     )
     parser.add_argument("--policy", type=Path, metavar="FILE.toml", help="policy file")
+    add_source_options(parser)
     parser.add_argument(
         "--out", type=Path, metavar="FILE", help="write the scorecard (.csv, .parquet, .xlsx)"
     )
@@ -162,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
             return _usage(f"cannot read policy file: {exc}")
     try:
-        portfolio = read_portfolio(args.source, validate=args.validate)
+        source, options = source_call(args)
+        portfolio = read_portfolio(source, validate=args.validate, **options)
     except SourceError as exc:
         return _usage(str(exc))
     except PortfolioError as exc:

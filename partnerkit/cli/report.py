@@ -18,6 +18,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from partnerkit.cli.source import add_source_options, source_call
+
 __all__ = ["register", "run"]
 
 
@@ -50,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="end of the analysis window, YYYY-MM-DD (default: latest date in the data)",
     )
     parser.add_argument("--policy", type=Path, default=None, metavar="FILE", help="policy TOML")
+    add_source_options(parser)
     chosen = parser.add_mutually_exclusive_group()
     chosen.add_argument(
         "--partners", type=_ids, default=None, metavar="ID,ID,...", help="one-pagers for these"
@@ -75,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         policy = Policy.from_toml(args.policy) if args.policy else Policy()
-        analysis = analyze(read_portfolio(args.source), as_of=args.as_of, policy=policy)
+        source, options = source_call(args)
+        portfolio = read_portfolio(source, **options)
+        analysis = analyze(portfolio, as_of=args.as_of, policy=policy)
         path = build_report(
             analysis,
             args.out,

@@ -19,12 +19,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import tomllib
-from pathlib import Path
 
-from partnerkit.load.mapping import MappingFile, read_mapping_file
-from partnerkit.load.presets import PRESETS
-from partnerkit.load.read import SourceError, folder_inputs, load
+from partnerkit.cli.source import add_source_options, source_call
+from partnerkit.load.read import SourceError, load
 
 __all__ = ["register", "run"]
 
@@ -39,24 +36,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the load report. Exit code: 0 valid, 1 problems found, 2 usage error.",
     )
     parser.add_argument("source", help="folder holding partners.csv, deals.csv, ...")
-    parser.add_argument(
-        "--preset",
-        action="append",
-        metavar="NAME",
-        help=f"CRM export preset ({', '.join(sorted(PRESETS))}); repeat to combine",
-    )
-    parser.add_argument(
-        "--mapping",
-        type=Path,
-        metavar="FILE.toml",
-        help="column/value mapping file (keys: preset, currency, files, columns, values)",
-    )
+    add_source_options(parser)
     parser.add_argument(
         "--quarantine",
         action="store_true",
         help="set rows breaking row rules aside instead of failing",
     )
-    parser.add_argument("--currency", metavar="CODE", help="the portfolio's currency")
     parser.set_defaults(func=run)
 
 
@@ -67,29 +52,10 @@ def _usage(message: str) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.source`` and print the report; return the exit code."""
-    spec = MappingFile()
-    if args.mapping is not None:
-        try:
-            spec = read_mapping_file(args.mapping)
-        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-            return _usage(f"cannot read mapping file: {exc}")
-    presets = [*spec.preset, *(args.preset or [])]
-    currency = args.currency or spec.currency
     started = time.perf_counter()
     try:
-        source = (
-            folder_inputs(args.source, preset=presets, files=spec.files)
-            if spec.files
-            else args.source
-        )
-        loaded = load(
-            source,
-            mapping=spec.columns,
-            values=spec.values,
-            preset=presets or None,
-            quarantine=args.quarantine,
-            currency=currency,
-        )
+        source, options = source_call(args)
+        loaded = load(source, quarantine=args.quarantine, **options)
     except SourceError as exc:
         return _usage(str(exc))
     elapsed = time.perf_counter() - started

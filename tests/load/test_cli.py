@@ -86,3 +86,25 @@ def test_missing_argument_is_an_argparse_error():
     with pytest.raises(SystemExit) as info:
         main(["validate"])
     assert info.value.code == 2
+
+
+def test_analyze_reads_crm_exports_through_a_preset(capsys):
+    # the HubSpot export and its hand-made canonical twin give the same summary
+    assert main(["analyze", str(FIXTURES / "crm" / "canonical_hubspot")]) == 0
+    canonical = capsys.readouterr().out
+    hubspot = FIXTURES / "crm" / "hubspot"
+    assert main(["analyze", str(hubspot), "--preset", "hubspot"]) == 0
+    through_preset = capsys.readouterr().out
+    assert "vital few:" in canonical
+    assert through_preset == canonical
+    # without the preset the export's columns are unknown: the portfolio is invalid
+    assert main(["analyze", str(hubspot)]) == 1
+
+
+@pytest.mark.parametrize("command", ["analyze", "report"])
+def test_source_options_usage_errors(command, tmp_path, capsys):
+    args = [command, str(FIXTURES / "crm" / "canonical"), "--mapping", "missing.toml"]
+    if command == "report":
+        args += ["--out", str(tmp_path / "out")]
+    assert main(args) == 2
+    assert "cannot read mapping file" in capsys.readouterr().err
