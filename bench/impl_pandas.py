@@ -15,6 +15,7 @@ from impl_polars import (
     KINDS,
     LOOKBACK_MONTHS,
     REFERRAL_KINDS,
+    RESULT_COLUMNS,
     THRESHOLD,
     TOLERANCE,
 )
@@ -158,20 +159,4 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     out["rank"] = inside.cumsum().where(inside).astype("Int64")
     out["cum_share"] = (cum / total).where(inside & (total > 0), np.nan)
     out["vital"] = inside & (total > 0) & ((cum - out["u"]) < threshold * total * (1 - TOLERANCE))
-    cols = [
-        "partner_id",
-        "won_revenue",
-        "won_deals",
-        "lost_deals",
-        "win_rate",
-        "sourced_pipeline",
-        "days_since_activity",
-        "referrals_given",
-        "referrals_received",
-        *(f"hours_{k}" for k in KINDS),
-        "revenue_trend",
-        "rank",
-        "cum_share",
-        "vital",
-    ]
-    return out[cols].sort_values("partner_id").reset_index(drop=True)
+    return out[list(RESULT_COLUMNS)].sort_values("partner_id").reset_index(drop=True)

@@ -31,25 +31,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from run import TABLE_NAMES as TABLES
+from run import _rss_kib, peak_kib
+
 DATA = Path(__file__).resolve().parent / "data"
-TABLES = ("partners", "deals", "activities", "investments", "overlaps")
-
-
-def peak_kib() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return -1
-
-
-def _rss_kib(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def worker(kind: str, folder: Path, reps: int, engine: str) -> None:

@@ -350,6 +350,19 @@ def _stage_two(
     )
 
 
+def _settings(
+    portfolio: Portfolio, /, *, as_of: dt.date | None, policy: Policy | None
+) -> tuple[Policy, Window]:
+    """Return the checked policy (default ``Policy()``) and the window ending on ``as_of``.
+
+    ``as_of`` defaults to :meth:`Portfolio.latest_date`, never today's date.
+    """
+    policy = policy or Policy()
+    policy.check()
+    day = as_of if as_of is not None else portfolio.latest_date()
+    return policy, Window.ending(day, months=policy.lookback_months)
+
+
 def analyze(
     portfolio: Portfolio,
     /,
@@ -363,10 +376,7 @@ def analyze(
     defaults to ``Policy()``. Missing optional tables or columns never raise: the affected
     results are empty or null and :attr:`Analysis.notes` says why.
     """
-    policy = policy or Policy()
-    policy.check()
-    day = as_of if as_of is not None else portfolio.latest_date()
-    window = Window.ending(day, months=policy.lookback_months)
+    policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     facts = build_facts(portfolio, window=window, policy=policy).collect()
     return _stage_two(facts, policy)
 
@@ -393,8 +403,5 @@ def quick_scorecard(
     ...     pk.samples.generate(partners=30, seed=3).portfolio()).scorecard["vital"].sum()
     True
     """
-    policy = policy or Policy()
-    policy.check()
-    day = as_of if as_of is not None else portfolio.latest_date()
-    window = Window.ending(day, months=policy.lookback_months)
+    policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     return core_scorecard(portfolio, window=window, policy=policy).collect(engine="streaming")

@@ -390,21 +390,32 @@ def load(
         return Loaded(None, report)
 
     tables = _handed_out(inputs, checking.tables, findings, how)
+    aside = set_aside if quarantine and set_aside.height else None
+    return Loaded(_portfolio(tables, inputs, source=described, quarantine=aside), report)
+
+
+def _portfolio(
+    tables: Mapping[str, pl.LazyFrame],
+    inputs: Mapping[str, Input],
+    *,
+    source: str,
+    quarantine: pl.DataFrame | None = None,
+) -> Portfolio:
+    """Assemble the portfolio from its handed-out frames (absent tables are empty)."""
     supplied = {
         n: tuple(c for c in TABLES[n].names if c in inputs[n].present) if n in inputs else ()
         for n in TABLE_ORDER
     }
-    portfolio = Portfolio(
+    return Portfolio(
         partners=tables[PARTNERS],
         deals=tables[DEALS],
         activities=tables.get("activities", empty_frame("activities")),
         investments=tables.get("investments", empty_frame("investments")),
         overlaps=tables.get("overlaps", empty_frame("overlaps")),
         supplied=MappingProxyType(supplied),
-        quarantine=set_aside if quarantine and set_aside.height else None,
-        source=described,
+        quarantine=quarantine,
+        source=source,
     )
-    return Loaded(portfolio, report)
 
 
 UNVALIDATED = "rows not validated (validate=False): only tables, columns and types checked"
@@ -491,19 +502,7 @@ def _unvalidated(
             tables[name] = lean_frame(
                 base, table=name, renamed=inp.plan.renamed, currency=how.currency
             )
-    supplied = {
-        n: tuple(c for c in TABLES[n].names if c in inputs[n].present) if n in inputs else ()
-        for n in TABLE_ORDER
-    }
-    portfolio = Portfolio(
-        partners=tables[PARTNERS],
-        deals=tables[DEALS],
-        activities=tables.get("activities", empty_frame("activities")),
-        investments=tables.get("investments", empty_frame("investments")),
-        overlaps=tables.get("overlaps", empty_frame("overlaps")),
-        supplied=MappingProxyType(supplied),
-        source=f"{described} (not validated)",
-    )
+    portfolio = _portfolio(tables, inputs, source=f"{described} (not validated)")
     return Loaded(portfolio, report)
 
 

@@ -381,9 +381,8 @@ _CORE_DEALS = (
     "won_revenue", "won_deals", "lost_deals", "sourced_pipeline", "deals_created",
     "revenue_prior", "revenue_recent",
 )  # fmt: skip
-_CORE_ACTIVITIES = (
-    "activities", "referrals_given", "referrals_received", *HOURS_COLUMNS,
-)  # fmt: skip
+_CORE_COUNTS = ("activities", "referrals_given", "referrals_received")
+_CORE_ACTIVITIES = (*_CORE_COUNTS, *HOURS_COLUMNS)
 
 
 def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -> pl.LazyFrame:
@@ -437,7 +436,7 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     else:
         card = card.with_columns(
             pl.lit(None, pl.Date).alias("last_activity_on"),
-            *(pl.lit(None, pl.Int64).alias(c) for c in _CORE_ACTIVITIES[:3]),
+            *(pl.lit(None, pl.Int64).alias(c) for c in _CORE_COUNTS),
             *(pl.lit(None, pl.Float64).alias(c) for c in HOURS_COLUMNS),
         )
     if not portfolio.has("deals", "source"):
