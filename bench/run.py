@@ -298,9 +298,15 @@ def run_one(
 
 
 def compare(a: Any, b: Any) -> list[str]:
-    """Differences between two core results: exact for ids, ints, ranks and flags; 1e-9 rel."""
+    """Differences between two core results, by ``polars.testing.assert_frame_equal``.
+
+    Both are put in one shape first (the result columns both have, sorted by ``partner_id``,
+    integers as Int64, floats as Float64): ids, counts, ranks, flags and nulls must be equal
+    exactly, floats within 1e-9 relative.
+    """
     import impl_polars as ip  # noqa: PLC0415
     import polars as pl  # noqa: PLC0415
+    from polars.testing import assert_frame_equal  # noqa: PLC0415
 
     common = [c for c in ip.RESULT_COLUMNS if c in a.columns and c in b.columns]
     ints = [c for c in ip.INT_COLUMNS if c in common]
@@ -317,27 +323,11 @@ def compare(a: Any, b: Any) -> list[str]:
             .sort("partner_id")
         )
 
-    a, b = norm(a), norm(b)
-    if a.height != b.height:
-        return [f"row count {a.height} != {b.height}"]
-    problems = []
-    for col in common:
-        x, y = a[col], b[col]
-        if (x.is_null() != y.is_null()).any():
-            problems.append(f"{col}: {int((x.is_null() != y.is_null()).sum())} null mismatches")
-            continue
-        if col in ip.FLOAT_COLUMNS:
-            both = x.is_not_null() & y.is_not_null()
-            xs, ys = x.filter(both), y.filter(both)
-            scale = pl.DataFrame({"x": xs.abs(), "y": ys.abs()}).max_horizontal()
-            bad = (xs - ys).abs() > 1e-9 * scale
-            if bad.any():
-                problems.append(f"{col}: {int(bad.sum())} values differ beyond 1e-9 relative")
-            continue
-        same = (x == y).fill_null(False) | (x.is_null() & y.is_null())
-        if not same.all():
-            problems.append(f"{col}: {int((~same).sum())} values differ")
-    return problems
+    try:
+        assert_frame_equal(norm(a), norm(b), rel_tol=1e-9, abs_tol=0.0)
+    except AssertionError as e:
+        return [" ".join(str(e).split())]
+    return []
 
 
 def median(values: list[float]) -> float | None:
