@@ -1,0 +1,262 @@
+"""Change over time: quarter on quarter, year on year, and since the last review.
+
+Two kinds of comparison, both pure frame-in, frame-out transforms:
+
+* :func:`quarter_changes` reads the per-partner-quarter won revenue of stage 1 (the long
+  ``partner_id``, ``quarter``, ``value`` table of
+  :func:`partnerkit.metrics.facts.quarter_values`) and compares the **latest complete
+  quarter** with the quarter before it (QoQ) and with the same quarter a year earlier (YoY).
+  The latest complete quarter is the quarter ending on ``as_of`` when ``as_of`` is a quarter's
+  last day, else the quarter before the one ``as_of`` falls in: a part-quarter is never
+  compared with a whole one.
+* :func:`since_last_review` compares the current scorecard with the metrics snapshot stored
+  with each partner's latest decision in the ledger (:meth:`Ledger.current`).
+
+Columns added by :func:`quarter_changes` (:data:`QUARTER_COLUMNS`): ``quarter`` (first day
+of the latest complete quarter), ``quarter_revenue``, ``prior_quarter_revenue``,
+``qoq_change`` (difference), ``qoq_change_pct`` (relative, null when the prior quarter is
+0), ``year_ago_quarter_revenue``, ``yoy_change``, ``yoy_change_pct``. A quarter not tracked
+in the facts (fewer tracked quarters than the comparison needs) gives null figures, never 0.
+
+Examples
+--------
+>>> import datetime as dt
+>>> quarterly = pl.LazyFrame({"partner_id": ["a", "a", "a"],
+...     "quarter": [dt.date(2024, 4, 1), dt.date(2025, 1, 1), dt.date(2025, 4, 1)],
+...     "value": [50.0, 80.0, 100.0]})
+>>> partners = pl.LazyFrame({"partner_id": ["a", "b"]})
+>>> out = quarter_changes(quarterly, partners=partners, as_of=dt.date(2025, 6, 30))
+>>> out.select("partner_id", "quarter_revenue", "qoq_change", "yoy_change_pct").collect().rows()
+[('a', 100.0, 20.0, 1.0), ('b', 0.0, 0.0, None)]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import polars as pl
+
+from partnerkit.metrics.facts import Facts, quarter_values
+from partnerkit.metrics.window import quarter_start, shift_months
+
+__all__ = [
+    "QUARTER_COLUMNS",
+    "REVIEW_NUMBERS",
+    "REVIEW_TEXTS",
+    "latest_complete_quarter",
+    "quarter_changes",
+    "quarter_changes_of",
+    "review_columns",
+    "since_last_review",
+]
+
+QUARTER_COLUMNS: dict[str, str] = {
+    "quarter": "First day of the latest complete quarter (the one compared).",
+    "quarter_revenue": "Won revenue closed in the latest complete quarter.",
+    "prior_quarter_revenue": "Won revenue closed in the quarter before it.",
+    "qoq_change": "Quarter on quarter: quarter_revenue - prior_quarter_revenue.",
+    "qoq_change_pct": "qoq_change / prior_quarter_revenue (null when that is 0).",
+    "year_ago_quarter_revenue": "Won revenue closed in the same quarter a year earlier.",
+    "yoy_change": "Year on year: quarter_revenue - year_ago_quarter_revenue.",
+    "yoy_change_pct": "yoy_change / year_ago_quarter_revenue (null when that is 0).",
+}
+"""The columns :func:`quarter_changes` returns besides ``partner_id``, with definitions."""
+
+REVIEW_NUMBERS: tuple[str, ...] = ("won_revenue", "open_pipeline", "health", "investment")
+"""Numeric scorecard columns compared with the last review's snapshot by default."""
+
+REVIEW_TEXTS: tuple[str, ...] = ("state", "recommendation", "tier")
+"""Text scorecard columns shown as they were at the last review by default."""
+
+
+def latest_complete_quarter(as_of: dt.date, /) -> dt.date:
+    """First day of the latest quarter that ends on or before ``as_of``.
+
+    Examples
+    --------
+    >>> latest_complete_quarter(dt.date(2025, 6, 30)), latest_complete_quarter(dt.date(2025, 6, 29))
+    (datetime.date(2025, 4, 1), datetime.date(2025, 1, 1))
+    """
+    start = quarter_start(as_of)
+    if as_of == shift_months(start, 3) - dt.timedelta(days=1):
+        return start
+    return shift_months(start, -3)
+
+
+def _pct(change: str, base: str) -> pl.Expr:
+    return pl.when(pl.col(base) != 0).then(pl.col(change) / pl.col(base))
+
+
+def quarter_changes(
+    quarterly: pl.LazyFrame,
+    /,
+    *,
+    partners: pl.LazyFrame,
+    as_of: dt.date,
+    tracked: Sequence[dt.date] | None = None,
+) -> pl.LazyFrame:
+    """Quarter-on-quarter and year-on-year change of won revenue, one row per partner.
+
+    ``quarterly`` holds the won revenue per partner and quarter (a missing row means 0);
+    ``tracked`` lists the first days of the quarters the facts cover (by default, every
+    quarter present in ``quarterly``): a compared quarter outside it gives null, not 0.
+
+    Requires columns: ``partner_id``, ``quarter`` (first day, a Date), ``value`` in
+    ``quarterly``; ``partner_id`` in ``partners``. Returns ``partner_id`` and
+    :data:`QUARTER_COLUMNS`, in the order of ``partners``.
+
+    Examples
+    --------
+    >>> q = pl.LazyFrame({"partner_id": ["a", "a"],
+    ...     "quarter": [dt.date(2025, 1, 1), dt.date(2025, 4, 1)], "value": [40.0, 30.0]})
+    >>> out = quarter_changes(q, partners=pl.LazyFrame({"partner_id": ["a"]}),
+    ...                       as_of=dt.date(2025, 6, 30))
+    >>> out.select("qoq_change", "qoq_change_pct", "yoy_change").collect().row(0)
+    (-10.0, -0.25, None)
+    """
+    current = latest_complete_quarter(as_of)
+    wanted = {
+        "quarter_revenue": current,
+        "prior_quarter_revenue": shift_months(current, -3),
+        "year_ago_quarter_revenue": shift_months(current, -12),
+    }
+    if tracked is None:
+        known = set(quarterly.select(pl.col("quarter").unique()).collect()["quarter"].to_list())
+    else:
+        known = set(tracked)
+    sums = quarterly.group_by("partner_id").agg(
+        pl.col("value").filter(pl.col("quarter") == day).sum().alias(name)
+        for name, day in wanted.items()
+    )
+    return (
+        partners.select("partner_id")
+        .join(sums, on="partner_id", how="left", maintain_order="left")
+        .with_columns(
+            (pl.col(name).fill_null(0.0) if day in known else pl.lit(None, pl.Float64))
+            .round(2)
+            .alias(name)
+            for name, day in wanted.items()
+        )
+        .with_columns(
+            quarter=pl.lit(current, pl.Date),
+            qoq_change=(pl.col("quarter_revenue") - pl.col("prior_quarter_revenue")).round(2),
+            yoy_change=(pl.col("quarter_revenue") - pl.col("year_ago_quarter_revenue")).round(2),
+        )
+        .with_columns(
+            qoq_change_pct=_pct("qoq_change", "prior_quarter_revenue"),
+            yoy_change_pct=_pct("yoy_change", "year_ago_quarter_revenue"),
+        )
+        .select("partner_id", *QUARTER_COLUMNS)
+    )
+
+
+def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
+    """:func:`quarter_changes` of every partner of the stage-1 ``facts`` (at their as_of).
+
+    Reads the per-partner-quarter won revenue that :func:`~partnerkit.metrics.facts.deal_facts`
+    keeps for the tracked quarters (``policy.stability_quarters``, 8 by default: enough for
+    year on year). Returns ``partner_id`` and :data:`QUARTER_COLUMNS`.
+
+    Examples
+    --------
+    >>> from partnerkit.metrics.facts import build_facts
+    >>> from partnerkit.metrics.window import Window
+    >>> from partnerkit.policy import Policy
+    >>> from partnerkit.portfolio import Portfolio
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
+    ...         "created_on": ["2025-01-05", "2025-01-05"],
+    ...         "closed_on": ["2025-03-01", "2025-05-01"],
+    ...         "outcome": ["won", "won"], "amount": [100.0, 150.0]}))
+    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
+    >>> f = build_facts(p, window=w, policy=Policy())
+    >>> quarter_changes_of(f).select("quarter_revenue", "qoq_change").collect().row(0)
+    (150.0, 50.0)
+    """
+    return quarter_changes(
+        quarter_values(facts.deals, quarters=facts.quarters),
+        partners=facts.partners,
+        as_of=facts.window.end,
+        tracked=facts.quarters,
+    )
+
+
+def review_columns(
+    numbers: Sequence[str] = REVIEW_NUMBERS, texts: Sequence[str] = REVIEW_TEXTS
+) -> list[str]:
+    """Names of the columns :func:`since_last_review` adds (besides ``partner_id``).
+
+    Examples
+    --------
+    >>> review_columns(["health"], ["state"])[2:]
+    ['health_at_review', 'health_since_review', 'state_at_review']
+    """
+    out = ["last_decision", "last_review_on"]
+    for name in numbers:
+        out += [f"{name}_at_review", f"{name}_since_review"]
+    out += [f"{name}_at_review" for name in texts]
+    return out
+
+
+def since_last_review(
+    scorecard: pl.LazyFrame,
+    /,
+    *,
+    decisions: pl.LazyFrame,
+    numbers: Sequence[str] = REVIEW_NUMBERS,
+    texts: Sequence[str] = REVIEW_TEXTS,
+) -> pl.LazyFrame:
+    """Compare each partner's scorecard with the snapshot stored with its latest decision.
+
+    ``decisions`` is one row per partner (:meth:`partnerkit.decisions.Ledger.current`); its
+    ``metrics`` column is the JSON snapshot of the scorecard row the decision was made on.
+    For every column of ``numbers``: ``<column>_at_review`` (the value then) and
+    ``<column>_since_review`` (now minus then); for every column of ``texts``:
+    ``<column>_at_review``. ``last_decision`` and ``last_review_on`` (the decision's
+    ``as_of``) say which review it was. Partners never decided, and values missing from a
+    snapshot, give null. Numeric columns missing from the scorecard are skipped.
+
+    Requires columns: ``partner_id`` and the chosen columns in ``scorecard``;
+    ``partner_id``, ``decision``, ``as_of``, ``metrics`` in ``decisions``. Rows keep the
+    order of ``scorecard``.
+
+    Examples
+    --------
+    >>> card = pl.LazyFrame({"partner_id": ["a", "b"], "health": [70.0, 20.0],
+    ...                      "state": ["productive", "dormant"]})
+    >>> ledger = pl.LazyFrame({"partner_id": ["a"], "decision": ["watch"],
+    ...     "as_of": [dt.date(2025, 3, 31)],
+    ...     "metrics": ['{"health": 55.5, "state": "active"}']})
+    >>> out = since_last_review(card, decisions=ledger, numbers=["health"], texts=["state"])
+    >>> out.select("partner_id", "health_since_review", "state_at_review").collect().rows()
+    [('a', 14.5, 'active'), ('b', None, None)]
+    """
+    present = set(scorecard.collect_schema().names())
+    numbers = [c for c in numbers if c in present]
+    snapshot = decisions.select(
+        "partner_id",
+        pl.col("decision").alias("last_decision"),
+        pl.col("as_of").alias("last_review_on"),
+        *(
+            pl.col("metrics")
+            .str.json_path_match(f"$.{name}")
+            .cast(pl.Float64, strict=False)
+            .alias(f"{name}_at_review")
+            for name in numbers
+        ),
+        *(
+            pl.col("metrics").str.json_path_match(f"$.{name}").alias(f"{name}_at_review")
+            for name in texts
+        ),
+    )
+    return (
+        scorecard.select("partner_id", *numbers)
+        .join(snapshot, on="partner_id", how="left", maintain_order="left")
+        .with_columns(
+            (pl.col(name) - pl.col(f"{name}_at_review")).alias(f"{name}_since_review")
+            for name in numbers
+        )
+        .select("partner_id", *review_columns(numbers, texts))
+    )
