@@ -6,15 +6,22 @@ For each investment in an incentive category that started on or before as_of:
   or one ending after as_of, is cut at as_of); its length is L days;
 - the *before* span is the L days just before it and the *after* span the L days just after
   it, each clipped to the data (before: not earlier than the first deal in the portfolio;
-  after: not later than as_of). A clipped span keeps its true length in days, so its rate is
-  scaled correctly; a span clipped to nothing has no rate (null);
+  after: not later than as_of). A clipped before span keeps its true length in days, so its
+  rate is scaled correctly; a span clipped to nothing has no rate (null);
+- an incentive is ``measurable`` only once its after span is complete (L days up to
+  as_of): until then its after rate, retention and verdict are not shown, so that an
+  incentive that ended a few days ago is never judged on a few days of aftermath (an
+  ongoing incentive is never measurable);
 - ``rate_*`` is deals created through the partner per 30 days in each span (all outcomes);
 - ``lift = rate_during / rate_before`` (null without a positive before-rate);
 - ``retention = (rate_after - rate_before) / (rate_during - rate_before)``: the share of the
   gain still there afterwards (1 = fully kept, 0 = back to the old rate, negative = below
-  it); null unless the rate rose during the incentive and an after-span exists;
+  it); null unless the rate rose during the incentive and the incentive is measurable;
 - ``ephemeral`` when ``lift >= policy.incentive_min_lift`` and
-  ``retention < policy.incentive_min_retention``; false when either is unknown.
+  ``retention < policy.incentive_min_retention``; false when either is unknown;
+- ``durability`` states the verdict in words: ``"not yet measurable"`` (after span not
+  complete), ``"no lift"`` (lift or retention unknown, or lift below
+  ``incentive_min_lift``), ``"ephemeral"`` or ``"durable"``.
 
 Examples
 --------
@@ -26,8 +33,8 @@ Examples
 >>> deals = pl.LazyFrame({"partner_id": ["a"] * 4,
 ...     "created_on": [day(5), day(31), day(40), day(50)]})
 >>> out = incentive_durability(inv, deals=deals, window=Window(day(0), day(120)))
->>> out.select("deals_before", "deals_during", "deals_after", "lift", "ephemeral").collect().row(0)
-(1, 3, 0, 2.5, True)
+>>> out.select("deals_before", "deals_during", "deals_after", "lift", "durability").collect().row(0)
+(1, 3, 0, 2.5, 'ephemeral')
 """
 
 from __future__ import annotations
@@ -38,10 +45,13 @@ import polars as pl
 
 from partnerkit.metrics.window import Window
 
-__all__ = ["RATE_DAYS", "incentive_durability", "incentive_summary"]
+__all__ = ["DURABILITY", "RATE_DAYS", "incentive_durability", "incentive_summary"]
 
 RATE_DAYS = 30
 """Deal-creation rates are expressed per this many days."""
+
+DURABILITY = ("not yet measurable", "no lift", "ephemeral", "durable")
+"""Values of the ``durability`` column of :func:`incentive_durability`."""
 
 
 def _days(n: pl.Expr, /) -> pl.Expr:
@@ -87,6 +97,7 @@ def incentive_durability(
             days_before=((pl.col("_b1") - pl.col("_b0")).dt.total_days() + 1).clip(0),
             days_after=((pl.col("_a1") - pl.col("_a0")).dt.total_days() + 1).clip(0),
         )
+        .with_columns(measurable=pl.col("days_after") >= pl.col("days"))
     )
     created = pl.col("created_on")
 
@@ -121,7 +132,7 @@ def incentive_durability(
         .with_columns(
             rate_before=rate("deals_before", "days_before"),
             rate_during=rate("deals_during", "days"),
-            rate_after=rate("deals_after", "days_after"),
+            rate_after=pl.when(pl.col("measurable")).then(rate("deals_after", "days_after")),
         )
         .with_columns(
             lift=pl.when(before > 0).then(during / before),
@@ -132,7 +143,18 @@ def incentive_durability(
         .with_columns(
             ephemeral=(
                 (pl.col("lift") >= min_lift) & (pl.col("retention") < min_retention)
-            ).fill_null(value=False)
+            ).fill_null(value=False),
+            durability=pl.when(~pl.col("measurable"))
+            .then(pl.lit(DURABILITY[0]))
+            .when(
+                ((pl.col("lift") >= min_lift) & pl.col("retention").is_not_null())
+                .fill_null(value=False)
+                .not_()
+            )
+            .then(pl.lit(DURABILITY[1]))
+            .when(pl.col("retention") < min_retention)
+            .then(pl.lit(DURABILITY[2]))
+            .otherwise(pl.lit(DURABILITY[3])),
         )
         .select(
             "partner_id",
@@ -151,7 +173,9 @@ def incentive_durability(
             "rate_after",
             "lift",
             "retention",
+            "measurable",
             "ephemeral",
+            "durability",
         )
         .sort("partner_id", "starts_on", "ends_on", "category", "amount", nulls_last=True)
     )

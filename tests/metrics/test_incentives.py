@@ -107,3 +107,53 @@ def test_no_incentives():
     )
     deals = pl.LazyFrame(schema={"partner_id": pl.String, "created_on": pl.Date})
     assert incentive_durability(empty, deals=deals, window=W).collect().height == 0
+
+
+def test_verdicts_in_words():
+    # p I1 ephemeral, q I2 durable, q I3 still running: no after span yet
+    assert run()["durability"].to_list() == ["ephemeral", "durable", "not yet measurable"]
+    assert run()["measurable"].to_list() == [True, True, False]
+
+
+def one_incentive(as_of: dt.date) -> dict:
+    """A 20-day incentive (Mar 1 - Mar 20) that doubled deal flow, judged at ``as_of``."""
+    investments = pl.LazyFrame(
+        {
+            "partner_id": ["a"],
+            "category": ["incentive"],
+            "starts_on": [D("2025-03-01")],
+            "ends_on": [D("2025-03-20")],
+            "amount": [1.0],
+        }
+    )
+    # before (Feb 9 - Feb 28): 2 deals; during: 4; after (Mar 21 - Apr 9): 1 on Mar 25
+    days = ["2025-01-01", "2025-02-10", "2025-02-20", "2025-03-02", "2025-03-05",
+            "2025-03-10", "2025-03-15", "2025-03-25"]  # fmt: skip
+    deals = pl.LazyFrame({"partner_id": ["a"] * len(days), "created_on": [D(x) for x in days]})
+    window = Window.ending(as_of, months=12)
+    return (
+        incentive_durability(investments, deals=deals, window=window).collect().row(0, named=True)
+    )
+
+
+def test_an_incentive_that_ended_days_ago_is_not_yet_measurable():
+    # ended Mar 20, as_of Mar 31: an 11-day after span for a 20-day incentive
+    r = one_incentive(D("2025-03-31"))
+    assert (r["days"], r["days_after"], r["deals_after"]) == (20, 11, 1)
+    assert (r["rate_before"], r["rate_during"]) == (3.0, 6.0)  # 2 and 4 deals per 20 days
+    assert (r["measurable"], r["rate_after"], r["retention"]) == (False, None, None)
+    assert (r["ephemeral"], r["durability"]) == (False, "not yet measurable")
+
+
+def test_measurable_exactly_when_the_after_span_equals_the_incentive_span():
+    # after span Mar 21 - Apr 9 (20 days) complete on Apr 9, not on Apr 8
+    assert one_incentive(D("2025-04-08"))["durability"] == "not yet measurable"
+    r = one_incentive(D("2025-04-09"))
+    # after: 1 deal in 20 days = 1.5 per 30 days; retention (1.5 - 3) / (6 - 3) = -0.5
+    assert (r["days_after"], r["rate_after"], r["retention"]) == (20, 1.5, -0.5)
+    assert (r["measurable"], r["ephemeral"], r["durability"]) == (True, True, "ephemeral")
+    # later as_of dates change nothing once the after span is complete
+    later = one_incentive(D("2025-09-30"))
+    assert {k: later[k] for k in ("rate_after", "retention", "durability")} == {
+        k: r[k] for k in ("rate_after", "retention", "durability")
+    }
