@@ -28,7 +28,7 @@ import polars as pl
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import BAR, CATEGORY_SCHEME, MUTED, WIDE_CATEGORY_SCHEME
 
-__all__ = ["health_breakdown_chart", "health_drivers_chart"]
+__all__ = ["drawable", "health_breakdown_chart", "health_drivers_chart"]
 
 _REQUIRED = (c.PARTNER_ID, c.DIMENSION, c.METRIC, c.PERCENTILE, c.WEIGHT, c.CONTRIBUTION)
 _METRIC_LABEL = "metric_label"
@@ -37,6 +37,20 @@ _PARTNER_LABEL = "partner"
 
 def _metric_label() -> pl.Expr:
     return pl.col(c.METRIC).str.replace_all("_", " ").alias(_METRIC_LABEL)
+
+
+def drawable(health_explained: pl.DataFrame, /) -> pl.DataFrame:
+    """Drop the metrics that add no points (null contribution) before bars are stacked.
+
+    A null in a stack makes Vega place every later bar of the stack at NaN, drawn 0 px
+    wide; a metric without a value adds nothing to the score, so it has no bar.
+
+    Requires columns: ``contribution``.
+
+    >>> drawable(pl.DataFrame({"metric": ["a", "b"], "contribution": [None, 2.0]})).rows()
+    [('b', 2.0)]
+    """
+    return health_explained.filter(pl.col(c.CONTRIBUTION).is_not_null())
 
 
 def default_partners(scorecard: pl.DataFrame | None, /, *, limit: int) -> list[str]:
@@ -85,7 +99,7 @@ def health_breakdown_chart(
     >>> health_breakdown_chart(explained).to_dict()["encoding"]["column"]["field"]
     'dimension'
     """
-    frame = c.collected(health_explained, (*_REQUIRED, c.VALUE), chart="health breakdown")
+    frame = drawable(c.collected(health_explained, (*_REQUIRED, c.VALUE), chart="health breakdown"))
     chosen = list(partners) if partners is not None else default_partners(scorecard, limit=limit)
     if not chosen:
         chosen = frame[c.PARTNER_ID].unique(maintain_order=True).head(limit).to_list()

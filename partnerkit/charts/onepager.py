@@ -28,6 +28,7 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import columns as c
+from partnerkit.charts.health import drawable
 from partnerkit.charts.overlap import OVERLAP_COLORS
 from partnerkit.charts.theme import (
     BAR,
@@ -224,16 +225,19 @@ def _trend_panel(
 
 
 def _overlap_panel(partner: dict[str, Any]) -> alt.LayerChart:
+    # realized_overlap counts every overlap account with a deal, so it belongs under the
+    # overlap accounts; the co-sell potential is followed by its untapped part.
     labels = {
         c.OVERLAP_ACCOUNTS: "overlap accounts",
+        c.REALIZED_OVERLAP: "… with a deal in the window",
         c.COSELL_POTENTIAL: "co-sell potential",
-        c.REALIZED_OVERLAP: "realized",
-        c.UNTAPPED_OVERLAP: "untapped",
+        c.UNTAPPED_OVERLAP: "… untapped (no deal yet)",
     }
     colours = {
         "overlap accounts": "#C9D1D9",
+        "… with a deal in the window": OVERLAP_COLORS["worked"],
         "co-sell potential": MUTED,
-        **OVERLAP_COLORS,
+        "… untapped (no deal yet)": OVERLAP_COLORS["untapped"],
     }
     frame = pl.DataFrame(
         {
@@ -266,7 +270,9 @@ def _overlap_panel(partner: dict[str, Any]) -> alt.LayerChart:
 def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     dimensions = everyone[c.DIMENSION].unique(maintain_order=True).to_list()
     metrics = everyone[c.METRIC].n_unique()
-    rows = explained.with_columns(pl.col(c.METRIC).str.replace_all("_", " ").alias("metric_label"))
+    rows = drawable(explained).with_columns(
+        pl.col(c.METRIC).str.replace_all("_", " ").alias("metric_label")
+    )
     chart: alt.Chart = (
         alt.Chart(rows)
         .mark_bar(stroke="white", strokeWidth=0.5)

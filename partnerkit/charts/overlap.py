@@ -1,9 +1,13 @@
 """Account overlap and co-sell potential per partner: what is shared, worked and left.
 
 For each chosen partner: the accounts both sides share (a light full-length bar) and, on
-top of it, the co-sell potential split into realized (a deal through the partner in the
-window) and untapped. Partners default to those with the most untapped potential, so the
-chart points at where co-selling could start. One row per chosen partner.
+top of it, the co-sell potential (we have the prospect, the partner the customer) split into
+worked (a deal through the partner in the window) and untapped. The metric's
+``realized_overlap`` counts every overlap account with such a deal, inside the co-sell
+potential or not, so it can exceed the potential: it is shown as "overlap accounts with a
+deal" in the tooltip, never as a part of the potential. Partners default to those with the
+most untapped potential, so the chart points at where co-selling could start.
+One row per chosen partner.
 
 Examples
 --------
@@ -28,29 +32,33 @@ from partnerkit.charts.theme import GRID
 
 __all__ = ["OVERLAP_COLORS", "overlap_chart", "overlap_parts"]
 
-OVERLAP_COLORS: dict[str, str] = {"realized": "#0072B2", "untapped": "#E69F00"}
-"""Colours of realized and untapped co-sell potential."""
-
-_PARTS = {"realized": c.REALIZED_OVERLAP, "untapped": c.UNTAPPED_OVERLAP}
+OVERLAP_COLORS: dict[str, str] = {"worked": "#0072B2", "untapped": "#E69F00"}
+"""Colours of the worked and untapped parts of the co-sell potential."""
 
 
 def overlap_parts(rows: pl.DataFrame, /) -> pl.DataFrame:
-    """Long frame: one row per partner and part (realized, untapped) with ``accounts``.
+    """Long frame: one row per partner and part of the co-sell potential, with ``accounts``.
 
-    Requires columns: ``partner``, ``realized_overlap``, ``untapped_overlap``.
+    The parts add up to ``cosell_potential``: ``untapped`` is ``untapped_overlap`` and
+    ``worked`` the rest of the potential (potential accounts with a deal in the window).
 
-    >>> overlap_parts(pl.DataFrame({"partner": ["A"], "realized_overlap": [2],
+    Requires columns: ``partner``, ``cosell_potential``, ``untapped_overlap``.
+
+    >>> overlap_parts(pl.DataFrame({"partner": ["A"], "cosell_potential": [5],
     ...     "untapped_overlap": [3]})).rows()
-    [('A', 'realized', 2, 0), ('A', 'untapped', 3, 1)]
+    [('A', 'worked', 2, 0), ('A', 'untapped', 3, 1)]
     """
+    potential = pl.col(c.COSELL_POTENTIAL).fill_null(0)
+    untapped = pl.col(c.UNTAPPED_OVERLAP).fill_null(0)
+    parts = {"worked": potential - untapped, "untapped": untapped}
     return pl.concat(
         rows.select(
             "partner",
             pl.lit(part).alias("part"),
-            pl.col(column).fill_null(0).alias("accounts"),
+            expr.alias("accounts"),
             pl.lit(i).alias("stack"),
         )
-        for i, (part, column) in enumerate(_PARTS.items())
+        for i, (part, expr) in enumerate(parts.items())
     ).sort("partner", "stack", maintain_order=True)
 
 
@@ -62,7 +70,7 @@ def overlap_chart(
     limit: int = 25,
     title: str | None = None,
 ) -> alt.LayerChart:
-    """Bars of overlap accounts with realized and untapped co-sell potential on top.
+    """Bars of overlap accounts with the worked and untapped co-sell potential on top.
 
     ``partners`` defaults to the ``limit`` partners with the most untapped potential
     (ties: more overlap accounts first, then ``partner_id``).
@@ -75,7 +83,7 @@ def overlap_chart(
     >>> card = pl.DataFrame({"partner_id": ["a"], "name": ["A"], "overlap_accounts": [4],
     ...     "cosell_potential": [2], "realized_overlap": [1], "untapped_overlap": [1]})
     >>> overlap_chart(card).layer[1].to_dict()["encoding"]["color"]["scale"]["domain"]
-    ['realized', 'untapped']
+    ['worked', 'untapped']
     """
     frame = c.collected(
         scorecard,
@@ -121,8 +129,8 @@ def overlap_chart(
         alt.Tooltip("partner:N", title="partner"),
         alt.Tooltip(f"{c.OVERLAP_ACCOUNTS}:Q", title="overlap accounts", format=","),
         alt.Tooltip(f"{c.COSELL_POTENTIAL}:Q", title="co-sell potential", format=","),
-        alt.Tooltip(f"{c.REALIZED_OVERLAP}:Q", title="realized", format=","),
-        alt.Tooltip(f"{c.UNTAPPED_OVERLAP}:Q", title="untapped", format=","),
+        alt.Tooltip(f"{c.UNTAPPED_OVERLAP}:Q", title="untapped potential", format=","),
+        alt.Tooltip(f"{c.REALIZED_OVERLAP}:Q", title="overlap accounts with a deal", format=","),
     ]
     shared = (
         alt.Chart(rows)
@@ -158,6 +166,6 @@ def overlap_chart(
         title=alt.Title(
             title or "Account overlap and co-sell potential",
             subtitle="grey: accounts both sides share; "
-            "coloured: co-sell potential, realized vs untapped",
+            "coloured: co-sell potential, worked (a deal in the window) vs untapped",
         ),
     )

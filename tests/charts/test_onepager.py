@@ -107,7 +107,8 @@ def test_onepager_panels_and_recommendation_colour():
     trend_rows = spec["datasets"][trend["data"]["name"]]
     assert [r["value"] for r in trend_rows] == [5.0, 7.0]
     overlap_rows = spec["datasets"][overlap["data"]["name"]]
-    assert [r["accounts"] for r in overlap_rows] == [12, 6, 2, 4]
+    # overlap accounts, with a deal, co-sell potential, untapped
+    assert [r["accounts"] for r in overlap_rows] == [12, 2, 6, 4]
     assert health["encoding"]["x"]["aggregate"] == "sum"
 
 
@@ -123,3 +124,20 @@ def test_onepager_without_optional_inputs():
 def test_onepager_unknown_partner():
     with pytest.raises(KeyError, match="nobody"):
         partner_onepager(card(), "nobody")
+
+
+def test_overlap_panel_keeps_deals_under_overlap_and_untapped_under_potential():
+    # realized (18) counts overlap accounts with a deal and may exceed the potential (7)
+    row = {
+        "overlap_accounts": [30],
+        "cosell_potential": [7],
+        "realized_overlap": [18],
+        "untapped_overlap": [5],
+    }
+    spec = partner_onepager(card(**{k: v * 2 for k, v in row.items()}), "p2").to_dict()
+    text = json.dumps(spec, ensure_ascii=False)
+    assert "realized" not in text
+    assert "… with a deal in the window" in text
+    assert "… untapped (no deal yet)" in text
+    order = text.index("overlap accounts"), text.index("… with a deal in the window")
+    assert order[0] < order[1] < text.index("co-sell potential") < text.index("… untapped")

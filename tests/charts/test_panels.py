@@ -208,11 +208,31 @@ def test_overlap_defaults_to_most_untapped():
     assert parts["encoding"]["color"]["scale"]["domain"] == list(OVERLAP_COLORS)
     rows = data_of(spec, parts)
     assert sorted((r["partner"], r["part"], r["accounts"]) for r in rows) == [
-        ("A", "realized", 18),
         ("A", "untapped", 2),
-        ("B", "realized", 0),
+        ("A", "worked", 18),
         ("B", "untapped", 8),
+        ("B", "worked", 0),
     ]
+
+
+def test_overlap_parts_add_up_to_the_potential_when_realized_exceeds_it():
+    # 30 overlap accounts, 18 of them with a deal, but only 7 are co-sell potential and 5 of
+    # those are untapped: the bar of the potential is 7 long, 2 worked + 5 untapped.
+    card = pl.DataFrame(
+        {
+            "partner_id": ["a"],
+            "name": ["A"],
+            "overlap_accounts": [30],
+            "cosell_potential": [7],
+            "realized_overlap": [18],
+            "untapped_overlap": [5],
+        }
+    )
+    spec = overlap_chart(card).to_dict()
+    rows = data_of(spec, spec["layer"][1])
+    assert {r["part"]: r["accounts"] for r in rows} == {"worked": 2, "untapped": 5}
+    shared = data_of(spec, spec["layer"][0])
+    assert shared[0]["overlap_accounts"] == 30
 
 
 # --- lift -----------------------------------------------------------------------------------
