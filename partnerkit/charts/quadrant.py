@@ -1,7 +1,8 @@
 """Value vs potential: where each partner stands, coloured by its recommendation.
 
-Won revenue (value) against untapped co-sell overlap or health (potential), both on symlog
-axes so that a few large partners do not flatten the rest and zeros still show. The partners
+Won revenue (value) against untapped co-sell overlap (a potential, in accounts) or health (a
+0-100 score), on symlog axes (health: linear) so that a few large partners do not flatten
+the rest and zeros still show. The partners
 that matter most on either axis are drawn as points with their recommendation, reasons and
 explanation in the tooltip; every other partner is counted in a grey density grid, so the
 chart stays small at any portfolio size. Dashed lines mark the portfolio medians.
@@ -83,6 +84,19 @@ def _title(column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
+_UNITS = {c.HEALTH: "score 0-100", c.UNTAPPED_OVERLAP: "accounts", c.COSELL_POTENTIAL: "accounts"}
+
+
+def _axis_title(column: str) -> str:
+    """Name an axis after its column and its unit (when not money).
+
+    >>> _axis_title("health"), _axis_title("won_revenue")
+    ('Health (score 0-100)', 'Won revenue')
+    """
+    unit = _UNITS.get(column)
+    return f"{_title(column)} ({unit})" if unit else _title(column)
+
+
 def _scale(top: float | None, *, log: bool) -> tuple[alt.Scale, alt.Axis]:
     if not log:
         return alt.Scale(zero=True), alt.Axis(labelExpr=COMPACT_LABEL)
@@ -110,7 +124,7 @@ def quadrant_chart(
     log_y: bool | None = None,
     title: str | None = None,
 ) -> alt.LayerChart:
-    """Scatter of ``x`` (value) against ``y`` (potential), coloured by recommendation.
+    """Scatter of ``x`` (value) against ``y`` (a potential or a score), coloured by recommendation.
 
     The ``top`` partners (half the largest by ``x``, half by ``y``) are points; the rest are
     a density grid of ``bins`` x ``bins`` cells. Every partner counted in portfolio
@@ -145,7 +159,7 @@ def quadrant_chart(
 
     x_scale, x_axis = _scale(_maximum(frame, x), log=True)
     y_scale, y_axis = _scale(_maximum(frame, y), log=log_y)
-    x_title, y_title = f"{_title(x)} (value)", f"{_title(y)} (potential)"
+    x_title, y_title = _axis_title(x), _axis_title(y)
     x_enc = alt.X(f"{x}:Q", title=x_title, scale=x_scale, axis=x_axis)
     y_enc = alt.Y(f"{y}:Q", title=y_title, scale=y_scale, axis=y_axis)
     density = (
@@ -211,7 +225,7 @@ def quadrant_chart(
         .properties(
             width=460,
             height=340,
-            title=alt.Title(title or "Value vs potential", subtitle=subtitle),
+            title=alt.Title(title or f"{_title(x)} vs {_title(y).lower()}", subtitle=subtitle),
         )
     )
     return chart

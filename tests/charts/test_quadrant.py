@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -105,3 +107,24 @@ def test_density_grid_counts_and_edges():
 )
 def test_symlog_ticks(top, expected):
     assert symlog_ticks(top) == expected
+
+
+def test_axes_name_the_column_and_its_unit():
+    card = pl.DataFrame(
+        {
+            "partner_id": ["a", "b"],
+            "name": ["A", "B"],
+            "rank": [1, 2],
+            "won_revenue": [5.0, 1.0],
+            "health": [70.0, 20.0],
+            "untapped_overlap": [3, 0],
+        }
+    )
+    health = quadrant_chart(card, y="health").to_dict()
+    dots = health["layer"][-1]["encoding"]
+    assert dots["y"]["title"] == "Health (score 0-100)"
+    assert dots["x"]["title"] == "Won revenue"
+    assert health["title"]["text"] == "Won revenue vs health"
+    overlap = quadrant_chart(card).to_dict()["layer"][-1]["encoding"]
+    assert overlap["y"]["title"] == "Untapped overlap (accounts)"
+    assert "potential)" not in json.dumps(health)
