@@ -37,7 +37,10 @@ from partnerkit.charts.theme import (
 )
 from partnerkit.policy import Policy
 
-__all__ = ["BENCHMARKS", "lorenz_chart", "pareto_chart"]
+__all__ = ["BENCHMARKS", "MAX_BARS", "lorenz_chart", "pareto_chart"]
+
+MAX_BARS = 200
+"""Partners drawn one bar each; above it, each bar is a run of consecutive ranks."""
 
 BENCHMARKS: tuple[tuple[str, float, float], ...] = (
     ("80/20", 0.20, 0.80),
@@ -115,7 +118,7 @@ def pareto_chart(
     *,
     value: str = Policy().pareto_value,
     threshold: float = Policy().vital_threshold,
-    max_bars: int = 100,
+    max_bars: int = MAX_BARS,
     title: str | None = None,
 ) -> alt.LayerChart:
     """Pareto chart: partners by value as bars, cumulative share as a line on a second axis.

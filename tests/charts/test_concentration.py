@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.charts.concentration import BENCHMARKS, lorenz_chart, pareto_chart
+from partnerkit.charts.concentration import BENCHMARKS, MAX_BARS, lorenz_chart, pareto_chart
 from partnerkit.charts.theme import VITAL_COLORS
 
 # Four partners worked by hand: values 50, 30, 15, 5 (total 100).
@@ -183,3 +183,31 @@ def test_lorenz_sample_is_exact_bounded_and_monotone(values, points):
         for p in curve[1:]:
             k = round(p["partners_share"] * n)
             assert p["value_share"] == pytest.approx(sum(ordered[:k]) / total, abs=1e-9)
+
+
+def test_one_bar_per_partner_up_to_max_bars():
+    # 150 partners (the sample's size) are 150 bars of one partner each; 201 are grouped
+    def card(n: int) -> pl.DataFrame:
+        values = [float(n - i) for i in range(n)]
+        total = sum(values)
+        cum = [sum(values[: i + 1]) / total for i in range(n)]
+        return pl.DataFrame(
+            {
+                "partner_id": [f"p{i:03d}" for i in range(n)],
+                "rank": list(range(1, n + 1)),
+                "won_revenue": values,
+                "cum_share": cum,
+                "vital": [x <= 0.8 for x in cum],
+            }
+        )
+
+    def bars(n: int) -> list[dict]:
+        spec = pareto_chart(card(n)).to_dict()
+        return spec["datasets"][spec["layer"][0]["data"]["name"]]
+
+    rows = bars(150)
+    assert len(rows) == 150
+    assert {r["partners"] for r in rows} == {1}
+    grouped = bars(MAX_BARS + 1)
+    assert len(grouped) <= MAX_BARS
+    assert sum(r["partners"] for r in grouped) == MAX_BARS + 1
