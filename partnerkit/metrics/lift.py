@@ -9,8 +9,11 @@ Groups, all over deals closed (won or lost) in W:
 
 Per group: ``n_closed`` (won + lost), ``n_won``, ``win_rate = n_won / n_closed`` (null when
 nothing closed), ``mean_deal`` (mean amount of won deals), ``days_to_close`` (mean days from
-creation to close of won deals) and ``enough = n_closed >= policy.min_sample``; small groups
-are flagged, not hidden.
+creation to close of won deals). Each figure's support is counted in what it is computed
+from: ``enough = n_closed >= policy.min_sample`` for the win rate and ``enough_won = n_won >=
+policy.min_sample`` for the two means of won deals. Small groups are flagged, not hidden:
+their point estimates stay, but they get no interval (a "bootstrap interval" of one won
+deal says nothing).
 
 Intervals are percentile bootstrap intervals at ``policy.confidence`` with
 ``policy.bootstrap_samples`` resamples drawn from one generator seeded with ``policy.seed``
@@ -27,9 +30,9 @@ Intervals are percentile bootstrap intervals at ``policy.confidence`` with
   ``interval`` says which was used). The resamples are vectorised across groups: a
   resample is a row of draw counts, groups of equal size share one matrix of them and all
   their resampled means are one matrix product (see :func:`_bootstrap_means`);
-- groups with fewer than ``policy.min_sample`` closed deals get their point estimates,
-  flagged ``enough = false``, but no interval: a bootstrap of a handful of deals says
-  nothing, and skipping them keeps a portfolio of thousands of small partners fast.
+- a group gets a win-rate interval only with ``enough`` closed deals and mean intervals
+  only with ``enough_won`` won deals; the others keep their point estimates and no
+  interval, which also keeps a portfolio of thousands of small partners fast.
 
 The random draws grow with the number of distinct group sizes, not with every resampled
 value; what grows with the data is matrix products and quantiles, and the memory stays
@@ -47,11 +50,12 @@ Examples
 >>> samples = pl.DataFrame({"partner_id": ["a", "a", None], "amount": [20.0, 10.0, 5.0],
 ...     "days": [8, 12, 4]}, schema_overrides={"partner_id": pl.String})
 >>> out = lift(facts, samples=samples, min_sample=2)
->>> for r in out.select("scope", "group", "n_closed", "win_rate", "mean_deal", "enough").rows():
+>>> cols = ["scope", "group", "n_won", "mean_deal", "enough_won", "mean_deal_lo"]
+>>> for r in out.select(cols).rows():
 ...     print(r)
-('portfolio', 'partner', 2, 1.0, 15.0, True)
-('portfolio', 'direct', 2, 0.5, 5.0, True)
-('a', 'partner', 2, 1.0, 15.0, True)
+('portfolio', 'partner', 2, 15.0, True, 10.0)
+('portfolio', 'direct', 1, 5.0, False, None)
+('a', 'partner', 2, 15.0, True, 10.0)
 """
 
 from __future__ import annotations
@@ -83,6 +87,7 @@ LIFT_SCHEMA = pl.Schema(
         "days_to_close_lo": pl.Float64(),
         "days_to_close_hi": pl.Float64(),
         "enough": pl.Boolean(),
+        "enough_won": pl.Boolean(),
         "interval": pl.String(),
     }
 )
@@ -368,11 +373,14 @@ def lift(
     ``avg_days_to_close``, ``sd_won_amount``, ``sd_days_to_close`` (``facts``, one row per
     partner plus a null-``partner_id`` row for direct deals) and ``partner_id``, ``amount``,
     ``days`` (``samples``, see :func:`lift_samples`). Returns :data:`LIFT_SCHEMA`; the
-    intervals of groups with fewer than ``min_sample`` closed deals are null.
+    win-rate interval of a group with fewer than ``min_sample`` closed deals is null, and so
+    are the mean intervals of a group with fewer than ``min_sample`` won deals.
     """
     facts_df = facts.collect() if isinstance(facts, pl.LazyFrame) else facts
     samples_df = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
-    groups = _groups(facts_df).with_columns(enough=pl.col("n_closed") >= min_sample)
+    groups = _groups(facts_df).with_columns(
+        enough=pl.col("n_closed") >= min_sample, enough_won=pl.col("n_won") >= min_sample
+    )
     rng = np.random.default_rng(seed)
     alpha = (1 - confidence) / 2
     q = (alpha, 1 - alpha)
@@ -402,7 +410,7 @@ def lift(
         .otherwise(pl.lit(samples_df["partner_id"].null_count()))
         .fill_null(0)
     )
-    has_mean = enough & (n_won > 0)
+    has_mean = groups["enough_won"].to_numpy() & (n_won > 0)
     resample = has_mean & (n_won <= max_n) & (kept["_kept"].to_numpy() == n_won)
     lo_a, hi_a = np.full(g, np.nan), np.full(g, np.nan)
     lo_d, hi_d = np.full(g, np.nan), np.full(g, np.nan)
@@ -441,6 +449,7 @@ def lift(
         column(lo_d).alias("days_to_close_lo"),
         column(hi_d).alias("days_to_close_hi"),
         "enough",
+        "enough_won",
         pl.when(pl.Series(resample))
         .then(pl.lit("bootstrap"))
         .when(pl.Series(normal))

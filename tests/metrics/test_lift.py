@@ -93,7 +93,15 @@ def test_small_groups_get_estimates_but_no_interval(tiny):
     assert small["mean_deal"].null_count() == 0
     for col in ("win_rate_lo", "mean_deal_hi", "days_to_close_lo", "interval"):
         assert small[col].null_count() == small.height, col
-    assert out.filter(pl.col("enough"))["interval"].to_list() == ["bootstrap", "bootstrap"]
+    # A closed 3 deals (enough for a win rate) but won 2 (too few for the means); the
+    # portfolio's partner deals: 5 closed, 4 won
+    big = rows(out.filter(pl.col("enough")))
+    a, p = big[("A", "partner")], big[("portfolio", "partner")]
+    assert (a["enough"], a["enough_won"], a["interval"]) == (True, False, None)
+    assert a["win_rate_lo"] is not None
+    assert (a["mean_deal_lo"], a["days_to_close_hi"]) == (None, None)
+    assert (a["mean_deal"], a["days_to_close"]) == (2000.0, 71.0)  # estimates kept
+    assert (p["enough_won"], p["interval"]) == (True, "bootstrap")
 
 
 def test_seeded_and_reproducible(tiny):
@@ -115,9 +123,20 @@ def test_intervals_contain_the_estimate(build):
     )
     out = lift_of(p)
     for r in out.to_dicts():
-        for m in ("win_rate", "mean_deal", "days_to_close"):
-            assert r[f"{m}_lo"] <= r[m] <= r[f"{m}_hi"], (r["scope"], m)
-    assert out.filter(pl.col("scope") == "a")["enough"].item() is True
+        shown = {"win_rate": r["enough"], "mean_deal": r["enough_won"]}
+        shown["days_to_close"] = r["enough_won"]
+        for m, ok in shown.items():
+            if ok:
+                assert r[f"{m}_lo"] <= r[m] <= r[f"{m}_hi"], (r["scope"], m)
+            else:
+                assert r[f"{m}_lo"] is None, (r["scope"], m)
+    # a: 30 closed, 20 won; direct: 10 closed (enough) but 6 won (not enough for means)
+    flags = out.select("scope", "group", "enough", "enough_won").rows()
+    assert flags == [
+        ("portfolio", "partner", True, True),
+        ("portfolio", "direct", True, False),
+        ("a", "partner", True, True),
+    ]
 
 
 def test_no_closed_deals(build):
@@ -203,3 +222,51 @@ def test_mean_intervals_are_distributed_as_resampled_ones():
     # days 10..120 travel with the amounts: their interval is around the mean of 65
     assert (mine["days_to_close_lo"] < 65).all()
     assert (mine["days_to_close_hi"] > 65).all()
+
+
+def test_one_won_deal_among_many_closed_gets_no_mean_interval(build):
+    # 12 closed deals, 1 won: a win rate of 1/12 with an interval, but a mean deal size
+    # and days to close of a single deal, shown without any interval
+    p = build(
+        partners={"partner_id": ["a"], "name": ["A"]},
+        deals={
+            "deal_id": [f"d{i}" for i in range(12)],
+            "partner_id": ["a"] * 12,
+            "created_on": ["2025-01-01"] * 12,
+            "closed_on": ["2025-03-01"] * 12,
+            "outcome": ["won"] + ["lost"] * 11,
+            "amount": [500.0] * 12,
+        },
+    )
+    a = rows(lift_of(p))[("a", "partner")]
+    assert (a["n_closed"], a["n_won"], a["enough"], a["enough_won"]) == (12, 1, True, False)
+    assert a["win_rate"] == pytest.approx(1 / 12)
+    assert a["win_rate_lo"] <= a["win_rate"] <= a["win_rate_hi"]
+    assert (a["mean_deal"], a["days_to_close"]) == (500.0, 59.0)
+    assert [a[k] for k in ("mean_deal_lo", "mean_deal_hi", "days_to_close_lo", "interval")] == [
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+@pytest.mark.parametrize("lost", [0, 5, 50])
+def test_lost_deals_never_give_the_means_support(build, lost):
+    # metamorphic: adding lost deals moves the win rate's support, never the means'
+    won = 9  # one short of the default minimum
+    n = won + lost
+    p = build(
+        partners={"partner_id": ["a"], "name": ["A"]},
+        deals={
+            "deal_id": [f"d{i}" for i in range(n)],
+            "partner_id": ["a"] * n,
+            "created_on": ["2025-01-01"] * n,
+            "closed_on": ["2025-03-01"] * n,
+            "outcome": ["won"] * won + ["lost"] * lost,
+            "amount": [100.0 * (i + 1) for i in range(n)],
+        },
+    )
+    a = rows(lift_of(p))[("a", "partner")]
+    assert a["enough"] is (n >= 10)
+    assert (a["enough_won"], a["mean_deal_lo"], a["mean_deal"]) == (False, None, 500.0)
