@@ -1,0 +1,454 @@
+"""Drill-through: one partner's deals, activities, investments and overlaps, and its figures.
+
+Every other widget works on the analysis' collected per-partner tables. The drill-through is
+the one place that reads raw rows, by definition, and it reads **one partner's** rows only:
+:func:`partner_rows` filters each of the portfolio's lazy frames on ``partner_id`` before
+collecting, so polars pushes the filter into the scan and the whole tables are never
+collected in the widget.
+
+:func:`recompute` then works the partner's scorecard figures out again from those rows --
+won revenue in W is the sum of its won deals closed in W, and so on -- with plain filters
+written here, not the stage-1 reductions, and :func:`trace` puts them side by side with the
+scorecard's figures: every figure on the scorecard can be traced to the rows behind it.
+
+Each deal also gets a ``counts_as`` label saying which figure it feeds (``won in window``,
+``lost in window``, ``open at as-of``, ``closed before the window``, ``after as-of``).
+
+Examples
+--------
+>>> import datetime as dt
+>>> from partnerkit.metrics.window import Window
+>>> deals = pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
+...     "created_on": [dt.date(2025, 1, 2)] * 2,
+...     "closed_on": [dt.date(2025, 5, 1), None], "outcome": ["won", "open"],
+...     "amount": [100.0, 40.0], "source": ["partner", None]})
+>>> figures = recompute({"deals": deals}, window=Window.ending(dt.date(2025, 6, 30), months=12))
+>>> figures["won_revenue"], figures["sourced_revenue"], figures["open_pipeline"]
+(100.0, 100.0, 40.0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import ipywidgets as widgets
+import polars as pl
+import traitlets
+
+from partnerkit.metrics.window import Window
+from partnerkit.portfolio import Portfolio
+from partnerkit.widgets.grid import DataGrid
+from partnerkit.widgets.state import AnalysisLike
+from partnerkit.widgets.table import WIDGET_CSS, format_cell
+
+__all__ = [
+    "RAW_TABLES",
+    "TRACED",
+    "PartnerDrill",
+    "counts_as",
+    "partner_rows",
+    "recompute",
+    "trace",
+]
+
+RAW_TABLES: tuple[str, ...] = ("deals", "activities", "investments", "overlaps")
+"""The raw tables the drill-through shows, one partner's rows each."""
+
+TRACED: dict[str, str] = {
+    "won_revenue": "sum of its won deals closed in the window",
+    "won_deals": "count of its won deals closed in the window",
+    "sourced_revenue": "won in the window, source = partner",
+    "influenced_revenue": "won in the window, source = vendor",
+    "lost_deals": "count of its lost deals closed in the window",
+    "open_pipeline": "amount of its deals created by as-of and not closed by then",
+    "pipeline_created": "amount of its deals created in the window",
+    "deals_created": "count of its deals created in the window",
+    "activities": "count of its activities in the window",
+    "investment": "its investments in the window, pro-rated by days",
+    "overlap_accounts": "distinct accounts in its account mapping",
+}
+"""Scorecard figures worked out again from the partner's rows, with how."""
+
+_COUNTS = frozenset({"won_deals", "lost_deals", "deals_created", "activities", "overlap_accounts"})
+_SORT = {
+    "deals": ("created_on", "deal_id"),
+    "activities": ("occurred_on",),
+    "investments": ("starts_on",),
+    "overlaps": ("account_id",),
+}
+
+
+def partner_rows(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.DataFrame]:
+    """Collect one partner's rows of each raw table (the filter is pushed into the scans).
+
+    Requires columns: ``partner_id`` in every table. Returns ``{table: frame}`` for
+    :data:`RAW_TABLES`, newest first where the table has a date.
+
+    Examples
+    --------
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+    ...         "created_on": ["2025-01-05"] * 2, "closed_on": [None, None],
+    ...         "outcome": ["open"] * 2, "amount": [5.0, 7.0]}))
+    >>> partner_rows(p, "b")["deals"]["deal_id"].to_list()
+    ['d2']
+    """
+    mine = pl.col("partner_id") == partner_id
+    frames = [getattr(portfolio, name).filter(mine) for name in RAW_TABLES]
+    out = {}
+    for name, frame in zip(RAW_TABLES, pl.collect_all(frames), strict=True):
+        order = [c for c in _SORT[name] if c in frame.columns]
+        dated = name != "overlaps"
+        out[name] = (
+            frame.sort(order, descending=dated, nulls_last=True, maintain_order=True)
+            if order
+            else frame
+        )
+    return out
+
+
+def counts_as(deals: pl.DataFrame, /, *, window: Window) -> pl.DataFrame:
+    """Add ``counts_as``: which scorecard figure each deal feeds.
+
+    Requires columns: ``created_on``, ``closed_on``, ``outcome``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
+    >>> d = pl.DataFrame({"created_on": [dt.date(2024, 1, 1)] * 3,
+    ...     "closed_on": [dt.date(2025, 6, 30), dt.date(2024, 6, 30), None],
+    ...     "outcome": ["won", "won", "open"]})
+    >>> counts_as(d, window=w)["counts_as"].to_list()
+    ['won in window', 'closed before the window', 'open at as-of']
+    """
+    closed, created, outcome = pl.col("closed_on"), pl.col("created_on"), pl.col("outcome")
+    as_of, start = pl.lit(window.end), pl.lit(window.start)
+    label = (
+        pl.when(created > as_of)
+        .then(pl.lit("after as-of"))
+        .when(closed.is_null() | (closed > as_of))
+        .then(pl.lit("open at as-of"))
+        .when(closed <= start)
+        .then(pl.lit("closed before the window"))
+        .when(outcome == "won")
+        .then(pl.lit("won in window"))
+        .when(outcome == "lost")
+        .then(pl.lit("lost in window"))
+        .otherwise(pl.lit("closed in window, " + "not won or lost"))
+    )
+    return deals.with_columns(counts_as=label)
+
+
+def recompute(rows: Mapping[str, pl.DataFrame], /, *, window: Window) -> dict[str, Any]:
+    """Work out the figures of :data:`TRACED` again from one partner's raw rows.
+
+    The definitions are those of the scorecard (W = ``window``, as-of its end), written
+    here as plain filters and sums. Figures whose table is missing from ``rows`` are left
+    out. Money is rounded to cents.
+
+    Requires columns: deals ``created_on``, ``closed_on``, ``outcome``, ``amount`` (and
+    ``source`` for the sourced / influenced split); activities ``occurred_on``;
+    investments ``starts_on``, ``ends_on``, ``amount``; overlaps ``account_id``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> w = Window.ending(dt.date(2025, 12, 31), months=12)
+    >>> inv = pl.DataFrame({"starts_on": [dt.date(2025, 7, 1)], "ends_on": [dt.date(2026, 6, 30)],
+    ...                     "amount": [365.0]})
+    >>> recompute({"investments": inv}, window=w)  # 184 of its 365 days fall in W
+    {'investment': 184.0}
+    """
+    start, end = window.start, window.end
+    out: dict[str, Any] = {}
+    deals = rows.get("deals")
+    if deals is not None:
+        known = deals.filter(pl.col("created_on") <= end)
+        in_w = known.filter(pl.col("closed_on") > start, pl.col("closed_on") <= end)
+        won = in_w.filter(pl.col("outcome") == "won")
+        created = known.filter(pl.col("created_on") > start)
+        opened = known.filter(pl.col("closed_on").is_null() | (pl.col("closed_on") > end))
+        source = won["source"] if "source" in won.columns else pl.Series([None] * won.height)
+        out["won_revenue"] = round(float(won["amount"].sum()), 2)
+        out["won_deals"] = won.height
+        out["sourced_revenue"] = round(float(won.filter(source == "partner")["amount"].sum()), 2)
+        out["influenced_revenue"] = round(float(won.filter(source == "vendor")["amount"].sum()), 2)
+        out["lost_deals"] = in_w.filter(pl.col("outcome") == "lost").height
+        out["open_pipeline"] = round(float(opened["amount"].sum()), 2)
+        out["pipeline_created"] = round(float(created["amount"].sum()), 2)
+        out["deals_created"] = created.height
+    activities = rows.get("activities")
+    if activities is not None:
+        out["activities"] = activities.filter(
+            pl.col("occurred_on") > start, pl.col("occurred_on") <= end
+        ).height
+    investments = rows.get("investments")
+    if investments is not None:
+        total = 0.0
+        for inv in investments.iter_rows(named=True):
+            first, last = inv["starts_on"], inv["ends_on"] or end
+            span = (last - first).days + 1
+            lo, hi = max(first, start + dt.timedelta(days=1)), min(last, end)
+            inside = max((hi - lo).days + 1, 0)
+            if span > 0:
+                total += inv["amount"] * inside / span
+        out["investment"] = round(total, 2)
+    overlaps = rows.get("overlaps")
+    if overlaps is not None:
+        out["overlap_accounts"] = overlaps["account_id"].n_unique()
+    return out
+
+
+def trace(scorecard_row: Mapping[str, Any], recomputed: Mapping[str, Any], /) -> pl.DataFrame:
+    """Put the scorecard's figures beside the ones recomputed from rows.
+
+    Returns ``figure``, ``how``, ``scorecard``, ``from_rows`` and ``agrees`` (within a
+    cent) for each recomputed figure the scorecard also has. A scorecard null (a table the
+    source did not supply) is compared as 0.
+
+    Examples
+    --------
+    >>> trace({"won_revenue": 100.0, "won_deals": 2}, {"won_revenue": 100.0, "won_deals": 1}).rows()
+    [('won_revenue', 'sum of its won deals closed in the window', 100.0, 100.0, True), ('won_deals', 'count of its won deals closed in the window', 2.0, 1.0, False)]
+    """  # noqa: E501
+    rows = []
+    for figure, how in TRACED.items():
+        if figure not in recomputed or figure not in scorecard_row:
+            continue
+        card = scorecard_row[figure]
+        card_value = 0.0 if card is None else float(card)
+        mine = float(recomputed[figure])
+        rows.append((figure, how, card_value, mine, abs(card_value - mine) < 0.005))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "figure": pl.String,
+            "how": pl.String,
+            "scorecard": pl.Float64,
+            "from_rows": pl.Float64,
+            "agrees": pl.Boolean,
+        },
+        orient="row",
+    )
+
+
+class _Selectable(Protocol):
+    def observe(self, handler: Any, names: Any) -> None: ...  # noqa: ANN401
+
+
+class PartnerDrill(widgets.VBox):  # type: ignore[misc]
+    """Pick a partner and see its raw rows and its scorecard figures recomputed from them.
+
+    Pick by typing in the search box (name or id), by clicking a row of any
+    :class:`~partnerkit.widgets.grid.DataGrid` passed to :meth:`follow`, or by setting
+    :attr:`partner_id` (what a chart selection handler does, see :meth:`follow_chart`).
+
+    Parameters
+    ----------
+    analysis
+        Its scorecard gives the figures compared and the partner names.
+    portfolio
+        The raw tables (lazy): only the chosen partner's rows are collected.
+    out_dir
+        Where the row tables' "Export view" buttons write.
+    """
+
+    partner_id = traitlets.Unicode("")
+    """The partner shown."""
+    query = traitlets.Unicode("")
+    """Text typed in the search box."""
+    message = traitlets.Unicode("")
+    """What the search found (or did not)."""
+
+    def __init__(
+        self,
+        analysis: AnalysisLike,
+        portfolio: Portfolio,
+        *,
+        partner_id: str | None = None,
+        out_dir: str | Path = "out",
+    ) -> None:
+        super().__init__()
+        self.analysis = analysis
+        self.portfolio = portfolio
+        window = getattr(analysis, "window", None)
+        self.window = (
+            window
+            if isinstance(window, Window)
+            else Window.ending(analysis.as_of, months=analysis.policy.lookback_months)
+        )
+        card = analysis.scorecard
+        label = pl.col("name") if "name" in card.columns else pl.col("partner_id")
+        self._names = card.select("partner_id", label.cast(pl.String).alias("name"))
+        options = [f"{n} ({p})" if n and n != p else p for p, n in self._names.iter_rows()]
+        self._search = widgets.Combobox(
+            options=options,
+            placeholder="Type a partner's name or id",
+            description="Partner",
+            ensure_option=False,
+            layout={"width": "460px"},
+        )
+        self._header = widgets.HTML()
+        self._trace = widgets.HTML()
+        self.rows: dict[str, pl.DataFrame] = {}
+        self.grids = {
+            name: DataGrid(
+                pl.DataFrame({"_": []}, schema={"_": pl.String}),
+                key="_",
+                title=name.capitalize(),
+                page_size=10,
+                out_dir=out_dir,
+                export_name=f"partner-{name}.csv",
+            )
+            for name in RAW_TABLES
+        }
+        self._tabs = widgets.Tab(children=list(self.grids.values()))
+        for i, name in enumerate(RAW_TABLES):
+            self._tabs.set_title(i, name.capitalize())
+        traitlets.link((self._search, "value"), (self, "query"))
+        self.observe(self._on_query, names=["query"])
+        self.observe(self._show, names=["partner_id"])
+        self.children = [self._search, self._header, self._trace, self._tabs]
+        first = partner_id or (card["partner_id"][0] if card.height else "")
+        self.partner_id = first
+        if first == "":
+            self._show()
+
+    def __repr__(self) -> str:
+        return "Partner drill-through (run the notebook to use it)"
+
+    # -- picking -------------------------------------------------------------------------------
+
+    def find(self, text: str, /) -> list[str]:
+        """Return the ids of the partners whose name or id contains ``text`` (any case)."""
+        term = text.strip().lower()
+        if not term:
+            return []
+        hits = self._names.filter(
+            pl.col("partner_id").str.to_lowercase().str.contains(term, literal=True)
+            | pl.col("name")
+            .str.to_lowercase()
+            .str.contains(term, literal=True)
+            .fill_null(value=False)
+        )
+        exact = self._names.filter(
+            (pl.col("partner_id").str.to_lowercase() == term)
+            | (pl.col("name").str.to_lowercase() == term)
+            | (
+                pl.format("{} ({})", pl.col("name"), pl.col("partner_id")).str.to_lowercase()
+                == term
+            )
+        )
+        return (exact if exact.height else hits)["partner_id"].to_list()
+
+    def follow(self, grid: DataGrid, /) -> None:
+        """Show the partner of the row clicked in ``grid`` (its key must be a partner id)."""
+
+        def clicked(change: Mapping[str, Any]) -> None:
+            if change["new"]:
+                self.partner_id = str(change["new"])
+
+        grid.observe(clicked, names=["clicked"])
+
+    def follow_chart(self, selections: _Selectable, name: str, /) -> None:
+        """Show the partner picked on a chart's point selection ``name``.
+
+        ``selections`` is a JupyterChart's ``selections``; the selection's points must carry
+        ``partner_id``.
+        """
+
+        def picked(change: Mapping[str, Any]) -> None:
+            value = getattr(change["new"], "value", None) or []
+            ids = [p.get("partner_id") for p in value if isinstance(p, Mapping)]
+            if ids and ids[0]:
+                self.partner_id = str(ids[0])
+
+        selections.observe(picked, [name])
+
+    def _on_query(self, _change: Mapping[str, Any]) -> None:
+        found = self.find(self.query)
+        if not self.query.strip():
+            self.message = ""
+        elif not found:
+            self.message = f"No partner matches “{self.query.strip()}”."
+        elif len(found) == 1:
+            self.message = ""
+            self.partner_id = found[0]
+        else:
+            self.message = f"{len(found)} partners match: keep typing or pick one from the list."
+        self._draw_header()
+
+    # -- view ----------------------------------------------------------------------------------
+
+    @property
+    def figures(self) -> pl.DataFrame:
+        """The trace of the partner shown (see :func:`trace`)."""
+        return self._figures
+
+    def _show(self, _change: Mapping[str, Any] | None = None) -> None:
+        card = self.analysis.scorecard.filter(pl.col("partner_id") == self.partner_id)
+        if card.height == 0:
+            self.rows = {}
+            self._figures = trace({}, {})
+            self._draw_header()
+            self._trace.value = ""
+            return
+        self.rows = partner_rows(self.portfolio, self.partner_id)
+        self.rows["deals"] = counts_as(self.rows["deals"], window=self.window)
+        self._figures = trace(card.row(0, named=True), recompute(self.rows, window=self.window))
+        for name, grid in self.grids.items():
+            frame = self.rows[name].with_row_index("row", offset=1)
+            grid.key = "row"
+            grid._wanted = tuple(c for c in frame.columns if c not in ("partner_id",))
+            grid.sort_by, grid.search, grid.page = "", "", 0
+            grid.set_frame(frame.with_columns(pl.col("row").cast(pl.String)))
+            grid.title = f"{name.capitalize()} ({frame.height:,})"
+        for i, name in enumerate(RAW_TABLES):
+            self._tabs.set_title(i, f"{name.capitalize()} ({self.rows[name].height:,})")
+        self._draw_header()
+        self._trace.value = WIDGET_CSS + _trace_html(self._figures)
+
+    def _draw_header(self) -> None:
+        row = self._names.filter(pl.col("partner_id") == self.partner_id)
+        note = f"<p>{html.escape(self.message)}</p>" if self.message else ""
+        if row.height == 0:
+            self._header.value = note + "<p>No partner chosen.</p>"
+            return
+        name = row["name"][0] or self.partner_id
+        w = self.window
+        self._header.value = (
+            note
+            + f"<h4 style='margin:4px 0'>{html.escape(str(name))} ({html.escape(self.partner_id)})"
+            f"</h4><p>Window {w.start + dt.timedelta(days=1)} to {w.end}: "
+            "each figure of the scorecard beside the same figure worked out from the "
+            "partner's rows below.</p>"
+        )
+
+
+def _trace_html(figures: pl.DataFrame) -> str:
+    rows = []
+    for rec in figures.iter_rows(named=True):
+        mark = "&#10003;" if rec["agrees"] else "&#10007; differs"
+        counts = rec["figure"] in _COUNTS
+
+        def fmt(v: float, *, counts: bool = counts, column: str = rec["figure"]) -> str:
+            return format_cell(int(v) if counts else v, column=column)
+
+        rows.append(
+            f"<tr><td>{html.escape(rec['figure'].replace('_', ' '))}</td>"
+            f"<td style='text-align:right'>{fmt(rec['scorecard'])}</td>"
+            f"<td style='text-align:right'>{fmt(rec['from_rows'])}</td>"
+            f"<td>{mark}</td><td>{html.escape(rec['how'])}</td></tr>"
+        )
+    return (
+        '<table class="pk-table pk-trace"><thead><tr><th>figure</th><th>scorecard</th>'
+        "<th>from the rows</th><th></th><th>worked out as</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )

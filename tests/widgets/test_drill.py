@@ -1,0 +1,193 @@
+"""Drill-through: one partner's raw rows and its scorecard figures worked out again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import polars as pl
+import pytest
+
+from partnerkit.analysis import analyze
+from partnerkit.load.read import read_portfolio
+from partnerkit.policy import Policy
+from partnerkit.portfolio import Portfolio
+from partnerkit.widgets.drill import PartnerDrill, partner_rows, recompute, trace
+from partnerkit.widgets.grid import DataGrid
+
+AS_OF = dt.date(2025, 6, 30)  # W = (2024-06-30, 2025-06-30]
+
+
+def _portfolio() -> Portfolio:
+    return Portfolio.from_frames(
+        partners=pl.DataFrame(
+            {"partner_id": ["a", "b"], "name": ["Acme Ltd", "Bolt"], "status": ["active"] * 2}
+        ),
+        deals=pl.DataFrame(
+            {
+                "deal_id": ["d1", "d2", "d3", "d4", "d5", "d6", "d7"],
+                "partner_id": ["a", "a", "a", "a", "a", "b", None],
+                "account_id": ["x", "y", "x", "z", "x", "x", "x"],
+                "created_on": [
+                    "2024-05-01",
+                    "2024-08-01",
+                    "2025-01-10",
+                    "2025-03-01",
+                    "2023-01-01",
+                    "2025-01-01",
+                    "2025-01-01",
+                ],
+                "closed_on": [
+                    "2024-07-15",
+                    "2025-06-30",
+                    None,
+                    "2025-04-01",
+                    "2024-06-30",
+                    "2025-02-01",
+                    "2025-02-01",
+                ],
+                "outcome": ["won", "won", "open", "lost", "won", "won", "won"],
+                "amount": [100.0, 250.0, 40.0, 70.0, 999.0, 500.0, 300.0],
+                "source": ["partner", "vendor", "partner", "partner", "partner", "partner", None],
+            }
+        ),
+        activities=pl.DataFrame(
+            {
+                "partner_id": ["a", "a", "a", "b"],
+                "occurred_on": ["2024-06-30", "2024-07-01", "2025-06-30", "2025-01-01"],
+                "kind": ["qbr", "training", "cosell", "qbr"],
+                "initiated_by": ["us", "partner", "us", "us"],
+                "hours": [1.0, 2.0, 3.0, 4.0],
+            }
+        ),
+        investments=pl.DataFrame(
+            {
+                "partner_id": ["a"],
+                "category": ["mdf"],
+                "starts_on": ["2025-01-01"],
+                "ends_on": ["2025-12-31"],
+                "amount": [365.0],
+            }
+        ),
+        overlaps=pl.DataFrame(
+            {
+                "partner_id": ["a", "a", "b"],
+                "account_id": ["x", "y", "x"],
+                "our_status": ["prospect", "customer", "prospect"],
+                "partner_status": ["customer", "prospect", "customer"],
+            }
+        ),
+    )
+
+
+def test_recompute_by_hand() -> None:
+    # Partner a in W: won d1 (100, partner) and d2 (250, vendor, closed on as_of);
+    # d5 closed on the window start is outside; d4 lost in W; d3 open at as_of.
+    # Created in W: d2, d3, d4 (d1 was created before W). Activities in W: 2025-06-30 and
+    # 2024-07-01 (2024-06-30 is the window start, outside). Investment: 2025-01-01..06-30
+    # is 181 of its 365 days -> 181.0. Overlaps: accounts x, y.
+    p = _portfolio()
+    rows = partner_rows(p, "a")
+    assert rows["deals"]["deal_id"].to_list() == ["d4", "d3", "d2", "d1", "d5"]  # newest first
+    figures = recompute(rows, window=_analysis(p).window)
+    assert figures == {
+        "won_revenue": 350.0,
+        "won_deals": 2,
+        "sourced_revenue": 100.0,
+        "influenced_revenue": 250.0,
+        "lost_deals": 1,
+        "open_pipeline": 40.0,
+        "pipeline_created": 360.0,
+        "deals_created": 3,
+        "activities": 2,
+        "investment": 181.0,
+        "overlap_accounts": 2,
+    }
+
+
+def _analysis(p: Portfolio):
+    return analyze(p, as_of=AS_OF, policy=Policy())
+
+
+def test_the_scorecard_agrees_with_the_rows_and_a_wrong_figure_shows() -> None:
+    p = _portfolio()
+    a = _analysis(p)
+    drill = PartnerDrill(a, p, partner_id="a")
+    assert drill.figures["agrees"].all()
+    assert drill.figures.filter(pl.col("figure") == "won_revenue")["scorecard"].item() == 350.0
+    row = a.scorecard.filter(pl.col("partner_id") == "a").row(0, named=True)
+    row["won_revenue"] = 351.0
+    bad = trace(row, recompute(drill.rows, window=a.window))
+    assert bad.filter(~pl.col("agrees"))["figure"].to_list() == ["won_revenue"]
+
+
+def test_only_the_partners_rows_are_shown() -> None:
+    p = _portfolio()
+    drill = PartnerDrill(_analysis(p), p, partner_id="b")
+    assert drill.rows["deals"]["deal_id"].to_list() == ["d6"]
+    assert drill.grids["deals"].matched == 1
+    assert drill.grids["deals"].rows[0][-1] == "won in window"  # counts_as column
+    assert drill.grids["overlaps"].matched == 1
+    assert drill.grids["investments"].matched == 0
+    assert "Bolt (b)" in drill._header.value
+
+
+def test_rows_do_not_depend_on_other_partners() -> None:
+    # metamorphic: adding deals of another partner changes nothing for this one
+    p = _portfolio()
+    more = pl.concat(
+        [
+            p.deals.collect(),
+            p.deals.collect()
+            .filter(pl.col("partner_id") == "b")
+            .with_columns(deal_id=pl.lit("d99"), amount=pl.lit(1e6)),
+        ]
+    )
+    q = Portfolio.from_frames(
+        partners=p.partners.collect(),
+        deals=more,
+        activities=p.activities.collect(),
+        investments=p.investments.collect(),
+        overlaps=p.overlaps.collect(),
+    )
+    assert partner_rows(q, "a")["deals"].equals(partner_rows(p, "a")["deals"])
+
+
+def test_pick_by_search_by_table_row_and_by_chart() -> None:
+    p = _portfolio()
+    a = _analysis(p)
+    drill = PartnerDrill(a, p)
+    drill.query = "acme"
+    assert drill.partner_id == "a"
+    drill.query = "zz"
+    assert drill.message == "No partner matches \u201czz\u201d."
+    assert drill.partner_id == "a"  # unchanged
+    drill.query = "Bolt (b)"  # what picking from the list types
+    assert drill.partner_id == "b"
+
+    grid = DataGrid(a.scorecard, key="partner_id", columns=["name"])
+    drill.follow(grid)
+    grid.clicked = "a"  # a click on the row
+    assert drill.partner_id == "a"
+
+    class Selections:
+        def observe(self, handler, names):
+            self.handler = handler
+
+    sel = Selections()
+    drill.follow_chart(sel, "pick")
+    sel.handler({"new": SimpleNamespace(value=[{"partner_id": "b", "won_revenue": 500.0}])})
+    assert drill.partner_id == "b"
+
+
+def test_sample_partners_all_trace(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2] / "data" / "samples"
+    if not root.exists():
+        pytest.skip("no sample data")
+    p = read_portfolio(root)
+    a = analyze(p)
+    for pid in a.scorecard["partner_id"].head(25):
+        row = a.scorecard.filter(pl.col("partner_id") == pid).row(0, named=True)
+        t = trace(row, recompute(partner_rows(p, pid), window=a.window))
+        assert t["agrees"].all(), (pid, t.filter(~pl.col("agrees")).rows())
