@@ -26,9 +26,11 @@ bench/impl_duckdb.py FOLDER`` times them all in one process).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Mapping
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -255,6 +257,66 @@ def explain(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> str:
         w = find_window(con, paths)
         rows = con.sql("EXPLAIN ANALYZE " + sql(paths, w, threshold=threshold)).fetchall()
     return "\n".join(str(r[-1]) for r in rows)
+
+
+def _operators(node: dict[str, Any]) -> list[dict[str, Any]]:
+    out = [node]
+    for child in node.get("children", []):
+        out += _operators(child)
+    return out
+
+
+def profile(paths: Mapping[str, str], *, reps: int = 3) -> dict[str, Any]:
+    """Time the parts of the statement alone, and summarise DuckDB's own profile of it.
+
+    The parts are the statement's own CTEs (deals, last activity, activities in W), each run
+    alone; the profile is ``EXPLAIN (ANALYZE, FORMAT JSON)`` of the whole statement: the
+    Parquet scans (columns read, filters pushed into them) and the busiest operators.
+    """
+    with duckdb.connect() as con:
+        w = find_window(con, paths)
+        p = _tables(paths)
+        ctes = f"WITH{_deals_cte(p, w)},{_activities_ctes(p, w)}"
+        queries = {
+            "as_of": window_sql(paths),
+            "deals": f"{ctes} SELECT * FROM d",
+            "last_activity": f"{ctes} SELECT * FROM last",
+            "activities_in_w": f"{ctes} SELECT * FROM in_w",
+            "whole": sql(paths, w),
+        }
+        parts: dict[str, float] = {}
+        for name, query in queries.items():
+            times = []
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                con.sql(query).pl()
+                times.append(time.perf_counter() - t0)
+            parts[name] = sorted(times)[len(times) // 2]
+        (row,) = con.sql("EXPLAIN (ANALYZE, FORMAT JSON) " + sql(paths, w)).fetchall()
+    tree = json.loads(row[1])
+    ops = [o for root in tree["operator"] for o in _operators(root)]
+    scans = []
+    for o in ops:
+        info = o.get("extra_info", {})
+        if o["type"] == "TABLE_SCAN":
+            files = str(info.get("File Filters") or info.get("Function") or "")
+            cols = info.get("Projections", [])
+            filters = info.get("Filters")
+            scans.append(
+                f"{files.lower()} {len(cols) if isinstance(cols, list) else cols} columns, "
+                f"{o.get('intermediate_rows', 0):,} rows out"
+                + (", filter pushed" if filters else "")
+            )
+    top = sorted(ops, key=lambda o: -float(o.get("timing", 0)))[:5]
+    return {
+        "parts_s": parts,
+        "cpu_s": float(tree["query"].get("cpu_time", 0.0)),
+        "scans": scans,
+        "top": [
+            {"type": o["type"], "s": float(o["timing"]), "rows": int(o.get("intermediate_rows", 0))}
+            for o in top
+        ],
+    }
 
 
 VARIANTS = ("two-part", "one-pass")

@@ -382,3 +382,80 @@ def interactive(folder: Path, *, reps: int) -> dict[str, Any]:
             "median_ms": _ops(big, tiled(percentiles), policy, reps),
         }
     return out
+
+
+# --- where the time goes ---
+
+
+def _median_s(fn: Callable[[], object], reps: int) -> float:
+    return _median_ms(fn, reps) / 1000
+
+
+def plan_summary(plan: str) -> dict[str, Any]:
+    """Scans (file, columns read, filter pushed), group-bys and joins of a polars plan."""
+    scans: list[str] = []
+    lines = [x.strip() for x in plan.splitlines()]
+    for i, line in enumerate(lines):
+        if "SCAN [" in line:
+            name = Path(line.split("[", 1)[1].rstrip("]")).stem
+            cols = next((x for x in lines[i + 1 : i + 3] if x.startswith("PROJECT")), "")
+            pushed = any(x.startswith("SELECTION") for x in lines[i + 1 : i + 4])
+            read = cols.removeprefix("PROJECT ").removesuffix(" COLUMNS") or "all"
+            scans.append(f"{name} ({read} columns{', filter pushed' if pushed else ''})")
+    return {
+        "scans": scans,
+        "aggregates": sum(x.startswith("AGGREGATE") for x in lines),
+        "joins": sum(x.endswith("JOIN:") for x in lines),
+    }
+
+
+def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
+    """Time the parts of the package's core query alone, and summarise its plan.
+
+    The parts are the package's own functions (``Portfolio.latest_date``,
+    ``metrics.facts.deal_facts`` on the deals that can count) and, for the two halves of
+    ``metrics.facts.activity_facts``, queries of the same shape; each is collected alone on
+    the streaming engine.
+    """
+    from partnerkit.metrics.facts import deal_facts  # noqa: PLC0415
+    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
+    from partnerkit.metrics.window import Window  # noqa: PLC0415
+    from partnerkit.policy import Policy  # noqa: PLC0415
+
+    portfolio = package_portfolio(folder, validate=False)
+    policy = Policy(vital_threshold=THRESHOLD, lookback_months=LOOKBACK_MONTHS)
+    w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
+    closed, created = pl.col("closed_on"), pl.col("created_on")
+    counting = pl.col("partner_id").is_not_null() & (w.contains(closed) | w.contains(created))
+    deals = deal_facts(portfolio.deals.filter(counting), window=w).select(
+        "partner_id", "won_revenue", "won_deals", "lost_deals", "sourced_pipeline"
+    )
+    day, kind, by = pl.col("occurred_on"), pl.col("kind"), pl.col("initiated_by")
+    acts = portfolio.activities
+    last = acts.filter(day <= w.end).group_by("partner_id").agg(day.max())
+    per_kind = (
+        acts.filter(w.contains(day))
+        .group_by("partner_id", "kind")
+        .agg(
+            n=pl.len(), us=(by == "us").sum(), them=(by == "partner").sum(), h=pl.col("hours").sum()
+        )
+        .group_by("partner_id")
+        .agg(
+            pl.col("n").sum(),
+            pl.col("us").filter(kind.is_in(REFERRAL_KINDS)).sum(),
+            **{f"hours_{k}": pl.col("h").filter(kind == k).sum() for k in KINDS},
+        )
+    )
+    core = core_scorecard(portfolio, window=w, policy=policy)
+
+    def run(q: pl.LazyFrame) -> Callable[[], object]:
+        return lambda: q.collect(engine="streaming")
+
+    parts = {
+        "as_of": _median_s(portfolio.latest_date, reps),
+        "deals": _median_s(run(deals), reps),
+        "last_activity": _median_s(run(last), reps),
+        "activities_in_w": _median_s(run(per_kind), reps),
+        "whole": _median_s(run(core), reps),
+    }
+    return {"reps": reps, "parts_s": parts, **plan_summary(core.explain(engine="streaming"))}

@@ -2,11 +2,14 @@
 
 Usage::
 
-    python bench/run.py [--scales S,M,L] [--runs 5] [--out bench/results]
+    python bench/run.py [--data base|alt|both] [--scales S,M,L] [--runs 5] [--measures ...]
 
-For each scale the harness makes (or reuses) a Parquet portfolio under ``bench/data/<scale>``
-with ``partnerkit sample``, then runs every measured thing in a fresh subprocess, in turn
-(A B C A B C ...), ``--runs`` times. Each subprocess times the computation after its imports
+For each data set and scale the harness makes (or reuses) a Parquet portfolio: ``base`` with
+``partnerkit sample`` under ``bench/data/<scale>``, ``alt`` with ``bench/gen_alt.py`` (shaped
+independently of the package) under ``bench/data/alt-<scale>``. It then runs every measured
+thing in a fresh subprocess, in turn (A B C A B C ...), ``--runs`` times; the ratios to
+DuckDB are also taken pair by pair (run i of A against run i of DuckDB) and their median
+reported. Each subprocess times the computation after its imports
 (``compute``), the parent times the whole subprocess (``wall``); the subprocess reports its
 peak resident memory (``VmHWM``, read just before it exits; ``ru_maxrss`` from ``wait4`` is kept
 too, but on Linux it also counts the parent's pages copied at fork). The first run of each core
@@ -44,6 +47,11 @@ SCALES: dict[str, tuple[int, int, int]] = {
     "L": (100_000, 200, 500),
 }
 SEED = 20250101
+ALT_SEED = 20260101
+DATASETS = {
+    "base": "partnerkit sample",
+    "alt": "bench/gen_alt.py (independent of partnerkit.samples)",
+}
 INTERACTIVE_PARTNERS = 100_000
 
 # measured things: name -> (worker kind, engine)
@@ -54,6 +62,7 @@ MEASURES: dict[str, tuple[str, str | None]] = {
     "polars-hand": ("hand", "in-memory"),
     "polars-hand-stream": ("hand", "streaming"),
     "duckdb": ("duckdb", None),
+    "duckdb-onepass": ("duckdb", "one-pass"),
     "pandas": ("pandas", None),
     "floor": ("floor", "in-memory"),
     "floor-stream": ("floor", "streaming"),
@@ -67,6 +76,7 @@ CORE = (
     "polars-hand",
     "polars-hand-stream",
     "duckdb",
+    "duckdb-onepass",
     "pandas",
 )
 RATIO_ROWS = ("pk-core", "pk-core-inmem", "pk-core-validated", "polars-hand", "polars-hand-stream")
@@ -86,14 +96,19 @@ def have_generator() -> bool:
     return importlib.util.find_spec("partnerkit.cli.sample") is not None
 
 
-def generate(scale: str, data_root: Path) -> tuple[Path, dict[str, Any]]:
+def generate(scale: str, data_root: Path, dataset: str = "base") -> tuple[Path, dict[str, Any]]:
     """Make the portfolio of ``scale`` unless a folder stamped with the same arguments exists."""
     partners, deals_per, acts_per = SCALES[scale]
-    folder = data_root / scale
-    generator = "partnerkit sample" if have_generator() else "bench/devdata.py (dev fallback)"
+    folder = data_root / (scale if dataset == "base" else f"{dataset}-{scale}")
+    if dataset == "alt":
+        generator = DATASETS["alt"]
+    elif have_generator():
+        generator = "partnerkit sample"
+    else:
+        generator = "bench/devdata.py (dev fallback)"
     stamp = {
         "generator": generator,
-        "seed": SEED,
+        "seed": ALT_SEED if dataset == "alt" else SEED,
         "partners": partners,
         "deals_per_partner": deals_per,
         "activities_per_partner": acts_per,
@@ -106,7 +121,17 @@ def generate(scale: str, data_root: Path) -> tuple[Path, dict[str, Any]]:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     t0 = time.perf_counter()
-    if generator == "partnerkit sample":
+    if dataset == "alt":
+        import gen_alt  # noqa: PLC0415
+
+        gen_alt.write(
+            folder,
+            partners=partners,
+            deals=partners * deals_per,
+            activities=partners * acts_per,
+            seed=ALT_SEED,
+        )
+    elif generator == "partnerkit sample":
         cmd = [
             sys.executable,
             "-c",
@@ -188,7 +213,7 @@ def worker(kind: str, engine: str | None, folder: Path, save: str | None, reps: 
         import impl_duckdb  # noqa: PLC0415
 
         t0 = time.perf_counter()
-        result = impl_duckdb.core(paths)
+        result = impl_duckdb.core(paths, activities=engine or "two-part")
     elif kind == "pandas":
         import impl_pandas  # noqa: PLC0415
 
@@ -210,6 +235,12 @@ def worker(kind: str, engine: str | None, folder: Path, save: str | None, reps: 
     elif kind == "interactive":
         t0 = time.perf_counter()
         info.update(ip.interactive(folder, reps=reps))
+    elif kind == "profile":
+        import impl_duckdb  # noqa: PLC0415
+
+        t0 = time.perf_counter()
+        info["polars"] = ip.profile_package(folder, reps=max(reps, 1))
+        info["duckdb"] = impl_duckdb.profile(paths)
     else:
         raise SystemExit(f"unknown worker kind {kind!r}")
     elapsed = time.perf_counter() - t0
@@ -334,10 +365,13 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[str, Any]:
+def bench_scale(
+    scale: str, args: argparse.Namespace, names: list[str], dataset: str = "base"
+) -> dict[str, Any]:
     import polars as pl  # noqa: PLC0415
 
-    folder, stamp = generate(scale, Path(args.data))
+    folder, stamp = generate(scale, Path(args.data_dir), dataset)
+    tag = f"{dataset} {scale}"
     paths = table_paths(folder)
     counts = row_counts(paths)
     runs: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
@@ -354,7 +388,7 @@ def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[
                 if save and "error" not in rec:
                     saved[name] = save
                 shown = rec.get("error") or f"{rec['compute_s']:.3f}s / {rec['wall_s']:.3f}s"
-                print(f"[{scale}] run {i + 1} {name:20s} {shown}", flush=True)
+                print(f"[{tag}] run {i + 1} {name:20s} {shown}", flush=True)
             load.append(os.getloadavg()[0])
         # correctness: every core result against DuckDB (or the first one available)
         checks: dict[str, Any] = {}
@@ -378,6 +412,9 @@ def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[
             interactive = run_one(
                 "pk-core", folder, reps=args.interactive_reps, kind="interactive", limits=limits
             )
+        profile = None
+        if args.profile:
+            profile = run_one("pk-core", folder, reps=3, kind="profile", limits=limits)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     summary = {}
@@ -393,6 +430,7 @@ def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[
         }
     return {
         "scale": scale,
+        "dataset": dataset,
         "data": stamp,
         "rows": counts,
         "reference": ref_name,
@@ -402,6 +440,7 @@ def bench_scale(scale: str, args: argparse.Namespace, names: list[str]) -> dict[
         "raw": runs,
         "median": summary,
         "interactive": interactive,
+        "profile": profile,
     }
 
 
@@ -424,9 +463,12 @@ def derive(result: dict[str, Any]) -> None:
                 (v for v in (get("floor", field), get("floor-stream", field)) if v), default=None
             )
             for pk in RATIO_ROWS:
+                out[f"{pk}/duckdb paired {field}"] = paired(sc["raw"], pk, "duckdb", field)
                 out[f"{pk}/duckdb {field}"] = ratio(get(pk, field), get("duckdb", field))
                 out[f"{pk}/pandas {field}"] = ratio(get(pk, field), get("pandas", field))
                 out[f"{pk}/floor {field}"] = ratio(get(pk, field), floor)
+        for pk in RATIO_ROWS:
+            out[f"{pk}/duckdb peak"] = ratio(get(pk, "peak_mib"), get("duckdb", "peak_mib"))
         sc["ratios"] = out
         winners = {}
         for base, streaming, in_memory in ENGINE_PAIRS:
@@ -437,14 +479,33 @@ def derive(result: dict[str, Any]) -> None:
                     "streaming/in-memory": stream / mem,
                 }
         sc["engine_winner"] = winners
+    result["growth"], result["row_growth"] = {}, {}
+    for dataset in dict.fromkeys(sc.get("dataset", "base") for sc in result["scales"]):
+        growth, row_growth = _growth(
+            [sc for sc in result["scales"] if sc.get("dataset", "base") == dataset]
+        )
+        result["growth"][dataset], result["row_growth"][dataset] = growth, row_growth
+
+
+def paired(raw: dict[str, list[dict[str, Any]]], a: str, b: str, field: str) -> float | None:
+    """Median over the runs of ``a``'s figure over ``b``'s in the same round (taken in turn)."""
+    pairs = [
+        x[field] / y[field]
+        for x, y in zip(raw.get(a, []), raw.get(b, []), strict=False)
+        if "error" not in x and "error" not in y and y.get(field)
+    ]
+    return statistics.median(pairs) if pairs else None
+
+
+def _growth(scales: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, float]]:
+    """Compute time per raw row and its growth between the scales of one data set."""
     growth: dict[str, Any] = {}
     raw_rows = {
-        sc["scale"]: sc["rows"].get("deals", 0) + sc["rows"].get("activities", 0)
-        for sc in result["scales"]
+        sc["scale"]: sc["rows"].get("deals", 0) + sc["rows"].get("activities", 0) for sc in scales
     }
     for name in MEASURES:
         per_row, seconds = {}, {}
-        for sc in result["scales"]:
+        for sc in scales:
             v = sc["median"].get(name, {}).get("compute_s")
             rows = raw_rows[sc["scale"]]
             if v and rows:
@@ -454,11 +515,9 @@ def derive(result: dict[str, Any]) -> None:
         times = {f"{a}->{b}": seconds[b] / seconds[a] for a, b in itertools.pairwise(steps)}
         if per_row:
             growth[name] = {"ns_per_row": per_row, "time_growth": times}
-    scales = list(raw_rows)
-    result["row_growth"] = {
-        f"{a}->{b}": raw_rows[b] / raw_rows[a] for a, b in itertools.pairwise(scales)
-    }
-    result["growth"] = growth
+    names = list(raw_rows)
+    row_growth = {f"{a}->{b}": raw_rows[b] / raw_rows[a] for a, b in itertools.pairwise(names)}
+    return growth, row_growth
 
 
 def machine() -> dict[str, Any]:
@@ -497,6 +556,15 @@ def fmt(v: Any, unit: str = "") -> str:
     return f"{v}{unit}"
 
 
+PROFILE_PARTS = {
+    "as_of": "as_of (latest event date)",
+    "deals": "deals: one filtered pass, per-partner sums",
+    "last_activity": "activities: last date per partner (every row up to as_of)",
+    "activities_in_w": "activities in W: per (partner, kind), then per partner",
+    "whole": "the whole core query",
+}
+
+
 def markdown(result: dict[str, Any]) -> str:
     m = result["machine"]
     lines = [
@@ -510,7 +578,8 @@ def markdown(result: dict[str, Any]) -> str:
         rows = sc["rows"]
         lines += [
             (
-                f"### {sc['scale']}: {rows.get('partners', 0):,} partners, "
+                f"### {sc.get('dataset', 'base')} {sc['scale']}: "
+                f"{rows.get('partners', 0):,} partners, "
                 f"{rows.get('deals', 0):,} deals, {rows.get('activities', 0):,} activities "
                 f"(data: {sc['data']['generator']})"
             ),
@@ -528,15 +597,25 @@ def markdown(result: dict[str, Any]) -> str:
         r = sc["ratios"]
         lines += [
             "",
-            "| ratio (whole process / in-process) | vs DuckDB | vs pandas | vs scan floor |",
-            "|---|---:|---:|---:|",
+            (
+                "| ratio (whole process / in-process) | vs DuckDB, paired | vs DuckDB | "
+                "peak vs DuckDB | vs pandas | vs scan floor |"
+            ),
+            "|---|---:|---:|---:|---:|---:|",
         ]
         for pk in RATIO_ROWS:
+            if pk not in sc["median"]:
+                continue
+            pair = (
+                f"{fmt(r.get(f'{pk}/duckdb paired wall_s'))} / "
+                f"{fmt(r.get(f'{pk}/duckdb paired compute_s'))}"
+            )
             cells = [
                 f"{fmt(r.get(f'{pk}/{x} wall_s'))} / {fmt(r.get(f'{pk}/{x} compute_s'))}"
                 for x in ("duckdb", "pandas", "floor")
             ]
-            lines.append(f"| {pk} | " + " | ".join(cells) + " |")
+            cells.insert(1, fmt(r.get(f"{pk}/duckdb peak")))
+            lines.append(f"| {pk} | {pair} | " + " | ".join(cells) + " |")
         checks = sc["correctness"]
         if checks and all(v["ok"] for v in checks.values()):
             status = "all identical"
@@ -548,16 +627,20 @@ def markdown(result: dict[str, Any]) -> str:
         if skipped:
             who = ", ".join(k for k, v in checks.items() if v["not_compared"])
             status += f" (not computed by {who}, so not compared: {', '.join(skipped)})"
+        engines = "; ".join(
+            f"{k} {v['winner']} ({v['streaming/in-memory']:.2f})"
+            for k, v in sc["engine_winner"].items()
+        )
         lines += [
             "",
             f"Correctness vs {sc['reference']}: {status}; vital few: {sc['vital_count']:,}.",
             "",
-            "Faster polars engine (in-process medians, streaming / in-memory): "
-            + "; ".join(
-                f"{k} {v['winner']} ({v['streaming/in-memory']:.2f})"
-                for k, v in sc["engine_winner"].items()
+            (
+                f"Faster polars engine (in-process medians, streaming / in-memory): {engines}. "
+                if engines
+                else ""
             )
-            + ". Load average during the runs: "
+            + "Load average (1 minute) during the runs: "
             + ", ".join(f"{x:.1f}" for x in sc["loadavg_1min"])
             + ".",
         ]
@@ -577,12 +660,26 @@ def markdown(result: dict[str, Any]) -> str:
                 )
         elif inter:
             lines += ["", f"Interactive: error {inter['error']}"]
+        lines += profile_lines(sc.get("profile"))
         lines.append("")
-    g = result.get("growth", {})
+    for dataset, g in result.get("growth", {}).items():
+        lines += growth_lines(
+            dataset,
+            g,
+            [sc["scale"] for sc in result["scales"] if sc.get("dataset", "base") == dataset],
+            result.get("row_growth", {}).get(dataset, {}),
+        )
+    return "\n".join(lines)
+
+
+def growth_lines(
+    dataset: str, g: dict[str, Any], scales: list[str], rows_up: dict[str, float]
+) -> list[str]:
+    """The growth tables of one data set."""
+    lines: list[str] = []
     if g:
-        scales = [sc["scale"] for sc in result["scales"]]
         lines += [
-            "### Growth: compute time per raw row (deals + activities), ns",
+            f"### Growth ({dataset}): compute time per raw row (deals + activities), ns",
             "",
             "| measure | " + " | ".join(scales) + " |",
             "|---|" + "---:|" * len(scales),
@@ -590,7 +687,6 @@ def markdown(result: dict[str, Any]) -> str:
         for name, v in g.items():
             cells = [fmt(v["ns_per_row"].get(s)) for s in scales]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
-        rows_up = result.get("row_growth", {})
         if rows_up:
             lines += [
                 "",
@@ -605,20 +701,70 @@ def markdown(result: dict[str, Any]) -> str:
                 cells = [fmt(v.get("time_growth", {}).get(k)) for k in rows_up]
                 lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
-    return "\n".join(lines)
+    return lines
+
+
+def profile_lines(prof: dict[str, Any] | None) -> list[str]:
+    """Both engines' plans and where their time goes, summarised (see ``--profile``)."""
+    if not prof:
+        return []
+    if "error" in prof:
+        return ["", f"Profile: error {prof['error']}"]
+    pol, duck = prof["polars"], prof["duckdb"]
+    lines = [
+        "",
+        (
+            "Where the time goes (in-process, one process each, median of "
+            f"{pol['reps']} repetitions; the parts run alone, so they add up to more than the "
+            "whole query, which overlaps them):"
+        ),
+        "",
+        "| part | partnerkit (polars streaming) s | DuckDB s |",
+        "|---|---:|---:|",
+    ]
+    for part, label in PROFILE_PARTS.items():
+        lines.append(
+            f"| {label} | {fmt(pol['parts_s'].get(part))} | {fmt(duck['parts_s'].get(part))} |"
+        )
+    lines += [
+        "",
+        "partnerkit's plan (`core_scorecard(...).explain(engine='streaming')`): "
+        + "; ".join(pol["scans"])
+        + f". {pol['aggregates']} group-bys, {pol['joins']} joins.",
+        "",
+        f"DuckDB's profile (`EXPLAIN (ANALYZE, FORMAT JSON)`, {duck['cpu_s']:.3f} s CPU in "
+        "operators): scans "
+        + "; ".join(duck["scans"])
+        + ". Busiest operators: "
+        + ", ".join(f"{o['type']} {o['s']:.3f} s ({o['rows']:,} rows)" for o in duck["top"])
+        + ".",
+    ]
+    return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data",
+        default="both",
+        choices=("base", "alt", "both"),
+        help="base: partnerkit sample; alt: bench/gen_alt.py; both (default)",
+    )
     parser.add_argument("--scales", default="S,M,L")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", default=str(HERE / "results"))
-    parser.add_argument("--data", default=str(HERE / "data"))
+    parser.add_argument("--data-dir", default=str(HERE / "data"))
     parser.add_argument(
         "--measures", default=",".join(MEASURES), help="comma-separated subset of measures"
     )
     parser.add_argument("--interactive-reps", type=int, default=50)
     parser.add_argument("--note", default="", help="free text stored with the results")
+    parser.add_argument(
+        "--profile",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time the parts of both engines' queries and summarise their plans (default on)",
+    )
     parser.add_argument(
         "--max-rss-gib", type=float, default=12.0, help="kill a measure above this memory"
     )
@@ -663,8 +809,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     stem = "bench-" + started.replace(":", "").replace("-", "")
     failed = False
-    for scale in args.scales.split(","):
-        result["scales"].append(bench_scale(scale, args, names))
+    datasets = ["base", "alt"] if args.data == "both" else [args.data]
+    for dataset, scale in itertools.product(datasets, args.scales.split(",")):
+        result["scales"].append(bench_scale(scale, args, names, dataset))
         derive(result)
         (out / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
         (out / f"{stem}.md").write_text(markdown(result))
