@@ -67,7 +67,8 @@ def test_concentration_row(result):
 
 
 def test_other_outputs_of_the_tiny_portfolio(result):
-    assert result.conflicts.select("partner_a", "partner_b").rows() == [("A", "B")]
+    # A and B (both crm) shared x1, but B came after A's deals there had closed
+    assert result.conflicts.height == 0
     assert result.timing["deals"].to_list() == [1, 0, 1]
     assert result.incentives["partner_id"].to_list() == ["B"]
     assert result.vital_quarters.select("partner_id", "quarter").rows() == [
@@ -129,7 +130,7 @@ def test_bare_minimum_portfolio_notes_and_no_crash():
 def test_partner_view(result):
     a = result.partner("A")
     assert a["won_revenue"] == 4000.0
-    assert [c["partner_b"] for c in a["conflicts"]] == ["B"]
+    assert a["conflicts"] == []
     assert len(a["health_explained"]) == 10  # ten metrics in the default model
     assert a["lift"][0]["n_closed"] == 3
     assert a["accounts"] == ["x1", "x2", "x3", "x9"]

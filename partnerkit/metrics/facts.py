@@ -264,21 +264,27 @@ def deal_accounts(deals: pl.LazyFrame, /, *, window: Window) -> pl.LazyFrame:
 
     A deal is live in W when it was created on or before as_of and not closed on or before
     the window start. Requires columns: ``partner_id``, ``account_id``, ``created_on``,
-    ``closed_on``, ``amount``. Returns ``partner_id``, ``account_id``, ``deals`` (live in W)
-    and ``open_amount`` (amount of those deals still open at as_of).
+    ``closed_on``, ``amount``. Returns ``partner_id``, ``account_id``, ``deals`` (live in W),
+    ``open_amount`` (amount of those deals still open at as_of) and the span of time the
+    partner worked the account through them: ``active_from`` (earliest creation) and
+    ``active_to`` (latest close, as_of for a deal still open then).
 
     >>> deals = pl.LazyFrame({"partner_id": ["a", "a"], "account_id": ["x", "x"],
-    ...     "created_on": [dt.date(2025, 1, 1)] * 2,
+    ...     "created_on": [dt.date(2025, 1, 1), dt.date(2025, 1, 3)],
     ...     "closed_on": [None, dt.date(2025, 1, 9)], "amount": [5.0, 7.0]})
-    >>> deal_accounts(deals, window=Window.ending(dt.date(2025, 2, 1), months=1)).collect().row(0)
-    ('a', 'x', 2, 5.0)
+    >>> w = Window.ending(dt.date(2025, 2, 1), months=1)
+    >>> deal_accounts(deals, window=w).collect().row(0)
+    ('a', 'x', 2, 5.0, datetime.date(2025, 1, 1), datetime.date(2025, 2, 1))
     """
+    as_of = pl.lit(window.end)
     return (
         deals.filter(window.live() & pl.col("account_id").is_not_null())
         .group_by("partner_id", "account_id")
         .agg(
             pl.len().cast(pl.Int64).alias("deals"),
             _money(sum_if(window.open_at_end(), pl.col("amount"))).alias("open_amount"),
+            pl.col("created_on").min().alias("active_from"),
+            pl.min_horizontal(pl.col("closed_on").fill_null(as_of), as_of).max().alias("active_to"),
         )
     )
 
