@@ -112,6 +112,24 @@ def _pareto_bars(frame: pl.DataFrame, *, value: str, max_bars: int) -> pl.DataFr
     )
 
 
+def _pareto_subtitle(n: int, vital_count: int, threshold: float, value: str) -> str:
+    """Say who produces the value, or plainly that there is nothing to rank.
+
+    >>> _pareto_subtitle(0, 0, 0.8, "won_revenue")
+    'No partners to rank: nothing matches the current filters'
+    >>> _pareto_subtitle(3, 0, 0.8, "won_revenue")
+    'None of the 3 partners has any won revenue: no vital few'
+    >>> _pareto_subtitle(10, 2, 0.8, "won_revenue")
+    '2 of 10 partners produce 80% of won revenue'
+    """
+    what = value.replace("_", " ")
+    if n == 0:
+        return "No partners to rank: nothing matches the current filters"
+    if vital_count == 0:
+        return f"None of the {n:,} partners has any {what}: no vital few"
+    return f"{vital_count:,} of {n:,} partners produce {threshold:.0%} of {what}"
+
+
 def pareto_chart(
     scorecard: pl.DataFrame | pl.LazyFrame,
     /,
@@ -261,8 +279,7 @@ def pareto_chart(
             height=300,
             title=alt.Title(
                 title or "Pareto: who produces the value",
-                subtitle=f"{vital_count:,} of {n:,} partners produce "
-                f"{threshold:.0%} of {value.replace('_', ' ')}",
+                subtitle=_pareto_subtitle(n, vital_count, threshold, value),
             ),
         )
     )

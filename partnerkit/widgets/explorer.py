@@ -31,8 +31,10 @@ from partnerkit.policy import HealthDimension
 from partnerkit.widgets.state import (
     FILTER_COLUMNS,
     AnalysisLike,
+    explained,
     explore,
     filter_options,
+    parse_share,
     ranks_of,
     reweight,
     summary,
@@ -41,7 +43,7 @@ from partnerkit.widgets.state import (
 )
 from partnerkit.widgets.table import WIDGET_CSS, html_table
 
-__all__ = ["PICK", "VALUE_CHOICES", "PortfolioExplorer", "with_pick"]
+__all__ = ["PICK", "VALUE_CHOICES", "Checklist", "PortfolioExplorer", "with_pick"]
 
 PICK = "pick"
 """Name of the chart's point selection (on the bars' ``rank`` and ``partners``)."""
@@ -109,6 +111,55 @@ def with_pick(spec: dict[str, Any], /) -> dict[str, Any]:
     return out
 
 
+class Checklist(widgets.VBox):  # type: ignore[misc]
+    """A titled list of checkboxes whose ``value`` is the tuple of ticked options.
+
+    Each option is one click (no Ctrl-click as in a multi-select list); setting ``value``
+    from code ticks the boxes.
+
+    Examples
+    --------
+    >>> box = Checklist(["EU", "US"], title="Region")
+    >>> box.boxes[1].value = True
+    >>> box.value
+    ('US',)
+    >>> box.value = ()
+    >>> [b.value for b in box.boxes]
+    [False, False]
+    """
+
+    value = traitlets.Tuple()
+    """The ticked options, in the order of the options."""
+
+    def __init__(self, options: list[str], *, title: str) -> None:
+        super().__init__(layout={"min_width": "120px", "margin": "0 12px 0 0"})
+        self.options = tuple(options)
+        self.boxes = [
+            widgets.Checkbox(
+                value=False, description=str(o), indent=False, layout={"width": "auto"}
+            )
+            for o in options
+        ]
+        self._syncing = False
+        for box in self.boxes:
+            box.observe(self._from_boxes, names="value")
+        self.observe(self._to_boxes, names="value")
+        self.children = [widgets.HTML(f"<b>{html.escape(title)}</b>"), *self.boxes]
+
+    def _from_boxes(self, _change: Mapping[str, Any]) -> None:
+        if not self._syncing:
+            self.value = tuple(o for o, b in zip(self.options, self.boxes, strict=True) if b.value)
+
+    def _to_boxes(self, change: Mapping[str, Any]) -> None:
+        chosen = set(change["new"])
+        self._syncing = True
+        try:
+            for option, box in zip(self.options, self.boxes, strict=True):
+                box.value = option in chosen
+        finally:
+            self._syncing = False
+
+
 class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     """Explore the vital few of an analysis interactively.
 
@@ -151,11 +202,13 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         if policy.pareto_value in card.columns and policy.pareto_value not in choices:
             choices.insert(0, policy.pareto_value)
         self.filter_controls = {
-            col: widgets.SelectMultiple(
-                options=options, description=col.capitalize(), rows=min(4, max(len(options), 1))
-            )
+            col: Checklist(options, title=col.capitalize())
             for col, options in filter_options(card, columns=FILTER_COLUMNS).items()
         }
+        self.clear_filters_button = widgets.Button(
+            description="Clear filters", icon="times", tooltip="Show every partner again"
+        )
+        self.clear_filters_button.on_click(lambda _b: self.clear_filters())
         self.value_control = widgets.Dropdown(
             options=[(c.replace("_", " "), c) for c in choices],
             value=policy.pareto_value,
@@ -167,24 +220,39 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             max=0.99,
             step=0.01,
             description="Threshold",
-            readout_format=".0%",
+            readout=False,
             continuous_update=False,
         )
+        # typed shares are read here ("80%", "0.8", "80"), not by the slider's readout box
+        self.threshold_text = widgets.Text(
+            value=_percent(policy.vital_threshold),
+            continuous_update=False,
+            layout={"width": "70px"},
+            tooltip="type a share such as 80% or 0.8",
+        )
+        self.threshold_note = widgets.HTML()
+        self.threshold_text.observe(lambda ch: self.set_threshold(ch["new"]), names="value")
         self.weight_controls = {
             weight_key(dim.name, m.column): widgets.FloatSlider(
                 value=m.weight,
                 min=0.0,
                 max=3.0,
                 step=0.25,
-                description=m.column.replace("_", " "),
+                description="",
+                readout=True,
+                readout_format=".2f",
                 continuous_update=False,
-                style={"description_width": "160px"},
-                layout={"width": "380px"},
+                tooltip=m.column.replace("_", " "),
+                layout={"width": "230px"},
             )
             for dim in policy.health
             for m in dim.metrics
             if m.column in card.columns
         }
+        self.reset_weights_button = widgets.Button(
+            description="Reset weights", icon="undo", tooltip="Back to the policy's weights"
+        )
+        self.reset_weights_button.on_click(lambda _b: self.reset_weights())
         self._summary = widgets.HTML()
         self._table = widgets.HTML()
         self._picked = widgets.HTML()
@@ -201,6 +269,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             control.observe(lambda ch, dim=dim: self._set_weight(dim, ch["new"]), names="value")
         traitlets.link((self.value_control, "value"), (self, "value"))
         traitlets.link((self.threshold_control, "value"), (self, "threshold"))
+        self.observe(self._show_threshold, names="threshold")
 
         self.reweigh()
         self.jupyter_chart = alt.JupyterChart(self.chart)  # validates the spec once
@@ -208,16 +277,30 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         self.observe(lambda _ch: self.update(), names=["filters", "value", "threshold"])
         self.observe(lambda _ch: self.reweigh(), names=["weights"])
         self.observe(lambda _ch: self._show_table(), names=["selected"])
-        self.observe(lambda _ch: self._show_one_pager(), names=["selected"])
+        self.observe(lambda _ch: self._show_one_pager(), names=["selected", "weights"])
 
-        filters = widgets.HBox(list(self.filter_controls.values()))
+        filters = widgets.HBox(
+            [*self.filter_controls.values(), self.clear_filters_button],
+            layout={"flex_flow": "row wrap", "align_items": "flex-start"},
+        )
         weights = widgets.Accordion(
-            children=[_weight_panel(self.weight_controls, policy.health)],
+            children=[
+                widgets.VBox(
+                    [_weight_panel(self.weight_controls, policy.health), self.reset_weights_button]
+                )
+            ],
             titles=("Health weights",),
         )
         self.children = [
             filters,
-            widgets.HBox([self.value_control, self.threshold_control]),
+            widgets.HBox(
+                [
+                    self.value_control,
+                    self.threshold_control,
+                    self.threshold_text,
+                    self.threshold_note,
+                ]
+            ),
             weights,
             self._summary,
             self.jupyter_chart,
@@ -229,6 +312,42 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     def __repr__(self) -> str:
         # The text shown in place of the widget before the notebook is run.
         return "Portfolio explorer (run the notebook to use it)"
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def clear_filters(self) -> None:
+        """Untick every filter: the view shows every partner again."""
+        with self.hold_trait_notifications():
+            for control in self.filter_controls.values():
+                control.value = ()
+        self.filters = {col: [] for col in self.filter_controls}
+
+    def reset_weights(self) -> None:
+        """Put every health weight back to the policy's."""
+        for dim in self.analysis.policy.health:
+            for m in dim.metrics:
+                control = self.weight_controls.get(weight_key(dim.name, m.column))
+                if control is not None:
+                    control.value = m.weight
+
+    def set_threshold(self, text: str) -> None:
+        """Set the threshold from typed text ("80%", "0.8", "80"); explain what is refused.
+
+        A share outside the slider's range is refused too, with the range in the note.
+        """
+        control = self.threshold_control
+        try:
+            share = parse_share(text)
+            if not control.min <= share <= control.max:
+                raise ValueError(
+                    f"the threshold goes from {control.min:.0%} to {control.max:.0%} "
+                    f"(got {text.strip()!r})"
+                )
+        except ValueError as problem:
+            self.threshold_note.value = f"<span class='pk-note'>{html.escape(str(problem))}</span>"
+            return
+        self.threshold_note.value = ""
+        self.threshold = share
 
     # -- state -------------------------------------------------------------------------------
 
@@ -301,10 +420,16 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         if partner is None:
             return None
         quarterly, quarter_value = quarterly_values(self.analysis)
+        # health at the current weights, as in the table above it
         return partner_onepager(
-            self.analysis.scorecard,
+            self.weighted,
             partner,
-            health_explained=self.analysis.health_explained,
+            health_explained=explained(
+                self.weighted,
+                model=self.analysis.policy.health,
+                weights=self.weights,
+                partners=[partner],
+            ),
             quarterly=quarterly,
             value=quarter_value,
         )
@@ -340,7 +465,19 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             )
             return with_pick(chart.to_dict(validate=False))
 
+    def _show_threshold(self, change: Mapping[str, Any]) -> None:
+        shown = _percent(change["new"])
+        if self.threshold_text.value != shown:
+            self.threshold_text.value = shown
+
     def _show_table(self) -> None:
+        if self.view.height == 0:
+            self._table.value = (
+                "<p>No partner matches these filters. Use <b>Clear filters</b> to see every "
+                "partner again.</p>"
+            )
+            self._picked.value = ""
+            return
         self._table.value = self.table_html
         if self.selected:
             names = ", ".join(self.selected[:10]) + (" …" if len(self.selected) > 10 else "")
@@ -388,5 +525,21 @@ def _weight_panel(
             if weight_key(dim.name, m.column) in controls
         ]
         if sliders:
-            groups.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(dim.name)}</b>"), *sliders]))
-    return widgets.VBox([widgets.HBox(groups)])
+            rows = [
+                widgets.HBox(
+                    [
+                        widgets.Label(
+                            slider.tooltip or "", layout={"width": "190px"}, tooltip=slider.tooltip
+                        ),
+                        slider,
+                    ]
+                )
+                for slider in sliders
+            ]
+            groups.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(dim.name)}</b>"), *rows]))
+    return widgets.VBox(groups)
+
+
+def _percent(share: float) -> str:
+    """Write a share as the threshold box shows it: 0.8 -> ``80%``, 0.705 -> ``70.5%``."""
+    return f"{share * 100:.4g}%"

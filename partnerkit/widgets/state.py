@@ -37,9 +37,11 @@ __all__ = [
     "apply_filters",
     "candidates",
     "current_decisions",
+    "explained",
     "explore",
     "filter_options",
     "metrics_snapshot",
+    "parse_share",
     "ranks_of",
     "reflag",
     "reweight",
@@ -396,16 +398,92 @@ def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:
     '4 partners; vital few: 1 (25.0%) producing 80.0% of won revenue (total 10.00)'
     >>> summary_line({"partners": 0, "vital_count": 0, "vital_share": None,
     ...               "total_value": None, "vital_value_share": None}, value="won_revenue")
-    '0 partners; vital few: 0 (n/a) producing n/a of won revenue (total 0.00)'
+    'No partner matches these filters: clear a filter to see partners again.'
     """
 
     def pct(x: float | None) -> str:
         return "n/a" if x is None else f"{x:.1%}"
 
+    what = value.replace("_", " ")
+    if not figures["partners"]:
+        return "No partner matches these filters: clear a filter to see partners again."
+    if not figures["total_value"]:
+        return (
+            f"{figures['partners']:,} partners, none with any {what}: no vital few "
+            "(rank by another value or clear a filter)."
+        )
     return (
         f"{figures['partners']:,} partners; vital few: {figures['vital_count']:,} "
         f"({pct(figures['vital_share'])}) producing {pct(figures['vital_value_share'])} of "
-        f"{value.replace('_', ' ')} (total {figures['total_value'] or 0:,.2f})"
+        f"{what} (total {figures['total_value'] or 0:,.2f})"
+    )
+
+
+def parse_share(text: str, /) -> float:
+    """Read a share typed by a person: ``"80%"``, ``"80"``, ``"0.8"`` and ``"80 %"`` are 0.8.
+
+    A number above 1 is read as a percentage. Raises ``ValueError`` with a sentence to show
+    for anything else, and for shares outside (0, 1].
+
+    Examples
+    --------
+    >>> parse_share("80%"), parse_share(" 85.5 % "), parse_share("0.9"), parse_share("95")
+    (0.8, 0.855, 0.9, 0.95)
+    >>> parse_share("eighty")
+    Traceback (most recent call last):
+    ...
+    ValueError: type a share such as 80% or 0.8 (got 'eighty')
+    """
+    cleaned = text.strip().replace(",", ".")
+    percent = cleaned.endswith("%")
+    number = cleaned.removesuffix("%").strip()
+    try:
+        share = float(number)
+    except ValueError:
+        raise ValueError(f"type a share such as 80% or 0.8 (got {text.strip()!r})") from None
+    if percent or share > 1:
+        share /= 100
+    if not 0 < share <= 1:
+        raise ValueError(f"a share must be above 0% and at most 100% (got {text.strip()!r})")
+    return round(share, 6)
+
+
+def explained(
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    model: Sequence[HealthDimension],
+    weights: Mapping[str, float],
+    partners: Sequence[str],
+) -> pl.DataFrame:
+    """Return the numbers behind the health scores of ``partners`` at ``weights``.
+
+    Calls :func:`partnerkit.metrics.health.health_explained` on the whole scorecard (the
+    percentiles rank every counted partner) with :func:`reweighted_model`, then keeps
+    ``partners``; so each partner's contributions add up to the dimension scores that
+    :func:`reweight` gives for the same weights. Metrics without a column are left out.
+
+    Requires columns: ``partner_id``, ``counted`` and the metric columns of ``model``.
+
+    Examples
+    --------
+    >>> from partnerkit.policy import HealthMetric
+    >>> model = (HealthDimension("reach", (HealthMetric("x"), HealthMetric("y"))),)
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "counted": [True, True],
+    ...                      "x": [1.0, 2.0], "y": [4.0, 3.0]})
+    >>> out = explained(card, model=model, weights={"reach: y": 3.0}, partners=["a"])
+    >>> out.select("metric", "weight", "contribution").rows()
+    [('x', 1.0, 0.0), ('y', 3.0, 75.0)]
+    """
+    present = set(scorecard.columns)
+    usable = _keep_metrics(
+        reweighted_model(model, weights=weights), lambda dim, m: m.column in present
+    )
+    include = "counted" if "counted" in present else None
+    return (
+        health.health_explained(scorecard.lazy(), model=usable, include=include)
+        .filter(pl.col("partner_id").is_in(pl.Series(list(partners), dtype=pl.String).implode()))
+        .collect()
     )
 
 

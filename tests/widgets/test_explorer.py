@@ -84,7 +84,123 @@ def test_empty_filter_result(small) -> None:
     assert ex.view.height == 0
     assert ex.figures["partners"] == 0
     assert ex.figures["vital_count"] == 0
-    assert subtitle(ex) == "0 of 0 partners produce 80% of won revenue"
+    # said plainly, not "0 of 0 partners produce 80% of won revenue"
+    assert subtitle(ex) == "No partners to rank: nothing matches the current filters"
+    assert ex._summary.value == (
+        "<p><b>No partner matches these filters: clear a filter to see partners again.</b></p>"
+    )
+    assert "No partner matches these filters" in ex._table.value
+    assert "0 of 0" not in ex._summary.value + ex._table.value + subtitle(ex)
+
+
+def test_clear_filters_button_shows_every_partner_again(small) -> None:
+    ex = PortfolioExplorer(small)
+    everyone = ex.view.sort("partner_id")["partner_id"].to_list()
+    ex.filter_controls["region"].value = ("EU",)
+    ex.filter_controls["state"].value = ("dormant",)
+    assert ex.view["partner_id"].to_list() == ["p5"]
+    ex.clear_filters_button.click()
+    assert ex.filters == {col: [] for col in ex.filter_controls}
+    assert sorted(ex.view["partner_id"].to_list()) == everyone
+    assert all(not box.value for c in ex.filter_controls.values() for box in c.boxes)
+    assert ex.figures["vital_count"] == 2  # p1, p2 of the whole five again
+
+
+def test_filters_are_checkboxes_one_click_each(small) -> None:
+    ex = PortfolioExplorer(small)
+    region = ex.filter_controls["region"]
+    assert region.options == ("EU", "US")
+    region.boxes[1].value = True  # tick "US": p2, p4
+    assert ex.filters["region"] == ["US"]
+    assert sorted(ex.view["partner_id"].to_list()) == ["p2", "p4"]
+    region.boxes[0].value = True  # and "EU": everyone
+    assert ex.view.height == 5
+
+
+@pytest.mark.parametrize(
+    ("typed", "share"),
+    [("80%", 0.8), ("90", 0.9), ("0.95", 0.95), (" 85 % ", 0.85), ("70,5%", 0.705)],
+)
+def test_typed_threshold_is_read_as_a_share(small, typed: str, share: float) -> None:
+    ex = PortfolioExplorer(small)
+    ex.threshold_text.value = typed
+    assert ex.threshold == pytest.approx(share)
+    assert ex.threshold_control.value == pytest.approx(share)
+    assert ex.threshold_note.value == ""
+
+
+def test_typed_threshold_80_percent_flags_the_hand_worked_vital_few(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.threshold_text.value = "90%"
+    # cumulative 0.50, 0.80, 0.90: at 90% the vital few are p1, p2, p3
+    assert ex.figures["vital_count"] == 3
+    ex.threshold_text.value = "80%"
+    assert ex.figures["vital_count"] == 2  # not 99%, which would flag four
+    assert ex.threshold_text.value == "80%"
+
+
+@pytest.mark.parametrize("typed", ["eighty", "120%", "0", "30%"])
+def test_refused_threshold_explains_and_keeps_the_setting(small, typed: str) -> None:
+    ex = PortfolioExplorer(small)
+    ex.threshold_text.value = typed
+    assert ex.threshold == pytest.approx(0.8)
+    assert ex.threshold_note.value  # a sentence says why
+    assert repr(typed) in ex.threshold_note.value.replace("&#x27;", "'")
+
+
+def test_slider_moves_the_typed_threshold(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.threshold_control.value = 0.9
+    assert ex.threshold_text.value == "90%"
+
+
+def test_weight_sliders_show_values_and_full_labels(small) -> None:
+    ex = PortfolioExplorer(small)
+    labels = [
+        w.value
+        for w in _walk(ex)
+        if type(w).__name__ == "Label"  # the label beside each slider
+    ]
+    assert "partner initiated share" in labels
+    assert "enablement activities" in labels
+    assert all(s.readout for s in ex.weight_controls.values())
+
+
+def test_reset_weights_button(small) -> None:
+    ex = PortfolioExplorer(small)
+    before = ex.view["health"].to_list()
+    ex.weight_controls["awareness: enablement_activities"].value = 0.0
+    assert ex.view["health"].to_list() != before
+    ex.reset_weights_button.click()
+    assert ex.weights["awareness: enablement_activities"] == 1.0
+    assert ex.view["health"].to_list() == pytest.approx(before)
+
+
+def test_one_pager_uses_the_current_weights(small) -> None:
+    ex = PortfolioExplorer(small)
+    ex.selected = ["p2"]
+    ex.weight_controls["interest: partner_initiated_share"].value = 2.0
+    ex.weight_controls["awareness: enablement_activities"].value = 0.0
+    spec = ex.one_pager().to_dict()
+    health_panel = spec["vconcat"][-1]
+    rows = spec["datasets"][health_panel["data"]["name"]]
+    points: dict[str, float] = {}
+    for row in rows:
+        points[row["dimension"]] = points.get(row["dimension"], 0.0) + row["contribution"]
+    # p2: sourced pipeline percentile 12.5 (x1), initiated share 100 (x2) -> 212.5 / 3, as
+    # in the table; awareness has no weight left, so it draws nothing
+    assert points == {"interest": pytest.approx(212.5 / 3)}
+    table_row = ex.view.filter(pl.col("partner_id") == "p2")
+    assert table_row["interest"].item() == pytest.approx(points["interest"])
+    figures = spec["datasets"][spec["vconcat"][0]["hconcat"][0]["data"]["name"]]
+    shown = {r["label"]: r["shown"] for r in figures}
+    assert shown["Health"] == f"{table_row['health'].item():.0f} / 100"
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
 
 
 def test_health_weight_sliders_reweight(small) -> None:
