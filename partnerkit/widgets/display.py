@@ -16,24 +16,32 @@ to run, so nbval checks the figures they show.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 import polars as pl
 
 from partnerkit.charts import theme
+from partnerkit.load.read import SourceError
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER
+from partnerkit.validate import PortfolioError, Problem
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 from partnerkit.widgets.table import format_value, html_table, text_table
 
 __all__ = [
+    "FIXES",
     "RENDERER",
+    "ProblemList",
     "Table",
     "chart_label",
     "data_summary",
     "figures",
     "headline",
     "offline_renderer",
+    "problem_list",
     "setup_notebook",
     "table",
     "vital_presence",
@@ -90,17 +98,28 @@ def offline_renderer(spec: dict[str, Any], **metadata: object) -> dict[str, Any]
     return data
 
 
-def setup_notebook() -> None:
-    """Enable the partnerkit theme and offline chart rendering for this kernel.
+def setup_notebook(shell: InteractiveShell | None = None) -> None:
+    """Enable the partnerkit theme, offline charts and friendly loading errors in a kernel.
 
     Charts become JupyterChart widgets whose JavaScript is bundled by vl-convert, so no CDN
     is contacted (see :func:`offline_renderer`). Printed polars frames show up to
-    :data:`TABLE_ROWS` rows, without dtypes.
+    :data:`TABLE_ROWS` rows, without dtypes. A :class:`~partnerkit.PortfolioError` or
+    :class:`~partnerkit.SourceError` raised by a cell shows as a :func:`problem_list` (table,
+    column, rule, rows, how to fix it) instead of a traceback; the cell still fails, so
+    *Run All* stops there. ``shell`` defaults to the running IPython shell (none: no hook).
 
     Examples
     --------
     >>> setup_notebook()  # doctest: +SKIP
     """
+    if shell is None:
+        try:
+            from IPython import get_ipython  # noqa: PLC0415
+        except ImportError:  # pragma: no cover - notebooks always have IPython
+            get_ipython = None
+        shell = get_ipython() if get_ipython is not None else None
+    if shell is not None:
+        shell.set_custom_exc((PortfolioError, SourceError), _show_problems)  # type: ignore[no-untyped-call]
     theme.enable()
     alt.JupyterChart.enable_offline()
     alt.renderers.register(RENDERER, offline_renderer)
@@ -108,6 +127,158 @@ def setup_notebook() -> None:
     pl.Config.set_tbl_rows(TABLE_ROWS)
     pl.Config.set_tbl_hide_column_data_types(active=True)
     pl.Config.set_tbl_hide_dataframe_shape(active=True)
+
+
+FIXES: dict[str, str] = {
+    "empty_file": "export the table again: the file has no bytes",
+    "no_rows": "export the table again with its rows, or leave the optional table out",
+    "delimiter": "save the file as comma-separated CSV (or Parquet)",
+    "unreadable": "save the file as CSV with a header row (or Parquet)",
+    "missing_table": "name the files partners.csv and deals.csv, or pass them: "
+    "read_portfolio({'partners': 'my_partners.csv', 'deals': 'my_deals.csv'})",
+    "unknown_table": "rename the file to a table name (partners, deals, activities, "
+    "investments, overlaps) or pass read_portfolio({'deals': 'file.csv', ...})",
+    "ambiguous_file": "keep one file per table in the folder, or pass the files by name",
+    "missing_column": "map your column to it: read_portfolio(source, mapping={'TABLE': "
+    "{'Your column': 'COLUMN'}}), or use a preset: preset='salesforce'",
+    "duplicate_column": "map only one source column to it (map the other to '' to ignore it)",
+    "unknown_mapping": "use the column names of the file's header in mapping=",
+    "wrong_type": "fix the values in the file, or set the bad rows aside: "
+    "read_portfolio(source, quarantine=True)",
+    "mixed_currency": "pick the portfolio's currency: read_portfolio(source, currency='EUR')",
+    "bad_date": "write the dates as YYYY-MM-DD, or read_portfolio(source, quarantine=True)",
+    "bad_number": "fix the numbers in the file, or read_portfolio(source, quarantine=True)",
+    "bad_flag": "use true/false, or read_portfolio(source, quarantine=True)",
+    "not_allowed": "map your values: read_portfolio(source, values={'TABLE': {'COLUMN': "
+    "{'Your value': 'allowed value'}}})",
+    "missing_value": "fill the value in the file, or read_portfolio(source, quarantine=True)",
+    "negative": "fix the amounts in the file, or read_portfolio(source, quarantine=True)",
+    "duplicate": "give each row its own id, or read_portfolio(source, quarantine=True)",
+    "unknown_partner": "add the partner to the partners table, or fix the id; "
+    "read_portfolio(source, quarantine=True) sets these rows aside",
+    "closed_without_date": "add the close date, or read_portfolio(source, quarantine=True)",
+    "close_before_create": "fix the dates, or read_portfolio(source, quarantine=True)",
+    "ends_before_starts": "fix the dates, or read_portfolio(source, quarantine=True)",
+    "other_currency": "convert these deals, or read_portfolio(source, quarantine=True)",
+    "source": "check the source setting in the first cell",
+}
+"""How to fix each rule's problem, in Python where an argument of ``read_portfolio`` helps."""
+
+
+def _fix(problem: Problem) -> str:
+    text = FIXES.get(problem.rule, "fix the rows in the source file")
+    return text.replace("TABLE", problem.table).replace("COLUMN", problem.column or "column")
+
+
+def _first_rows(problem: Problem) -> str:
+    shown = ", ".join(
+        f"{problem.row_kind} {n}: {'null' if v is None else repr(v)}" for n, v in problem.rows[:3]
+    )
+    more = problem.count - min(len(problem.rows), 3)
+    return shown + (f" (+{more:,} more)" if shown and more > 0 else "")
+
+
+class ProblemList:
+    """Loading problems as a table (HTML in JupyterLab, aligned text elsewhere).
+
+    One row per problem: table, column, rule, how many rows, the first offending rows (line
+    numbers in the source file) and how to fix it.
+
+    Examples
+    --------
+    >>> err = PortfolioError([Problem("deals", "amount", "negative", 2, [(3, "-5")])])
+    >>> print(repr(ProblemList.of(err)))  # doctest: +NORMALIZE_WHITESPACE
+    The data has 1 problem: nothing was loaded.
+    table  column  rule      rows  first rows     how to fix it
+    deals  amount  negative     2  line 3: '-5' (+1 more) fix the amounts in the file, or
+    read_portfolio(source, quarantine=True)
+    """
+
+    def __init__(self, frame: pl.DataFrame, /, *, heading: str) -> None:
+        self.frame = frame
+        self.heading = heading
+
+    @classmethod
+    def of(cls, error: Exception, /) -> ProblemList:
+        """Build the list for a :class:`PortfolioError` or a :class:`SourceError`."""
+        if isinstance(error, PortfolioError):
+            problems = error.problems
+        else:
+            problems = [Problem("source", None, "source", 0, message=str(error))]
+        n = len(problems)
+        heading = f"The data has {n} problem{'s' if n != 1 else ''}: nothing was loaded."
+        frame = pl.DataFrame(
+            {
+                "table": [p.table for p in problems],
+                "column": [p.column or "" for p in problems],
+                "rule": [p.rule for p in problems],
+                "rows": [p.count for p in problems],
+                "first rows": [_first_rows(p) or p.message for p in problems],
+                "how to fix it": [_fix(p) + _nearby(p) for p in problems],
+            },
+            schema={
+                "table": pl.String,
+                "column": pl.String,
+                "rule": pl.String,
+                "rows": pl.Int64,
+                "first rows": pl.String,
+                "how to fix it": pl.String,
+            },
+        )
+        return cls(frame, heading=heading)
+
+    def __repr__(self) -> str:
+        body = text_table(self.frame, columns=self.frame.columns, limit=self.frame.height)
+        return f"{self.heading}\n{body}"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<div class='pk-problems'><p><b>{_escape(self.heading)}</b></p>"
+            + html_table(self.frame, columns=self.frame.columns, limit=self.frame.height)
+            + "</div>"
+        )
+
+
+def problem_list(error: Exception, /) -> ProblemList:
+    """Show what is wrong with the data (or the source given) as a readable table.
+
+    Examples
+    --------
+    >>> problem_list(SourceError("data/sampels is not a folder")).frame["rule"].to_list()
+    ['source']
+    """
+    return ProblemList.of(error)
+
+
+def _nearby(problem: Problem) -> str:
+    """For a source that is not a folder, name the folders with a similar name."""
+    import difflib  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    if problem.rule != "source" or " is not a folder" not in problem.message:
+        return ""
+    path = Path(problem.message.split(" is not a folder", 1)[0])
+    parent = path.parent if path.parent.is_dir() else None
+    if parent is None:
+        return ""
+    names = [p.name for p in parent.iterdir() if p.is_dir()]
+    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(repr(str(parent / n)) for n in close)}?" if close else ""
+
+
+def _show_problems(
+    shell: InteractiveShell,
+    etype: type[BaseException],
+    value: BaseException,
+    tb: object,
+    tb_offset: int | None = None,
+) -> list[str]:
+    """IPython custom exception handler: show the problem list, no traceback."""
+    from IPython.display import display  # noqa: PLC0415
+
+    shown = ProblemList.of(value if isinstance(value, Exception) else Exception(str(value)))
+    display(shown)  # type: ignore[no-untyped-call]
+    return [f"{etype.__name__}: {shown.heading} (listed above)"]
 
 
 class Table:
