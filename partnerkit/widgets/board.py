@@ -1,69 +1,240 @@
-"""The decision board: go through the recommendations and record a decision per partner.
+"""The decision board: work through a queue of partners and record a decision for each.
 
-Each candidate shows its recommendation, the reasons behind it and, once decided, the
-current decision from the ledger. Four buttons (keep, invest, watch, exit) append a row to
-the :class:`~partnerkit.decisions.Ledger` with the rationale, who decided, the analysis'
-``as_of`` and policy, and a snapshot of the partner's metrics.
+**The queue** (:func:`decision_queue`) lists every partner with a recommendation, most
+urgent first: exits, then watches, then invests, then keeps (the recommendations that ask
+for action first); within each, the partners with the most money at stake first, where
+money at stake is what an exit would touch -- won revenue in W plus open pipeline plus
+investment in W (:data:`STAKE_COLUMNS`); then ``partner_id``. Previous / Next walk the
+queue, the search box jumps to any partner by name or id, and the table below it
+(:class:`~partnerkit.widgets.grid.DataGrid`) sorts, searches and pages the queue; clicking a
+row opens that partner.
+
+**Deciding.** The four buttons (styled apart: keep green, invest blue, watch amber, exit
+red) append a row to the :class:`~partnerkit.decisions.Ledger` with the rationale, who,
+the analysis' ``as_of`` and policy and a snapshot of the partner's metrics, then move to
+the next partner. Ticking rows in the table selects partners for a **bulk decision**
+(one transaction: all are recorded or none) and for the **what-if** panel, which shows what
+exiting the selection would put at risk, free and leave uncovered
+(:func:`partnerkit.decisions.whatif.what_if`) and updates as the selection changes -- a
+selection made on a chart (:meth:`DecisionBoard.follow_chart`) or set in code counts the
+same. **The ledger view** below lists the decisions recorded, latest first, with names,
+recommended vs decided and the reasons as sentences, and is refreshed after every decision.
+
+For the partner shown, the detail says why it is recommended (the sentences of
+:data:`~partnerkit.decisions.recommend.REASONS`, not codes), how its quarterly won revenue
+moved (quarter on quarter, year on year: :mod:`partnerkit.metrics.change`) and what changed
+since its last review (the snapshot of its latest decision).
 
 All state lives in traitlets (``partner_id``, ``who``, ``rationale``, ``show``,
-``decided``, ``message``), so a test can drive the board without a kernel: set the traits,
-call :meth:`DecisionBoard.decide` (or click a button) and read the ledger.
+``selected``, ``decided``, ``message``), so a test can drive the board without a kernel.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import ipywidgets as widgets
 import polars as pl
 import traitlets
 
-from partnerkit.decisions import DECISIONS, Ledger, LedgerError
+from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
+from partnerkit.decisions.export import decision_table
+from partnerkit.decisions.whatif import what_if
+from partnerkit.metrics.change import quarter_changes_of, since_last_review
+from partnerkit.metrics.facts import Facts
+from partnerkit.policy import Policy
 from partnerkit.widgets.exports import ExportPanel
+from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import (
     AnalysisLike,
     candidates,
     current_decisions,
     metrics_snapshot,
 )
-from partnerkit.widgets.table import WIDGET_CSS, html_table
+from partnerkit.widgets.table import WIDGET_CSS, format_value
 
-__all__ = ["DecisionBoard"]
+__all__ = [
+    "BUTTON_STYLES",
+    "QUEUE_COLUMNS",
+    "STAKE_COLUMNS",
+    "URGENCY",
+    "DecisionBoard",
+    "decision_queue",
+    "reason_sentences",
+    "whatif_lines",
+]
 
 ALL = "all"
 """Value of :attr:`DecisionBoard.show` listing every candidate."""
 
-TABLE_COLUMNS: tuple[str, ...] = (
+URGENCY: tuple[str, ...] = ("exit", "watch", "invest", "keep")
+"""Recommendations in queue order: those that ask for action first."""
+
+STAKE_COLUMNS: tuple[str, ...] = ("won_revenue", "open_pipeline", "investment")
+"""Scorecard columns summed into ``at_stake``: what an exit would touch."""
+
+BUTTON_STYLES: dict[str, str] = {
+    "keep": "success",
+    "invest": "info",
+    "watch": "warning",
+    "exit": "danger",
+}
+"""ipywidgets button style of each decision."""
+
+QUEUE_COLUMNS: tuple[str, ...] = (
     "name",
     "partner_id",
-    "tier",
-    "state",
-    "won_revenue",
-    "health",
     "recommendation",
     "decision",
-    "explanation",
+    "at_stake",
+    "won_revenue",
+    "open_pipeline",
+    "investment",
+    "health",
+    "state",
+    "tier",
+    "region",
 )
-"""Columns of the candidates table."""
+"""Columns of the queue table (those present)."""
+
+LEDGER_COLUMNS: tuple[str, ...] = (
+    "recorded_at",
+    "name",
+    "partner_id",
+    "recommended",
+    "decided",
+    "follows_recommendation",
+    "rationale",
+    "who",
+    "as_of",
+    "reasons",
+)
+"""Columns of the ledger view."""
+
+_SENTENCES = {r.code: r.meaning for r in REASONS}
+
+
+def reason_sentences(codes: Sequence[str] | None, /) -> list[str]:
+    """Return the sentence of each reason code (unknown codes as they are).
+
+    Examples
+    --------
+    >>> reason_sentences(["DORMANT"])
+    ['No won deal, no new deal and no activity in the window.']
+    """
+    return [_SENTENCES.get(str(c), str(c)) for c in codes or []]
+
+
+def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFrame:
+    """Partners with a recommendation in queue order, with ``at_stake`` and ``urgency``.
+
+    Order: :data:`URGENCY` of the recommendation, then ``at_stake`` (the sum of the
+    :data:`STAKE_COLUMNS` present, nulls as 0) from high to low, then ``partner_id``.
+    ``urgency`` is the 1-based position in that order. Recommendations are computed
+    (:func:`~partnerkit.decisions.recommend`) when the scorecard lacks them.
+
+    Requires columns: ``partner_id`` and, unless ``recommendation`` is present, what
+    :func:`~partnerkit.decisions.recommend` needs.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d"],
+    ...     "recommendation": ["keep", "exit", "exit", "watch"],
+    ...     "won_revenue": [900.0, 10.0, 50.0, 0.0], "open_pipeline": [0.0, 100.0, 0.0, 5.0]})
+    >>> decision_queue(card, policy=Policy()).select("partner_id", "at_stake").rows()
+    [('b', 110.0), ('c', 50.0), ('d', 5.0), ('a', 900.0)]
+    """
+    frame = candidates(scorecard, policy=policy)
+    stake = [pl.col(c).fill_null(0.0) for c in STAKE_COLUMNS if c in frame.columns]
+    order = {d: i for i, d in enumerate(URGENCY)}
+    return (
+        frame.with_columns(at_stake=(pl.sum_horizontal(stake) if stake else pl.lit(0.0)).round(2))
+        .sort(
+            [
+                pl.col("recommendation").replace_strict(order, default=len(order)),
+                pl.col("at_stake"),
+                pl.col("partner_id"),
+            ],
+            descending=[False, True, False],
+        )
+        .with_row_index("urgency", offset=1)
+    )
+
+
+def whatif_lines(summary: Mapping[str, Any], /) -> list[str]:
+    """Readable sentences of a what-if summary (:attr:`WhatIf.summary`).
+
+    Examples
+    --------
+    >>> whatif_lines({"partners_exited": 2, "won_revenue_at_risk": 100.0,
+    ...     "won_revenue_at_risk_share": 0.1})[0]
+    'Exiting 2 partners puts 100.00 of won revenue at risk (10.0% of the total).'
+    """
+
+    def money(key: str) -> str:
+        value = summary.get(key)
+        return "n/a" if value is None else format_value(float(value))
+
+    def share(key: str) -> str:
+        value = summary.get(key)
+        return "n/a" if value is None else f"{value:.1%}"
+
+    n = summary.get("partners_exited", 0)
+    lines = [
+        (
+            f"Exiting {n:,} partner{'s' if n != 1 else ''} puts {money('won_revenue_at_risk')} "
+            f"of won revenue at risk ({share('won_revenue_at_risk_share')} of the total)."
+        )
+    ]
+    if "sourced_revenue_at_risk" in summary:
+        lines.append(
+            f"Of it, partner-sourced {money('sourced_revenue_at_risk')}, influenced "
+            f"{money('influenced_revenue_at_risk')}."
+        )
+    if "open_pipeline_touched" in summary:
+        lines.append(
+            f"Open pipeline touched: {money('open_pipeline_touched')} "
+            f"({share('open_pipeline_touched_share')}); investment freed: "
+            f"{money('investment_freed')} ({share('investment_freed_share')})."
+        )
+    if "accounts_uncovered" in summary:
+        lines.append(
+            f"Accounts left without any partner: {summary['accounts_uncovered']:,} of "
+            f"{summary.get('accounts_covered', 0):,}; regions left uncovered: "
+            f"{summary.get('regions_uncovered', 0)}, partner types: "
+            f"{summary.get('types_uncovered', 0)}."
+        )
+    if "vital_count_before" in summary:
+        lines.append(
+            f"Vital few before: {summary['vital_count_before']} of "
+            f"{summary.get('partners_before')} partners; after: "
+            f"{summary.get('vital_count_after')} of {summary.get('partners_after')}."
+        )
+    return lines
+
+
+class _Selections(Protocol):
+    def observe(self, handler: Any, names: Any) -> None: ...  # noqa: ANN401
 
 
 class DecisionBoard(widgets.VBox):  # type: ignore[misc]
-    """Record keep / invest / watch / exit decisions for the partners of an analysis.
+    """Work through the recommendations and record keep / invest / watch / exit decisions.
 
     Parameters
     ----------
     analysis
         The analysis the decisions are based on (its ``scorecard``, ``as_of`` and
-        ``policy``); recommendations are added when the scorecard lacks them.
+        ``policy``; ``coverage`` and ``facts`` when present, for the what-if's accounts and
+        the quarterly changes).
     ledger
         Where decisions are appended.
     out_dir
-        Folder of the export buttons (chart pack and decisions).
+        Folder of the export buttons.
     limit
-        Rows of the candidates table.
+        Rows per page of the queue table.
     """
 
     partner_id = traitlets.Unicode("")
@@ -74,6 +245,10 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
     """Why (stored with the decision)."""
     show = traitlets.Unicode(ALL)
     """Which recommendation to list: one of the decisions, or ``"all"``."""
+    search = traitlets.Unicode("")
+    """Text typed in the search box (a partner's name or id)."""
+    selected = traitlets.List(traitlets.Unicode())
+    """Partners selected for a bulk decision and the what-if."""
     decided = traitlets.Dict()
     """Current decision per partner, read from the ledger."""
     message = traitlets.Unicode("")
@@ -91,55 +266,131 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self.analysis = analysis
         self.ledger = ledger
         self.limit = limit
-        self.frame = candidates(analysis.scorecard, policy=analysis.policy)
+        self.frame = decision_queue(analysis.scorecard, policy=analysis.policy)
+        facts = getattr(analysis, "facts", None)
+        self.changes = (
+            quarter_changes_of(facts).collect()
+            if isinstance(facts, Facts)
+            else pl.DataFrame(schema={"partner_id": pl.String})
+        )
         self.decided = current_decisions(ledger.current())
+        self.whatif: Mapping[str, Any] = {}
 
         counts = dict(self.frame["recommendation"].value_counts().iter_rows())
         self._show = widgets.ToggleButtons(
             options=[(f"All ({self.frame.height})", ALL)]
-            + [(f"{d.capitalize()} ({counts.get(d, 0)})", d) for d in DECISIONS],
+            + [(f"{d.capitalize()} ({counts.get(d, 0)})", d) for d in URGENCY],
             description="Recommended",
             style={"description_width": "initial"},
         )
+        names = self.frame.select(
+            "partner_id",
+            (pl.col("name") if "name" in self.frame.columns else pl.col("partner_id"))
+            .cast(pl.String)
+            .alias("name"),
+        )
+        self._names = names
+        self._search = widgets.Combobox(
+            options=[f"{n} ({p})" for p, n in names.iter_rows()],
+            placeholder="Find a partner by name or id",
+            ensure_option=False,
+            layout={"width": "320px"},
+        )
         self._partner = widgets.Dropdown(description="Partner", layout={"width": "460px"})
+        self.previous_button = widgets.Button(description="Previous", icon="arrow-left")
+        self.next_button = widgets.Button(description="Next", icon="arrow-right")
+        self.previous_button.on_click(lambda _b: self.step(-1))
+        self.next_button.on_click(lambda _b: self.step(1))
+        self._position = widgets.HTML()
         self._detail = widgets.HTML()
         self._who = widgets.Text(description="Who", placeholder="your name")
         self._rationale = widgets.Textarea(
             description="Why", placeholder="the reason for this decision", rows=2
         )
         self.buttons = {
-            d: widgets.Button(description=f"Record {d}", tooltip=f"Record '{d}' in the ledger")
+            d: widgets.Button(
+                description=f"Record {d}",
+                tooltip=f"Record '{d}' for this partner in the ledger",
+                button_style=BUTTON_STYLES[d],
+            )
             for d in DECISIONS
         }
         for decision, button in self.buttons.items():
             button.on_click(lambda _b, d=decision: self.decide(d))
+            button.add_class(f"pk-decide-{decision}")
+        self.bulk_buttons = {
+            d: widgets.Button(
+                description=f"{d.capitalize()} selected",
+                tooltip=f"Record '{d}' for every selected partner",
+                button_style=BUTTON_STYLES[d],
+                disabled=True,
+            )
+            for d in DECISIONS
+        }
+        for decision, button in self.bulk_buttons.items():
+            button.on_click(lambda _b, d=decision: self.decide_selected(d))
+            button.add_class(f"pk-bulk-{decision}")
+        self._bulk_note = widgets.HTML()
         self._message = widgets.HTML()
-        self._table = widgets.HTML()
+        self.queue = DataGrid(
+            self.listed,
+            key="partner_id",
+            columns=QUEUE_COLUMNS,
+            labels={"at_stake": "at stake", "decision": "decided"},
+            title="Queue (most urgent first)",
+            page_size=limit,
+            selectable=True,
+            out_dir=out_dir,
+            export_name="decision-queue.csv",
+        )
+        self._whatif = widgets.HTML()
+        self.ledger_view = DataGrid(
+            self._ledger_frame(),
+            key="id",
+            columns=LEDGER_COLUMNS,
+            labels={"decided": "decided", "follows_recommendation": "as recommended"},
+            title="Decisions recorded (latest first)",
+            page_size=limit,
+            out_dir=out_dir,
+            export_name="decisions-view.csv",
+        )
+        self.ledger_view.empty_text = "No decision recorded yet."
         self.exports = ExportPanel(analysis, ledger=ledger, out_dir=out_dir)
 
         traitlets.link((self._show, "value"), (self, "show"))
         traitlets.link((self._who, "value"), (self, "who"))
         traitlets.link((self._rationale, "value"), (self, "rationale"))
+        traitlets.link((self._search, "value"), (self, "search"))
         traitlets.link(
             (self._partner, "value"),
             (self, "partner_id"),
             transform=(lambda v: v or "", lambda v: v or None),
         )
+        traitlets.link((self.queue, "selected"), (self, "selected"))
         traitlets.dlink((self, "message"), (self._message, "value"), _as_note)
+        self.queue.observe(self._on_click_row, names=["clicked"])
+        self.observe(self._on_search, names=["search"])
         self.observe(self._refresh_list, names=["show", "decided"])
         self.observe(self._refresh_detail, names=["partner_id", "decided"])
+        self.observe(self._refresh_selection, names=["selected"])
 
         self._refresh_list()
         self._refresh_detail()
+        self._refresh_selection()
         self.children = [
+            widgets.HTML(WIDGET_CSS),
             self._show,
+            widgets.HBox([self._search, self.previous_button, self.next_button, self._position]),
             self._partner,
             self._detail,
             self._who,
             self._rationale,
             widgets.HBox([widgets.HTML("<b>Your decision:</b>&nbsp;"), *self.buttons.values()]),
             self._message,
-            self._table,
+            self.queue,
+            widgets.HBox([self._bulk_note, *self.bulk_buttons.values()]),
+            self._whatif,
+            self.ledger_view,
             self.exports,
         ]
 
@@ -151,7 +402,7 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
 
     @property
     def listed(self) -> pl.DataFrame:
-        """Candidates shown under the current ``show`` choice, with their current decision."""
+        """The queue under the current ``show`` choice, with each partner's current decision."""
         frame = self.frame
         if self.show != ALL:
             frame = frame.filter(pl.col("recommendation") == self.show)
@@ -161,21 +412,46 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         )
         return frame.join(decided, on="partner_id", how="left", maintain_order="left")
 
+    def step(self, by: int, /) -> None:
+        """Move ``by`` places along the listed queue (wrapping around)."""
+        ids = self.listed["partner_id"].to_list()
+        if not ids:
+            return
+        here = ids.index(self.partner_id) if self.partner_id in ids else -by
+        self.partner_id = ids[(here + by) % len(ids)]
+
+    def select(self, partner_ids: Sequence[str], /) -> None:
+        """Select partners (as ticking their rows does), e.g. from a chart selection."""
+        known = set(self.frame["partner_id"].to_list())
+        self.selected = [p for p in dict.fromkeys(partner_ids) if p in known]
+
+    def follow_chart(self, selections: _Selections, name: str, /) -> None:
+        """Select the partners picked on a chart's selection ``name``.
+
+        ``selections`` is a JupyterChart's ``selections``; the selection's points must carry
+        ``partner_id``.
+        """
+
+        def picked(change: Mapping[str, Any]) -> None:
+            value = getattr(change["new"], "value", None) or []
+            self.select([str(p["partner_id"]) for p in value if p.get("partner_id")])
+
+        selections.observe(picked, [name])
+
+    def _missing(self, *, partner: bool) -> list[str]:
+        checks = [("who decides", self.who), ("a rationale", self.rationale)]
+        if partner:
+            checks.insert(0, ("a partner", self.partner_id))
+        return [label for label, value in checks if not value.strip()]
+
     def decide(self, decision: str) -> bool:
         """Record ``decision`` for :attr:`partner_id`; return whether it was recorded.
 
         Needs a partner, a name in ``who`` and a rationale; otherwise :attr:`message` says
-        what is missing and nothing is written.
+        what is missing and nothing is written. On success the board moves to the next
+        partner of the queue that has no decision yet.
         """
-        missing = [
-            label
-            for label, value in (
-                ("a partner", self.partner_id),
-                ("who decides", self.who),
-                ("a rationale", self.rationale),
-            )
-            if not value.strip()
-        ]
+        missing = self._missing(partner=True)
         if missing:
             self.message = "Nothing recorded: please give " + ", ".join(missing) + "."
             return False
@@ -191,27 +467,124 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
                 who=self.who.strip(),
                 as_of=self.analysis.as_of,
                 policy=self.analysis.policy,
-                metrics=metrics_snapshot(row),
+                metrics=metrics_snapshot(row.drop("urgency", "at_stake")),
             )
         except LedgerError as exc:
             self.message = f"Nothing recorded: {exc}"
             return False
         name = row["name"][0] if "name" in row.columns else self.partner_id
         self.message = f"Recorded: {decision} for {name} ({self.partner_id})."
-        self.decided = current_decisions(self.ledger.current())
+        done = self.partner_id
+        self._after_recording()
         self.rationale = ""
+        self._next_undecided(after=done)
         return True
+
+    def decide_selected(self, decision: str) -> int:
+        """Record ``decision`` for every selected partner in one transaction.
+
+        Returns how many were recorded (all of them, or 0 with :attr:`message` saying why).
+        """
+        if not self.selected:
+            self.message = "Nothing recorded: select partners in the table first."
+            return 0
+        missing = self._missing(partner=False)
+        if missing:
+            self.message = "Nothing recorded: please give " + ", ".join(missing) + "."
+            return 0
+        rows = self.frame.filter(pl.col("partner_id").is_in(list(self.selected)))
+        entries = [
+            {
+                "partner_id": pid,
+                "decision": decision,
+                "rationale": self.rationale.strip(),
+                "metrics": metrics_snapshot(
+                    rows.filter(pl.col("partner_id") == pid).drop("urgency", "at_stake")
+                ),
+            }
+            for pid in rows["partner_id"].to_list()
+        ]
+        try:
+            self.ledger.record_many(
+                entries,
+                who=self.who.strip(),
+                as_of=self.analysis.as_of,
+                policy=self.analysis.policy,
+            )
+        except LedgerError as exc:
+            self.message = f"Nothing recorded: {exc}"
+            return 0
+        n = len(entries)
+        self.message = f"Recorded: {decision} for {n:,} selected partner{'s' if n != 1 else ''}."
+        self._after_recording()
+        self.rationale = ""
+        self.selected = []
+        return n
+
+    def _after_recording(self) -> None:
+        self.decided = current_decisions(self.ledger.current())
+        self.ledger_view.set_frame(self._ledger_frame())
+
+    def _next_undecided(self, *, after: str) -> None:
+        ids = self.listed["partner_id"].to_list()
+        if after not in ids:
+            return
+        start = ids.index(after)
+        for pid in ids[start + 1 :] + ids[:start]:
+            if pid not in self.decided:
+                self.partner_id = pid
+                return
+
+    def _ledger_frame(self) -> pl.DataFrame:
+        history = self.ledger.history()
+        table = decision_table(history, names=self._names_frame())
+        return table.reverse().with_columns(pl.col("id").cast(pl.String))
+
+    def _names_frame(self) -> pl.DataFrame:
+        return self.frame.select(
+            "partner_id",
+            *([pl.col("name")] if "name" in self.frame.columns else []),
+        )
 
     # -- view --------------------------------------------------------------------------------
 
+    def _on_click_row(self, change: Mapping[str, Any]) -> None:
+        if change["new"]:
+            self.partner_id = str(change["new"])
+
+    def _on_search(self, _change: Mapping[str, Any]) -> None:
+        term = self.search.strip().lower()
+        if not term:
+            return
+        names = self._names.with_columns(
+            label=pl.format("{} ({})", pl.col("name"), pl.col("partner_id")).str.to_lowercase()
+        )
+        exact = names.filter(
+            (pl.col("label") == term)
+            | (pl.col("partner_id").str.to_lowercase() == term)
+            | (pl.col("name").str.to_lowercase() == term)
+        )
+        hits = (
+            exact
+            if exact.height
+            else names.filter(pl.col("label").str.contains(term, literal=True))
+        )
+        if hits.height == 0:
+            self.message = f"No partner matches \u201c{self.search.strip()}\u201d."
+            return
+        pid = hits["partner_id"][0]
+        if pid not in self.listed["partner_id"].to_list():
+            self.show = ALL
+        self.partner_id = pid
+        self.message = (
+            ""
+            if hits.height == 1
+            else f"{hits.height} partners match; showing the first, keep typing to narrow."
+        )
+
     def _refresh_list(self, _change: Mapping[str, Any] | None = None) -> None:
         listed = self.listed
-        shown = min(self.limit, listed.height)
-        self._table.value = (
-            WIDGET_CSS
-            + f"<p><b>Candidates</b> ({shown} of {listed.height} shown, most urgent first)</p>"
-            + html_table(listed, columns=TABLE_COLUMNS, limit=self.limit)
-        )
+        self.queue.set_frame(listed)
         options = [
             (_label(row, self.decided.get(row["partner_id"])), row["partner_id"])
             for row in listed.select(
@@ -222,10 +595,69 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self._partner.options = options
         ids = [value for _, value in options]
         self.partner_id = current if current in ids else (ids[0] if ids else "")
+        self._refresh_position()
+
+    def _refresh_position(self) -> None:
+        ids = self.listed["partner_id"].to_list()
+        done = sum(1 for p in ids if p in self.decided)
+        here = ids.index(self.partner_id) + 1 if self.partner_id in ids else 0
+        self._position.value = (
+            f"<span class='pk-position'>{here:,} of {len(ids):,} in the queue "
+            f"&middot; {done:,} decided</span>"
+        )
 
     def _refresh_detail(self, _change: Mapping[str, Any] | None = None) -> None:
         row = self.frame.filter(pl.col("partner_id") == self.partner_id)
-        self._detail.value = _detail(row, self.decided.get(self.partner_id))
+        change = self.changes.filter(pl.col("partner_id") == self.partner_id)
+        review = pl.DataFrame()
+        if row.height and self.partner_id in self.decided:
+            review = since_last_review(
+                row.lazy(),
+                decisions=self.ledger.current()
+                .filter(pl.col("partner_id") == self.partner_id)
+                .lazy(),
+            ).collect()
+        self._detail.value = _detail(row, self.decided.get(self.partner_id), change, review)
+        self._refresh_position()
+
+    def _refresh_selection(self, _change: Mapping[str, Any] | None = None) -> None:
+        n = len(self.selected)
+        for button in self.bulk_buttons.values():
+            button.disabled = n == 0
+        self._bulk_note.value = (
+            f"<b>{n:,} selected</b>&nbsp;" if n else "Tick rows to decide several at once:&nbsp;"
+        )
+        if not n:
+            self.whatif = {}
+            self._whatif.value = (
+                "<p class='pk-whatif'><b>What if?</b> Select partners in the table (or on a "
+                "chart) to see what exiting them would put at risk.</p>"
+            )
+            return
+        coverage = getattr(self.analysis, "coverage", None)
+        tables = _Tables(
+            scorecard=self.analysis.scorecard,
+            coverage=coverage
+            if isinstance(coverage, pl.DataFrame)
+            else pl.DataFrame(schema={"partner_id": pl.String, "account_id": pl.String}),
+            policy=self.analysis.policy,
+        )
+        result = what_if(tables, self.selected)
+        self.whatif = dict(result.summary)
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in whatif_lines(result.summary))
+        self._whatif.value = (
+            f"<div class='pk-whatif'><b>What if the {n:,} selected partner"
+            f"{'s' if n != 1 else ''} were exited?</b><ul>{items}</ul></div>"
+        )
+
+
+class _Tables:
+    """The per-partner tables :func:`what_if` reads."""
+
+    def __init__(self, *, scorecard: pl.DataFrame, coverage: pl.DataFrame, policy: Policy) -> None:
+        self.scorecard = scorecard
+        self.coverage = coverage
+        self.policy = policy
 
 
 def _label(row: Mapping[str, Any], decision: str | None) -> str:
@@ -235,23 +667,64 @@ def _label(row: Mapping[str, Any], decision: str | None) -> str:
     return f"{name} ({row['partner_id']}): {advice}{done}"
 
 
-def _detail(row: pl.DataFrame, decision: str | None) -> str:
+def _signed(value: float | None, *, pct: float | None = None) -> str:
+    if value is None:
+        return "n/a"
+    text = ("+" if value > 0 else "") + format_value(float(value))
+    return text + (f" ({pct:+.1%})" if pct is not None else "")
+
+
+def _detail(
+    row: pl.DataFrame, decision: str | None, change: pl.DataFrame, review: pl.DataFrame
+) -> str:
     if row.height == 0:
         return "<p>No partner to decide on.</p>"
     rec = row.row(0, named=True)
-    reasons = ", ".join(rec.get("reasons") or []) or "none"
+    reasons = (
+        "".join(f"<li>{html.escape(s)}</li>" for s in reason_sentences(rec.get("reasons")))
+        or "<li>none</li>"
+    )
     current = (
         f"<b>Current decision:</b> {html.escape(decision)}"
         if decision
         else "<b>Current decision:</b> none yet"
     )
-    return (
-        f"<p><b>{html.escape(str(rec.get('name') or rec['partner_id']))}</b> — recommended: "
-        f"<b>{html.escape(str(rec.get('recommendation') or 'none'))}</b><br>"
-        f"{html.escape(str(rec.get('explanation') or ''))}<br>"
-        f"<b>Reasons:</b> {html.escape(reasons)}<br>{current}</p>"
-    )
+    parts = [
+        (
+            f"<p><b>{html.escape(str(rec.get('name') or rec['partner_id']))}</b> "
+            f"({html.escape(rec['partner_id'])}) — recommended: "
+            f"<b>{html.escape(str(rec.get('recommendation') or 'none'))}</b>; at stake "
+            f"{format_value(rec.get('at_stake'))}<br>"
+            f"{html.escape(str(rec.get('explanation') or ''))}</p>"
+            f"<b>Why:</b><ul class='pk-reasons'>{reasons}</ul>"
+        )
+    ]
+    if change.height:
+        c = change.row(0, named=True)
+        quarter = c["quarter"]
+        parts.append(
+            f"<p><b>Won revenue in the quarter from {quarter}:</b> "
+            f"{format_value(c['quarter_revenue'])}; quarter on quarter "
+            f"{_signed(c['qoq_change'], pct=c['qoq_change_pct'])}; year on year "
+            f"{_signed(c['yoy_change'], pct=c['yoy_change_pct'])}.</p>"
+        )
+    if review.height and review["last_review_on"][0] is not None:
+        r = review.row(0, named=True)
+        moves = [
+            f"{figure.replace('_', ' ')} {format_value(r[f'{figure}_at_review'])} → "
+            f"{format_value(rec.get(figure))} ({_signed(r[f'{figure}_since_review'])})"
+            for figure in ("won_revenue", "open_pipeline", "health")
+            if f"{figure}_since_review" in r and r[f"{figure}_at_review"] is not None
+        ]
+        parts.append(
+            f"<p><b>Since the last review</b> ({html.escape(str(r['last_decision']))} on the "
+            f"analysis of {r['last_review_on']}): "
+            + (html.escape("; ".join(moves)) if moves else "no figures kept then")
+            + "</p>"
+        )
+    parts.append(f"<p>{current}</p>")
+    return "".join(parts)
 
 
 def _as_note(message: str) -> str:
-    return f"<p>{html.escape(message)}</p>" if message else ""
+    return f"<p class='pk-message'>{html.escape(message)}</p>" if message else ""

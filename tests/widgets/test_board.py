@@ -23,7 +23,8 @@ def test_candidates_most_urgent_first(small, ledger: Ledger) -> None:
     # Default thresholds on the five partners: p5 dormant with health 6.25 <= 30 -> exit;
     # p2 fading (trend -0.5 <= -0.3) -> watch; p4 active without results but health
     # 33.3 > 30 -> watch; p1 health 85.4 >= 60 -> invest; p3 ramping on track -> keep.
-    # Within a recommendation, partner_id order (no rank in this scorecard).
+    # Within a recommendation, most money at stake first: p2 300 + 0 + 50 = 350 before
+    # p4 60 + 10 + 10 = 80.
     assert board.listed.select("partner_id", "recommendation").rows() == [
         ("p5", "exit"),
         ("p2", "watch"),
@@ -34,16 +35,19 @@ def test_candidates_most_urgent_first(small, ledger: Ledger) -> None:
     assert board.partner_id == "p5"  # the first candidate is preselected
     assert [label for label, _ in board._show.options] == [
         "All (5)",
-        "Keep (1)",
-        "Invest (1)",
-        "Watch (2)",
         "Exit (1)",
+        "Watch (2)",
+        "Invest (1)",
+        "Keep (1)",
     ]
     board.show = "watch"
     assert board.listed["partner_id"].to_list() == ["p2", "p4"]
     assert board.partner_id == "p2"  # the choice follows the list
     board.show = "all"
-    assert "&lt;b&gt;Bolt&lt;/b&gt;" in board._table.value  # partner text is escaped
+    board.partner_id = "p2"
+    assert "&lt;b&gt;Bolt&lt;/b&gt;" in board._detail.value  # partner text is escaped
+    # the grid page carries plain text (the page sets it as text, never as markup)
+    assert ["<b>Bolt</b>", "p2"] == board.queue.rows[1][:2]
 
 
 def test_click_records_decision_with_snapshot(small, ledger: Ledger) -> None:
@@ -65,6 +69,8 @@ def test_click_records_decision_with_snapshot(small, ledger: Ledger) -> None:
     assert board.decided == {"p5": "exit"}
     assert board.message == "Recorded: exit for Echo (p5)."
     assert board.rationale == ""  # ready for the next partner
+    assert board.partner_id == "p2"  # moved on to the next undecided partner of the queue
+    board.partner_id = "p5"
     assert "Current decision:</b> exit" in board._detail.value
 
 
@@ -104,6 +110,7 @@ def test_second_decision_appends(small, ledger: Ledger) -> None:
     board = DecisionBoard(small, ledger, out_dir="unused")
     board.partner_id, board.who = "p3", "ana"
     for decision in ("watch", "invest"):
+        board.partner_id = "p3"
         board.rationale = f"Now {decision}."
         assert board.decide(decision)
     assert ledger.history()["decision"].to_list() == ["watch", "invest"]
@@ -119,3 +126,11 @@ def test_export_decisions_button(small, ledger: Ledger, tmp_path: Path) -> None:
     assert written == ["decisions.xlsx", "decision-history.csv"]
     history = pl.read_csv(tmp_path / "out" / "decision-history.csv")
     assert history["rationale"].to_list() == ["'=HYPERLINK(bad)"]  # formula neutralised
+    # readable: the name, recommended vs decided, reasons as sentences
+    assert history.select("name", "recommended", "decided").rows() == [
+        ("Acme", "invest", "invest")
+    ]
+    assert history["reasons"][0] == (
+        "Health score high enough to consider more investment. "
+        "Producing results with no warning sign."
+    )
