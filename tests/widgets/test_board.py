@@ -47,7 +47,7 @@ def test_candidates_most_urgent_first(small, ledger: Ledger) -> None:
     board.partner_id = "p2"
     assert "&lt;b&gt;Bolt&lt;/b&gt;" in board._detail.value  # partner text is escaped
     # the grid page carries plain text (the page sets it as text, never as markup)
-    assert ["<b>Bolt</b>", "p2"] == board.queue.rows[1][:2]
+    assert board.queue.rows[1][:2] == ["<b>Bolt</b>", "p2"]
 
 
 def test_click_records_decision_with_snapshot(small, ledger: Ledger) -> None:
@@ -127,9 +127,7 @@ def test_export_decisions_button(small, ledger: Ledger, tmp_path: Path) -> None:
     history = pl.read_csv(tmp_path / "out" / "decision-history.csv")
     assert history["rationale"].to_list() == ["'=HYPERLINK(bad)"]  # formula neutralised
     # readable: the name, recommended vs decided, reasons as sentences
-    assert history.select("name", "recommended", "decided").rows() == [
-        ("Acme", "invest", "invest")
-    ]
+    assert history.select("name", "recommended", "decided").rows() == [("Acme", "invest", "invest")]
     assert history["reasons"][0] == (
         "Health score high enough to consider more investment. "
         "Producing results with no warning sign."
