@@ -35,10 +35,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+import altair as alt
 import ipywidgets as widgets
 import polars as pl
 import traitlets
 
+from partnerkit.charts.export import export_chart
+from partnerkit.charts.onepager import partner_onepager
+from partnerkit.charts.pack import quarterly_values
 from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.grid import DataGrid
@@ -256,7 +260,10 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
     portfolio
         The raw tables (lazy): only the chosen partner's rows are collected.
     out_dir
-        Where the row tables' "Export view" buttons write.
+        Where the row tables' "Export view" buttons and the one-pager export write.
+    onepager
+        Show the partner's one-pager (:func:`partnerkit.charts.onepager.partner_onepager`)
+        under the tables, redrawn for each partner picked, with an export button.
     """
 
     partner_id = traitlets.Unicode("")
@@ -273,9 +280,19 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         *,
         partner_id: str | None = None,
         out_dir: str | Path = "out",
+        onepager: bool = False,
     ) -> None:
         super().__init__()
         self.analysis = analysis
+        self.out_dir = Path(out_dir)
+        self.show_onepager = onepager
+        self.onepager_chart: alt.VConcatChart | None = None
+        self.onepager_view = widgets.Output()
+        self.export_button = widgets.Button(
+            description="Export one-pager", icon="download", disabled=not onepager
+        )
+        self.export_button.on_click(lambda _b: self.export_onepager())
+        self.written: list[str] = []
         self.portfolio = portfolio
         window = getattr(analysis, "window", None)
         self.window = (
@@ -315,6 +332,8 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         self.observe(self._on_query, names=["query"])
         self.observe(self._show, names=["partner_id"])
         self.children = [self._search, self._header, self._trace, self._tabs]
+        if onepager:
+            self.children = [*self.children, self.export_button, self.onepager_view]
         first = partner_id or (card["partner_id"][0] if card.height else "")
         self.partner_id = first
         if first == "":
@@ -371,6 +390,35 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
 
         selections.observe(picked, [name])
 
+    def onepager(self) -> alt.VConcatChart | None:
+        """Return the one-pager of the partner shown (``None`` when no partner is shown)."""
+        if self.partner_id not in self._names["partner_id"].to_list():
+            return None
+        quarterly, value = quarterly_values(self.analysis)
+        return partner_onepager(
+            self.analysis.scorecard,
+            self.partner_id,
+            health_explained=self.analysis.health_explained,
+            quarterly=quarterly,
+            value=value,
+        )
+
+    def export_onepager(self, formats: tuple[str, ...] = ("png", "html")) -> list[Path]:
+        """Write the one-pager of the partner shown to ``out_dir/review-<id>.<format>``."""
+        chart = self.onepager()
+        if chart is None:
+            self.message = "No partner chosen: nothing exported."
+            self._draw_header()
+            return []
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        paths = [
+            export_chart(chart, self.out_dir / f"review-{self.partner_id}.{f}") for f in formats
+        ]
+        self.written = [str(p) for p in paths]
+        self.message = "Exported: " + ", ".join(p.name for p in paths) + f" in {self.out_dir}."
+        self._draw_header()
+        return paths
+
     def _on_query(self, _change: Mapping[str, Any]) -> None:
         found = self.find(self.query)
         if not self.query.strip():
@@ -413,6 +461,11 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             self._tabs.set_title(i, f"{name.capitalize()} ({self.rows[name].height:,})")
         self._draw_header()
         self._trace.value = WIDGET_CSS + _trace_html(self._figures)
+        if self.show_onepager:
+            self.onepager_chart = self.onepager()
+            self.onepager_view.outputs = ()
+            if self.onepager_chart is not None:
+                self.onepager_view.append_display_data(self.onepager_chart)
 
     def _draw_header(self) -> None:
         row = self._names.filter(pl.col("partner_id") == self.partner_id)

@@ -191,3 +191,16 @@ def test_sample_partners_all_trace(tmp_path: Path) -> None:
         row = a.scorecard.filter(pl.col("partner_id") == pid).row(0, named=True)
         t = trace(row, recompute(partner_rows(p, pid), window=a.window))
         assert t["agrees"].all(), (pid, t.filter(~pl.col("agrees")).rows())
+
+
+def test_onepager_follows_the_pick_and_exports(tmp_path: Path) -> None:
+    p = _portfolio()
+    drill = PartnerDrill(_analysis(p), p, partner_id="a", onepager=True, out_dir=tmp_path)
+    assert drill.onepager_chart is not None
+    assert drill.onepager_chart.to_dict()["title"]["text"] == "Acme Ltd"
+    drill.query = "bolt"
+    assert drill.onepager_chart.to_dict()["title"]["text"] == "Bolt"
+    drill.export_button.click()
+    assert sorted(Path(w).name for w in drill.written) == ["review-b.html", "review-b.png"]
+    assert (tmp_path / "review-b.png").stat().st_size > 1000
+    assert "Exported: review-b.png, review-b.html" in drill._header.value
