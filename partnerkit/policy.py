@@ -29,6 +29,7 @@ from typing import Any, Literal
 __all__ = ["HealthDimension", "HealthMetric", "Policy"]
 
 Denominator = Literal["enrolled", "active", "positive"]
+Missing = Literal["lowest", "absent"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,19 @@ class HealthMetric:
     """One scorecard column feeding a health dimension.
 
     ``higher_is_better=False`` flips the percentile (e.g. days since last activity).
+    ``missing`` says what a partner without a value scores: ``"lowest"`` (the default) ranks
+    it as the worst value, below every partner with one, because a missing engagement signal
+    (no referrals, no partner-initiated activity) is silence, not a blank; ``"absent"``
+    leaves the metric out of that partner's dimension and re-weights the others, for a
+    metric whose absence says nothing of the partner (e.g. the retention of an incentive it
+    was never given). A metric no included partner has a value for (an input the source did
+    not supply) is left out for everyone either way.
     """
 
     column: str
     weight: float = 1.0
     higher_is_better: bool = True
+    missing: Missing = "lowest"
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ DEFAULT_HEALTH: tuple[HealthDimension, ...] = (
         "encouragement",
         (
             HealthMetric("program_investment", 1.0),
-            HealthMetric("incentive_retention", 1.0),
+            HealthMetric("incentive_retention", 1.0, missing="absent"),
             HealthMetric("days_since_activity", 0.5, higher_is_better=False),
         ),
     ),
@@ -264,6 +273,12 @@ class Policy:
             for dim in self.health
             if not dim.metrics or any(m.weight < 0 for m in dim.metrics)
         )
+        problems.extend(
+            f"health metric {m.column!r}: missing must be 'lowest' or 'absent'"
+            for dim in self.health
+            for m in dim.metrics
+            if m.missing not in ("lowest", "absent")
+        )
         if problems:
             raise ValueError("invalid policy: " + "; ".join(problems))
 
@@ -279,15 +294,17 @@ def _unknown(key: str, names: set[str]) -> str:
 def _health_from(value: Mapping[str, Any]) -> tuple[HealthDimension, ...]:
     """``{"interest": {"sourced_pipeline": 1.0, "days_since_activity": -0.5}}`` → model.
 
-    A negative weight means lower is better.
+    A negative weight means lower is better. A metric may also be a table
+    ``{weight = 1.0, missing = "absent"}`` (see :class:`HealthMetric`).
     """
+
+    def metric(col: str, spec: float | Mapping[str, Any]) -> HealthMetric:
+        if isinstance(spec, Mapping):
+            w = float(spec.get("weight", 1.0))
+            return HealthMetric(col, abs(w), w >= 0, spec.get("missing", "lowest"))
+        return HealthMetric(col, abs(float(spec)), higher_is_better=float(spec) >= 0)
+
     return tuple(
-        HealthDimension(
-            name,
-            tuple(
-                HealthMetric(col, abs(float(w)), higher_is_better=float(w) >= 0)
-                for col, w in metrics.items()
-            ),
-        )
+        HealthDimension(name, tuple(metric(col, spec) for col, spec in metrics.items()))
         for name, metrics in value.items()
     )

@@ -7,16 +7,25 @@ The model comes from ``policy.health`` (default: interest, awareness, encouragem
   value (ties share it) among the ``n`` included partners with a value. The lowest value
   scores 0, the highest 100, a tie or a single partner 50. Booleans count as 0/1. Metrics
   with ``higher_is_better=False`` are flipped (``100 - p``).
-- A **null metric is left out** of that partner's dimension and the weights of the other
-  metrics are renormalised; a dimension with no metric left is null. (Counts are 0, not
-  null, when the source table was supplied; ratios such as reciprocity are null when there
-  is nothing to divide, and whole inputs the source did not supply are null for everyone.)
+- A **null metric is silence, scored as the lowest value** (``HealthMetric.missing``
+  ``"lowest"``, the default): the partner ranks below every partner with a value (tied with
+  the other silent ones), so a partner with no referrals or no partner-initiated activity
+  never scores above one with a little. A metric with ``missing="absent"`` (default model:
+  ``incentive_retention``, null for a partner never given a measurable incentive) is instead
+  left out of that partner's dimension and the weights of its other metrics are
+  renormalised. A metric no included partner has a value for (an input the source did not
+  supply) is left out for everyone; a dimension with no metric left is null. (Counts are 0,
+  not null, when the source table was supplied; ratios such as reciprocity are null when
+  there is nothing to divide.)
 - A dimension is the weighted mean of its metric percentiles; ``health`` is the plain mean
   of the non-null dimensions. Partners not included get nulls.
 
 :func:`health_explained` lists the numbers behind every score: for each partner, dimension
-and metric the value, its percentile, the nominal weight and the ``contribution`` (percentile
-times renormalised weight), so the contributions of a dimension add up to its score.
+and metric the value (null when missing), its percentile (the lowest rank for a missing
+value scored as lowest), the nominal weight and the ``contribution`` (percentile times the
+weight renormalised over the metrics that count for that partner; null for a metric left
+out), so the non-null contributions of a dimension add up to its score exactly as
+:func:`health` computes it, and ``health`` is the mean of those dimension scores.
 
 The percentiles do not depend on the weights. :func:`health_percentiles` computes them once
 (one column per dimension and metric) and :func:`reweight` scores any weights from them
@@ -30,7 +39,9 @@ Examples
 >>> f = pl.LazyFrame({"partner_id": ["a", "b", "c"], "x": [1.0, 2.0, 3.0],
 ...     "y": [5.0, None, 5.0], "counted": [True, True, True]})
 >>> health(f, model=model).select("partner_id", "reach", "health").collect().rows()
-[('a', 12.5, 12.5), ('b', 50.0, 50.0), ('c', 87.5, 87.5)]
+[('a', 18.75, 18.75), ('b', 37.5, 37.5), ('c', 93.75, 93.75)]
+
+(``b`` has no ``y``: it ranks below ``a`` and ``c``, who tie at 75.)
 """
 
 from __future__ import annotations
@@ -40,7 +51,7 @@ from typing import TypeVar
 
 import polars as pl
 
-from partnerkit.policy import HealthDimension
+from partnerkit.policy import HealthDimension, HealthMetric
 
 __all__ = [
     "health",
@@ -103,12 +114,25 @@ def percentile_column(dimension: str, metric: str, /) -> str:
     return f"{dimension}: {metric}"
 
 
+def _scored_value(metric: HealthMetric, keep: pl.Expr | None) -> pl.Expr:
+    """Return the metric's values as ranked (a missing one as the worst, unless absent).
+
+    Left null when no included partner has a value (the input was not supplied).
+    """
+    x = pl.col(metric.column).cast(pl.Float64)
+    if metric.missing == "absent":
+        return x
+    worst = float("-inf") if metric.higher_is_better else float("inf")
+    seen = (x if keep is None else pl.when(keep).then(x)).count() > 0
+    return pl.when(seen).then(x.fill_null(worst)).otherwise(x)
+
+
 def _percentile_exprs(model: Sequence[HealthDimension], include: str | None) -> dict[str, pl.Expr]:
     keep = None if include is None else pl.col(include).fill_null(value=False)
     exprs = {}
     for dim in model:
         for m in dim.metrics:
-            p = percentile_rank(pl.col(m.column), include=keep)
+            p = percentile_rank(_scored_value(m, keep), include=keep)
             exprs[percentile_column(dim.name, m.column)] = p if m.higher_is_better else 100.0 - p
     return exprs
 
@@ -135,8 +159,8 @@ def health_percentiles(
     >>> from partnerkit.policy import HealthMetric
     >>> model = (HealthDimension("reach", (HealthMetric("x"), HealthMetric("y", 1.0, False))),)
     >>> f = pl.DataFrame({"partner_id": ["a", "b", "c"], "x": [1, 2, 3], "y": [7, 8, None]})
-    >>> health_percentiles(f, model=model, include=None).rows()
-    [('a', 0.0, 100.0), ('b', 50.0, 0.0), ('c', 100.0, None)]
+    >>> health_percentiles(f, model=model, include=None).rows()  # c's missing y is the worst
+    [('a', 0.0, 100.0), ('b', 50.0, 50.0), ('c', 100.0, 0.0)]
     """
     _check(frame, model)
     exprs = _percentile_exprs(model, include)

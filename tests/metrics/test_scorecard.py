@@ -234,11 +234,12 @@ def test_health_columns(card):
     assert a["awareness"] == pytest.approx(100.0)
     assert b["awareness"] == pytest.approx((25 + 12.5 + 50) / 2.5)
     assert c["awareness"] == pytest.approx((25 + 12.5 + 0) / 2.5)
-    # interest: partner-initiated share (1.0) A 0, B 100, C null; sourced pipeline (1.0)
-    # A 100, B 50, C 0; sponsor (0.5) A 100, B 25, C 25; reciprocity (0.5) A 50, others null
-    assert a["interest"] == pytest.approx((0 + 100 + 50 + 25) / 3)
-    assert b["interest"] == pytest.approx((100 + 50 + 12.5) / 2.5)
-    assert c["interest"] == pytest.approx(12.5 / 1.5)
+    # interest: partner-initiated share (1.0) A 50, B 100, C missing (ranked lowest) 0;
+    # sourced pipeline (1.0) A 100, B 50, C 0; sponsor (0.5) A 100, B 25, C 25; reciprocity
+    # (0.5) A 100, B and C missing (tied lowest) 25
+    assert a["interest"] == pytest.approx((50 + 100 + 50 + 50) / 3)
+    assert b["interest"] == pytest.approx((100 + 50 + 12.5 + 12.5) / 3)
+    assert c["interest"] == pytest.approx((0 + 0 + 12.5 + 12.5) / 3)
     # encouragement: program investment (1.0) A 100, B 50, C 0; incentive retention all null;
     # days since activity (0.5, lower is better) A 91 -> 100, B 121 -> 50, C 456 -> 0
     assert (a["encouragement"], b["encouragement"], c["encouragement"]) == (
@@ -246,9 +247,9 @@ def test_health_columns(card):
         pytest.approx(50.0),
         pytest.approx(0.0),
     )
-    assert a["health"] == pytest.approx((175 / 3 + 100 + 100) / 3)
-    assert b["health"] == pytest.approx((65 + 35 + 50) / 3)
-    assert c["health"] == pytest.approx((12.5 / 1.5 + 15 + 0) / 3)
+    assert a["health"] == pytest.approx((250 / 3 + 100 + 100) / 3)
+    assert b["health"] == pytest.approx((175 / 3 + 35 + 50) / 3)
+    assert c["health"] == pytest.approx((25 / 3 + 15 + 0) / 3)
 
 
 def test_progress_column(card):

@@ -18,7 +18,11 @@ AS_OF = dt.date(2025, 6, 30)
 SMALL_MODEL = (
     HealthDimension(
         "interest",
-        (HealthMetric("sourced_pipeline", 1.0), HealthMetric("partner_initiated_share", 1.0)),
+        # p5's missing share is left out (not scored lowest), as the scores below work it
+        (
+            HealthMetric("sourced_pipeline", 1.0),
+            HealthMetric("partner_initiated_share", 1.0, missing="absent"),
+        ),
     ),
     HealthDimension("awareness", (HealthMetric("enablement_activities", 1.0),)),
 )

@@ -239,7 +239,10 @@ def test_summary_does_not_depend_on_row_order(rows: list[tuple[str, int, bool, s
 
 # A model with a lower-is-better metric, so the flip is exercised too.
 MODEL = (
-    HealthDimension("reach", (HealthMetric("x", 2.0), HealthMetric("y", 1.0, False))),
+    # y is left out where missing (not scored lowest), as the hand examples below work it
+    HealthDimension(
+        "reach", (HealthMetric("x", 2.0), HealthMetric("y", 1.0, False, missing="absent"))
+    ),
     HealthDimension("depth", (HealthMetric("z", 1.0),)),
 )
 
