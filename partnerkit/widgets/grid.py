@@ -109,7 +109,7 @@ function render({ model, el: root }) {
     if (document.activeElement !== search) search.value = model.get("search");
     const columns = model.get("columns");
     const rows = model.get("rows");
-    const keys = model.get("keys");
+    const keys = model.get("row_keys");
     const chosen = new Set(model.get("selected"));
     const selectable = model.get("selectable");
     table.replaceChildren();
@@ -166,7 +166,7 @@ function render({ model, el: root }) {
     next.disabled = model.get("page") >= model.get("pages") - 1;
     note.textContent = model.get("message");
   }
-  for (const name of ["rows", "keys", "columns", "selected", "clicked", "status", "message",
+  for (const name of ["rows", "row_keys", "columns", "selected", "clicked", "status", "message",
                       "sort_by", "descending", "search", "title", "pages", "page"]) {
     model.on("change:" + name, draw);
   }
@@ -225,7 +225,7 @@ class DataGrid(anywidget.AnyWidget):
     """Shown columns: ``name``, ``label``, ``numeric``."""
     rows = traitlets.List(traitlets.List(traitlets.Unicode())).tag(sync=True)
     """Formatted cells of the rows on the current page."""
-    keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    row_keys = traitlets.List(traitlets.Unicode()).tag(sync=True)
     """Key of each row on the current page."""
     search = traitlets.Unicode("").tag(sync=True)
     """Case-insensitive text looked for in every text column (empty: every row)."""
@@ -382,7 +382,7 @@ class DataGrid(anywidget.AnyWidget):
             [format_value(record[c], column=c) for c in self._shown]
             for record in part.iter_rows(named=True)
         ]
-        self.keys = [str(k) for k in part[self.key].to_list()]
+        self.row_keys = [str(k) for k in part[self.key].to_list()]
         self.matched = view.height
         self.pages = pages
         if view.height == 0:

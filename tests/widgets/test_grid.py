@@ -26,11 +26,11 @@ def _frame() -> pl.DataFrame:
 def test_pages_of_the_frame_order() -> None:
     grid = DataGrid(_frame(), key="partner_id", page_size=10)
     assert (grid.total, grid.matched, grid.pages) == (23, 23, 3)
-    assert grid.keys == [f"p{i:02d}" for i in range(1, 11)]
+    assert grid.row_keys == [f"p{i:02d}" for i in range(1, 11)]
     assert grid.rows[0] == ["p01", "Partner 1", "EU", "10.00"]
     assert grid.status == "Rows 1\u201310 of 23 \u00b7 page 1 of 3"
     grid.page = 2
-    assert grid.keys == ["p21", "p22", "p23"]
+    assert grid.row_keys == ["p21", "p22", "p23"]
     grid.page = 9  # beyond the last page: kept on the last one
     assert grid.page == 2
 
@@ -38,11 +38,11 @@ def test_pages_of_the_frame_order() -> None:
 def test_sort_descending_breaks_ties_by_key_and_search_is_case_insensitive() -> None:
     grid = DataGrid(_frame(), key="partner_id", page_size=5)
     grid.sort_by, grid.descending = "won_revenue", True
-    assert grid.keys == ["p23", "p22", "p21", "p20", "p19"]
+    assert grid.row_keys == ["p23", "p22", "p21", "p20", "p19"]
     grid.descending = False
-    assert grid.keys == ["p01", "p02", "p03", "p04", "p05"]
+    assert grid.row_keys == ["p01", "p02", "p03", "p04", "p05"]
     grid.page = 1
-    assert grid.keys == ["p06", "p07", "p17", "p08", "p09"]  # 70.0 twice: p07 before p17
+    assert grid.row_keys == ["p06", "p07", "p17", "p08", "p09"]  # 70.0 twice: p07 before p17
     grid.search = "PARTNER 1"  # Partner 1, 10..19
     assert grid.matched == 11
     assert grid.page == 1  # still exists (11 rows = 3 pages of 5)
@@ -110,3 +110,11 @@ def test_partner_names_beside_ids() -> None:
     names = pl.DataFrame({"partner_id": ["p1", "p2", "p3"], "name": ["Acme", "Bolt", "Cora"]})
     out = with_partner_names(conflicts, names=names, columns=["partner_a", "partner_b"])
     assert out.rows() == [("p2", "Bolt", "p3", "Cora", 1), ("p1", "Acme", "p9", None, 2)]
+
+
+def test_state_serialises_for_the_page() -> None:
+    # what the kernel sends when the widget is displayed: every synced trait, JSON-ready
+    state = DataGrid(_frame(), key="partner_id", page_size=2).get_state()
+    assert state["_model_module"] == "anywidget"
+    assert state["row_keys"] == ["p01", "p02"]
+    assert state["columns"][3] == {"name": "won_revenue", "label": "won revenue", "numeric": True}
