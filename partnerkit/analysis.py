@@ -246,6 +246,13 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
             f"Quarterly vital few rank won revenue (policy.pareto_value is "
             f"{policy.pareto_value!r})."
         )
+    late = facts.deals.select(pl.col("open_past_expected").sum()).collect().item()
+    if late:
+        are, their = ("s are", "their") if late != 1 else (" is", "its")
+        notes.append(
+            f"{late} open deal{are} past {their} expected close date (on or before as_of "
+            f"{facts.window.end}): counted as open pipeline, not as closed."
+        )
     future = card.filter(pl.col("signed_on") > facts.window.end).height
     if future:
         notes.append(f"{future} partner(s) signed after as_of are listed but not counted.")

@@ -18,7 +18,7 @@ import polars as pl
 
 from partnerkit.schema import TABLE_ORDER, TABLES
 
-__all__ = ["Portfolio"]
+__all__ = ["ACTUAL_EVENTS", "Portfolio"]
 
 
 @dataclass(frozen=True)
@@ -110,15 +110,48 @@ class Portfolio:
         }
 
     def latest_date(self) -> dt.date:
-        """Return the latest event date in the data: the default ``as_of`` of every analysis."""
+        """Return the latest *actual* event in the data: the default ``as_of`` of every analysis.
+
+        Actual events are :data:`ACTUAL_EVENTS`: a deal created, a deal won or lost (its close
+        date) and an activity. An open deal's close date is an expected one (a forecast,
+        possibly far ahead) and never counts; neither do signing or investment dates, which
+        may be planned ahead.
+        """
         maxima = [
-            self.table(name).select(pl.col(col).max().alias("d"))
-            for name in TABLE_ORDER
-            for col in TABLES[name].event_dates
+            self.table(name).select(_actual(name, col).max().alias("d"))
+            for name, col in ACTUAL_EVENTS
             if self.has(name, col)
         ]
         found = pl.concat(maxima).drop_nulls().collect()["d"].to_list() if maxima else []
         if not found:
-            raise ValueError("the portfolio holds no dates; pass as_of explicitly")
+            raise ValueError("the portfolio holds no dates of actual events; pass as_of explicitly")
         latest: dt.date = max(found)
         return latest
+
+    def open_past_expected(self, as_of: dt.date | None = None) -> int:
+        """Count the open deals whose expected close date is on or before ``as_of``.
+
+        ``as_of`` defaults to :meth:`latest_date`. Such deals are still open (their close
+        date is what the CRM expected, not a close); the count is reported as a note.
+        """
+        day = as_of if as_of is not None else self.latest_date()
+        if not self.has("deals", "closed_on"):
+            return 0
+        late = (pl.col("outcome") == "open") & (pl.col("closed_on") <= pl.lit(day))
+        count: int = self.deals.select(late.sum()).collect().item()
+        return count
+
+
+ACTUAL_EVENTS: tuple[tuple[str, str], ...] = (
+    ("deals", "created_on"),
+    ("deals", "closed_on"),
+    ("activities", "occurred_on"),
+)
+"""(table, column) of the dates that mark actual events; a deal's ``closed_on`` counts only
+when the deal is won or lost."""
+
+
+def _actual(table: str, column: str) -> pl.Expr:
+    if (table, column) == ("deals", "closed_on"):
+        return pl.when(pl.col("outcome") != "open").then(pl.col(column))
+    return pl.col(column)

@@ -143,7 +143,9 @@ def deal_facts(
 
     Columns produced (W = ``window``): ``won_revenue``/``won_deals`` (won, closed in W),
     ``lost_deals``, ``sourced_revenue``/``influenced_revenue`` (won in W with source partner /
-    vendor), ``open_pipeline``/``open_deals`` (open at as_of), ``sourced_pipeline`` (amount of
+    vendor), ``open_pipeline``/``open_deals`` (open at as_of: outcome ``open`` whatever its
+    expected close date, or won/lost after as_of), ``open_past_expected`` (open deals whose
+    expected close date is on or before as_of), ``sourced_pipeline`` (amount of
     partner-sourced deals created in W), ``pipeline_created``/``deals_created`` (created in
     W), ``avg_days_to_close`` and ``sd_days_to_close`` (won in W), ``sd_won_amount``,
     ``first_win_on`` (first win up to as_of), ``last_deal_on`` (latest creation up to as_of),
@@ -194,7 +196,9 @@ def deal_facts(
             _new=w.contains(created),
             _sourced=(pl.col("source") == "partner").fill_null(value=False),
             _vendor=(pl.col("source") == "vendor").fill_null(value=False),
-            _open=closed.is_null() | (closed > as_of),
+            # an open deal is open whatever its (expected) close date
+            _open=(outcome == "open") | (closed > as_of).fill_null(value=True),
+            _overdue=(outcome == "open") & (closed <= as_of).fill_null(value=False),
             _days=cycle,
             _wq=(outcome == "won") & (closed <= as_of).fill_null(value=False),
         )
@@ -211,6 +215,7 @@ def deal_facts(
             _money(sum_if(won & vendor, amount)).alias("influenced_revenue"),
             _money(sum_if(opened, amount)).alias("open_pipeline"),
             _count_if(opened).alias("open_deals"),
+            _count_if(pl.col("_overdue")).alias("open_past_expected"),
             _money(sum_if(new & sourced, amount)).alias("sourced_pipeline"),
             _money(sum_if(new, amount)).alias("pipeline_created"),
             _count_if(new).alias("deals_created"),
@@ -263,15 +268,17 @@ def deal_accounts(deals: pl.LazyFrame, /, *, window: Window) -> pl.LazyFrame:
     """One row per (partner, account) with a deal live in W (null partner = direct).
 
     A deal is live in W when it was created on or before as_of and not closed on or before
-    the window start. Requires columns: ``partner_id``, ``account_id``, ``created_on``,
-    ``closed_on``, ``amount``. Returns ``partner_id``, ``account_id``, ``deals`` (live in W),
+    the window start (an open deal's close date is an expected one and ends nothing).
+    Requires columns: ``partner_id``, ``account_id``, ``created_on``, ``closed_on``,
+    ``outcome``, ``amount``. Returns ``partner_id``, ``account_id``, ``deals`` (live in W),
     ``open_amount`` (amount of those deals still open at as_of) and the span of time the
     partner worked the account through them: ``active_from`` (earliest creation) and
     ``active_to`` (latest close, as_of for a deal still open then).
 
     >>> deals = pl.LazyFrame({"partner_id": ["a", "a"], "account_id": ["x", "x"],
     ...     "created_on": [dt.date(2025, 1, 1), dt.date(2025, 1, 3)],
-    ...     "closed_on": [None, dt.date(2025, 1, 9)], "amount": [5.0, 7.0]})
+    ...     "closed_on": [None, dt.date(2025, 1, 9)], "outcome": ["open", "lost"],
+    ...     "amount": [5.0, 7.0]})
     >>> w = Window.ending(dt.date(2025, 2, 1), months=1)
     >>> deal_accounts(deals, window=w).collect().row(0)
     ('a', 'x', 2, 5.0, datetime.date(2025, 1, 1), datetime.date(2025, 2, 1))
@@ -284,7 +291,7 @@ def deal_accounts(deals: pl.LazyFrame, /, *, window: Window) -> pl.LazyFrame:
             pl.len().cast(pl.Int64).alias("deals"),
             _money(sum_if(window.open_at_end(), pl.col("amount"))).alias("open_amount"),
             pl.col("created_on").min().alias("active_from"),
-            pl.min_horizontal(pl.col("closed_on").fill_null(as_of), as_of).max().alias("active_to"),
+            pl.min_horizontal(Window.closed_on().fill_null(as_of), as_of).max().alias("active_to"),
         )
     )
 

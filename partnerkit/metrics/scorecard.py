@@ -410,7 +410,8 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     >>> card.select("partner_id", "won_revenue", "state", "rank", "vital").rows()
     [('a', 1200.0, 'productive', 1, True), ('b', 0.0, 'active', 2, False)]
     """
-    closed, created = pl.col("closed_on"), pl.col("created_on")
+    # an open deal's close date is an expected one: it does not make the deal count
+    closed, created = Window.closed_on(), pl.col("created_on")
     # only deals created or closed in W feed a core column: the rest is filtered at the scan
     counting = pl.col("partner_id").is_not_null() & (
         window.contains(closed) | window.contains(created)

@@ -131,7 +131,7 @@ def counts_as(deals: pl.DataFrame, /, *, window: Window) -> pl.DataFrame:
     >>> counts_as(d, window=w)["counts_as"].to_list()
     ['won in window', 'closed before the window', 'open at as-of']
     """
-    closed, created, outcome = pl.col("closed_on"), pl.col("created_on"), pl.col("outcome")
+    closed, created, outcome = Window.closed_on(), pl.col("created_on"), pl.col("outcome")
     as_of, start = pl.lit(window.end), pl.lit(window.start)
     label = (
         pl.when(created > as_of)
@@ -177,7 +177,11 @@ def recompute(rows: Mapping[str, pl.DataFrame], /, *, window: Window) -> dict[st
         in_w = known.filter(pl.col("closed_on") > start, pl.col("closed_on") <= end)
         won = in_w.filter(pl.col("outcome") == "won")
         created = known.filter(pl.col("created_on") > start)
-        opened = known.filter(pl.col("closed_on").is_null() | (pl.col("closed_on") > end))
+        opened = known.filter(
+            (pl.col("outcome") == "open")  # whatever its expected close date
+            | pl.col("closed_on").is_null()
+            | (pl.col("closed_on") > end)
+        )
         source = won["source"] if "source" in won.columns else pl.Series([None] * won.height)
         out["won_revenue"] = round(float(won["amount"].sum()), 2)
         out["won_deals"] = won.height

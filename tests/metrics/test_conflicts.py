@@ -34,6 +34,7 @@ def deals_of(rows):
             "account_id": [r[1] for r in rows],
             "created_on": [D(r[2]) for r in rows],
             "closed_on": [None if r[3] is None else D(r[3]) for r in rows],
+            "outcome": ["open" if r[3] is None else "won" for r in rows],
             "amount": [1.0] * len(rows),
         },
         schema_overrides={"closed_on": pl.Date},

@@ -54,6 +54,7 @@ def test_live_and_open_at_end():
                 D(2024, 1, 1),
             ],
             "closed_on": [D(2025, 1, 1), D(2025, 1, 2), None, None, D(2025, 3, 1)],
+            "outcome": ["won", "lost", "open", "open", "won"],
         }
     )
     # closed on the start day: never live in W; closed the day after: live; created on as_of: live;
