@@ -270,3 +270,13 @@ def test_lost_deals_never_give_the_means_support(build, lost):
     a = rows(lift_of(p))[("a", "partner")]
     assert a["enough"] is (n >= 10)
     assert (a["enough_won"], a["mean_deal_lo"], a["mean_deal"]) == (False, None, 500.0)
+
+
+@pytest.mark.parametrize("shape", [(4, 1000), (30, 7), (9, 2), (5, 1)])
+@pytest.mark.parametrize("q", [(0.05, 0.95), (0.025, 0.975), (0.5,), (0.0, 1.0)])
+def test_quantiles_match_numpy_exactly(shape, q):
+    from partnerkit.metrics.lift import _quantiles  # noqa: PLC0415
+
+    values = np.random.default_rng(5).random(shape)
+    values[:, ::3] = np.round(values[:, ::3], 1)  # ties
+    assert np.array_equal(_quantiles(values.copy(), q), np.quantile(values, q, axis=1))
