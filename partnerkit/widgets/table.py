@@ -50,8 +50,14 @@ def is_share(column: str, /) -> bool:
     --------
     >>> is_share("vital_value_share_before"), is_share("win_rate"), is_share("shared_accounts")
     (True, True, False)
+    >>> is_share("qoq_change_pct")
+    True
     """
-    return column in SHARE_COLUMNS or "share" in column.split("_") or column.endswith("_rate")
+    return (
+        column in SHARE_COLUMNS
+        or "share" in column.split("_")
+        or column.endswith(("_rate", "_pct"))
+    )
 
 
 def format_value(value: object, /, *, column: str = "") -> str:
