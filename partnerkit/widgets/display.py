@@ -34,8 +34,10 @@ from partnerkit.widgets.table import format_value, html_table, text_table
 __all__ = [
     "FIXES",
     "RENDERER",
+    "WIDGET_PLACEHOLDER",
     "ProblemList",
     "Table",
+    "WidgetPlaceholders",
     "chart_label",
     "data_summary",
     "figures",
@@ -53,6 +55,46 @@ TABLE_ROWS = 25
 
 RENDERER = "partnerkit"
 """Name of the offline chart renderer registered by :func:`setup_notebook`."""
+
+WIDGET_PLACEHOLDER = "Interactive output: run this cell to show it (the kernel is not running it)."
+"""What a chart or control of a reopened notebook shows until its cell runs again."""
+
+
+class WidgetPlaceholders:
+    """A style sheet that shows :data:`WIDGET_PLACEHOLDER` where a widget has no model.
+
+    Widget outputs (charts, explorer, decision board) live in the kernel. A notebook saved
+    and reopened (JupyterLab autosaves) no longer has them, and JupyterLab's widget renderer
+    writes "Error displaying widget: model not found" in their place: it marks that node
+    with the ``jupyter-widgets`` class and puts no element in it, unlike a rendered widget.
+    This style hides that text and shows the placeholder instead. It is a display output of
+    the set-up cell, so it is saved with the notebook and applies when it is reopened.
+    Untrusted notebooks do not render widgets at all: they show each widget's plain text
+    (the chart titles, "Portfolio explorer (run the notebook to use it)").
+
+    Examples
+    --------
+    >>> "model" not in repr(WidgetPlaceholders())
+    True
+    >>> WIDGET_PLACEHOLDER in WidgetPlaceholders()._repr_html_()
+    True
+    """
+
+    SELECTOR = ".jp-OutputArea-output.jupyter-widgets:not(:has(*))"
+
+    def __repr__(self) -> str:
+        return "Charts and controls appear when the cells run."
+
+    def _repr_html_(self) -> str:
+        text = WIDGET_PLACEHOLDER.replace('"', '\\"')
+        return (
+            "<style>"
+            f"{self.SELECTOR}{{visibility:hidden;position:relative;min-height:2.2em}}"
+            f'{self.SELECTOR}::before{{visibility:visible;content:"{text}";position:absolute;'
+            "left:0;top:0;padding:0.4em 0.7em;color:#57606a;background:#f6f8fa;"
+            "border:1px dashed #afb8c1;border-radius:4px;font-style:italic}"
+            "</style>"
+        )
 
 
 def chart_label(spec: Mapping[str, Any], /) -> str:
@@ -106,7 +148,9 @@ def setup_notebook(shell: InteractiveShell | None = None) -> None:
     :data:`TABLE_ROWS` rows, without dtypes. A :class:`~partnerkit.PortfolioError` or
     :class:`~partnerkit.SourceError` raised by a cell shows as a :func:`problem_list` (table,
     column, rule, rows, how to fix it) instead of a traceback; the cell still fails, so
-    *Run All* stops there. ``shell`` defaults to the running IPython shell (none: no hook).
+    *Run All* stops there. The cell's output is :class:`WidgetPlaceholders`: once the
+    notebook is saved and reopened, each widget reads "run this cell" instead of an error.
+    ``shell`` defaults to the running IPython shell (none: no hook, no output).
 
     Examples
     --------
@@ -120,6 +164,12 @@ def setup_notebook(shell: InteractiveShell | None = None) -> None:
         shell = get_ipython() if get_ipython is not None else None
     if shell is not None:
         shell.set_custom_exc((PortfolioError, SourceError), _show_problems)  # type: ignore[no-untyped-call]
+        shell.display_pub.publish(
+            {
+                "text/plain": repr(WidgetPlaceholders()),
+                "text/html": WidgetPlaceholders()._repr_html_(),
+            }
+        )
     theme.enable()
     alt.JupyterChart.enable_offline()
     alt.renderers.register(RENDERER, offline_renderer)
@@ -371,17 +421,18 @@ def headline(concentration: pl.DataFrame, /) -> str:
 
     Requires columns: ``partners``, ``denominator``, ``vital_count``, ``vital_share``,
     ``vital_value_share``, ``value_column``, ``total_value``, ``gini``,
-    ``closest_benchmark`` (the one-row ``analysis.concentration``).
+    ``benchmark_position`` (the one-row ``analysis.concentration``).
 
     Examples
     --------
     >>> c = pl.DataFrame({"denominator": ["active"], "value_column": ["won_revenue"],
     ...     "partners": [128], "vital_count": [24], "vital_share": [0.1875],
     ...     "vital_value_share": [0.8163], "total_value": [28648040.58], "gini": [0.7745],
-    ...     "closest_benchmark": ["80/20"]})
+    ...     "benchmark_position": ["as concentrated as 80/20 (not 90/10): the top 20% make 81%"]})
     >>> print(headline(c))  # doctest: +NORMALIZE_WHITESPACE
     24 of 128 partners (18.8%, active partners) produce 81.6% of won revenue
-    (28,648,040.58 in total). Gini 0.77; closest to 80/20.
+    (28,648,040.58 in total). Gini 0.77; as concentrated as 80/20 (not 90/10): the top
+    20% make 81%.
     """
     c: dict[str, Any] = concentration.row(0, named=True)
 
@@ -393,7 +444,7 @@ def headline(concentration: pl.DataFrame, /) -> str:
         f"{c['vital_count']:,} of {c['partners']:,} partners ({pct(c['vital_share'])}, "
         f"{c['denominator']} partners) produce {pct(c['vital_value_share'])} of "
         f"{str(c['value_column']).replace('_', ' ')} ({c['total_value'] or 0:,.2f} in total). "
-        f"Gini {gini}; closest to {c['closest_benchmark'] or 'none'}."
+        f"Gini {gini}; {c.get('benchmark_position') or 'closest to none'}."
     )
 
 

@@ -387,9 +387,8 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         if self.selected:
             keep = set(self.view.filter(pl.col("partner_id").is_in(self.selected))["partner_id"])
             self.selected = [p for p in self.selected if p in keep]
-        self._summary.value = (
-            f"<p><b>{html.escape(summary_line(self.figures, value=self.value))}</b></p>"
-        )
+        line = summary_line(self.figures, value=self.value, matching=self.view.height)
+        self._summary.value = f"<p><b>{html.escape(line)}</b></p>"
         self._show_table()
 
     @property

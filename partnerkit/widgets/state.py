@@ -386,10 +386,12 @@ def summary(
     return dict(row.collect(engine="in-memory").row(0, named=True))
 
 
-def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:
+def summary_line(figures: Mapping[str, Any], /, *, value: str, matching: int | None = None) -> str:
     """Return one sentence with the key figures of :func:`summary`.
 
     Used by the widget and printed by the notebooks (so that nbval checks the figures).
+    ``matching`` is the number of partners the filters keep (when known): with none of them
+    in the denominator, the sentence says so rather than that nothing matches.
 
     Examples
     --------
@@ -399,6 +401,10 @@ def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:
     >>> summary_line({"partners": 0, "vital_count": 0, "vital_share": None,
     ...               "total_value": None, "vital_value_share": None}, value="won_revenue")
     'No partner matches these filters: clear a filter to see partners again.'
+    >>> print(summary_line({"partners": 0, "denominator": "active", "total_value": None},
+    ...                    value="won_revenue", matching=18))  # doctest: +NORMALIZE_WHITESPACE
+    18 partners match these filters, none of them active: nothing to rank
+    (clear a filter to see partners again).
     """
 
     def pct(x: float | None) -> str:
@@ -406,6 +412,12 @@ def summary_line(figures: Mapping[str, Any], /, *, value: str) -> str:
 
     what = value.replace("_", " ")
     if not figures["partners"]:
+        if matching:
+            denominator = figures.get("denominator") or "counted"
+            return (
+                f"{matching:,} partners match these filters, none of them {denominator}: "
+                "nothing to rank (clear a filter to see partners again)."
+            )
         return "No partner matches these filters: clear a filter to see partners again."
     if not figures["total_value"]:
         return (

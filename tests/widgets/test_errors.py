@@ -30,7 +30,7 @@ def restore_altair() -> Iterator[None]:
 @pytest.fixture
 def shell(restore_altair: None) -> Iterator[InteractiveShell]:
     shell = InteractiveShell.instance()
-    setup_notebook(shell)
+    setup_notebook(shell)  # prints the placeholder style's text form
     try:
         yield shell
     finally:
@@ -39,6 +39,7 @@ def shell(restore_altair: None) -> Iterator[InteractiveShell]:
 
 
 def run(shell: InteractiveShell, code: str, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()  # what the set-up printed
     result = shell.run_cell(code)
     assert result.error_in_exec is not None  # the cell still fails: Run All stops there
     out = capsys.readouterr()
