@@ -118,8 +118,8 @@ def summary(analysis: Analysis, /) -> str:
             f"{_pct(c['zero_value_share'])} of partners; top 20%: {_pct(c['top20_share'])}"
         ),
         (
-            f"Gini {_num(c['gini'])}; HHI {_num(c['hhi'], 3)}; closest benchmark: "
-            f"{c['closest_benchmark'] or 'n/a'}"
+            f"Gini {_num(c['gini'])}; HHI {_num(c['hhi'], 3)}; benchmark: "
+            f"{c['benchmark_position'] or 'n/a'}"
         ),
     ]
     lines += [f"note: {n}" for n in analysis.notes]

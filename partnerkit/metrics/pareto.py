@@ -16,7 +16,10 @@ Concentration (:func:`concentration`) reads the ranking as a concentration curve
 C(p) = share of value held by the top fraction p of partners, linear between partners
 (C(k/n) = cum_share at rank k). ``top20_share`` = C(0.2); ``closest_benchmark`` is the
 reference point (80/20, 90/10, 95/5) nearest the curve, i.e. with the smallest
-|C(partner share) - value share|.
+|C(partner share) - value share|. ``benchmark_position`` says in words how the curve
+compares with them, never calling a flat portfolio "80/20": the most concentrated
+benchmark the curve reaches (C(partner share) >= value share), or "flatter than 80/20"
+with the share of partners needed for 80% of the value when it reaches none.
 
 :func:`pareto` returns the rows in rank order; :func:`pareto_flags` adds the same columns
 without moving a row (only the ranking key is sorted, never the frame), and
@@ -32,7 +35,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import polars as pl
@@ -235,15 +238,20 @@ def concentration(
     ``denominator``, ``value_column``, ``threshold``, ``partners`` (ranked), ``total_value``,
     ``vital_count``, ``vital_share`` (vital / partners), ``vital_value_share``,
     ``zero_value_share``, ``top20_share``, ``top10_share``, ``top5_share``, ``gini``
-    (0 = equal, toward 1 = concentrated), ``hhi`` (sum of squared shares, 0-1) and
-    ``closest_benchmark``; the shares are null when there is no partner and the value
-    figures are null when the total is 0.
+    (0 = equal, toward 1 = concentrated), ``hhi`` (sum of squared shares, 0-1),
+    ``closest_benchmark`` and ``benchmark_position`` (a phrase); the shares are null when
+    there is no partner and the value figures are null when the total is 0.
 
     >>> f = pl.LazyFrame({"partner_id": list("abcde"),
     ...     "won_revenue": [80.0, 10.0, 5.0, 5.0, 0.0]})
     >>> c = concentration(pareto(f)).collect()
     >>> c.select("partners", "vital_count", "top20_share", "gini", "closest_benchmark").row(0)
     (5, 1, 0.8, 0.66, '80/20')
+    >>> c["benchmark_position"].item()
+    'as concentrated as 80/20 (not 90/10): the top 20% make 80%'
+    >>> flat = pl.LazyFrame({"partner_id": list("abc"), "won_revenue": [50.0, 30.0, 20.0]})
+    >>> concentration(pareto(flat)).collect()["benchmark_position"].item()
+    'flatter than 80/20: 67% of partners make 80%'
     """
     r = ranked.filter(pl.col("rank").is_not_null())
     n = pl.len()
@@ -259,6 +267,7 @@ def concentration(
         return pl.when(total > 0).then(before + (t - k) * nxt)
 
     gaps = [(curve(p) - v).abs() for _, p, v in BENCHMARKS]
+    position = _position(curve, n=n, total=total, rank=rank)
     labels = {i: label for i, (label, _, _) in enumerate(BENCHMARKS)}
     share_of = pl.when(n > 0)
     return r.select(
@@ -281,7 +290,38 @@ def concentration(
         pl.when(total > 0)
         .then(pl.concat_list(gaps).list.arg_min().replace_strict(labels, return_dtype=pl.String))
         .alias("closest_benchmark"),
+        position.alias("benchmark_position"),
     )
+
+
+def _pct_text(x: pl.Expr) -> pl.Expr:
+    return pl.format("{}%", (x * 100).round(0).cast(pl.Int64))
+
+
+def _position(
+    curve: Callable[[float], pl.Expr], *, n: pl.Expr, total: pl.Expr, rank: pl.Expr
+) -> pl.Expr:
+    """How the concentration curve compares with :data:`BENCHMARKS`, as a phrase."""
+    first_label, _, first_v = BENCHMARKS[0]
+    # the fewest partners whose cumulative share reaches the first benchmark's value share
+    needed = rank.filter(pl.col("cum_share") >= first_v - _TOLERANCE).min() / n
+    out = pl.format(
+        "flatter than {}: {} of partners make {}",
+        pl.lit(first_label),
+        _pct_text(needed),
+        pl.lit(f"{first_v:.0%}"),
+    )
+    for i, (label, p, v) in enumerate(BENCHMARKS):
+        nxt = f" (not {BENCHMARKS[i + 1][0]})" if i + 1 < len(BENCHMARKS) else " or more"
+        phrase = pl.format(
+            "as concentrated as {}{}: the top {} make {}",
+            pl.lit(label),
+            pl.lit(nxt),
+            pl.lit(f"{p:.0%}"),
+            _pct_text(curve(p)),
+        )
+        out = pl.when(curve(p) >= v - _TOLERANCE).then(phrase).otherwise(out)
+    return pl.when(total > 0).then(out)
 
 
 def vital_by_quarter(values: pl.LazyFrame, /, *, threshold: float = 0.8) -> pl.LazyFrame:

@@ -274,7 +274,7 @@ def _summary(inputs: _Inputs) -> str:
         ("Top 20% produce", _share(row.get(c.TOP20_SHARE))),
         ("Zero-value partners", _share(row.get(c.ZERO_VALUE_SHARE))),
         ("Gini", "n/a" if gini is None else f"{gini:.2f}"),
-        ("Closest benchmark", str(row.get(c.CLOSEST_BENCHMARK) or "n/a")),
+        ("Against 80/20, 90/10, 95/5", str(row.get("benchmark_position") or "n/a")),
         ("Denominator", str(row.get(c.DENOMINATOR) or inputs.policy.denominator)),
     ]
     counts = dict(
