@@ -2,12 +2,17 @@
 
 The pipeline has two stages (see :mod:`partnerkit.metrics.facts`): stage 1 reduces the raw
 tables to per-partner facts, all collected in one ``pl.collect_all`` (the only pass over raw
-rows); stage 2 collects the scorecard from those facts once, then builds every other output
-on it as LazyFrames collected together in a second ``pl.collect_all``, then the bootstrap
-intervals of the lift. Collecting the scorecard first is deliberate: planning its large
-query again inside every output derived from it costs ten times more than the small
-collected frame (measured on the sample portfolio). The collected facts are kept, so
-:meth:`Analysis.with_policy` can re-score under another policy without reading raw rows.
+rows); stage 2 collects the scorecard from those facts once, then builds the outputs every
+view reads (concentration, vital quarters, health percentiles, tiers, timing) on it as
+LazyFrames collected together in one more ``pl.collect_all``. Collecting the scorecard first
+is deliberate: planning its large query again inside every output derived from it costs ten
+times more than the small collected frame (measured on the sample portfolio).
+
+The outputs that only some views show are computed **on demand**, on first access, and then
+kept: the with/without-partner ``lift`` (its bootstrap is the costliest step of stage 2),
+``conflicts``, ``coverage`` and ``health_explained``. :meth:`Analysis.compute` computes them
+all at once. The collected facts are kept, so :meth:`Analysis.with_policy` can re-score
+under another policy without reading raw rows.
 
 Examples
 --------
@@ -31,8 +36,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -51,7 +56,14 @@ from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 
-__all__ = ["LIFT_SETTINGS", "STAGE_ONE_SETTINGS", "Analysis", "analyze", "quick_scorecard"]
+__all__ = [
+    "LIFT_SETTINGS",
+    "ON_DEMAND",
+    "STAGE_ONE_SETTINGS",
+    "Analysis",
+    "analyze",
+    "quick_scorecard",
+]
 
 STAGE_ONE_SETTINGS = (
     "lookback_months",
@@ -68,6 +80,24 @@ STAGE_ONE_SETTINGS = (
 LIFT_SETTINGS = ("min_sample", "bootstrap_samples", "confidence", "seed")
 """Stage-2 settings of the with/without-partner bootstrap; :meth:`Analysis.with_policy`
 keeps the lift table when none of them changes."""
+
+ON_DEMAND = ("lift", "conflicts", "coverage", "health_explained")
+"""Outputs of :class:`Analysis` computed on first access (then kept), not by :func:`analyze`."""
+
+
+class _Once:
+    """A computation run on the first call only; later calls return the same frame."""
+
+    def __init__(self, compute: Callable[[], pl.DataFrame], /) -> None:
+        self._compute: Callable[[], pl.DataFrame] | None = compute
+        self._value: pl.DataFrame | None = None
+
+    def __call__(self) -> pl.DataFrame:
+        if self._value is None:
+            assert self._compute is not None
+            self._value = self._compute()
+            self._compute = None  # let go of what the computation held
+        return self._value
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -89,28 +119,33 @@ class Analysis:
         ``partner_id``, ``quarter`` (first day of the calendar quarter, a Date), ``value``
         (won revenue), ``rank``, ``share``, ``vital``; counted partners with value > 0.
     lift
-        With vs. without partner: :func:`partnerkit.metrics.lift.lift`.
+        With vs. without partner: :func:`partnerkit.metrics.lift.lift` (on demand).
     timing
         Engagement timing: :func:`partnerkit.metrics.timing.timing`.
     conflicts
-        :func:`partnerkit.metrics.conflicts.conflicts`.
+        :func:`partnerkit.metrics.conflicts.conflicts` (on demand).
     incentives
         :func:`partnerkit.metrics.incentives.incentive_durability`.
     health_explained
-        :func:`partnerkit.metrics.health.health_explained`.
+        :func:`partnerkit.metrics.health.health_explained` (on demand): one row per counted
+        partner, dimension and metric; a partner's non-null contributions in a dimension add
+        up to its score in that dimension of the scorecard, and its ``health`` is the mean
+        of those dimension scores.
     health_percentiles
         :func:`partnerkit.metrics.health.health_percentiles` of the scorecard under the
         policy's health model, one row per scorecard row in the same order: what
         :func:`partnerkit.metrics.health.reweight` re-scores for other weights (with the
         policy's weights it gives the scorecard's health columns exactly).
     coverage
-        :func:`partnerkit.metrics.overlap.coverage`.
+        :func:`partnerkit.metrics.overlap.coverage` (on demand).
     tiers
         :func:`partnerkit.metrics.tiers.tier_summary`.
     notes
         One sentence per analysis that could not be computed or was degraded.
     facts
         The collected stage-1 facts (reused by :meth:`with_policy`).
+    on_demand
+        How to compute each output of :data:`ON_DEMAND`; each runs once, on first access.
     """
 
     as_of: dt.date
@@ -119,16 +154,39 @@ class Analysis:
     scorecard: pl.DataFrame
     concentration: pl.DataFrame
     vital_quarters: pl.DataFrame
-    lift: pl.DataFrame
     timing: pl.DataFrame
-    conflicts: pl.DataFrame
     incentives: pl.DataFrame
-    health_explained: pl.DataFrame
     health_percentiles: pl.DataFrame
-    coverage: pl.DataFrame
     tiers: pl.DataFrame
     notes: tuple[str, ...]
     facts: Facts
+    on_demand: Mapping[str, Callable[[], pl.DataFrame]] = field(default_factory=dict)
+
+    @property
+    def lift(self) -> pl.DataFrame:
+        """With vs. without partner (computed on first access)."""
+        return self.on_demand["lift"]()
+
+    @property
+    def conflicts(self) -> pl.DataFrame:
+        """Channel conflicts (computed on first access)."""
+        return self.on_demand["conflicts"]()
+
+    @property
+    def coverage(self) -> pl.DataFrame:
+        """Accounts each partner covers (computed on first access)."""
+        return self.on_demand["coverage"]()
+
+    @property
+    def health_explained(self) -> pl.DataFrame:
+        """The numbers behind every health score (computed on first access)."""
+        return self.on_demand["health_explained"]()
+
+    def compute(self) -> Analysis:
+        """Compute every on-demand output now (see :data:`ON_DEMAND`); return ``self``."""
+        for name in ON_DEMAND:
+            getattr(self, name)
+        return self
 
     def __repr__(self) -> str:
         c = self.concentration.row(0, named=True) if self.concentration.height else {}
@@ -178,8 +236,8 @@ class Analysis:
                 "these settings change the stage-1 facts; run analyze again: " + ", ".join(changed)
             )
         same_lift = all(getattr(policy, s) == getattr(self.policy, s) for s in LIFT_SETTINGS)
-        fixed = {"conflicts": self.conflicts, "coverage": self.coverage}
-        return _stage_two(self.facts, policy, lifted=self.lift if same_lift else None, fixed=fixed)
+        kept = ("conflicts", "coverage", "lift") if same_lift else ("conflicts", "coverage")
+        return _stage_two(self.facts, policy, kept={k: self.on_demand[k] for k in kept})
 
 
 def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
@@ -259,23 +317,8 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
     return tuple(notes)
 
 
-_DERIVED = (
-    "concentration",
-    "vital_quarters",
-    "health_explained",
-    "health_percentiles",
-    "tiers",
-    "timing",
-    "conflicts",
-    "incentives",
-    "coverage",
-    "deal_facts",
-    "lift_samples",
-)
-
-
 def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.LazyFrame]:
-    """Every stage-2 output but the scorecard and lift, as LazyFrames over ``card``."""
+    """Return the stage-2 outputs :func:`analyze` collects, as LazyFrames over ``card``."""
     return {
         "concentration": concentration(
             card,
@@ -286,15 +329,36 @@ def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.L
         "vital_quarters": quarterly_vitals(
             facts, counted=card.filter(pl.col("counted")), threshold=policy.vital_threshold
         ),
-        "health_explained": health_explained(card, model=policy.health, include="counted"),
         "health_percentiles": health_percentiles(card, model=policy.health, include="counted"),
         "tiers": tier_summary(card, ladder=policy.tier_ladder),
         "timing": timing(facts.deals, min_sample=policy.min_sample),
-        "conflicts": conflicts(facts.accounts, partners=facts.partners),
         "incentives": facts.incentives,
-        "coverage": coverage(facts.mapped, accounts=facts.accounts),
-        "deal_facts": facts.deals,
-        "lift_samples": facts.lift_samples,
+    }
+
+
+def _on_demand(
+    card: pl.DataFrame, facts: Facts, policy: Policy
+) -> dict[str, Callable[[], pl.DataFrame]]:
+    """How to compute each output of :data:`ON_DEMAND` (nothing is run here)."""
+
+    def collect(frame: pl.LazyFrame) -> pl.DataFrame:
+        return frame.collect(engine="in-memory")
+
+    return {
+        "lift": lambda: lift(
+            facts.deals,
+            samples=facts.lift_samples,
+            min_sample=policy.min_sample,
+            bootstrap_samples=policy.bootstrap_samples,
+            confidence=policy.confidence,
+            seed=policy.seed,
+            max_n=policy.bootstrap_max_n,
+        ),
+        "conflicts": lambda: collect(conflicts(facts.accounts, partners=facts.partners)),
+        "coverage": lambda: collect(coverage(facts.mapped, accounts=facts.accounts)),
+        "health_explained": lambda: collect(
+            health_explained(card.lazy(), model=policy.health, include="counted")
+        ),
     }
 
 
@@ -302,41 +366,28 @@ def _stage_two(
     facts: Facts,
     policy: Policy,
     *,
-    lifted: pl.DataFrame | None = None,
-    fixed: Mapping[str, pl.DataFrame] | None = None,
+    kept: Mapping[str, Callable[[], pl.DataFrame]] | None = None,
 ) -> Analysis:
-    """Scorecard first (collected once), then everything derived from it in one go.
+    """Scorecard first (collected once), then the outputs derived from it in one go.
 
     Stage-2 frames are small (one row per partner), so the in-memory engine runs them (the
     faster one for the scorecard at every scale measured, and for the rest up to 20,000
     partners; about even beyond); the scorecard is collected before the outputs built on it
     because re-planning its large query inside every derived output costs far more than
-    reading the collected frame. ``lifted`` and ``fixed`` hand over outputs already computed
-    that the policy change cannot alter (the lift table; conflicts and coverage, which
-    depend on the facts only).
+    reading the collected frame. The outputs of :data:`ON_DEMAND` are only set up here;
+    ``kept`` hands over those of another analysis that the policy change cannot alter
+    (conflicts and coverage depend on the facts only, the lift on its own settings), so
+    that they are computed at most once for both.
     """
     card = recommend(scorecard(facts.partners, facts=facts, policy=policy), policy=policy).collect(
         engine="in-memory"
     )
     lazies = _derived(card.lazy(), facts, policy)
-    kept = dict(fixed or {})
-    todo = [k for k in _DERIVED if k not in kept]
-    done = kept | dict(
-        zip(todo, pl.collect_all([lazies[k] for k in todo], engine="in-memory"), strict=True)
-    )
-    lifted = (
-        lifted
-        if lifted is not None
-        else lift(
-            done["deal_facts"],
-            samples=done["lift_samples"],
-            min_sample=policy.min_sample,
-            bootstrap_samples=policy.bootstrap_samples,
-            confidence=policy.confidence,
-            seed=policy.seed,
-            max_n=policy.bootstrap_max_n,
-        )
-    )
+    done = dict(zip(lazies, pl.collect_all(list(lazies.values()), engine="in-memory"), strict=True))
+    later: dict[str, Callable[[], pl.DataFrame]] = {
+        name: _Once(compute) for name, compute in _on_demand(card, facts, policy).items()
+    }
+    later.update(kept or {})
     return Analysis(
         as_of=facts.window.end,
         window_start=facts.window.start,
@@ -344,16 +395,13 @@ def _stage_two(
         scorecard=card,
         concentration=done["concentration"],
         vital_quarters=done["vital_quarters"],
-        lift=lifted,
         timing=done["timing"],
-        conflicts=done["conflicts"],
         incentives=done["incentives"],
-        health_explained=done["health_explained"],
         health_percentiles=done["health_percentiles"],
-        coverage=done["coverage"],
         tiers=done["tiers"],
         notes=_notes(facts, policy, card),
         facts=facts,
+        on_demand=later,
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from partnerkit.analysis import STAGE_ONE_SETTINGS, Analysis, analyze
+from partnerkit.analysis import ON_DEMAND, STAGE_ONE_SETTINGS, Analysis, analyze
 from partnerkit.cli import main
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.health import reweight
@@ -44,10 +44,11 @@ def test_default_as_of_is_the_latest_date_in_the_data(tiny):
 def test_every_output_is_a_collected_frame(result):
     assert isinstance(result, Analysis)
     assert (result.as_of, result.window_start) == (AS_OF, dt.date(2024, 12, 31))
-    for f in dataclasses.fields(Analysis):
-        value = getattr(result, f.name)
-        if f.name not in ("as_of", "window_start", "policy", "notes", "facts"):
-            assert isinstance(value, pl.DataFrame), f.name
+    names = [f.name for f in dataclasses.fields(Analysis)] + list(ON_DEMAND)
+    for name in names:
+        value = getattr(result, name)
+        if name not in ("as_of", "window_start", "policy", "notes", "facts", "on_demand"):
+            assert isinstance(value, pl.DataFrame), name
     assert result.scorecard.height == 5
     assert "Analysis(as_of=2025-12-31" in repr(result)
 
@@ -287,3 +288,51 @@ def test_cli_core_on_parquet_read_as_it_is(tmp_path, capsys):
     # CSV files cannot be read without validation: exit 1 with the rule named
     assert main(["analyze", str(folder), "--core", "--no-validate"]) == 1
     assert "needs_validation" in capsys.readouterr().err
+
+
+def test_on_demand_outputs_are_computed_once_on_first_access(tiny):
+    a = analyze(tiny, as_of=AS_OF)
+    assert set(a.on_demand) == set(ON_DEMAND)
+    assert not any(getattr(a.on_demand[k], "_value", None) is not None for k in ON_DEMAND)
+    first = a.lift
+    assert a.lift is first  # kept, not computed again
+    assert a.compute() is a
+    assert all(getattr(a.on_demand[k], "_value", None) is not None for k in ON_DEMAND)
+
+
+def test_with_policy_shares_the_lift_unless_its_settings_change(result):
+    same = result.with_policy(dataclasses.replace(result.policy, vital_threshold=0.5))
+    assert same.lift is result.lift
+    other = result.with_policy(dataclasses.replace(result.policy, confidence=0.5))
+    assert other.lift is not result.lift
+    assert other.lift["n_closed"].to_list() == result.lift["n_closed"].to_list()
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    return analyze(read_portfolio(Path(__file__).parents[1] / "data" / "samples"))
+
+
+def test_health_explanation_adds_up_to_the_scores_on_the_sample(sample_result):
+    """What the health chart, the tables and the one-pager read must agree."""
+    a = sample_result
+    dims = [d.name for d in a.policy.health]
+    why = a.health_explained
+    sums = (
+        why.filter(pl.col("contribution").is_not_null())
+        .group_by("partner_id", "dimension")
+        .agg(pl.col("contribution").sum())
+        .pivot("dimension", index="partner_id", values="contribution")
+    )
+    card = a.scorecard.filter(pl.col("counted")).select("partner_id", *dims, "health")
+    both = card.join(sums, on="partner_id", how="left", suffix="_sum")
+    assert both.height == card.height > 100
+    for d in dims:
+        diff = both.select((pl.col(d) - pl.col(f"{d}_sum")).abs().max()).item()
+        assert diff is None or diff < 1e-9, d
+        # a dimension is null exactly when none of its metrics counts for the partner
+        assert both[d].is_null().equals(both[f"{d}_sum"].is_null()), d
+    means = both.select(pl.mean_horizontal(*dims)).to_series()
+    assert (means - both["health"]).abs().max() < 1e-9
+    # every counted partner has one row per dimension and metric of the model
+    assert why.height == card.height * sum(len(d.metrics) for d in a.policy.health)
