@@ -34,7 +34,7 @@ The portfolio has 1 problem:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -62,6 +62,7 @@ __all__ = [
     "currency_check",
     "partner_reference",
     "raw",
+    "set_aside_lines",
     "suggest",
     "summarise",
 ]
@@ -161,6 +162,8 @@ class Problem:
     ``rows`` holds ``(row_number, value)`` pairs; ``row_kind`` says what the numbers are:
     ``"line"`` (line in a CSV file, header = line 1) or ``"row"`` (0-based row index of a
     frame or Parquet file). Table-level problems have ``count`` 0 and no rows.
+    ``records`` holds, beside ``rows``, the record id of each offending row (the table's
+    id: ``deal_id`` or ``partner_id``, as the source wrote it) when the table has one.
     """
 
     table: str
@@ -171,6 +174,7 @@ class Problem:
     message: str = ""
     row_kind: RowKind = "line"
     origin: str = ""
+    records: list[str | None] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -190,6 +194,10 @@ class Problem:
         partners.partner_id [duplicate] 2 rows: partner_id repeats an earlier row
              row 4: 'p1'  (0-based row index)
              ... and 1 more
+        >>> print(Problem("deals", "amount", "negative", 1, [(7, "-5")], "amount must be "
+        ...               "zero or more", records=["006A"]).describe())
+        deals.amount [negative] 1 row: amount must be zero or more
+             line 7 (id 006A): '-5'
         """
         text = self.message
         if not text and self.rule in RULES:
@@ -203,7 +211,9 @@ class Problem:
         for i, (number, value) in enumerate(self.rows):
             shown = "null" if value is None else repr(value)
             hint = "  (0-based row index)" if self.row_kind == "row" and i == 0 else ""
-            lines.append(f"     {self.row_kind} {number}: {shown}{hint}")
+            record = self.records[i] if i < len(self.records) else None
+            ident = f" (id {record})" if record else ""
+            lines.append(f"     {self.row_kind} {number}{ident}: {shown}{hint}")
         if self.count > len(self.rows) and self.rows:
             lines.append(f"     ... and {self.count - len(self.rows)} more")
         return "\n".join(lines)
@@ -343,22 +353,79 @@ class LoadReport:
         lines.append("")
         for t in self.tables:
             lines += [t.describe(), ""]
-        if self.quarantined is not None and self.quarantined.height:
-            q = self.quarantined
-            lines.append(f"Set aside (quarantine): {q.height} rule breaks")
-            counts = q.group_by("table", "column", "rule", maintain_order=True).len()
-            lines += [f"  {t}.{c} [{r}]: {n} rows" for t, c, r, n in counts.iter_rows()]
-            lines.append("")
+        aside = self.quarantined if self.quarantined is not None else None
+        kinds = {t.table: t.row_kind for t in self.tables}
+        if aside is not None and aside.height:
+            lines += [*set_aside_lines(aside, row_kinds=kinds), ""]
         if self.problems:
             n = len(self.problems)
             lines.append(f"{n} problem{'s' if n != 1 else ''}:")
             lines += [f"{i}. {p.describe()}" for i, p in enumerate(self.problems, 1)]
+        elif aside is not None and aside.height:
+            rows = _row_count(aside)
+            lines.append(
+                f"{rows} row{'s' if rows != 1 else ''} set aside; the rows kept are valid."
+            )
         else:
             lines.append("No problems: the portfolio is valid.")
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.describe()
+
+
+def _row_count(quarantined: pl.DataFrame) -> int:
+    return quarantined.select("table", "row_number").n_unique()
+
+
+def set_aside_lines(
+    quarantined: pl.DataFrame,
+    /,
+    *,
+    row_kinds: Mapping[str, RowKind] | None = None,
+    limit: int = 50,
+) -> list[str]:
+    r"""Describe the rows set aside by quarantine: a count of ROWS, then one line per row.
+
+    Requires columns: ``table``, ``row_number``, ``rule``, ``column``, ``value`` and
+    optionally ``record`` (``Portfolio.quarantine``). A row breaking several rules is one
+    row, listed once with each rule it breaks. ``row_kinds`` says, per table, whether the
+    numbers are file lines (the default) or 0-based row indexes.
+
+    Examples
+    --------
+    >>> q = pl.DataFrame({"table": ["deals"] * 3, "row_number": [7, 7, 9],
+    ...     "rule": ["bad_number", "not_allowed", "negative"],
+    ...     "column": ["amount", "outcome", "amount"], "value": ["abc", "wn", "-5"],
+    ...     "record": ["006A", "006A", None]})
+    >>> print("\n".join(set_aside_lines(q)))
+    Set aside (quarantine): 2 rows (3 rule breaks)
+      deals line 7 (id 006A): amount [bad_number] 'abc'; outcome [not_allowed] 'wn'
+      deals line 9: amount [negative] '-5'
+    """
+    kinds = dict(row_kinds or {})
+    rows = _row_count(quarantined)
+    breaks = quarantined.height
+    head = f"Set aside (quarantine): {rows} row{'s' if rows != 1 else ''} "
+    lines = [head + f"({breaks} rule break{'s' if breaks != 1 else ''})"]
+    record = "record" if "record" in quarantined.columns else None
+    grouped = quarantined.group_by("table", "row_number", maintain_order=True).agg(
+        pl.col("rule"),
+        pl.col("column"),
+        pl.col("value"),
+        (pl.col(record).drop_nulls().first() if record else pl.lit(None, pl.String)).alias("__id"),
+    )
+    for n, (table, number, rules, columns, values, ident) in enumerate(grouped.iter_rows()):
+        if n == limit:
+            lines.append(f"  ... and {grouped.height - limit} more rows")
+            break
+        broken = "; ".join(
+            f"{c or table} [{r}] {'null' if v is None else repr(v)}"
+            for r, c, v in zip(rules, columns, values, strict=True)
+        )
+        shown = f" (id {ident})" if ident else ""
+        lines.append(f"  {table} {kinds.get(table, 'line')} {number}{shown}: {broken}")
+    return lines
 
 
 @dataclass(frozen=True)
@@ -391,7 +458,8 @@ class CheckedTable:
 
     ``probes`` are named aggregate expressions evaluated in the same pass as the counts
     (facts about the data the caller wants, such as whether a column needs cleaning);
-    their values are returned in ``Findings.probes``.
+    their values are returned in ``Findings.probes``. ``record``, when given, renders each
+    row's record id (quoted beside the row number of offending and set-aside rows).
     """
 
     name: str
@@ -400,6 +468,7 @@ class CheckedTable:
     row_kind: RowKind
     origin: str
     probes: tuple[pl.Expr, ...] = ()
+    record: pl.Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -429,6 +498,7 @@ QUARANTINE_SCHEMA = pl.Schema(
         "rule": pl.String,
         "column": pl.String,
         "value": pl.String,
+        "record": pl.String,
     }
 )
 
@@ -467,6 +537,11 @@ def _count_queries(table: CheckedTable) -> list[pl.LazyFrame]:
     return [table.frame.select(aggs), *screens]
 
 
+def _record(table: CheckedTable) -> pl.Expr:
+    record = table.record if table.record is not None else pl.lit(None, pl.String)
+    return record.cast(pl.String)
+
+
 def _detail_queries(table: CheckedTable, i: int) -> dict[str, pl.LazyFrame]:
     """Return the queries quoting a failing check: first rows, exact count, note."""
     c = table.checks[i]
@@ -475,11 +550,14 @@ def _detail_queries(table: CheckedTable, i: int) -> dict[str, pl.LazyFrame]:
     # so a value that looks at other rows (the first row of a duplicate) sees them all.
     queries = {
         "rows": table.frame.select(
-            pl.col(ROW).cast(pl.Int64), bad.alias("__f"), c.shown.cast(pl.String).alias("__v")
+            pl.col(ROW).cast(pl.Int64),
+            bad.alias("__f"),
+            c.shown.cast(pl.String).alias("__v"),
+            _record(table).alias("__id"),
         )
         .filter(pl.col("__f"))
         .head(SHOWN_ROWS)
-        .select(ROW, "__v")
+        .select(ROW, "__v", "__id")
     }
     if c.screen is not None:
         queries["count"] = table.frame.select(bad.sum())
@@ -494,6 +572,7 @@ def _set_aside_query(table: CheckedTable, found: Sequence[int]) -> pl.LazyFrame 
         return None
     flagged = table.frame.select(
         pl.col(ROW),
+        _record(table).alias("__id"),
         *[c.failing.fill_null(value=False).alias(f"__f{i}") for i, c in row_checks],
         *[c.shown.cast(pl.String).alias(f"__s{i}") for i, c in row_checks],
     ).filter(pl.any_horizontal(pl.col(f"__f{i}") for i, _ in row_checks))
@@ -504,6 +583,7 @@ def _set_aside_query(table: CheckedTable, found: Sequence[int]) -> pl.LazyFrame 
             pl.lit(c.rule).alias("rule"),
             pl.lit(c.column, dtype=pl.String).alias("column"),
             pl.col(f"__s{i}").alias("value"),
+            pl.col("__id").alias("record"),
         )
         for i, c in row_checks
     ]
@@ -633,7 +713,15 @@ def summarise(
             if note:
                 message = f"{message}; {note}"
             problem = Problem(
-                table.name, c.column, c.rule, count, rows, message, table.row_kind, table.origin
+                table.name,
+                c.column,
+                c.rule,
+                count,
+                rows,
+                message,
+                table.row_kind,
+                table.origin,
+                records=shown["__id"].to_list(),
             )
             (notices if c.scope == "note" else problems).append(problem)
     set_aside_parts = collected[n_detail : n_detail + n_aside]

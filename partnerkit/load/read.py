@@ -86,6 +86,7 @@ from partnerkit.validate import (
     count_checks,
     currency_check,
     partner_reference,
+    raw,
     suggest,
     summarise,
 )
@@ -829,9 +830,17 @@ def _checked_table(
     checks += inp.notices
     verified = _verified_by(name, vocabularies, checks)
     probes = tuple(assumption_probe(name, c) for c, i in verified.items() if i is None)
-    checked = CheckedTable(name, frame, tuple(checks), inp.row_kind, inp.origin, probes)
+    checked = CheckedTable(
+        name, frame, tuple(checks), inp.row_kind, inp.origin, probes, _record_id(inp)
+    )
     staged = _Staged(frame, name in how.plain, vocabularies, verified)
     return checked, staged, list(out.problems)
+
+
+def _record_id(inp: Input) -> pl.Expr | None:
+    """Return the record id of each row: the table's id column, as the source wrote it."""
+    ids = [c.name for c in TABLES[inp.name].columns if c.unique]
+    return pl.col(raw(ids[0])) if ids and ids[0] in inp.present else None
 
 
 def _verified_by(

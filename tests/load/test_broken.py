@@ -56,7 +56,7 @@ def test_case_gives_its_error(case):
             assert [n for n, _ in problem.rows] == expected["rows"], text
             assert problem.row_kind == "line"
             for n in expected["rows"]:
-                assert f"line {n}: " in text
+                assert f"line {n}: " in text or f"line {n} (id " in text
         if "values" in expected:
             assert [v for _, v in problem.rows] == expected["values"], text
         # The readable report names where and which rule, then any expected wording.

@@ -122,7 +122,7 @@ def test_frame_rows_are_zero_based_and_say_so():
         ("bad_number", "row", [(2, "NaN")]),
         ("negative", "row", [(1, "-2.0")]),
     ]
-    assert "row 1: '-2.0'  (0-based row index)" in str(err)
+    assert "row 1 (id d2): '-2.0'  (0-based row index)" in str(err)
 
 
 def test_wrong_type_is_a_column_problem():
@@ -164,9 +164,9 @@ def test_quarantine_sets_rows_aside():
     p = read_portfolio(source, quarantine=True)
     assert p.quarantine is not None
     assert p.quarantine.rows() == [
-        ("partners", 4, "duplicate", "partner_id", "P2 (first on line 3)"),
-        ("deals", 4, "bad_date", "created_on", "2024-02-30"),
-        ("deals", 5, "negative", "amount", "-2500"),
+        ("partners", 4, "duplicate", "partner_id", "P2 (first on line 3)", "P2"),
+        ("deals", 4, "bad_date", "created_on", "2024-02-30", "D3"),
+        ("deals", 5, "negative", "amount", "-2500", "D4"),
     ]
     # 3 partners - 1 duplicate = 2; 5 deals - 2 set aside = 3 (D1, D2, D5).
     assert p.partners.collect()["partner_id"].to_list() == ["P1", "P2"]
@@ -269,7 +269,8 @@ def test_report_counts_rows():
     assert (by_table["deals"].rows_read, by_table["deals"].rows_loaded) == (5, 3)
     assert by_table["activities"].origin == "not supplied"
     text = loaded.report.describe()
-    assert "Set aside (quarantine): 3 rule breaks" in text
+    assert "Set aside (quarantine): 3 rows (3 rule breaks)" in text
+    assert "No problems" not in text
     assert "deals  (deals.csv: 5 rows, 3 loaded)" in text
 
 

@@ -139,8 +139,8 @@ def test_summarise_quarantine_and_notes():
     assert found.problems == []
     assert [(n.rule, n.rows) for n in found.notices] == [("several_values", [(2, "1.0")])]
     assert found.set_aside.rows() == [
-        ("deals", 3, "negative", "amount", "-1.0"),
-        ("deals", 4, "negative", "amount", "-2.0"),
+        ("deals", 3, "negative", "amount", "-1.0", None),
+        ("deals", 4, "negative", "amount", "-2.0", None),
     ]
     assert found.heights == {"deals": 3}
 
