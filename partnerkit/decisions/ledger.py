@@ -44,6 +44,7 @@ import datetime as dt
 import json
 import math
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -304,9 +305,13 @@ class Ledger:
                 )
         elif not create:
             raise LedgerError(f"no decision ledger at {self.path}")
+        # One connection, shared by the threads of a kernel (widget callbacks may run on
+        # another thread than the cell that opened the ledger); the lock keeps each
+        # transaction and each read whole.
+        self._lock = threading.RLock()
         try:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None
+                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
             raise LedgerError(f"cannot open the decision ledger {self.path}: {exc}") from exc
@@ -352,9 +357,10 @@ class Ledger:
 
     def close(self) -> None:
         """Close the file (idempotent)."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
     def __enter__(self) -> Self:
         return self
@@ -438,6 +444,36 @@ class Ledger:
         stamp = recorded_at.isoformat(timespec="microseconds")
         policy_hash = policy.fingerprint()
         policy_json = json.dumps(policy.to_dict(), sort_keys=True)
+        with self._lock:
+            ids = self._insert(
+                rows, who=who, day=day, stamp=stamp, policy=(policy_hash, policy_json)
+            )
+        return [
+            Decision(
+                id=int(i or 0),
+                partner_id=partner_id,
+                decision=decision,
+                rationale=rationale,
+                who=who,
+                recorded_at=recorded_at,
+                as_of=day,
+                policy_hash=policy_hash,
+                metrics=MappingProxyType(plain),
+            )
+            for i, (partner_id, decision, rationale, _, plain) in zip(ids, rows, strict=True)
+        ]
+
+    def _insert(
+        self,
+        rows: list[tuple[str, str, str, str, dict[str, object]]],
+        *,
+        who: str,
+        day: dt.date,
+        stamp: str,
+        policy: tuple[str, str],
+    ) -> list[int | None]:
+        """Insert ``rows`` in one write transaction; return their ids."""
+        policy_hash, policy_json = policy
         conn = self._connection()
         try:
             conn.execute("BEGIN IMMEDIATE")  # waits up to the timeout for other writers
@@ -473,20 +509,7 @@ class Ledger:
             if isinstance(exc, sqlite3.Error):
                 raise LedgerError(f"could not record in {self.path}: {exc}") from exc
             raise
-        return [
-            Decision(
-                id=int(i or 0),
-                partner_id=partner_id,
-                decision=decision,
-                rationale=rationale,
-                who=who,
-                recorded_at=recorded_at,
-                as_of=day,
-                policy_hash=policy_hash,
-                metrics=MappingProxyType(plain),
-            )
-            for i, (partner_id, decision, rationale, _, plain) in zip(ids, rows, strict=True)
-        ]
+        return ids
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -495,29 +518,34 @@ class Ledger:
 
         Columns as :data:`FRAME_SCHEMA`.
         """
-        rows = self._connection().execute(_SELECT_CURRENT)
-        return _frame(rows.fetchall())
+        with self._lock:
+            rows = self._connection().execute(_SELECT_CURRENT).fetchall()
+        return _frame(rows)
 
     def history(self, partner_id: str | None = None) -> pl.DataFrame:
         """Return every decision (or one partner's) in the order recorded.
 
         Columns as :data:`FRAME_SCHEMA`.
         """
-        conn = self._connection()
-        if partner_id is None:
-            cur = conn.execute(_SELECT + " ORDER BY id")
-        else:
-            cur = conn.execute(_SELECT + " WHERE partner_id = ? ORDER BY id", (partner_id,))
-        return _frame(cur.fetchall())
+        with self._lock:
+            conn = self._connection()
+            if partner_id is None:
+                cur = conn.execute(_SELECT + " ORDER BY id")
+            else:
+                cur = conn.execute(_SELECT + " WHERE partner_id = ? ORDER BY id", (partner_id,))
+            rows = cur.fetchall()
+        return _frame(rows)
 
     def policy(self, policy_hash: str) -> dict[str, Any] | None:
         """Return the settings behind a stored policy fingerprint (``None`` when unknown)."""
-        row = (
-            self._connection()
-            .execute("SELECT policy FROM policies WHERE policy_hash = ?", (policy_hash,))
-            .fetchone()
-        )
+        with self._lock:
+            row = (
+                self._connection()
+                .execute("SELECT policy FROM policies WHERE policy_hash = ?", (policy_hash,))
+                .fetchone()
+            )
         return None if row is None else dict(json.loads(row[0]))
 
     def __len__(self) -> int:
-        return int(self._connection().execute("SELECT count(*) FROM decisions").fetchone()[0])
+        with self._lock:
+            return int(self._connection().execute("SELECT count(*) FROM decisions").fetchone()[0])
