@@ -51,6 +51,7 @@ __all__ = [
     "CheckedTable",
     "Counts",
     "Findings",
+    "HintStyle",
     "LoadReport",
     "PortfolioError",
     "Problem",
@@ -60,6 +61,7 @@ __all__ = [
     "contract_checks",
     "count_checks",
     "currency_check",
+    "fix_hint",
     "partner_reference",
     "raw",
     "set_aside_lines",
@@ -82,6 +84,9 @@ ENGINE: Final = "streaming"
 _APART = pl.QueryOptFlags(comm_subplan_elim=False)
 
 RowKind = Literal["line", "row"]
+
+HintStyle = Literal["python", "cli"]
+"""Who reads the fix hints: Python callers (keyword arguments) or the command line (flags)."""
 
 # Column and table names the cross-column rules use, read from the schema.
 DEALS, INVESTMENTS = TABLES["deals"].name, TABLES["investments"].name
@@ -137,6 +142,34 @@ RULES: dict[str, Rule] = {
         Rule("population_not_status", "note", "overlap populations read as status 'none'"),
     )
 }
+
+
+def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
+    """Return how to fix a problem, in the words of the interface in use.
+
+    ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"currency"``
+    or ``"quarantine"``.
+
+    Examples
+    --------
+    >>> fix_hint("map_column", table="deals", source="Amt", target="amount")
+    "pass mapping={'deals': {'Amt': 'amount'}}"
+    >>> fix_hint("map_column", style="cli", table="deals", source="Amt", target="amount")
+    'add [columns.deals] "Amt" = "amount" to a --mapping file'
+    >>> fix_hint("currency", style="cli"), fix_hint("quarantine")
+    ('pass --currency CODE', 'pass quarantine=True')
+    """
+    cli = style == "cli"
+    if kind == "map_column":
+        table, source, target = what["table"], what["source"], what["target"]
+        if cli:
+            return f'add [columns.{table}] "{source}" = "{target}" to a --mapping file'
+        return f"pass mapping={{{table!r}: {{{source!r}: {target!r}}}}}"
+    if kind == "currency":
+        return "pass --currency CODE" if cli else "pass currency='...'"
+    if kind == "quarantine":
+        return "pass --quarantine" if cli else "pass quarantine=True"
+    raise ValueError(f"unknown hint {kind!r}")
 
 
 def suggest(name: str, candidates: Collection[str]) -> str | None:
@@ -900,7 +933,7 @@ def partner_reference(
     return frame, check
 
 
-def currency_check(currency: str | None, /) -> Check:
+def currency_check(currency: str | None, /, *, style: HintStyle = "python") -> Check:
     """Return the deals currency check: one currency per portfolio.
 
     Without ``currency``, rows in other currencies than the most common one break the
@@ -927,8 +960,8 @@ def currency_check(currency: str | None, /) -> Check:
         col.is_not_null() & (col != majority),
         pl.col(raw(CURRENCY)),
         "deal amounts are in more than one currency and cannot be added up; convert them "
-        "to one currency, or pass currency='...' to keep one (other rows are then errors, "
-        "or set aside with quarantine=True)",
+        f"to one currency, or {fix_hint('currency', style=style)} to keep one (other rows "
+        f"are then errors, or set aside: {fix_hint('quarantine', style=style)})",
         note=pl.format("found {}; most rows are in {}", found, majority),
         scope="table",
         screen=(col.min() != col.max()).cast(pl.Int64),  # zero when one currency or none

@@ -53,7 +53,7 @@ import polars as pl
 from partnerkit.load.files import SourceTable
 from partnerkit.load.text import key_of, label_key, normalise_label, normalise_name
 from partnerkit.schema import TABLES
-from partnerkit.validate import Check, Problem, RowKind, suggest
+from partnerkit.validate import Check, HintStyle, Problem, RowKind, fix_hint, suggest
 
 __all__ = [
     "ColumnPlan",
@@ -124,6 +124,7 @@ def plan_columns(
     known: Mapping[str, Sequence[str]] | None = None,
     targets: Collection[str] | None = None,
     origin: str = "",
+    style: HintStyle = "python",
 ) -> ColumnPlan:
     """Decide which source column supplies each target column of ``table``.
 
@@ -134,7 +135,7 @@ def plan_columns(
     Examples
     --------
     >>> plan_columns("partners", ["Partner ID", "Name", "teir"]).notes
-    ("ignored column 'teir': did you mean 'tier'? (mapping={'partners': {'teir': 'tier'}})",)
+    ("ignored column 'teir': did you mean 'tier'? (pass mapping={'partners': {'teir': 'tier'}})",)
     """
     user = dict(user or {})
     known = dict(known or {})
@@ -216,10 +217,8 @@ def plan_columns(
             continue
         near = suggest(normalise_name(c), [t for t in canonical if t not in chosen])
         if near is not None:
-            notes.append(
-                f"ignored column {c!r}: did you mean {near!r}? "
-                f"(mapping={{{table!r}: {{{c!r}: {near!r}}}}})"
-            )
+            fix = fix_hint("map_column", style=style, table=table, source=c, target=near)
+            notes.append(f"ignored column {c!r}: did you mean {near!r}? ({fix})")
     return ColumnPlan(renamed, ignored, tuple(problems), tuple(notes))
 
 

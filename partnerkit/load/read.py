@@ -77,6 +77,7 @@ from partnerkit.validate import (
     CheckedTable,
     Counts,
     Findings,
+    HintStyle,
     LoadReport,
     PortfolioError,
     Problem,
@@ -85,6 +86,7 @@ from partnerkit.validate import (
     contract_checks,
     count_checks,
     currency_check,
+    fix_hint,
     partner_reference,
     raw,
     suggest,
@@ -133,6 +135,7 @@ def read_portfolio(
     quarantine: bool = False,
     currency: str | None = None,
     validate: bool = True,
+    hint_style: HintStyle = "python",
 ) -> Portfolio:
     """Read and validate a portfolio; raise :class:`PortfolioError` listing every problem.
 
@@ -165,6 +168,9 @@ def read_portfolio(
         before (for example re-read after ``partnerkit validate`` passed), where the row
         checks would cost more than the analysis; a table that needs parsing is a problem
         with rule ``needs_validation``.
+    hint_style
+        ``"python"`` (fix hints name keyword arguments, ``mapping={...}``) or ``"cli"``
+        (they name command-line flags and mapping-file lines).
 
     Examples
     --------
@@ -183,6 +189,7 @@ def read_portfolio(
         quarantine=quarantine,
         currency=currency,
         validate=validate,
+        hint_style=hint_style,
     )
     report = loaded.report
     if loaded.portfolio is None:
@@ -289,7 +296,7 @@ def _name(item: TableItem) -> str:
     return type(item).__name__ if isinstance(item, pl.DataFrame | pl.LazyFrame) else str(item)
 
 
-def _missing_columns(inp: Input) -> list[Problem]:
+def _missing_columns(inp: Input, *, style: HintStyle = "python") -> list[Problem]:
     spec = TABLES[inp.name]
     problems = []
     for column in spec.required_names:
@@ -299,10 +306,8 @@ def _missing_columns(inp: Input) -> list[Problem]:
         near = suggest(column, {normalise_name(c): c for c in candidates})
         source = {normalise_name(c): c for c in candidates}.get(near or "")
         if source is not None:
-            hint = (
-                f"; {source!r} looks like it: rename it or pass "
-                f"mapping={{{inp.name!r}: {{{source!r}: {column!r}}}}}"
-            )
+            fix = fix_hint("map_column", style=style, table=inp.name, source=source, target=column)
+            hint = f"; {source!r} looks like it: rename it or {fix}"
         elif candidates:
             hint = f"; the source has {', '.join(repr(c) for c in candidates[:12])}"
         else:
@@ -341,6 +346,7 @@ def load(
     quarantine: bool = False,
     currency: str | None = None,
     validate: bool = True,
+    hint_style: HintStyle = "python",
 ) -> Loaded:
     """Read and validate like :func:`read_portfolio`, returning the report instead of raising.
 
@@ -366,12 +372,18 @@ def load(
     names = _input_names(presets)
     items, problems, source_notes, described = _inputs_of(source, names)
     problems += _unknown_mapping_tables(names, mapping=mapping, values=values)
-    inputs, plain, found = _mapped_inputs(items, presets, mapping)
+    inputs, plain, found = _mapped_inputs(items, presets, mapping, style=hint_style)
     problems += found
     problems += _missing_tables(inputs, failed={p.table for p in problems})
 
     maps = [*(p.values for p in presets), values]
-    how = _How(plain=frozenset(plain), maps=maps, currency=currency, quarantine=quarantine)
+    how = _How(
+        plain=frozenset(plain),
+        maps=maps,
+        currency=currency,
+        quarantine=quarantine,
+        style=hint_style,
+    )
     if not validate:
         return _unvalidated(inputs, how, problems, described, tuple(source_notes))
     checked, checking, found = _checked_tables(inputs, how)
@@ -581,7 +593,11 @@ def _unknown_mapping_tables(
 
 
 def _mapped_inputs(
-    items: Mapping[str, TableItem], presets: Sequence[Preset], mapping: ColumnMap | None
+    items: Mapping[str, TableItem],
+    presets: Sequence[Preset],
+    mapping: ColumnMap | None,
+    *,
+    style: HintStyle = "python",
 ) -> tuple[dict[str, Input], set[str], list[Problem]]:
     """Read every input, map its columns, run the presets' prepare steps.
 
@@ -600,7 +616,12 @@ def _mapped_inputs(
             for target, aliases in p.columns.get(name, {}).items():
                 known[target] = (*known.get(target, ()), *aliases)
         plan = plan_columns(
-            name, table.columns, user=(mapping or {}).get(name), known=known, origin=table.origin
+            name,
+            table.columns,
+            user=(mapping or {}).get(name),
+            known=known,
+            origin=table.origin,
+            style=style,
         )
         problems += plan.problems
         frame = table.frame.select(pl.col(ROW), *[pl.col(s).alias(t) for s, t in plan.renamed])
@@ -641,6 +662,7 @@ class _How:
     maps: Sequence[ValueMap | None]
     currency: str | None
     quarantine: bool
+    style: HintStyle = "python"
 
 
 @dataclass(frozen=True)
@@ -718,7 +740,7 @@ def _checked_tables(
         inp = inputs.get(name)
         if inp is None:
             continue
-        problems += [*inp.problems, *_missing_columns(inp)]
+        problems += [*inp.problems, *_missing_columns(inp, style=how.style)]
         table, staged[name], found = _checked_table(inp, vocabularies[name], partner_ids, how)
         problems += found
         checked.append(table)
@@ -826,7 +848,7 @@ def _checked_table(
         frame, reference = partner_reference(frame, partner_ids)
         checks.append(reference)
     if name == DEALS and CURRENCY in inp.present:
-        checks.append(currency_check(how.currency))
+        checks.append(currency_check(how.currency, style=how.style))
     checks += inp.notices
     verified = _verified_by(name, vocabularies, checks)
     probes = tuple(assumption_probe(name, c) for c, i in verified.items() if i is None)

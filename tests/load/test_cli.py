@@ -21,12 +21,12 @@ def test_problems_exit_one(capsys):
     out = capsys.readouterr().out
     assert "3 problems:" in out
     assert "deals.amount [negative] 1 row in deals.csv" in out
-    assert "     line 5: '-2500'" in out
+    assert "     line 5 (id D4): '-2500'" in out
 
 
 def test_quarantine_flag(capsys):
     assert main(["validate", str(FIXTURES / "broken" / "three_problems"), "--quarantine"]) == 0
-    assert "Set aside (quarantine): 3 rule breaks" in capsys.readouterr().out
+    assert "Set aside (quarantine): 3 rows (3 rule breaks)" in capsys.readouterr().out
 
 
 def test_preset_and_currency(capsys):

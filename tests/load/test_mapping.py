@@ -59,7 +59,7 @@ def test_near_miss_columns_get_a_hint():
     plan = plan_columns("partners", ["partner_id", "name", "teir", "notes"])
     assert plan.ignored == ("teir", "notes")
     assert plan.notes == (
-        "ignored column 'teir': did you mean 'tier'? (mapping={'partners': {'teir': 'tier'}})",
+        "ignored column 'teir': did you mean 'tier'? (pass mapping={'partners': {'teir': 'tier'}})",
     )
 
 
