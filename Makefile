@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test env lint typecheck unit notebooks nbval sample readme lock bench clean
+.PHONY: lab test env lint typecheck unit notebooks nbval sample readme lock bench bench-core clean
 
 ## Build the environment (only when the lock or project metadata changed).
 env: $(STAMP)
@@ -66,6 +66,12 @@ lock: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 15 minutes
+## the first time, data generation included; about 6 minutes after).
+bench-core: $(STAMP)
+	$(BIN)/python bench/run.py --data both --scales L --runs 5 --interactive-reps 0 \
+	  --measures pk-core,duckdb,duckdb-onepass,polars-hand-stream
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -264,9 +264,10 @@ def investments_table(rng: np.random.Generator, ids: pl.Series) -> pl.DataFrame:
             "amount": np.round(rng.lognormal(np.log(5_000.0), 0.8, size=n), 2),
         }
     ).with_columns(
-        pl.when(pl.Series(rng.random(n) < 0.1)).then(None).otherwise(pl.col("ends_on")).alias(
-            "ends_on"
-        )
+        pl.when(pl.Series(rng.random(n) < 0.1))
+        .then(None)
+        .otherwise(pl.col("ends_on"))
+        .alias("ends_on")
     )
 
 
@@ -280,9 +281,9 @@ def overlaps_table(rng: np.random.Generator, ids: pl.Series) -> pl.DataFrame:
             "partner_status": rng.choice(np.array(OVERLAP_STATUSES), size=n),
         }
     ).with_columns(
-        pl.concat_str(
-            pl.lit("001Acct"), pl.col("account_id").cast(pl.String).str.zfill(11)
-        ).alias("account_id")
+        pl.concat_str(pl.lit("001Acct"), pl.col("account_id").cast(pl.String).str.zfill(11)).alias(
+            "account_id"
+        )
     )
     return frame.unique(["partner_id", "account_id"], keep="first", maintain_order=True)
 
@@ -306,9 +307,7 @@ def generate(*, partners: int, deals: int, activities: int, seed: int) -> dict[s
     }
 
 
-def write(
-    folder: Path, *, partners: int, deals: int, activities: int, seed: int
-) -> dict[str, int]:
+def write(folder: Path, *, partners: int, deals: int, activities: int, seed: int) -> dict[str, int]:
     """Write the portfolio as one Parquet file per table; return the row counts."""
     folder.mkdir(parents=True, exist_ok=True)
     tables = generate(partners=partners, deals=deals, activities=activities, seed=seed)
