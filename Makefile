@@ -9,7 +9,8 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test env lint typecheck unit notebooks nbval sample readme lock bench bench-core clean
+.PHONY: lab test env lint typecheck unit notebooks nbval sample readme lock bench bench-core clean \
+  test-fast dashboard
 
 ## Build the environment (only when the lock or project metadata changed).
 env: $(STAMP)
@@ -38,6 +39,19 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Unit, property and doctests without the browser and slow ones (under a minute or so).
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not browser and not slow" $(PYTEST_ARGS)
+
+## Serve the explorer and the decision board as a page without code (Voila, offline, on
+## 127.0.0.1 only): open http://127.0.0.1:$(DASHBOARD_PORT)/ in a browser.
+DASHBOARD ?= dashboards/review.ipynb
+DASHBOARD_PORT ?= 8866
+DASHBOARD_ARGS ?=
+dashboard: $(STAMP)
+	JUPYTER_PATH=$(CURDIR)/dashboards/share $(BIN)/voila $(DASHBOARD) --no-browser \
+	  --Voila.ip=127.0.0.1 --port=$(DASHBOARD_PORT) --template=partnerkit $(DASHBOARD_ARGS)
 
 ## nbval re-runs every notebook and compares each output with the stored one (strict).
 nbval: $(STAMP)

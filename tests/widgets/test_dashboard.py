@@ -1,0 +1,130 @@
+"""`make dashboard` serves the explorer and the decision board on 127.0.0.1, offline, no code.
+
+Voila runs a copy of the dashboard notebook (its ledger and exports go to the copy's
+folders); Playwright drives the system Chromium with every request off the loopback aborted
+and recorded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _harness() -> ModuleType:
+    name = "partnerkit_test_notebook_browser"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, ROOT / "tests" / "notebooks" / "test_browser.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+harness = _harness()
+browser = harness.browser
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    reason = harness._skip_reason()
+    if reason:
+        pytest.skip(reason)
+    if shutil.which("voila", path=str(Path(sys.executable).parent)) is None:
+        pytest.skip("voila is not installed (pip install -e '.[lab]')")
+    work = tmp_path_factory.mktemp("dashboard")
+    shutil.copytree(ROOT / "data" / "samples", work / "data" / "samples")
+    (work / "dashboards").mkdir()
+    (work / "notebooks").mkdir()
+    shutil.copy2(ROOT / "dashboards" / "review.ipynb", work / "dashboards" / "review.ipynb")
+    port = harness._free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+    }
+    log = work / "voila.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [
+                "make",
+                "--no-print-directory",
+                "dashboard",
+                f"DASHBOARD={work / 'dashboards' / 'review.ipynb'}",
+                f"DASHBOARD_PORT={port}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(f"{base}/api/status", timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                break  # the server answers
+            except OSError:
+                assert time.monotonic() < deadline, "Voila did not start:\n" + log.read_text()
+                time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_dashboard_serves_widgets_without_code_offline(dashboard: str, browser) -> None:
+    page = browser.page
+    page.goto(dashboard + "/", wait_until="domcontentloaded", timeout=240_000)
+    pareto = page.locator(".vega-embed").filter(
+        has=page.locator('[aria-label^="Title text \'Pareto"]')
+    )
+    bars = pareto.locator("svg.marks .mark-rect path")
+    bars.first.wait_for(timeout=240_000)
+    assert bars.count() > 10
+    page.locator(".widget-button", has_text="Record exit").first.wait_for(timeout=120_000)
+    text = page.locator("body").inner_text()
+    # no code on the page: neither the cells' sources nor input areas
+    assert "read_portfolio" not in text
+    assert "import " not in text
+    assert page.locator(".jp-InputArea-editor").count() == 0
+    assert "Error displaying widget" not in text
+    assert "vital few" in text.lower()
+
+    # an interaction reaches the kernel and comes back: type a threshold
+    box = page.locator(".widget-text input").first
+    box.fill("90%")
+    box.press("Enter")
+    page.get_by_text("partners produce 90% of won revenue").first.wait_for(timeout=60_000)
+    browser.shot("dashboard", page.locator("h1").first)
+    # the page made no request off the loopback, not even a failed one
+    assert browser.blocked == []
