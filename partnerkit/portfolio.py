@@ -102,6 +102,23 @@ class Portfolio:
         cols = self.supplied.get(table, ())
         return bool(cols) if column is None else column in cols
 
+    @property
+    def currency(self) -> str | None:
+        """The portfolio's ISO currency code; None when neither data nor loader names one.
+
+        Taken from the deals' ``currency`` column (one per portfolio, which validation
+        checks), filled from the loader's ``currency=`` option.
+
+        >>> Portfolio.from_frames(partners=pl.DataFrame({"partner_id": ["p"], "name": ["A"]}),
+        ...     deals=pl.DataFrame({"deal_id": ["d"], "partner_id": ["p"],
+        ...         "created_on": ["2025-01-05"], "closed_on": [None], "outcome": ["open"],
+        ...         "amount": [5.0], "currency": ["eur"]})).currency
+        'EUR'
+        """
+        first = self.deals.select(pl.col("currency").drop_nulls().first()).collect()
+        code = first.item() if first.height else None
+        return str(code) if code else None
+
     def missing(self) -> dict[str, tuple[str, ...]]:
         """Canonical columns not supplied, per table (whole tables included)."""
         return {

@@ -1,0 +1,265 @@
+"""One way to write numbers, money, percentages, counts and dates for people to read.
+
+Widgets, charts, tables and the report all write figures through this module, so that the
+same figure reads the same everywhere. The conventions:
+
+- **missing** values read ``n/a`` (:data:`MISSING`);
+- **counts** are whole numbers with thousands separators: ``1,234``;
+- **numbers** have thousands separators and ``digits`` decimals (default none): ``1,234``;
+- **money** is a whole amount with thousands separators, preceded by the portfolio's ISO
+  currency code when it is known: ``USD 1,234,567``; :func:`money` with ``short=True``
+  writes it in three significant digits: ``USD 1.23M``;
+- **percentages** of fractions are whole from 10% up and carry one decimal below: ``42%``,
+  ``4.3%``, ``0%``;
+- **changes** carry their sign: ``+12%``, ``-0.25``;
+- **dates** are ISO 8601 (``2025-03-31``), unambiguous in every locale.
+
+Each text function has a polars expression twin (``*_expr``) for tables built in polars;
+the text column keeps the name of the input column.
+
+Examples
+--------
+>>> money(1234567.4, "EUR"), money(1234567.4, "EUR", short=True), percent(0.043)
+('EUR 1,234,567', 'EUR 1.23M', '4.3%')
+>>> import polars as pl
+>>> pl.DataFrame({"v": [-1234.5]}).select(money_expr(pl.col("v"), "USD")).item()
+'USD -1,234'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import polars as pl
+
+__all__ = [
+    "MISSING",
+    "compact",
+    "count",
+    "count_expr",
+    "date",
+    "money",
+    "money_expr",
+    "number",
+    "number_expr",
+    "percent",
+    "percent_expr",
+    "signed",
+    "signed_percent",
+    "window",
+]
+
+MISSING = "n/a"
+"""What a missing (null or NaN) value reads as."""
+
+_SUFFIXES: tuple[tuple[float, str], ...] = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _with_currency(text: str, currency: str | None) -> str:
+    return f"{currency} {text}" if currency else text
+
+
+def count(value: int | None, /) -> str:
+    """Write a count with thousands separators.
+
+    >>> count(1234), count(0), count(None)
+    ('1,234', '0', 'n/a')
+    """
+    return MISSING if value is None else f"{value:,}"
+
+
+def number(value: float | None, /, *, digits: int = 0) -> str:
+    """Write a number with thousands separators and ``digits`` decimals.
+
+    >>> number(1234567.891), number(1234.5, digits=1), number(float("nan"))
+    ('1,234,568', '1,234.5', 'n/a')
+    """
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    text = f"{value:,.{digits}f}"
+    zero = text.startswith("-") and not text.strip("-0.,")
+    return text[1:] if zero else text  # never "-0"
+
+
+def compact(value: float | None, /, *, digits: int = 3) -> str:
+    """Write a number short, in ``digits`` significant digits: 1234567 -> ``1.23M``.
+
+    >>> compact(1234567.0), compact(950.0), compact(0.0), compact(None), compact(-2500.0)
+    ('1.23M', '950', '0', 'n/a', '-2.5k')
+    >>> compact(999999.0)
+    '1M'
+    """
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    for limit, suffix in _SUFFIXES:
+        if size >= limit or float(f"{size:.{digits}g}") >= limit:
+            return f"{sign}{float(f'{size / limit:.{digits}g}'):g}{suffix}"
+    return f"{sign}{float(f'{size:.{digits}g}'):g}"
+
+
+def money(value: float | None, currency: str | None = None, /, *, short: bool = False) -> str:
+    """Write an amount of money: whole units, thousands separators, the currency code first.
+
+    ``currency`` is the portfolio's ISO code; without one the amount stands alone.
+    ``short`` writes three significant digits (``USD 1.23M``), for charts and key figures.
+
+    >>> money(1234567.4, "USD"), money(0.0, "USD"), money(None, "USD"), money(99.5)
+    ('USD 1,234,567', 'USD 0', 'n/a', '100')
+    >>> money(-2500.0, "GBP", short=True)
+    'GBP -2.5k'
+    """
+    if _missing(value):
+        return MISSING
+    text = compact(value) if short else number(value)
+    return _with_currency(text, currency)
+
+
+def percent(value: float | None, /) -> str:
+    """Write a fraction as a percentage: whole from 10% up, one decimal below.
+
+    >>> percent(0.4237), percent(0.043), percent(0.0), percent(1.0), percent(None)
+    ('42%', '4.3%', '0%', '100%', 'n/a')
+    """
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    pct = value * 100
+    text = f"{pct:.0f}" if abs(pct) >= 9.95 else f"{pct:.1f}"
+    text = text[:-2] if text.endswith(".0") else text
+    return ("0" if text in {"-0", "-0.0"} else text) + "%"
+
+
+def signed(value: float | None, /, *, digits: int = 2) -> str:
+    """Write a number with its sign, for changes and trends in [-1, 1].
+
+    >>> signed(0.25), signed(-0.5), signed(0.0), signed(None)
+    ('+0.25', '-0.50', '+0.00', 'n/a')
+    """
+    if _missing(value):
+        return MISSING
+    return f"{value:+.{digits}f}"
+
+
+def signed_percent(value: float | None, /) -> str:
+    """Write a relative change (a fraction) as a signed percentage.
+
+    >>> signed_percent(0.12), signed_percent(-0.043), signed_percent(0.0), signed_percent(None)
+    ('+12%', '-4.3%', '0%', 'n/a')
+    """
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    text = percent(value)
+    return text if value <= 0 or text == "0%" else "+" + text
+
+
+def date(value: dt.date | None, /) -> str:
+    """Write a date in ISO 8601.
+
+    >>> date(dt.date(2025, 3, 31)), date(None)
+    ('2025-03-31', 'n/a')
+    """
+    return MISSING if value is None else value.isoformat()
+
+
+def window(start: dt.date, end: dt.date, /) -> str:
+    """Write an analysis window ``(start, end]`` as the first and last days it holds.
+
+    >>> window(dt.date(2024, 3, 31), dt.date(2025, 3, 31))
+    '2024-04-01 to 2025-03-31'
+    """
+    return f"{date(start + dt.timedelta(days=1))} to {date(end)}"
+
+
+# --- polars expressions ----------------------------------------------------------------------
+
+
+def _grouped(whole: pl.Expr) -> pl.Expr:
+    """Digits of a non-negative integer expression with thousands separators."""
+    return (
+        whole.cast(pl.String)
+        .str.reverse()
+        .str.replace_all(r"(\d{3})", "${1},")
+        .str.reverse()
+        .str.strip_chars_start(",")
+    )
+
+
+def count_expr(expr: pl.Expr, /) -> pl.Expr:
+    """Expression twin of :func:`count` (also rounds a float to a whole number).
+
+    >>> pl.DataFrame({"n": [1234567, None, -5]}).select(count_expr(pl.col("n")))["n"].to_list()
+    ['1,234,567', 'n/a', '-5']
+    """
+    return number_expr(expr)
+
+
+def number_expr(expr: pl.Expr, /, *, digits: int = 0) -> pl.Expr:
+    """Expression twin of :func:`number`.
+
+    >>> frame = pl.DataFrame({"x": [1234567.891, -0.4, None, 12.26]})
+    >>> frame.select(number_expr(pl.col("x"), digits=1))["x"].to_list()
+    ['1,234,567.9', '-0.4', 'n/a', '12.3']
+    >>> frame.select(number_expr(pl.col("x")))["x"].to_list()
+    ['1,234,568', '0', 'n/a', '12']
+    """
+    value = expr.cast(pl.Float64)
+    scaled = (value.abs() * 10**digits).round(0).cast(pl.Int64, strict=False)
+    whole = _grouped(scaled // 10**digits)
+    if digits:
+        fraction = (scaled % 10**digits).cast(pl.String).str.zfill(digits)
+        body = pl.concat_str([whole, pl.lit("."), fraction])
+    else:
+        body = whole
+    negative = (value < 0) & (scaled > 0)
+    text = pl.when(negative).then(pl.lit("-") + body).otherwise(body)
+    missing = value.is_null() | value.is_nan()
+    return pl.when(missing).then(pl.lit(MISSING)).otherwise(text).name.keep()
+
+
+def money_expr(expr: pl.Expr, currency: str | None = None, /) -> pl.Expr:
+    """Expression twin of :func:`money` (whole units, currency code first).
+
+    >>> frame = pl.DataFrame({"v": [1234567.4, None, 0.0]})
+    >>> frame.select(money_expr(pl.col("v"), "EUR"))["v"].to_list()
+    ['EUR 1,234,567', 'n/a', 'EUR 0']
+    """
+    text = number_expr(expr)
+    if not currency:
+        return text
+    coded = pl.lit(f"{currency} ") + text
+    return pl.when(text == MISSING).then(text).otherwise(coded).name.keep()
+
+
+def percent_expr(expr: pl.Expr, /) -> pl.Expr:
+    """Expression twin of :func:`percent`.
+
+    >>> frame = pl.DataFrame({"s": [0.4237, 0.043, 0.0, None, 1.0]})
+    >>> frame.select(percent_expr(pl.col("s")))["s"].to_list()
+    ['42%', '4.3%', '0%', 'n/a', '100%']
+    """
+    pct = expr.cast(pl.Float64) * 100
+    whole = pct.round(0)
+    tenth = pct.round(1)
+    body = (
+        pl.when(pct.abs() >= 9.95)
+        .then(whole.cast(pl.Int64, strict=False).cast(pl.String))
+        .when(tenth == tenth.round(0))
+        .then(tenth.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(tenth.cast(pl.String))
+    )
+    return (
+        pl.when(pct.is_null() | pct.is_nan())
+        .then(pl.lit(MISSING))
+        .otherwise(body.str.replace(r"^-0$", "0") + "%")
+        .name.keep()
+    )
