@@ -3,7 +3,9 @@
 Reads the analysis' ``lift`` table (one row per scope and group, partner or direct, with
 bootstrap interval bounds ``<metric>_lo`` / ``<metric>_hi``) and draws each metric as a
 point with an error bar per group. Figures whose sample is below the policy's minimum
-(``enough`` false) are drawn faint and labelled, never hidden.
+are drawn faint and labelled, never hidden: the win rate's sample is the closed deals
+(``enough``), the means' the won deals (``enough_won`` and ``n_won``, when the table has
+them).
 
 Examples
 --------
@@ -58,9 +60,12 @@ def lift_rows(lift: pl.DataFrame, /, *, scope: str = c.OVERALL) -> pl.DataFrame:
         baseline = lift.filter((pl.col(c.SCOPE) == c.OVERALL) & (pl.col(c.GROUP) == c.DIRECT))
         rows = pl.concat([rows, baseline], how="diagonal_relaxed")
     parts = []
+    by_won = {"enough_won", "n_won"} <= set(rows.columns)
     for metric, label in LIFT_METRICS.items():
         if metric not in rows.columns:
             continue
+        won = by_won and metric != c.WIN_RATE  # a mean of won deals rests on the won ones
+        count = pl.col("n_won") if won else pl.col(c.N_CLOSED)
         bounds = [
             pl.col(f"{metric}{suffix}").cast(pl.Float64)
             if f"{metric}{suffix}" in rows.columns
@@ -71,11 +76,12 @@ def lift_rows(lift: pl.DataFrame, /, *, scope: str = c.OVERALL) -> pl.DataFrame:
             rows.select(
                 c.GROUP,
                 c.N_CLOSED,
-                pl.col(c.ENOUGH).fill_null(value=False),
+                pl.col("enough_won" if won else c.ENOUGH).fill_null(value=False).alias(c.ENOUGH),
                 pl.lit(label).alias("metric"),
                 pl.col(metric).cast(pl.Float64).alias("value"),
                 bounds[0].alias("lo"),
                 bounds[1].alias("hi"),
+                pl.format("n={}{}", count, pl.lit(" won" if won else "")).alias("_n"),
             )
         )
     long = pl.concat(parts) if parts else pl.DataFrame()
@@ -83,10 +89,10 @@ def lift_rows(lift: pl.DataFrame, /, *, scope: str = c.OVERALL) -> pl.DataFrame:
         return long
     return long.with_columns(
         pl.when(pl.col(c.ENOUGH))
-        .then(pl.format("n={}", c.N_CLOSED))
-        .otherwise(pl.format("n={}, below minimum", c.N_CLOSED))
+        .then(pl.col("_n"))
+        .otherwise(pl.format("{}, below minimum", "_n"))
         .alias("note")
-    )
+    ).drop("_n")
 
 
 def lift_chart(

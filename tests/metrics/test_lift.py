@@ -280,3 +280,26 @@ def test_quantiles_match_numpy_exactly(shape, q):
     values = np.random.default_rng(5).random(shape)
     values[:, ::3] = np.round(values[:, ::3], 1)  # ties
     assert np.array_equal(_quantiles(values.copy(), q), np.quantile(values, q, axis=1))
+
+
+def test_lift_chart_rows_judge_means_on_won_deals(build):
+    from partnerkit.charts.lift import lift_rows  # noqa: PLC0415
+
+    # 12 closed deals, 1 won: the win rate has its sample, the means do not
+    p = build(
+        partners={"partner_id": ["a"], "name": ["A"]},
+        deals={
+            "deal_id": [f"d{i}" for i in range(12)],
+            "partner_id": ["a"] * 12,
+            "created_on": ["2025-01-01"] * 12,
+            "closed_on": ["2025-03-01"] * 12,
+            "outcome": ["won"] + ["lost"] * 11,
+            "amount": [500.0] * 12,
+        },
+    )
+    out = lift_rows(lift_of(p), scope="a").filter(pl.col("group") == "partner")
+    assert out.select("metric", "enough", "note").rows() == [
+        ("Win rate", True, "n=12"),
+        ("Mean deal size", False, "n=1 won, below minimum"),
+        ("Days to close (won)", False, "n=1 won, below minimum"),
+    ]
