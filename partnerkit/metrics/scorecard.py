@@ -383,6 +383,25 @@ _CORE_DEALS = (
 )  # fmt: skip
 _CORE_COUNTS = ("activities", "referrals_given", "referrals_received")
 _CORE_ACTIVITIES = (*_CORE_COUNTS, *HOURS_COLUMNS)
+_KEY_SEED = 20_251_204
+"""Seed of the 64-bit hash that stands in for ``partner_id`` inside :func:`core_scorecard`."""
+
+
+def _surrogate_keys(partners: pl.LazyFrame, /) -> bool:
+    """Whether the 64-bit hashes of the partner ids are all distinct (reads the ids only)."""
+    key = pl.col("partner_id").hash(_KEY_SEED)
+    unique: bool = partners.select(key.n_unique() == pl.len()).collect().item()
+    return unique
+
+
+def _keyed(raw: pl.LazyFrame, /, *, hashed: bool) -> pl.LazyFrame:
+    """``raw`` with ``partner_id`` replaced by its 64-bit hash (null stays null)."""
+    if not hashed:
+        return raw
+    pid = pl.col("partner_id")
+    return raw.with_columns(
+        pl.when(pid.is_not_null()).then(pid.hash(_KEY_SEED)).alias("partner_id")
+    )
 
 
 def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -> pl.LazyFrame:
@@ -394,6 +413,17 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     analysis (health, tiers, overlap, lift, ...) is not needed: one pass over the deals
     that can count (created or closed in W) and two cheap ones over the activities, with
     the window pushed into the scans.
+
+    Raw rows are grouped by a 64-bit hash of ``partner_id`` (an integer surrogate key,
+    mapped back to the id by the join onto the partners), not by the string itself:
+    hashing and comparing long string ids dominated the cost of the raw passes (at 100,000
+    partners with 18-character ids, about half the CPU time of the activity passes). The
+    partner ids' hashes are checked to be distinct first (the partners table alone is
+    read), and the string ids are grouped instead when they are not, so every deal or
+    activity of a known partner counts for that partner and no other. A row naming an
+    unknown partner (possible only when reading with ``validate=False``) is left out, as
+    with string keys, unless its hash equals a known partner's (odds about 1e-9 with
+    100,000 partners and as many unknown ids).
 
     Requires: a :class:`~partnerkit.portfolio.Portfolio`; ``policy.pareto_value`` must be
     one of the core columns (else ``ValueError``). Columns the source did not supply are
@@ -416,18 +446,20 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     counting = pl.col("partner_id").is_not_null() & (
         window.contains(closed) | window.contains(created)
     )
-    deals = deal_facts(portfolio.deals.filter(counting), window=window)
+    partners = portfolio.partners.select(TABLES["partners"].names)
+    hashed = _surrogate_keys(partners)
+    key = pl.col("partner_id").alias("_key")
+    deals = deal_facts(_keyed(portfolio.deals.filter(counting), hashed=hashed), window=window)
     card = (
-        portfolio.partners.select(TABLES["partners"].names)
-        .join(deals.select("partner_id", *_CORE_DEALS), on="partner_id", how="left")
+        partners.with_columns(pl.col("partner_id").hash(_KEY_SEED).alias("_key") if hashed else key)
+        .join(deals.select(key, *_CORE_DEALS), on="_key", how="left")
         .with_columns(pl.col(_CORE_DEALS).fill_null(0))
     )
     missing: list[str] = []
     if portfolio.has("activities"):
-        acts = activity_facts(portfolio.activities, window=window).select(
-            "partner_id", "last_activity_on", *_CORE_ACTIVITIES
-        )
-        card = card.join(acts, on="partner_id", how="left").with_columns(
+        acts = activity_facts(_keyed(portfolio.activities, hashed=hashed), window=window)
+        acts = acts.select(key, "last_activity_on", *_CORE_ACTIVITIES)
+        card = card.join(acts, on="_key", how="left").with_columns(
             pl.col(_CORE_ACTIVITIES).fill_null(0)
         )
         if not portfolio.has("activities", "initiated_by"):
