@@ -1,0 +1,122 @@
+"""core_scorecard groups raw rows by a 64-bit hash of partner_id: the key must never show.
+
+Whatever the key inside, the result is the one string keys give: the same with the hash
+switched off, the same after the ids are rewritten as long record ids (results move with
+their partner), the same whatever the row order, and rows of unknown partners stay out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from partnerkit.metrics import scorecard as sc
+from partnerkit.metrics.scorecard import core_scorecard
+from partnerkit.metrics.window import Window
+from partnerkit.policy import Policy
+from partnerkit.portfolio import Portfolio
+from partnerkit.samples import generate
+
+
+@pytest.fixture(scope="module")
+def sample() -> Portfolio:
+    return generate(partners=120, seed=11).portfolio()
+
+
+def core(portfolio: Portfolio) -> pl.DataFrame:
+    w = Window.ending(portfolio.latest_date(), months=12)
+    return core_scorecard(portfolio, window=w, policy=Policy()).collect()
+
+
+def test_hashed_and_string_keys_agree(sample, monkeypatch):
+    assert sc._surrogate_keys(sample.partners)  # the fast path is the one taken
+    hashed = core(sample)
+    monkeypatch.setattr(sc, "_surrogate_keys", lambda _partners: False)
+    assert_frame_equal(hashed, core(sample))
+    assert hashed["won_revenue"].sum() > 0
+
+
+def test_duplicate_ids_are_seen_by_the_check():
+    partners = pl.LazyFrame({"partner_id": ["a", "b", "a"]})
+    assert not sc._surrogate_keys(partners)
+    assert sc._surrogate_keys(partners.unique())
+
+
+def _renamed(p: Portfolio, new: dict[str, str]) -> Portfolio:
+    tables = {
+        name: p.table(name).collect().with_columns(pl.col("partner_id").replace(new))
+        for name in ("partners", "deals", "activities")
+    }
+    return Portfolio.from_frames(**tables)
+
+
+def test_long_record_ids_carry_the_same_results(sample):
+    ids = sample.partners.select("partner_id").collect()["partner_id"].to_list()
+    # 18-character ids in the same sort order (ranks' tie-breaks unchanged), too long to inline
+    new = {i: "0015g00000" + i.rjust(8, "0") for i in ids}
+    before = core(sample).with_columns(pl.col("partner_id").replace(new))
+    after = core(_renamed(sample, new))
+    assert after["partner_id"].str.len_bytes().min() == 18
+    assert_frame_equal(after, before)
+
+
+def test_row_order_does_not_matter(sample):
+    shuffled = dataclasses.replace(
+        sample,
+        deals=sample.deals.collect().sample(fraction=1.0, shuffle=True, seed=1).lazy(),
+        activities=sample.activities.collect().sample(fraction=1.0, shuffle=True, seed=2).lazy(),
+    )
+    assert_frame_equal(core(shuffled), core(sample))
+
+
+def test_rows_of_an_unknown_partner_stay_out(sample):
+    deals = sample.deals.collect()
+    acts = sample.activities.collect()
+    ghost_deal = deals.head(1).with_columns(
+        partner_id=pl.lit("ghost"), deal_id=pl.lit("ghost-1"), outcome=pl.lit("won")
+    )
+    ghost_act = acts.head(1).with_columns(partner_id=pl.lit("ghost"))
+    # built without validation, as read_portfolio(validate=False) can hand them over
+    haunted = dataclasses.replace(
+        sample,
+        deals=pl.concat([deals, ghost_deal]).lazy(),
+        activities=pl.concat([acts, ghost_act]).lazy(),
+    )
+    card = core(haunted)
+    assert "ghost" not in card["partner_id"].to_list()
+    assert_frame_equal(card, core(sample))
+
+
+def test_a_partner_seen_only_through_hashed_rows_keeps_its_own_figures(build):
+    # hand-worked: p1 wins 100 and 50 in W, p2 loses one; p1's intro in W was ours
+    p = build(
+        partners={"partner_id": ["p1", "p2"], "name": ["One", "Two"]},
+        deals={
+            "deal_id": ["d1", "d2", "d3"],
+            "partner_id": ["p1", "p1", "p2"],
+            "created_on": ["2025-01-01", "2025-02-01", "2025-02-01"],
+            "closed_on": ["2025-03-01", "2025-04-01", "2025-04-01"],
+            "outcome": ["won", "won", "lost"],
+            "amount": [100.0, 50.0, 70.0],
+        },
+        activities={
+            "partner_id": ["p1", "p2"],
+            "occurred_on": ["2025-05-01", "2024-01-01"],
+            "kind": ["intro", "qbr"],
+            "initiated_by": ["us", "partner"],
+            "hours": [2.0, 1.0],
+        },
+    )
+    w = Window.ending(dt.date(2025, 6, 30), months=12)
+    card = core_scorecard(p, window=w, policy=Policy()).collect().sort("partner_id")
+    assert card.select("won_revenue", "won_deals", "lost_deals").rows() == [
+        (150.0, 2, 0),
+        (0.0, 0, 1),
+    ]
+    assert card["referrals_given"].to_list() == [1, 0]
+    assert card["hours_intro"].to_list() == [2.0, 0.0]
+    assert card["days_since_activity"].to_list() == [60, 546]
