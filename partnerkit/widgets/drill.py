@@ -293,7 +293,10 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         self.onepager_chart: alt.VConcatChart | None = None
         self.onepager_view = widgets.Output()
         self.export_button = widgets.Button(
-            description="Export one-pager", icon="download", disabled=not onepager
+            description="Export one-pager",
+            icon="download",
+            disabled=not onepager,
+            layout={"width": "auto"},
         )
         self.export_button.on_click(lambda _b: self.export_onepager())
         self.written: list[str] = []

@@ -149,8 +149,8 @@ function render({ model, el: root }) {
         box.addEventListener("change", () => toggle(key, box.checked));
         const td = el("td"); td.append(box); tr.append(td);
       }
-      cells.forEach((text, j) => tr.append(el("td", { class: columns[j].numeric ? "num" : "" },
-                                               text)));
+      cells.forEach((text, j) => tr.append(el("td", {
+        class: columns[j].numeric ? "num" : (columns[j].wrap ? "wrap" : "") }, text)));
       tr.addEventListener("click", () => { model.set("clicked", key); model.save_changes(); });
       tbody.append(tr);
     });
@@ -183,7 +183,9 @@ _CSS = """
 .pk-grid-table { border-collapse: collapse; }
 .pk-grid-table th { cursor: pointer; text-align: left; border-bottom: 1px solid #9AA4AE;
                     padding: 2px 8px; white-space: nowrap; user-select: none; }
-.pk-grid-table td { padding: 2px 8px; border-bottom: 1px solid #E4E8EC; vertical-align: top; }
+.pk-grid-table td { padding: 2px 8px; border-bottom: 1px solid #E4E8EC; vertical-align: top;
+                    white-space: nowrap; }
+.pk-grid-table td.wrap { white-space: normal; min-width: 14em; max-width: 32em; }
 .pk-grid-table .num { text-align: right; font-variant-numeric: tabular-nums; }
 .pk-grid-table tbody tr { cursor: pointer; }
 .pk-grid-table tbody tr:hover { background: #F2F5F8; }
@@ -191,6 +193,9 @@ _CSS = """
 .pk-grid-empty { color: #5A6670; font-style: italic; }
 .pk-grid-message { color: #2E6B3F; }
 """
+
+
+_WRAP_CHARS = 40  # text columns with longer values wrap; the others stay on one line
 
 
 class DataGrid(anywidget.AnyWidget):
@@ -299,11 +304,19 @@ class DataGrid(anywidget.AnyWidget):
         self._frame = frame
         shown = [c for c in (self._wanted or frame.columns) if c in frame.columns]
         self._shown = shown
+        texts = [c for c in shown if frame.schema[c] == pl.String]
+        longest = (
+            frame.select(pl.col(c).str.len_chars().max() for c in texts).row(0)
+            if texts and frame.height
+            else ()
+        )
+        wrap = {c for c, n in zip(texts, longest, strict=True) if (n or 0) > _WRAP_CHARS}
         self.columns = [
             {
                 "name": c,
                 "label": self.labels.get(c, c.replace("_", " ")),
                 "numeric": frame.schema[c].is_numeric(),
+                "wrap": c in wrap,
             }
             for c in shown
         ]

@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Sequence
 
@@ -72,11 +73,16 @@ def format_value(value: object, /, *, column: str = "") -> str:
     --------
     >>> format_value(0.8123, column="share"), format_value(12000), format_value(None)
     ('81.2%', '12,000', '\u2013')
+    >>> format_value(dt.datetime(2026, 1, 2, 9, 30, 15, tzinfo=dt.UTC))
+    '2026-01-02 09:30 UTC'
     """
     if value is None:
         return "\u2013"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dt.datetime):  # to the minute; UTC said once
+        zone = " UTC" if value.utcoffset() == dt.timedelta(0) else ""
+        return f"{value:%Y-%m-%d %H:%M}{zone}"
     if isinstance(value, float):
         if is_share(column):
             return f"{value:.1%}"

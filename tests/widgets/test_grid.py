@@ -117,4 +117,9 @@ def test_state_serialises_for_the_page() -> None:
     state = DataGrid(_frame(), key="partner_id", page_size=2).get_state()
     assert state["_model_module"] == "anywidget"
     assert state["row_keys"] == ["p01", "p02"]
-    assert state["columns"][3] == {"name": "won_revenue", "label": "won revenue", "numeric": True}
+    assert state["columns"][3] == {
+        "name": "won_revenue",
+        "label": "won revenue",
+        "numeric": True,
+        "wrap": False,
+    }
