@@ -36,7 +36,9 @@ Intervals are percentile bootstrap intervals at ``policy.confidence`` with
 
 The random draws grow with the number of distinct group sizes, not with every resampled
 value; what grows with the data is matrix products and quantiles, and the memory stays
-bounded (a few million numbers at a time).
+bounded (a few million numbers at a time). The matrix products run on one BLAS thread:
+they are many and small, and with more threads they slowed several times over whenever
+other work shared the machine.
 
 Stage 1 gives the counts, means and spreads (:func:`partnerkit.metrics.facts.deal_facts`)
 and the won deals of the small groups (:func:`lift_samples`); :func:`lift` does the rest.
@@ -66,6 +68,7 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from partnerkit.metrics.window import Window
 
@@ -421,7 +424,11 @@ def lift(
     lo_d, hi_d = np.full(g, np.nan), np.full(g, np.nan)
     if resample.any():
         values, sizes = _values(samples_df, groups.filter(pl.Series(resample)))
-        boot = _bootstrap_means(values, sizes, samples=bootstrap_samples, q=q, rng=rng)
+        # one BLAS thread: the products are many and small, and a machine busy with other
+        # work slowed them three to ten times with more threads (measured at M); the
+        # numbers are the same either way
+        with threadpool_limits(limits=1, user_api="blas"):
+            boot = _bootstrap_means(values, sizes, samples=bootstrap_samples, q=q, rng=rng)
         lo_a[resample], hi_a[resample], lo_d[resample], hi_d[resample] = boot
     normal = has_mean & ~resample
     safe_n = np.sqrt(np.maximum(n_won, 1))
