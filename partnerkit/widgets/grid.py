@@ -306,9 +306,7 @@ class DataGrid(anywidget.AnyWidget):
         self._shown = shown
         texts = [c for c in shown if frame.schema[c] == pl.String]
         longest = (
-            frame.select(pl.col(c).str.len_chars().max() for c in texts).row(0)
-            if texts and frame.height
-            else ()
+            frame.select(pl.col(c).str.len_chars().max() for c in texts).row(0) if texts else ()
         )
         wrap = {c for c, n in zip(texts, longest, strict=True) if (n or 0) > _WRAP_CHARS}
         self.columns = [

@@ -123,3 +123,10 @@ def test_state_serialises_for_the_page() -> None:
         "numeric": True,
         "wrap": False,
     }
+
+
+def test_empty_frame_shows_the_empty_text() -> None:
+    grid = DataGrid(_frame().clear(), key="partner_id")
+    assert (grid.total, grid.rows, grid.status) == (0, [], "No rows.")
+    grid.set_frame(_frame().head(1))
+    assert grid.row_keys == ["p01"]
