@@ -140,6 +140,7 @@ RULES: dict[str, Rule] = {
         Rule("several_values", "note", "a cell listing several values; the first is used"),
         Rule("partner_by_name", "note", "a partner given by name, read as its id"),
         Rule("population_not_status", "note", "overlap populations read as status 'none'"),
+        Rule("default_filled", "note", "an empty cell filled with the mapping's default"),
     )
 }
 

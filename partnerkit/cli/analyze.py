@@ -1,7 +1,8 @@
 """``partnerkit analyze SOURCE``: run every analysis and print the concentration summary.
 
 Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``,
-``--preset``, ``--mapping`` and ``--currency`` (as for ``partnerkit validate``),
+``--preset``, ``--mapping``, ``--currency`` and ``--quarantine`` (as for ``partnerkit
+validate``; the rows set aside are listed on stderr with their line and record id),
 ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix; text
 cells are neutralised against spreadsheet formulas), ``--core`` (only the core scorecard
 and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for large
@@ -31,7 +32,7 @@ from pathlib import Path
 import polars as pl
 
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
-from partnerkit.cli.source import add_source_options, source_call
+from partnerkit.cli.source import add_source_options, read_source
 from partnerkit.policy import Policy
 
 __all__ = ["core_summary", "register", "run", "summary"]
@@ -149,7 +150,7 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
     from partnerkit.decisions.export import export_frame  # noqa: PLC0415
-    from partnerkit.load.read import SourceError, read_portfolio  # noqa: PLC0415
+    from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.validate import PortfolioError  # noqa: PLC0415
 
     as_of = None
@@ -165,8 +166,7 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
             return _usage(f"cannot read policy file: {exc}")
     try:
-        source, options = source_call(args)
-        portfolio = read_portfolio(source, validate=args.validate, **options)
+        portfolio = read_source(args, validate=args.validate)
     except SourceError as exc:
         return _usage(str(exc))
     except PortfolioError as exc:

@@ -1,5 +1,9 @@
 """``partnerkit report SOURCE --out DIR``: analyse a portfolio and write the HTML report.
 
+Exit code: 0 written, 1 the portfolio breaks the data contract (the problems are printed;
+``--quarantine`` sets offending rows aside instead and lists them), 2 usage error (no such
+folder, unreadable policy or mapping file, unknown preset).
+
 Examples
 --------
 >>> import argparse
@@ -18,7 +22,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from partnerkit.cli.source import add_source_options, source_call
+from partnerkit.cli.source import add_source_options, read_source
 
 __all__ = ["register", "run"]
 
@@ -71,15 +75,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Analyse, build the report and print its path; return the exit code."""
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
-    from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+    from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.report.build import build_report  # noqa: PLC0415
+    from partnerkit.validate import PortfolioError  # noqa: PLC0415
 
     started = time.perf_counter()
     try:
         policy = Policy.from_toml(args.policy) if args.policy else Policy()
-        source, options = source_call(args)
-        portfolio = read_portfolio(source, **options)
+        portfolio = read_source(args)
         analysis = analyze(portfolio, as_of=args.as_of, policy=policy)
         path = build_report(
             analysis,
@@ -89,7 +93,10 @@ def run(args: argparse.Namespace) -> int:
             formats=args.formats,
             progress=sys.stderr.isatty(),
         )
-    except (ValueError, KeyError, OSError) as exc:
+    except PortfolioError as exc:  # invalid data, not a usage error (a ValueError too)
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except (SourceError, ValueError, KeyError, OSError) as exc:
         sys.stderr.write(f"partnerkit report: {exc}\n")
         return 2
     sys.stdout.write(f"{path}\nwritten in {time.perf_counter() - started:.1f} s\n")

@@ -1,9 +1,12 @@
 """The source options shared by the sub-commands that read a portfolio.
 
-``--preset NAME`` (repeatable), ``--mapping FILE.toml`` and ``--currency CODE`` mean the
-same to ``validate``, ``analyze`` and ``report``: :func:`add_source_options` adds them and
-:func:`source_call` turns them into the arguments of
-:func:`partnerkit.load.read.read_portfolio` / :func:`~partnerkit.load.read.load`.
+``--preset NAME`` (repeatable), ``--mapping FILE.toml``, ``--currency CODE`` and
+``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
+:func:`add_source_options` adds them and :func:`source_call` turns them into the arguments
+of :func:`partnerkit.load.read.read_portfolio` / :func:`~partnerkit.load.read.load`, with
+fix hints worded for the command line. :func:`read_source` reads the portfolio for
+``analyze`` and ``report``: it writes to stderr, as plain lines, the rows dropped as
+holding no data and the rows quarantine set aside (line and record id of each).
 
 Examples
 --------
@@ -13,22 +16,25 @@ Examples
 >>> add_source_options(parser)
 >>> args = parser.parse_args(["data", "--preset", "hubspot", "--currency", "eur"])
 >>> source, options = source_call(args)
->>> source, options["preset"], options["currency"]
-('data', ['hubspot'], 'eur')
+>>> source, options["preset"], options["currency"], options["quarantine"]
+('data', ['hubspot'], 'eur', False)
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from partnerkit.load.mapping import MappingFile, read_mapping_file
 from partnerkit.load.presets import PRESETS
-from partnerkit.load.read import SourceError, folder_inputs
+from partnerkit.load.read import SourceError, folder_inputs, load
+from partnerkit.portfolio import Portfolio
+from partnerkit.validate import LoadReport, PortfolioError, set_aside_lines
 
-__all__ = ["add_source_options", "source_call"]
+__all__ = ["add_source_options", "read_source", "set_aside_report", "source_call"]
 
 
 def add_source_options(parser: argparse.ArgumentParser, /) -> None:
@@ -46,6 +52,11 @@ def add_source_options(parser: argparse.ArgumentParser, /) -> None:
         help="column/value mapping file (keys: preset, currency, files, columns, values)",
     )
     parser.add_argument("--currency", metavar="CODE", help="the portfolio's currency")
+    parser.add_argument(
+        "--quarantine",
+        action="store_true",
+        help="set rows breaking row rules aside (listed with line and id) instead of failing",
+    )
 
 
 def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
@@ -69,5 +80,54 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "values": spec.values,
         "preset": presets or None,
         "currency": args.currency or spec.currency,
+        "quarantine": bool(getattr(args, "quarantine", False)),
+        "hint_style": "cli",
     }
     return source, options
+
+
+def set_aside_report(report: LoadReport, /) -> list[str]:
+    r"""Return plain lines on the rows left out: dropped (no data) and set aside.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import load
+    >>> loaded = load({"partners": pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     "deals": pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "zz"],
+    ...         "created_on": ["2025-01-05"] * 2, "closed_on": [None] * 2,
+    ...         "outcome": ["open"] * 2, "amount": [1.0, 2.0]})}, quarantine=True)
+    >>> print("\n".join(set_aside_report(loaded.report)))
+    Set aside (quarantine): 1 row (1 rule break)
+      deals row 1 (id d2): partner_id [unknown_partner] 'zz'
+    """
+    lines = []
+    for t in report.tables:
+        if t.dropped:
+            listed = "; ".join(f"{t.row_kind} {n}: {why}" for n, why in t.dropped[:6])
+            more = f" (and {len(t.dropped) - 6} more)" if len(t.dropped) > 6 else ""
+            lines.append(
+                f"warning: {t.table}: dropped {len(t.dropped)} rows holding no data: {listed}{more}"
+            )
+    aside = report.quarantined
+    if aside is not None and aside.height:
+        kinds = {t.table: t.row_kind for t in report.tables}
+        lines += set_aside_lines(aside, row_kinds=kinds)
+    return lines
+
+
+def read_source(args: argparse.Namespace, /, *, validate: bool = True) -> Portfolio:
+    """Read the portfolio the options name; write what was left out to stderr.
+
+    Requires: ``args.source`` and the options of :func:`add_source_options`. Raises
+    :class:`~partnerkit.load.read.SourceError` for a wrong call and
+    :class:`~partnerkit.validate.PortfolioError` for invalid data.
+    """
+    source, options = source_call(args)
+    loaded = load(source, validate=validate, **options)
+    report = loaded.report
+    if loaded.portfolio is None:
+        raise PortfolioError(report.problems, report=report, source=report.source)
+    for line in set_aside_report(report):
+        sys.stderr.write(f"{line}\n")
+    return loaded.portfolio

@@ -37,11 +37,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("source", help="folder holding partners.csv, deals.csv, ...")
     add_source_options(parser)
-    parser.add_argument(
-        "--quarantine",
-        action="store_true",
-        help="set rows breaking row rules aside instead of failing",
-    )
     parser.set_defaults(func=run)
 
 
@@ -55,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         source, options = source_call(args)
-        loaded = load(source, quarantine=args.quarantine, **options)
+        loaded = load(source, **options)
     except SourceError as exc:
         return _usage(str(exc))
     elapsed = time.perf_counter() - started

@@ -42,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,25 +51,42 @@ from typing import Any
 
 import polars as pl
 
+from partnerkit.load.dates import parse_dates
 from partnerkit.load.files import SourceTable
-from partnerkit.load.text import key_of, label_key, normalise_label, normalise_name
+from partnerkit.load.text import (
+    key_of,
+    label_key,
+    normalise_label,
+    normalise_name,
+    parse_flags,
+    parse_numbers,
+)
 from partnerkit.schema import TABLES
-from partnerkit.validate import Check, HintStyle, Problem, RowKind, fix_hint, suggest
+from partnerkit.validate import ROW, Check, HintStyle, Problem, RowKind, fix_hint, suggest
 
 __all__ = [
+    "AGGREGATES",
+    "CREDITS",
     "ColumnPlan",
     "Input",
     "MappingFile",
+    "Shape",
     "ValueMap",
+    "aggregate_lines",
     "apply_values",
+    "derive_partners",
+    "fill_defaults",
+    "filter_rows",
     "label_columns",
     "maps_values",
     "plan_columns",
     "read_mapping_file",
     "relabel",
+    "shaped_columns",
+    "split_targets",
 ]
 
-ColumnMap = Mapping[str, Mapping[str, str | None]]
+ColumnMap = Mapping[str, Mapping[str, str | Sequence[str] | None]]
 """User column mapping: table -> source column -> canonical column (None/"" to ignore)."""
 
 ValueMap = Mapping[str, Mapping[str, Mapping[str, str]]]
@@ -404,13 +422,18 @@ class Input:
 
 @dataclass(frozen=True)
 class MappingFile:
-    """The contents of a mapping TOML file (see the module docstring)."""
+    """The contents of a mapping TOML file (see the module docstring).
+
+    ``shape`` holds the mapping v2 keys (``constants``, ``defaults``, ``filters``,
+    ``aggregate``, ``derive_partners``, ``credit``); a v1 file leaves it empty.
+    """
 
     preset: tuple[str, ...] = ()
     currency: str | None = None
     files: Mapping[str, str] = field(default_factory=dict)
-    columns: Mapping[str, Mapping[str, str | None]] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, str | Sequence[str] | None]] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    shape: Shape | None = None
 
 
 def read_mapping_file(path: str | Path, /) -> MappingFile:
@@ -426,7 +449,8 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     {'deals': {'Amt': 'amount'}}
     """
     data: dict[str, Any] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    unknown = set(data) - {"preset", "currency", "files", "columns", "values"}
+    v2 = {"constants", "defaults", "filters", "aggregate", "derive_partners", "credit"}
+    unknown = set(data) - {"preset", "currency", "files", "columns", "values", *v2}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
     preset = data.get("preset", ())
@@ -438,17 +462,413 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     columns = data.get("columns", {})
     values = data.get("values", {})
     _expect_nested(path, "files", files, depth=1)
-    _expect_nested(path, "columns", columns, depth=2)
+    _expect_nested(path, "columns", columns, depth=2, lists=True)
     _expect_nested(path, "values", values, depth=3)
-    return MappingFile(presets, currency, files, columns, values)
+    shape = None
+    if v2 & set(data):
+        for key in ("constants", "defaults", "filters"):
+            _expect_nested(path, key, data.get(key, {}), depth=2, scalars=True, lists=True)
+        _expect_nested(path, "aggregate", data.get("aggregate", {}), depth=2)
+        for ops in data.get("aggregate", {}).values():
+            bad = [o for k, o in ops.items() if k != "by" and o not in AGGREGATES]
+            if bad:
+                raise ValueError(f"{path}: [aggregate] ops must be one of {AGGREGATES}, got {bad}")
+        credit = data.get("credit", "primary")
+        if credit not in CREDITS:
+            raise ValueError(f"{path}: credit must be one of {CREDITS}, got {credit!r}")
+        derive = data.get("derive_partners", False)
+        if not isinstance(derive, bool):
+            raise ValueError(f"{path}: derive_partners must be true or false")
+        shape = Shape(
+            constants=data.get("constants", {}),
+            defaults=data.get("defaults", {}),
+            filters=data.get("filters", {}),
+            aggregate=data.get("aggregate", {}),
+            derive_partners=derive,
+            credit=credit,
+        )
+    return MappingFile(presets, currency, files, columns, values, shape)
 
 
-def _expect_nested(path: str | Path, key: str, value: Any, *, depth: int) -> None:  # noqa: ANN401
+def _expect_nested(
+    path: str | Path,
+    key: str,
+    value: Any,  # noqa: ANN401
+    *,
+    depth: int,
+    scalars: bool = False,
+    lists: bool = False,
+) -> None:
     if depth == 0:
-        if not isinstance(value, str):
-            raise ValueError(f"{path}: [{key}] entries must be strings, got {value!r}")
+        kinds: tuple[type, ...] = (str, int, float, bool) if scalars else (str,)
+        items = value if lists and isinstance(value, list) else [value]
+        if not items or not all(isinstance(v, kinds) for v in items):
+            what = "values" if scalars else "strings"
+            raise ValueError(f"{path}: [{key}] entries must be {what}, got {value!r}")
         return
     if not isinstance(value, dict):
         raise ValueError(f"{path}: [{key}] must be a table")
     for v in value.values():
-        _expect_nested(path, key, v, depth=depth - 1)
+        _expect_nested(path, key, v, depth=depth - 1, scalars=scalars, lists=lists)
+
+
+# --- Mapping v2: the shape of a real export -------------------------------------------
+
+Scalar = str | int | float | bool
+"""A constant, default or filter value as TOML gives it."""
+
+AGGREGATES = ("sum", "min", "max", "first")
+"""How :func:`aggregate_lines` combines a column over the lines of one record."""
+
+CREDITS = ("primary", "split", "full")
+"""Credit policies for deals with several partners (see :mod:`partnerkit.load.presets`)."""
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a mapping does beyond renaming: mapping v2.
+
+    ``constants``: table -> target -> value set on every row (``outcome = "won"`` for a
+    sales-order file). ``defaults``: table -> target -> value for empty cells (a note
+    counts the cells filled). ``filters``: table -> source column -> value, or list of
+    values, a row must hold to be read (all filters of a table must hold; ``true`` /
+    ``false`` compare as flags, text case-insensitively); the rows left out are counted
+    in a note. ``aggregate``: table -> ``{"by": target, target: "sum" | "min" | "max" |
+    "first"}`` adds the lines of one record up into one row (amounts summed, dates as
+    the earliest or latest; other columns take the first non-empty value; the row keeps
+    the line number of its first line). ``derive_partners``: read the partners table from
+    the distinct partners of the deals when no partner file is given (the name is the
+    ``partner_id`` itself unless the deals map a column to the helper ``partner_name``).
+    ``credit``: who gets a deal with several partners: ``"primary"`` (the default),
+    ``"split"`` (evenly) or ``"full"`` (each partner the whole amount).
+    """
+
+    constants: Mapping[str, Mapping[str, Scalar]] = field(default_factory=dict)
+    defaults: Mapping[str, Mapping[str, Scalar]] = field(default_factory=dict)
+    filters: Mapping[str, Mapping[str, Scalar | Sequence[Scalar]]] = field(default_factory=dict)
+    aggregate: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    derive_partners: bool = False
+    credit: str = "primary"
+
+    def touches(self, table: str, /) -> bool:
+        """Whether this shape changes the rows or columns of ``table``.
+
+        >>> Shape(constants={"deals": {"outcome": "won"}}).touches("deals")
+        True
+        """
+        return any(table in part for part in (self.constants, self.defaults, self.filters)) or (
+            table in self.aggregate
+        )
+
+
+def split_targets(
+    user: Mapping[str, str | Sequence[str] | None] | None, /
+) -> tuple[dict[str, str | None], dict[str, tuple[str, ...]]]:
+    """Split a column mapping into one target per source and the extra targets.
+
+    A source column may be sent to several fields with a list: the first is renamed as
+    usual, the others are copies of it.
+
+    >>> split_targets({"Order Date": ["created_on", "closed_on"], "Amt": "amount"})
+    ({'Order Date': 'created_on', 'Amt': 'amount'}, {'created_on': ('closed_on',)})
+    """
+    single: dict[str, str | None] = {}
+    extra: dict[str, tuple[str, ...]] = {}
+    for source, target in (user or {}).items():
+        if target is None or isinstance(target, str):
+            single[source] = target
+            continue
+        targets = [t for t in target if t]
+        single[source] = targets[0] if targets else None
+        if len(targets) > 1:
+            extra[targets[0]] = tuple(targets[1:])
+    return single, extra
+
+
+def _as_text(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _matches(text: pl.Expr, wanted: Scalar | Sequence[Scalar]) -> pl.Expr:
+    values = [wanted] if isinstance(wanted, str | int | float | bool) else list(wanted)
+    hit: pl.Expr = pl.lit(value=False)
+    for v in values:
+        if isinstance(v, bool):
+            hit = hit | (parse_flags(text) == v).fill_null(value=False)
+        else:
+            hit = hit | (label_key(text) == key_of(_as_text(v))).fill_null(value=False)
+    return hit
+
+
+def filter_rows(
+    frame: pl.LazyFrame,
+    /,
+    *,
+    table: str,
+    filters: Mapping[str, Scalar | Sequence[Scalar]],
+    columns: Sequence[str],
+    row_kind: RowKind = "line",
+    origin: str = "",
+) -> tuple[pl.LazyFrame, tuple[str, ...], tuple[Problem, ...]]:
+    """Keep the rows of a source table that hold every filter; note how many were left out.
+
+    Requires: the source columns named in ``filters`` and the :data:`ROW` column. Returns
+    the kept rows, a note and the problems (a filter naming a column the source lacks).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> lf = pl.LazyFrame({ROW: [2, 3, 4], "IsPartner": ["true", "false", "1"],
+    ...     "Type": ["Customer", "Reseller", "Technology Partner"]})
+    >>> kept, notes, _ = filter_rows(lf, table="partners", filters={"IsPartner": True},
+    ...                              columns=["IsPartner", "Type"])
+    >>> kept.collect()[ROW].to_list(), notes
+    ([2, 4], ('left out 1 of 3 rows not matching IsPartner = true (line 3)',))
+    """
+    problems = [
+        Problem(
+            table,
+            column,
+            "unknown_mapping",
+            0,
+            message=f"the filter names column {column!r}, which the source lacks"
+            + (f"; did you mean {near!r}?" if (near := suggest(column, columns)) else ""),
+            origin=origin,
+        )
+        for column in filters
+        if column not in columns
+    ]
+    usable = {c: v for c, v in filters.items() if c in columns}
+    if not usable:
+        return frame, (), tuple(problems)
+    keep = pl.all_horizontal(
+        _matches(pl.col(c).cast(pl.String).str.strip_chars(), v) for c, v in usable.items()
+    )
+    marked = frame.with_columns(keep.alias("__keep")).collect().lazy()
+    out = marked.filter(pl.col("__keep")).drop("__keep")
+    left = marked.filter(~pl.col("__keep")).select(ROW).collect()[ROW].to_list()
+    total = len(left) + out.select(pl.len()).collect().item()
+    described = " and ".join(
+        f"{c} = {_as_text(v) if isinstance(v, str | int | float | bool) else list(v)}"
+        for c, v in usable.items()
+    )
+    shown = ", ".join(str(n) for n in left[:8]) + (", ..." if len(left) > 8 else "")
+    notes = (
+        (f"left out {len(left)} of {total} rows not matching {described} ({row_kind} {shown})",)
+        if left
+        else ()
+    )
+    return out, notes, tuple(problems)
+
+
+def shaped_columns(
+    frame: pl.LazyFrame,
+    /,
+    *,
+    table: str,
+    present: Sequence[str],
+    extra: Mapping[str, Sequence[str]],
+    constants: Mapping[str, Scalar],
+) -> tuple[pl.LazyFrame, tuple[str, ...], tuple[str, ...]]:
+    """Copy columns sent to several fields and set the constants; return the new present.
+
+    Requires: the renamed target columns in ``present``. A constant replaces a column the
+    source supplies too (a note says so).
+
+    >>> import polars as pl
+    >>> lf = pl.LazyFrame({"created_on": ["2024-03-01"]})
+    >>> out, present, _ = shaped_columns(lf, table="deals", present=["created_on"],
+    ...     extra={"created_on": ["closed_on"]}, constants={"outcome": "won"})
+    >>> out.collect().row(0), present
+    (('2024-03-01', '2024-03-01', 'won'), ('created_on', 'closed_on', 'outcome'))
+    """
+    exprs: list[pl.Expr] = []
+    names = list(present)
+    notes: list[str] = []
+    for first, others in extra.items():
+        if first not in present:
+            continue
+        for other in others:
+            exprs.append(pl.col(first).alias(other))
+            names.append(other)
+    for target, value in constants.items():
+        if target in names:
+            notes.append(f"{target}: the constant {_as_text(value)!r} replaces the source column")
+        exprs.append(pl.lit(_as_text(value), dtype=pl.String).alias(target))
+        names.append(target)
+    del table
+    return (
+        frame.with_columns(exprs) if exprs else frame,
+        tuple(dict.fromkeys(names)),
+        tuple(notes),
+    )
+
+
+def fill_defaults(inp: Input, defaults: Mapping[str, Scalar], /) -> Input:
+    """Fill the empty cells of ``inp``'s targets with defaults, a note counting them.
+
+    Requires: nothing (a default for a target the source lacks sets the whole column).
+
+    >>> import polars as pl
+    >>> from partnerkit.load.files import SourceTable
+    >>> lf = pl.LazyFrame({"__row": [2, 3], "amount": ["10", " "]})
+    >>> src = SourceTable("deals", lf, ("amount",), "deals.csv", "line", eager=True)
+    >>> inp = Input("deals", lf, ("amount",), src, ColumnPlan((("amount", "amount"),), ()))
+    >>> out = fill_defaults(inp, {"amount": 0})
+    >>> out.frame.collect()["amount"].to_list(), out.notices[0].rule
+    (['10', '0'], 'default_filled')
+    """
+    frame, notices, present = inp.frame, list(inp.notices), list(inp.present)
+    for target, value in defaults.items():
+        text = _as_text(value)
+        if target not in present:
+            frame = frame.with_columns(pl.lit(text, dtype=pl.String).alias(target))
+            present.append(target)
+            notes = (*inp.notes, f"{target}: not in the source, every row takes {text!r}")
+            inp = dataclasses.replace(inp, notes=notes)
+            continue
+        cell = pl.col(target).cast(pl.String)
+        empty = cell.is_null() | (cell.str.strip_chars() == "")
+        frame = frame.with_columns(empty.alias(f"__empty_{target}")).with_columns(
+            pl.when(pl.col(f"__empty_{target}"))
+            .then(pl.lit(text, dtype=pl.String))
+            .otherwise(cell)
+            .alias(target)
+        )
+        notices.append(
+            Check(
+                inp.plan.source_of(target),
+                "default_filled",
+                pl.col(f"__empty_{target}"),
+                pl.lit(text, dtype=pl.String),
+                f"empty; filled with the default {text!r}",
+                scope="note",
+            )
+        )
+    return dataclasses.replace(inp, frame=frame, notices=tuple(notices), present=tuple(present))
+
+
+def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
+    """Add the lines of one record (order lines) up into one row per ``how["by"]``.
+
+    Requires: the ``by`` target. ``sum`` adds numbers (``$1,234.50`` and the like are
+    read as the loader reads amounts); ``min`` / ``max`` take the earliest / latest date
+    (or smallest / largest number); other columns take the first non-empty value. A
+    line whose value cannot be read keeps its text, so validation reports it on the
+    record's first line. The row keeps the line number of its first line.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.files import SourceTable
+    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "deal_id": ["SO1", "SO1", "SO2"],
+    ...     "amount": ["$1,000.50", "20", "5"],
+    ...     "created_on": ["03/02/2024", "2024-03-01", "1/5/24"]})
+    >>> names = ("deal_id", "amount", "created_on")
+    >>> src = SourceTable("deals", lf, names, "o.csv", "line", eager=True)
+    >>> inp = Input("deals", lf, names, src, ColumnPlan((), ()))
+    >>> out = aggregate_lines(inp, {"by": "deal_id", "amount": "sum", "created_on": "min"})
+    >>> out.frame.collect().rows()
+    [(2, 'SO1', '1020.5', '2024-03-01'), (4, 'SO2', '5.0', '2024-01-05')]
+    """
+    by = how.get("by")
+    if by is None or by not in inp.present:
+        problem = Problem(
+            inp.name,
+            by,
+            "missing_column",
+            0,
+            message=f"aggregate needs the key column {by!r} (aggregate = {{by = ...}})",
+            origin=inp.origin,
+        )
+        return dataclasses.replace(inp, problems=(*inp.problems, problem))
+    dates = {c.name for c in TABLES[inp.name].columns if c.dtype == pl.Date}
+    staged = inp.frame
+    aggs: list[pl.Expr] = [pl.col(ROW).min()]
+    for target in inp.present:
+        if target == by:
+            continue
+        op = how.get(target, "first")
+        text = pl.col(target).cast(pl.String).str.strip_chars()
+        filled = text.is_not_null() & (text != "")
+        if op in {"sum", "min", "max"}:
+            if target in dates:
+                staged = parse_dates(staged, {f"__agg_{target}": target})
+            else:
+                staged = staged.with_columns(parse_numbers(text).alias(f"__agg_{target}"))
+            value = pl.col(f"__agg_{target}")
+            bad = value.is_null() & filled
+            reduced = {"sum": value.sum(), "min": value.min(), "max": value.max()}[op]
+            if target in dates:
+                reduced_text = reduced.dt.to_string("%Y-%m-%d")
+            else:
+                reduced_text = reduced.cast(pl.String)
+            aggs.append(
+                pl.when(bad.any())
+                .then(text.filter(bad).first())
+                .when(filled.any())
+                .then(reduced_text)
+                .alias(target)
+            )
+        else:
+            aggs.append(text.filter(filled).first().alias(target))
+    frame = (
+        staged.with_columns(pl.col(by).cast(pl.String).str.strip_chars())
+        .group_by(by, maintain_order=True)
+        .agg(aggs)
+        .select(ROW, by, *[t for t in inp.present if t != by])
+        .sort(ROW)
+    )
+    lines = inp.frame.select(pl.len()).collect().item()
+    records = frame.select(pl.len()).collect().item()
+    ops = ", ".join(f"{t} {o}" for t, o in how.items() if t != "by")
+    note = f"{lines} lines added up into {records} rows by {by} ({ops or 'first values'})"
+    return dataclasses.replace(inp, frame=frame, notes=(*inp.notes, note))
+
+
+def derive_partners(inputs: Mapping[str, Input], /) -> dict[str, Input]:
+    """Read the partners table from the distinct partners of the deals.
+
+    Requires: a ``deals`` input with ``partner_id`` and no ``partners`` input (else the
+    inputs are returned as they are). Each partner's name is the helper ``partner_name``
+    of its first deal when the deals have one, else its id; its row number is that of
+    its first deal.
+
+    >>> import polars as pl
+    >>> from partnerkit.load.files import SourceTable
+    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "partner_id": ["Ann", None, " Ann "]})
+    >>> src = SourceTable("deals", lf, ("partner_id",), "pipeline.csv", "line", eager=True)
+    >>> deals = Input("deals", lf, ("partner_id",), src, ColumnPlan((), ()))
+    >>> derive_partners({"deals": deals})["partners"].frame.collect().rows()
+    [(2, 'Ann', 'Ann')]
+    """
+    deals = inputs.get("deals")
+    if deals is None or "partners" in inputs or "partner_id" not in deals.present:
+        return dict(inputs)
+    pid = pl.col("partner_id").cast(pl.String).str.strip_chars()
+    name = (
+        pl.col("partner_name").cast(pl.String).str.strip_chars()
+        if "partner_name" in deals.present
+        else pid
+    )
+    frame = (
+        deals.frame.select(pl.col(ROW), pid.alias("partner_id"), name.alias("name"))
+        .filter(pl.col("partner_id").is_not_null() & (pl.col("partner_id") != ""))
+        .group_by("partner_id", maintain_order=True)
+        .agg(pl.col(ROW).min(), pl.col("name").drop_nulls().first())
+        .with_columns(pl.coalesce("name", "partner_id").alias("name"))
+        .select(ROW, "partner_id", "name")
+        .sort(ROW)
+        .collect()
+        .lazy()
+    )
+    columns = ("partner_id", "name")
+    origin = f"derived from the deals ({deals.origin})"
+    source = SourceTable("partners", frame, columns, origin, deals.row_kind, eager=True)
+    plan = ColumnPlan(tuple((c, c) for c in columns), ())
+    notes = ("one partner per distinct partner_id of the deals; no partner file was given",)
+    out = dict(inputs)
+    out["partners"] = Input("partners", frame, columns, source, plan, notes=notes)
+    return out

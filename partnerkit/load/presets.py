@@ -81,12 +81,12 @@ from types import MappingProxyType
 
 import polars as pl
 
-from partnerkit.load.mapping import Input, ValueMap
-from partnerkit.load.text import clean_text, label_key, parse_flags
+from partnerkit.load.mapping import CREDITS, Input, ValueMap
+from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbers
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
-from partnerkit.validate import Check, Problem, suggest
+from partnerkit.validate import ROW, Check, Problem, suggest
 
-__all__ = ["PRESETS", "Preset", "resolve_partner_names", "resolve_presets"]
+__all__ = ["PRESETS", "Preset", "credit_partners", "resolve_partner_names", "resolve_presets"]
 
 Prepare = Callable[[dict[str, Input]], dict[str, Input]]
 
@@ -105,6 +105,8 @@ CUSTOMER, PROSPECT, NONE = OVERLAP_STATUSES
 IS_WON, IS_CLOSED, IS_LOST = "is_won", "is_closed", "is_lost"
 IS_PRIMARY, IS_DELETED, OPPORTUNITY_ID = "is_primary", "is_deleted", "opportunity_id"
 PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
+ENGAGED_ON = TABLES[DEALS].column("partner_engaged_on").name
+ROLE, AMOUNT = "role", TABLES[DEALS].column("amount").name
 OPPORTUNITY_PARTNERS = "opportunity_partners"
 
 
@@ -238,8 +240,16 @@ def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
         primary = pl.col(f"__flag_{IS_PRIMARY}").fill_null(value=False)
     if IS_DELETED in op.present:
         primary = primary & ~pl.col(f"__flag_{IS_DELETED}").fill_null(value=False)
+    active = pl.lit(value=True)
+    if IS_DELETED in op.present:
+        active = ~pl.col(f"__flag_{IS_DELETED}").fill_null(value=False)
+    engaged = _text(ENGAGED_ON) if ENGAGED_ON in op.present else pl.lit(None, pl.String)
     frame = op.frame.with_columns(
-        primary.alias("__primary"), _text(OPPORTUNITY_ID).alias("__op_deal")
+        primary.alias("__primary"),
+        active.alias("__active"),
+        _text(OPPORTUNITY_ID).alias("__op_deal"),
+        _text(PARTNER_ID).alias("__op_partner"),
+        engaged.alias("__op_engaged"),
     )
     several = Check(
         op.plan.source_of(OPPORTUNITY_ID),
@@ -252,9 +262,21 @@ def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
     op = _update(op, frame=frame, notices=(*op.notices, several))
     chosen = (
         frame.filter(pl.col("__primary") & pl.col("__op_deal").is_not_null())
-        .select(pl.col("__op_deal"), _text(PARTNER_ID).alias("__op_partner"))
+        .select(
+            "__op_deal", "__op_partner", *(["__op_engaged"] if ENGAGED_ON in op.present else [])
+        )
         .unique(subset="__op_deal", keep="first", maintain_order=True)
     )
+    if ROLE in op.present:
+        roles = (
+            frame.filter(pl.col("__active"))
+            .group_by(_text(ROLE).fill_null("(none)").alias("__role"))
+            .len()
+            .sort("__role")
+            .collect()
+        )
+        listed = ", ".join(f"{r} {n}" for r, n in roles.iter_rows())
+        op = _update(op, notes=(*op.notes, f"partner roles (rows not deleted): {listed}"))
     return op, chosen
 
 
@@ -270,9 +292,21 @@ def _attach_partner(deals: Input, chosen: pl.LazyFrame) -> Input:
         maintain_order="left",
     )
     own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
-    frame = joined.with_columns(pl.coalesce(pl.col("__op_partner"), own).alias(PARTNER_ID))
-    present = tuple(dict.fromkeys((*deals.present, PARTNER_ID)))
-    notes = (*deals.notes, "partner_id: the primary OpportunityPartner where there is one")
+    exprs = [pl.coalesce(pl.col("__op_partner"), own).alias(PARTNER_ID)]
+    added = [PARTNER_ID]
+    if "__op_engaged" in chosen.collect_schema():
+        own_engaged = _text(ENGAGED_ON) if ENGAGED_ON in deals.present else pl.lit(None)
+        exprs.append(pl.coalesce(own_engaged, pl.col("__op_engaged")).alias(ENGAGED_ON))
+        added.append(ENGAGED_ON)
+    frame = joined.with_columns(exprs)
+    present = tuple(dict.fromkeys((*deals.present, *added)))
+    notes = (
+        *deals.notes,
+        (
+            "partner_id: the primary OpportunityPartner where there is one (deleted rows "
+            "ignored); partner_engaged_on: its CreatedDate"
+        ),
+    )
     return _update(deals, frame=frame, present=present, notes=notes)
 
 
@@ -292,7 +326,7 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
     ...     {"partners": pl.DataFrame({"Id": ["001A"], "Name": ["Acme Ltd"]}),
     ...      "deals": pl.DataFrame({"Id": ["006A"], "Partner Account": [" ACME ltd"],
     ...          "Created Date": ["1/5/2025"], "Close Date": ["3/1/2025"],
-    ...          "Stage": ["Closed Won"], "Amount": ["1,200"]})},
+    ...          "Stage": ["Closed Won"], "Amount": ["1,200.00"]})},
     ...     preset="salesforce")
     >>> p.deals.select("partner_id", "outcome", "amount").collect().row(0)
     ('001A', 'won', 1200.0)
@@ -357,6 +391,129 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
         )
         out[name] = _update(inp, frame=frame, notices=(*inp.notices, notice))
     return out
+
+
+def _credit_pairs(inputs: Mapping[str, Input]) -> pl.LazyFrame | None:
+    """Every partner of each deal, the primary first: ``__credit_deal, __credit_partner``."""
+    op = inputs.get(OPPORTUNITY_PARTNERS)
+    if op is not None and "__active" in op.frame.collect_schema():
+        return (
+            op.frame.filter(
+                pl.col("__active")
+                & pl.col("__op_deal").is_not_null()
+                & pl.col("__op_partner").is_not_null()
+            )
+            .sort(["__op_deal", "__primary", ROW], descending=[False, True, False])
+            .unique(subset=["__op_deal", "__op_partner"], keep="first", maintain_order=True)
+            .select(
+                pl.col("__op_deal").alias("__credit_deal"),
+                pl.col("__op_partner").alias("__credit_partner"),
+                (
+                    pl.col("__op_engaged") if ENGAGED_ON in op.present else pl.lit(None, pl.String)
+                ).alias("__credit_engaged"),
+            )
+        )
+    deals = inputs.get(DEALS)
+    listed = f"__list_{PARTNER_ID}"
+    if deals is not None and DEAL_ID in deals.present and listed in deals.frame.collect_schema():
+        return (
+            deals.frame.select(
+                _text(DEAL_ID).alias("__credit_deal"),
+                pl.col(listed).cast(pl.String).str.split(";").alias("__credit_partner"),
+            )
+            .explode("__credit_partner")
+            .with_columns(pl.col("__credit_partner").str.strip_chars())
+            .filter(pl.col("__credit_partner").is_not_null() & (pl.col("__credit_partner") != ""))
+            .unique(maintain_order=True)
+            .with_columns(pl.lit(None, pl.String).alias("__credit_engaged"))
+        )
+    return None
+
+
+def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dict[str, Input]:
+    """Give each partner of a deal with several partners its credit.
+
+    Requires: a ``deals`` input with ``deal_id``, and either an OpportunityPartner input
+    (Salesforce) or partners listed ``a;b`` in the deal (HubSpot associations).
+    ``credit`` is ``"primary"`` (the default: the primary partner only, as the presets
+    attach it), ``"split"`` (every partner gets an equal share of the amount) or
+    ``"full"`` (every partner gets the whole amount).
+
+    With ``split`` and ``full``, a deal with k partners becomes k rows, one per partner:
+    the first (the primary) keeps the deal id, the others get ``<deal id>~<partner id>``.
+    Each partner's own deal counts and win rate therefore count the deal once; sums of
+    amounts over the whole portfolio are preserved by ``split`` (and multiplied by
+    ``full``, which is meant for per-partner views only); portfolio-wide deal counts count
+    a shared deal once per partner. The load report says how many deals were shared.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import read_portfolio
+    >>> from partnerkit.load.mapping import Shape
+    >>> src = {"partners": pl.DataFrame({"Record ID": ["a", "b"], "Company name": ["A", "B"]}),
+    ...     "deals": pl.DataFrame({"Record ID": ["d1"], "Deal Stage": ["Closed Won"],
+    ...         "Amount": ["900"], "Create Date": ["2025-01-02"], "Close Date": ["2025-02-01"],
+    ...         "Associated Partner Client IDs": ["a;b"]})}
+    >>> p = read_portfolio(src, preset="hubspot", shape=Shape(credit="split"))
+    >>> p.deals.select("deal_id", "partner_id", "amount").collect().rows()
+    [('d1', 'a', 450.0), ('d1~b', 'b', 450.0)]
+    """
+    if credit == "primary":
+        return inputs
+    if credit not in CREDITS:
+        raise ValueError(f"credit must be one of {', '.join(CREDITS)}, not {credit!r}")
+    deals = inputs.get(DEALS)
+    pairs = _credit_pairs(inputs)
+    if deals is None or pairs is None or DEAL_ID not in deals.present:
+        return inputs
+    own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
+    frame = (
+        deals.frame.with_columns(_text(DEAL_ID).alias("__credit_key"))
+        .join(
+            pairs,
+            left_on="__credit_key",
+            right_on="__credit_deal",
+            how="left",
+            maintain_order="left_right",
+        )
+        .with_columns(
+            pl.len().over("__credit_key", ROW).alias("__credit_k"),
+            pl.int_range(pl.len()).over("__credit_key", ROW).alias("__credit_i"),
+        )
+    )
+    partner = pl.coalesce(pl.col("__credit_partner"), own)
+    exprs = [
+        partner.alias(PARTNER_ID),
+        pl.when(pl.col("__credit_i") == 0)
+        .then(pl.col("__credit_key"))
+        .otherwise(pl.format("{}~{}", pl.col("__credit_key"), partner))
+        .alias(DEAL_ID),
+    ]
+    if ENGAGED_ON in deals.present:
+        exprs.append(pl.coalesce(pl.col("__credit_engaged"), _text(ENGAGED_ON)).alias(ENGAGED_ON))
+    if credit == "split" and AMOUNT in deals.present:
+        text = _text(AMOUNT)
+        value = parse_numbers(text)
+        exprs.append(
+            pl.when(value.is_not_null() & (pl.col("__credit_k") > 1))
+            .then((value / pl.col("__credit_k")).cast(pl.String))
+            .otherwise(pl.col(AMOUNT))
+            .alias(AMOUNT)
+        )
+    frame = frame.with_columns(exprs)
+    present = tuple(dict.fromkeys((*deals.present, PARTNER_ID, DEAL_ID)))
+    shared = frame.filter(pl.col("__credit_i") == 1).select(pl.len()).collect().item()
+    rows = frame.filter(pl.col("__credit_k") > 1).select(pl.len()).collect().item()
+    how = {"split": "an equal share of the amount", "full": "the whole amount"}[credit]
+    note = (
+        f"credit {credit}: {shared} deals with several partners became {rows} rows, one "
+        f"per partner, each with {how} (extra rows: deal id ~ partner id)"
+    )
+    return {
+        **inputs,
+        DEALS: _update(deals, frame=frame, present=present, notes=(*deals.notes, note)),
+    }
 
 
 def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
@@ -491,6 +648,8 @@ SALESFORCE = Preset(
             PARTNER_ID: ("AccountToId", "Account To ID", "Partner Account ID"),
             IS_PRIMARY: ("IsPrimary", "Primary"),
             IS_DELETED: ("IsDeleted", "Deleted"),
+            ENGAGED_ON: ("CreatedDate", "Created Date"),
+            ROLE: ("Role",),
         },
     },
     values={

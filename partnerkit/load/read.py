@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,8 +66,27 @@ from partnerkit.load.delivery import (
     text_columns,
 )
 from partnerkit.load.files import TableItem, find_files, read_table
-from partnerkit.load.mapping import ColumnMap, Input, ValueMap, maps_values, plan_columns
-from partnerkit.load.presets import Preset, resolve_partner_names, resolve_presets
+from partnerkit.load.mapping import (
+    ColumnMap,
+    Input,
+    MappingFile,
+    Shape,
+    ValueMap,
+    aggregate_lines,
+    derive_partners,
+    fill_defaults,
+    filter_rows,
+    maps_values,
+    plan_columns,
+    shaped_columns,
+    split_targets,
+)
+from partnerkit.load.presets import (
+    Preset,
+    credit_partners,
+    resolve_partner_names,
+    resolve_presets,
+)
 from partnerkit.load.text import normalise_name
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
@@ -129,13 +149,14 @@ class Loaded:
 def read_portfolio(
     source: Source,
     *,
-    mapping: ColumnMap | None = None,
+    mapping: ColumnMap | MappingFile | None = None,
     values: ValueMap | None = None,
     preset: PresetArg = None,
     quarantine: bool = False,
     currency: str | None = None,
     validate: bool = True,
     hint_style: HintStyle = "python",
+    shape: Shape | None = None,
 ) -> Portfolio:
     """Read and validate a portfolio; raise :class:`PortfolioError` listing every problem.
 
@@ -149,7 +170,10 @@ def read_portfolio(
         A folder of table files, or a mapping of table (or preset input) name to a file
         path or a polars frame.
     mapping
-        Per table, source column -> canonical column (``""`` or None ignores a column).
+        Per table, source column -> canonical column (``""`` or None ignores a column; a
+        list sends one column to several fields), or a whole mapping file
+        (:func:`~partnerkit.load.mapping.read_mapping_file`: its preset, currency, files,
+        values and shape apply unless given here).
     values
         Per table and column, source value -> canonical value; ``"*"`` maps any other.
     preset
@@ -171,6 +195,10 @@ def read_portfolio(
     hint_style
         ``"python"`` (fix hints name keyword arguments, ``mapping={...}``) or ``"cli"``
         (they name command-line flags and mapping-file lines).
+    shape
+        Mapping v2 (:class:`~partnerkit.load.mapping.Shape`): constants, defaults for
+        empty cells, row filters, order lines added up into deals, partners derived from
+        the deals, and the credit policy for deals with several partners.
 
     Examples
     --------
@@ -190,6 +218,7 @@ def read_portfolio(
         currency=currency,
         validate=validate,
         hint_style=hint_style,
+        shape=shape,
     )
     report = loaded.report
     if loaded.portfolio is None:
@@ -340,13 +369,14 @@ def _row_failing(checks: Sequence[Check]) -> pl.Expr:
 def load(
     source: Source,
     *,
-    mapping: ColumnMap | None = None,
+    mapping: ColumnMap | MappingFile | None = None,
     values: ValueMap | None = None,
     preset: PresetArg = None,
     quarantine: bool = False,
     currency: str | None = None,
     validate: bool = True,
     hint_style: HintStyle = "python",
+    shape: Shape | None = None,
 ) -> Loaded:
     """Read and validate like :func:`read_portfolio`, returning the report instead of raising.
 
@@ -364,6 +394,17 @@ def load(
     >>> loaded.portfolio is None, [(p.table, p.rule, p.rows) for p in loaded.report.problems]
     (True, [('partners', 'duplicate', [(1, 'p1 (first on row 0)')])])
     """
+    columns: ColumnMap | None
+    if isinstance(mapping, MappingFile):
+        spec, columns = mapping, mapping.columns
+        values = spec.values if values is None else values
+        preset = spec.preset or None if preset is None else preset
+        currency = spec.currency if currency is None else currency
+        shape = spec.shape if shape is None else shape
+        if spec.files and isinstance(source, str | Path):
+            source = folder_inputs(source, preset=preset, files=spec.files)
+    else:
+        columns = mapping
     try:
         presets = resolve_presets(preset)
     except KeyError as exc:
@@ -371,8 +412,8 @@ def load(
     currency = currency.strip().upper() if currency else None
     names = _input_names(presets)
     items, problems, source_notes, described = _inputs_of(source, names)
-    problems += _unknown_mapping_tables(names, mapping=mapping, values=values)
-    inputs, plain, found = _mapped_inputs(items, presets, mapping, style=hint_style)
+    problems += _unknown_mapping_tables(names, mapping=columns, values=values)
+    inputs, plain, found = _mapped_inputs(items, presets, columns, style=hint_style, shape=shape)
     problems += found
     problems += _missing_tables(inputs, failed={p.table for p in problems})
 
@@ -598,12 +639,14 @@ def _mapped_inputs(
     mapping: ColumnMap | None,
     *,
     style: HintStyle = "python",
+    shape: Shape | None = None,
 ) -> tuple[dict[str, Input], set[str], list[Problem]]:
-    """Read every input, map its columns, run the presets' prepare steps.
+    """Read every input, map its columns, run the presets' prepare steps and the shape.
 
     Also returns the lazy inputs that are the source as it is, only renamed (no prepare
-    step touched them): their frames can be rebuilt from the source once valid.
+    step or shape touched them): their frames can be rebuilt from the source once valid.
     """
+    shape = shape or Shape()
     problems: list[Problem] = []
     inputs: dict[str, Input] = {}
     for name, item in items.items():
@@ -611,6 +654,19 @@ def _mapped_inputs(
         problems += found
         if table is None:
             continue
+        filter_notes: tuple[str, ...] = ()
+        if name in shape.filters:
+            kept, filter_notes, filter_problems = filter_rows(
+                table.frame,
+                table=name,
+                filters=shape.filters[name],
+                columns=table.columns,
+                row_kind=table.row_kind,
+                origin=table.origin,
+            )
+            problems += filter_problems
+            table = dataclasses.replace(table, frame=kept)
+        user, extra = split_targets((mapping or {}).get(name))
         known: dict[str, tuple[str, ...]] = {}
         for p in presets:
             for target, aliases in p.columns.get(name, {}).items():
@@ -618,24 +674,43 @@ def _mapped_inputs(
         plan = plan_columns(
             name,
             table.columns,
-            user=(mapping or {}).get(name),
+            user=user,
             known=known,
             origin=table.origin,
             style=style,
         )
         problems += plan.problems
         frame = table.frame.select(pl.col(ROW), *[pl.col(s).alias(t) for s, t in plan.renamed])
-        inputs[name] = Input(name, frame, plan.targets, table, plan)
+        frame, present, shape_notes = shaped_columns(
+            frame,
+            table=name,
+            present=plan.targets,
+            extra=extra,
+            constants=shape.constants.get(name, {}),
+        )
+        notes = (*filter_notes, *shape_notes)
+        inputs[name] = Input(name, frame, present, table, plan, notes=notes)
     mapped = {name: inp.frame for name, inp in inputs.items()}
     for p in presets:
         if p.prepare is not None:
             inputs = p.prepare(inputs)
+    inputs = credit_partners(inputs, shape.credit)
     if presets:
         inputs = resolve_partner_names(inputs)
+    for name in list(inputs):
+        if name in shape.defaults:
+            inputs[name] = fill_defaults(inputs[name], shape.defaults[name])
+        if name in shape.aggregate:
+            inputs[name] = aggregate_lines(inputs[name], shape.aggregate[name])
+    if shape.derive_partners:
+        inputs = derive_partners(inputs)
     plain = {
         name
         for name, inp in inputs.items()
-        if inp.frame is mapped.get(name) and inp.source.base is not None and name in TABLES
+        if inp.frame is mapped.get(name)
+        and inp.source.base is not None
+        and name in TABLES
+        and not shape.touches(name)
     }
     return inputs, plain, problems
 
