@@ -34,20 +34,31 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from partnerkit.load.dates import DATE_FORMATS, parse_dates
+from partnerkit.load.dates import DATE_FORMATS, DAY_FIRST_FORMATS, parse_dates
 from partnerkit.load.mapping import ValueMap, apply_values, relabel
-from partnerkit.load.text import clean_text, parse_numbers
+from partnerkit.load.text import clean_text, parse_number_columns
 from partnerkit.schema import TABLES
-from partnerkit.validate import ROW, Check, Problem, raw
+from partnerkit.validate import ROW, Check, Problem, currency_check, raw
 
-__all__ = ["VOCABULARY_LIMIT", "Conformed", "conform", "source_text", "vocabulary"]
+__all__ = [
+    "RATE_COLUMNS",
+    "VOCABULARY_LIMIT",
+    "Conformed",
+    "conform",
+    "convert_amounts",
+    "rate_table",
+    "source_text",
+    "vocabulary",
+]
 
 CURRENCY = TABLES["deals"].column("currency").name
+AMOUNT = TABLES["deals"].column("amount").name
 _NUMERIC = (pl.Float32, pl.Float64, pl.Decimal)
 
 
@@ -140,6 +151,8 @@ def conform(
     currency: str | None = None,
     origin: str = "",
     vocabularies: Mapping[str, pl.DataFrame] | None = None,
+    day_first: bool | None = None,
+    decimal: str | None = None,
 ) -> Conformed:
     """Parse the ``present`` columns of ``table`` and add the absent ones.
 
@@ -150,6 +163,12 @@ def conform(
     ``vocabularies`` gives, for some text columns, the :func:`vocabulary` of every value
     they hold: those columns are looked up (:func:`~partnerkit.load.mapping.relabel`)
     rather than parsed row by row (an empty vocabulary: read as they are).
+    ``day_first`` and ``decimal`` say how to read slash dates and number separators (see
+    :mod:`partnerkit.load.dates` and :mod:`partnerkit.load.text`); without them a column
+    whose reading is ambiguous breaks the rule ``ambiguous_date`` / ``ambiguous_number``
+    on the rows concerned, never a per-row guess. A deals table without a currency column
+    takes each deal's currency from the symbol or code written in its amount
+    (``$1,200`` is USD), so that amounts in several currencies are never added up raw.
 
     Examples
     --------
@@ -160,7 +179,7 @@ def conform(
     >>> out.frame.select("created_on", "amount").collect().rows()
     [(datetime.date(2025, 1, 5), 5.0), (datetime.date(2025, 5, 1), None)]
     >>> [c.rule for c in out.checks]
-    ['bad_date', 'bad_number']
+    ['ambiguous_date', 'bad_date', 'ambiguous_number', 'bad_number', 'mixed_currency']
     """
     spec = TABLES[table]
     schema = frame.collect_schema()
@@ -195,7 +214,24 @@ def conform(
         for c in spec.columns
         if c.name in present and c.dtype == pl.Date and schema[c.name] == pl.String
     ]
-    mapped = parse_dates(mapped, {_parsed(c): raw(c) for c in text_dates})
+    mapped = parse_dates(
+        mapped,
+        {_parsed(c): raw(c) for c in text_dates},
+        day_first=day_first,
+        flag_ambiguous=True,
+    )
+    text_numbers = [
+        c.name
+        for c in spec.columns
+        if c.name in present and c.dtype == pl.Float64 and schema[c.name] == pl.String
+    ]
+    mapped = parse_number_columns(
+        mapped, {_parsed(c): raw(c) for c in text_numbers}, decimal=decimal
+    )
+    flagged = [*(c for c in text_dates if day_first is None), *text_numbers]
+    marks = (
+        table == "deals" and AMOUNT in text_numbers and CURRENCY not in present
+    )  # the currency comes from the amounts
     parsed: list[pl.Expr] = []
     checks: list[Check] = []
     problems: list[Problem] = []
@@ -208,7 +244,7 @@ def conform(
             parsed.append(pl.col(c.name))
             continue
         dtype = schema[c.name]
-        value, failed, why = _parse(c.name, dtype, c.dtype)
+        value, failed, why = _parse(c.name, dtype, c.dtype, day_first=day_first)
         if value is None:
             problems.append(
                 Problem(
@@ -224,7 +260,12 @@ def conform(
         if failed:
             rule = "bad_date" if c.dtype == pl.Date else "bad_number"
             fails = pl.col(raw(c.name)).is_not_null() & pl.col(c.name).is_null()
+            if c.name in flagged:
+                fails = fails & ~pl.col(_ambiguous(c.name))
+                checks.append(_ambiguity_check(c.name, date=c.dtype == pl.Date))
             checks.append(Check(c.name, rule, fails, pl.col(raw(c.name)), why))
+        if c.name == AMOUNT and marks:
+            checks.append(currency_check(currency))
         if c.name == CURRENCY:
             value = value.str.to_uppercase()
             if currency is not None:
@@ -232,20 +273,54 @@ def conform(
         if c.default is not None:
             value = value.fill_null(pl.lit(c.default))
         parsed.append(value.alias(c.name))
+    if marks:  # each deal's currency is the one its amount names, else the portfolio's
+        mark = pl.col(f"{_parsed(AMOUNT)}__currency")
+        portfolio = pl.lit(currency, dtype=pl.String)
+        parsed = [
+            pl.coalesce(mark, portfolio).alias(CURRENCY) if e.meta.output_name() == CURRENCY else e
+            for e in parsed
+        ]
     out = mapped.select(
         pl.col(ROW),
         *parsed,
         *[pl.col(raw(n)) for n in spec.names if n in present],
+        *[pl.col(f"{_parsed(n)}__ambiguous").alias(_ambiguous(n)) for n in flagged],
+        *([pl.col(f"{_parsed(AMOUNT)}__currency").alias(raw(CURRENCY))] if marks else []),
         *[pl.col(n) for n in hidden],
     )
     return Conformed(out, tuple(checks), tuple(problems))
+
+
+def _ambiguous(column: str) -> str:
+    return f"__ambiguous_{column}"
+
+
+def _ambiguity_check(column: str, *, date: bool) -> Check:
+    """Return the rule broken by values whose reading the column leaves open."""
+    if date:
+        rule = "ambiguous_date"
+        why = (
+            "slash date whose order is ambiguous: the column also holds day-first dates "
+            "(DD/MM, a day above 12 first), so 03/01 could be 3 January or 1 March; set the "
+            "day_first option (true: DD/MM, false: MM/DD) to read the whole column one way"
+        )
+    else:
+        rule = "ambiguous_number"
+        why = (
+            "number whose decimal separator is ambiguous (1.234 could be 1234 or 1.234, or "
+            "the column mixes 1,234.50 and 1.234,50); set the decimal option ('.' or ',') "
+            "to read the whole column one way"
+        )
+    return Check(column, rule, pl.col(_ambiguous(column)), pl.col(raw(column)), why)
 
 
 def _parsed(column: str) -> str:
     return f"__parsed_{column}"
 
 
-def _parse(name: str, source: pl.DataType, target: pl.DataType) -> tuple[pl.Expr | None, bool, str]:
+def _parse(
+    name: str, source: pl.DataType, target: pl.DataType, *, day_first: bool | None = None
+) -> tuple[pl.Expr | None, bool, str]:
     """Return (parsed value, whether parsing can fail, failure message); None = wrong type."""
     col = pl.col(name)
     if source == pl.Null:
@@ -253,7 +328,8 @@ def _parse(name: str, source: pl.DataType, target: pl.DataType) -> tuple[pl.Expr
     if target == pl.String:
         return pl.col(name), False, ""
     if target == pl.Date:
-        why = f"not a date in a known format ({'; '.join(DATE_FORMATS)})"
+        formats = DAY_FIRST_FORMATS if day_first else DATE_FORMATS
+        why = f"not a date in a known format ({'; '.join(formats)})"
         if source == pl.String:
             return pl.col(_parsed(name)), True, why
         if source == pl.Date:
@@ -264,9 +340,141 @@ def _parse(name: str, source: pl.DataType, target: pl.DataType) -> tuple[pl.Expr
     if target == pl.Float64:
         why = "not a number"
         if source == pl.String:
-            return parse_numbers(pl.col(raw(name))), True, why
+            return pl.col(_parsed(name)), True, why
         if source.is_integer() or isinstance(source, _NUMERIC):
             number = col.cast(pl.Float64)
             return pl.when(number.is_nan()).then(None).otherwise(number), True, why
         return None, False, ""
     return None, False, ""  # pragma: no cover - the schema only uses these three dtypes
+
+
+RATE_COLUMNS: tuple[str, ...] = ("currency", "date", "rate")
+"""Columns of a currency rate table: ``rate`` is the value of one unit of ``currency`` in
+the portfolio's currency, from ``date`` until the table's next date for that currency."""
+
+
+def rate_table(rates: pl.DataFrame, /, *, origin: str = "rates") -> tuple[pl.DataFrame, list[str]]:
+    """Parse a currency rate table; return it (sorted by date) and what is wrong with it.
+
+    Requires: columns ``currency``, ``date`` and ``rate`` (any case; dates and rates may be
+    text, read as the loader reads deals). A problem list that is not empty means the
+    table cannot be used.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t, trouble = rate_table(pl.DataFrame({"Currency": ["eur"], "Date": ["2024-01-01"],
+    ...                                       "Rate": ["1,10"]}))
+    >>> t.rows(), trouble
+    ([('EUR', datetime.date(2024, 1, 1), 1.1)], [])
+    """
+    named = {c.strip().lower(): c for c in rates.columns}
+    missing = [c for c in RATE_COLUMNS if c not in named]
+    if missing:
+        return pl.DataFrame(), [f"{origin}: the rate table needs columns {', '.join(missing)}"]
+    text = rates.select(
+        clean_text(pl.col(named[c]).cast(pl.String)).alias(f"__{c}") for c in RATE_COLUMNS
+    ).lazy()
+    text = parse_dates(text, {"date": "__date"})
+    text = parse_number_columns(text, {"rate": "__rate"})
+    table = text.select(
+        pl.col("__currency").str.to_uppercase().alias("currency"),
+        pl.col("date"),
+        pl.col("rate"),
+        pl.col("__date").alias("__date_text"),
+        pl.col("__rate").alias("__rate_text"),
+    ).collect()
+    bad = table.filter(
+        pl.col("currency").is_null()
+        | pl.col("date").is_null()
+        | pl.col("rate").is_null()
+        | (pl.col("rate") <= 0)
+    )
+    trouble = [
+        f"{origin}: rate row {i + 1} ({cur}, {day}, {rate}) needs a currency, a date and a "
+        "rate above 0"
+        for i, (cur, day, rate) in enumerate(
+            bad.select("currency", "__date_text", "__rate_text").head(5).rows()
+        )
+    ]
+    clean = table.select(RATE_COLUMNS).sort("currency", "date")
+    doubled = clean.filter(pl.struct("currency", "date").is_duplicated())
+    if doubled.height:
+        cur, day = doubled.row(0)[:2]
+        trouble.append(f"{origin}: two rates for {cur} on {day}")
+    return clean, trouble
+
+
+def convert_amounts(
+    frame: pl.LazyFrame, /, *, rates: pl.DataFrame, currency: str
+) -> tuple[pl.LazyFrame, Check]:
+    """Convert deal amounts into ``currency`` at each deal's rate; return the frame and rule.
+
+    Requires: conformed deals (``amount``, ``currency``, ``outcome``, ``created_on``,
+    ``closed_on``) and a :func:`rate_table`. A deal's rate is the latest rate of its
+    currency dated on or before its **close date** when it is won or lost, or its
+    **created date** when it is open (an expected close date is no event); converted
+    amounts are rounded to cents. Deals already
+    in ``currency`` (or with none) keep their amount; every converted deal is then in
+    ``currency``. A deal in another currency with no rate on or before its date breaks
+    the row rule ``no_rate`` (and keeps its amount and currency).
+
+    Examples
+    --------
+    >>> import datetime as dt, polars as pl
+    >>> rates = pl.DataFrame({"currency": ["EUR", "EUR"],
+    ...     "date": [dt.date(2024, 1, 1), dt.date(2024, 7, 1)], "rate": [1.1, 1.2]})
+    >>> deals = pl.LazyFrame({ROW: [2, 3, 4], "amount": [100.0, 100.0, 100.0],
+    ...     "currency": ["EUR", "EUR", "USD"], "outcome": ["won", "open", "won"],
+    ...     "created_on": [dt.date(2024, 2, 1)] * 3,
+    ...     "closed_on": [dt.date(2024, 8, 1), dt.date(2024, 9, 1), dt.date(2024, 3, 1)]})
+    >>> out, rule = convert_amounts(deals, rates=rates, currency="USD")
+    >>> out.select("amount", "currency").collect().rows()
+    [(120.0, 'USD'), (110.0, 'USD'), (100.0, 'USD')]
+    """
+    day = (
+        pl.when(pl.col("outcome") == "open")
+        .then(pl.col("created_on"))
+        .otherwise(pl.col("closed_on"))
+    )
+    foreign = pl.col(CURRENCY).is_not_null() & (pl.col(CURRENCY) != currency)
+    table = rates.lazy().select(
+        pl.col("currency").alias("__rate_currency"),
+        pl.col("date").alias("__rate_on"),
+        pl.col("rate").alias("__rate"),
+    )
+    keyed = frame.with_columns(
+        day.fill_null(dt.date.min).alias("__rate_day"),
+        pl.when(foreign).then(pl.col(CURRENCY)).alias("__rate_currency"),
+    )
+    joined = (
+        keyed.sort("__rate_day")
+        .join_asof(
+            table,
+            left_on="__rate_day",
+            right_on="__rate_on",
+            by="__rate_currency",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .sort(ROW)
+    )
+    rate = pl.col("__rate")
+    missing = foreign & rate.is_null()
+    converted = joined.with_columns(
+        pl.when(foreign & rate.is_not_null())
+        .then((pl.col(AMOUNT) * rate).round(2))
+        .otherwise(pl.col(AMOUNT))
+        .alias(AMOUNT),
+        pl.when(missing).then(pl.col(CURRENCY)).otherwise(pl.lit(currency)).alias(CURRENCY),
+        missing.alias("__no_rate"),
+    ).drop("__rate_day", "__rate_currency", "__rate_on", "__rate")
+    rule = Check(
+        CURRENCY,
+        "no_rate",
+        pl.col("__no_rate"),
+        pl.col(CURRENCY),
+        f"no rate to {currency} on or before the deal's date (close date of a won or lost "
+        "deal, created date of an open one) in the rate table",
+    )
+    return converted, rule

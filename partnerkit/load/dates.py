@@ -6,10 +6,19 @@ Accepted spellings (surrounding whitespace is ignored):
 - ISO datetimes ``2024-01-22T16:14:25.000+0000``, ``2024-01-22T16:14:25Z``,
   ``2025-11-28 16:14`` and the like: the **date as written** is kept, the time and any
   offset are ignored (an export stamped in UTC keeps its UTC date);
-- US dates ``MM/DD/YYYY`` and ``MM/DD/YY``, optionally followed by a time such as
+- slash dates ``MM/DD/YYYY`` and ``MM/DD/YY`` (US, the default), or ``DD/MM/YYYY`` and
+  ``DD/MM/YY`` with ``day_first=True``, optionally followed by a time such as
   ``08:55 PM`` or ``20:55``. Two-digit years follow the POSIX rule: ``00``-``68`` are
   2000-2068 and ``69``-``99`` are 1969-1999, so ``01/02/24`` is 2 January 2024 and never
   the year 24.
+
+A column is read **one way for all its rows**, never mixed per row. Without the
+``day_first`` option the slash dates of a column are read month-first; when the column
+also holds a date that can only be day-first (``25/01/2024``: no month 25), every slash
+date of that column is flagged as ambiguous (``03/01/2024`` could then be either), for the
+loader to reject with a request for the option: a silent 1 March is never produced. With
+``day_first=True`` (or ``False``) the whole column is read that way and a date impossible
+that way (``01/25/2024`` day-first) is an unparseable value.
 
 Anything else, including impossible dates such as ``2024-02-30`` or ``13/45/2024``, parses
 to null; the loader reports every such value as an error rather than keeping the null.
@@ -28,7 +37,7 @@ from collections.abc import Callable, Mapping
 
 import polars as pl
 
-__all__ = ["DATE_FORMATS", "TWO_DIGIT_YEAR_PIVOT", "parse_dates"]
+__all__ = ["DATE_FORMATS", "DAY_FIRST_FORMATS", "TWO_DIGIT_YEAR_PIVOT", "parse_dates"]
 
 DATE_FORMATS: tuple[str, ...] = (
     "YYYY-MM-DD",
@@ -37,7 +46,14 @@ DATE_FORMATS: tuple[str, ...] = (
     "MM/DD/YYYY [HH:MM [AM|PM]]",
     "MM/DD/YY [HH:MM [AM|PM]]",
 )
-"""Human-readable list of the accepted spellings, quoted in error messages."""
+"""Human-readable list of the accepted spellings (month-first slash dates, the default)."""
+
+DAY_FIRST_FORMATS: tuple[str, ...] = (
+    *DATE_FORMATS[:3],
+    "DD/MM/YYYY [HH:MM [AM|PM]]",
+    "DD/MM/YY [HH:MM [AM|PM]]",
+)
+"""The accepted spellings with ``day_first=True``, quoted in error messages."""
 
 TWO_DIGIT_YEAR_PIVOT = 69
 """Two-digit years below this are 20xx, the others 19xx (the POSIX ``%y`` rule)."""
@@ -48,7 +64,14 @@ _ISO = r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})" + _TIME + "$"
 _US = r"^(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))" + _TIME + "$"
 
 
-def parse_dates(frame: pl.LazyFrame, /, columns: Mapping[str, str]) -> pl.LazyFrame:
+def parse_dates(
+    frame: pl.LazyFrame,
+    /,
+    columns: Mapping[str, str],
+    *,
+    day_first: bool | None = None,
+    flag_ambiguous: bool = False,
+) -> pl.LazyFrame:
     """Add ``pl.Date`` columns parsed from text columns (null when unparseable).
 
     Requires: the String columns named by the values of ``columns``, a mapping of output
@@ -56,6 +79,17 @@ def parse_dates(frame: pl.LazyFrame, /, columns: Mapping[str, str]) -> pl.LazyFr
     :data:`DATE_FORMATS`, or naming an impossible day, becomes null too, so compare with
     the input to find the failures. The work is staged in a few ``with_columns`` steps so
     that each intermediate is computed once; plain ISO dates skip the patterns.
+
+    ``day_first`` reads slash dates ``DD/MM/YYYY`` (True) or ``MM/DD/YYYY`` (False or None).
+    With ``flag_ambiguous`` and no ``day_first``, each output column ``c`` gets a Boolean
+    ``c + "__ambiguous"``: true on every slash date of a column that also holds a date only
+    valid day-first (see the module notes); those values are left null.
+
+    >>> lf = pl.LazyFrame({"d": ["03/01/2024", "25/01/2024", "2024-02-01"]})
+    >>> parse_dates(lf, {"x": "d"}, day_first=True).collect()["x"].to_list()
+    [datetime.date(2024, 1, 3), datetime.date(2024, 1, 25), datetime.date(2024, 2, 1)]
+    >>> parse_dates(lf, {"x": "d"}, flag_ambiguous=True).collect()["x__ambiguous"].to_list()
+    [True, True, False]
 
     Examples
     --------
@@ -135,17 +169,41 @@ def parse_dates(frame: pl.LazyFrame, /, columns: Mapping[str, str]) -> pl.LazyFr
             )
         ),
         stage(
+            lambda i, _o, _s: (
+                (
+                    (col(i, "us").str.extract(r"^(\d+)/", 1).cast(pl.Int32) > 12)
+                    & (col(i, "us").str.extract(r"^\d+/(\d+)/", 1).cast(pl.Int32) <= 12)
+                )
+                .fill_null(value=False)
+                .any()
+                .alias(tmp(i, "dayfirst"))
+            )
+        ),
+        stage(
+            lambda i, _o, _s: (
+                col(i, "us").is_not_null() & col(i, "dayfirst")
+                if flag_ambiguous and day_first is None
+                else pl.lit(value=False)
+            ).alias(tmp(i, "ambiguous"))
+        ),
+        stage(
             lambda i, out, _s: pl.coalesce(
                 col(i, "fast"),
                 col(i, "iso").str.to_date("%Y-%m-%d", strict=False),
-                col(i, "usfull").str.to_date("%m/%d/%Y", strict=False),
+                pl.when(~col(i, "ambiguous")).then(
+                    col(i, "usfull").str.to_date(
+                        "%d/%m/%Y" if day_first else "%m/%d/%Y", strict=False
+                    )
+                ),
             ).alias(out)
         ),
     ]
+    if flag_ambiguous and day_first is None:
+        steps.append(stage(lambda i, out, _s: col(i, "ambiguous").alias(f"{out}__ambiguous")))
     for exprs in steps:
         frame = frame.with_columns(exprs)
     temps = [tmp(i, step) for i in range(len(names)) for step in _STEPS]
     return frame.drop(temps)
 
 
-_STEPS = ("s", "direct", "fast", "rest", "iso", "us", "yy", "usfull")
+_STEPS = ("s", "direct", "fast", "rest", "iso", "us", "yy", "usfull", "dayfirst", "ambiguous")

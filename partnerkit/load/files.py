@@ -5,8 +5,9 @@ unparseable value can be reported). On the way in:
 
 - a UTF-8 byte-order mark is skipped; UTF-16 files (with a BOM) are decoded; files that are
   not UTF-8 are read as Windows-1252, with a note;
-- CRLF line endings and quoted fields (also with line breaks inside) are handled, and each
-  row keeps its **line number** in the file (header = line 1);
+- CRLF line endings, old-Mac CR-only line endings (with a note) and quoted fields (also
+  with line breaks inside) are handled, and each row keeps its **line number** in the file
+  (header = line 1);
 - blank rows, and the footer block of a Salesforce report export (a blank line,
   ``Grand Totals (N records)``, ``Confidential Information - Do Not Distribute``, a
   copyright line) are dropped and listed as dropped in the load report, never silently;
@@ -14,7 +15,14 @@ unparseable value can be reported). On the way in:
   column whose name holds ``;``, tabs or ``|``) and a row with too many fields are
   reported as problems. ``.tsv`` files are read tab-separated.
 
-CSV files are parsed into memory (the whole file). Parquet files are scanned lazily
+Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
+its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
+``2024-01-22 00:00:00``, a number cell as ``1234.5``), from the first sheet or the ``sheet``
+named (by name or 0-based position). The first row is the header; each row keeps its
+**Excel row number** (header = row 1), and blank rows and report footers are dropped and
+listed exactly as for CSV.
+
+CSV and Excel files are parsed into memory (the whole file). Parquet files are scanned lazily
 (:func:`polars.scan_parquet`); their rows, like the rows of in-memory frames, are numbered
 by 0-based row index.
 
@@ -46,8 +54,10 @@ from partnerkit.load.text import normalise_name
 from partnerkit.validate import ROW, Problem, RowKind
 
 __all__ = [
+    "EXCEL_SUFFIXES",
     "FOOTER_PATTERNS",
     "SUFFIXES",
+    "Sheet",
     "SourceTable",
     "TableItem",
     "find_files",
@@ -57,8 +67,22 @@ __all__ = [
 TableItem = str | Path | pl.DataFrame | pl.LazyFrame
 """What a source may give for one table: a file path or a polars frame."""
 
-SUFFIXES: dict[str, str | None] = {".csv": ",", ".tsv": "\t", ".parquet": None, ".pq": None}
-"""File suffixes read, with their field separator (None for Parquet)."""
+SUFFIXES: dict[str, str | None] = {
+    ".csv": ",",
+    ".tsv": "\t",
+    ".parquet": None,
+    ".pq": None,
+    ".xlsx": None,
+    ".xlsm": None,
+    ".xls": None,
+}
+"""File suffixes read, with their field separator (None for Parquet and Excel)."""
+
+EXCEL_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls")
+"""Excel workbook suffixes (read with the calamine engine)."""
+
+Sheet = str | int
+"""A worksheet: its name, or its 0-based position in the workbook."""
 
 FOOTER_PATTERNS: tuple[str, ...] = (
     r"(?i)^grand totals? \(\s*[\d,]+ records?\s*\)$",
@@ -99,10 +123,14 @@ def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
     return Problem(name, None, rule, 0, message=message, origin=origin)
 
 
-def read_table(name: str, item: TableItem, /) -> tuple[SourceTable | None, list[Problem]]:
+def read_table(
+    name: str, item: TableItem, /, *, sheet: Sheet | None = None
+) -> tuple[SourceTable | None, list[Problem]]:
     """Read table ``name`` from a path or a frame; return it or the problems found.
 
-    Requires: a ``.csv``, ``.tsv``, ``.parquet`` path, or a polars DataFrame/LazyFrame.
+    Requires: a ``.csv``, ``.tsv``, ``.parquet``, ``.xlsx``/``.xlsm``/``.xls`` path, or a
+    polars DataFrame/LazyFrame. ``sheet`` picks the worksheet of an Excel workbook (name
+    or 0-based position; default the first); it is ignored for other sources.
 
     Examples
     --------
@@ -133,6 +161,8 @@ def read_table(name: str, item: TableItem, /) -> tuple[SourceTable | None, list[
         ]
     if path.stat().st_size == 0:
         return None, [_problem(name, "empty_file", f"{origin} is empty (zero bytes)", origin)]
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(name, path, sheet)
     separator = SUFFIXES[suffix]
     if separator is None:
         return _read_parquet(name, path)
@@ -148,6 +178,58 @@ def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Probl
         return None, [_problem(name, "unreadable", f"{path.name}: {first}", path.name)]
     frame = scan.with_row_index(ROW).with_columns(pl.col(ROW).cast(pl.Int64))
     return SourceTable(name, frame, cols, path.name, "row", eager=False, base=scan), []
+
+
+def _read_excel(
+    name: str, path: Path, sheet: Sheet | None
+) -> tuple[SourceTable | None, list[Problem]]:
+    """Read one worksheet as text; rows keep their Excel row numbers (header = row 1)."""
+    origin = path.name if sheet is None else f"{path.name} [{sheet}]"
+    sheet_id = 1 if sheet is None else sheet + 1 if isinstance(sheet, int) else None
+    sheet_name = sheet if isinstance(sheet, str) else None
+    try:
+        df = pl.read_excel(
+            path,
+            engine="calamine",
+            infer_schema_length=0,  # every cell as text: parsing reports each bad value
+            drop_empty_rows=False,  # blank rows are listed as dropped, like in CSV
+            drop_empty_cols=False,
+            raise_if_empty=False,
+            sheet_id=sheet_id,
+            sheet_name=sheet_name,
+        )
+    except Exception as exc:  # the engine raises several unrelated types
+        return None, [_problem(name, "unreadable", _excel_trouble(path, sheet, exc), origin)]
+    df = df.select(pl.all().cast(pl.String))
+    df = df.with_columns(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(ROW)).select(
+        ROW, *df.columns
+    )
+    cols = tuple(c for c in df.columns if c != ROW)
+    if not cols:
+        return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
+    drop, dropped = _filler_rows(df, cols)
+    if drop is not None:
+        df = df.filter(~drop)
+    if df.height == 0:
+        what = "only a header" if not dropped else "a header and no data rows"
+        return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    return SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped), []
+
+
+def _excel_trouble(path: Path, sheet: Sheet | None, exc: Exception) -> str:
+    """Say why a workbook could not be read: no such sheet (listing them) or the reader's word."""
+    import fastexcel  # noqa: PLC0415  (the engine of read_excel; only needed on failure)
+
+    try:
+        sheets = fastexcel.read_excel(path).sheet_names
+    except Exception:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"{path.name}: not a readable Excel workbook ({first})"
+    if sheet is not None:
+        listed = ", ".join(repr(s) for s in sheets)
+        return f"{path.name} has no sheet {sheet!r}; its sheets are {listed}"
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return f"{path.name}: {first}"
 
 
 def _decode(data: bytes) -> tuple[bytes, str | None]:
@@ -187,6 +269,9 @@ def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None
     raw = path.read_bytes()
     data, note = _decode(raw)
     notes = (f"{origin}: {note}",) if note else ()
+    if b"\r" in data and b"\n" not in data:  # old-Mac line ends: CR alone ends each line
+        data = data.replace(b"\r", b"\n")
+        notes = (*notes, f"{origin}: lines end with CR only (old Mac); read line by line")
     if not data.strip():
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
     header = _header(data, separator)

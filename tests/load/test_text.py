@@ -43,6 +43,12 @@ def test_clean_text_nulls():
         ("1.2E+05", 120000.0),
         (".5", 0.5),
         ("+7", 7.0),
+        # money as exports write it (issue 11): symbols, codes, decimal commas, parentheses
+        ("$900", 900.0),
+        ("1,23", 1.23),
+        ("1 000", 1000.0),
+        ("(1,200.00)", -1200.0),
+        ("€ 3.000,00", 3000.0),
     ],
 )
 def test_numbers(text, expected):
@@ -50,7 +56,8 @@ def test_numbers(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["12k", "$900", "n/a", "1,23", "12,34.5", "-", ".", "1.2.3", "NaN", "inf", "1 000"]
+    "text",
+    ["12k", "n/a", "12,34.5", "-", ".", "1.2.3", "NaN", "inf", "(5", "-(5)", "$5$", "12 34"],
 )
 def test_not_numbers(text):
     assert run(parse_numbers, [text]) == [None]
