@@ -192,13 +192,21 @@ def _quantiles(values: _Floats, q: Sequence[float], /) -> _Floats:
     at = np.asarray(q, dtype=float) * last
     lo = np.floor(at).astype(np.int64)
     hi = np.minimum(lo + 1, last)
-    # one rank at a time, each in the part right of the previous one: three times faster
-    # than numpy's partition at several ranks at once over many short rows (measured)
+    # one rank at a time, each in the part right of the previous one (three times faster
+    # than numpy's partition at several ranks at once over many short rows, measured); the
+    # rank just after one found is the smallest value right of it, no partition needed
+    stats: dict[int, _Floats] = {}
     start = 0
     for rank in np.unique(np.concatenate([lo, hi])).tolist():
+        if rank == start and rank - 1 in stats:
+            stats[rank] = values[:, start:].min(axis=1)
+            continue
         values[:, start:].partition(rank - start, axis=1)
+        stats[rank] = values[:, rank]
         start = rank + 1
-    return _lerp(values[:, lo].T, values[:, hi].T, (at - lo)[:, None])
+    low = np.stack([stats[r] for r in lo.tolist()])
+    high = np.stack([stats[r] for r in hi.tolist()])
+    return _lerp(low, high, (at - lo)[:, None])
 
 
 def _lerp(a: _Floats, b: _Floats, t: _Floats, /) -> _Floats:
