@@ -425,6 +425,18 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         known = set(self.frame["partner_id"].to_list())
         self.selected = [p for p in dict.fromkeys(partner_ids) if p in known]
 
+    def follow_picks(self, source: traitlets.HasTraits, /, name: str = "selected") -> None:
+        """Select the partners that ``source``'s trait ``name`` lists (ids), as they change.
+
+        E.g. ``board.follow_picks(explorer)``: partners picked on the explorer's Pareto chart
+        are selected on the board, and the what-if follows.
+        """
+
+        def picked(change: Mapping[str, Any]) -> None:
+            self.select([str(p) for p in change["new"] or []])
+
+        source.observe(picked, names=[name])
+
     def follow_chart(self, selections: _Selections, name: str, /) -> None:
         """Select the partners picked on a chart's selection ``name``.
 

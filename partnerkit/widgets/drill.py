@@ -382,6 +382,20 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
 
         grid.observe(clicked, names=["clicked"])
 
+    def follow_picks(self, source: traitlets.HasTraits, /, name: str = "selected") -> None:
+        """Show the first partner that ``source``'s trait ``name`` lists (ids) when it changes.
+
+        E.g. ``drill.follow_picks(explorer)``: a bar clicked on the explorer's Pareto chart
+        opens that partner here.
+        """
+
+        def picked(change: Mapping[str, Any]) -> None:
+            ids = [str(p) for p in change["new"] or []]
+            if ids:
+                self.partner_id = ids[0]
+
+        source.observe(picked, names=[name])
+
     def follow_chart(self, selections: _Selectable, name: str, /) -> None:
         """Show the partner picked on a chart's point selection ``name``.
 

@@ -190,3 +190,18 @@ def test_quarter_changes_on_a_real_analysis(ledger: Ledger) -> None:
         "Won revenue in the quarter from 2025-04-01:</b> 300.00; quarter on quarter "
         "+100.00 (+50.0%); year on year +200.00 (+200.0%)."
     ) in board._detail.value
+
+
+def test_partners_picked_on_the_explorer_chart_drive_the_whatif(small, ledger: Ledger) -> None:
+    from partnerkit.widgets.explorer import PortfolioExplorer  # noqa: PLC0415
+
+    explorer = PortfolioExplorer(small)
+    board = DecisionBoard(small, ledger, out_dir="unused")
+    board.follow_picks(explorer)
+    explorer.selected = ["p3", "p5"]  # what a click on two bars sets
+    assert board.selected == ["p3", "p5"]
+    # won 100 + 40 of 1,000
+    assert board.whatif["won_revenue_at_risk"] == 140.0
+    assert board.whatif["won_revenue_at_risk_share"] == 0.14
+    explorer.selected = []
+    assert board.whatif == {}

@@ -204,3 +204,16 @@ def test_onepager_follows_the_pick_and_exports(tmp_path: Path) -> None:
     assert sorted(Path(w).name for w in drill.written) == ["review-b.html", "review-b.png"]
     assert (tmp_path / "review-b.png").stat().st_size > 1000
     assert "Exported: review-b.png, review-b.html" in drill._header.value
+
+
+def test_pick_on_the_explorer_chart_opens_the_partner() -> None:
+    from partnerkit.widgets.explorer import PortfolioExplorer  # noqa: PLC0415
+
+    p = _portfolio()
+    a = _analysis(p)
+    drill = PartnerDrill(a, p, partner_id="a")
+    explorer = PortfolioExplorer(a)
+    drill.follow_picks(explorer)
+    explorer.selected = ["b"]
+    assert drill.partner_id == "b"
+    assert drill.rows["deals"]["deal_id"].to_list() == ["d6"]
