@@ -157,3 +157,24 @@ def test_measurable_exactly_when_the_after_span_equals_the_incentive_span():
     assert {k: later[k] for k in ("rate_after", "retention", "durability")} == {
         k: r[k] for k in ("rate_after", "retention", "durability")
     }
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-31", "2025-04-09", "2025-09-30"])
+def test_shifting_every_date_by_a_year_changes_no_figure(as_of):
+    shift = dt.timedelta(days=365)
+    investments = pl.LazyFrame(
+        {"partner_id": ["a"], "category": ["incentive"], "starts_on": [D("2025-03-01")],
+         "ends_on": [D("2025-03-20")], "amount": [1.0]}
+    )  # fmt: skip
+    days = [D(x) for x in ("2025-01-01", "2025-02-10", "2025-03-02", "2025-03-05", "2025-03-25")]
+    deals = pl.LazyFrame({"partner_id": ["a"] * len(days), "created_on": days})
+
+    def run_at(offset: dt.timedelta) -> dict:
+        out = incentive_durability(
+            investments.with_columns(pl.col("starts_on", "ends_on") + offset),
+            deals=deals.with_columns(pl.col("created_on") + offset),
+            window=Window.ending(D(as_of) + offset, months=12),
+        ).collect()
+        return out.drop("starts_on", "ends_on").row(0, named=True)
+
+    assert run_at(shift) == run_at(dt.timedelta(0))
