@@ -86,7 +86,16 @@ from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbe
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
 from partnerkit.validate import ROW, Check, Problem, suggest
 
-__all__ = ["PRESETS", "Preset", "credit_partners", "resolve_partner_names", "resolve_presets"]
+__all__ = [
+    "CUSTOMER_TYPE_WORDS",
+    "PARTNER_TYPE_WORDS",
+    "PRESETS",
+    "Preset",
+    "credit_partners",
+    "partner_accounts",
+    "resolve_partner_names",
+    "resolve_presets",
+]
 
 Prepare = Callable[[dict[str, Input]], dict[str, Input]]
 
@@ -105,6 +114,7 @@ CUSTOMER, PROSPECT, NONE = OVERLAP_STATUSES
 IS_WON, IS_CLOSED, IS_LOST = "is_won", "is_closed", "is_lost"
 IS_PRIMARY, IS_DELETED, OPPORTUNITY_ID = "is_primary", "is_deleted", "opportunity_id"
 PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
+IS_PARTNER = "is_partner"
 ENGAGED_ON = TABLES[DEALS].column("partner_engaged_on").name
 ROLE, AMOUNT = "role", TABLES[DEALS].column("amount").name
 OPPORTUNITY_PARTNERS = "opportunity_partners"
@@ -516,8 +526,78 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
     }
 
 
+PARTNER_TYPE_WORDS = ("partner", "reseller", "distributor", "integrator", "referral", "var")
+"""Words that mark an account or company ``Type`` as a partner type (case-insensitive)."""
+
+CUSTOMER_TYPE_WORDS = ("customer", "prospect", "lead", "vendor", "competitor", "investor", "press")
+"""Words that mark an account or company ``Type`` as not a partner (case-insensitive)."""
+
+
+def _type_in(text: pl.Expr, words: Sequence[str]) -> pl.Expr:
+    spaced = label_key(text).str.replace_all(r"[^a-z0-9]+", " ")
+    return spaced.str.contains(r"\b(" + "|".join(words) + r")s?\b").fill_null(value=False)
+
+
+def partner_accounts(inp: Input, /) -> Input:
+    """Keep only the partner accounts of an Account / Companies export holding customers.
+
+    Requires: nothing; uses the helper ``is_partner`` (``IsPartner``) and ``type`` when
+    present. When partner accounts are enabled (some row has ``IsPartner`` true), a row
+    is kept when ``IsPartner`` is true or its type names a partner, reseller,
+    distributor, integrator, referral or VAR (:data:`PARTNER_TYPE_WORDS`). Otherwise a
+    row is kept unless its type names a customer, prospect, lead, vendor, competitor,
+    investor or press (:data:`CUSTOMER_TYPE_WORDS`). The rows left out are counted in a
+    note with their line numbers; an export of partners only is read as it is.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import read_portfolio
+    >>> accounts = pl.DataFrame({"Id": ["001C", "001P", "001R"],
+    ...     "Name": ["Customer Co", "Partner Co", "Reseller Co"],
+    ...     "Type": ["Customer - Direct", "Technology Partner", "Channel Partner / Reseller"],
+    ...     "IsPartner": ["false", "true", "false"]})
+    >>> deals = pl.DataFrame({"Id": ["006A"], "Partner__c": ["001P"], "StageName": ["Closed Won"],
+    ...     "Amount": ["10"], "CreatedDate": ["2025-01-02"], "CloseDate": ["2025-02-01"]})
+    >>> p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
+    >>> p.partners.select("partner_id", "type").collect().rows()
+    [('001P', 'technology'), ('001R', 'reseller')]
+    """
+    flag = IS_PARTNER in inp.present
+    typed = "type" in inp.present
+    if not (flag or typed):
+        return inp
+    if flag:
+        inp = _flags(inp, [IS_PARTNER], scope="table")
+    is_flag = pl.col(f"__flag_{IS_PARTNER}") if flag else pl.lit(None, pl.Boolean)
+    kind = _text("type") if typed else pl.lit(None, pl.String)
+    marked = inp.frame.with_columns(
+        is_flag.fill_null(value=False).alias("__flagged"),
+        _type_in(kind, PARTNER_TYPE_WORDS).alias("__partner_type"),
+        _type_in(kind, CUSTOMER_TYPE_WORDS).alias("__customer_type"),
+    ).collect()
+    if marked["__flagged"].any():
+        keep = pl.col("__flagged") | pl.col("__partner_type")
+    else:
+        keep = ~pl.col("__customer_type")
+    marked = marked.with_columns(keep.alias("__partner_account"))
+    if marked["__partner_account"].all():
+        return inp
+    helpers = ["__flagged", "__partner_type", "__customer_type", "__partner_account"]
+    left = marked.filter(~pl.col("__partner_account"))[ROW].to_list()
+    kept = marked.filter(pl.col("__partner_account")).drop(helpers)
+    shown = ", ".join(str(n) for n in left[:8]) + (", ..." if len(left) > 8 else "")
+    note = (
+        f"kept {kept.height} partner accounts; left out {len(left)} customers and other "
+        f"accounts ({inp.row_kind} {shown})"
+    )
+    return _update(inp, frame=kept.lazy(), notes=(*inp.notes, note))
+
+
 def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
     out = dict(inputs)
+    if PARTNERS in out:
+        out[PARTNERS] = partner_accounts(out[PARTNERS])
     deals = out.get(DEALS)
     if deals is not None:
         deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
@@ -533,6 +613,8 @@ def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
 
 def _prepare_hubspot(inputs: dict[str, Input]) -> dict[str, Input]:
     out = dict(inputs)
+    if PARTNERS in out:
+        out[PARTNERS] = partner_accounts(out[PARTNERS])
     deals = out.get(DEALS)
     if deals is not None:
         deals = _first_of_list(deals, [PARTNER_ID, PARTNER_NAME], "partners")
@@ -623,6 +705,7 @@ SALESFORCE = Preset(
             "signed_on": ("Partner_Since__c", "Partner Since"),
             "status": ("Partner_Status__c", "Partner Status"),
             "executive_sponsor": ("Executive_Sponsor__c", "Executive Sponsor"),
+            IS_PARTNER: ("IsPartner", "Is Partner", "Partner Account"),
         },
         DEALS: {
             DEAL_ID: ("Id", "Opportunity ID"),
