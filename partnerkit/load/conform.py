@@ -353,7 +353,9 @@ RATE_COLUMNS: tuple[str, ...] = ("currency", "date", "rate")
 the portfolio's currency, from ``date`` until the table's next date for that currency."""
 
 
-def rate_table(rates: pl.DataFrame, /, *, origin: str = "rates") -> tuple[pl.DataFrame, list[str]]:
+def rate_table(
+    rates: pl.DataFrame, /, *, origin: str = "rates", decimal: str | None = None
+) -> tuple[pl.DataFrame, list[str]]:
     """Parse a currency rate table; return it (sorted by date) and what is wrong with it.
 
     Requires: columns ``currency``, ``date`` and ``rate`` (any case; dates and rates may be
@@ -376,7 +378,7 @@ def rate_table(rates: pl.DataFrame, /, *, origin: str = "rates") -> tuple[pl.Dat
         clean_text(pl.col(named[c]).cast(pl.String)).alias(f"__{c}") for c in RATE_COLUMNS
     ).lazy()
     text = parse_dates(text, {"date": "__date"})
-    text = parse_number_columns(text, {"rate": "__rate"})
+    text = parse_number_columns(text, {"rate": "__rate"}, decimal=decimal)
     table = text.select(
         pl.col("__currency").str.to_uppercase().alias("currency"),
         pl.col("date"),

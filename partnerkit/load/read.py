@@ -57,7 +57,14 @@ from types import MappingProxyType
 
 import polars as pl
 
-from partnerkit.load.conform import VOCABULARY_LIMIT, conform, source_text, vocabulary
+from partnerkit.load.conform import (
+    VOCABULARY_LIMIT,
+    conform,
+    convert_amounts,
+    rate_table,
+    source_text,
+    vocabulary,
+)
 from partnerkit.load.delivery import (
     assumable,
     assumption_probe,
@@ -65,7 +72,7 @@ from partnerkit.load.delivery import (
     lean_frame,
     text_columns,
 )
-from partnerkit.load.files import TableItem, find_files, read_table
+from partnerkit.load.files import Sheet, TableItem, find_files, read_table
 from partnerkit.load.mapping import (
     ColumnMap,
     Input,
@@ -157,6 +164,10 @@ def read_portfolio(
     validate: bool = True,
     hint_style: HintStyle = "python",
     shape: Shape | None = None,
+    sheet: Sheet | Mapping[str, Sheet] | None = None,
+    day_first: bool | None = None,
+    decimal: str | None = None,
+    rates: pl.DataFrame | str | Path | None = None,
 ) -> Portfolio:
     """Read and validate a portfolio; raise :class:`PortfolioError` listing every problem.
 
@@ -199,6 +210,22 @@ def read_portfolio(
         Mapping v2 (:class:`~partnerkit.load.mapping.Shape`): constants, defaults for
         empty cells, row filters, order lines added up into deals, partners derived from
         the deals, and the credit policy for deals with several partners.
+    sheet
+        The worksheet of Excel inputs (name or 0-based position; default the first), or
+        a mapping of input name to worksheet.
+    day_first
+        Read slash dates as ``DD/MM/YYYY`` (True) or ``MM/DD/YYYY`` (False). Without it
+        they are read month-first, and a column that also holds a date only valid
+        day-first (``25/01/2024``) is refused (rule ``ambiguous_date``), never mixed.
+    decimal
+        The decimal separator of number text, ``"."`` or ``","``. Without it each column's
+        unambiguous values decide, and a value such as ``1.234`` in a column that does
+        not say is refused (rule ``ambiguous_number``).
+    rates
+        A currency rate table (frame or CSV/Excel path; columns ``currency``, ``date``,
+        ``rate`` = value of one unit in ``currency``, which is then required): deals in
+        other currencies are converted at the latest rate on or before their close date
+        (created date for open deals); without a rate, rule ``no_rate``.
 
     Examples
     --------
@@ -219,6 +246,10 @@ def read_portfolio(
         validate=validate,
         hint_style=hint_style,
         shape=shape,
+        sheet=sheet,
+        day_first=day_first,
+        decimal=decimal,
+        rates=rates,
     )
     report = loaded.report
     if loaded.portfolio is None:
@@ -233,6 +264,26 @@ def read_portfolio(
             stacklevel=2,
         )
     return loaded.portfolio
+
+
+def _rates(
+    rates: pl.DataFrame | str | Path | None, *, currency: str | None, decimal: str | None
+) -> pl.DataFrame | None:
+    """Read and check the currency rate table; a wrong one is a :class:`SourceError`."""
+    if rates is None:
+        return None
+    if currency is None:
+        raise SourceError("a rate table needs the portfolio currency (currency='...')")
+    frame = rates
+    if not isinstance(frame, pl.DataFrame):
+        read, trouble = read_table("rates", frame)
+        if read is None:
+            raise SourceError("; ".join(p.message for p in trouble))
+        frame = read.frame.drop(ROW).collect()
+    table, wrong = rate_table(frame, origin="rates", decimal=decimal)
+    if wrong:
+        raise SourceError("; ".join(wrong))
+    return table
 
 
 def _input_names(presets: Sequence[Preset]) -> dict[str, tuple[str, ...]]:
@@ -377,6 +428,10 @@ def load(
     validate: bool = True,
     hint_style: HintStyle = "python",
     shape: Shape | None = None,
+    sheet: Sheet | Mapping[str, Sheet] | None = None,
+    day_first: bool | None = None,
+    decimal: str | None = None,
+    rates: pl.DataFrame | str | Path | None = None,
 ) -> Loaded:
     """Read and validate like :func:`read_portfolio`, returning the report instead of raising.
 
@@ -410,10 +465,15 @@ def load(
     except KeyError as exc:
         raise SourceError(exc.args[0]) from None
     currency = currency.strip().upper() if currency else None
+    table_of_rates = _rates(rates, currency=currency, decimal=decimal)
     names = _input_names(presets)
     items, problems, source_notes, described = _inputs_of(source, names)
     problems += _unknown_mapping_tables(names, mapping=columns, values=values)
-    inputs, plain, found = _mapped_inputs(items, presets, columns, style=hint_style, shape=shape)
+    inputs, plain, found = _mapped_inputs(
+        items, presets, columns, style=hint_style, shape=shape, sheet=sheet
+    )
+    if day_first is not None or decimal is not None or table_of_rates is not None:
+        plain = set()  # the options apply to the parsing plan: no lean re-read of sources
     problems += found
     problems += _missing_tables(inputs, failed={p.table for p in problems})
 
@@ -424,6 +484,9 @@ def load(
         currency=currency,
         quarantine=quarantine,
         style=hint_style,
+        day_first=day_first,
+        decimal=decimal,
+        rates=table_of_rates,
     )
     if not validate:
         return _unvalidated(inputs, how, problems, described, tuple(source_notes))
@@ -640,6 +703,7 @@ def _mapped_inputs(
     *,
     style: HintStyle = "python",
     shape: Shape | None = None,
+    sheet: Sheet | Mapping[str, Sheet] | None = None,
 ) -> tuple[dict[str, Input], set[str], list[Problem]]:
     """Read every input, map its columns, run the presets' prepare steps and the shape.
 
@@ -650,7 +714,9 @@ def _mapped_inputs(
     problems: list[Problem] = []
     inputs: dict[str, Input] = {}
     for name, item in items.items():
-        table, found = read_table(name, item)
+        table, found = read_table(
+            name, item, sheet=sheet.get(name) if isinstance(sheet, Mapping) else sheet
+        )
         problems += found
         if table is None:
             continue
@@ -738,6 +804,9 @@ class _How:
     currency: str | None
     quarantine: bool
     style: HintStyle = "python"
+    day_first: bool | None = None
+    decimal: str | None = None
+    rates: pl.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -911,10 +980,18 @@ def _checked_table(
         currency=how.currency,
         origin=inp.origin,
         vocabularies=vocabularies,
+        day_first=how.day_first,
+        decimal=how.decimal,
     )
+    converted = out.frame
+    more: list[Check] = []
+    if name == DEALS and how.rates is not None and how.currency is not None:
+        converted, rule = convert_amounts(out.frame, rates=how.rates, currency=how.currency)
+        more.append(rule)
     # In-memory sources are parsed once here; lazy ones (Parquet, LazyFrames) stay lazy.
-    frame = out.frame.collect().lazy() if inp.source.eager and not out.problems else out.frame
+    frame = converted.collect().lazy() if inp.source.eager and not out.problems else converted
     checks = [
+        *more,
         *out.checks,
         *contract_checks(name, present=inp.present, row_kind=inp.row_kind),
         *inp.checks,
