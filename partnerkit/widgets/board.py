@@ -331,6 +331,7 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             button.on_click(lambda _b, d=decision: self.decide_selected(d))
             button.add_class(f"pk-bulk-{decision}")
         self._bulk_note = widgets.HTML()
+        self._bulk_note.add_class("pk-bulk-note")
         self._message = widgets.HTML()
         self.queue = DataGrid(
             self.listed,

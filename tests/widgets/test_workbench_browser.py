@@ -196,6 +196,13 @@ def test_decide_queue_table_bulk_ledger_and_change(lab: str, work: Path, browser
     assert "watch" in ledger.locator("tbody tr").first.inner_text()
     browser.shot("nb06-ledger", ledger)
 
+    # a bar clicked on the Pareto chart selects that partner for the what-if
+    bars = browser.chart("Pareto").locator("svg.marks .mark-rect path")
+    bars.first.wait_for(timeout=120_000)
+    bars.first.click()
+    _wait_text(whatif, "What if the 1 selected partner were exited")
+    _wait_text(page.locator(".pk-bulk-note").first, "1 selected")
+
     # a click on a queue row opens that partner on the board
     row = queue.locator("tbody tr").nth(3)
     key = row.get_attribute("data-key")
