@@ -107,9 +107,9 @@ LEDGER_COLUMNS: tuple[str, ...] = (
     "recommended",
     "decided",
     "follows_recommendation",
-    "rationale",
     "who",
     "as_of",
+    "rationale",
     "reasons",
 )
 """Columns of the ledger view."""

@@ -79,7 +79,9 @@ function render({ model, el: root }) {
   const next = el("button", { class: "pk-grid-next", type: "button" }, "Next \u203a");
   const note = el("span", { class: "pk-grid-message" });
   nav.append(prev, info, next, note);
-  root.append(bar, table, nav);
+  const scroller = el("div", { class: "pk-grid-scroll" });
+  scroller.append(table);
+  root.append(bar, scroller, nav);
 
   let timer = null;
   search.addEventListener("input", () => {
@@ -180,6 +182,7 @@ _CSS = """
 .pk-grid-bar, .pk-grid-nav { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
 .pk-grid-title { font-weight: bold; }
 .pk-grid-search { min-width: 240px; padding: 2px 6px; }
+.pk-grid-scroll { overflow-x: auto; max-width: 100%; }
 .pk-grid-table { border-collapse: collapse; }
 .pk-grid-table th { cursor: pointer; text-align: left; border-bottom: 1px solid #9AA4AE;
                     padding: 2px 8px; white-space: nowrap; user-select: none; }

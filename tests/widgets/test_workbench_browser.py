@@ -202,6 +202,7 @@ def test_decide_queue_table_bulk_ledger_and_change(lab: str, work: Path, browser
     bars.first.click()
     _wait_text(whatif, "What if the 1 selected partner were exited")
     _wait_text(page.locator(".pk-bulk-note").first, "1 selected")
+    browser.shot("nb06-whatif", whatif)
 
     # a click on a queue row opens that partner on the board
     row = queue.locator("tbody tr").nth(3)
