@@ -24,7 +24,7 @@ import polars as pl
 import traitlets
 from altair.utils.schemapi import debug_mode
 
-from partnerkit.charts.concentration import pareto_chart
+from partnerkit.charts.concentration import ParetoSpecs
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
 from partnerkit.policy import HealthDimension
@@ -197,6 +197,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         self.spec: dict[str, Any] = {}
         # chart spec and figures of recent settings (they do not depend on the weights)
         self._kept: OrderedDict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
+        self._pareto = ParetoSpecs()  # refills one chart spec instead of rebuilding the chart
 
         choices = [c for c in VALUE_CHOICES if c in card.columns]
         if policy.pareto_value in card.columns and policy.pareto_value not in choices:
@@ -456,13 +457,13 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         # The chart reads a few columns only; the others are not carried into it.
         shown = [col for col in (*CHART_COLUMNS, self.value) if col in self.view.columns]
         with debug_mode(False):
-            chart = pareto_chart(
+            spec = self._pareto.spec(
                 self.view.select(*dict.fromkeys(shown)),
                 value=self.value,
                 threshold=self.threshold,
                 max_bars=self.max_bars,
             )
-            return with_pick(chart.to_dict(validate=False))
+            return with_pick(spec)
 
     def _show_threshold(self, change: Mapping[str, Any]) -> None:
         shown = _percent(change["new"])

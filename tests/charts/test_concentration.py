@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.charts.concentration import BENCHMARKS, MAX_BARS, lorenz_chart, pareto_chart
+from partnerkit.charts.concentration import (
+    BENCHMARKS,
+    MAX_BARS,
+    ParetoSpecs,
+    lorenz_chart,
+    pareto_chart,
+)
 from partnerkit.charts.theme import VITAL_COLORS
 
 # Four partners worked by hand: values 50, 30, 15, 5 (total 100).
@@ -132,7 +138,7 @@ def test_pareto_with_nothing_won():
         won_revenue=pl.lit(0.0), cum_share=pl.lit(None, pl.Float64), vital=pl.lit(False)
     )
     spec = pareto_chart(card).to_dict()
-    assert spec["title"]["subtitle"].startswith("0 of 4 partners")
+    assert spec["title"]["subtitle"] == "None of the 4 partners has any won revenue: no vital few"
 
 
 def test_lorenz_curve_points_and_gini_title():
@@ -211,3 +217,64 @@ def test_one_bar_per_partner_up_to_max_bars():
     grouped = bars(MAX_BARS + 1)
     assert len(grouped) <= MAX_BARS
     assert sum(r["partners"] for r in grouped) == MAX_BARS + 1
+
+
+def _resolved(spec: dict) -> dict:
+    """The spec with every named dataset put in place (names depend on the data's hash)."""
+    datasets = spec.get("datasets", {})
+
+    def walk(node):
+        if isinstance(node, dict):
+            out = {k: walk(v) for k, v in node.items() if k != "datasets"}
+            data = node.get("data")
+            if isinstance(data, dict) and "name" in data:
+                out["data"] = {"values": datasets[data["name"]]}
+            return out
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(spec)
+
+
+def test_refilled_specs_equal_freshly_built_charts():
+    # one spec kind built once, then refilled for other thresholds, filters and sizes: each
+    # must be exactly what pareto_chart builds for the same arguments
+    n = 300
+    values = [float((n - i) ** 2) for i in range(n)]
+    total = sum(values)
+    base = pl.DataFrame(
+        {
+            "partner_id": [f"p{i:03d}" for i in range(n)],
+            "name": [f"Partner {i}" for i in range(n)],
+            "region": ["EU" if i % 3 else "US" for i in range(n)],
+            "won_revenue": values,
+        }
+    )
+
+    def ranked_at(frame: pl.DataFrame, threshold: float) -> pl.DataFrame:
+        frame = frame.sort("won_revenue", descending=True)
+        share = frame["won_revenue"] / frame["won_revenue"].sum()
+        cum = share.cum_sum()
+        return frame.with_columns(
+            rank=pl.int_range(1, frame.height + 1),
+            cum_share=cum,
+            vital=(cum - share) < threshold,
+        )
+
+    specs = ParetoSpecs()
+    cases = [
+        (base, 0.8, MAX_BARS),  # grouped bars (300 > 200)
+        (base, 0.9, MAX_BARS),
+        (base.filter(pl.col("region") == "US"), 0.8, MAX_BARS),  # 100 partners: one bar each
+        (base.filter(pl.col("region") == "US"), 0.7, MAX_BARS),
+        (base.filter(pl.col("region") == "EU"), 0.95, MAX_BARS),  # 200: one bar each
+        (base, 0.85, 50),
+        (base.head(0), 0.8, MAX_BARS),
+    ]
+    for frame, threshold, bars in cases * 2:
+        card = ranked_at(frame, threshold)
+        fast = specs.spec(card, value="won_revenue", threshold=threshold, max_bars=bars)
+        slow = pareto_chart(card, threshold=threshold, max_bars=bars).to_dict(validate=False)
+        assert _resolved(fast) == _resolved(slow), (frame.height, threshold, bars)
+    assert total > 0
