@@ -419,7 +419,8 @@ def convert_amounts(
     amounts are rounded to cents. Deals already
     in ``currency`` (or with none) keep their amount; every converted deal is then in
     ``currency``. A deal in another currency with no rate on or before its date breaks
-    the row rule ``no_rate`` (and keeps its amount and currency).
+    the row rule ``no_rate`` (its amount is left unconverted, so it must be fixed or set
+    aside).
 
     Examples
     --------
@@ -468,14 +469,16 @@ def convert_amounts(
         .then((pl.col(AMOUNT) * rate).round(2))
         .otherwise(pl.col(AMOUNT))
         .alias(AMOUNT),
-        pl.when(missing).then(pl.col(CURRENCY)).otherwise(pl.lit(currency)).alias(CURRENCY),
+        # a deal without a rate breaks no_rate alone (not other_currency as well)
+        pl.lit(currency).alias(CURRENCY),
         missing.alias("__no_rate"),
+        pl.col(CURRENCY).alias("__no_rate_currency"),
     ).drop("__rate_day", "__rate_currency", "__rate_on", "__rate")
     rule = Check(
         CURRENCY,
         "no_rate",
         pl.col("__no_rate"),
-        pl.col(CURRENCY),
+        pl.col("__no_rate_currency"),
         f"no rate to {currency} on or before the deal's date (close date of a won or lost "
         "deal, created date of an open one) in the rate table",
     )

@@ -1,0 +1,260 @@
+"""Money and dates as real exports write them: read one way per column, or refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from partnerkit.load.read import SourceError, load, read_portfolio
+from partnerkit.load.text import ambiguous_numbers, currency_marks, parse_numbers
+
+
+def _corpus():
+    name = "intake_corpus"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+corpus = _corpus()
+COLUMNS = [*corpus.HEADER, "currency"]
+D = dt.date
+PARTNERS = pl.DataFrame({"partner_id": ["P1", "P2", "P3"], "name": ["A", "B", "C"]})
+
+
+def column(values, **kw):
+    return pl.DataFrame({"x": values}).select(parse_numbers(pl.col("x"), **kw))["x"].to_list()
+
+
+def rules(loaded):
+    return [(p.column, p.rule, p.count) for p in loaded.report.problems]
+
+
+def deals_frame(amounts, **extra):
+    n = len(amounts)
+    return pl.DataFrame(
+        {
+            "deal_id": [f"d{i}" for i in range(n)],
+            "partner_id": ["P1"] * n,
+            "created_on": ["2024-01-02"] * n,
+            "closed_on": ["2024-02-01"] * n,
+            "outcome": ["won"] * n,
+            "amount": amounts,
+            **extra,
+        }
+    )
+
+
+# --- money --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # the issue's own examples, each worked by hand
+        (["$1,234.50"], [1234.5]),
+        (["€ 3.000,00"], [3000.0]),
+        (["USD 1,200"], [None]),  # 1,200 alone: thousands or decimals? refused
+        (["USD 1,200", "USD 1,234.50"], [1200.0, 1234.5]),  # the column says: comma groups
+        (["(1,200.00)"], [-1200.0]),
+        (["1.234,50", "1.234"], [1234.5, 1234.0]),  # the column says: dot groups
+        (["3 000,00", "250 EUR", "£12.5"], [3000.0, 250.0, 12.5]),
+        (["1'234.50"], [1234.5]),
+        (["-$5.00", "$-5.00", "($5.00)"], [-5.0, -5.0, -5.0]),
+    ],
+)
+def test_money_text(texts, expected):
+    assert column(texts) == expected
+
+
+@pytest.mark.parametrize("text", ["$$5", "5 $ $", "(5", "--5", "-(5.00)", "$ 1.2.3", "USD"])
+def test_not_money(text):
+    assert column([text]) == [None]
+
+
+def test_decimal_option_reads_the_ambiguous_one_way():
+    assert column(["1.234", "1,234"], decimal=".") == [1.234, 1234.0]
+    assert column(["1.234", "1,234"], decimal=",") == [1234.0, 1.234]
+    # the option also overrides what the column seems to say
+    assert column(["12,5"], decimal=".") == [None]  # 12,5 is no number with decimal '.'
+
+
+def test_mixed_decimal_styles_are_refused_not_guessed():
+    values = ["1,234.50", "1.234,50", "7"]
+    assert column(values) == [None, None, 7.0]
+    flagged = pl.DataFrame({"x": values}).select(ambiguous_numbers(pl.col("x")))["x"]
+    assert flagged.to_list() == [True, True, False]
+
+
+def test_currency_marks():
+    marks = pl.DataFrame({"x": ["$1", "1 €", "JPY 5", "¥5", "5"]}).select(
+        currency_marks(pl.col("x"))
+    )["x"]
+    assert marks.to_list() == ["USD", "EUR", "JPY", "JPY", None]
+
+
+def test_ambiguous_amount_is_a_rule_naming_the_option():
+    loaded = load({"partners": PARTNERS, "deals": deals_frame(["1.234", "500"])})
+    assert rules(loaded) == [("amount", "ambiguous_number", 1)]
+    problem = loaded.report.problems[0]
+    assert "decimal" in problem.message
+    assert [v for _, v in problem.rows] == ["1.234"]
+    p = read_portfolio({"partners": PARTNERS, "deals": deals_frame(["1.234", "500"])}, decimal=",")
+    assert p.deals.select("amount").collect()["amount"].to_list() == [1234.0, 500.0]
+
+
+def test_symbols_of_two_currencies_are_never_summed_raw():
+    two = deals_frame(["$1,000.00", "EUR 2,500.00", "$7.00"])
+    loaded = load({"partners": PARTNERS, "deals": two})
+    assert [r for _, r, _ in rules(loaded)] == ["mixed_currency"]
+    # ...with the portfolio currency named, the other one is a row error
+    loaded = load({"partners": PARTNERS, "deals": two}, currency="USD")
+    assert rules(loaded) == [("currency", "other_currency", 1)]
+    # two currencies written in two locales: both the styles and the currencies are refused
+    loaded = load({"partners": PARTNERS, "deals": deals_frame(["$1,000.00", "€ 2.000,00"])})
+    assert [r for _, r, _ in rules(loaded)] == ["ambiguous_number", "mixed_currency"]
+
+
+def test_symbols_agree_with_the_portfolio_currency():
+    p = read_portfolio(
+        {"partners": PARTNERS, "deals": deals_frame(["$1,000.00", "$ 2,500.25", "7"])},
+        currency="USD",
+    )
+    got = p.deals.select("amount", "currency").collect().rows()
+    assert got == [(1000.0, "USD"), (2500.25, "USD"), (7.0, "USD")]
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+RATES = pl.DataFrame(
+    {
+        "currency": ["EUR", "EUR", "GBP"],
+        "date": ["2024-01-01", "2024-03-01", "2024-01-01"],
+        "rate": ["1.10", "1.20", "1.25"],
+    }
+)
+
+
+def test_rates_convert_at_the_close_date_or_created_date_of_open_deals():
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["w1", "w2", "o1", "u1", "g1"],
+            "partner_id": ["P1"] * 5,
+            "created_on": ["2024-01-10", "2024-01-10", "2024-02-01", "2024-01-10", "2024-01-10"],
+            # w1 closes in February (rate 1.10), w2 in March (1.20); o1 is open: its
+            # expected close in April must not pick the March rate, its creation does (1.10)
+            "closed_on": ["2024-02-15", "2024-03-01", "2024-04-30", "2024-02-01", "2024-02-01"],
+            "outcome": ["won", "won", "open", "lost", "won"],
+            "amount": [100.0, 100.0, 100.0, 40.0, 80.0],
+            "currency": ["EUR", "EUR", "EUR", "USD", "GBP"],
+        }
+    )
+    p = read_portfolio({"partners": PARTNERS, "deals": deals}, currency="USD", rates=RATES)
+    got = p.deals.select("deal_id", "amount", "currency").collect().rows()
+    # hand-worked: 100 * 1.10, 100 * 1.20, 100 * 1.10, USD as is, 80 * 1.25
+    assert got == [
+        ("w1", 110.0, "USD"),
+        ("w2", 120.0, "USD"),
+        ("o1", 110.0, "USD"),
+        ("u1", 40.0, "USD"),
+        ("g1", 100.0, "USD"),
+    ]
+
+
+def test_a_deal_before_the_first_rate_breaks_no_rate(tmp_path):
+    deals = deals_frame([100.0, 5.0], currency=["EUR", "CHF"]).with_columns(
+        pl.Series("created_on", ["2023-12-01", "2023-12-01"]),
+        pl.Series("closed_on", ["2023-12-31", "2024-02-01"]),
+    )
+    loaded = load({"partners": PARTNERS, "deals": deals}, currency="USD", rates=RATES)
+    assert rules(loaded) == [("currency", "no_rate", 2)]
+    rates_file = tmp_path / "rates.csv"
+    RATES.write_csv(rates_file)
+    loaded = load({"partners": PARTNERS, "deals": deals.head(1)}, currency="USD", rates=rates_file)
+    assert rules(loaded) == [("currency", "no_rate", 1)]
+
+
+def test_rates_need_a_currency_and_a_sound_table():
+    with pytest.raises(SourceError, match="portfolio currency"):
+        load({"partners": PARTNERS, "deals": deals_frame([1.0])}, rates=RATES)
+    with pytest.raises(SourceError, match="needs columns rate"):
+        load(
+            {"partners": PARTNERS, "deals": deals_frame([1.0])},
+            currency="USD",
+            rates=RATES.drop("rate"),
+        )
+    with pytest.raises(SourceError, match="rate above 0"):
+        load(
+            {"partners": PARTNERS, "deals": deals_frame([1.0])},
+            currency="USD",
+            rates=RATES.with_columns(pl.lit("0").alias("rate")),
+        )
+
+
+# --- dates ----------------------------------------------------------------------------------
+
+
+def test_day_first_column_is_refused_without_the_option():
+    deals = deals_frame([1.0, 2.0]).with_columns(
+        pl.Series("created_on", ["03/01/2024", "25/01/2024"]),
+        pl.Series("closed_on", ["2024-06-01", "2024-06-01"]),
+    )
+    loaded = load({"partners": PARTNERS, "deals": deals})
+    assert rules(loaded) == [("created_on", "ambiguous_date", 2)]
+    assert "day_first" in loaded.report.problems[0].message
+
+
+def test_day_first_option_reads_the_whole_column_one_way():
+    deals = deals_frame([1.0, 2.0]).with_columns(
+        pl.Series("created_on", ["03/01/2024", "25/01/2024"]),
+        pl.Series("closed_on", ["2024-06-01", "2024-06-01"]),
+    )
+    p = read_portfolio({"partners": PARTNERS, "deals": deals}, day_first=True)
+    assert p.deals.select("created_on").collect()["created_on"].to_list() == [
+        D(2024, 1, 3),
+        D(2024, 1, 25),
+    ]
+    loaded = load({"partners": PARTNERS, "deals": deals}, day_first=False)
+    assert rules(loaded) == [("created_on", "bad_date", 1)]  # 25/01 is no MM/DD date
+
+
+def test_month_first_column_with_small_days_reads_month_first_for_every_row():
+    deals = deals_frame([1.0, 2.0]).with_columns(
+        pl.Series("created_on", ["01/12/2024", "01/13/2024"])
+    )
+    p = read_portfolio({"partners": PARTNERS, "deals": deals})
+    assert p.deals.select("created_on").collect()["created_on"].to_list() == [
+        D(2024, 1, 12),
+        D(2024, 1, 13),
+    ]
+
+
+@pytest.mark.parametrize(("style", "day_first"), [("us", None), ("us", False), ("dayfirst", True)])
+def test_documented_date_styles_read_to_the_truth(tmp_path, style, day_first):
+    data = corpus.deals_csv(corpus.truth(), dates=style)
+    root = corpus.folder(tmp_path / "p", "deals.csv", data)
+    p = read_portfolio(root, currency="USD", day_first=day_first)
+    assert_frame_equal(p.deals.select(COLUMNS).collect(), corpus.expected_deals(corpus.truth()))
+
+
+def test_dayfirst_export_without_the_option_is_refused_whole(tmp_path):
+    # the truth holds 25/02 and 31/12 and also 03/01 style dates: without day_first every
+    # slash date of the column is refused, none is read month-first
+    data = corpus.deals_csv(corpus.truth(), dates="dayfirst")
+    root = corpus.folder(tmp_path / "p", "deals.csv", data)
+    loaded = load(root)
+    got = {(c, r) for c, r, _ in rules(loaded)}
+    assert got == {("created_on", "ambiguous_date"), ("closed_on", "ambiguous_date")}
+    counts = {c: n for c, _, n in rules(loaded)}
+    assert counts == {"created_on": 6, "closed_on": 6}
