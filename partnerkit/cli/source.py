@@ -80,6 +80,7 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "values": spec.values,
         "preset": presets or None,
         "currency": args.currency or spec.currency,
+        "shape": spec.shape,
         "quarantine": bool(getattr(args, "quarantine", False)),
         "hint_style": "cli",
     }

@@ -686,8 +686,14 @@ SALESFORCE = Preset(
     "salesforce",
     "Salesforce Opportunity / Account / OpportunityPartner exports (API names or report labels)",
     files={
-        PARTNERS: ("account", "accounts", "partner_account", "partner_accounts"),
-        DEALS: ("opportunity", "opportunities"),
+        PARTNERS: (
+            "account",
+            "accounts",
+            "partner_account",
+            "partner_accounts",
+            "partner_accounts_report*",
+        ),
+        DEALS: ("opportunity", "opportunities", "opportunities_report*", "opportunity_report*"),
         OPPORTUNITY_PARTNERS: (
             "opportunitypartner",
             "opportunitypartners",

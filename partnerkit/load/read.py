@@ -737,6 +737,8 @@ def _mapped_inputs(
         for p in presets:
             for target, aliases in p.columns.get(name, {}).items():
                 known[target] = (*known.get(target, ()), *aliases)
+        if name == "deals" and shape.derive_partners:
+            known.setdefault("partner_name", ())  # the derived partners' names
         plan = plan_columns(
             name,
             table.columns,
