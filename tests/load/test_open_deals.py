@@ -1,0 +1,156 @@
+"""Open deals are open whatever their (expected) close date; as-of is the latest actual event.
+
+One portfolio worked by hand:
+
+====  =======  =======  ==========  ==========================  =======  ======
+deal  partner  account  created     close date                  outcome  amount
+====  =======  =======  ==========  ==========================  =======  ======
+d1    a        X        2025-01-10  2025-03-01                  won      1000
+d2    a        Y        2025-01-15  2025-02-01 (expected, past) open     500
+d3    b        Y        2025-02-10  2025-12-31 (expected)       open     300
+d4    b        Z        2025-01-20  2025-02-15                  lost     200
+d5    c        -        2025-02-20  2025-02-28 (expected, past) open     50
+====  =======  =======  ==========  ==========================  =======  ======
+
+Actual events: creations up to 2025-02-20, the win on 2025-03-01, the loss on 2025-02-15;
+so as-of is 2025-03-01 (the expected 2025-12-31 is a forecast). Open pipeline: a 500 (d2
+slipped but still open), b 300, c 50. Two open deals (d2, d5) are past their expected
+close date. a and b (both crm) work account Y at the same time: d2 is still open when d3
+is created, so they conflict there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from partnerkit.analysis import analyze, quick_scorecard
+from partnerkit.metrics.facts import deal_accounts
+from partnerkit.metrics.window import Window
+from partnerkit.portfolio import Portfolio
+from partnerkit.widgets.drill import counts_as, recompute
+
+D = dt.date
+
+PARTNERS = pl.DataFrame(
+    {"partner_id": ["a", "b", "c"], "name": ["A", "B", "C"], "category": ["crm", "crm", None]}
+)
+DEALS = pl.DataFrame(
+    {
+        "deal_id": ["d1", "d2", "d3", "d4", "d5"],
+        "partner_id": ["a", "a", "b", "b", "c"],
+        "account_id": ["X", "Y", "Y", "Z", None],
+        "created_on": ["2025-01-10", "2025-01-15", "2025-02-10", "2025-01-20", "2025-02-20"],
+        "closed_on": ["2025-03-01", "2025-02-01", "2025-12-31", "2025-02-15", "2025-02-28"],
+        "outcome": ["won", "open", "open", "lost", "open"],
+        "amount": [1000.0, 500.0, 300.0, 200.0, 50.0],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return Portfolio.from_frames(partners=PARTNERS, deals=DEALS)
+
+
+@pytest.fixture(scope="module")
+def analysis(portfolio):
+    return analyze(portfolio)
+
+
+def test_as_of_is_the_latest_actual_event(portfolio, analysis):
+    assert portfolio.latest_date() == D(2025, 3, 1)
+    assert analysis.as_of == D(2025, 3, 1)
+
+
+def test_open_pipeline_counts_every_open_deal(analysis):
+    card = analysis.scorecard.sort("partner_id")
+    assert card.select("partner_id", "open_pipeline", "open_deals").rows() == [
+        ("a", 500.0, 1),
+        ("b", 300.0, 1),
+        ("c", 50.0, 1),
+    ]
+    assert card.select("won_revenue", "won_deals", "lost_deals").rows() == [
+        (1000.0, 1, 0),
+        (0.0, 0, 1),
+        (0.0, 0, 0),
+    ]
+
+
+def test_note_reports_open_deals_past_their_expected_close_date(portfolio, analysis):
+    notes = [n for n in analysis.notes if "expected close date" in n]
+    assert len(notes) == 1
+    assert notes[0].startswith("2 open deals are past their expected close date")
+    assert portfolio.open_past_expected() == 2
+    assert portfolio.open_past_expected(D(2025, 2, 1)) == 1  # only d2 by then
+
+
+def test_expected_close_date_never_makes_a_deal_closed_in_the_window(portfolio):
+    # a window that holds d2's and d5's expected dates but not d1's win
+    card = quick_scorecard(portfolio, as_of=D(2025, 2, 28))
+    got = card.sort("partner_id").select("partner_id", "won_deals", "lost_deals").rows()
+    assert got == [("a", 0, 0), ("b", 0, 1), ("c", 0, 0)]
+
+
+def test_a_deal_won_after_as_of_was_open_on_it(portfolio):
+    a = analyze(portfolio, as_of=D(2025, 2, 20))
+    assert a.partner("a")["open_pipeline"] == 1500.0  # d1 (won 2025-03-01) and d2
+
+
+def test_conflict_while_a_slipped_deal_is_still_open(analysis):
+    pairs = analysis.conflicts.select("partner_a", "partner_b").rows()
+    assert pairs == [("a", "b")]
+
+
+def test_account_span_runs_to_as_of_for_a_slipped_open_deal(portfolio):
+    w = Window.ending(D(2025, 3, 1), months=12)
+    spans = deal_accounts(portfolio.deals, window=w).filter(pl.col("account_id") == "Y")
+    got = spans.sort("partner_id").select("partner_id", "active_to", "open_amount").collect()
+    assert got.rows() == [("a", D(2025, 3, 1), 500.0), ("b", D(2025, 3, 1), 300.0)]
+
+
+def test_drill_down_agrees(portfolio):
+    w = Window.ending(D(2025, 3, 1), months=12)
+    deals = portfolio.deals.filter(pl.col("partner_id") == "a").collect()
+    assert counts_as(deals, window=w)["counts_as"].to_list() == [
+        "won in window",
+        "open at as-of",
+    ]
+    assert recompute({"deals": deals}, window=w)["open_pipeline"] == 500.0
+
+
+def test_window_live_and_open_at_end_ignore_expected_dates():
+    w = Window(D(2025, 1, 1), D(2025, 1, 31))
+    f = pl.DataFrame(
+        {
+            "created_on": [D(2024, 6, 1)] * 4,
+            "closed_on": [D(2024, 9, 1), D(2024, 9, 1), D(2025, 6, 1), None],
+            "outcome": ["open", "lost", "open", "open"],
+        }
+    )
+    assert f.select(w.live()).to_series().to_list() == [True, False, True, True]
+    assert f.select(w.open_at_end()).to_series().to_list() == [True, False, True, True]
+
+
+def test_as_of_ignores_forecast_tables_and_counts_activities():
+    activities = pl.DataFrame({"partner_id": ["a"], "occurred_on": ["2025-03-20"], "kind": ["qbr"]})
+    investments = pl.DataFrame(
+        {
+            "partner_id": ["a"],
+            "category": ["mdf"],
+            "starts_on": ["2026-01-01"],  # a budget for next year is no event
+            "amount": [10.0],
+        }
+    )
+    p = Portfolio.from_frames(
+        partners=PARTNERS, deals=DEALS, activities=activities, investments=investments
+    )
+    assert p.latest_date() == D(2025, 3, 20)
+
+
+def test_only_open_deals_with_expected_dates_gives_the_latest_creation():
+    deals = DEALS.filter(pl.col("outcome") == "open")
+    p = Portfolio.from_frames(partners=PARTNERS, deals=deals)
+    assert p.latest_date() == D(2025, 2, 20)
