@@ -65,6 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("default")  # shown once each, as plain lines
             warnings.showwarning = _plain_warning
             code: int = args.func(args)
         sys.stdout.flush()

@@ -1,0 +1,175 @@
+"""The command line's contract: exit codes, quarantine output, warnings, hints, closed pipes.
+
+One exit-code scheme for every command: 0 done, 1 the data breaks the contract, 2 usage.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from partnerkit.cli import main
+
+ROOT = Path(__file__).parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+BROKEN = FIXTURES / "broken" / "three_problems"
+VALID = FIXTURES / "crm" / "canonical"
+REPORT_EXPORT = FIXTURES / "crm" / "salesforce_report"
+
+
+@pytest.mark.parametrize("command", ["validate", "analyze"])
+def test_exit_codes_of_the_reading_commands(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([command, str(VALID)]) == 0
+    assert main([command, str(BROKEN)]) == 1
+    assert main([command, str(FIXTURES / "no_such_folder")]) == 2
+    assert main([command, str(VALID), "--preset", "salesfroce"]) == 2
+    capsys.readouterr()
+
+
+def test_report_exits_one_on_invalid_data_and_two_on_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["report", str(BROKEN), "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert "deals.amount [negative] 1 row" in err
+    assert "line 5 (id D4): '-2500'" in err
+    assert main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "r")]) == 2
+    bad_mapping = tmp_path / "m.toml"
+    bad_mapping.write_text("nonsense = 1\n", encoding="utf-8")
+    code = main(["report", str(VALID), "--out", str(tmp_path / "r"), "--mapping", str(bad_mapping)])
+    assert code == 2
+    assert not (tmp_path / "r" / "report.html").exists()
+
+
+def test_argparse_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["analyze"], ["report", str(VALID)], ["nope"], ["decisions", "frobnicate"]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2, argv
+    capsys.readouterr()
+
+
+def test_analyze_quarantine_lists_rows_with_line_and_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["analyze", str(BROKEN), "--quarantine"]) == 0
+    out, err = capsys.readouterr()
+    # three_problems: partner P2 repeated on line 4, deal D3 with 2024-02-30 (line 4),
+    # deal D4 with -2500 (line 5): three rows, each breaking one rule
+    assert "Set aside (quarantine): 3 rows (3 rule breaks)" in err
+    assert "  partners line 4 (id P2): partner_id [duplicate]" in err
+    assert "  deals line 4 (id D3): created_on [bad_date] '2024-02-30'" in err
+    assert "  deals line 5 (id D4): amount [negative] '-2500'" in err
+    assert "No problems" not in out + err
+    assert out.startswith("as of ")
+
+
+def test_validate_quarantine_counts_rows_not_rule_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,Acme\n", encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "D1,P1,2024-01-01,2024-02-01,won,100\n"
+        "D2,P9,2024-01-01,2024-02-01,won,-5\n",  # one row, two rule breaks
+        encoding="utf-8",
+    )
+    assert main(["validate", str(tmp_path), "--quarantine"]) == 0
+    out = capsys.readouterr().out
+    assert "Set aside (quarantine): 1 row (2 rule breaks)" in out
+    assert "deals line 3 (id D2): " in out
+    assert "1 row set aside; the rows kept are valid." in out
+    assert "No problems" not in out
+
+
+def test_warnings_are_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    source = REPORT_EXPORT
+    assert main(["analyze", str(source), "--preset", "salesforce"]) == 0
+    err = capsys.readouterr().err
+    # the partner report's blank lines and footers, as one plain line
+    assert "warning: partners: dropped 6 rows holding no data: line 6: blank row;" in err
+    assert "Warning" not in err  # no category names, file names or line numbers
+    assert "read.py" not in err
+
+
+def test_python_warnings_become_plain_lines(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import warnings  # noqa: PLC0415
+
+    import partnerkit.cli.analyze  # noqa: PLC0415
+
+    def noisy(args: object) -> int:
+        del args
+        warnings.warn("something to know", UserWarning, stacklevel=1)
+        return 0
+
+    monkeypatch.setattr(partnerkit.cli.analyze, "run", noisy)
+    assert main(["analyze", str(VALID)]) == 0
+    assert capsys.readouterr().err == "warning: something to know\n"
+
+
+def test_hints_speak_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,Acme\n", encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,ammount\nD1,P1,2024-01-01,,open,1\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert '[columns.deals] "ammount" = "amount" to a --mapping file' in out
+    assert "mapping={" not in out
+
+
+def test_hints_speak_python_to_python(tmp_path: Path) -> None:
+    from partnerkit.load.read import load  # noqa: PLC0415
+
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,Acme\n", encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,ammount\nD1,P1,2024-01-01,,open,1\n",
+        encoding="utf-8",
+    )
+    text = load(tmp_path).report.describe()
+    assert "mapping={'deals': {'ammount': 'amount'}}" in text
+    assert "--mapping" not in text
+
+
+def test_closed_pipe_gives_no_traceback() -> None:
+    # A real pipe whose reader is gone before the command writes: the write fails with
+    # EPIPE, which must end the command quietly.
+    env = {**os.environ, "PYTHONWARNINGS": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from partnerkit.cli import main; sys.exit(main())",
+         "analyze", str(VALID)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        err = proc.stderr.read().decode()
+    code = proc.wait(timeout=120)
+    assert "Traceback" not in err
+    assert "BrokenPipeError" not in err
+    assert code == 0
+
+
+def test_piping_into_head_prints_no_error(tmp_path: Path) -> None:
+    script = tmp_path / "run.sh"
+    command = f"{Path(sys.executable).parent / 'partnerkit'} analyze {VALID} | head -n 1"
+    script.write_text(command + "\n", encoding="utf-8")
+    done = subprocess.run(
+        ["sh", str(script)], capture_output=True, text=True, cwd=ROOT, timeout=120, check=False
+    )
+    assert done.stdout.startswith("as of ")
+    assert "Error" not in done.stderr
+    assert "Traceback" not in done.stderr
