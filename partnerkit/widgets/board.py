@@ -70,6 +70,9 @@ __all__ = [
 ALL = "all"
 """Value of :attr:`DecisionBoard.show` listing every candidate."""
 
+DROPDOWN_LIMIT = 300
+"""Entries of the partner dropdown: the head of the queue (search or the table reach all)."""
+
 URGENCY: tuple[str, ...] = ("exit", "watch", "invest", "keep")
 """Recommendations in queue order: those that ask for action first."""
 
@@ -362,11 +365,14 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         traitlets.link((self._who, "value"), (self, "who"))
         traitlets.link((self._rationale, "value"), (self, "rationale"))
         traitlets.link((self._search, "value"), (self, "search"))
-        traitlets.link(
-            (self._partner, "value"),
-            (self, "partner_id"),
-            transform=(lambda v: v or "", lambda v: v or None),
-        )
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._index_head: set[str] = set()
+        self._listed = self.frame
+        self.observe(self._ensure_option, names=["partner_id"])
+        self._syncing = False
+        self._partner.observe(self._from_dropdown, names=["value"])
+        self.observe(self._to_dropdown, names=["partner_id"])
         traitlets.link((self.queue, "selected"), (self, "selected"))
         traitlets.dlink((self, "message"), (self._message, "value"), _as_note)
         self.queue.observe(self._on_click_row, names=["clicked"])
@@ -415,10 +421,10 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
 
     def step(self, by: int, /) -> None:
         """Move ``by`` places along the listed queue (wrapping around)."""
-        ids = self.listed["partner_id"].to_list()
+        ids = self._ids
         if not ids:
             return
-        here = ids.index(self.partner_id) if self.partner_id in ids else -by
+        here = self._index.get(self.partner_id, -by)
         self.partner_id = ids[(here + by) % len(ids)]
 
     def select(self, partner_ids: Sequence[str], /) -> None:
@@ -539,10 +545,10 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self.ledger_view.set_frame(self._ledger_frame())
 
     def _next_undecided(self, *, after: str) -> None:
-        ids = self.listed["partner_id"].to_list()
-        if after not in ids:
+        ids = self._ids
+        if after not in self._index:
             return
-        start = ids.index(after)
+        start = self._index[after]
         for pid in ids[start + 1 :] + ids[:start]:
             if pid not in self.decided:
                 self.partner_id = pid
@@ -586,7 +592,7 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             self.message = f"No partner matches \u201c{self.search.strip()}\u201d."
             return
         pid = hits["partner_id"][0]
-        if pid not in self.listed["partner_id"].to_list():
+        if pid not in self._index:
             self.show = ALL
         self.partner_id = pid
         self.message = (
@@ -595,25 +601,64 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             else f"{hits.height} partners match; showing the first, keep typing to narrow."
         )
 
-    def _refresh_list(self, _change: Mapping[str, Any] | None = None) -> None:
-        listed = self.listed
-        self.queue.set_frame(listed)
-        options = [
+    def _options(self, listed: pl.DataFrame, extra: str = "") -> list[tuple[str, str]]:
+        """Dropdown entries: the first :data:`DROPDOWN_LIMIT` of the queue (and ``extra``)."""
+        head = listed.head(DROPDOWN_LIMIT)
+        if extra and extra not in self._index_head:
+            head = pl.concat([head, listed.filter(pl.col("partner_id") == extra)])
+        return [
             (_label(row, self.decided.get(row["partner_id"])), row["partner_id"])
-            for row in listed.select(
-                [c for c in ("partner_id", "name", "recommendation") if c in listed.columns]
+            for row in head.select(
+                [c for c in ("partner_id", "name", "recommendation") if c in head.columns]
             ).iter_rows(named=True)
         ]
+
+    def _ensure_option(self, change: Mapping[str, Any]) -> None:
+        # A partner beyond the dropdown's entries (picked by search, row click or next) is
+        # added to them before the dropdown shows it.
+        pid = change["new"]
+        if pid and pid not in {value for _, value in self._partner.options}:
+            self._set_options(self._options(self._listed, extra=pid))
+
+    def _set_options(self, options: list[tuple[str, str]]) -> None:
+        self._syncing = True
+        try:
+            self._partner.options = options
+            values = {v for _, v in options}
+            self._partner.value = self.partner_id if self.partner_id in values else None
+        finally:
+            self._syncing = False
+
+    def _from_dropdown(self, change: Mapping[str, Any]) -> None:
+        if not self._syncing and change["new"]:
+            self.partner_id = change["new"]
+
+    def _to_dropdown(self, change: Mapping[str, Any]) -> None:
+        pid = change["new"]
+        if self._partner.value != pid and any(v == pid for _, v in self._partner.options):
+            self._syncing = True
+            try:
+                self._partner.value = pid
+            finally:
+                self._syncing = False
+
+    def _refresh_list(self, _change: Mapping[str, Any] | None = None) -> None:
+        listed = self.listed
+        self._listed = listed
+        self._ids = listed["partner_id"].to_list()
+        self._index = {pid: i for i, pid in enumerate(self._ids)}
+        self._index_head = set(self._ids[:DROPDOWN_LIMIT])
+        self.queue.set_frame(listed)
         current = self.partner_id
-        self._partner.options = options
-        ids = [value for _, value in options]
-        self.partner_id = current if current in ids else (ids[0] if ids else "")
+        keep = current if current in self._index else (self._ids[0] if self._ids else "")
+        self.partner_id = keep
+        self._set_options(self._options(listed, extra=keep))
         self._refresh_position()
 
     def _refresh_position(self) -> None:
-        ids = self.listed["partner_id"].to_list()
-        done = sum(1 for p in ids if p in self.decided)
-        here = ids.index(self.partner_id) + 1 if self.partner_id in ids else 0
+        ids = self._ids
+        done = len(self._index.keys() & self.decided.keys())
+        here = self._index.get(self.partner_id, -1) + 1
         self._position.value = (
             f"<span class='pk-position'>{here:,} of {len(ids):,} in the queue "
             f"&middot; {done:,} decided</span>"

@@ -205,3 +205,25 @@ def test_partners_picked_on_the_explorer_chart_drive_the_whatif(small, ledger: L
     assert board.whatif["won_revenue_at_risk_share"] == 0.14
     explorer.selected = []
     assert board.whatif == {}
+
+
+def test_large_queue_dropdown_holds_the_head_and_any_partner_picked(
+    scorecard_of, make_analysis, ledger: Ledger
+) -> None:
+    from partnerkit.widgets.board import DROPDOWN_LIMIT  # noqa: PLC0415
+
+    board = DecisionBoard(make_analysis(scorecard_of(DROPDOWN_LIMIT + 100)), ledger, out_dir="x")
+    assert len(board._partner.options) == DROPDOWN_LIMIT
+    far = board.frame["partner_id"][DROPDOWN_LIMIT + 50]
+    board.search = far  # beyond the dropdown's entries
+    assert board.partner_id == far
+    assert board._partner.value == far
+    assert len(board._partner.options) == DROPDOWN_LIMIT + 1
+    board.step(1)
+    assert board.partner_id == board.frame["partner_id"][DROPDOWN_LIMIT + 51]
+    assert f"{DROPDOWN_LIMIT + 52:,} of {DROPDOWN_LIMIT + 100:,} in the queue" in (
+        board._position.value
+    )
+    first = board.frame["partner_id"][0]
+    board._partner.value = first  # choosing in the dropdown
+    assert board.partner_id == first
