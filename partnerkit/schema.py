@@ -171,7 +171,13 @@ DEALS = Table(
             nullable=False,
             description="Date the opportunity was created.",
         ),
-        Column("closed_on", _D, required=True, description="Close date; null while open."),
+        Column(
+            "closed_on",
+            _D,
+            required=True,
+            description="Close date of a won or lost deal; on an open deal the expected close "
+            "date (or null), never read as a close.",
+        ),
         Column(
             "outcome",
             _S,

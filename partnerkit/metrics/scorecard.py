@@ -84,8 +84,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "sourced_revenue": "Won revenue in W of deals the partner originated (source partner).",
     "influenced_revenue": "Won revenue in W of deals we originated with the partner attached "
     "(source vendor).",
-    "open_pipeline": "Amount of the partner's deals open at as_of (created by then, not "
-    "closed by then).",
+    "open_pipeline": "Amount of the partner's deals open at as_of: created by then and not "
+    "won or lost by then (an open deal counts whatever its expected close date).",
     "open_deals": "Number of the partner's deals open at as_of.",
     "sourced_pipeline": "Amount of partner-originated deals created in W (any outcome).",
     "pipeline_created": "Amount of the partner's deals created in W (any source, any outcome).",

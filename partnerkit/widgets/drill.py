@@ -68,7 +68,7 @@ TRACED: dict[str, str] = {
     "sourced_revenue": "won in the window, source = partner",
     "influenced_revenue": "won in the window, source = vendor",
     "lost_deals": "count of its lost deals closed in the window",
-    "open_pipeline": "amount of its deals created by as-of and not closed by then",
+    "open_pipeline": "amount of its deals created by as-of and not won or lost by then",
     "pipeline_created": "amount of its deals created in the window",
     "deals_created": "count of its deals created in the window",
     "activities": "count of its activities in the window",
