@@ -133,6 +133,11 @@ RULES: dict[str, Rule] = {
         Rule("negative", "row", "a negative amount or duration"),
         Rule("duplicate", "row", "an id already used on an earlier row"),
         Rule("unknown_partner", "row", "a partner_id absent from the partners table"),
+        Rule(
+            "duplicate_partner_name",
+            "row",
+            "a partner given by a name that several partners share",
+        ),
         Rule("closed_without_date", "row", "a won or lost deal without a close date"),
         Rule("close_before_create", "row", "a deal closed before it was created"),
         Rule("ends_before_starts", "row", "an investment ending before it starts"),

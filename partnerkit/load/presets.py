@@ -325,8 +325,10 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
 
     Requires: a ``partners`` input with ``partner_id`` and ``name``. A value that matches
     no partner id but exactly one partner name (case- and whitespace-insensitively) is
-    replaced by that id; a note-level check counts the replacements. The loader runs
-    this after the presets' prepare steps whenever a preset is used.
+    replaced by that id; a note-level check counts the replacements. A value naming a
+    partner name that several partners share breaks the row rule
+    ``duplicate_partner_name`` (not ``unknown_partner``). The loader runs this after the
+    presets' prepare steps whenever a preset is used.
 
     Examples
     --------
@@ -350,12 +352,14 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
         .unique()
         .with_columns(pl.lit(value=True).alias("__name_known"))
     )
-    names = (
-        partners.frame.select(
-            _text(PARTNER_ID).alias("__by_name"), label_key(_text(NAME)).alias("__name_key")
-        )
-        .drop_nulls()
-        .filter(pl.len().over("__name_key") == 1)
+    keyed = partners.frame.select(
+        _text(PARTNER_ID).alias("__by_name"), label_key(_text(NAME)).alias("__name_key")
+    ).drop_nulls()
+    names = keyed.filter(pl.len().over("__name_key") == 1)
+    shared = (
+        keyed.filter(pl.len().over("__name_key") > 1)
+        .group_by("__name_key")
+        .agg(pl.col("__by_name").sort().str.join(", ").alias("__shared_ids"))
     )
     out = dict(inputs)
     for name, inp in inputs.items():
@@ -378,18 +382,38 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
                 how="left",
                 maintain_order="left",
             )
+            .join(
+                shared,
+                left_on=label_key(pl.col(PARTNER_ID)),
+                right_on="__name_key",
+                how="left",
+                maintain_order="left",
+            )
             .with_columns(
                 (pl.col("__name_known").is_null() & pl.col("__by_name").is_not_null()).alias(
                     "__named_partner"
+                ),
+                (pl.col("__name_known").is_null() & pl.col("__shared_ids").is_not_null()).alias(
+                    "__shared_name"
                 ),
                 pl.col(PARTNER_ID).alias("__partner_as_given"),
             )
             .with_columns(
                 pl.when(pl.col("__named_partner"))
                 .then(pl.col("__by_name"))
+                .when(pl.col("__shared_name"))
+                .then(pl.lit(None, pl.String))  # reported by its own rule, not as unknown
                 .otherwise(pl.col(PARTNER_ID))
                 .alias(PARTNER_ID)
             )
+        )
+        duplicate = Check(
+            inp.plan.source_of(PARTNER_ID),
+            "duplicate_partner_name",
+            pl.col("__shared_name"),
+            pl.format("{} (partners {})", pl.col("__partner_as_given"), pl.col("__shared_ids")),
+            "partner given by a name that several partners share; give the partner id, or "
+            "rename one of the partners",
         )
         notice = Check(
             inp.plan.source_of(PARTNER_ID),
@@ -399,7 +423,9 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
             "partner given by name; read as the id of the partner with that name",
             scope="note",
         )
-        out[name] = _update(inp, frame=frame, notices=(*inp.notices, notice))
+        out[name] = _update(
+            inp, frame=frame, checks=(*inp.checks, duplicate), notices=(*inp.notices, notice)
+        )
     return out
 
 

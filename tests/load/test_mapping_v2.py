@@ -1,0 +1,268 @@
+"""Mapping v2, partner credit, partner accounts and the duplicate-name rule.
+
+Inputs are small literal tables; every expected figure is worked out by hand beside it.
+Metamorphic tests check changes that must not move a result (line order, customers added
+to an Account export, a v1 mapping file read through v2) or must move it one way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from partnerkit.load.mapping import Shape, read_mapping_file
+from partnerkit.load.read import load, read_portfolio
+from partnerkit.validate import PortfolioError
+
+PARTNERS = pl.DataFrame({"partner_id": ["p1", "p2"], "name": ["Acme", "Beta"]})
+
+
+def lines(order: list[int] | None = None) -> pl.DataFrame:
+    rows = [
+        ("SO1", "p1", "2024-03-02", "$1,000.50"),
+        ("SO1", "p1", "2024-03-01", "20"),
+        ("SO2", "p2", "2024-04-01", "5"),
+        ("SO1", "p1", "2024-03-05", ""),
+    ]
+    rows = [rows[i] for i in order] if order else rows
+    return pl.DataFrame(rows, schema=["Order", "Reseller", "Date", "Amt"], orient="row")
+
+
+ORDERS = {"deals": {"Order": "deal_id", "Reseller": "partner_id", "Date": ["created_on",
+          "closed_on"], "Amt": "amount"}}  # fmt: skip
+ORDER_SHAPE = Shape(
+    constants={"deals": {"outcome": "won"}},
+    aggregate={"deals": {"by": "deal_id", "amount": "sum", "created_on": "min",
+                         "closed_on": "max"}},
+)  # fmt: skip
+
+
+def read_orders(frame: pl.DataFrame) -> pl.DataFrame:
+    p = read_portfolio({"partners": PARTNERS, "deals": frame}, mapping=ORDERS, shape=ORDER_SHAPE)
+    return p.deals.sort("deal_id").collect()
+
+
+def test_order_lines_add_up_into_deals() -> None:
+    got = read_orders(lines()).select("deal_id", "partner_id", "outcome", "amount")
+    # SO1 = 1000.50 + 20 (+ an empty line) ; SO2 = 5
+    assert got.rows() == [("SO1", "p1", "won", 1020.5), ("SO2", "p2", "won", 5.0)]
+    so1 = read_orders(lines()).row(0, named=True)
+    assert (str(so1["created_on"]), str(so1["closed_on"])) == ("2024-03-01", "2024-03-05")
+
+
+def test_line_order_does_not_move_the_deals() -> None:
+    base = read_orders(lines())
+    for order in ([3, 2, 1, 0], [2, 0, 3, 1]):
+        assert_frame_equal(read_orders(lines(order)), base)
+
+
+def test_a_bad_line_is_reported_on_its_record() -> None:
+    bad = lines().with_columns(
+        pl.when(pl.col("Amt") == "20").then(pl.lit("twenty")).otherwise(pl.col("Amt")).alias("Amt")
+    )
+    with pytest.raises(PortfolioError) as info:
+        read_orders(bad)
+    (problem,) = info.value.problems
+    # SO1's first line is row 0; the unreadable value is quoted, the sum is not invented
+    assert (problem.rule, problem.rows, problem.records) == ("bad_number", [(0, "twenty")], ["SO1"])
+
+
+def test_defaults_fill_empty_cells_and_count_them() -> None:
+    deals = pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["p1", "p1", "p2"],
+        "created_on": ["2024-01-01"] * 3, "closed_on": [None, None, "2024-02-01"],
+        "outcome": ["open", "open", "won"], "amount": [None, " ", "7"]})  # fmt: skip
+    loaded = load(
+        {"partners": PARTNERS, "deals": deals}, shape=Shape(defaults={"deals": {"amount": 0}})
+    )
+    assert loaded.portfolio is not None
+    assert loaded.portfolio.deals.collect()["amount"].to_list() == [0.0, 0.0, 7.0]
+    notes = next(t for t in loaded.report.tables if t.table == "deals").notes
+    assert any("2 rows: empty; filled with the default '0'" in n for n in notes), notes
+
+
+def test_filters_keep_matching_rows_and_say_how_many_were_left_out() -> None:
+    accounts = pl.DataFrame({"partner_id": ["p1", "c1", "p2", "c2"],
+        "name": ["Acme", "Cust", "Beta", "Cust2"],
+        "IsPartner": ["1", "0", "TRUE", ""]})  # fmt: skip
+    deals = pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p2"], "created_on": ["2024-01-01"],
+        "closed_on": [None], "outcome": ["open"], "amount": [1.0]})  # fmt: skip
+    loaded = load(
+        {"partners": accounts, "deals": deals},
+        mapping={"partners": {"IsPartner": ""}},
+        shape=Shape(filters={"partners": {"IsPartner": True}}),
+    )
+    assert loaded.portfolio is not None
+    assert loaded.portfolio.partners.collect()["partner_id"].to_list() == ["p1", "p2"]
+    notes = next(t for t in loaded.report.tables if t.table == "partners").notes
+    assert "left out 2 of 4 rows not matching IsPartner = true (row 1, 3)" in notes
+    by_type = load(
+        {"partners": accounts.with_columns(Type=pl.Series(["Reseller", "Customer",
+                                                           "distributor", "Prospect"])),
+         "deals": deals},
+        mapping={"partners": {"IsPartner": "", "Type": ""}},
+        shape=Shape(filters={"partners": {"Type": ["Reseller", "Distributor"]}}),
+    )  # fmt: skip
+    assert by_type.portfolio is not None
+    assert by_type.portfolio.partners.collect()["partner_id"].to_list() == ["p1", "p2"]
+
+
+def test_a_filter_on_a_missing_column_is_a_problem() -> None:
+    loaded = load({"partners": PARTNERS, "deals": lines()}, mapping=ORDERS,
+                  shape=Shape(filters={"deals": {"Stage": "Won"}}))  # fmt: skip
+    first = loaded.report.problems[0]
+    assert (first.rule, first.column) == ("unknown_mapping", "Stage")
+
+
+def test_partners_derived_from_the_deals() -> None:
+    deals = pl.DataFrame({"Id": ["d1", "d2", "d3"], "Agent": ["Ann", "Bo", "Ann"],
+        "Start": ["2024-01-01"] * 3, "End": [None, "2024-02-01", "2024-02-02"],
+        "Stage": ["open", "won", "lost"], "Value": ["", "10", "3"]})  # fmt: skip
+    mapping = {"deals": {"Id": "deal_id", "Agent": "partner_id", "Start": "created_on",
+                         "End": "closed_on", "Stage": "outcome", "Value": "amount"}}  # fmt: skip
+    shape = Shape(derive_partners=True, defaults={"deals": {"amount": 0}})
+    p = read_portfolio({"deals": deals}, mapping=mapping, shape=shape)
+    assert p.partners.collect().select("partner_id", "name").rows() == [
+        ("Ann", "Ann"),
+        ("Bo", "Bo"),
+    ]
+    with pytest.raises(PortfolioError, match="missing_table"):
+        read_portfolio({"deals": deals}, mapping=mapping)
+
+
+def test_v1_mapping_files_still_read(tmp_path: Path) -> None:
+    v1 = tmp_path / "v1.toml"
+    v1.write_text('preset = "salesforce"\ncurrency = "USD"\n[columns.deals]\n'
+                  '"Reseller__c" = "partner_id"\n[values.deals.outcome]\n"Signed" = "won"\n',
+                  encoding="utf-8")  # fmt: skip
+    spec = read_mapping_file(v1)
+    assert spec.shape is None
+    assert spec.columns == {"deals": {"Reseller__c": "partner_id"}}
+    v2 = tmp_path / "v2.toml"
+    v2.write_text('derive_partners = true\ncredit = "split"\n[columns.deals]\n'
+                  '"Date" = ["created_on", "closed_on"]\n[constants.deals]\noutcome = "won"\n'
+                  '[filters.partners]\nIsPartner = true\nType = ["A", "B"]\n',
+                  encoding="utf-8")  # fmt: skip
+    shape = read_mapping_file(v2).shape
+    assert shape is not None
+    assert (shape.derive_partners, shape.credit) == (True, "split")
+    assert shape.filters == {"partners": {"IsPartner": True, "Type": ["A", "B"]}}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('credit = "half"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="credit must be one of"):
+        read_mapping_file(bad)
+    bad.write_text('[aggregate.deals]\nby = "deal_id"\namount = "avg"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="aggregate"):
+        read_mapping_file(bad)
+
+
+# --- credit policies -------------------------------------------------------------------
+
+SF_PARTNERS = pl.DataFrame({"Id": ["A", "B", "C"], "Name": ["Acme", "Beta", "Core"]})
+SF_DEALS = pl.DataFrame({"Id": ["O1", "O2"], "StageName": ["Closed Won", "Closed Won"],
+    "Amount": ["900", "100"], "CreatedDate": ["2024-01-01", "2024-01-01"],
+    "CloseDate": ["2024-03-01", "2024-03-01"]})  # fmt: skip
+SF_OP = pl.DataFrame({"OpportunityId": ["O1", "O1", "O1", "O2"],
+    "AccountToId": ["B", "A", "C", "C"], "IsPrimary": ["false", "true", "false", "true"],
+    "IsDeleted": ["false", "false", "false", "true"], "Role": ["SI", "Reseller", "SI", "SI"],
+    "CreatedDate": ["2024-02-01", "2024-01-15", "2024-02-10", "2024-01-02"]})  # fmt: skip
+
+
+def credited(credit: str) -> pl.DataFrame:
+    p = read_portfolio(
+        {"partners": SF_PARTNERS, "deals": SF_DEALS, "opportunity_partners": SF_OP},
+        preset="salesforce",
+        shape=Shape(credit=credit),
+    )
+    return p.deals.select("deal_id", "partner_id", "amount", "partner_engaged_on").collect()
+
+
+def test_primary_credit_is_the_default() -> None:
+    got = credited("primary")
+    # O1's primary is A (engaged 15 Jan); O2's only partner row is deleted: direct
+    assert got.select("deal_id", "partner_id", "amount").rows() == [
+        ("O1", "A", 900.0),
+        ("O2", None, 100.0),
+    ]
+    assert str(got["partner_engaged_on"][0]) == "2024-01-15"
+
+
+def test_split_credit_shares_the_amount_evenly() -> None:
+    got = credited("split")
+    # O1 has three live partners: 900 / 3 each; primary first and keeps the id
+    assert got.select("deal_id", "partner_id", "amount").rows() == [
+        ("O1", "A", 300.0),
+        ("O1~B", "B", 300.0),
+        ("O1~C", "C", 300.0),
+        ("O2", None, 100.0),
+    ]
+    assert [str(d) for d in got["partner_engaged_on"][:3]] == [
+        "2024-01-15",
+        "2024-02-01",
+        "2024-02-10",
+    ]
+
+
+@pytest.mark.parametrize("credit", ["primary", "split"])
+def test_credit_keeps_the_portfolio_total(credit: str) -> None:
+    assert credited(credit)["amount"].sum() == 1000.0
+
+
+def test_full_credit_gives_each_partner_the_whole_amount() -> None:
+    got = credited("full")
+    assert got.filter(pl.col("deal_id").str.starts_with("O1"))["amount"].to_list() == [900.0] * 3
+    # more credit never lowers any partner's amount
+    primary = dict(
+        credited("primary").drop_nulls("partner_id").select("partner_id", "amount").rows()
+    )
+    full = dict(got.drop_nulls("partner_id").select("partner_id", "amount").rows())
+    assert all(full[k] >= v for k, v in primary.items())
+
+
+# --- customers never become partners ---------------------------------------------------
+
+
+def sf_read(accounts: pl.DataFrame) -> pl.DataFrame:
+    deals = pl.DataFrame({"Id": ["O1"], "Partner__c": ["A"], "StageName": ["Closed Won"],
+        "Amount": ["5"], "CreatedDate": ["2024-01-01"], "CloseDate": ["2024-02-01"]})  # fmt: skip
+    p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
+    return p.partners.collect()
+
+
+def test_adding_customers_to_the_account_export_changes_no_partner() -> None:
+    partners_only = pl.DataFrame({"Id": ["A", "B"], "Name": ["Acme", "Beta"],
+        "Type": ["Technology Partner", "Channel Partner / Reseller"],
+        "IsPartner": ["1", "1"]})  # fmt: skip
+    customers = pl.DataFrame({"Id": ["X", "Y"], "Name": ["Cust", "Pro"],
+        "Type": ["Customer - Direct", "Prospect"], "IsPartner": ["0", "0"]})  # fmt: skip
+    mixed = pl.concat([customers.head(1), partners_only, customers.tail(1)])
+    assert_frame_equal(sf_read(mixed), sf_read(partners_only))
+
+
+def test_hubspot_companies_keep_partner_types_only() -> None:
+    companies = pl.DataFrame({"Record ID": ["1", "2", "3", "4"],
+        "Company name": ["Acme", "Beta", "Cust", "Lead Co"],
+        "Type": ["Reseller", "Partner", "Customer", "Prospect"]})  # fmt: skip
+    deals = pl.DataFrame({"Record ID": ["9"], "Deal Stage": ["Closed Won"], "Amount": ["1"],
+        "Create Date": ["2025-01-01"], "Close Date": ["2025-02-01"],
+        "Associated Partner Client IDs": ["2"]})  # fmt: skip
+    p = read_portfolio({"partners": companies, "deals": deals}, preset="hubspot")
+    assert p.partners.collect()["partner_id"].to_list() == ["1", "2"]
+
+
+# --- a partner name several partners share ---------------------------------------------
+
+
+def test_a_shared_partner_name_is_its_own_rule() -> None:
+    partners = pl.DataFrame({"Id": ["A1", "A2", "B"], "Name": ["Acme", " ACME", "Beta"]})
+    deals = pl.DataFrame({"Id": ["O1", "O2", "O3"], "Partner Account": ["acme", "Beta", "Zed"],
+        "Created Date": ["1/5/2025"] * 3, "Close Date": ["3/1/2025"] * 3,
+        "Stage": ["Closed Won"] * 3, "Amount": ["1"] * 3})  # fmt: skip
+    loaded = load({"partners": partners, "deals": deals}, preset="salesforce")
+    got = {p.rule: (p.rows, p.records) for p in loaded.report.problems}
+    assert got == {
+        "duplicate_partner_name": ([(0, "acme (partners A1, A2)")], ["O1"]),
+        "unknown_partner": ([(2, "Zed")], ["O3"]),
+    }
