@@ -81,11 +81,11 @@ lock: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 15 minutes
-## the first time, data generation included; about 6 minutes after).
+## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 8 minutes
+## on a quiet machine once the data exist; 3 more the first time, to generate them).
 bench-core: $(STAMP)
 	$(BIN)/python bench/run.py --data both --scales L --runs 5 --interactive-reps 0 \
-	  --measures pk-core,duckdb,duckdb-onepass,polars-hand-stream
+	  --measures pk-core,duckdb,duckdb-onescan,polars-hand-stream
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
