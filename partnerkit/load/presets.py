@@ -546,10 +546,15 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
         f"credit {credit}: {shared} deals with several partners became {rows} rows, one "
         f"per partner, each with {how} (extra rows: deal id ~ partner id)"
     )
-    return {
-        **inputs,
-        DEALS: _update(deals, frame=frame, present=present, notes=(*deals.notes, note)),
-    }
+    # every listed partner is credited now: drop the "the first is used" notes on them
+    partner_sources = {deals.plan.source_of(t) for t in (PARTNER_ID, PARTNER_NAME)}
+    notices = tuple(
+        c for c in deals.notices if not (c.rule == "several_values" and c.column in partner_sources)
+    )
+    updated = _update(
+        deals, frame=frame, present=present, notes=(*deals.notes, note), notices=notices
+    )
+    return {**inputs, DEALS: updated}
 
 
 PARTNER_TYPE_WORDS = ("partner", "reseller", "distributor", "integrator", "referral", "var")

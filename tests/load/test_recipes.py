@@ -149,6 +149,17 @@ def test_hubspot_recipe(workdir: Path) -> None:
         "lost",
         "won",
     ]
+    # every listed partner is credited: no "the first is used" note on the partners
+    from partnerkit.load.mapping import Shape  # noqa: PLC0415
+    from partnerkit.load.read import load  # noqa: PLC0415
+
+    report = load("exports/hubspot", preset="hubspot", shape=Shape(credit="split")).report
+    notes = "\n".join(n for t in report.tables for n in t.notes)
+    assert "lists several partners" not in notes
+    assert "credit split: 1 deals with several partners became 2 rows" in notes
+    primary = load("exports/hubspot", preset="hubspot").report
+    notes = "\n".join(n for t in primary.tables for n in t.notes)
+    assert "Associated Partner Client IDs: 1 row: lists several partners" in notes
     # 9004 is open although its expected close date has passed
     assert deals.filter(pl.col("deal_id") == "9004")["outcome"].item() == "open"
 
