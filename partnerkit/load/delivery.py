@@ -11,7 +11,7 @@ data needs:
 - dates: ``Date`` as it is, ``Datetime`` cut to its date, text parsed
   (:func:`~partnerkit.load.dates.parse_dates`);
 - numbers: ``Float64`` as it is (a NaN never passes validation), other numbers cast,
-  text parsed (:func:`~partnerkit.load.text.parse_numbers`);
+  text parsed (:func:`~partnerkit.load.text.parse_number_columns`);
 - text columns of a lazy source are first *assumed* to need no parsing and are checked
   as they are; one count per column (:func:`assumption_probe`), taken in the same pass
   as the rules, says whether the assumption holds: no text to trim and no null word
@@ -46,7 +46,7 @@ import polars as pl
 from partnerkit.load.conform import source_text
 from partnerkit.load.dates import parse_dates
 from partnerkit.load.mapping import ValueMap, label_columns, maps_values, relabel
-from partnerkit.load.text import NULL_WORDS, clean_text, parse_numbers
+from partnerkit.load.text import NULL_WORDS, clean_text, parse_number_columns
 from partnerkit.schema import TABLES
 from partnerkit.validate import ROW
 
@@ -203,6 +203,16 @@ def lean_frame(
             clean_text(pl.col(sources[c])).alias(_date_tmp(c)) for c in text_dates
         )
         frame = parse_dates(frame, {_date_tmp(c): _date_tmp(c) for c in text_dates})
+    text_numbers = [
+        c.name
+        for c in spec.columns
+        if c.dtype == pl.Float64 and c.name in sources and schema[sources[c.name]] == pl.String
+    ]
+    if text_numbers:  # staged, so that each value is split once
+        frame = frame.with_columns(
+            clean_text(pl.col(sources[c])).alias(_number_tmp(c)) for c in text_numbers
+        )
+        frame = parse_number_columns(frame, {_number_tmp(c): _number_tmp(c) for c in text_numbers})
     exprs: list[pl.Expr] = []
     for c in spec.columns:
         if c.name not in sources:
@@ -223,7 +233,7 @@ def lean_frame(
         elif c.dtype == pl.Date:
             value = _date(col, dtype, _date_tmp(c.name))
         else:
-            value = _number(col, dtype)
+            value = pl.col(_number_tmp(c.name)) if c.name in text_numbers else _number(col, dtype)
         exprs.append(value.alias(c.name))
     return frame.select(exprs)
 
@@ -236,9 +246,11 @@ def _date(col: pl.Expr, dtype: pl.DataType, parsed: str) -> pl.Expr:
     return col  # already a Date (other dtypes do not pass validation)
 
 
+def _number_tmp(column: str) -> str:
+    return f"__number_{column}"
+
+
 def _number(col: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.String:
-        return parse_numbers(clean_text(col))
     if dtype == pl.Float64:
         return col
     return col.cast(pl.Float64)  # integers, Float32 and Decimal
