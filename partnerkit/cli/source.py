@@ -1,7 +1,7 @@
 """The source options shared by the sub-commands that read a portfolio.
 
-``--preset NAME`` (repeatable), ``--mapping FILE.toml``, ``--currency CODE`` and
-``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
+``--preset NAME`` (repeatable), ``--mapping FILE.toml``, ``--currency CODE``, ``--credit
+primary|split|full`` and ``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
 :func:`add_source_options` adds them and :func:`source_call` turns them into the arguments
 of :func:`partnerkit.load.read.read_portfolio` / :func:`~partnerkit.load.read.load`, with
 fix hints worded for the command line. :func:`read_source` reads the portfolio for
@@ -23,12 +23,13 @@ Examples
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from partnerkit.load.mapping import MappingFile, read_mapping_file
+from partnerkit.load.mapping import CREDITS, MappingFile, Shape, read_mapping_file
 from partnerkit.load.presets import PRESETS
 from partnerkit.load.read import SourceError, folder_inputs, load
 from partnerkit.portfolio import Portfolio
@@ -52,6 +53,12 @@ def add_source_options(parser: argparse.ArgumentParser, /) -> None:
         help="column/value mapping file (keys: preset, currency, files, columns, values)",
     )
     parser.add_argument("--currency", metavar="CODE", help="the portfolio's currency")
+    parser.add_argument(
+        "--credit",
+        choices=CREDITS,
+        help="deals with several partners: credit the primary (default), split evenly, or "
+        "give each the full amount",
+    )
     parser.add_argument(
         "--quarantine",
         action="store_true",
@@ -80,11 +87,17 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "values": spec.values,
         "preset": presets or None,
         "currency": args.currency or spec.currency,
-        "shape": spec.shape,
+        "shape": _shape(spec.shape, getattr(args, "credit", None)),
         "quarantine": bool(getattr(args, "quarantine", False)),
         "hint_style": "cli",
     }
     return source, options
+
+
+def _shape(shape: Shape | None, credit: str | None) -> Shape | None:
+    if credit is None:
+        return shape
+    return dataclasses.replace(shape or Shape(), credit=credit)
 
 
 def set_aside_report(report: LoadReport, /) -> list[str]:

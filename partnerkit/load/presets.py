@@ -32,9 +32,14 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       Integrator``, ``Referral Partner`` and ``Distributor`` read as reseller,
       technology, services, services, referral and distributor.
     - ``opportunity_partners`` (optional): an OpportunityPartner export, file
-      ``OpportunityPartner.csv``: ``OpportunityId, AccountToId, IsPrimary, IsDeleted``
-      (``Role`` and the rest are ignored). Rows with ``IsPrimary`` true and ``IsDeleted``
-      not true give each opportunity its partner; the first primary row wins.
+      ``OpportunityPartner.csv``: ``OpportunityId, AccountToId, IsPrimary, IsDeleted``,
+      optionally ``CreatedDate`` and ``Role``. Deleted rows are ignored. By default
+      (credit ``primary``) the row with ``IsPrimary`` true gives each opportunity its
+      partner (the first primary row wins) and its ``CreatedDate`` is the deal's
+      ``partner_engaged_on``; with credit ``split`` or ``full`` every live partner row
+      is credited (see :func:`credit_partners`). The roles are counted in the report.
+    - An Account export holding customers too keeps only the partner accounts (see
+      :func:`partner_accounts`); so does a HubSpot companies export.
 
     Report exports' footer rows (``Grand Totals``, ``Confidential Information``,
     copyright) are dropped and listed in the load report. Use the same id length (15 or
@@ -48,7 +53,8 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       ``Is Closed Won``, ``Is closed lost``, ``Currency``. Outcome: ``Is Closed Won`` /
       ``Is closed lost`` when present, else the stage (``Closed Won`` / ``Closed Lost``,
       any other -> open).
-      Associations listing several values (``a;b``) keep the first, with a note. To use
+      Associations listing several values (``a;b``) credit the first, with a note, unless
+      the credit policy is ``split`` or ``full``. To use
       ``Amount in company currency``, map it to ``amount`` and map ``Currency`` to ``""``.
     - ``partners``: a companies export (``hubspot-crm-exports-all-companies-*.csv`` or
       ``companies.csv``): ``Record ID, Company name``, optional ``Type``, ``Partner

@@ -173,3 +173,32 @@ def test_piping_into_head_prints_no_error(tmp_path: Path) -> None:
     assert done.stdout.startswith("as of ")
     assert "Error" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_credit_flag_and_mapping_shape_reach_the_loader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib.util  # noqa: PLC0415
+
+    spec = importlib.util.spec_from_file_location(
+        "exports_generate", FIXTURES / "exports" / "generate.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    folder = generate.write_salesforce_api(tmp_path / "sf")
+    out = tmp_path / "card.csv"
+    args = ["analyze", str(folder), "--preset", "salesforce", "--out", str(out)]
+    assert main([*args, "--credit", "split", "--as-of", "2024-12-31"]) == 0
+    capsys.readouterr()
+    import polars as pl  # noqa: PLC0415
+
+    card = pl.read_csv(out).select("partner_id", "won_revenue")
+    won = dict(card.iter_rows())
+    # O1 25000 to P1; O6's 10000 split between P1 and P2 (window: 2024)
+    assert (won[generate.P1], won[generate.P2]) == (30000.0, 5000.0)
+    with pytest.raises(SystemExit) as info:
+        main([*args, "--credit", "half"])
+    assert info.value.code == 2
+    capsys.readouterr()
