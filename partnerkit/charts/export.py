@@ -29,7 +29,8 @@ import html
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ __all__ = [
     "export_many",
     "html_page",
     "render",
+    "render_all",
     "vegalite_version",
     "write_atomic",
 ]
@@ -54,6 +56,12 @@ FORMATS: tuple[str, ...] = ("png", "svg", "pdf", "html", "json")
 """File suffixes :func:`export_chart` understands."""
 
 _NO_URLS: list[str] = []  # vl-convert may fetch nothing: charts carry their data inline
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` after each rendered file (a widget or a bar)."""
+
+WORKERS = 4
+"""Renders running at once: vl-convert renders outside Python's lock, so they overlap."""
 
 
 def vegalite_version() -> str | None:
@@ -146,6 +154,40 @@ def render(chart: alt.TopLevelMixin | dict[str, Any], fmt: str, /, *, scale: flo
     return makers[fmt]()
 
 
+def render_all(
+    specs: Mapping[str, dict[str, Any]],
+    formats: Sequence[str],
+    /,
+    *,
+    scale: float = 2.0,
+    progress: Progress | None = None,
+) -> dict[tuple[str, str], bytes]:
+    """Render every spec in every format once, several at a time; key the bytes by both.
+
+    Specs are plain dicts (build them with the theme active); each (name, format) pair is
+    rendered exactly once, whatever the order the results are then used in. ``progress``
+    is called after each render with the count done and the total.
+
+    >>> out = render_all({"a": {"mark": "point"}}, ["json", "svg"])
+    >>> sorted(out), out["a", "svg"][:4]
+    ([('a', 'json'), ('a', 'svg')], b'<svg')
+    """
+    bad = [f for f in formats if f not in FORMATS]
+    if bad:
+        raise ValueError(f"unknown chart format {bad[0]!r}; use one of {', '.join(FORMATS)}")
+    jobs = [(name, fmt) for name in specs for fmt in dict.fromkeys(formats)]
+    if "html" in formats and jobs:
+        _bundle()  # build the shared script bundle once, before the renders start
+    done: dict[tuple[str, str], bytes] = {}
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {job: pool.submit(render, specs[job[0]], job[1], scale=scale) for job in jobs}
+        for job, future in futures.items():
+            done[job] = future.result()
+            if progress is not None:
+                progress(len(done), len(jobs))
+    return done
+
+
 def write_atomic(path: Path, data: bytes, /) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -195,18 +237,18 @@ def export_many(
     *,
     formats: Iterable[str],
     scale: float = 2.0,
+    progress: Progress | None = None,
 ) -> list[Path]:
-    """Write each named chart in every format as ``out_dir/<name>.<format>``."""
+    """Write each named chart in every format as ``out_dir/<name>.<format>``.
+
+    Charts are rendered several at a time (:func:`render_all`); ``progress(done, total)``
+    is called after each file is rendered.
+    """
     folder = Path(out_dir)
     wanted = [f.lower().lstrip(".") for f in formats]
-    written = []
-    for name, chart in charts:
-        spec = chart.to_dict()
-        for fmt in wanted:
-            if fmt not in FORMATS:
-                raise ValueError(f"unknown chart format {fmt!r}; use one of {', '.join(FORMATS)}")
-            written.append(write_atomic(folder / f"{name}.{fmt}", render(spec, fmt, scale=scale)))
-    return written
+    specs = {name: chart.to_dict() for name, chart in charts}
+    rendered = render_all(specs, wanted, scale=scale, progress=progress)
+    return [write_atomic(folder / f"{name}.{fmt}", data) for (name, fmt), data in rendered.items()]
 
 
 def export_charts(
@@ -217,13 +259,16 @@ def export_charts(
     formats: Sequence[str] = ("png", "svg", "html"),
     scale: float = 2.0,
     partners: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> list[Path]:
     """Write the standard chart pack of ``analysis`` to ``out_dir`` and list the files.
 
     Each chart of :func:`partnerkit.charts.pack.chart_pack` is written once per format as
-    ``<name>.<format>``. The partnerkit theme is active while the charts are rendered and
-    the previous theme is restored after.
+    ``<name>.<format>``. The partnerkit theme is active while the charts are built and
+    the previous theme is restored after. ``progress(done, total)`` is called after each
+    rendered file, for a progress bar (a widget can disable its button until ``done ==
+    total``).
     """
     with theme.enabled():
         pack = chart_pack(analysis, partners=partners)
-        return export_many(pack.items(), out_dir, formats=formats, scale=scale)
+        return export_many(pack.items(), out_dir, formats=formats, scale=scale, progress=progress)

@@ -42,8 +42,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Read the portfolio in SOURCE, analyse it and write report.html (offline, "
             "self-contained), the chart pack (charts/) and scorecard.csv and "
-            "recommendations.csv to DIR. One-pagers go to the vital few and the recommended "
-            "exits unless --partners or --all-partners says otherwise."
+            "recommendations.csv to DIR. Review pages go to the partners needing a decision "
+            "(recommended exits, then investments) unless --partners or --all-partners says "
+            "otherwise; --pdf also prints the pack to report.pdf through headless Chromium."
         ),
     )
     parser.add_argument("source", type=Path, metavar="SOURCE", help="portfolio folder")
@@ -59,15 +60,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_source_options(parser)
     chosen = parser.add_mutually_exclusive_group()
     chosen.add_argument(
-        "--partners", type=_ids, default=None, metavar="ID,ID,...", help="one-pagers for these"
+        "--partners",
+        type=_ids,
+        default=None,
+        metavar="ID,ID,...",
+        help="review pages, with their chart one-pagers, for these partners",
     )
-    chosen.add_argument("--all-partners", action="store_true", help="a one-pager for every partner")
+    chosen.add_argument(
+        "--all-partners", action="store_true", help="a review page for every partner"
+    )
+    parser.add_argument(
+        "--partner-charts",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="draw each reviewed partner's chart one-pager (default: only with --partners)",
+    )
+    parser.add_argument(
+        "--pdf", action="store_true", help="also print the pack to report.pdf (needs Chromium)"
+    )
     parser.add_argument(
         "--formats",
         type=lambda text: [f.strip() for f in text.split(",") if f.strip()],
-        default=["png", "svg", "html"],
+        default=["svg"],
         metavar="FMT,FMT",
-        help="chart-pack formats among png, svg, pdf, html, json (default png,svg,html)",
+        help="chart-pack formats among png, svg, pdf, html, json (default svg)",
     )
     parser.set_defaults(func=run)
 
@@ -78,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.report.build import build_report  # noqa: PLC0415
+    from partnerkit.report.pdf import print_pdf  # noqa: PLC0415
     from partnerkit.validate import PortfolioError  # noqa: PLC0415
 
     started = time.perf_counter()
@@ -90,9 +107,13 @@ def run(args: argparse.Namespace) -> int:
             args.out,
             partners=args.partners,
             all_partners=args.all_partners,
+            partner_charts=args.partner_charts,
+            currency=portfolio.currency,
             formats=args.formats,
             progress=sys.stderr.isatty(),
         )
+        if args.pdf:
+            print_pdf(path, path.with_suffix(".pdf"))
     except PortfolioError as exc:  # invalid data, not a usage error (a ValueError too)
         sys.stderr.write(f"{exc}\n")
         return 1

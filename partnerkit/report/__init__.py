@@ -1,11 +1,13 @@
-"""The headless portfolio report: one static HTML page plus the chart pack and exports.
+"""The headless review pack: one static HTML page plus the chart pack and exports.
 
-See :func:`partnerkit.report.build.build_report`; the ``partnerkit report`` command runs it
-on a portfolio folder.
+:mod:`~partnerkit.report.content` chooses and formats what the report says (plain data),
+:mod:`~partnerkit.report.render` lays it out with templates, and
+:func:`~partnerkit.report.build.build_report` writes the files; the ``partnerkit report``
+command runs it on a portfolio folder.
 """
 
 from __future__ import annotations
 
-from partnerkit.report.build import build_report, default_partners
+from partnerkit.report.build import build_report
 
-__all__ = ["build_report", "default_partners"]
+__all__ = ["build_report"]

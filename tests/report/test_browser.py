@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from partnerkit.report.build import build_report
+from partnerkit.report.pdf import print_pdf
 
 from .conftest import load_helper
 
@@ -38,3 +41,15 @@ def test_report_renders_offline_with_partner_text_as_text(page, tmp_path):
     # names reach the page only as escaped JSON data: the bundle and the embed call are the
     # only script elements
     assert chart_dom.lower().count("<script") == 2
+
+
+def test_report_prints_to_pdf_page_by_page(analysis, tmp_path):
+    ids = analysis.scorecard.sort("rank")["partner_id"][:3].to_list()
+    html = build_report(analysis, tmp_path, partners=ids, partner_charts=False)
+    pdf = print_pdf(html, tmp_path / "report.pdf", browser=str(browser.CHROMIUM))
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-"
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+    # summary, three chart sections, recommendations, the index, three partners, scorecard:
+    # each starts a printed page, so there are at least ten
+    assert pages >= 10

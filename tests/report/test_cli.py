@@ -4,6 +4,7 @@ import polars as pl
 import pytest
 
 from partnerkit.cli import main
+from partnerkit.load.read import read_portfolio
 from partnerkit.samples import write_sample
 
 
@@ -32,11 +33,23 @@ def test_report_command(source, tmp_path, capsys):
     page = (out / "report.html").read_text()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page.lower()
-    assert page.count('class="onepager"') == 1
+    assert page.count('class="page onepager"') == 1
+    currency = read_portfolio(source).currency
+    assert currency
+    assert f"amounts in {currency}" in page  # the portfolio's currency reaches every page
     assert (out / "charts" / "pareto.svg").exists()
     assert not (out / "charts" / "pareto.png").exists()
     assert (out / "scorecard.csv").exists()
     assert captured.err == ""  # no progress bar when standard error is not a terminal
+
+
+def test_report_command_default_pack_is_svg(source, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["report", str(source), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert {p.suffix for p in (out / "charts").iterdir()} == {".svg"}
+    page = (out / "report.html").read_text()
+    # no chart one-pager unless partners are named: review pages are text and figures
+    assert page.count("data:image/svg+xml") == len(list((out / "charts").iterdir()))
 
 
 def test_report_command_rejects_unknown_partner(source, tmp_path, capsys):

@@ -1,0 +1,493 @@
+"""What the report says, as plain data: every figure chosen and formatted, nothing rendered.
+
+The functions here read an analysis (its scorecard with recommendations, its concentration
+summary) and return frozen dataclasses of text; :mod:`partnerkit.report.render` lays them
+out with templates. Numbers are written through :mod:`partnerkit.formatting` only, money
+with the portfolio's currency.
+
+A reason's meaning is said once per recommendation group (with the number of partners it
+applies to), never once per partner: a partner's row carries the reasons' short labels and
+its own sentence.
+
+Examples
+--------
+>>> import datetime as dt
+>>> meta = page_meta(as_of=dt.date(2025, 3, 31), window_start=dt.date(2024, 3, 31),
+...     currency="EUR", policy="abc123")
+>>> meta.line
+'As of 2025-03-31 · window 2024-04-01 to 2025-03-31 · amounts in EUR · policy abc123'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from partnerkit import formatting as fmt
+from partnerkit.charts import columns as c
+from partnerkit.charts.theme import RECOMMENDATION_COLORS, RECOMMENDATIONS, UNRATED
+from partnerkit.decisions.recommend import REASONS
+
+__all__ = [
+    "GROUP_ROWS",
+    "TABLE_ROWS",
+    "Figure",
+    "Group",
+    "PageMeta",
+    "PartnerPage",
+    "ReasonLine",
+    "Table",
+    "decision_partners",
+    "page_meta",
+    "partner_page",
+    "recommendation_groups",
+    "scorecard_table",
+    "summary_figures",
+]
+
+TABLE_ROWS = 200
+"""Scorecard rows shown in the page (best rank first); the CSV has every partner."""
+
+GROUP_ROWS = 50
+"""Partners listed per recommendation in the page; the CSV has every partner."""
+
+DECISIONS: tuple[str, ...] = ("exit", "invest")
+"""Recommendations that change a partnership: their partners need a decision at the review."""
+
+NO_CURRENCY = "the portfolio's currency (not named in the data)"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """The line every printed page carries: as-of, window, currency and policy."""
+
+    as_of: str
+    window: str
+    currency: str
+    policy: str
+
+    @property
+    def line(self) -> str:
+        """The whole line, as printed at the top of every page."""
+        return (
+            f"As of {self.as_of} · window {self.window} · amounts in {self.currency}"
+            f" · policy {self.policy}"
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A labelled figure, already written as text."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ReasonLine:
+    """A reason code, its short label, what it means and how many partners it applies to."""
+
+    code: str
+    label: str
+    meaning: str
+    partners: int
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One partner in a recommendation group."""
+
+    name: str
+    partner_id: str
+    reasons: str
+    value: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """The partners given one recommendation, with the reasons behind it said once."""
+
+    recommendation: str
+    colour: str
+    count: int
+    reasons: tuple[ReasonLine, ...]
+    rows: tuple[GroupRow, ...]
+    more: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text: headers, which columns are numeric, the rows."""
+
+    headers: tuple[str, ...]
+    numeric: tuple[bool, ...]
+    rows: tuple[tuple[str, ...], ...]
+    badge_column: int | None = None
+
+
+@dataclass(frozen=True)
+class PartnerPage:
+    """A partner's review page: who, the figures, the recommendation and why."""
+
+    anchor: str
+    name: str
+    partner_id: str
+    subtitle: str
+    recommendation: str
+    colour: str
+    figures: tuple[Figure, ...]
+    reasons: tuple[ReasonLine, ...]
+    explanation: str
+
+
+def page_meta(
+    *, as_of: dt.date, window_start: dt.date, currency: str | None, policy: str
+) -> PageMeta:
+    """Return the as-of, window, currency and policy line of every page (see module example)."""
+    return PageMeta(
+        as_of=fmt.date(as_of),
+        window=fmt.window(window_start, as_of),
+        currency=currency or NO_CURRENCY,
+        policy=policy,
+    )
+
+
+def _label(code: str) -> str:
+    return code.lower().replace("_", " ")
+
+
+_MEANINGS: dict[str, str] = {r.code: r.meaning for r in REASONS}
+
+
+def _reasons_of(rows: pl.DataFrame) -> tuple[ReasonLine, ...]:
+    """Each reason code in ``rows`` once, most frequent first, with its partner count."""
+    if c.REASONS not in rows.columns or rows.height == 0:
+        return ()
+    counts = (
+        rows.select(pl.col(c.REASONS).list.unique().alias("code"))
+        .explode("code")
+        .drop_nulls()
+        .group_by("code")
+        .len()
+        .sort(["len", "code"], descending=[True, False])
+    )
+    return tuple(
+        ReasonLine(code, _label(code), _MEANINGS.get(code, _label(code)), n)
+        for code, n in counts.iter_rows()
+    )
+
+
+def _ordered(card: pl.DataFrame) -> pl.DataFrame:
+    return card.sort([c.RANK, c.PARTNER_ID], nulls_last=True)
+
+
+def summary_figures(
+    card: pl.DataFrame,
+    concentration: Mapping[str, Any],
+    /,
+    *,
+    value: str,
+    denominator: str,
+    currency: str | None,
+) -> tuple[Figure, ...]:
+    """Return the executive summary's key figures.
+
+    Partners are counted three ways and each is named: listed (every partner), rated (given
+    a recommendation: prospects and exited partners are not) and in the concentration's
+    denominator; the recommendation counts add up to the rated partners.
+
+    Requires columns: ``partner_id``, ``recommendation`` (optional).
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"],
+    ...     "recommendation": ["keep", "exit", None]})
+    >>> conc = {"partners": 1, "total_value": 2500.0, "vital_count": 1, "vital_share": 1.0}
+    >>> figures = summary_figures(card, conc, value="won_revenue", denominator="active",
+    ...     currency="USD")
+    >>> for f in figures[:4]:
+    ...     print(f"{f.label}: {f.value}")
+    Partners listed: 3
+    Rated: 2 (1 not rated: prospect or exited)
+    In the denominator: 1 (active)
+    Total won revenue: USD 2,500
+    """
+    rated = (
+        card.filter(pl.col(c.RECOMMENDATION).is_not_null()).height
+        if c.RECOMMENDATION in card.columns
+        else 0
+    )
+    unrated = card.height - rated
+    gini = concentration.get(c.GINI)
+    return (
+        Figure("Partners listed", fmt.count(card.height)),
+        Figure(
+            "Rated",
+            fmt.count(rated)
+            + (f" ({fmt.count(unrated)} not rated: prospect or exited)" if unrated else ""),
+        ),
+        Figure(
+            "In the denominator",
+            f"{fmt.count(concentration.get(c.PARTNERS, 0))} "
+            f"({concentration.get(c.DENOMINATOR) or denominator})",
+        ),
+        Figure(
+            f"Total {value.replace('_', ' ')}",
+            fmt.money(concentration.get(c.TOTAL_VALUE), currency),
+        ),
+        Figure(
+            "Vital few",
+            f"{fmt.count(concentration.get(c.VITAL_COUNT, 0))} partners "
+            f"({fmt.percent(concentration.get(c.VITAL_SHARE))})",
+        ),
+        Figure("Top 20% produce", fmt.percent(concentration.get("top20_share"))),
+        Figure("Zero-value partners", fmt.percent(concentration.get(c.ZERO_VALUE_SHARE))),
+        Figure("Gini", fmt.number(gini, digits=2)),
+        Figure(
+            "Against 80/20, 90/10, 95/5",
+            str(concentration.get("benchmark_position") or fmt.MISSING),
+        ),
+    )
+
+
+def recommendation_counts(card: pl.DataFrame, /) -> tuple[tuple[str, str, int], ...]:
+    """(recommendation, colour, partners) for each recommendation, in the usual order.
+
+    >>> recommendation_counts(pl.DataFrame({"recommendation": ["exit", "keep", "exit"]}))[3]
+    ('exit', '#D55E00', 2)
+    """
+    counts: dict[str, int] = {}
+    if c.RECOMMENDATION in card.columns:
+        counts = dict(card.drop_nulls(c.RECOMMENDATION).group_by(c.RECOMMENDATION).len().rows())
+    return tuple((rec, RECOMMENDATION_COLORS[rec], counts.get(rec, 0)) for rec in RECOMMENDATIONS)
+
+
+def recommendation_groups(
+    card: pl.DataFrame, /, *, value: str, currency: str | None, rows: int = GROUP_ROWS
+) -> tuple[Group, ...]:
+    """Partners by recommendation: the reasons said once per group, a row per partner.
+
+    Requires columns: ``partner_id``, ``name``, ``rank``, ``recommendation``, ``reasons``,
+    ``explanation`` and ``value``.
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"], "rank": [1, 2],
+    ...     "won_revenue": [900.0, 0.0], "recommendation": ["keep", "keep"],
+    ...     "reasons": [["VITAL"], ["VITAL", "NO_SPONSOR"]], "explanation": ["x.", "y."]})
+    >>> keep = recommendation_groups(card, value="won_revenue", currency="USD")[0]
+    >>> [(r.label, r.partners) for r in keep.reasons], keep.rows[1].reasons, keep.rows[0].value
+    ([('vital', 2), ('no sponsor', 1)], 'vital, no sponsor', 'USD 900')
+    """
+    if c.RECOMMENDATION not in card.columns:
+        return ()
+    ordered = _ordered(card)
+    groups = []
+    for rec, colour, _ in recommendation_counts(card):
+        group = ordered.filter(pl.col(c.RECOMMENDATION) == rec)
+        listed = tuple(
+            GroupRow(
+                name=str(row[c.NAME]),
+                partner_id=str(row[c.PARTNER_ID]),
+                reasons=", ".join(_label(code) for code in row.get(c.REASONS) or []),
+                value=fmt.money(row.get(value), currency),
+                explanation=str(row.get(c.EXPLANATION) or ""),
+            )
+            for row in group.head(rows).iter_rows(named=True)
+        )
+        groups.append(
+            Group(
+                recommendation=rec,
+                colour=colour,
+                count=group.height,
+                reasons=_reasons_of(group),
+                rows=listed,
+                more=max(group.height - rows, 0),
+            )
+        )
+    return tuple(groups)
+
+
+def _yes_no(value: object) -> str:
+    return fmt.MISSING if value is None else ("yes" if value else "no")
+
+
+def _text(value: object) -> str:
+    return fmt.MISSING if value is None else str(value)
+
+
+def _money_cell(value: object) -> str:
+    return fmt.number(value if isinstance(value, int | float) else None)
+
+
+def _count_cell(value: object) -> str:
+    return fmt.count(value) if isinstance(value, int) else _text(value)
+
+
+def _health(value: object) -> str:
+    return fmt.number(value if isinstance(value, int | float) else None)
+
+
+_SCORECARD: tuple[tuple[str, str, bool, Callable[[Any], str]], ...] = (
+    (c.RANK, "Rank", True, _count_cell),
+    (c.NAME, "Partner", False, _text),
+    (c.PARTNER_ID, "ID", False, _text),
+    (c.TIER, "Tier", False, _text),
+    (c.IMPLIED_TIER, "Implied", False, _text),
+    (c.STATE, "State", False, _text),
+    (c.STAGE, "Stage", False, _text),
+    (c.WON_REVENUE, "Won revenue", True, _money_cell),
+    (c.WON_DEALS, "Won deals", True, _count_cell),
+    (c.WIN_RATE, "Win rate", True, fmt.percent),
+    (c.SOURCED_REVENUE, "Sourced", True, _money_cell),
+    (c.INFLUENCED_REVENUE, "Influenced", True, _money_cell),
+    (c.OPEN_PIPELINE, "Open pipeline", True, _money_cell),
+    (c.REVENUE_TREND, "Trend", True, fmt.signed),
+    (c.HEALTH, "Health", True, _health),
+    (c.RECOMMENDATION, "Recommendation", False, lambda v: str(v or UNRATED)),
+)
+_MONEY_COLUMNS = {c.WON_REVENUE, c.SOURCED_REVENUE, c.INFLUENCED_REVENUE, c.OPEN_PIPELINE}
+
+
+def scorecard_table(
+    card: pl.DataFrame, /, *, currency: str | None, rows: int = TABLE_ROWS
+) -> tuple[Table, int]:
+    """Return the best-ranked ``rows`` of the scorecard as text, and how many more there are.
+
+    Money columns name the currency in their header and show plain amounts.
+
+    Requires columns: ``partner_id``, ``rank``; the others shown when present.
+
+    >>> card = pl.DataFrame({"partner_id": ["a"], "rank": [1], "won_revenue": [1234.5],
+    ...     "win_rate": [0.5]})
+    >>> table, more = scorecard_table(card, currency="EUR")
+    >>> table.headers, table.rows, more
+    (('Rank', 'ID', 'Won revenue (EUR)', 'Win rate'), (('1', 'a', '1,234', '50%'),), 0)
+    """
+    shown = [spec for spec in _SCORECARD if spec[0] in card.columns]
+    headers = tuple(
+        f"{title} ({currency})" if col in _MONEY_COLUMNS and currency else title
+        for col, title, _, _ in shown
+    )
+    ordered = _ordered(card)
+    body = tuple(
+        tuple(write(row[col]) for col, _, _, write in shown)
+        for row in ordered.head(rows).iter_rows(named=True)
+    )
+    badge = next((i for i, spec in enumerate(shown) if spec[0] == c.RECOMMENDATION), None)
+    table = Table(headers, tuple(num for _, _, num, _ in shown), body, badge)
+    return table, max(ordered.height - rows, 0)
+
+
+def decision_partners(card: pl.DataFrame, /, *, limit: int) -> list[str]:
+    """Partners needing a decision at the review: recommended exits, then investments.
+
+    Best-ranked first within each; at most ``limit``.
+
+    Requires columns: ``partner_id``, ``rank``, ``recommendation``.
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d"], "rank": [1, 2, 3, 4],
+    ...     "recommendation": ["keep", "exit", "invest", "exit"]})
+    >>> decision_partners(card, limit=10), decision_partners(card, limit=2)
+    (['b', 'd', 'c'], ['b', 'd'])
+    """
+    if c.RECOMMENDATION not in card.columns:
+        return []
+    ordered = _ordered(card)
+    chosen: list[str] = []
+    for rec in DECISIONS:
+        chosen.extend(ordered.filter(pl.col(c.RECOMMENDATION) == rec)[c.PARTNER_ID].to_list())
+    return chosen[:limit]
+
+
+def _money_figure(currency: str | None) -> Callable[[Any], str]:
+    return lambda v: fmt.money(v, currency)
+
+
+def _partner_figures(
+    row: Mapping[str, Any], currency: str | None
+) -> tuple[tuple[str, str, Callable[[Any], str]], ...]:
+    money = _money_figure(currency)
+    return (
+        ("Won revenue", c.WON_REVENUE, money),
+        ("Won deals", c.WON_DEALS, _count_cell),
+        ("Win rate", c.WIN_RATE, fmt.percent),
+        ("Sourced revenue", c.SOURCED_REVENUE, money),
+        ("Influenced revenue", c.INFLUENCED_REVENUE, money),
+        ("Open pipeline", c.OPEN_PIPELINE, money),
+        ("Revenue trend", c.REVENUE_TREND, fmt.signed),
+        ("Investment", c.INVESTMENT, money),
+        ("Health", c.HEALTH, lambda v: _health(v) + " / 100" if v is not None else fmt.MISSING),
+        ("Pareto rank", c.RANK, lambda v: _text(v) if v is None else f"#{fmt.count(v)}"),
+        ("Share of value", c.SHARE, fmt.percent),
+        ("State", c.STATE, _text),
+        ("Stage", c.STAGE, _text),
+        ("Our effort share", c.OUR_EFFORT_SHARE, fmt.percent),
+        ("Referral balance", c.RECIPROCITY, fmt.signed),
+        ("Overlap accounts", c.OVERLAP_ACCOUNTS, _count_cell),
+        ("Co-sell potential", c.COSELL_POTENTIAL, _count_cell),
+        ("Untapped overlap", c.UNTAPPED_OVERLAP, _count_cell),
+    )
+
+
+def partner_page(
+    card: pl.DataFrame, partner_id: str, /, *, anchor: str, currency: str | None
+) -> PartnerPage:
+    """Return a partner's review page: key figures, the recommendation and its reasons.
+
+    Requires columns: ``partner_id``, ``name``; the figures shown when present.
+
+    >>> card = pl.DataFrame({"partner_id": ["a"], "name": ["A"], "tier": ["gold"],
+    ...     "won_revenue": [1500.0], "recommendation": ["exit"], "reasons": [["DORMANT"]],
+    ...     "explanation": ["Exit: dormant."]})
+    >>> page = partner_page(card, "a", anchor="p1", currency="GBP")
+    >>> page.figures[0], page.reasons[0].label, page.subtitle
+    (Figure(label='Won revenue', value='GBP 1,500'), 'dormant', 'tier gold')
+    """
+    found = card.filter(pl.col(c.PARTNER_ID) == partner_id)
+    if found.height == 0:
+        raise KeyError(f"unknown partner id: {partner_id}")
+    row = found.row(0, named=True)
+    figures = tuple(
+        Figure(label, write(row[col]))
+        for label, col, write in _partner_figures(row, currency)
+        if col in row
+    )
+    if c.TIER in row:
+        implied = row.get(c.IMPLIED_TIER)
+        figures += (Figure("Tier (implied)", f"{_text(row[c.TIER])} → {_text(implied)}"),)
+    parts = [
+        f"{label} {row[col]}"
+        for label, col in (("tier", c.TIER), ("type", "type"), ("region", "region"))
+        if row.get(col)
+    ]
+    rec = row.get(c.RECOMMENDATION) or UNRATED
+    return PartnerPage(
+        anchor=anchor,
+        name=str(row[c.NAME]),
+        partner_id=str(partner_id),
+        subtitle=" · ".join(parts),
+        recommendation=str(rec),
+        colour=RECOMMENDATION_COLORS.get(str(rec), RECOMMENDATION_COLORS[UNRATED]),
+        figures=figures,
+        reasons=_reasons_of(found),
+        explanation=str(row.get(c.EXPLANATION) or ""),
+    )
+
+
+def chart_captions(
+    sections: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], available: set[str], /
+) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """Return the chart sections with only the charts that exist (empty sections dropped).
+
+    >>> chart_captions([("a", "A", [("x", "X."), ("y", "Y.")]), ("b", "B", [("z", "Z.")])],
+    ...     {"y"})
+    (('a', 'A', (('y', 'Y.'),)),)
+    """
+    kept = []
+    for anchor, heading, items in sections:
+        present = tuple((name, caption) for name, caption in items if name in available)
+        if present:
+            kept.append((anchor, heading, present))
+    return tuple(kept)
