@@ -153,6 +153,7 @@ def snapshot(
 
 
 def _record(args: argparse.Namespace) -> int:
+    from partnerkit.load.read import SourceError  # noqa: PLC0415
     try:
         policy = Policy.from_toml(args.policy) if args.policy else Policy()
         as_of, metrics = snapshot(args.source, args.partner, as_of=args.as_of, policy=policy)
@@ -166,7 +167,10 @@ def _record(args: argparse.Namespace) -> int:
                 policy=policy,
                 metrics=metrics,
             )
-    except (LedgerError, ValueError, OSError) as exc:
+    except SourceError as exc:  # no such folder, unknown preset: a usage error
+        sys.stderr.write(f"partnerkit decisions: error: {exc}\n")
+        return 2
+    except (LedgerError, ValueError, OSError) as exc:  # invalid data or ledger
         return _fail(str(exc))
     sys.stdout.write(
         f"recorded decision {decision.id}: {decision.partner_id} -> {decision.decision} "

@@ -202,3 +202,14 @@ def test_credit_flag_and_mapping_shape_reach_the_loader(
         main([*args, "--credit", "half"])
     assert info.value.code == 2
     capsys.readouterr()
+
+
+def test_decisions_record_uses_the_same_scheme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["decisions", "record", "--ledger", str(tmp_path / "l.sqlite"), "--partner", "P1"]
+    base += ["--decision", "keep", "--rationale", "r", "--who", "w"]
+    assert main([*base, str(tmp_path / "no_such_folder")]) == 2
+    assert main([*base, str(BROKEN)]) == 1
+    assert "[negative]" in capsys.readouterr().err
+    assert not (tmp_path / "l.sqlite").exists()
