@@ -61,6 +61,12 @@ __all__ = [
 
 _DEFAULT_DIMENSIONS = ("interest", "awareness", "encouragement")
 
+_DIMENSION = (
+    "Health dimension (0-100): weighted percentiles of its policy metrics; a partner without "
+    "a value for a metric ranks lowest on it (silence), unless the metric is marked "
+    "missing = absent (incentive_retention: then the other metrics are re-weighted)."
+)
+
 SCORECARD_COLUMNS: dict[str, str] = {
     # --- who ------------------------------------------------------------------------------
     "partner_id": "Unique partner key.",
@@ -161,9 +167,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "vital_quarters": "Number of the last policy.stability_quarters calendar quarters in "
     "which the partner was among that quarter's vital few (won revenue).",
     # --- health ------------------------------------------------------------------------------
-    "interest": "Health dimension (0-100): weighted percentiles of its policy metrics.",
-    "awareness": "Health dimension (0-100): weighted percentiles of its policy metrics.",
-    "encouragement": "Health dimension (0-100): weighted percentiles of its policy metrics.",
+    "interest": _DIMENSION,
+    "awareness": _DIMENSION,
+    "encouragement": _DIMENSION,
     "health": "Mean of the health dimensions (0-100); null for partners not counted.",
     # --- tier audit -------------------------------------------------------------------------
     "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0).",
