@@ -40,6 +40,7 @@ import ipywidgets as widgets
 import polars as pl
 import traitlets
 
+from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
 from partnerkit.decisions.export import decision_table
 from partnerkit.decisions.whatif import what_if
@@ -54,7 +55,7 @@ from partnerkit.widgets.state import (
     current_decisions,
     metrics_snapshot,
 )
-from partnerkit.widgets.table import WIDGET_CSS, format_value
+from partnerkit.widgets.table import WIDGET_CSS
 
 __all__ = [
     "BUTTON_STYLES",
@@ -167,23 +168,23 @@ def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFram
     )
 
 
-def whatif_lines(summary: Mapping[str, Any], /) -> list[str]:
+def whatif_lines(summary: Mapping[str, Any], /, *, currency: str | None = None) -> list[str]:
     """Readable sentences of a what-if summary (:attr:`WhatIf.summary`).
+
+    Money is written with ``currency`` (the portfolio's ISO code) when given.
 
     Examples
     --------
-    >>> whatif_lines({"partners_exited": 2, "won_revenue_at_risk": 100.0,
-    ...     "won_revenue_at_risk_share": 0.1})[0]
-    'Exiting 2 partners puts 100.00 of won revenue at risk (10.0% of the total).'
+    >>> whatif_lines({"partners_exited": 2, "won_revenue_at_risk": 1500.0,
+    ...     "won_revenue_at_risk_share": 0.1}, currency="EUR")[0]
+    'Exiting 2 partners puts EUR 1,500 of won revenue at risk (10% of the total).'
     """
 
     def money(key: str) -> str:
-        value = summary.get(key)
-        return "n/a" if value is None else format_value(float(value))
+        return fmt.money(summary.get(key), currency)
 
     def share(key: str) -> str:
-        value = summary.get(key)
-        return "n/a" if value is None else f"{value:.1%}"
+        return fmt.percent(summary.get(key))
 
     n = summary.get("partners_exited", 0)
     lines = [
@@ -238,6 +239,8 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         Folder of the export buttons.
     limit
         Rows per page of the queue table.
+    currency
+        The portfolio's ISO currency code (``Portfolio.currency``): money is written with it.
     """
 
     partner_id = traitlets.Unicode("")
@@ -264,10 +267,12 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         *,
         out_dir: str | Path = "out",
         limit: int = 10,
+        currency: str | None = None,
     ) -> None:
         super().__init__()
         self.analysis = analysis
         self.ledger = ledger
+        self.currency = currency
         self.limit = limit
         self.frame = decision_queue(analysis.scorecard, policy=analysis.policy)
         facts = getattr(analysis, "facts", None)
@@ -675,7 +680,9 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
                 .filter(pl.col("partner_id") == self.partner_id)
                 .lazy(),
             ).collect()
-        self._detail.value = _detail(row, self.decided.get(self.partner_id), change, review)
+        self._detail.value = _detail(
+            row, self.decided.get(self.partner_id), change, review, currency=self.currency
+        )
         self._refresh_position()
 
     def _refresh_selection(self, _change: Mapping[str, Any] | None = None) -> None:
@@ -702,7 +709,10 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         )
         result = what_if(tables, self.selected)
         self.whatif = dict(result.summary)
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in whatif_lines(result.summary))
+        items = "".join(
+            f"<li>{html.escape(line)}</li>"
+            for line in whatif_lines(result.summary, currency=self.currency)
+        )
         self._whatif.value = (
             f"<div class='pk-whatif'><b>What if the {n:,} selected partner"
             f"{'s' if n != 1 else ''} were exited?</b><ul>{items}</ul></div>"
@@ -725,15 +735,29 @@ def _label(row: Mapping[str, Any], decision: str | None) -> str:
     return f"{name} ({row['partner_id']}): {advice}{done}"
 
 
-def _signed(value: float | None, *, pct: float | None = None) -> str:
+def _moved(value: float | None, *, currency: str | None, pct: float | None = None) -> str:
+    """Write a change in words: ``up USD 100 (+50%)``, ``down USD 30``, ``unchanged``."""
     if value is None:
         return "n/a"
-    text = ("+" if value > 0 else "") + format_value(float(value))
-    return text + (f" ({pct:+.1%})" if pct is not None else "")
+    if value == 0:
+        return "unchanged"
+    text = ("up " if value > 0 else "down ") + fmt.money(abs(value), currency)
+    return text + (f" ({fmt.signed_percent(pct)})" if pct is not None else "")
+
+
+def _figure(name: str, value: object, currency: str | None) -> str:
+    if name == "health":
+        return fmt.number(value if isinstance(value, int | float) else None, digits=1)
+    return fmt.money(value if isinstance(value, int | float) else None, currency)
 
 
 def _detail(
-    row: pl.DataFrame, decision: str | None, change: pl.DataFrame, review: pl.DataFrame
+    row: pl.DataFrame,
+    decision: str | None,
+    change: pl.DataFrame,
+    review: pl.DataFrame,
+    *,
+    currency: str | None = None,
 ) -> str:
     if row.height == 0:
         return "<p>No partner to decide on.</p>"
@@ -752,7 +776,7 @@ def _detail(
             f"<p><b>{html.escape(str(rec.get('name') or rec['partner_id']))}</b> "
             f"({html.escape(rec['partner_id'])}) — recommended: "
             f"<b>{html.escape(str(rec.get('recommendation') or 'none'))}</b>; at stake "
-            f"{format_value(rec.get('at_stake'))}<br>"
+            f"{fmt.money(rec.get('at_stake'), currency)}<br>"
             f"{html.escape(str(rec.get('explanation') or ''))}</p>"
             f"<b>Why:</b><ul class='pk-reasons'>{reasons}</ul>"
         )
@@ -761,22 +785,23 @@ def _detail(
         c = change.row(0, named=True)
         quarter = c["quarter"]
         parts.append(
-            f"<p><b>Won revenue in the quarter from {quarter}:</b> "
-            f"{format_value(c['quarter_revenue'])}; quarter on quarter "
-            f"{_signed(c['qoq_change'], pct=c['qoq_change_pct'])}; year on year "
-            f"{_signed(c['yoy_change'], pct=c['yoy_change_pct'])}.</p>"
+            f"<p><b>Won revenue in the quarter from {fmt.date(quarter)}:</b> "
+            f"{fmt.money(c['quarter_revenue'], currency)}; quarter on quarter "
+            f"{_moved(c['qoq_change'], currency=currency, pct=c['qoq_change_pct'])}; "
+            f"year on year "
+            f"{_moved(c['yoy_change'], currency=currency, pct=c['yoy_change_pct'])}.</p>"
         )
     if review.height and review["last_review_on"][0] is not None:
         r = review.row(0, named=True)
         moves = [
-            f"{figure.replace('_', ' ')} {format_value(r[f'{figure}_at_review'])} → "
-            f"{format_value(rec.get(figure))} ({_signed(r[f'{figure}_since_review'])})"
+            f"{figure.replace('_', ' ')} {_figure(figure, r[f'{figure}_at_review'], currency)}"
+            f" → {_figure(figure, rec.get(figure), currency)}"
             for figure in ("won_revenue", "open_pipeline", "health")
             if f"{figure}_since_review" in r and r[f"{figure}_at_review"] is not None
         ]
         parts.append(
             f"<p><b>Since the last review</b> ({html.escape(str(r['last_decision']))} on the "
-            f"analysis of {r['last_review_on']}): "
+            f"analysis of {fmt.date(r['last_review_on'])}): "
             + (html.escape("; ".join(moves)) if moves else "no figures kept then")
             + "</p>"
         )

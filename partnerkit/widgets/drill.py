@@ -40,6 +40,7 @@ import ipywidgets as widgets
 import polars as pl
 import traitlets
 
+from partnerkit import formatting
 from partnerkit.charts.export import export_chart
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
@@ -47,7 +48,7 @@ from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
-from partnerkit.widgets.table import WIDGET_CSS, format_cell
+from partnerkit.widgets.table import WIDGET_CSS
 
 __all__ = [
     "RAW_TABLES",
@@ -481,7 +482,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         for i, name in enumerate(RAW_TABLES):
             self._tabs.set_title(i, f"{name.capitalize()} ({self.rows[name].height:,})")
         self._draw_header()
-        self._trace.value = WIDGET_CSS + _trace_html(self._figures)
+        self._trace.value = WIDGET_CSS + _trace_html(self._figures, self.portfolio.currency)
         if self.show_onepager:
             self.onepager_chart = self.onepager()
             self.onepager_view.outputs = ()
@@ -505,14 +506,15 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         )
 
 
-def _trace_html(figures: pl.DataFrame) -> str:
+def _trace_html(figures: pl.DataFrame, currency: str | None) -> str:
     rows = []
     for rec in figures.iter_rows(named=True):
         mark = "&#10003;" if rec["agrees"] else "&#10007; differs"
         counts = rec["figure"] in _COUNTS
 
-        def fmt(v: float, *, counts: bool = counts, column: str = rec["figure"]) -> str:
-            return format_cell(int(v) if counts else v, column=column)
+        def fmt(v: float, *, counts: bool = counts) -> str:
+            text = formatting.count(int(v)) if counts else formatting.money(v, currency)
+            return html.escape(text)
 
         rows.append(
             f"<tr><td>{html.escape(rec['figure'].replace('_', ' '))}</td>"

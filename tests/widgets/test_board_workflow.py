@@ -101,7 +101,9 @@ def test_whatif_follows_the_selection(small, ledger: Ledger) -> None:
     assert (s["sourced_revenue_at_risk"], s["influenced_revenue_at_risk"]) == (160.0, 400.0)
     assert s["open_pipeline_touched"] == 60.0
     assert s["investment_freed"] == 110.0
-    assert "Exiting 2 partners puts 560.00 of won revenue at risk (56.0%" in board._whatif.value
+    assert "Exiting 2 partners puts 560 of won revenue at risk (56% of the total)" in (
+        board._whatif.value
+    )
     board.selected = ["p5"]  # e.g. picked on a chart
     assert board.whatif["won_revenue_at_risk"] == 40.0
     assert board.queue.selected == ["p5"]
@@ -163,8 +165,7 @@ def test_since_last_review_from_the_snapshot(small, ledger: Ledger) -> None:
     board.partner_id = "p1"
     detail = board._detail.value
     assert "Since the last review</b> (keep on the analysis of 2025-03-31)" in detail
-    assert "won revenue 400.00 → 500.00 (+100.00)" in detail
-    assert "open pipeline 80.00 → 50.00 (-30.00)" in detail
+    assert "won revenue 400 → 500; open pipeline 80 → 50</p>" in detail
     assert "health" not in detail.split("Since the last review")[1].split("</p>")[0]
 
 
@@ -184,12 +185,14 @@ def test_quarter_changes_on_a_real_analysis(ledger: Ledger) -> None:
         ),
     )
     analysis = analyze(portfolio, as_of=dt.date(2025, 6, 30), policy=Policy())
-    board = DecisionBoard(analysis, ledger, out_dir="unused")
+    board = DecisionBoard(analysis, ledger, out_dir="unused", currency="EUR")
     board.partner_id = "a"
     assert (
-        "Won revenue in the quarter from 2025-04-01:</b> 300.00; quarter on quarter "
-        "+100.00 (+50.0%); year on year +200.00 (+200.0%)."
+        "Won revenue in the quarter from 2025-04-01:</b> EUR 300; quarter on quarter "
+        "up EUR 100 (+50%); year on year up EUR 200 (+200%)."
     ) in board._detail.value
+    # at stake: won in W (2024-06-30, 2025-06-30] = 300 + 200; no pipeline, no investment
+    assert "at stake EUR 500" in board._detail.value
 
 
 def test_partners_picked_on_the_explorer_chart_drive_the_whatif(small, ledger: Ledger) -> None:
