@@ -408,7 +408,8 @@ def find_files(
     matches: dict[str, list[Path]] = {n: [] for n in names}
     notes: list[str] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+        # hidden files and the "~$name.xlsx" lock file Excel keeps beside an open workbook
+        if path.name.startswith((".", "~$")) or path.suffix.lower() not in SUFFIXES:
             continue
         stem = normalise_name(path.stem)
         hit = [

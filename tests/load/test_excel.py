@@ -163,3 +163,13 @@ def test_cr_only_file_with_quoted_line_breaks_and_footer(tmp_path):
     with pytest.warns(DroppedRowsWarning, match="Grand Totals"):
         p = read_portfolio(root, currency="USD")
     assert_frame_equal(deals_of(p), corpus.expected_deals(corpus.truth()))
+
+
+def test_excel_lock_file_beside_an_open_workbook_is_skipped(tmp_path):
+    root = corpus.folder(tmp_path / "p", "deals.xlsx")
+    corpus.deals_xlsx(root / "deals.xlsx", corpus.truth())
+    (root / "~$deals.xlsx").write_bytes(b"\x00" * 165)  # what Excel leaves while it is open
+    found, problems, notes = find_files(root, {"partners": (), "deals": ()})
+    assert problems == []
+    assert found["deals"].name == "deals.xlsx"
+    assert notes == []

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from partnerkit.load.read import SourceError, load, read_portfolio
@@ -258,3 +260,16 @@ def test_dayfirst_export_without_the_option_is_refused_whole(tmp_path):
     assert got == {("created_on", "ambiguous_date"), ("closed_on", "ambiguous_date")}
     counts = {c: n for c, _, n in rules(loaded)}
     assert counts == {"created_on": 6, "closed_on": 6}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.lists(st.integers(-(10**11), 10**11), min_size=1, max_size=6),
+    style=st.sampled_from(["usd", "code", "eur", "eur_plain", "parens"]),
+)
+def test_money_written_in_any_style_reads_back(cents, style):
+    values = [c / 100 for c in cents]
+    texts = [corpus.money_text(v, style) for v in values]
+    # every value is written with two decimals, so the column always says which separator
+    # is the decimal one
+    assert column(texts) == values
