@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import math
 import textwrap
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import altair as alt
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.health import drawable
 from partnerkit.charts.overlap import OVERLAP_COLORS
@@ -41,51 +41,38 @@ from partnerkit.charts.theme import (
     WIDE_CATEGORY_SCHEME,
 )
 from partnerkit.charts.trend import partner_quarters
+from partnerkit.formatting import compact
 
 __all__ = ["compact", "key_figures", "partner_onepager"]
 
 _WRAP = 58
-_MISSING = "n/a"
-
-
-def compact(value: float | None, /, *, digits: int = 3) -> str:
-    """Write a number short: 1234567 -> ``1.23M``; null -> ``n/a``.
-
-    >>> compact(1234567.0), compact(950.0), compact(0.0), compact(None), compact(-2500.0)
-    ('1.23M', '950', '0', 'n/a', '-2.5k')
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _MISSING
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            return f"{sign}{size / limit:.{digits}g}{suffix}"
-    return f"{sign}{size:.{digits}g}" if size < 1000 else f"{sign}{size:,.0f}"
+_MISSING = fmt.MISSING
 
 
 def _percent(value: float | None) -> str:
-    return _MISSING if value is None else f"{value:.0%}"
+    return fmt.percent(value)
 
 
 def _signed(value: float | None) -> str:
-    return _MISSING if value is None else f"{value:+.2f}"
+    return fmt.signed(value)
 
 
 def _plain(value: object) -> str:
     return _MISSING if value is None else str(value)
 
 
+_MONEY = "money"  # written with the portfolio's currency, short (fmt.money)
+
 # (label, column, formatter) for the key-figure panel, in reading order.
-_FIGURES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
-    ("Won revenue", c.WON_REVENUE, compact),
+_FIGURES: tuple[tuple[str, str, Callable[[Any], str] | str], ...] = (
+    ("Won revenue", c.WON_REVENUE, _MONEY),
     ("Won deals", c.WON_DEALS, _plain),
     ("Win rate", c.WIN_RATE, _percent),
-    ("Sourced revenue", c.SOURCED_REVENUE, compact),
-    ("Influenced revenue", c.INFLUENCED_REVENUE, compact),
-    ("Open pipeline", c.OPEN_PIPELINE, compact),
+    ("Sourced revenue", c.SOURCED_REVENUE, _MONEY),
+    ("Influenced revenue", c.INFLUENCED_REVENUE, _MONEY),
+    ("Open pipeline", c.OPEN_PIPELINE, _MONEY),
     ("Revenue trend", c.REVENUE_TREND, _signed),
-    ("Investment", c.INVESTMENT, compact),
+    ("Investment", c.INVESTMENT, _MONEY),
     ("Health", c.HEALTH, lambda v: _MISSING if v is None else f"{v:.0f} / 100"),
     ("Pareto rank", c.RANK, lambda v: _MISSING if v is None else f"#{v:,}"),
     ("Share of value", c.SHARE, _percent),
@@ -96,7 +83,9 @@ _FIGURES: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
 )
 
 
-def key_figures(partner: dict[str, Any], /, *, columns: int = 3) -> pl.DataFrame:
+def key_figures(
+    partner: dict[str, Any], /, *, columns: int = 3, currency: str | None = None
+) -> pl.DataFrame:
     """Lay out the key figures of one scorecard row as text: label, shown, col, row.
 
     Figures whose column is absent are skipped; the tier appears as "assigned → implied".
@@ -104,7 +93,11 @@ def key_figures(partner: dict[str, Any], /, *, columns: int = 3) -> pl.DataFrame
     >>> key_figures({"won_revenue": 2500.0, "tier": "gold", "implied_tier": "silver"}).rows()
     [('Won revenue', '2.5k', 0, 0), ('Tier (implied)', 'gold → silver', 1, 0)]
     """
-    items = [(label, fmt(partner[col])) for label, col, fmt in _FIGURES if col in partner]
+
+    def shown(value: Any, how: Callable[[Any], str] | str) -> str:  # noqa: ANN401
+        return fmt.money(value, currency, short=True) if how == _MONEY else how(value)  # type: ignore[operator]
+
+    items = [(label, shown(partner[col], how)) for label, col, how in _FIGURES if col in partner]
     if c.TIER in partner:
         implied = partner.get(c.IMPLIED_TIER)
         items.append(("Tier (implied)", f"{_plain(partner[c.TIER])} → {_plain(implied)}"))
@@ -119,8 +112,8 @@ def key_figures(partner: dict[str, Any], /, *, columns: int = 3) -> pl.DataFrame
     )
 
 
-def _figures_panel(partner: dict[str, Any]) -> alt.LayerChart:
-    grid = key_figures(partner)
+def _figures_panel(partner: dict[str, Any], currency: str | None) -> alt.LayerChart:
+    grid = key_figures(partner, currency=currency)
     rows = grid["row"].n_unique()
     x = alt.X("col:O", axis=None, scale=alt.Scale(paddingOuter=0, align=0))
     y = alt.Y("row:O", axis=None)
@@ -326,8 +319,11 @@ def partner_onepager(
     quarterly: pl.DataFrame | None = None,
     value: str = c.WON_REVENUE,
     label: str | None = None,
+    currency: str | None = None,
 ) -> alt.VConcatChart:
     """One partner's review page: key figures, recommendation, trend, health and overlap.
+
+    Money is written with ``currency`` (the portfolio's ISO code) when given.
 
     Panels whose data is missing (no quarterly frame, no overlap columns, no health
     explanation) are left out rather than drawn empty. ``value`` is the value column of
@@ -357,7 +353,7 @@ def partner_onepager(
         if partner.get(col) is not None
     ]
     top = alt.HConcatChart(
-        hconcat=[_figures_panel(partner), _decision_panel(partner, _reason_meanings())]
+        hconcat=[_figures_panel(partner, currency), _decision_panel(partner, _reason_meanings())]
     )
     lower: list[alt.LayerChart] = []
     if quarterly is not None and quarterly.height:

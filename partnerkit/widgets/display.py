@@ -206,6 +206,8 @@ FIXES: dict[str, str] = {
     "duplicate": "give each row its own id, or read_portfolio(source, quarantine=True)",
     "unknown_partner": "add the partner to the partners table, or fix the id; "
     "read_portfolio(source, quarantine=True) sets these rows aside",
+    "duplicate_partner_name": "use the partner's id instead of its name in these rows "
+    "(several partners share that name), or read_portfolio(source, quarantine=True)",
     "closed_without_date": "add the close date, or read_portfolio(source, quarantine=True)",
     "close_before_create": "fix the dates, or read_portfolio(source, quarantine=True)",
     "ends_before_starts": "fix the dates, or read_portfolio(source, quarantine=True)",

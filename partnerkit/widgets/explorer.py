@@ -171,6 +171,8 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         Rows shown in the table.
     max_bars
         Bars drawn before the Pareto chart groups consecutive ranks.
+    currency
+        The portfolio's ISO currency code (``Portfolio.currency``): money is written with it.
     """
 
     filters = traitlets.Dict()
@@ -186,9 +188,17 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     figures = traitlets.Dict()
     """Key figures of the current view (see :func:`partnerkit.widgets.state.summary`)."""
 
-    def __init__(self, analysis: AnalysisLike, *, limit: int = 15, max_bars: int = 200) -> None:
+    def __init__(
+        self,
+        analysis: AnalysisLike,
+        *,
+        limit: int = 15,
+        max_bars: int = 200,
+        currency: str | None = None,
+    ) -> None:
         super().__init__()
         self.analysis = analysis
+        self.currency = currency
         self.limit = limit
         self.max_bars = max_bars
         card = analysis.scorecard
@@ -388,7 +398,9 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         if self.selected:
             keep = set(self.view.filter(pl.col("partner_id").is_in(self.selected))["partner_id"])
             self.selected = [p for p in self.selected if p in keep]
-        line = summary_line(self.figures, value=self.value, matching=self.view.height)
+        line = summary_line(
+            self.figures, value=self.value, matching=self.view.height, currency=self.currency
+        )
         self._summary.value = f"<p><b>{html.escape(line)}</b></p>"
         self._show_table()
 
@@ -432,6 +444,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             ),
             quarterly=quarterly,
             value=quarter_value,
+            currency=self.currency,
         )
 
     def one_pager_partner(self) -> str | None:

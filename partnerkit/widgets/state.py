@@ -27,6 +27,7 @@ from typing import Any, Protocol
 
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, recommend
 from partnerkit.metrics import health, pareto
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
@@ -386,18 +387,30 @@ def summary(
     return dict(row.collect(engine="in-memory").row(0, named=True))
 
 
-def summary_line(figures: Mapping[str, Any], /, *, value: str, matching: int | None = None) -> str:
+def summary_line(
+    figures: Mapping[str, Any],
+    /,
+    *,
+    value: str,
+    matching: int | None = None,
+    currency: str | None = None,
+) -> str:
     """Return one sentence with the key figures of :func:`summary`.
 
     Used by the widget and printed by the notebooks (so that nbval checks the figures).
     ``matching`` is the number of partners the filters keep (when known): with none of them
-    in the denominator, the sentence says so rather than that nothing matches.
+    in the denominator, the sentence says so rather than that nothing matches. Money values
+    (revenue, pipeline, investment) are written with ``currency``.
 
     Examples
     --------
     >>> summary_line({"partners": 4, "vital_count": 1, "vital_share": 0.25,
     ...               "total_value": 10.0, "vital_value_share": 0.8}, value="won_revenue")
-    '4 partners; vital few: 1 (25.0%) producing 80.0% of won revenue (total 10.00)'
+    '4 partners; vital few: 1 (25%) producing 80% of won revenue (total 10)'
+    >>> summary_line({"partners": 2000, "vital_count": 150, "vital_share": 0.075,
+    ...               "total_value": 1234567.8, "vital_value_share": 0.8},
+    ...              value="won_revenue", currency="EUR")
+    '2,000 partners; vital few: 150 (7.5%) producing 80% of won revenue (total EUR 1,234,568)'
     >>> summary_line({"partners": 0, "vital_count": 0, "vital_share": None,
     ...               "total_value": None, "vital_value_share": None}, value="won_revenue")
     'No partner matches these filters: clear a filter to see partners again.'
@@ -406,11 +419,13 @@ def summary_line(figures: Mapping[str, Any], /, *, value: str, matching: int | N
     18 partners match these filters, none of them active: nothing to rank
     (clear a filter to see partners again).
     """
-
-    def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.1%}"
-
     what = value.replace("_", " ")
+    money = value.endswith(("revenue", "pipeline", "investment"))
+    total = (
+        fmt.money(figures["total_value"], currency)
+        if money
+        else fmt.number(figures["total_value"], digits=1)
+    )
     if not figures["partners"]:
         if matching:
             denominator = figures.get("denominator") or "counted"
@@ -425,9 +440,10 @@ def summary_line(figures: Mapping[str, Any], /, *, value: str, matching: int | N
             "(rank by another value or clear a filter)."
         )
     return (
-        f"{figures['partners']:,} partners; vital few: {figures['vital_count']:,} "
-        f"({pct(figures['vital_share'])}) producing {pct(figures['vital_value_share'])} of "
-        f"{what} (total {figures['total_value'] or 0:,.2f})"
+        f"{fmt.count(figures['partners'])} partners; vital few: "
+        f"{fmt.count(figures['vital_count'])} ({fmt.percent(figures['vital_share'])}) "
+        f"producing {fmt.percent(figures['vital_value_share'])} of {what} "
+        f"(total {total})"
     )
 
 

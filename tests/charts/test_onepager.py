@@ -141,3 +141,12 @@ def test_overlap_panel_keeps_deals_under_overlap_and_untapped_under_potential():
     assert "… untapped (no deal yet)" in text
     order = text.index("overlap accounts"), text.index("… with a deal in the window")
     assert order[0] < order[1] < text.index("co-sell potential") < text.index("… untapped")
+
+
+def test_key_figures_write_money_with_the_portfolio_currency():
+    row = card().row(0, named=True)
+    grid = {label: shown for label, shown, _, _ in key_figures(row, currency="EUR").rows()}
+    assert grid["Won revenue"] == "EUR 1.25M"
+    assert grid["Win rate"] == "25%"  # not money: no currency
+    spec = partner_onepager(card(), "p1", currency="EUR").to_dict()
+    assert "EUR 1.25M" in json.dumps(spec)

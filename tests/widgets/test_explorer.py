@@ -356,3 +356,12 @@ def test_chart_ranked_by_health_follows_the_weights(small, make_analysis) -> Non
     assert ex.spec != before
     # values are summed in whole cents: five roundings of at most half a cent each
     assert ex.figures["total_value"] == pytest.approx(sum(ex.view["health"]), abs=0.025)
+
+
+def test_summary_writes_money_with_the_currency(small) -> None:
+    ex = PortfolioExplorer(small, currency="EUR")
+    # five partners, 1,000 won; p1 + p2 = 800 reach 80%
+    assert ex._summary.value == (
+        "<p><b>5 partners; vital few: 2 (40%) producing 80% of won revenue "
+        "(total EUR 1,000)</b></p>"
+    )

@@ -101,7 +101,7 @@ def test_candidates_leave_out_partners_not_counted() -> None:
 
 @pytest.mark.parametrize(
     ("share", "text"),
-    [(0.8, "80.0%"), (None, "n/a")],
+    [(0.8, "80%"), (0.055, "5.5%"), (None, "n/a")],
 )
 def test_summary_line_shares(share: float | None, text: str) -> None:
     line = summary_line(

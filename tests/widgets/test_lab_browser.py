@@ -1,0 +1,212 @@
+"""The explorer, reopen after save and loading errors, driven in JupyterLab as a user would.
+
+JupyterLab runs on the loopback interface; Playwright drives the system Chromium with every
+request off the loopback aborted (the harness of ``tests/notebooks/test_browser.py``). Each
+test runs a copy of a notebook, never the committed one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPLORER_NOTEBOOK = "02-vital-few-and-pruning.ipynb"
+ERROR_NOTEBOOK = "mistyped-folder.ipynb"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _harness() -> ModuleType:
+    name = "partnerkit_test_notebook_browser"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, ROOT / "tests" / "notebooks" / "test_browser.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+harness = _harness()
+browser = harness.browser  # the offline Chromium fixture (asserts nothing left the machine)
+TOKEN = harness.TOKEN
+
+
+def _error_notebook(path: Path) -> None:
+    cells = [
+        (
+            "from partnerkit.load.read import read_portfolio\n"
+            "from partnerkit.widgets.display import setup_notebook\n\nsetup_notebook()"
+        ),
+        'portfolio = read_portfolio("../data/sampels")',
+        'print("not reached")',
+    ]
+    nb = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "id": f"c{i}"}
+            for i, src in enumerate(cells)
+        ],
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    for cell in nb["cells"]:
+        cell["execution_count"] = None
+    path.write_text(json.dumps(nb))
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    reason = harness._skip_reason()
+    if reason:
+        pytest.skip(reason)
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "data" / "samples", work / "data" / "samples")
+    (work / "notebooks").mkdir()
+    shutil.copy2(ROOT / "notebooks" / EXPLORER_NOTEBOOK, work / "notebooks" / EXPLORER_NOTEBOOK)
+    _error_notebook(work / "notebooks" / ERROR_NOTEBOOK)
+    runtime, config = work / "runtime", work / "config"
+    harness._quiet_lab_settings(config)
+    port = harness._free_port()
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
+    log = work / "lab.log"
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("jupyter")),
+                "lab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={port}",
+                f"--IdentityProvider.token={TOKEN}",
+                f"--notebook-dir={work / 'notebooks'}",
+                "--allow-root",
+            ],
+            cwd=work / "notebooks",
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "JupyterLab did not start:\n" + log.read_text()
+                time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _shut_down_kernels(lab: str) -> None:
+    with urllib.request.urlopen(f"{lab}/api/kernels?token={TOKEN}", timeout=10) as resp:
+        kernels = json.load(resp)
+    for kernel in kernels:
+        req = urllib.request.Request(
+            f"{lab}/api/kernels/{kernel['id']}?token={TOKEN}", method="DELETE"
+        )
+        urllib.request.urlopen(req, timeout=30).close()
+
+
+def _summary(page) -> str:
+    return page.locator(".widget-html", has_text="partners").first.inner_text()
+
+
+def test_explorer_controls_then_reopen_after_save(lab: str, browser) -> None:
+    page = browser.page
+    browser.run_all(lab, EXPLORER_NOTEBOOK)
+    bars = browser.chart("Pareto").locator("svg.marks .mark-rect path")
+    bars.first.wait_for(timeout=240_000)
+    notebook = page.locator(".jp-NotebookPanel")
+
+    # weight sliders show their values and full labels
+    page.get_by_text("Health weights").first.click()
+    page.get_by_text("partner initiated share", exact=True).first.wait_for(timeout=30_000)
+    assert page.locator(".widget-readout").filter(has_text="1.00").count() >= 3
+
+    # typing 80% sets 80%, not 99%: the chart's subtitle follows the typed share
+    box = page.locator(".widget-text input").first
+    box.fill("90%")
+    box.press("Enter")
+    page.get_by_text("partners produce 90% of won revenue").first.wait_for(timeout=60_000)
+    box.fill("80%")
+    box.press("Enter")
+    page.get_by_text("partners produce 80% of won revenue").first.wait_for(timeout=60_000)
+    assert box.input_value() == "80%"
+    assert notebook.get_by_text("produce 99%").count() == 0
+
+    # one click per filter value; an empty result says so; Clear filters brings all back
+    for value in ("LATAM", "platinum", "dormant"):
+        page.locator(".widget-checkbox", has_text=value).first.locator("input").check()
+    page.get_by_text("No partner matches these filters").first.wait_for(timeout=60_000)
+    assert notebook.get_by_text("0 of 0").count() == 0
+    page.locator(".widget-button", has_text="Clear filters").first.click()
+    page.get_by_text("vital few:").first.wait_for(timeout=60_000)
+    assert notebook.get_by_text("No partner matches these filters").count() == 0
+    browser.shot("explorer-controls", page.locator(".widget-checkbox").first)
+
+    # save (as JupyterLab's autosave would), stop the kernel, reopen the page
+    page.keyboard.press("Control+s")
+    with contextlib.suppress(Exception):
+        page.locator(".jp-Dialog").get_by_role("button", name="Ok").click(timeout=3_000)
+    time.sleep(2)
+    _shut_down_kernels(lab)
+    page.goto(f"{lab}/lab/tree/{EXPLORER_NOTEBOOK}?token={TOKEN}", wait_until="domcontentloaded")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
+    placeholders = page.locator(".jp-OutputArea-output.jupyter-widgets")
+    placeholders.first.wait_for(state="attached", timeout=120_000)
+    time.sleep(3)  # let every widget output settle
+    assert placeholders.count() >= 1  # the explorer (its chart is inside it)
+    shown = placeholders.first.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "run this cell to show it" in shown
+    error = page.get_by_text("Error displaying widget")
+    assert all(not error.nth(i).is_visible() for i in range(error.count()))
+    text = page.locator(".jp-NotebookPanel").inner_text()
+    assert "model not found" not in text
+    browser.shot("reopened", placeholders.first)
+
+
+def test_mistyped_folder_shows_a_problem_list(lab: str, browser) -> None:
+    page = browser.page
+    browser.run_all(lab, ERROR_NOTEBOOK)
+    heading = page.get_by_text("The data has 1 problem: nothing was loaded.")
+    heading.first.wait_for(timeout=120_000)
+    problems = page.locator(".pk-problems table")
+    assert "is not a folder" in problems.inner_text()
+    assert "did you mean" in problems.inner_text()
+    text = page.locator(".jp-NotebookPanel").inner_text()
+    assert "Traceback" not in text
+    assert "most recent call last" not in text
+    outputs = " ".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+    assert "not reached" not in outputs  # Run All stopped at the failing cell
+    browser.shot("problem-list", problems)
