@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from partnerkit.widgets.board import DecisionBoard
 from partnerkit.widgets.display import setup_notebook
+from partnerkit.widgets.drill import PartnerDrill
 from partnerkit.widgets.explorer import PortfolioExplorer
 from partnerkit.widgets.exports import ExportPanel
+from partnerkit.widgets.grid import DataGrid
 
-__all__ = ["DecisionBoard", "ExportPanel", "PortfolioExplorer", "setup_notebook"]
+__all__ = [
+    "DataGrid",
+    "DecisionBoard",
+    "ExportPanel",
+    "PartnerDrill",
+    "PortfolioExplorer",
+    "setup_notebook",
+]
