@@ -336,3 +336,68 @@ def test_health_explanation_adds_up_to_the_scores_on_the_sample(sample_result):
     assert (means - both["health"]).abs().max() < 1e-9
     # every counted partner has one row per dimension and metric of the model
     assert why.height == card.height * sum(len(d.metrics) for d in a.policy.health)
+
+
+def _rows_of(name):
+    import csv  # noqa: PLC0415
+
+    with (Path(__file__).parents[1] / "data" / "samples" / f"{name}.csv").open() as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_lift_on_the_sample_against_a_plain_recount(sample_result):
+    """Counts, rates, means and support flags recomputed from the raw CSV rows."""
+    a = sample_result
+    start, end = a.window_start, a.as_of
+    groups: dict[tuple[str, str], list[tuple[bool, float, int]]] = {}
+    for d in _rows_of("deals"):
+        if d["outcome"] not in ("won", "lost") or not d["closed_on"]:
+            continue
+        closed = dt.date.fromisoformat(d["closed_on"])
+        if not start < closed <= end:
+            continue
+        days = (closed - dt.date.fromisoformat(d["created_on"])).days
+        deal = (d["outcome"] == "won", float(d["amount"]), days)
+        pid = d["partner_id"]
+        groups.setdefault(("portfolio", "partner" if pid else "direct"), []).append(deal)
+        if pid:
+            groups.setdefault((pid, "partner"), []).append(deal)
+    n = a.policy.min_sample
+    got = {(r["scope"], r["group"]): r for r in a.lift.to_dicts()}
+    assert set(got) == set(groups)
+    for key, deals in groups.items():
+        r, won = got[key], [x for x in deals if x[0]]
+        assert (r["n_closed"], r["n_won"]) == (len(deals), len(won)), key
+        assert r["win_rate"] == pytest.approx(len(won) / len(deals))
+        assert (r["enough"], r["enough_won"]) == (len(deals) >= n, len(won) >= n), key
+        if won:
+            assert r["mean_deal"] == pytest.approx(sum(x[1] for x in won) / len(won))
+            assert r["days_to_close"] == pytest.approx(sum(x[2] for x in won) / len(won))
+        assert (r["win_rate_lo"] is not None) == (len(deals) >= n), key
+        assert (r["mean_deal_lo"] is not None) == (len(won) >= n), key
+
+
+@pytest.mark.parametrize("as_of", [None, dt.date(2026, 4, 15)])
+def test_incentives_on_the_sample_are_measurable_only_after_a_full_after_span(as_of):
+    # at the default as_of (2026-09-30) all three incentives are measurable; on 2026-04-15
+    # the one that ended on 2026-03-31 and the one that ended on 2026-01-31 are not yet
+    a = analyze(read_portfolio(Path(__file__).parents[1] / "data" / "samples"), as_of=as_of)
+    cats = set(a.policy.incentive_categories)
+    expected = {}
+    for inv in _rows_of("investments"):
+        start = dt.date.fromisoformat(inv["starts_on"])
+        if inv["category"] not in cats or start > a.as_of:
+            continue
+        end = min(dt.date.fromisoformat(inv["ends_on"]), a.as_of) if inv["ends_on"] else a.as_of
+        span = (end - start).days + 1
+        expected[(inv["partner_id"], start)] = end + dt.timedelta(days=span) <= a.as_of
+    got = {
+        (r["partner_id"], r["starts_on"]): r
+        for r in a.incentives.select(
+            "partner_id", "starts_on", "measurable", "durability"
+        ).to_dicts()
+    }
+    assert {k: r["measurable"] for k, r in got.items()} == expected
+    assert sum(expected.values()) == (3 if as_of is None else 1)
+    for r in got.values():
+        assert (r["durability"] == "not yet measurable") is (not r["measurable"])
