@@ -30,6 +30,37 @@ A mapping can be kept in a TOML file (see :func:`read_mapping_file`)::
     "Signed" = "won"
     "*" = "open"
 
+**Mapping v2** (:class:`Shape`, the ``shape=`` argument of the loader, or these keys of a
+mapping file) says what a rename cannot. A sales-order file with one row per order line,
+no outcome and no partner file::
+
+    derive_partners = true              # partners = the distinct resellers of the deals
+
+    [columns.deals]
+    "Order No" = "deal_id"
+    "Reseller" = ["partner_id", "partner_name"]   # one column, two fields
+    "Order Date" = ["created_on", "closed_on"]
+    "Line Amount" = "amount"
+
+    [constants.deals]
+    outcome = "won"                     # every order is a won deal
+
+    [defaults.deals]
+    amount = 0                          # empty cells; the report counts them
+
+    [filters.deals]
+    "Status" = ["Invoiced", "Paid"]     # only these rows; the report counts the others
+
+    [aggregate.deals]                   # order lines -> one deal per order
+    by = "deal_id"
+    amount = "sum"
+    created_on = "min"
+    closed_on = "max"
+
+``credit = "split"`` (or ``"full"``; default ``"primary"``) shares a deal among several
+partners (see :func:`partnerkit.load.presets.credit_partners`). Mapping files without
+these keys read as before.
+
 Examples
 --------
 >>> plan = plan_columns("deals", ["Id", "Ammount", "Stage"],
@@ -757,7 +788,8 @@ def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
     read as the loader reads amounts); ``min`` / ``max`` take the earliest / latest date
     (or smallest / largest number); other columns take the first non-empty value. A
     line whose value cannot be read keeps its text, so validation reports it on the
-    record's first line. The row keeps the line number of its first line.
+    record's first line. The row keeps the line number of its first line. (Defaults are
+    applied after this step, to the records.)
 
     Examples
     --------
@@ -814,11 +846,14 @@ def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
             )
         else:
             aggs.append(text.filter(filled).first().alias(target))
+    # helper columns of earlier steps (flags, lists) keep the first line's value
+    helpers = [c for c in inp.frame.collect_schema() if c.startswith("__") and c not in (ROW, by)]
+    aggs += [pl.col(c).first() for c in helpers if c not in inp.present]
     frame = (
         staged.with_columns(pl.col(by).cast(pl.String).str.strip_chars())
         .group_by(by, maintain_order=True)
         .agg(aggs)
-        .select(ROW, by, *[t for t in inp.present if t != by])
+        .select(ROW, by, *[t for t in inp.present if t != by], *helpers)
         .sort(ROW)
     )
     lines = inp.frame.select(pl.len()).collect().item()

@@ -765,11 +765,11 @@ def _mapped_inputs(
     inputs = credit_partners(inputs, shape.credit)
     if presets:
         inputs = resolve_partner_names(inputs)
-    for name in list(inputs):
-        if name in shape.defaults:
-            inputs[name] = fill_defaults(inputs[name], shape.defaults[name])
+    for name in list(inputs):  # lines add up first; defaults fill what stays empty
         if name in shape.aggregate:
             inputs[name] = aggregate_lines(inputs[name], shape.aggregate[name])
+        if name in shape.defaults:
+            inputs[name] = fill_defaults(inputs[name], shape.defaults[name])
     if shape.derive_partners:
         inputs = derive_partners(inputs)
     plain = {

@@ -7,6 +7,7 @@ to an Account export, a v1 mapping file read through v2) or must move it one way
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -266,3 +267,20 @@ def test_a_shared_partner_name_is_its_own_rule() -> None:
         "duplicate_partner_name": ([(0, "acme (partners A1, A2)")], ["O1"]),
         "unknown_partner": ([(2, "Zed")], ["O3"]),
     }
+
+
+def test_the_module_docstring_example_reads_an_order_file(tmp_path: Path) -> None:
+    doc = sys.modules[Shape.__module__].__doc__ or ""
+    example = doc.split("no outcome and no partner file::\n", 1)[1].split("\n``credit", 1)[0]
+    toml = tmp_path / "orders.toml"
+    toml.write_text("\n".join(line[4:] for line in example.splitlines()), encoding="utf-8")
+    orders = pl.DataFrame({"Order No": ["A", "A", "B", "C"],
+        "Reseller": ["Alpine", "Alpine", "Baltic", "Alpine"],
+        "Order Date": ["2024-01-02", "2024-01-01", "2024-02-01", "2024-03-01"],
+        "Line Amount": ["10", "", "5", "7"],
+        "Status": ["Paid", "Paid", "Invoiced", "Draft"]})  # fmt: skip
+    p = read_portfolio({"deals": orders}, mapping=read_mapping_file(toml))
+    # A = 10 + 0 (empty line defaulted), B = 5, C is a draft: left out
+    got = p.deals.sort("deal_id").collect().select("deal_id", "partner_id", "outcome", "amount")
+    assert got.rows() == [("A", "Alpine", "won", 10.0), ("B", "Baltic", "won", 5.0)]
+    assert sorted(p.partners.collect()["name"]) == ["Alpine", "Baltic"]
