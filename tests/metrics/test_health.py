@@ -293,3 +293,34 @@ def test_policy_file_can_leave_a_metric_absent():
     )
     with pytest.raises(ValueError, match="missing must be"):
         Policy.from_dict({"health": {"d": {"m": {"missing": "zero"}}}})
+
+
+def test_a_silent_partner_scores_below_one_with_a_little_activity(build):
+    """End to end: no activity at all against one partner-initiated referral."""
+    from partnerkit.analysis import analyze  # noqa: PLC0415
+
+    p = build(
+        partners={"partner_id": ["busy", "little", "silent"], "name": ["B", "L", "S"]},
+        deals={
+            "deal_id": ["d1", "d2", "d3"],
+            "partner_id": ["busy", "little", "silent"],
+            "created_on": ["2025-01-01"] * 3,
+            "closed_on": ["2025-03-01"] * 3,
+            "outcome": ["won"] * 3,
+            "amount": [100.0] * 3,
+            "source": ["partner"] * 3,
+        },
+        activities={
+            "partner_id": ["busy", "busy", "busy", "little"],
+            "occurred_on": ["2025-02-01", "2025-02-02", "2025-02-03", "2025-02-04"],
+            "kind": ["referral", "intro", "enablement", "referral"],
+            "initiated_by": ["us", "partner", "us", "partner"],
+            "hours": [1.0, 1.0, 1.0, 1.0],
+        },
+    )
+    interest = dict(analyze(p).scorecard.select("partner_id", "interest").iter_rows())
+    # partner-initiated share: busy 1/3, little 1, silent none (lowest): 50, 100, 0;
+    # reciprocity: busy 0, little 1, silent none: 50, 100, 0; sourced pipeline all equal: 50
+    assert interest["silent"] < interest["little"]
+    assert interest["silent"] == pytest.approx((0 + 50 + 0) / 2.5)
+    assert interest["little"] == pytest.approx((100 + 50 + 50) / 2.5)
