@@ -18,9 +18,9 @@ unparseable value can be reported). On the way in:
 Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
 its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
 ``2024-01-22 00:00:00``, a number cell as ``1234.5``), from the first sheet or the ``sheet``
-named (by name or 0-based position). The first row is the header; each row keeps its
-**Excel row number** (header = row 1), and blank rows and report footers are dropped and
-listed exactly as for CSV.
+named (by name or 0-based position). The first row holding anything is the header (empty
+rows above it are skipped); each row keeps its **Excel row number**, and blank rows and
+report footers are dropped and listed exactly as for CSV.
 
 CSV and Excel files are parsed into memory (the whole file). Parquet files are scanned lazily
 (:func:`polars.scan_parquet`); their rows, like the rows of in-memory frames, are numbered
@@ -183,27 +183,43 @@ def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Probl
 def _read_excel(
     name: str, path: Path, sheet: Sheet | None
 ) -> tuple[SourceTable | None, list[Problem]]:
-    """Read one worksheet as text; rows keep their Excel row numbers (header = row 1)."""
+    """Read one worksheet as text; rows keep their Excel row numbers.
+
+    The header is the first row holding anything (empty rows above it are skipped), so a
+    table starting lower down still gets the row numbers Excel shows.
+    """
     origin = path.name if sheet is None else f"{path.name} [{sheet}]"
     sheet_id = 1 if sheet is None else sheet + 1 if isinstance(sheet, int) else None
     sheet_name = sheet if isinstance(sheet, str) else None
     try:
-        df = pl.read_excel(
+        cells = pl.read_excel(
             path,
             engine="calamine",
+            sheet_id=sheet_id,
+            sheet_name=sheet_name,
+            has_header=False,  # the header is found below, so rows keep their Excel numbers
+            read_options={"skip_rows": 0},  # keep the empty rows above the table too
             infer_schema_length=0,  # every cell as text: parsing reports each bad value
             drop_empty_rows=False,  # blank rows are listed as dropped, like in CSV
             drop_empty_cols=False,
             raise_if_empty=False,
-            sheet_id=sheet_id,
-            sheet_name=sheet_name,
         )
     except Exception as exc:  # the engine raises several unrelated types
         return None, [_problem(name, "unreadable", _excel_trouble(path, sheet, exc), origin)]
-    df = df.select(pl.all().cast(pl.String))
-    df = df.with_columns(pl.int_range(2, df.height + 2, dtype=pl.Int64).alias(ROW)).select(
-        ROW, *df.columns
+    if cells.width == 0 or cells.height == 0:
+        return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
+    cells = cells.select(pl.all().cast(pl.String)).with_columns(
+        pl.int_range(1, cells.height + 1, dtype=pl.Int64).alias(ROW)
     )
+    filled = cells.filter(
+        pl.any_horizontal(pl.col(c).str.strip_chars() != "" for c in cells.columns if c != ROW)
+    )
+    if filled.height == 0:
+        return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
+    top = filled[ROW][0]  # the header: the first row holding anything (Excel row ``top``)
+    header = _header_names(cells.row(top - 1)[:-1])
+    df = cells.slice(top).rename(dict(zip(cells.columns[:-1], header, strict=True)))
+    df = df.select(ROW, *header)
     cols = tuple(c for c in df.columns if c != ROW)
     if not cols:
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
@@ -214,6 +230,19 @@ def _read_excel(
         what = "only a header" if not dropped else "a header and no data rows"
         return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
     return SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped), []
+
+
+def _header_names(cells: Sequence[str | None]) -> list[str]:
+    """Column names from a header row: empty cells named by position, repeats numbered."""
+    names: list[str] = []
+    for i, cell in enumerate(cells):
+        base = cell if cell is not None and cell.strip() else f"column_{i + 1}"
+        name, k = base, 1
+        while name in names:
+            k += 1
+            name = f"{base}_{k}"
+        names.append(name)
+    return names
 
 
 def _excel_trouble(path: Path, sheet: Sheet | None, exc: Exception) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+import xlsxwriter
 from polars.testing import assert_frame_equal
 
 from partnerkit.load.files import find_files, read_table
@@ -173,3 +174,39 @@ def test_excel_lock_file_beside_an_open_workbook_is_skipped(tmp_path):
     assert problems == []
     assert found["deals"].name == "deals.xlsx"
     assert notes == []
+
+
+def test_table_starting_lower_down_keeps_excel_row_numbers(tmp_path):
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Deals")
+    ws.write_row(2, 1, ["deal_id", "amount"])  # header on Excel row 3, from column B
+    ws.write_row(3, 1, ["d1", "5"])
+    ws.write_row(5, 1, ["d2", "6"])  # row 5 left blank
+    book.close()
+    table, problems = read_table("deals", path)
+    assert problems == []
+    assert table.columns == ("deal_id", "amount")
+    assert table.frame.collect().select(ROW, "deal_id").rows() == [(4, "d1"), (6, "d2")]
+    assert table.dropped == ((5, "blank row"),)
+
+
+def test_repeated_and_empty_header_cells_get_distinct_names(tmp_path):
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet()
+    ws.write_row(0, 0, ["Amount", "", "Amount"])
+    ws.write_row(1, 0, ["1", "2", "3"])
+    book.close()
+    table, _ = read_table("deals", path)
+    assert table.columns == ("Amount", "column_2", "Amount_2")
+
+
+def test_empty_workbook_sheet_is_an_empty_file(tmp_path):
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet()
+    book.close()
+    table, problems = read_table("deals", path)
+    assert table is None
+    assert [p.rule for p in problems] == ["empty_file"]
