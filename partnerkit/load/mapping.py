@@ -722,6 +722,8 @@ def shaped_columns(
         if first not in present:
             continue
         for other in others:
+            if other in present:
+                notes.append(f"{other}: read from the same column as {first}, as mapped")
             exprs.append(pl.col(first).alias(other))
             names.append(other)
     for target, value in constants.items():

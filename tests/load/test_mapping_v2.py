@@ -284,3 +284,17 @@ def test_the_module_docstring_example_reads_an_order_file(tmp_path: Path) -> Non
     got = p.deals.sort("deal_id").collect().select("deal_id", "partner_id", "outcome", "amount")
     assert got.rows() == [("A", "Alpine", "won", 10.0), ("B", "Baltic", "won", 5.0)]
     assert sorted(p.partners.collect()["name"]) == ["Alpine", "Baltic"]
+
+
+def test_a_column_sent_to_two_fields_wins_over_a_recognised_name_and_says_so() -> None:
+    deals = pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"], "Order Date": ["2024-01-05"],
+        "closed_on": ["2024-09-09"], "outcome": ["won"], "amount": ["1"]})  # fmt: skip
+    loaded = load(
+        {"partners": PARTNERS, "deals": deals},
+        mapping={"deals": {"Order Date": ["created_on", "closed_on"]}},
+    )
+    assert loaded.portfolio is not None
+    row = loaded.portfolio.deals.collect().row(0, named=True)
+    assert (str(row["created_on"]), str(row["closed_on"])) == ("2024-01-05", "2024-01-05")
+    notes = next(t for t in loaded.report.tables if t.table == "deals").notes
+    assert "closed_on: read from the same column as created_on, as mapped" in notes
