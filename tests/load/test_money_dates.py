@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from partnerkit.load.dates import parse_dates
 from partnerkit.load.read import SourceError, load, read_portfolio
 from partnerkit.load.text import ambiguous_numbers, currency_marks, parse_numbers
 
@@ -273,3 +274,23 @@ def test_money_written_in_any_style_reads_back(cents, style):
     # every value is written with two decimals, so the column always says which separator
     # is the decimal one
     assert column(texts) == values
+
+
+@settings(max_examples=150, deadline=None)
+@given(days=st.lists(st.dates(D(1990, 1, 1), D(2060, 12, 31)), min_size=1, max_size=8))
+def test_a_slash_date_column_is_read_one_way_or_refused_whole(days):
+    texts = [corpus.date_text(d, "dayfirst") for d in days]
+    lf = pl.LazyFrame({"t": texts})
+    told = parse_dates(lf, {"d": "t"}, day_first=True).collect()["d"].to_list()
+    assert told == days  # with the option, every row is right
+    out = parse_dates(lf, {"d": "t"}, flag_ambiguous=True).collect()
+    flagged = out["d__ambiguous"].to_list()
+    if any(d.day > 12 for d in days):
+        # the column proves day-first: every row refused, none read month-first
+        assert all(flagged)
+        assert out["d"].to_list() == [None] * len(days)
+    else:
+        # nothing proves day-first: the whole column is read month-first, the documented
+        # default, one way for every row
+        assert not any(flagged)
+        assert out["d"].to_list() == [D(d.year, d.day, d.month) for d in days]
