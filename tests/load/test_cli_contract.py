@@ -213,3 +213,16 @@ def test_decisions_record_uses_the_same_scheme(
     assert main([*base, str(BROKEN)]) == 1
     assert "[negative]" in capsys.readouterr().err
     assert not (tmp_path / "l.sqlite").exists()
+
+
+def test_report_quarantine_lists_rows_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r"
+    assert (
+        main(["report", str(BROKEN), "--out", str(out), "--quarantine", "--formats", "html"]) == 0
+    )
+    err = capsys.readouterr().err
+    assert "Set aside (quarantine): 3 rows (3 rule breaks)" in err
+    assert "  deals line 5 (id D4): amount [negative] '-2500'" in err
+    assert (out / "report.html").exists()
