@@ -226,3 +226,23 @@ def test_report_quarantine_lists_rows_and_writes_the_report(
     assert "Set aside (quarantine): 3 rows (3 rule breaks)" in err
     assert "  deals line 5 (id D4): amount [negative] '-2500'" in err
     assert (out / "report.html").exists()
+
+
+def test_analyze_does_not_call_a_flat_portfolio_80_20(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.csv").write_text(
+        "partner_id,name\nA,Alpha\nB,Beta\nC,Gamma\n", encoding="utf-8"
+    )
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "D1,A,2024-01-10,2024-03-01,won,50000\n"
+        "D2,B,2024-01-10,2024-03-02,won,30000\n"
+        "D3,C,2024-01-10,2024-03-03,won,20000\n",
+        encoding="utf-8",
+    )
+    assert main(["analyze", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    # 50 + 30 = 80 of 100: two of three partners (67%) make 80%
+    assert "benchmark: flatter than 80/20: 67% of partners make 80%" in out
+    assert "80/20\n" not in out

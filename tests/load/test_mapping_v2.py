@@ -298,3 +298,18 @@ def test_a_column_sent_to_two_fields_wins_over_a_recognised_name_and_says_so() -
     assert (str(row["created_on"]), str(row["closed_on"])) == ("2024-01-05", "2024-01-05")
     notes = next(t for t in loaded.report.tables if t.table == "deals").notes
     assert "closed_on: read from the same column as created_on, as mapped" in notes
+
+
+def test_deleted_and_reordered_partner_rows_change_nothing() -> None:
+    base = credited("primary")
+    shuffled = SF_OP.reverse()
+    deleted_extra = pl.concat([SF_OP, pl.DataFrame({"OpportunityId": ["O1"],
+        "AccountToId": ["C"], "IsPrimary": ["true"], "IsDeleted": ["true"], "Role": ["SI"],
+        "CreatedDate": ["2023-12-01"]})])  # fmt: skip
+    for op in (shuffled, deleted_extra):
+        p = read_portfolio(
+            {"partners": SF_PARTNERS, "deals": SF_DEALS, "opportunity_partners": op},
+            preset="salesforce",
+        )
+        got = p.deals.select("deal_id", "partner_id", "amount", "partner_engaged_on").collect()
+        assert_frame_equal(got, base)
