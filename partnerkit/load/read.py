@@ -94,7 +94,7 @@ from partnerkit.load.presets import (
     resolve_partner_names,
     resolve_presets,
 )
-from partnerkit.load.text import normalise_name
+from partnerkit.load.text import DECIMALS, normalise_name
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
 from partnerkit.validate import (
@@ -465,6 +465,8 @@ def load(
     except KeyError as exc:
         raise SourceError(exc.args[0]) from None
     currency = currency.strip().upper() if currency else None
+    if decimal not in (None, *DECIMALS):
+        raise SourceError(f"decimal must be '.' or ',', not {decimal!r}")
     table_of_rates = _rates(rates, currency=currency, decimal=decimal)
     names = _input_names(presets)
     items, problems, source_notes, described = _inputs_of(source, names)

@@ -294,3 +294,8 @@ def test_a_slash_date_column_is_read_one_way_or_refused_whole(days):
         # default, one way for every row
         assert not any(flagged)
         assert out["d"].to_list() == [D(d.year, d.day, d.month) for d in days]
+
+
+def test_a_wrong_decimal_option_is_a_usage_error():
+    with pytest.raises(SourceError, match="decimal must be"):
+        load({"partners": PARTNERS, "deals": deals_frame(["1"])}, decimal=";")
