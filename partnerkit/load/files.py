@@ -17,7 +17,8 @@ unparseable value can be reported). On the way in:
 
 Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
 its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
-``2024-01-22 00:00:00``, a number cell as ``1234.5``), from the first sheet or the ``sheet``
+``2024-01-22 00:00:00``, a number cell as ``1234.5``: the engine writes numbers with at most
+nine decimals, exact for money), from the first sheet or the ``sheet``
 named (by name or 0-based position). The first row holding anything is the header (empty
 rows above it are skipped); each row keeps its **Excel row number**, and blank rows and
 report footers are dropped and listed exactly as for CSV.
