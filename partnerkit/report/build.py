@@ -235,7 +235,8 @@ def build_report(
         for i, pid in enumerate(chosen)
     ]
     with theme.enabled():
-        pack = {name: chart.to_dict() for name, chart in chart_pack(inputs).items()}
+        # the chart tests validate these specs; validating again would change nothing here
+        pack = {name: chart.to_dict(validate=False) for name, chart in chart_pack(inputs).items()}
         partner_specs: dict[str, dict[str, Any]] = {}
         if draw_partners:
             quarterly, quarter_value = quarterly_values(inputs)
