@@ -27,6 +27,7 @@ import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
+from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
 from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
@@ -154,3 +155,102 @@ def test_only_open_deals_with_expected_dates_gives_the_latest_creation():
     deals = DEALS.filter(pl.col("outcome") == "open")
     p = Portfolio.from_frames(partners=PARTNERS, deals=deals)
     assert p.latest_date() == D(2025, 2, 20)
+
+
+def _salesforce_api_export(root):
+    """Account, Opportunity and OpportunityPartner in the API-name shape (UTF-8 BOM, quoted,
+    ``IsClosed``/``IsWon`` as TRUE/FALSE, UTC datetimes), open deals carrying CloseDate."""
+    bom = "\ufeff"
+
+    def write(name, rows):
+        lines = [",".join(f'"{c}"' for c in row) for row in rows]
+        (root / name).write_text(bom + "\r\n".join(lines) + "\r\n", encoding="utf-8")
+
+    write(
+        "Account.csv",
+        [
+            ("Id", "Name", "Type", "IsPartner"),
+            ("001000000000000AAA", "Alpha Partners", "Channel Partner / Reseller", "true"),
+            ("001000000000000BBB", "Beta Systems", "Technology Partner", "true"),
+        ],
+    )
+    head = ("Id", "AccountId", "Name", "StageName", "Amount", "CloseDate", "IsClosed", "IsWon",
+            "CreatedDate", "CurrencyIsoCode")  # fmt: skip
+    write(
+        "Opportunity.csv",
+        [
+            head,
+            (
+                "006000000000001AAA",
+                "001C1",
+                "O1",
+                "Closed Won",
+                "25000",
+                "2024-03-15",
+                "TRUE",
+                "TRUE",
+                "2024-01-22T16:14:25.000+0000",
+                "USD",
+            ),
+            (
+                "006000000000002AAA",
+                "001C2",
+                "O2",
+                "Closed Lost",
+                "12000",
+                "2024-04-30",
+                "TRUE",
+                "FALSE",
+                "2024-02-03T09:01:00.000+0000",
+                "USD",
+            ),
+            (
+                "006000000000003AAA",
+                "001C3",
+                "O3",
+                "Prospecting",
+                "5000",
+                "2024-02-01",
+                "FALSE",
+                "FALSE",
+                "2024-01-10T10:00:00.000+0000",
+                "USD",
+            ),
+            (
+                "006000000000004AAA",
+                "001C4",
+                "O4",
+                "Negotiation/Review",
+                "7000",
+                "2025-06-30",
+                "FALSE",
+                "FALSE",
+                "2024-03-01T10:00:00.000+0000",
+                "USD",
+            ),
+        ],
+    )
+    write(
+        "OpportunityPartner.csv",
+        [
+            ("Id", "OpportunityId", "AccountToId", "Role", "IsPrimary", "IsDeleted"),
+            ("00I1", "006000000000001AAA", "001000000000000AAA", "Reseller", "1", ""),
+            ("00I2", "006000000000002AAA", "001000000000000BBB", "Reseller", "1", ""),
+            ("00I3", "006000000000003AAA", "001000000000000AAA", "Reseller", "1", ""),
+            ("00I4", "006000000000004AAA", "001000000000000BBB", "Reseller", "1", ""),
+        ],
+    )
+    return root
+
+
+def test_salesforce_export_with_slipped_and_forecast_close_dates(tmp_path):
+
+    p = read_portfolio(_salesforce_api_export(tmp_path), preset="salesforce")
+    # actual events: creations up to 2024-03-01, the win 2024-03-15, the loss 2024-04-30;
+    # O4's CloseDate 2025-06-30 is a forecast and O3's 2024-02-01 a slipped expectation
+    assert p.latest_date() == D(2024, 4, 30)
+    a = analyze(p)
+    card = a.scorecard.sort("partner_id")
+    got = card.select("name", "won_revenue", "lost_deals", "open_pipeline").rows()
+    assert got == [("Alpha Partners", 25000.0, 0, 5000.0), ("Beta Systems", 0.0, 1, 7000.0)]
+    assert any(n.startswith("1 open deal is past its expected close date") for n in a.notes)
