@@ -729,6 +729,8 @@ def shaped_columns(
     for target, value in constants.items():
         if target in names:
             notes.append(f"{target}: the constant {_as_text(value)!r} replaces the source column")
+        else:
+            notes.append(f"{target}: the constant {_as_text(value)!r} on every row")
         exprs.append(pl.lit(_as_text(value), dtype=pl.String).alias(target))
         names.append(target)
     del table
