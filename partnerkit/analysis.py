@@ -36,6 +36,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -86,17 +87,24 @@ ON_DEMAND = ("lift", "conflicts", "coverage", "health_explained")
 
 
 class _Once:
-    """A computation run on the first call only; later calls return the same frame."""
+    """A computation run on the first call only; later calls return the same frame.
+
+    Safe to call from several threads (widget callbacks): the first caller computes, the
+    others wait for its result.
+    """
 
     def __init__(self, compute: Callable[[], pl.DataFrame], /) -> None:
         self._compute: Callable[[], pl.DataFrame] | None = compute
         self._value: pl.DataFrame | None = None
+        self._lock = threading.Lock()
 
     def __call__(self) -> pl.DataFrame:
         if self._value is None:
-            assert self._compute is not None
-            self._value = self._compute()
-            self._compute = None  # let go of what the computation held
+            with self._lock:
+                if self._value is None:
+                    assert self._compute is not None
+                    self._value = self._compute()
+                    self._compute = None  # let go of what the computation held
         return self._value
 
 

@@ -401,3 +401,12 @@ def test_incentives_on_the_sample_are_measurable_only_after_a_full_after_span(as
     assert sum(expected.values()) == (3 if as_of is None else 1)
     for r in got.values():
         assert (r["durability"] == "not yet measurable") is (not r["measurable"])
+
+
+def test_on_demand_output_computed_once_across_threads(tiny):
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    a = analyze(tiny, as_of=AS_OF)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        frames = list(pool.map(lambda _: a.lift, range(8)))
+    assert all(f is frames[0] for f in frames)
