@@ -9,6 +9,7 @@ import altair as alt
 import polars as pl
 import pytest
 
+import partnerkit.charts.export as export
 from partnerkit.charts import theme
 from partnerkit.charts.export import FORMATS, export_chart, export_charts, html_page
 from partnerkit.charts.onepager import partner_onepager
@@ -114,3 +115,31 @@ def test_export_charts_writes_the_pack_with_the_theme(small, tmp_path):
         check(path)
     spec = json.loads((tmp_path / "pareto.json").read_text())
     assert spec["config"]["font"] == theme.FONT
+
+
+def test_export_charts_reports_progress_once_per_file(small, tmp_path):
+    seen: list[tuple[int, int]] = []
+    paths = export_charts(
+        small, tmp_path, formats=("svg", "json"), progress=lambda d, t: seen.append((d, t))
+    )
+    total = len(paths)
+    assert seen == [(done, total) for done in range(1, total + 1)]
+
+
+def test_render_all_renders_each_pair_once_whatever_the_order(chart, monkeypatch):
+    calls: list[str] = []
+    real = export.render
+
+    def counting(spec, fmt, /, *, scale=2.0):
+        calls.append(fmt)
+        return real(spec, fmt, scale=scale)
+
+    monkeypatch.setattr(export, "render", counting)
+    spec = chart.to_dict()
+    out = export.render_all({"a": spec, "b": spec}, ["svg", "json", "svg"])
+    assert sorted(calls) == ["json", "json", "svg", "svg"]
+    assert set(out) == {("a", "svg"), ("a", "json"), ("b", "svg"), ("b", "json")}
+    # concurrent renders give the same bytes as one at a time
+    assert out["a", "json"] == real(spec, "json")
+    with pytest.raises(ValueError, match="gif"):
+        export.render_all({"a": spec}, ["gif"])
