@@ -1,7 +1,8 @@
 """The source options shared by the sub-commands that read a portfolio.
 
 ``--preset NAME`` (repeatable), ``--mapping FILE.toml``, ``--currency CODE``, ``--credit
-primary|split|full`` and ``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
+primary|split|full``, ``--sheet``, ``--day-first``, ``--decimal``, ``--rates FILE`` and
+``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
 :func:`add_source_options` adds them and :func:`source_call` turns them into the arguments
 of :func:`partnerkit.load.read.read_portfolio` / :func:`~partnerkit.load.read.load`, with
 fix hints worded for the command line. :func:`read_source` reads the portfolio for
@@ -60,6 +61,24 @@ def add_source_options(parser: argparse.ArgumentParser, /) -> None:
         "give each the full amount",
     )
     parser.add_argument(
+        "--sheet", metavar="NAME", help="the worksheet of Excel inputs (name or 0-based position)"
+    )
+    parser.add_argument(
+        "--day-first",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="slash dates are DD/MM/YYYY (--no-day-first: MM/DD/YYYY)",
+    )
+    parser.add_argument(
+        "--decimal", choices=(".", ","), help="the decimal separator of amounts written as text"
+    )
+    parser.add_argument(
+        "--rates",
+        type=Path,
+        metavar="FILE",
+        help="currency rate table (currency, date, rate) to convert deals into --currency",
+    )
+    parser.add_argument(
         "--quarantine",
         action="store_true",
         help="set rows breaking row rules aside (listed with line and id) instead of failing",
@@ -89,9 +108,17 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "currency": args.currency or spec.currency,
         "shape": _shape(spec.shape, getattr(args, "credit", None)),
         "quarantine": bool(getattr(args, "quarantine", False)),
+        "sheet": _sheet(getattr(args, "sheet", None)),
+        "day_first": getattr(args, "day_first", None),
+        "decimal": getattr(args, "decimal", None),
+        "rates": getattr(args, "rates", None),
         "hint_style": "cli",
     }
     return source, options
+
+
+def _sheet(text: str | None) -> str | int | None:
+    return int(text) if text is not None and text.isdigit() else text
 
 
 def _shape(shape: Shape | None, credit: str | None) -> Shape | None:

@@ -246,3 +246,52 @@ def test_analyze_does_not_call_a_flat_portfolio_80_20(
     # 50 + 30 = 80 of 100: two of three partners (67%) make 80%
     assert "benchmark: flatter than 80/20: 67% of partners make 80%" in out
     assert "80/20\n" not in out
+
+
+def test_reading_options_reach_the_loader(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,Acme\n", encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        'D1,P1,03/01/2024,25/01/2024,won,"1.234,50"\n'
+        'D2,P1,04/01/2024,,open,"1.000"\n',
+        encoding="utf-8",
+    )
+    # 25/01/2024 only reads day-first and 1.000 is ambiguous: refused without options
+    assert main(["validate", str(tmp_path)]) == 1
+    capsys.readouterr()
+    out = tmp_path / "card.csv"
+    args = ["analyze", str(tmp_path), "--day-first", "--decimal", ",", "--out", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    # D1 created 3 January, closed 25 January 2024: won 1234.50 in the window
+    assert "as of 2024-01-25" in text
+    import polars as pl  # noqa: PLC0415
+
+    assert pl.read_csv(out)["won_revenue"].to_list() == [1234.5]
+
+
+def test_sheet_option_picks_the_worksheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import xlsxwriter  # noqa: PLC0415
+
+    for table, rows in {
+        "partners": [["partner_id", "name"], ["P1", "Acme"]],
+        "deals": [
+            ["deal_id", "partner_id", "created_on", "closed_on", "outcome", "amount"],
+            ["D1", "P1", "2024-01-02", "2024-02-01", "won", "10"],
+        ],
+    }.items():
+        book = xlsxwriter.Workbook(str(tmp_path / f"{table}.xlsx"))
+        book.add_worksheet("Notes").write_string(0, 0, "read me")
+        sheet = book.add_worksheet("Data")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write_string(r, c, value)
+        book.close()
+    assert main(["validate", str(tmp_path), "--sheet", "Data"]) == 0
+    assert main(["validate", str(tmp_path), "--sheet", "1"]) == 0
+    assert main(["validate", str(tmp_path)]) == 1  # the first sheet holds no table
+    capsys.readouterr()
