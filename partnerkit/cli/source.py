@@ -108,13 +108,18 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "currency": args.currency or spec.currency,
         "shape": _shape(spec.shape, getattr(args, "credit", None)),
         "quarantine": bool(getattr(args, "quarantine", False)),
-        "sheet": _sheet(getattr(args, "sheet", None)),
-        "day_first": getattr(args, "day_first", None),
-        "decimal": getattr(args, "decimal", None),
+        "sheet": _either(_sheet(getattr(args, "sheet", None)), spec.sheet),
+        "day_first": _either(getattr(args, "day_first", None), spec.day_first),
+        "decimal": _either(getattr(args, "decimal", None), spec.decimal),
         "rates": getattr(args, "rates", None),
         "hint_style": "cli",
     }
     return source, options
+
+
+def _either(given: object, fallback: object) -> object:
+    """Return the command-line value when given, else the mapping file's."""
+    return fallback if given is None else given
 
 
 def _sheet(text: str | None) -> str | int | None:

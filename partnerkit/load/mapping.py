@@ -456,7 +456,8 @@ class MappingFile:
     """The contents of a mapping TOML file (see the module docstring).
 
     ``shape`` holds the mapping v2 keys (``constants``, ``defaults``, ``filters``,
-    ``aggregate``, ``derive_partners``, ``credit``); a v1 file leaves it empty.
+    ``aggregate``, ``derive_partners``, ``credit``); a v1 file leaves it empty. ``sheet``,
+    ``day_first`` and ``decimal`` are the loader's reading options.
     """
 
     preset: tuple[str, ...] = ()
@@ -465,6 +466,9 @@ class MappingFile:
     columns: Mapping[str, Mapping[str, str | Sequence[str] | None]] = field(default_factory=dict)
     values: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
     shape: Shape | None = None
+    sheet: str | int | Mapping[str, str | int] | None = None
+    day_first: bool | None = None
+    decimal: str | None = None
 
 
 def read_mapping_file(path: str | Path, /) -> MappingFile:
@@ -481,7 +485,8 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     """
     data: dict[str, Any] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     v2 = {"constants", "defaults", "filters", "aggregate", "derive_partners", "credit"}
-    unknown = set(data) - {"preset", "currency", "files", "columns", "values", *v2}
+    reading = {"sheet", "day_first", "decimal"}
+    unknown = set(data) - {"preset", "currency", "files", "columns", "values", *v2, *reading}
     if unknown:
         raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
     preset = data.get("preset", ())
@@ -518,7 +523,16 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
             derive_partners=derive,
             credit=credit,
         )
-    return MappingFile(presets, currency, files, columns, values, shape)
+    sheet = data.get("sheet")
+    if sheet is not None and not isinstance(sheet, str | int | dict):
+        raise ValueError(f"{path}: sheet must be a name, a position or a table of them")
+    day_first = data.get("day_first")
+    if day_first is not None and not isinstance(day_first, bool):
+        raise ValueError(f"{path}: day_first must be true or false")
+    decimal = data.get("decimal")
+    if decimal not in (None, ".", ","):
+        raise ValueError(f"{path}: decimal must be '.' or ','")
+    return MappingFile(presets, currency, files, columns, values, shape, sheet, day_first, decimal)
 
 
 def _expect_nested(

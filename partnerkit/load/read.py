@@ -456,6 +456,9 @@ def load(
         preset = spec.preset or None if preset is None else preset
         currency = spec.currency if currency is None else currency
         shape = spec.shape if shape is None else shape
+        sheet = spec.sheet if sheet is None else sheet
+        day_first = spec.day_first if day_first is None else day_first
+        decimal = spec.decimal if decimal is None else decimal
         if spec.files and isinstance(source, str | Path):
             source = folder_inputs(source, preset=preset, files=spec.files)
     else:

@@ -295,3 +295,21 @@ def test_sheet_option_picks_the_worksheet(
     assert main(["validate", str(tmp_path), "--sheet", "1"]) == 0
     assert main(["validate", str(tmp_path)]) == 1  # the first sheet holds no table
     capsys.readouterr()
+
+
+def test_reading_options_from_a_mapping_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,Acme\n", encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        'D1,P1,03/01/2024,25/01/2024,won,"1.000"\n',
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('day_first = true\ndecimal = ","\n', encoding="utf-8")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert main(["validate", str(tmp_path), "--mapping", str(mapping)]) == 0
+    # the command line wins over the file
+    assert main(["validate", str(tmp_path), "--mapping", str(mapping), "--no-day-first"]) == 1
+    capsys.readouterr()
