@@ -381,12 +381,12 @@ def decision_table(
     ...     "rationale": ["Fading."], "who": ["ana"],
     ...     "recorded_at": [dt.datetime(2025, 7, 1, tzinfo=dt.UTC)],
     ...     "as_of": [dt.date(2025, 6, 30)], "policy_hash": ["abc"],
-    ...     "metrics": ['{"name": "Acme", "recommendation": "exit", "reasons": ["DORMANT"]}']})
+    ...     "metrics": ['{"name": "Acme", "recommendation": "exit", "reasons": ["LOW_HEALTH"]}']})
     >>> row = decision_table(rows).row(0, named=True)
     >>> row["name"], row["recommended"], row["decided"], row["follows_recommendation"]
     ('Acme', 'exit', 'watch', False)
     >>> row["reasons"]
-    'No won deal, no new deal and no activity in the window.'
+    'Health score low enough to consider an exit.'
     """
     snaps = [json.loads(m) if m else {} for m in decisions["metrics"].to_list()]
     lookup: dict[str, str] = {}

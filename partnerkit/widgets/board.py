@@ -126,8 +126,8 @@ def reason_sentences(codes: Sequence[str] | None, /) -> list[str]:
 
     Examples
     --------
-    >>> reason_sentences(["DORMANT"])
-    ['No won deal, no new deal and no activity in the window.']
+    >>> reason_sentences(["LOW_HEALTH", "NEW_CODE"])
+    ['Health score low enough to consider an exit.', 'NEW_CODE']
     """
     return [_SENTENCES.get(str(c), str(c)) for c in codes or []]
 

@@ -19,6 +19,7 @@ from partnerkit.decisions.export import (
     neutralise,
 )
 from partnerkit.decisions.ledger import Ledger
+from partnerkit.decisions.recommend import REASONS
 from partnerkit.policy import Policy
 
 DANGEROUS = ['=HYPERLINK("http://x","y")', "@SUM(A1)", "+1", "-1+1", "\t=1", "\r=2"]
@@ -241,8 +242,6 @@ def test_export_has_names_recommended_vs_decided_and_reason_sentences(tmp_path):
         ("Bolt", "invest", "invest", True, 80.0, None),
         ("Cora", None, "keep", None, None, None),
     ]
-    assert back["reasons"][0] == (
-        "No won deal, no new deal and no activity in the window. "
-        "Health score low enough to consider an exit."
-    )
-    assert back["reasons"][1] == "Health score high enough to consider more investment."
+    sentence = {r.code: r.meaning for r in REASONS}
+    assert back["reasons"][0] == f"{sentence['DORMANT']} {sentence['LOW_HEALTH']}"
+    assert back["reasons"][1] == sentence["HIGH_HEALTH"]

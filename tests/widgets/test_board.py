@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import polars as pl
 import pytest
@@ -12,10 +15,33 @@ from partnerkit.decisions import Ledger
 from partnerkit.widgets.board import DecisionBoard
 
 
+def _helper(stem: str) -> ModuleType:
+    """Import a helper module next to this file (tests are imported by path)."""
+    name = f"partnerkit_test_{stem}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+decided = _helper("decided")
+SENTENCE = decided.SENTENCE
+
+
 @pytest.fixture
 def ledger(tmp_path: Path):
     with Ledger(tmp_path / "decisions.sqlite") as led:
         yield led
+
+
+@pytest.fixture
+def small(small, make_analysis):
+    """The five partners, recommendations fixed (see ``decided.py``)."""
+    return make_analysis(decided.with_recommendations(small.scorecard))
 
 
 def test_candidates_most_urgent_first(small, ledger: Ledger) -> None:
@@ -128,7 +154,4 @@ def test_export_decisions_button(small, ledger: Ledger, tmp_path: Path) -> None:
     assert history["rationale"].to_list() == ["'=HYPERLINK(bad)"]  # formula neutralised
     # readable: the name, recommended vs decided, reasons as sentences
     assert history.select("name", "recommended", "decided").rows() == [("Acme", "invest", "invest")]
-    assert history["reasons"][0] == (
-        "Health score high enough to consider more investment. "
-        "Producing results with no warning sign."
-    )
+    assert history["reasons"][0] == f"{SENTENCE['VITAL']} {SENTENCE['HIGH_HEALTH']}"

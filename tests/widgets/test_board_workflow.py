@@ -4,8 +4,11 @@ what-if for a selection and the change since the last review -- driven through t
 from __future__ import annotations
 
 import datetime as dt
+import html
+import importlib.util
+import sys
 from pathlib import Path
-from types import SimpleNamespace
+from types import ModuleType, SimpleNamespace
 
 import polars as pl
 import pytest
@@ -17,10 +20,33 @@ from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.board import BUTTON_STYLES, DecisionBoard, decision_queue
 
 
+def _helper(stem: str) -> ModuleType:
+    """Import a helper module next to this file (tests are imported by path)."""
+    name = f"partnerkit_test_{stem}"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+decided = _helper("decided")
+SENTENCE = decided.SENTENCE
+
+
 @pytest.fixture
 def ledger(tmp_path: Path):
     with Ledger(tmp_path / "decisions.sqlite") as led:
         yield led
+
+
+@pytest.fixture
+def small(small, make_analysis):
+    """The five partners, recommendations fixed (see ``decided.py``)."""
+    return make_analysis(decided.with_recommendations(small.scorecard))
 
 
 def test_queue_puts_action_first_then_money_at_stake() -> None:
@@ -87,8 +113,9 @@ def test_four_buttons_look_different(small, ledger: Ledger) -> None:
 def test_reasons_are_sentences_not_codes(small, ledger: Ledger) -> None:
     board = DecisionBoard(small, ledger, out_dir="unused")
     board.partner_id = "p5"
-    assert "No won deal, no new deal and no activity in the window." in board._detail.value
-    assert "DORMANT" not in board._detail.value
+    for code in ("DORMANT", "LOW_HEALTH"):
+        assert f"<li>{html.escape(SENTENCE[code])}</li>" in board._detail.value
+        assert code not in board._detail.value
 
 
 def test_whatif_follows_the_selection(small, ledger: Ledger) -> None:
