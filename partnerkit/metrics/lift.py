@@ -350,6 +350,11 @@ def _values(
     samples: pl.DataFrame, groups: pl.DataFrame
 ) -> tuple[tuple[_Floats, _Floats], npt.NDArray[np.int64]]:
     """Concatenate the won deals of each group (rows of ``groups``, in order)."""
+    ids = groups.filter(pl.col("scope") != "portfolio")["scope"]
+    pooled = set(groups.filter(pl.col("scope") == "portfolio")["group"].to_list())
+    if "partner" not in pooled:  # only the rows of the groups resampled need ordering
+        wanted = pl.col("partner_id").is_in(ids.implode())
+        samples = samples.filter(wanted | pl.col("partner_id").is_null() if pooled else wanted)
     ordered = samples.sort("partner_id", "amount", "days", nulls_last=True)
     parts, sizes = [], []
     for scope, group in groups.select("scope", "group").iter_rows():
@@ -360,7 +365,6 @@ def _values(
         else:
             parts.append(ordered.filter(pl.col("partner_id").is_null()))
         sizes.append(parts[-1].height)
-    ids = groups.filter(pl.col("scope") != "portfolio")["scope"]
     per_partner = ordered.filter(pl.col("partner_id").is_in(ids.implode()))
     counts = per_partner.group_by("partner_id", maintain_order=True).len()
     parts.append(per_partner)
