@@ -210,3 +210,17 @@ def test_empty_workbook_sheet_is_an_empty_file(tmp_path):
     table, problems = read_table("deals", path)
     assert table is None
     assert [p.rule for p in problems] == ["empty_file"]
+
+
+def test_command_line_reads_cr_only_and_excel_without_a_traceback(tmp_path, capsys):
+    from partnerkit.cli import main  # noqa: PLC0415  (the CLI only for this test)
+
+    cr = corpus.folder(
+        tmp_path / "cr", "deals.csv", corpus.deals_csv(corpus.truth(), line_end="\r")
+    )
+    book = corpus.folder(tmp_path / "xlsx", "deals.xlsx")
+    corpus.deals_xlsx(book / "deals.xlsx", corpus.truth(), footer=True)
+    assert main(["validate", str(cr), "--currency", "USD"]) == 0
+    assert main(["validate", str(book), "--currency", "USD"]) == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err
