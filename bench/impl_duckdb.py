@@ -38,9 +38,12 @@ from typing import Any
 import duckdb
 import polars as pl
 from impl_polars import (
+    ACTIVE_DAYS,
     COUNTED_STATUSES,
     KINDS,
     LOOKBACK_MONTHS,
+    MIN_REVENUE,
+    MIN_SHARE,
     REFERRAL_KINDS,
     THRESHOLD,
     TOLERANCE,
@@ -67,19 +70,15 @@ def _tables(paths: Mapping[str, str]) -> dict[str, str]:
 
 
 def window_sql(paths: Mapping[str, str]) -> str:
-    """as_of (the latest event date), the window start (12 calendar months back) and mid."""
+    """as_of (the latest actual event: a deal created, won or lost, an activity), the window
+    start (12 calendar months back) and mid."""
     p = _tables(paths)
     parts = [
-        f"SELECT max(signed_on) AS d FROM {p['partners']}",
-        (
-            "SELECT greatest(max(created_on), max(closed_on), max(partner_engaged_on)) "
-            f"FROM {p['deals']}"
-        ),
+        f"SELECT max(created_on) AS d FROM {p['deals']}",
+        f"SELECT max(closed_on) FILTER (WHERE outcome <> 'open') FROM {p['deals']}",
     ]
     if "activities" in p:
         parts.append(f"SELECT max(occurred_on) FROM {p['activities']}")
-    if "investments" in p:
-        parts.append(f"SELECT max(starts_on) FROM {p['investments']}")
     events = "\n    UNION ALL ".join(parts)
     return f"""
 SELECT start, start + CAST((as_of - start) // 2 AS INTEGER) AS mid, as_of
@@ -95,9 +94,17 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
     closed_w = f"closed_on > {start} AND closed_on <= {as_of}"
     created_w = f"created_on > {start} AND created_on <= {as_of}"
     won = f"outcome = 'won' AND {closed_w}"
+    # open at as_of: outcome open (its close date is an expected one), or closed after as_of
+    still_open = f"(outcome = 'open' OR coalesce(closed_on > {as_of}, true))"
+    matters = f"(outcome <> 'open' AND {closed_w}) OR ({created_w})"
+    if ACTIVE_DAYS is not None:
+        since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
+        matters += f" OR {still_open} OR created_on > {since}"
     return f"""
   d AS (
     SELECT partner_id,
+      count(*) FILTER (WHERE {still_open}) AS open_deals,
+      max(created_on) AS last_deal_on,
       round(coalesce(sum(amount) FILTER (WHERE {won}), 0), 2) AS won_revenue,
       count(*) FILTER (WHERE {won}) AS won_deals,
       count(*) FILTER (WHERE outcome = 'lost' AND {closed_w}) AS lost_deals,
@@ -109,7 +116,7 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
       round(coalesce(sum(amount) FILTER (WHERE {won} AND closed_on <= {mid}), 0), 2)
         AS r_prior
     FROM {p["deals"]}
-    WHERE partner_id IS NOT NULL AND (({closed_w}) OR ({created_w}))
+    WHERE partner_id IS NOT NULL AND created_on <= {as_of} AND ({matters})
     GROUP BY partner_id
   )"""
 
@@ -123,7 +130,8 @@ def _activities_ctes(p: Mapping[str, str], w: Window) -> str:
     ref = f"kind IN {_in(REFERRAL_KINDS)}"
     return f"""
   last AS (
-    SELECT partner_id, max(occurred_on) AS last_activity
+    SELECT partner_id, max(occurred_on) AS last_activity,
+      max(occurred_on) FILTER (WHERE initiated_by = 'partner') AS last_partner_activity
     FROM {p["activities"]}
     WHERE occurred_on <= {as_of}
     GROUP BY partner_id
@@ -148,7 +156,8 @@ def _activities_ctes(p: Mapping[str, str], w: Window) -> str:
     GROUP BY partner_id
   ),
   a AS (
-    SELECT last.partner_id, last.last_activity, in_w.* EXCLUDE (partner_id)
+    SELECT last.partner_id, last.last_activity, last.last_partner_activity,
+      in_w.* EXCLUDE (partner_id)
     FROM last LEFT JOIN in_w USING (partner_id)
   )"""
 
@@ -166,6 +175,7 @@ def _activities_one_scan(p: Mapping[str, str], w: Window) -> str:
   a0 AS (
     SELECT partner_id, kind,
       max(occurred_on) AS last,
+      max(occurred_on) FILTER (WHERE initiated_by = 'partner') AS last_them,
       count(*) FILTER (WHERE occurred_on > {start}) AS n,
       count(*) FILTER (WHERE occurred_on > {start} AND initiated_by = 'us') AS us,
       count(*) FILTER (WHERE occurred_on > {start} AND initiated_by = 'partner') AS them,
@@ -177,6 +187,7 @@ def _activities_one_scan(p: Mapping[str, str], w: Window) -> str:
   a AS (
     SELECT partner_id,
       max(last) AS last_activity,
+      max(last_them) AS last_partner_activity,
       sum(n) AS activities,
       coalesce(sum(us) FILTER (WHERE {ref}), 0) AS referrals_given,
       coalesce(sum(them) FILTER (WHERE {ref}), 0) AS referrals_received,
@@ -200,6 +211,7 @@ def _activities_one_pass(p: Mapping[str, str], w: Window) -> str:
   a AS (
     SELECT partner_id,
       max(occurred_on) AS last_activity,
+      max(occurred_on) FILTER (WHERE initiated_by = 'partner') AS last_partner_activity,
       count(*) FILTER (WHERE {in_w}) AS activities,
       count(*) FILTER (WHERE {in_w} AND {ref} AND initiated_by = 'us') AS referrals_given,
       count(*) FILTER (WHERE {in_w} AND {ref} AND initiated_by = 'partner')
@@ -223,6 +235,15 @@ def sql(
     shapes = {"one-pass": _activities_one_pass, "one-scan": _activities_one_scan}
     acts = shapes.get(activities, _activities_ctes)(p, w)
     as_of = _date(w[2])
+    if ACTIVE_DAYS is None:
+        awake = "(won_deals > 0 OR deals_created > 0 OR activities > 0)"
+    else:
+        # not dormant: material won revenue, or a partner-side signal in the last ACTIVE_DAYS
+        since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
+        awake = f"""((won_revenue > 0 AND won_revenue >= {MIN_REVENUE!r}
+               AND won_revenue >= total_counted * {MIN_SHARE!r})
+             OR last_deal_on > {since} OR last_partner_activity > {since}
+             OR open_deals > 0)"""
     hours_out = ", ".join(f"coalesce(a.hours_{k}, 0) AS hours_{k}" for k in KINDS)
     hours_cols = ", ".join(f"hours_{k}" for k in KINDS)
     return f"""
@@ -230,9 +251,12 @@ WITH{_deals_cte(p, w)},{acts},
   f AS (
     SELECT p.partner_id,
       p.status IN {_in(COUNTED_STATUSES)}
-        AND (p.signed_on IS NULL OR p.signed_on <= {as_of})
-        AND (coalesce(d.won_deals, 0) > 0 OR coalesce(d.deals_created, 0) > 0
-             OR coalesce(a.activities, 0) > 0) AS inside,
+        AND (p.signed_on IS NULL OR p.signed_on <= {as_of}) AS counted,
+      coalesce(d.deals_created, 0) AS deals_created,
+      coalesce(d.open_deals, 0) AS open_deals,
+      d.last_deal_on,
+      a.last_partner_activity,
+      coalesce(a.activities, 0) AS activities,
       CAST(round(coalesce(d.won_revenue, 0) * 100) AS BIGINT) AS u,
       coalesce(d.won_revenue, 0) AS won_revenue,
       coalesce(d.won_deals, 0) AS won_deals,
@@ -248,6 +272,10 @@ WITH{_deals_cte(p, w)},{acts},
     LEFT JOIN d USING (partner_id)
     LEFT JOIN a USING (partner_id)
   ),
+  g AS (
+    SELECT *, counted AND {awake} AS inside
+    FROM (SELECT *, sum(won_revenue) FILTER (WHERE counted) OVER () AS total_counted FROM f)
+  ),
   r AS (
     SELECT *,
       sum(CASE WHEN inside THEN u ELSE 0 END) OVER () AS total,
@@ -255,7 +283,7 @@ WITH{_deals_cte(p, w)},{acts},
         OVER (ORDER BY inside DESC, u DESC, partner_id ROWS UNBOUNDED PRECEDING) AS cum,
       count(*) FILTER (WHERE inside)
         OVER (ORDER BY inside DESC, u DESC, partner_id ROWS UNBOUNDED PRECEDING) AS n_inside
-    FROM f
+    FROM g
   )
 SELECT partner_id, won_revenue, won_deals, lost_deals,
   CASE WHEN won_deals + lost_deals > 0

@@ -11,9 +11,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 from impl_polars import (
+    ACTIVE_DAYS,
     COUNTED_STATUSES,
     KINDS,
     LOOKBACK_MONTHS,
+    MIN_REVENUE,
+    MIN_SHARE,
     REFERRAL_KINDS,
     RESULT_COLUMNS,
     THRESHOLD,
@@ -36,7 +39,6 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
             "partner_id",
             "created_on",
             "closed_on",
-            "partner_engaged_on",
             "outcome",
             "amount",
             "source",
@@ -45,30 +47,28 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     acts = pd.read_parquet(
         paths["activities"], columns=["partner_id", "occurred_on", "kind", "initiated_by", "hours"]
     )
-    inv = pd.read_parquet(paths["investments"], columns=["starts_on"])
     _dates(partners, "signed_on")
-    _dates(deals, "created_on", "closed_on", "partner_engaged_on")
+    _dates(deals, "created_on", "closed_on")
     _dates(acts, "occurred_on")
-    _dates(inv, "starts_on")
+    # an open deal's close date is an expected one: never a close, never an event
+    deals["closed_on"] = deals["closed_on"].where(deals["outcome"] != "open")
 
-    as_of = max(
-        partners["signed_on"].max(),
-        deals["created_on"].max(),
-        deals["closed_on"].max(),
-        deals["partner_engaged_on"].max(),
-        acts["occurred_on"].max(),
-        inv["starts_on"].max(),
-    )
+    # as_of: the latest actual event (deal created, won or lost; activity)
+    as_of = max(deals["created_on"].max(), deals["closed_on"].max(), acts["occurred_on"].max())
     start = as_of - pd.DateOffset(months=LOOKBACK_MONTHS)
     mid = start + pd.Timedelta(days=(as_of - start).days // 2)
 
     # deals: one mask per measure, then one groupby
-    deals = deals[deals["partner_id"].notna()]
+    deals = deals[deals["partner_id"].notna() & (deals["created_on"] <= as_of)]
     closed_w = (deals["closed_on"] > start) & (deals["closed_on"] <= as_of)
     created_w = (deals["created_on"] > start) & (deals["created_on"] <= as_of)
     won = closed_w & (deals["outcome"] == "won")
     lost = closed_w & (deals["outcome"] == "lost")
     recent = won & (deals["closed_on"] > mid)
+    still_open = (deals["outcome"] == "open") | ~(deals["closed_on"] <= as_of)
+    matters = closed_w | created_w
+    if ACTIVE_DAYS is not None:
+        matters |= still_open | (deals["created_on"] > as_of - pd.Timedelta(days=ACTIVE_DAYS))
     amount = deals["amount"]
     per_deal = pd.DataFrame(
         {
@@ -80,15 +80,21 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
             "sourced_pipeline": amount.where(created_w & (deals["source"] == "partner"), 0.0),
             "r_recent": amount.where(recent, 0.0),
             "r_prior": amount.where(won & ~recent, 0.0),
+            "open_deals": still_open.astype("int64"),
         }
-    )[closed_w | created_w]
+    )[matters]
     d = per_deal.groupby("partner_id").sum()
+    d["last_deal_on"] = deals[matters].groupby("partner_id")["created_on"].max()
     money = ["won_revenue", "sourced_pipeline", "r_recent", "r_prior"]
     d[money] = d[money].round(2)
 
     # activities: last date, referrals by initiator, hours per kind
     acts = acts[acts["occurred_on"] <= as_of]
     last = acts.groupby("partner_id")["occurred_on"].max().rename("last_activity")
+    by_partner = acts[acts["initiated_by"] == "partner"]
+    last_them = (
+        by_partner.groupby("partner_id")["occurred_on"].max().rename("last_partner_activity")
+    )
     in_w = acts[acts["occurred_on"] > start]
     n_acts = in_w.groupby("partner_id").size().rename("activities")
     refs = (
@@ -111,6 +117,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
         partners[["partner_id", "status", "signed_on"]]
         .merge(d, on="partner_id", how="left")
         .merge(last, on="partner_id", how="left")
+        .merge(last_them, on="partner_id", how="left")
         .merge(n_acts, on="partner_id", how="left")
         .merge(refs, on="partner_id", how="left")
         .merge(hours, on="partner_id", how="left")
@@ -121,6 +128,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
         "lost_deals",
         "deals_created",
         "activities",
+        "open_deals",
         "sourced_pipeline",
         "r_recent",
         "r_prior",
@@ -148,7 +156,19 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     counted = out["status"].isin(COUNTED_STATUSES) & (
         out["signed_on"].isna() | (out["signed_on"] <= as_of)
     )
-    dormant = (out["won_deals"] == 0) & (out["activities"] == 0) & (out["deals_created"] == 0)
+    if ACTIVE_DAYS is None:
+        dormant = (out["won_deals"] == 0) & (out["activities"] == 0) & (out["deals_created"] == 0)
+    else:
+        revenue = out["won_revenue"]
+        total_counted = revenue[counted].sum()
+        material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total_counted * MIN_SHARE)
+        since = as_of - pd.Timedelta(days=ACTIVE_DAYS)
+        signal = (
+            (out["last_deal_on"] > since)
+            | (out["last_partner_activity"] > since)
+            | (out["open_deals"] > 0)
+        )
+        dormant = ~material & ~signal
     out["inside"] = counted & ~dormant
     out["u"] = (out["won_revenue"] * 100).round().astype("int64")
     out = out.sort_values(["inside", "u", "partner_id"], ascending=[False, False, True])

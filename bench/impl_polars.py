@@ -3,8 +3,8 @@
 The core computation every implementation performs (definitions as in
 ``partnerkit.metrics``; see ``bench/README.md``):
 
-- ``as_of`` = the latest event date in the data (partners.signed_on, deals.created_on /
-  closed_on / partner_engaged_on, activities.occurred_on, investments.starts_on);
+- ``as_of`` = the latest actual event in the data (a deal created, won or lost, an activity;
+  an open deal's close date is an expected one and never counts, as ``Portfolio.latest_date``);
   W = (start, as_of] with start = as_of - 12 calendar months (clamped to the month's end);
   halves (start, mid] and (mid, as_of] with mid = start + floor(days(W) / 2) days.
 - per partner (every row of ``partners``): ``won_revenue`` / ``won_deals`` (won, closed in
@@ -15,11 +15,16 @@ The core computation every implementation performs (definitions as in
   (hours of activities of each kind in W), ``revenue_trend`` = (R_recent - R_prior) /
   (R_recent + R_prior) over the halves, null when both are 0. Money is rounded to cents.
 - Pareto: partners *in the denominator* (status in ``active``, signed on or before as_of or
-  signing date unknown, and not dormant, i.e. won a deal, created a deal or had an activity
-  in W) are ranked by won revenue in whole cents, descending, ties by ``partner_id``;
+  signing date unknown, and not dormant) are ranked by won revenue in whole cents,
+  descending, ties by ``partner_id``;
   ``cum_share`` = running cents / total cents; ``vital`` when the cents before the partner
   are below threshold x total (x (1 - 1e-12)); nobody when the total is 0. Partners outside
-  get null rank and cum_share and vital false.
+  get null rank and cum_share and vital false. Dormant is the package's productivity state:
+  with ``Policy.active_days`` (``ACTIVE_DAYS``), neither material won revenue in W (above 0,
+  ``productive_min_revenue`` and ``productive_min_share`` of the counted partners' total) nor
+  a partner-side signal within ``ACTIVE_DAYS`` of as_of (a deal created, a partner-initiated
+  activity, a deal open at as_of); with a package that predates it, no win, no deal created
+  and no activity in W.
 
 ``core_hand`` is the best hand-written polars version (one pass per table, conditional
 aggregation, the window pushed into the scans). ``core_package`` calls partnerkit's API.
@@ -36,7 +41,8 @@ from typing import Any
 
 import polars as pl
 
-from partnerkit.schema import ACTIVITY_KINDS, TABLES
+from partnerkit.policy import Policy
+from partnerkit.schema import ACTIVITY_KINDS
 
 LOOKBACK_MONTHS = 12
 THRESHOLD = 0.8
@@ -44,6 +50,16 @@ COUNTED_STATUSES = ("active",)
 REFERRAL_KINDS = ("referral", "intro")
 KINDS = ACTIVITY_KINDS
 TOLERANCE = 1e-12
+_POLICY = Policy()
+ACTIVE_DAYS: int | None = getattr(_POLICY, "active_days", None)
+"""Partner-side signals within this many days of as_of make a partner active (the package's
+productivity state); None with a package whose state predates it (won, created or any
+activity in W keeps a partner out of dormant)."""
+MIN_SHARE: float = getattr(_POLICY, "productive_min_share", 0.0)
+MIN_REVENUE: float = getattr(_POLICY, "productive_min_revenue", 0.0)
+ACTUAL_EVENTS = (("deals", "created_on"), ("deals", "closed_on"), ("activities", "occurred_on"))
+"""The dates whose maximum is as_of: a deal created, won or lost (an open deal's close date is
+an expected one and never counts), an activity."""
 
 INT_COLUMNS = (
     "won_deals",
@@ -93,12 +109,19 @@ def window(as_of: dt.date, months: int = LOOKBACK_MONTHS) -> tuple[dt.date, dt.d
     return start, mid
 
 
+def real_close() -> pl.Expr:
+    """The date a deal really closed: null while it is open (its date is an expected one)."""
+    return pl.when(pl.col("outcome") != "open").then(pl.col("closed_on"))
+
+
 def as_of_from(paths: Paths, *, engine: Any = "auto") -> dt.date:
-    """The latest event date of the portfolio."""
+    """The latest actual event of the portfolio (:data:`ACTUAL_EVENTS`)."""
     parts = [
-        scan(paths, name).select(pl.max_horizontal(pl.col(t.event_dates).max()).alias("d"))
-        for name, t in TABLES.items()
-        if t.event_dates and name in paths
+        scan(paths, name).select(
+            (real_close() if col == "closed_on" else pl.col(col)).max().cast(pl.Date).alias("d")
+        )
+        for name, col in ACTUAL_EVENTS
+        if name in paths
     ]
     latest: dt.date = pl.concat(parts).select(pl.col("d").max()).collect(engine=engine).item()
     return latest
@@ -132,7 +155,19 @@ def finish(facts: pl.LazyFrame, as_of: dt.date, threshold: float) -> pl.LazyFram
     recent, prior = pl.col("r_recent"), pl.col("r_prior")
     signed = pl.col("signed_on")
     counted = pl.col("status").is_in(COUNTED_STATUSES) & (signed.is_null() | (signed <= as_of))
-    dormant = (won == 0) & (pl.col("activities") == 0) & (pl.col("deals_created") == 0)
+    if ACTIVE_DAYS is None:
+        dormant = (won == 0) & (pl.col("activities") == 0) & (pl.col("deals_created") == 0)
+    else:
+        revenue = pl.col("won_revenue")
+        total = revenue.filter(counted).sum()
+        material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total * MIN_SHARE)
+        since = pl.lit(as_of - dt.timedelta(days=ACTIVE_DAYS))
+        signal = (
+            (pl.col("last_deal_on") > since).fill_null(value=False)
+            | (pl.col("last_partner_activity") > since).fill_null(value=False)
+            | (pl.col("open_deals") > 0)
+        )
+        dormant = ~material & ~signal
     derived = facts.with_columns(
         win_rate=pl.when(won + lost > 0).then(won / (won + lost)),
         revenue_trend=pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
@@ -150,18 +185,28 @@ def _money(expr: pl.Expr) -> pl.Expr:
 
 
 def deal_facts(paths: Paths, start: dt.date, mid: dt.date, as_of: dt.date) -> pl.LazyFrame:
-    """One pass over deals: only the rows that can matter, conditional sums per partner."""
+    """One pass over deals: only the rows that can matter, conditional sums per partner.
+
+    The rows that can matter: closed or created in W, and (for the state) open at as_of or
+    created in the last ``ACTIVE_DAYS``.
+    """
     amount, outcome = pl.col("amount"), pl.col("outcome")
-    closed, created = pl.col("closed_on"), pl.col("created_on")
-    closed_w = (closed > start) & (closed <= as_of)
+    closed, created = real_close(), pl.col("created_on")
+    closed_w = ((closed > start) & (closed <= as_of)).fill_null(value=False)
     created_w = (created > start) & (created <= as_of)
     won = closed_w & (outcome == "won")
+    still_open = (outcome == "open") | (closed > as_of).fill_null(value=True)
+    matters = closed_w | created_w
+    if ACTIVE_DAYS is not None:
+        matters = matters | still_open | (created > as_of - dt.timedelta(days=ACTIVE_DAYS))
     return (
         scan(paths, "deals")
         .select("partner_id", "created_on", "closed_on", "outcome", "amount", "source")
-        .filter(pl.col("partner_id").is_not_null() & (closed_w | created_w))
+        .filter(pl.col("partner_id").is_not_null() & matters & (created <= as_of))
         .group_by("partner_id")
         .agg(
+            open_deals=still_open.sum(),
+            last_deal_on=created.max(),
             won_revenue=_money(amount.filter(won).sum()),
             won_deals=won.sum(),
             lost_deals=(closed_w & (outcome == "lost")).sum(),
@@ -186,7 +231,11 @@ def activity_facts(paths: Paths, start: dt.date, as_of: dt.date) -> pl.LazyFrame
     rows = scan(paths, "activities").select(
         "partner_id", "occurred_on", "kind", "initiated_by", "hours"
     )
-    last = rows.filter(day <= as_of).group_by("partner_id").agg(last_activity=day.max())
+    last = (
+        rows.filter(day <= as_of)
+        .group_by("partner_id")
+        .agg(last_activity=day.max(), last_partner_activity=day.filter(by == "partner").max())
+    )
     per_kind = (
         rows.filter((day > start) & (day <= as_of))
         .group_by("partner_id", "kind")
@@ -213,6 +262,7 @@ ZERO_FILLED = (
     "r_recent",
     "r_prior",
     "activities",
+    "open_deals",
     "referrals_given",
     "referrals_received",
     *HOURS_COLUMNS,
