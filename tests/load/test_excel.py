@@ -224,3 +224,11 @@ def test_command_line_reads_cr_only_and_excel_without_a_traceback(tmp_path, caps
     assert main(["validate", str(book), "--currency", "USD"]) == 0
     out = capsys.readouterr()
     assert "Traceback" not in out.out + out.err
+
+
+def test_a_csv_and_a_workbook_for_the_same_table_are_ambiguous(tmp_path):
+    root = corpus.folder(tmp_path / "p", "deals.csv", corpus.deals_csv(corpus.truth()))
+    corpus.deals_xlsx(root / "deals.xlsx", corpus.truth())
+    loaded = load(root)
+    assert [(p.table, p.rule) for p in loaded.report.problems] == [("deals", "ambiguous_file")]
+    assert "deals.csv, deals.xlsx" in loaded.report.problems[0].message
