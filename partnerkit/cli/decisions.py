@@ -154,6 +154,7 @@ def snapshot(
 
 def _record(args: argparse.Namespace) -> int:
     from partnerkit.load.read import SourceError  # noqa: PLC0415
+
     try:
         policy = Policy.from_toml(args.policy) if args.policy else Policy()
         as_of, metrics = snapshot(args.source, args.partner, as_of=args.as_of, policy=policy)
