@@ -254,3 +254,47 @@ def test_salesforce_export_with_slipped_and_forecast_close_dates(tmp_path):
     got = card.select("name", "won_revenue", "lost_deals", "open_pipeline").rows()
     assert got == [("Alpha Partners", 25000.0, 0, 5000.0), ("Beta Systems", 0.0, 1, 7000.0)]
     assert any(n.startswith("1 open deal is past its expected close date") for n in a.notes)
+
+
+def test_hubspot_export_with_close_dates_on_open_deals(tmp_path):
+    """HubSpot deals export (every field quoted, ``2025-03-31 17:00`` datetimes): open deals
+    keep a Close Date, one slipped and one ahead."""
+
+    def write(name, rows):
+        text = "\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+
+    write(
+        "hubspot-crm-exports-all-companies-2025-11-28.csv",
+        [
+            ("Record ID", "Company name", "Type"),
+            ("301", "Northwind Cloud", "Reseller"),
+            ("302", "Bluebird Systems", "Reseller"),
+        ],
+    )
+    head = ("Record ID", "Deal Name", "Deal Stage", "Amount", "Close Date", "Create Date",
+            "Is Closed Won", "Is closed lost", "Associated Partner Client IDs")  # fmt: skip
+    write(
+        "hubspot-crm-exports-all-deals-2025-11-28.csv",
+        [
+            head,
+            ("9001", "A", "Closed Won", "25000.0", "2025-03-31 17:00", "2025-01-14 09:30",
+             "true", "false", "301"),
+            ("9002", "B", "Appointment Scheduled", "4000.0", "2025-02-28 17:00",
+             "2025-01-20 09:30", "false", "false", "301"),
+            ("9003", "C", "Contract Sent", "6000.0", "2026-01-31 17:00", "2025-02-10 09:30",
+             "false", "false", "302"),
+            ("9004", "D", "Closed Lost", "1000.0", "2025-03-10 17:00", "2025-02-01 09:30",
+             "false", "true", "302"),
+        ],
+    )  # fmt: skip
+    p = read_portfolio(tmp_path, preset="hubspot")
+    # actual events: the win on 2025-03-31 is the latest; 2026-01-31 is a forecast
+    assert p.latest_date() == D(2025, 3, 31)
+    a = analyze(p)
+    got = a.scorecard.sort("name").select("name", "won_revenue", "lost_deals", "open_pipeline")
+    assert got.rows() == [
+        ("Bluebird Systems", 0.0, 1, 6000.0),
+        ("Northwind Cloud", 25000.0, 0, 4000.0),
+    ]
+    assert any(n.startswith("1 open deal is past its expected close date") for n in a.notes)
