@@ -19,11 +19,13 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       API names (Data Loader, Bulk API): ``Id, AccountId, StageName, Amount, CloseDate,
       CreatedDate, IsClosed, IsWon, CurrencyIsoCode``; or report labels: ``Opportunity
       ID, Account ID`` (or ``Account Name``), ``Stage, Amount, Close Date, Created Date,
-      Opportunity Currency``. The outcome comes from ``IsWon``/``IsClosed`` (``Won``,
-      ``Closed``) when present, else from the stage: ``Closed Won`` -> won, ``Closed
-      Lost`` -> lost, any other stage -> open. The partner comes from a custom field
-      ``Partner__c``, ``Partner Account ID``, ``PartnerAccountId`` or ``Partner Account``
-      (a name), unless an OpportunityPartner input names a primary partner.
+      Opportunity Currency``; a report without ``Opportunity ID`` is keyed by
+      ``Opportunity Name`` (a repeated name is then reported as a duplicate). The outcome
+      comes from ``IsWon``/``IsClosed`` (``Won``, ``Closed``) when present, else from the
+      stage: ``Closed Won`` -> won, ``Closed Lost`` -> lost, any other stage -> open.
+      The partner comes from a custom field ``Partner__c``, ``Partner Account ID``,
+      ``PartnerAccountId`` or ``Partner Account`` (a name), unless an OpportunityPartner
+      input names a primary partner.
     - ``partners``: a partner Account export, file ``Account.csv`` / ``accounts.csv`` /
       ``partner_accounts.csv``: ``Id`` (``Account ID``), ``Name`` (``Account Name``),
       optional ``Type``, ``Partner_Tier__c`` (``Partner Tier``), ``Region__c``,
@@ -751,7 +753,7 @@ SALESFORCE = Preset(
             IS_PARTNER: ("IsPartner", "Is Partner", "Partner Account"),
         },
         DEALS: {
-            DEAL_ID: ("Id", "Opportunity ID"),
+            DEAL_ID: ("Id", "Opportunity ID", "Opportunity Name"),
             PARTNER_ID: (
                 "Partner__c",
                 "Partner Account ID",

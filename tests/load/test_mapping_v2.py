@@ -313,3 +313,16 @@ def test_deleted_and_reordered_partner_rows_change_nothing() -> None:
         )
         got = p.deals.select("deal_id", "partner_id", "amount", "partner_engaged_on").collect()
         assert_frame_equal(got, base)
+
+
+def test_a_salesforce_report_without_ids_is_keyed_by_opportunity_name() -> None:
+    partners = pl.DataFrame({"Account ID": ["A"], "Account Name": ["Acme"]})
+    deals = pl.DataFrame({"Opportunity Name": ["Big deal", "Small deal", "Big deal"],
+        "Partner Account": ["Acme"] * 3, "Stage": ["Closed Won", "Prospecting", "Closed Lost"],
+        "Amount": ["5,000.00", "100.00", "1.00"], "Created Date": ["1/2/2024"] * 3,
+        "Close Date": ["2/1/2024"] * 3})  # fmt: skip
+    loaded = load({"partners": partners, "deals": deals.head(2)}, preset="salesforce")
+    assert loaded.portfolio is not None
+    assert loaded.portfolio.deals.collect()["deal_id"].to_list() == ["Big deal", "Small deal"]
+    repeated = load({"partners": partners, "deals": deals}, preset="salesforce").report
+    assert [(p.rule, p.records) for p in repeated.problems] == [("duplicate", ["Big deal"])]
