@@ -31,6 +31,7 @@ from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
 from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
+from partnerkit.validate import PortfolioError
 from partnerkit.widgets.drill import counts_as, recompute
 
 D = dt.date
@@ -298,3 +299,24 @@ def test_hubspot_export_with_close_dates_on_open_deals(tmp_path):
         ("Northwind Cloud", 25000.0, 0, 4000.0),
     ]
     assert any(n.startswith("1 open deal is past its expected close date") for n in a.notes)
+
+
+def test_an_expected_close_date_before_creation_is_no_error():
+    # an open deal created after its (old) expected close date: no close happened early
+    deals = DEALS.with_columns(
+        pl.when(pl.col("deal_id") == "d2")
+        .then(pl.lit("2024-12-01"))
+        .otherwise(pl.col("closed_on"))
+        .alias("closed_on")
+    )
+    p = Portfolio.from_frames(partners=PARTNERS, deals=deals)
+    assert analyze(p).partner("a")["open_pipeline"] == 500.0
+    # ...while a won deal closed before its creation still is one
+    won = DEALS.with_columns(
+        pl.when(pl.col("deal_id") == "d1")
+        .then(pl.lit("2024-12-01"))
+        .otherwise(pl.col("closed_on"))
+        .alias("closed_on")
+    )
+    with pytest.raises(PortfolioError, match="close_before_create"):
+        Portfolio.from_frames(partners=PARTNERS, deals=won)
