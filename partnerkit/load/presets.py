@@ -458,12 +458,19 @@ def _credit_pairs(inputs: Mapping[str, Input]) -> pl.LazyFrame | None:
             )
         )
     deals = inputs.get(DEALS)
-    listed = f"__list_{PARTNER_ID}"
-    if deals is not None and DEAL_ID in deals.present and listed in deals.frame.collect_schema():
+    if deals is None or DEAL_ID not in deals.present:
+        return None
+    schema = deals.frame.collect_schema()
+    lists = [
+        clean_text(pl.col(c).cast(pl.String))
+        for c in (f"__list_{PARTNER_ID}", f"__list_{PARTNER_NAME}")  # ids, else names
+        if c in schema
+    ]
+    if lists:
         return (
             deals.frame.select(
                 _text(DEAL_ID).alias("__credit_deal"),
-                pl.col(listed).cast(pl.String).str.split(";").alias("__credit_partner"),
+                pl.coalesce(lists).str.split(";").alias("__credit_partner"),
             )
             .explode("__credit_partner")
             .with_columns(pl.col("__credit_partner").str.strip_chars())

@@ -326,3 +326,19 @@ def test_a_salesforce_report_without_ids_is_keyed_by_opportunity_name() -> None:
     assert loaded.portfolio.deals.collect()["deal_id"].to_list() == ["Big deal", "Small deal"]
     repeated = load({"partners": partners, "deals": deals}, preset="salesforce").report
     assert [(p.rule, p.records) for p in repeated.problems] == [("duplicate", ["Big deal"])]
+
+
+def test_hubspot_partner_names_listed_are_split_too() -> None:
+    companies = pl.DataFrame({"Record ID": ["1", "2"], "Company name": ["Acme", "Beta"],
+        "Type": ["Partner", "Reseller"]})  # fmt: skip
+    deals = pl.DataFrame({"Record ID": ["9", "8"], "Deal Stage": ["Closed Won"] * 2,
+        "Amount": ["600", "50"], "Create Date": ["2025-01-01"] * 2,
+        "Close Date": ["2025-02-01"] * 2,
+        "Associated Partner Client IDs": ["", "2"],
+        "Associated Partner Client": ["Acme; Beta", "Beta"]})  # fmt: skip
+    p = read_portfolio(
+        {"partners": companies, "deals": deals}, preset="hubspot", shape=Shape(credit="split")
+    )
+    got = p.deals.select("deal_id", "partner_id", "amount").collect().rows()
+    # deal 9 names two partners (no ids): 300 each, names read as ids; deal 8 keeps its id
+    assert got == [("9", "1", 300.0), ("9~Beta", "2", 300.0), ("8", "2", 50.0)]
