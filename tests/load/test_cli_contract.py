@@ -313,3 +313,16 @@ def test_reading_options_from_a_mapping_file(
     # the command line wins over the file
     assert main(["validate", str(tmp_path), "--mapping", str(mapping), "--no-day-first"]) == 1
     capsys.readouterr()
+
+
+def test_sample_and_decisions_follow_the_scheme(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sample", str(tmp_path / "s"), "--partners", "30", "--seed", "3"]) == 0
+    assert main(["validate", str(tmp_path / "s")]) == 0
+    assert main(["sample", str(tmp_path / "t"), "--partners", "5"]) == 2
+    # a ledger that is not one is invalid data: 1
+    foreign = tmp_path / "foreign.sqlite"
+    foreign.write_bytes(b"not a database" * 20)
+    assert main(["decisions", "list", "--ledger", str(foreign)]) == 1
+    capsys.readouterr()
