@@ -19,9 +19,10 @@ Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_ex
 its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
 ``2024-01-22 00:00:00``, a number cell as ``1234.5``: the engine writes numbers with at most
 nine decimals, exact for money), from the first sheet or the ``sheet``
-named (by name or 0-based position). The first row holding anything is the header (empty
-rows above it are skipped); each row keeps its **Excel row number**, and blank rows and
-report footers are dropped and listed exactly as for CSV.
+named (by name or 0-based position). The header is the first row holding two cells or more:
+empty rows above it are skipped and single-cell title lines (the report name and filters of
+a formatted report export) are dropped and listed; each row keeps its **Excel row number**,
+and blank rows and report footers are dropped and listed exactly as for CSV.
 
 CSV and Excel files are parsed into memory (the whole file). Parquet files are scanned lazily
 (:func:`polars.scan_parquet`); their rows, like the rows of in-memory frames, are numbered
@@ -186,8 +187,10 @@ def _read_excel(
 ) -> tuple[SourceTable | None, list[Problem]]:
     """Read one worksheet as text; rows keep their Excel row numbers.
 
-    The header is the first row holding anything (empty rows above it are skipped), so a
-    table starting lower down still gets the row numbers Excel shows.
+    The header is the first row holding two cells or more (the first holding anything in a
+    one-column sheet); empty rows above it are skipped and single-cell title lines (a
+    formatted report export's name and filters) are listed as dropped, so a table starting
+    lower down still gets the row numbers Excel shows.
     """
     origin = path.name if sheet is None else f"{path.name} [{sheet}]"
     sheet_id = 1 if sheet is None else sheet + 1 if isinstance(sheet, int) else None
@@ -212,12 +215,26 @@ def _read_excel(
     cells = cells.select(pl.all().cast(pl.String)).with_columns(
         pl.int_range(1, cells.height + 1, dtype=pl.Int64).alias(ROW)
     )
-    filled = cells.filter(
-        pl.any_horizontal(pl.col(c).str.strip_chars() != "" for c in cells.columns if c != ROW)
+    counts = cells.select(
+        pl.col(ROW),
+        pl.sum_horizontal(
+            (pl.col(c).str.strip_chars() != "").fill_null(value=False).cast(pl.Int32)
+            for c in cells.columns
+            if c != ROW
+        ).alias("n"),
     )
+    filled = counts.filter(pl.col("n") > 0)
     if filled.height == 0:
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
-    top = filled[ROW][0]  # the header: the first row holding anything (Excel row ``top``)
+    # The header is the first row holding two cells or more: single cells above it are the
+    # title lines of a formatted report export (listed as dropped). A one-column sheet's
+    # header is its first row holding anything.
+    wide = filled.filter(pl.col("n") >= 2)
+    top = (wide if wide.height else filled)[ROW][0]
+    titles = tuple(
+        (n, f"report title: {next(v for v in cells.row(n - 1)[:-1] if v)!r}")
+        for n in filled.filter(pl.col(ROW) < top)[ROW].to_list()
+    )
     header = _header_names(cells.row(top - 1)[:-1])
     df = cells.slice(top).rename(dict(zip(cells.columns[:-1], header, strict=True)))
     df = df.select(ROW, *header)
@@ -230,6 +247,7 @@ def _read_excel(
     if df.height == 0:
         what = "only a header" if not dropped else "a header and no data rows"
         return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    dropped = (*titles, *dropped)
     return SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped), []
 
 

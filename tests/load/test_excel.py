@@ -232,3 +232,25 @@ def test_a_csv_and_a_workbook_for_the_same_table_are_ambiguous(tmp_path):
     loaded = load(root)
     assert [(p.table, p.rule) for p in loaded.report.problems] == [("deals", "ambiguous_file")]
     assert "deals.csv, deals.xlsx" in loaded.report.problems[0].message
+
+
+def test_formatted_report_title_lines_above_the_header_are_listed(tmp_path):
+    path = tmp_path / "deals.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    ws = book.add_worksheet("Opportunities")
+    ws.write(0, 0, "Partner Opportunities")  # the report name
+    ws.write(1, 0, "Filtered By: Close Date equals THIS FISCAL YEAR")
+    ws.write_row(3, 0, ["Opportunity Name", "Amount"])  # the header on row 4
+    ws.write_row(4, 0, ["Harbor", "25,000.00"])
+    ws.write_row(5, 0, ["Lumen", "12,000.00"])
+    ws.write(7, 0, "Grand Totals (2 records)")
+    book.close()
+    table, problems = read_table("deals", path)
+    assert problems == []
+    assert table.columns == ("Opportunity Name", "Amount")
+    assert table.frame.collect().select(ROW, "Opportunity Name").rows() == [
+        (5, "Harbor"),
+        (6, "Lumen"),
+    ]
+    assert [n for n, _ in table.dropped] == [1, 2, 7, 8]  # titles; blank row and footer
+    assert table.dropped[0] == (1, "report title: 'Partner Opportunities'")
