@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import textwrap
 from collections.abc import Callable
@@ -320,10 +321,13 @@ def partner_onepager(
     value: str = c.WON_REVENUE,
     label: str | None = None,
     currency: str | None = None,
+    as_of: dt.date | None = None,
 ) -> alt.VConcatChart:
     """One partner's review page: key figures, recommendation, trend, health and overlap.
 
-    Money is written with ``currency`` (the portfolio's ISO code) when given.
+    Money is written with ``currency`` (the portfolio's ISO code) when given; ``as_of``,
+    when given, is named under the title with the currency, so a printed page says when
+    and in what its figures are.
 
     Panels whose data is missing (no quarterly frame, no overlap columns, no health
     explanation) are left out rather than drawn empty. ``value`` is the value column of
@@ -337,6 +341,9 @@ def partner_onepager(
     >>> card = pl.DataFrame({"partner_id": ["a"], "name": ["<b>Acme</b>"]})
     >>> partner_onepager(card, "a").to_dict()["title"]["text"]
     '<b>Acme</b>'
+    >>> partner_onepager(card, "a", as_of=dt.date(2026, 9, 30), currency="USD").to_dict()[
+    ...     "title"]["subtitle"]
+    'id: a · as of 2026-09-30 · amounts in USD'
     >>> partner_onepager(card, "zz")
     Traceback (most recent call last):
     ...
@@ -352,6 +359,10 @@ def partner_onepager(
         for heading, col in (("id", c.PARTNER_ID), ("type", "type"), ("region", "region"))
         if partner.get(col) is not None
     ]
+    if as_of is not None:
+        header.append(f"as of {fmt.date(as_of)}")
+    if currency:
+        header.append(f"amounts in {currency}")
     top = alt.HConcatChart(
         hconcat=[_figures_panel(partner, currency), _decision_panel(partner, _reason_meanings())]
     )

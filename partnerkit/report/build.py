@@ -248,6 +248,8 @@ def build_report(
                     quarterly=quarterly,
                     value=quarter_value,
                     label=c.WON_REVENUE.replace("_", " "),
+                    currency=money,
+                    as_of=inputs.as_of,
                 ).to_dict()
     page_formats = [*wanted, *(["svg"] if "svg" not in wanted else [])]
     total = len(pack) * len(page_formats) + len(partner_specs)

@@ -216,3 +216,14 @@ def test_unknown_partner_or_format_writes_nothing(analysis, tmp_path):
         build_report(analysis, tmp_path / "y", formats=("gif",))
     assert not (tmp_path / "x").exists()
     assert not (tmp_path / "y").exists()
+
+
+def test_partner_chart_one_pagers_name_as_of_and_currency(analysis, tmp_path):
+    top = analysis.scorecard.sort("rank")["partner_id"][1]
+    page = build_report(analysis, tmp_path, partners=[top], currency="EUR").read_text()
+    review = sections(page)["partner-1"]
+    (image,) = IMAGE.findall(review)
+    svg = base64.b64decode(image).decode()
+    assert f"as of {analysis.as_of:%Y-%m-%d}" in svg
+    assert "amounts in EUR" in svg
+    assert "EUR " in svg  # its money figures carry the currency too
