@@ -62,3 +62,44 @@ def test_moving_value_to_the_top_never_makes_it_flatter() -> None:
     steep = position([96.0, 1.0, 1.0, 1.0, 1.0])
     assert steep is not None
     assert steep.startswith("as concentrated as")
+
+
+def _expected(values: list[float]) -> str | None:
+    """The phrase worked out in plain Python, from the definitions (not the polars code)."""
+    cents = sorted((round(v * 100) for v in values), reverse=True)
+    total = sum(cents)
+    if total == 0:
+        return None
+    n = len(cents)
+    cum = [sum(cents[: k + 1]) / total for k in range(n)]
+
+    def curve(p: float) -> float:  # linear between partners
+        t = n * p
+        k = int(t)
+        before = cum[k - 1] if k else 0.0
+        nxt = cents[k] / total if k < n else 0.0
+        return before + (t - k) * nxt
+
+    for label, p, v, rest in (
+        ("95/5", 0.05, 0.95, " or more"),
+        ("90/10", 0.10, 0.90, " (not 95/5)"),
+        ("80/20", 0.20, 0.80, " (not 90/10)"),
+    ):
+        if curve(p) >= v - 1e-12:
+            return (
+                f"as concentrated as {label}{rest}: the top {p:.0%} make {round(curve(p) * 100)}%"
+            )
+    k = next(i for i, c in enumerate(cum, 1) if c >= 0.8 - 1e-12)
+    return f"flatter than 80/20: {round(100 * k / n)}% of partners make 80%"
+
+
+def test_phrase_matches_a_plain_python_reading_of_the_definitions() -> None:
+    import random  # noqa: PLC0415
+
+    rng = random.Random(11)
+    for _ in range(150):
+        n = rng.randint(1, 40)
+        shape = rng.choice([0.3, 1.0, 3.0])
+        values = [round(rng.paretovariate(shape) * 1000, 2) if rng.random() > 0.2 else 0.0
+                  for _ in range(n)]  # fmt: skip
+        assert position(values) == _expected(values), values
