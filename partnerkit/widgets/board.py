@@ -351,6 +351,7 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             selectable=True,
             out_dir=out_dir,
             export_name="decision-queue.csv",
+            currency=currency,
         )
         self._whatif = widgets.HTML()
         self.ledger_view = DataGrid(

@@ -330,6 +330,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
                 page_size=10,
                 out_dir=out_dir,
                 export_name=f"partner-{name}.csv",
+                currency=portfolio.currency,
             )
             for name in RAW_TABLES
         }

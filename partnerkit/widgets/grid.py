@@ -37,7 +37,7 @@ Examples
 >>> grid.view["name"].to_list()
 ['Acme', 'Acorn']
 >>> grid.rows
-[['p1', 'Acme', '5.00'], ['p3', 'Acorn', '\u2013']]
+[['p1', 'Acme', '5'], ['p3', 'Acorn', 'n/a']]
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ import anywidget
 import polars as pl
 import traitlets
 
+from partnerkit import formatting
 from partnerkit.decisions.export import export_frame
 from partnerkit.widgets.table import format_value
 
@@ -199,6 +200,11 @@ _CSS = """
 
 
 _WRAP_CHARS = 40  # text columns with longer values wrap; the others stay on one line
+_MONEY_SUFFIXES = ("revenue", "pipeline", "investment", "amount", "at_stake")
+
+
+def _is_money(column: str, dtype: pl.DataType) -> bool:
+    return dtype.is_numeric() and column.endswith(_MONEY_SUFFIXES)
 
 
 class DataGrid(anywidget.AnyWidget):
@@ -221,6 +227,9 @@ class DataGrid(anywidget.AnyWidget):
         Rows per page.
     selectable
         Show a checkbox per row (the keys checked are in :attr:`selected`).
+    currency
+        The portfolio's ISO currency code: money columns (revenue, pipeline, investment,
+        amount, at stake) show whole amounts with the code in their header.
     out_dir, export_name
         Where the "Export view" button writes (``out_dir/export_name``, CSV unless the name
         ends in ``.xlsx`` or ``.parquet``).
@@ -281,10 +290,12 @@ class DataGrid(anywidget.AnyWidget):
         selectable: bool = False,
         out_dir: str | Path = "out",
         export_name: str = "table.csv",
+        currency: str | None = None,
     ) -> None:
         super().__init__(title=title, page_size=page_size, selectable=selectable)
         self.key = key
         self.labels = dict(labels or {})
+        self.currency = currency
         self.out_dir = Path(out_dir)
         self.export_name = export_name
         self._wanted = tuple(columns) if columns is not None else None
@@ -307,6 +318,8 @@ class DataGrid(anywidget.AnyWidget):
         self._frame = frame
         shown = [c for c in (self._wanted or frame.columns) if c in frame.columns]
         self._shown = shown
+        self._money = {c for c in shown if _is_money(c, frame.schema[c])}
+        currency = self.currency
         texts = [c for c in shown if frame.schema[c] == pl.String]
         longest = (
             frame.select(pl.col(c).str.len_chars().max() for c in texts).row(0) if texts else ()
@@ -315,7 +328,8 @@ class DataGrid(anywidget.AnyWidget):
         self.columns = [
             {
                 "name": c,
-                "label": self.labels.get(c, c.replace("_", " ")),
+                "label": self.labels.get(c, c.replace("_", " "))
+                + (f" ({currency})" if currency and c in self._money else ""),
                 "numeric": frame.schema[c].is_numeric(),
                 "wrap": c in wrap,
             }
@@ -393,7 +407,12 @@ class DataGrid(anywidget.AnyWidget):
             return
         part = view.slice(page * size, size)
         self.rows = [
-            [format_value(record[c], column=c) for c in self._shown]
+            [
+                formatting.money(record[c])
+                if c in self._money
+                else format_value(record[c], column=c)
+                for c in self._shown
+            ]
             for record in part.iter_rows(named=True)
         ]
         self.row_keys = [str(k) for k in part[self.key].to_list()]

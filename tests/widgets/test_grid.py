@@ -27,7 +27,7 @@ def test_pages_of_the_frame_order() -> None:
     grid = DataGrid(_frame(), key="partner_id", page_size=10)
     assert (grid.total, grid.matched, grid.pages) == (23, 23, 3)
     assert grid.row_keys == [f"p{i:02d}" for i in range(1, 11)]
-    assert grid.rows[0] == ["p01", "Partner 1", "EU", "10.00"]
+    assert grid.rows[0] == ["p01", "Partner 1", "EU", "10"]  # money: whole amounts
     assert grid.status == "Rows 1\u201310 of 23 \u00b7 page 1 of 3"
     grid.page = 2
     assert grid.row_keys == ["p21", "p22", "p23"]
@@ -110,6 +110,14 @@ def test_partner_names_beside_ids() -> None:
     names = pl.DataFrame({"partner_id": ["p1", "p2", "p3"], "name": ["Acme", "Bolt", "Cora"]})
     out = with_partner_names(conflicts, names=names, columns=["partner_a", "partner_b"])
     assert out.rows() == [("p2", "Bolt", "p3", "Cora", 1), ("p1", "Acme", "p9", None, 2)]
+
+
+def test_money_columns_say_their_currency() -> None:
+    frame = _frame().with_columns(won_revenue=pl.col("won_revenue") * 1000 + 0.4)
+    grid = DataGrid(frame, key="partner_id", currency="EUR", page_size=1)
+    assert grid.columns[3]["label"] == "won revenue (EUR)"
+    assert grid.columns[2]["label"] == "region"
+    assert grid.rows == [["p01", "Partner 1", "EU", "10,000"]]
 
 
 def test_state_serialises_for_the_page() -> None:
