@@ -129,6 +129,19 @@ class Policy:
         "realized_overlap",
     )
     """Scorecard columns whose mean percentile is a partner's ``progress`` (0-100)."""
+    ramp_min_progress: float = 25.0
+    """Progress (0-100) at or above which a ramping partner is on track; below it, stalled."""
+    active_days: int = 91
+    """A partner-side signal (deal created, partner-initiated activity, open pipeline) within
+    this many days of as_of makes a partner active; our own touches never do."""
+    productive_min_share: float = 0.001
+    """Won revenue in W below this share of the counted partners' total is not material:
+    such a partner is not productive for decisions."""
+    productive_min_revenue: float = 0.0
+    """Won revenue in W below this amount is not material (0: only the share applies)."""
+    collapse_share: float = 0.5
+    """Fall of won revenue, W against the same span before W, at or above which a partner has
+    collapsed year on year (reason code of its own, also when W is all zero)."""
 
     # --- effort and reciprocity -------------------------------------------------------------
     one_sided_share: float = 0.7
@@ -266,6 +279,16 @@ class Policy:
             problems.append("invest_min_health and exit_max_health must be in [0, 100]")
         if not -1 <= self.fading_trend <= 1:
             problems.append("fading_trend must be in [-1, 1] (revenue trend's range)")
+        if not 0 <= self.ramp_min_progress <= 100:
+            problems.append("ramp_min_progress must be in [0, 100]")
+        if self.active_days < 1:
+            problems.append("active_days must be at least 1")
+        if not 0 <= self.productive_min_share < 1:
+            problems.append("productive_min_share must be in [0, 1)")
+        if self.productive_min_revenue < 0:
+            problems.append("productive_min_revenue must be 0 or more")
+        if not 0 < self.collapse_share <= 1:
+            problems.append("collapse_share must be in (0, 1]")
         if not self.include_statuses:
             problems.append("include_statuses must name at least one status")
         problems.extend(

@@ -207,7 +207,8 @@ def test_through_the_loader():
     )  # fmt: skip
     a = analyze(p)
     assert a.scorecard["won_revenue"].to_list() == [1200.5, 0.0]
-    assert a.scorecard["implied_tier"].to_list() == ["gold", "silver"]
+    # b's zero value earns the bottom tier of the ladder (registered)
+    assert a.scorecard["implied_tier"].to_list() == ["gold", "registered"]
 
 
 # --- command line ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 The README holds blocks fenced by ``<!-- BEGIN name -->`` / ``<!-- END name -->``; this
 script rewrites each from its source of truth (the canonical schema, the scorecard column
-definitions, the recommendation reasons), so the docs cannot drift from the code.
+definitions, the recommendation reasons and follow-up actions), so the docs cannot drift
+from the code.
 ``python tools/readme.py`` rewrites README.md; ``--check`` exits 1 when it is stale.
 """
 
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from partnerkit.decisions.recommend import REASONS, RECOMMENDATION_COLUMNS
+from partnerkit.decisions.recommend import ACTIONS, REASONS, RECOMMENDATION_COLUMNS
 from partnerkit.metrics.scorecard import scorecard_columns
 from partnerkit.schema import TABLES
 
@@ -68,11 +69,28 @@ def reasons() -> str:
     return "\n".join(rows)
 
 
+def actions() -> str:
+    """List the follow-up action codes."""
+    rows = ["| code | meaning | condition |", "|---|---|---|"]
+    rows += [f"| `{a.code}` | {_cell(a.meaning)} | {_cell(a.condition)} |" for a in ACTIONS]
+    return "\n".join(rows)
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "data-model": data_model,
     "scorecard": scorecard,
     "reasons": reasons,
+    "actions": actions,
 }
+
+
+def _filler(body: str) -> Callable[[re.Match[str]], str]:
+    """Return the replacement that puts ``body`` between a block's fences."""
+
+    def fill(m: re.Match[str]) -> str:
+        return m.group(1) + body + "\n" + m.group(2)
+
+    return fill
 
 
 def render(text: str) -> str:
@@ -84,7 +102,7 @@ def render(text: str) -> str:
         if not pattern.search(text):
             raise SystemExit(f"README.md lacks the block {name!r}")
         body = make()
-        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
+        text = pattern.sub(_filler(body), text)
     return text
 
 

@@ -1,6 +1,7 @@
-"""Keep / invest / watch / exit per partner, with reason codes and a plain sentence.
+"""Keep / invest / watch / exit per partner, with reason codes, a sentence and follow-ups.
 
-:func:`recommend` reads a scorecard (one row per partner) and adds three columns:
+:func:`recommend` reads a scorecard (one row per partner) and adds five columns
+(:data:`RECOMMENDATION_COLUMNS`):
 
 ``recommendation``
     ``keep``, ``invest``, ``watch`` or ``exit``; null for partners that are not counted in
@@ -9,26 +10,38 @@
     The machine-readable codes that hold for the partner, in the order of :data:`REASONS`.
 ``explanation``
     One sentence built from the metric values behind the codes.
+``actions``
+    Follow-up actions (:data:`ACTIONS`): schedule a QBR, name a sponsor, rebalance effort,
+    resolve a conflict. They never change the decision; every partner that is not exited
+    gets the same actions for the same signs, whatever it produces.
+``follow_up``
+    The actions as one sentence (null when there is none).
 
-Every threshold comes from the :class:`~partnerkit.policy.Policy`. The rules, first match
-wins:
+Every threshold comes from the :class:`~partnerkit.policy.Policy`. The decision rules,
+first match wins:
 
 1. not counted: no recommendation (``NOT_COUNTED``);
-2. vital with a warning sign (fading trend, one-sided effort, no sponsor, review overdue,
-   low health): ``watch``; vital otherwise: ``keep``;
-3. dormant with untapped co-sell overlap at or above ``reactivation_min_untapped``:
-   ``invest`` (re-activation, never exit);
-4. ramping: ``keep`` while showing progress, ``watch`` when stalled; a ramping partner is
-   never exited;
-5. mature and dormant: ``exit`` unless health is above ``exit_max_health`` (then ``watch``);
-6. mature, active but without results: ``exit`` when health is at or below
-   ``exit_max_health``, ``watch`` otherwise;
-7. productive: ``watch`` with a warning sign (fading, one-sided, low health); ``invest`` when
-   health is at or above ``invest_min_health`` and the partner is not over-tiered;
-   ``keep`` otherwise.
+2. vital with a warning sign (fading, collapsed year on year, one-sided effort, low
+   health): ``watch``; vital otherwise: ``keep``;
+3. ramping: ``keep`` with progress at or above ``ramp_min_progress`` (on track), ``watch``
+   below it (stalled); a ramping partner is never exited for lack of revenue;
+4. productive (material results in W): ``watch`` with a warning sign (as for the vital);
+   ``invest`` when health is at or above ``invest_min_health``, the partner is not
+   over-tiered and its deal flow was not bought by an incentive that did not last;
+   ``keep`` otherwise;
+5. mature, not productive, with untapped co-sell overlap at or above
+   ``reactivation_min_untapped``: ``invest`` (re-activation, never exit);
+6. dormant: ``exit`` unless health is at or above ``invest_min_health`` and the effort is
+   not one-sided (then ``watch``): health is mostly engagement, so only a clearly healthy
+   relationship that is not our effort alone holds off the exit of a partner that gave no
+   sign of life;
+7. active (partner-side signals) but no material results: ``exit`` when health is at or
+   below ``exit_max_health``, ``watch`` otherwise.
 
-Finally, when ``policy.max_keep`` is set, only that many partners stay ``keep`` or
-``invest`` (best Pareto rank first); the rest become ``watch`` with ``KEEP_CAP_REACHED``.
+Missing QBRs and sponsors, one-sided effort and channel conflicts are follow-up actions,
+not downgrades (one-sided effort is also a warning sign of its own). Finally, when
+``policy.max_keep`` is set, only that many partners stay ``keep`` or ``invest`` (best
+Pareto rank first); the rest become ``watch`` with ``KEEP_CAP_REACHED``.
 """
 
 from __future__ import annotations
@@ -41,6 +54,7 @@ from partnerkit.metrics.tiers import tier_level
 from partnerkit.policy import Policy
 
 __all__ = [
+    "ACTIONS",
     "REASONS",
     "RECOMMENDATION_COLUMNS",
     "Reason",
@@ -55,13 +69,16 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "statistics).",
     "reasons": "Reason codes behind the recommendation (see the table of reasons).",
     "explanation": "One sentence explaining the recommendation from the metric values.",
+    "actions": "Follow-up action codes (see the table of actions); they never change the "
+    "recommendation, and an exited partner gets none.",
+    "follow_up": "The follow-up actions as one sentence; null when there is none.",
 }
 """The columns :func:`recommend` adds to the scorecard, with their definitions."""
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason code: what it means and the condition (in scorecard and policy terms)."""
+    """One reason (or action) code: what it means and the condition behind it."""
 
     code: str
     meaning: str
@@ -81,8 +98,16 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "FADING_TREND",
-        "Revenue is falling from the first half of the window to the second.",
-        "revenue_trend <= policy.fading_trend",
+        "Revenue is falling from the first half of the window to the second, and is not up "
+        "on the year before.",
+        "revenue_trend <= policy.fading_trend and not (revenue_yoy > 0, or revenue_before "
+        "== 0 with revenue in W)",
+    ),
+    Reason(
+        "COLLAPSED_YOY",
+        "Won revenue in the window fell, against the year before, by at least the policy "
+        "share (also when the window is all zero).",
+        "revenue_yoy <= -policy.collapse_share",
     ),
     Reason(
         "ONE_SIDED",
@@ -90,15 +115,14 @@ REASONS: tuple[Reason, ...] = (
         "one_sided (our_effort_share > policy.one_sided_share)",
     ),
     Reason(
-        "NO_SPONSOR",
-        "No executive sponsor on our side.",
-        "sponsor_present is false",
+        "CHANNEL_CONFLICT",
+        "Works the same accounts at the same time as a partner of its category.",
+        "conflict_partners > 0",
     ),
     Reason(
-        "REVIEW_OVERDUE",
-        "No quarterly partnership review for too long.",
-        "review_overdue (no QBR within policy.review_max_days, or never); without that "
-        "column, days_since_qbr > policy.review_max_days",
+        "EPHEMERAL_INCENTIVE",
+        "An incentive lifted its deal flow only while it lasted: no investment on that basis.",
+        "ephemeral_incentives > 0",
     ),
     Reason(
         "OVER_TIERED",
@@ -117,33 +141,42 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "DORMANT",
-        "No won deal, no new deal and no activity in the window.",
+        "No material results and no sign of life from the partner (deal created, "
+        "partner-initiated activity, open deal) in the last policy.active_days.",
         'state == "dormant"',
     ),
     Reason(
         "NO_RESULTS",
-        "Activity or new deals, but no won deal in the window.",
+        "Signs of life from the partner, but no material won revenue in the window.",
         'state == "active"',
     ),
     Reason(
+        "TRIVIAL_RESULTS",
+        "Won something in the window, but below the materiality floor: not productive.",
+        'won_revenue > 0 and state != "productive"',
+    ),
+    Reason(
         "REACTIVATE_UNTAPPED_OVERLAP",
-        "Dormant, but shares enough untapped co-sell accounts to be worth re-activating.",
-        'state == "dormant" and untapped_overlap >= policy.reactivation_min_untapped',
+        "Mature and not producing, but shares enough untapped co-sell accounts to be worth "
+        "re-activating.",
+        'stage != "ramping", state != "productive", not vital, untapped_overlap >= '
+        "policy.reactivation_min_untapped",
     ),
     Reason(
         "RAMPING_ON_TRACK",
-        "Still ramping and showing progress; judged on progress, not revenue.",
-        'stage == "ramping" and state != "dormant"',
+        "Still ramping with enough progress; judged on progress, not revenue.",
+        'stage == "ramping" and progress >= policy.ramp_min_progress',
     ),
     Reason(
         "RAMPING_STALLED",
-        "Still ramping but no activity or results yet; watched, never exited while ramping.",
-        'stage == "ramping" and state == "dormant"',
+        "Still ramping with too little progress; watched, never exited while ramping.",
+        'stage == "ramping" and (progress < policy.ramp_min_progress or unknown)',
     ),
     Reason(
         "PRODUCTIVE_HEALTHY",
-        "Producing results with no warning sign.",
-        'state == "productive", not vital, no FADING_TREND, ONE_SIDED or LOW_HEALTH',
+        "Producing material results with no warning sign.",
+        'state == "productive", not vital, not ramping, no FADING_TREND, COLLAPSED_YOY, '
+        "ONE_SIDED or LOW_HEALTH",
     ),
     Reason(
         "KEEP_CAP_REACHED",
@@ -152,6 +185,31 @@ REASONS: tuple[Reason, ...] = (
     ),
 )
 """Every reason code :func:`recommend` can emit, in the order codes appear in ``reasons``."""
+
+ACTIONS: tuple[Reason, ...] = (
+    Reason(
+        "SCHEDULE_QBR",
+        "Schedule a quarterly partnership review.",
+        "review_overdue (no QBR within policy.review_max_days, or never; without that column "
+        "days_since_qbr > policy.review_max_days) and the recommendation is not exit",
+    ),
+    Reason(
+        "NAME_SPONSOR",
+        "Name an executive sponsor on our side.",
+        "sponsor_present is false and the recommendation is not exit",
+    ),
+    Reason(
+        "REBALANCE_EFFORT",
+        "Rebalance the effort: agree what the partner puts in.",
+        "one_sided and the recommendation is not exit",
+    ),
+    Reason(
+        "RESOLVE_CONFLICT",
+        "Resolve the channel conflict with the partners working the same accounts.",
+        "conflict_partners > 0 and the recommendation is not exit",
+    ),
+)
+"""Every follow-up action code, in the order codes appear in ``actions``."""
 
 
 def reasons_frame() -> pl.DataFrame:
@@ -191,10 +249,14 @@ _OPTIONAL: dict[str, pl.DataType] = {
     "counted": pl.Boolean(),
     "stage": pl.String(),
     "tenure_days": pl.Int64(),
+    "progress": pl.Float64(),
     "vital": pl.Boolean(),
     "share": pl.Float64(),
     "rank": pl.Int64(),
+    "won_revenue": pl.Float64(),
     "revenue_trend": pl.Float64(),
+    "revenue_before": pl.Float64(),
+    "revenue_yoy": pl.Float64(),
     "one_sided": pl.Boolean(),
     "our_effort_share": pl.Float64(),
     "sponsor_present": pl.Boolean(),
@@ -202,6 +264,8 @@ _OPTIONAL: dict[str, pl.DataType] = {
     "review_overdue": pl.Boolean(),
     "health": pl.Float64(),
     "untapped_overlap": pl.Int64(),
+    "conflict_partners": pl.Int64(),
+    "ephemeral_incentives": pl.Int64(),
     "tier": pl.String(),
     "implied_tier": pl.String(),
     "tier_gap": pl.Int64(),
@@ -225,11 +289,21 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
         tier_level("tier", ladder=ladder) - tier_level("implied_tier", ladder=ladder),
     )
 
+    yoy = pl.col("revenue_yoy")
+    # up on the year before: a rise, or revenue in W after a year with none
+    grew = (
+        pl.when(yoy.is_not_null())
+        .then(yoy > 0)
+        .otherwise((pl.col("revenue_before") == 0) & (pl.col("won_revenue") > 0))
+    )
     flags = {
         "counted": pl.col("counted"),
         "vital": pl.col("vital"),
-        "fading": pl.col("revenue_trend") <= policy.fading_trend,
+        "fading": (pl.col("revenue_trend") <= policy.fading_trend) & ~grew.fill_null(value=False),
+        "collapsed": yoy <= -policy.collapse_share,
         "one_sided": pl.col("one_sided"),
+        "conflict": pl.col("conflict_partners") > 0,
+        "ephemeral": pl.col("ephemeral_incentives") > 0,
         "no_sponsor": pl.col("sponsor_present").not_(),
         "review": pl.coalesce(
             pl.col("review_overdue"), pl.col("days_since_qbr") > policy.review_max_days
@@ -240,7 +314,9 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
         "dormant": state == "dormant",
         "active": state == "active",
         "productive": state == "productive",
+        "trivial": (pl.col("won_revenue") > 0) & (state != "productive"),
         "ramping": stage == "ramping",
+        "on_track": pl.col("progress") >= policy.ramp_min_progress,
         "untapped": pl.col("untapped_overlap") >= policy.reactivation_min_untapped,
     }
     return {_P + k: v.fill_null(value=False) for k, v in flags.items()}
@@ -248,23 +324,27 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
 
 def _branch() -> pl.Expr:
     """Which rule decides the partner (the first that matches)."""
-    vital_warn = _c("fading") | _c("one_sided") | _c("no_sponsor") | _c("review")
-    vital_warn = vital_warn | _c("low_health")
-    prod_warn = _c("fading") | _c("one_sided") | _c("low_health")
+    warn = _c("fading") | _c("collapsed") | _c("one_sided") | _c("low_health")
     return (
         pl.when(~_c("counted"))
         .then(pl.lit("not_counted"))
-        .when(_c("vital") & vital_warn)
+        .when(_c("vital") & warn)
         .then(pl.lit("vital_watch"))
         .when(_c("vital"))
         .then(pl.lit("vital_keep"))
-        .when(_c("dormant") & _c("untapped"))
-        .then(pl.lit("reactivate"))
-        .when(_c("ramping") & _c("dormant"))
-        .then(pl.lit("ramping_stalled"))
-        .when(_c("ramping"))
+        .when(_c("ramping") & _c("on_track"))
         .then(pl.lit("ramping_on_track"))
-        .when(_c("dormant") & pl.col("health").is_not_null() & ~_c("low_health"))
+        .when(_c("ramping"))
+        .then(pl.lit("ramping_stalled"))
+        .when(_c("productive") & warn)
+        .then(pl.lit("productive_watch"))
+        .when(_c("productive") & _c("high_health") & ~_c("over_tiered") & ~_c("ephemeral"))
+        .then(pl.lit("productive_invest"))
+        .when(_c("productive"))
+        .then(pl.lit("productive_keep"))
+        .when(_c("untapped"))
+        .then(pl.lit("reactivate"))
+        .when(_c("dormant") & _c("high_health") & ~_c("one_sided"))
         .then(pl.lit("dormant_watch"))
         .when(_c("dormant"))
         .then(pl.lit("dormant_exit"))
@@ -272,12 +352,6 @@ def _branch() -> pl.Expr:
         .then(pl.lit("no_results_exit"))
         .when(_c("active"))
         .then(pl.lit("no_results_watch"))
-        .when(_c("productive") & prod_warn)
-        .then(pl.lit("productive_watch"))
-        .when(_c("productive") & _c("high_health") & ~_c("over_tiered"))
-        .then(pl.lit("productive_invest"))
-        .when(_c("productive"))
-        .then(pl.lit("productive_keep"))
         .otherwise(pl.lit("unclassified"))
     )
 
@@ -317,28 +391,8 @@ def _capped(policy: Policy) -> pl.Expr:
     return (kept & (position > policy.max_keep)).fill_null(value=False)
 
 
-def _reasons() -> pl.Expr:
-    """List the codes that hold, in :data:`REASONS` order."""
-    counted = _c("counted")
-    conditions: dict[str, pl.Expr] = {
-        "NOT_COUNTED": ~counted,
-        "VITAL": _c("vital"),
-        "FADING_TREND": _c("fading"),
-        "ONE_SIDED": _c("one_sided"),
-        "NO_SPONSOR": _c("no_sponsor"),
-        "REVIEW_OVERDUE": _c("review"),
-        "OVER_TIERED": _c("over_tiered"),
-        "LOW_HEALTH": _c("low_health"),
-        "HIGH_HEALTH": _c("high_health"),
-        "DORMANT": _c("dormant"),
-        "NO_RESULTS": _c("active"),
-        "REACTIVATE_UNTAPPED_OVERLAP": _c("dormant") & _c("untapped"),
-        "RAMPING_ON_TRACK": _c("ramping") & ~_c("dormant"),
-        "RAMPING_STALLED": _c("ramping") & _c("dormant"),
-        "PRODUCTIVE_HEALTHY": _c("branch").is_in(["productive_invest", "productive_keep"]),
-        "KEEP_CAP_REACHED": _c("capped"),
-    }
-    assert tuple(conditions) == tuple(r.code for r in REASONS)
+def _listed(conditions: dict[str, pl.Expr], counted: pl.Expr) -> pl.Expr:
+    """List the codes whose condition holds (only for counted partners, but NOT_COUNTED)."""
     # Joining the codes that hold into one string and splitting it is far cheaper than
     # building a list from one (mostly null) column per code; codes contain no space.
     joined = pl.concat_str(
@@ -353,6 +407,75 @@ def _reasons() -> pl.Expr:
         pl.when(joined != "")
         .then(joined.str.split(" "))
         .otherwise(pl.lit([], dtype=pl.List(pl.String)))
+    )
+
+
+def _reasons() -> pl.Expr:
+    """List the codes that hold, in :data:`REASONS` order."""
+    counted = _c("counted")
+    branch = _c("branch")
+    conditions: dict[str, pl.Expr] = {
+        "NOT_COUNTED": ~counted,
+        "VITAL": _c("vital"),
+        "FADING_TREND": _c("fading"),
+        "COLLAPSED_YOY": _c("collapsed"),
+        "ONE_SIDED": _c("one_sided"),
+        "CHANNEL_CONFLICT": _c("conflict"),
+        "EPHEMERAL_INCENTIVE": _c("ephemeral"),
+        "OVER_TIERED": _c("over_tiered"),
+        "LOW_HEALTH": _c("low_health"),
+        "HIGH_HEALTH": _c("high_health"),
+        "DORMANT": _c("dormant"),
+        "NO_RESULTS": _c("active"),
+        "TRIVIAL_RESULTS": _c("trivial"),
+        "REACTIVATE_UNTAPPED_OVERLAP": branch == "reactivate",
+        "RAMPING_ON_TRACK": branch == "ramping_on_track",
+        "RAMPING_STALLED": branch == "ramping_stalled",
+        "PRODUCTIVE_HEALTHY": branch.is_in(["productive_invest", "productive_keep"]),
+        "KEEP_CAP_REACHED": _c("capped"),
+    }
+    assert tuple(conditions) == tuple(r.code for r in REASONS)
+    return _listed(conditions, counted)
+
+
+def _actions() -> pl.Expr:
+    """List the follow-up action codes, in :data:`ACTIONS` order (none when exited)."""
+    going = pl.col("recommendation").is_not_null() & (pl.col("recommendation") != "exit")
+    conditions: dict[str, pl.Expr] = {
+        "SCHEDULE_QBR": _c("review") & going,
+        "NAME_SPONSOR": _c("no_sponsor") & going,
+        "REBALANCE_EFFORT": _c("one_sided") & going,
+        "RESOLVE_CONFLICT": _c("conflict") & going,
+    }
+    assert tuple(conditions) == tuple(a.code for a in ACTIONS)
+    return _listed(conditions, _c("counted"))
+
+
+def _follow_up() -> pl.Expr:
+    """Say the actions as one sentence, with the figures behind them."""
+    has = pl.col("actions").list
+    parts: list[pl.Expr] = [
+        pl.when(has.contains("SCHEDULE_QBR")).then(
+            pl.format("schedule a QBR (none for {} days)", pl.col("days_since_qbr")).fill_null(
+                "schedule a QBR (none on record)"
+            )
+        ),
+        pl.when(has.contains("NAME_SPONSOR")).then(pl.lit("name an executive sponsor")),
+        pl.when(has.contains("REBALANCE_EFFORT")).then(
+            pl.format(
+                "rebalance effort (we put in {} of the hours)", _pct(pl.col("our_effort_share"))
+            ).fill_null("rebalance effort")
+        ),
+        pl.when(has.contains("RESOLVE_CONFLICT")).then(
+            pl.format(
+                "resolve the channel conflict with {} partner(s) on shared accounts",
+                pl.col("conflict_partners"),
+            )
+        ),
+    ]
+    text = _join_and(parts)
+    return pl.when(text.is_not_null()).then(
+        pl.concat_str([text.str.slice(0, 1).str.to_uppercase(), text.str.slice(1), pl.lit(".")])
     )
 
 
@@ -405,7 +528,9 @@ def _join_and(parts: list[pl.Expr]) -> pl.Expr:
     return pl.when(pl.any_horizontal(present)).then(pl.concat_str(pieces, ignore_nulls=True))
 
 
-_WARNINGS = ("w_fading", "w_one_sided", "w_sponsor", "w_review", "w_health", "w_tier")
+_WARNINGS = (
+    "w_fading", "w_collapsed", "w_one_sided", "w_conflict", "w_ephemeral", "w_health", "w_tier",
+)  # fmt: skip
 """Helper columns holding the warning phrases, in the order they are listed in a sentence."""
 
 
@@ -428,6 +553,11 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         "share_pct": _pct(pl.col("share")),
         "value_num": _num(pl.col(value)),
         "positive": branch.is_in(_POSITIVE),
+        "progress_txt": pl.col("progress")
+        .round(0)
+        .cast(pl.Int64, strict=False)
+        .cast(pl.String)
+        .fill_null("unknown"),
         "tenure": pl.format(
             "ramping ({} of {} days)",
             pl.col("tenure_days").cast(pl.String),
@@ -440,14 +570,25 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                 "revenue is falling half on half"
             )
         ),
+        "w_collapsed": pl.when(_c("collapsed")).then(
+            pl.format(
+                "won revenue {} against the year before ({})",
+                pl.when(pl.col("revenue_yoy") <= -1)
+                .then(pl.lit("fell to nothing"))
+                .otherwise(pl.concat_str([pl.lit("fell "), _pct(-pl.col("revenue_yoy"))])),
+                _num(pl.col("revenue_before")),
+            )
+        ),
         "w_one_sided": pl.when(_c("one_sided")).then(
             pl.format(
                 "we put in {} of the engagement hours", _pct(pl.col("our_effort_share"))
             ).fill_null("effort is one-sided")
         ),
-        "w_sponsor": pl.when(_c("no_sponsor")).then(pl.lit("no executive sponsor")),
-        "w_review": pl.when(_c("review")).then(
-            pl.format("no QBR for {} days", pl.col("days_since_qbr")).fill_null("no QBR on record")
+        "w_conflict": pl.when(_c("conflict")).then(
+            pl.format("in channel conflict with {} partner(s)", pl.col("conflict_partners"))
+        ),
+        "w_ephemeral": pl.when(_c("ephemeral")).then(
+            pl.lit("an incentive's lift did not last after it")
         ),
         "w_health": pl.when(_c("low_health") & _c("positive")).then(
             pl.format("health {} (at or below {})", health, exit_at)
@@ -473,7 +614,7 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         .when(branch == "reactivate")
         .then(
             pl.format(
-                "dormant in the window but {} untapped co-sell accounts (re-activation from {})",
+                "no material results but {} untapped co-sell accounts (re-activation from {})",
                 pl.col("untapped_overlap"),
                 pl.lit(policy.reactivation_min_untapped),
             )
@@ -481,7 +622,14 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         .when(branch == "ramping_stalled")
         .then(
             pl.concat_str(
-                [_c("tenure"), pl.lit(" with no activity or results yet, not exited while ramping")]
+                [
+                    _c("tenure"),
+                    pl.format(
+                        " with progress {} below {}: stalled, not exited while ramping",
+                        _c("progress_txt"),
+                        pl.lit(f"{policy.ramp_min_progress:g}"),
+                    ),
+                ]
             )
         )
         .when(branch == "ramping_on_track")
@@ -489,36 +637,51 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
             pl.concat_str(
                 [
                     _c("tenure"),
-                    pl.lit(" and "),
-                    pl.col("state").cast(pl.String),
-                    pl.lit(", judged on progress rather than revenue"),
+                    pl.format(
+                        " with progress {} (on track from {}), judged on progress rather than "
+                        "revenue",
+                        _c("progress_txt"),
+                        pl.lit(f"{policy.ramp_min_progress:g}"),
+                    ),
                 ]
             )
         )
         .when(branch == "dormant_watch")
         .then(
             pl.format(
-                "no won deals, new deals or activity in the window, but health {} is above {}",
+                "no sign of life from the partner in {} days, but health {} is at or above {}",
+                pl.lit(policy.active_days),
                 health,
-                exit_at,
+                pl.lit(f"{policy.invest_min_health:g}"),
             )
         )
         .when(branch == "dormant_exit")
         .then(
             pl.concat_str(
-                [pl.lit("no won deals, new deals or activity in the window"), health_note]
+                [
+                    pl.lit(
+                        f"no sign of life from the partner in {policy.active_days} days "
+                        "and no material results"
+                    ),
+                    health_note,
+                ]
             )
         )
         .when(branch == "no_results_exit")
         .then(
             pl.format(
-                "activity but no won deals in the window and health {} (exit at or below {})",
+                "signs of life but no material results in the window and health {} (exit at "
+                "or below {})",
                 health,
                 exit_at,
             )
         )
         .when(branch == "no_results_watch")
-        .then(pl.concat_str([pl.lit("activity but no won deals in the window"), health_note]))
+        .then(
+            pl.concat_str(
+                [pl.lit("signs of life but no material results in the window"), health_note]
+            )
+        )
         .when(branch == "productive_invest")
         .then(
             pl.concat_str(
@@ -578,28 +741,29 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
 
 
 def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
-    """Add ``recommendation``, ``reasons`` and ``explanation`` to a scorecard.
+    """Add ``recommendation``, ``reasons``, ``explanation``, ``actions`` and ``follow_up``.
 
     Requires columns: ``partner_id``, ``state`` (productive / active / dormant). Reads when
     present (absent ones count as unknown): ``counted``, ``status``, ``stage``,
-    ``tenure_days``, ``vital``, ``share``, ``rank``, ``policy.pareto_value``,
-    ``revenue_trend``, ``one_sided``, ``our_effort_share``, ``sponsor_present``,
-    ``review_overdue`` (or ``days_since_qbr``), ``health``, ``untapped_overlap``,
-    ``tier_gap`` (or ``tier`` and ``implied_tier``).
+    ``tenure_days``, ``progress``, ``vital``, ``share``, ``rank``, ``won_revenue``,
+    ``policy.pareto_value``, ``revenue_trend``, ``revenue_before``, ``revenue_yoy``,
+    ``one_sided``, ``our_effort_share``, ``sponsor_present``, ``review_overdue`` (or
+    ``days_since_qbr``), ``health``, ``untapped_overlap``, ``conflict_partners``,
+    ``ephemeral_incentives``, ``tier_gap`` (or ``tier`` and ``implied_tier``).
 
     Parameters
     ----------
     scorecard
         One row per partner.
     policy
-        Thresholds: ``fading_trend``, ``review_max_days``, ``exit_max_health``,
-        ``invest_min_health``, ``reactivation_min_untapped``, ``ramp_days``,
-        ``tier_ladder``, ``max_keep``.
+        Thresholds: ``fading_trend``, ``collapse_share``, ``review_max_days``,
+        ``exit_max_health``, ``invest_min_health``, ``reactivation_min_untapped``,
+        ``ramp_days``, ``ramp_min_progress``, ``active_days``, ``tier_ladder``, ``max_keep``.
 
     Returns
     -------
     pl.LazyFrame
-        The scorecard with the three columns added (rows in their input order).
+        The scorecard with the five columns added (rows in their input order).
 
     Examples
     --------
@@ -616,7 +780,9 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     >>> out["reasons"].to_list()[2]
     ['DORMANT', 'REACTIVATE_UNTAPPED_OVERLAP']
     >>> out["explanation"][1]
-    'Exit: no won deals, new deals or activity in the window.'
+    'Exit: no sign of life from the partner in 91 days and no material results.'
+    >>> out["follow_up"][2] is None  # no QBR, sponsor, effort or conflict data: no action
+    True
     """
     schema = scorecard.collect_schema()
     missing = [c for c in _REQUIRED if c not in schema]
@@ -654,4 +820,5 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     )
     for stage in stages:
         frame = frame.with_columns(**stage)
+    frame = frame.with_columns(actions=_actions()).with_columns(follow_up=_follow_up())
     return frame.drop([*helpers, *absent])

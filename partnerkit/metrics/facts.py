@@ -149,7 +149,8 @@ def deal_facts(
     partner-sourced deals created in W), ``pipeline_created``/``deals_created`` (created in
     W), ``avg_days_to_close`` and ``sd_days_to_close`` (won in W), ``sd_won_amount``,
     ``first_win_on`` (first win up to as_of), ``last_deal_on`` (latest creation up to as_of),
-    ``revenue_prior``/``revenue_recent`` (won in each half of W), one
+    ``revenue_prior``/``revenue_recent`` (won in each half of W), ``revenue_before`` (won
+    in the span of as many days just before W, the year before W by default), one
     :func:`quarter_column` per quarter, and ``<bucket>_closed``/``<bucket>_won`` per
     engagement-timing bucket (see :mod:`partnerkit.metrics.timing`).
 
@@ -170,6 +171,7 @@ def deal_facts(
     won, new = pl.col("_won"), pl.col("_new")
     sourced, vendor, opened = pl.col("_sourced"), pl.col("_vendor"), pl.col("_open")
     days = pl.col("_days")
+    before = Window(w.start - dt.timedelta(days=w.days), w.start)
 
     cycle = (closed - created).dt.total_days()
     bucket = engagement_bucket(closed=won | pl.col("_lost"), cuts=timing_cuts)
@@ -201,6 +203,7 @@ def deal_facts(
             _overdue=(outcome == "open") & (closed <= as_of).fill_null(value=False),
             _days=cycle,
             _wq=(outcome == "won") & (closed <= as_of).fill_null(value=False),
+            _won_before=(outcome == "won") & before.contains(closed),
         )
         .with_columns(
             _bucket=bucket,
@@ -227,6 +230,7 @@ def deal_facts(
             created.max().alias("last_deal_on"),
             _money(sum_if(won & w.in_prior_half(closed), amount)).alias("revenue_prior"),
             _money(sum_if(won & w.in_recent_half(closed), amount)).alias("revenue_recent"),
+            _money(sum_if(pl.col("_won_before"), amount)).alias("revenue_before"),
             *quarter_aggs,
             *timing_aggs,
         )
@@ -322,7 +326,8 @@ def activity_facts(activities: pl.LazyFrame, /, *, window: Window) -> pl.LazyFra
     ``partner_hours`` sum the hours of activities in W initiated by each side, and one
     :func:`hours_column` per kind of :data:`partnerkit.schema.ACTIVITY_KINDS` the hours of
     that kind in W (whoever initiated them); hours are rounded to hundredths.
-    ``last_activity_on`` and ``last_qbr_on`` look at all history up to as_of.
+    ``last_activity_on``, ``last_partner_activity_on`` (initiated by the partner) and
+    ``last_qbr_on`` look at all history up to as_of.
 
     Two cheap parts instead of one wide pass: the history dates are maxima over every row up
     to as_of; the rows in W are filtered first and reduced per (partner, kind) (a dozen rows
@@ -349,6 +354,7 @@ def activity_facts(activities: pl.LazyFrame, /, *, window: Window) -> pl.LazyFra
         .agg(
             day.max().alias("last_activity_on"),
             day.filter(kind.is_in(QBR_KINDS)).max().alias("last_qbr_on"),
+            day.filter(by == "partner").max().alias("last_partner_activity_on"),
         )
     )
     us, them = by == "us", by == "partner"
@@ -392,7 +398,9 @@ def activity_facts(activities: pl.LazyFrame, /, *, window: Window) -> pl.LazyFra
     return (
         history.join(in_window, on="partner_id", how="left")
         .with_columns(pl.col(figures).fill_null(0))
-        .select("partner_id", *figures, "last_activity_on", "last_qbr_on")
+        .select(
+            "partner_id", *figures, "last_activity_on", "last_qbr_on", "last_partner_activity_on"
+        )
     )
 
 

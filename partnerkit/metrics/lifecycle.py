@@ -1,28 +1,43 @@
 """Lifecycle: productivity state, ramping vs. mature stage, and progress of ramping partners.
 
-- **state** (W is the analysis window): ``productive`` when the partner won a deal closed in
-  W; ``active`` when it did not, but had an activity in W or a deal created in W;
-  ``dormant`` otherwise. Without an activity log only deals decide.
+- **state** (W is the analysis window): ``productive`` when the partner's won revenue in W is
+  material: above zero, at least ``policy.productive_min_revenue`` and at least
+  ``policy.productive_min_share`` of the counted partners' total; ``active`` when it is not,
+  but the partner gave a sign of life of its own within ``policy.active_days`` of as_of: a
+  deal created through it, an activity it initiated, or a deal of it open at as_of;
+  ``dormant`` otherwise. Our own touches (activities we initiated) never make a partner
+  active: they are effort, not a signal from the partner. Without an activity log (or
+  without initiators) only deals decide.
 - **stage**: ``ramping`` while ``tenure_days < policy.ramp_days``, then ``mature``. Without a
   signing date the tenure is unknown and the partner is taken as ``mature`` (it is judged on
   results, the conservative reading for a relationship of unknown age). A partner signed
   after as_of has a negative tenure: it is ``ramping`` and, in the scorecard, not counted.
 - **progress** (0-100): ramping partners are judged on progress rather than revenue; it is
-  the mean percentile rank, among the counted partners, of ``policy.progress_metrics``
-  (default: enablement activities, pipeline created and overlap accounts worked in W), with
-  null metrics left out. It is computed for every counted partner so that a ramping partner
-  is compared with the whole portfolio, not only with other newcomers.
+  the mean score of ``policy.progress_metrics`` (default: enablement activities, pipeline
+  created and overlap accounts worked in W), with null metrics left out; a metric scores 0
+  when it is 0 (nothing done is no progress, however many partners did nothing too) and
+  otherwise its percentile rank among the counted partners. It is computed for every
+  counted partner so that a ramping partner is compared with the whole portfolio, not only
+  with other newcomers. A ramping partner is
+  on track with progress at or above ``policy.ramp_min_progress``, stalled otherwise.
 
 Examples
 --------
->>> f = pl.LazyFrame({"won_deals": [2, 0, 0], "activities": [0, 3, None],
-...     "deals_created": [0, 0, 0], "tenure_days": [400, 100, None]})
->>> lifecycle(productivity_state(f), ramp_days=270).select("state", "stage").collect().rows()
-[('productive', 'mature'), ('active', 'ramping'), ('dormant', 'mature')]
+>>> import datetime as dt
+>>> d = dt.date(2025, 6, 30)
+>>> f = pl.LazyFrame({"won_revenue": [900.0, 0.0, 0.0, 0.5], "open_deals": [0, 0, 0, 0],
+...     "last_deal_on": [None, d, None, None],
+...     "last_partner_activity_on": [None, None, dt.date(2024, 1, 1), None],
+...     "counted": [True] * 4, "tenure_days": [400, 100, None, 800]},
+...     schema_overrides={"last_deal_on": pl.Date})
+>>> out = lifecycle(productivity_state(f, as_of=d), ramp_days=270)
+>>> out.select("state", "stage").collect().rows()
+[('productive', 'mature'), ('active', 'ramping'), ('dormant', 'mature'), ('dormant', 'mature')]
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import polars as pl
@@ -37,16 +52,36 @@ STAGES = ("ramping", "mature")
 """Lifecycle stages."""
 
 
-def productivity_state(frame: pl.LazyFrame, /) -> pl.LazyFrame:
+def productivity_state(
+    frame: pl.LazyFrame,
+    /,
+    *,
+    as_of: dt.date,
+    active_days: int = 91,
+    min_share: float = 0.001,
+    min_revenue: float = 0.0,
+    include: str | None = "counted",
+) -> pl.LazyFrame:
     """Add ``state``: productive / active / dormant (module docstring).
 
-    Requires columns: ``won_deals``, ``deals_created`` and ``activities`` (null = unknown,
-    counted as none).
+    Requires columns: ``won_revenue``, ``last_deal_on``, ``last_partner_activity_on``,
+    ``open_deals`` (nulls count as no signal) and ``include`` (unless None): the partners
+    whose revenue makes the total that ``min_share`` is a share of.
     """
+    won = pl.col("won_revenue").fill_null(0.0)
+    keep = pl.lit(value=True) if include is None else pl.col(include).fill_null(value=False)
+    total = won.filter(keep).sum()
+    material = (won > 0) & (won >= min_revenue) & (won >= total * min_share)
+    since = pl.lit(as_of - dt.timedelta(days=active_days))
+    signal = (
+        (pl.col("last_deal_on") > since).fill_null(value=False)
+        | (pl.col("last_partner_activity_on") > since).fill_null(value=False)
+        | (pl.col("open_deals").fill_null(0) > 0)
+    )
     return frame.with_columns(
-        state=pl.when(pl.col("won_deals").fill_null(0) > 0)
+        state=pl.when(material)
         .then(pl.lit(STATES[0]))
-        .when((pl.col("activities").fill_null(0) > 0) | (pl.col("deals_created").fill_null(0) > 0))
+        .when(signal)
         .then(pl.lit(STATES[1]))
         .otherwise(pl.lit(STATES[2]))
     )
@@ -71,14 +106,15 @@ def progress(
     metrics: Sequence[str],
     include: str | None = "counted",
 ) -> pl.LazyFrame:
-    """Add ``progress``: mean percentile rank of ``metrics`` among included partners.
+    """Add ``progress``: mean score of ``metrics`` among included partners.
 
-    Requires columns: ``include`` and the ``metrics``; an unknown column raises
+    A metric scores 0 when it is 0 or less, else its percentile rank among the included
+    partners. Requires columns: ``include`` and the ``metrics``; an unknown column raises
     ``ValueError``. Null metrics are left out; null when none is left.
 
-    >>> f = pl.LazyFrame({"a": [0, 5, 10], "b": [1.0, None, 3.0]})
+    >>> f = pl.LazyFrame({"a": [0, 0, 0, 10], "b": [1.0, None, 0.0, 3.0]})
     >>> progress(f, metrics=["a", "b"], include=None).collect()["progress"].to_list()
-    [0.0, 50.0, 100.0]
+    [25.0, 0.0, 0.0, 100.0]
     """
     names = set(frame.collect_schema().names())
     unknown = sorted(set(metrics) - names)
@@ -88,5 +124,11 @@ def progress(
     if not metrics:
         return frame.with_columns(progress=pl.lit(None, dtype=pl.Float64))
     return frame.with_columns(
-        progress=pl.mean_horizontal(percentile_rank(pl.col(m), include=keep) for m in metrics)
+        progress=pl.mean_horizontal(
+            pl.when(pl.col(m) > 0)
+            .then(rank)
+            .when(rank.is_not_null())  # included with a value of 0 or less
+            .then(pl.lit(0.0))
+            for m, rank in ((m, percentile_rank(pl.col(m), include=keep)) for m in metrics)
+        )
     )

@@ -29,8 +29,11 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
+from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.facts import (
     HOURS_COLUMNS,
     Facts,
@@ -104,17 +107,25 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "revenue_recent": "Won revenue in the recent half of W, (mid, as_of].",
     "revenue_trend": "(revenue_recent - revenue_prior) / (revenue_recent + revenue_prior), in "
     "[-1, 1]; null when both are 0.",
+    "revenue_before": "Won revenue in the span of as many days just before W (the year before "
+    "W by default).",
+    "revenue_yoy": "(won_revenue - revenue_before) / revenue_before, year on year: -1 when W is "
+    "all zero after a year with revenue; null when revenue_before is 0.",
     # --- lifecycle ------------------------------------------------------------------------
     "tenure_days": "Days from signed_on to as_of (negative when signed after as_of).",
     "stage": "ramping while tenure_days < policy.ramp_days (incl. signed after as_of), else "
     "mature; mature when signed_on is unknown.",
     "progress": "Mean percentile (0-100, among counted partners) of policy.progress_metrics: "
     "how ramping partners are judged.",
-    "state": "productive (won in W), active (activity or deal created in W, no win) or "
-    "dormant (neither).",
+    "state": "productive (material won revenue in W: at least policy.productive_min_share of "
+    "the counted total and policy.productive_min_revenue), active (not productive, but a "
+    "partner-side signal within policy.active_days of as_of: a deal created, a "
+    "partner-initiated activity, or an open deal; our own touches are not one) or dormant "
+    "(neither).",
     # --- engagement -----------------------------------------------------------------------
     "activities": "Number of activities in W.",
     "last_activity_on": "Date of the latest activity up to as_of.",
+    "last_partner_activity_on": "Date of the latest activity the partner initiated, up to as_of.",
     "days_since_activity": "Days from last_activity_on to as_of; null when never active.",
     "last_qbr_on": "Date of the latest partnership review (kind qbr) up to as_of.",
     "days_since_qbr": "Days from last_qbr_on to as_of; null when never reviewed.",
@@ -145,6 +156,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "revenue_per_investment": "won_revenue / investment; null when investment is 0.",
     "incentives": "Number of incentives (policy.incentive_categories) started by as_of.",
     "ephemeral_incentives": "Incentives whose lift did not last (see Analysis.incentives).",
+    "conflict_partners": "Partners of the same category working the same accounts as this "
+    "one at the same time in W (see Analysis.conflicts); null without categories or accounts.",
     "incentive_retention": "Mean share of the incentive lift kept afterwards; null when not "
     "measurable.",
     # --- account overlap ------------------------------------------------------------------
@@ -174,7 +187,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
     # --- tier audit -------------------------------------------------------------------------
     "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0).",
     "implied_tier": "Tier the partner would hold if tiers were handed out by performance "
-    "(policy.tier_value, default the Pareto value) in today's proportions.",
+    "(policy.tier_value, default the Pareto value) in today's proportions; a tie group gets "
+    "the tier the whole group earns, zero value the bottom tier; null for ramping partners "
+    "(judged on progress) and partners not counted.",
     "tier_gap": "tier_level - level of implied_tier: > 0 over-tiered, < 0 under-tiered.",
 }
 """Every scorecard column, in order, with its definition (for the default health model)."""
@@ -183,11 +198,12 @@ _DEAL_COLUMNS = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
     "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
     "avg_days_to_close", "first_win_on", "last_deal_on", "revenue_prior", "revenue_recent",
+    "revenue_before",
 )  # fmt: skip
 _DEAL_ZERO = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
     "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
-    "revenue_prior", "revenue_recent",
+    "revenue_prior", "revenue_recent", "revenue_before",
 )  # fmt: skip
 _BY_SOURCE = ("sourced_revenue", "influenced_revenue", "sourced_pipeline")
 _ACTIVITY_ZERO = (
@@ -195,7 +211,7 @@ _ACTIVITY_ZERO = (
     "joint_marketing_activities", "cosell_activities", "activity_breadth", "referrals_given",
     "referrals_received", "our_hours", "partner_hours", *HOURS_COLUMNS,
 )  # fmt: skip
-_ACTIVITY_DATES = ("last_activity_on", "last_qbr_on")
+_ACTIVITY_DATES = ("last_activity_on", "last_qbr_on", "last_partner_activity_on")
 _BY_INITIATOR = (
     "partner_initiated", "initiated_known", "referrals_given", "referrals_received",
     "our_hours", "partner_hours",
@@ -250,6 +266,38 @@ def _results(window: Window) -> dict[str, pl.Expr]:
         "revenue_trend": pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
         "days_since_activity": _days(pl.lit(window.end) - pl.col("last_activity_on")),
     }
+
+
+def _state(card: pl.LazyFrame, policy: Policy, window: Window) -> pl.LazyFrame:
+    """Add ``state`` with the policy's settings (shared with the core)."""
+    return productivity_state(
+        card,
+        as_of=window.end,
+        active_days=policy.active_days,
+        min_share=policy.productive_min_share,
+        min_revenue=policy.productive_min_revenue,
+        include="counted",
+    )
+
+
+def _with_conflicts(card: pl.LazyFrame, facts: Facts) -> pl.LazyFrame:
+    """Add ``conflict_partners`` from the conflict pairs (null without categories/accounts)."""
+    if not (facts.has("partners", "category") and facts.has("deals", "account_id")):
+        return card.with_columns(conflict_partners=pl.lit(None, dtype=pl.Int64))
+    pairs = conflicts(facts.accounts, partners=facts.partners)
+    per = (
+        pl.concat(
+            [
+                pairs.select(pl.col("partner_a").alias("partner_id")),
+                pairs.select(pl.col("partner_b").alias("partner_id")),
+            ]
+        )
+        .group_by("partner_id")
+        .agg(pl.len().cast(pl.Int64).alias("conflict_partners"))
+    )
+    return card.join(per, on="partner_id", how="left").with_columns(
+        pl.col("conflict_partners").fill_null(0)
+    )
 
 
 def _ranked(card: pl.LazyFrame, policy: Policy) -> pl.LazyFrame:
@@ -327,6 +375,9 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
     card = card.with_columns(
         counted=_counted(policy, facts.window),
         **_results(facts.window),
+        revenue_yoy=pl.when(pl.col("revenue_before") > 0).then(
+            (pl.col("won_revenue") - pl.col("revenue_before")) / pl.col("revenue_before")
+        ),
         tenure_days=_days(as_of - pl.col("signed_on")),
         days_to_first_win=_days(pl.col("first_win_on") - pl.col("signed_on")),
         days_since_qbr=_days(as_of - pl.col("last_qbr_on")),
@@ -352,7 +403,8 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
         ),
     )
     card = reciprocity(card, one_sided_share=policy.one_sided_share)
-    card = lifecycle(productivity_state(card), ramp_days=policy.ramp_days)
+    card = lifecycle(_state(card, policy, facts.window), ramp_days=policy.ramp_days)
+    card = _with_conflicts(card, facts)
 
     vitals = quarterly_vitals(
         facts, counted=card.filter(pl.col("counted")), threshold=policy.vital_threshold
@@ -370,7 +422,13 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
     tier_value = policy.tier_value or policy.pareto_value
     if tier_value not in card.collect_schema().names():
         raise ValueError(f"policy.tier_value {tier_value!r} is not a scorecard column")
-    card = tier_audit(card, ladder=policy.tier_ladder, value=tier_value, include="counted")
+    audited = pl.col("counted").fill_null(value=False) & (pl.col("stage") != "ramping")
+    card = tier_audit(
+        card.with_columns(audited.alias("_tier_audited")),
+        ladder=policy.tier_ladder,
+        value=tier_value,
+        include="_tier_audited",
+    )
     return card.select(list(scorecard_columns(policy))).sort("rank", "partner_id", nulls_last=True)
 
 
@@ -385,7 +443,7 @@ CORE_COLUMNS: tuple[str, ...] = (
 
 _CORE_DEALS = (
     "won_revenue", "won_deals", "lost_deals", "sourced_pipeline", "deals_created",
-    "revenue_prior", "revenue_recent",
+    "revenue_prior", "revenue_recent", "open_deals",
 )  # fmt: skip
 _CORE_COUNTS = ("activities", "referrals_given", "referrals_received")
 _CORE_ACTIVITIES = (*_CORE_COUNTS, *HOURS_COLUMNS)
@@ -449,8 +507,11 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     # an open deal's close date is an expected one: it does not make the deal count
     closed, created = Window.closed_on(), pl.col("created_on")
     # only deals created or closed in W feed a core column: the rest is filtered at the scan
+    # (and deals open at as_of, a partner-side signal for the state)
+    still_open = (pl.col("outcome") == "open") | (closed > pl.lit(window.end)).fill_null(value=True)
+    recent = Window(window.end - dt.timedelta(days=policy.active_days), window.end)
     counting = pl.col("partner_id").is_not_null() & (
-        window.contains(closed) | window.contains(created)
+        window.contains(closed) | window.contains(created) | still_open | recent.contains(created)
     )
     partners = portfolio.partners.select(TABLES["partners"].names)
     hashed = _surrogate_keys(partners)
@@ -458,13 +519,13 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     deals = deal_facts(_keyed(portfolio.deals.filter(counting), hashed=hashed), window=window)
     card = (
         partners.with_columns(pl.col("partner_id").hash(_KEY_SEED).alias("_key") if hashed else key)
-        .join(deals.select(key, *_CORE_DEALS), on="_key", how="left")
+        .join(deals.select(key, *_CORE_DEALS, "last_deal_on"), on="_key", how="left")
         .with_columns(pl.col(_CORE_DEALS).fill_null(0))
     )
     missing: list[str] = []
     if portfolio.has("activities"):
         acts = activity_facts(_keyed(portfolio.activities, hashed=hashed), window=window)
-        acts = acts.select(key, "last_activity_on", *_CORE_ACTIVITIES)
+        acts = acts.select(key, "last_activity_on", "last_partner_activity_on", *_CORE_ACTIVITIES)
         card = card.join(acts, on="_key", how="left").with_columns(
             pl.col(_CORE_ACTIVITIES).fill_null(0)
         )
@@ -475,6 +536,7 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     else:
         card = card.with_columns(
             pl.lit(None, pl.Date).alias("last_activity_on"),
+            pl.lit(None, pl.Date).alias("last_partner_activity_on"),
             *(pl.lit(None, pl.Int64).alias(c) for c in _CORE_COUNTS),
             *(pl.lit(None, pl.Float64).alias(c) for c in HOURS_COLUMNS),
         )
@@ -484,5 +546,5 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
         schema = card.collect_schema()
         card = card.with_columns(_nulls(tuple(missing), schema))
     card = card.with_columns(counted=_counted(policy, window), **_results(window))
-    card = _ranked(productivity_state(card), policy)
+    card = _ranked(_state(card, policy, window), policy)
     return card.select(CORE_COLUMNS).sort("rank", "partner_id", nulls_last=True)

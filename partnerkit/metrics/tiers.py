@@ -6,8 +6,14 @@ performance rank, in the same numbers as today: if 3 partners are platinum and 1
 3 best performers are implied platinum and the next 10 gold, and so on down the ladder.
 
 Performance is ``value`` (default the Pareto value, won revenue), compared in cents.
-Partners with equal performance get the same implied tier: the best tier any of them would
-reach (rank method "min"), so the result never depends on partner ids.
+Partners with equal performance form a tie group and get the tier the whole group earns:
+the tier reached by the group's last position (rank method "max"), never the best tier one
+of them could reach, so the result never depends on partner ids and a large group of equal
+performers cannot crowd into a tier whose places it does not fill. Zero (or missing) value
+earns the bottom tier. The numbers per tier are today's: a tier is never handed out more
+often than it is assigned, so places a tie group cannot fill stay empty and its members go
+down. Ramping partners are left out of the audit (``include`` is false for them in the
+scorecard): they are judged on progress, not on revenue they cannot have yet.
 
 - ``tier_level``: position on the ladder counted from the bottom (registered 0 ... platinum
   3 on the default ladder); null for a tier not on the ladder.
@@ -17,12 +23,12 @@ reach (rank method "min"), so the result never depends on partner ids.
 
 Examples
 --------
->>> f = pl.LazyFrame({"partner_id": ["a", "b", "c", "d"],
-...     "tier": ["gold", "silver", "silver", "gold"], "won_revenue": [0.0, 50.0, 10.0, 90.0],
-...     "counted": [True] * 4})
+>>> f = pl.LazyFrame({"partner_id": ["a", "b", "c", "d", "e"],
+...     "tier": ["gold", "silver", "silver", "gold", "silver"],
+...     "won_revenue": [0.0, 50.0, 50.0, 90.0, 0.0], "counted": [True] * 5})
 >>> out = tier_audit(f, ladder=("gold", "silver"), value="won_revenue").collect()
->>> out.select("partner_id", "implied_tier", "tier_gap").rows()
-[('a', 'silver', 1), ('b', 'gold', -1), ('c', 'silver', 0), ('d', 'gold', 0)]
+>>> out.select("partner_id", "implied_tier", "tier_gap").rows()  # b and c tie for place 2
+[('a', 'silver', 1), ('b', 'silver', 0), ('c', 'silver', 0), ('d', 'gold', 0), ('e', 'silver', 0)]
 """
 
 from __future__ import annotations
@@ -68,15 +74,16 @@ def tier_audit(
     if include is not None:
         audited = audited & pl.col(include).fill_null(value=False)
     units = (pl.col(value).cast(pl.Float64).fill_null(0.0) * 100).round()
-    rank = pl.when(audited).then(units).rank("min", descending=True)
+    rank = pl.when(audited).then(units).rank("max", descending=True)
     bounds = []
     cum = pl.lit(0, dtype=pl.Int64)
     for i, name in enumerate(ladder):
         cum = cum + (audited & (level == len(ladder) - 1 - i)).sum().cast(pl.Int64)
         bounds.append((cum, name))
-    implied_expr = pl.lit(None, dtype=pl.String)
-    for bound, name in reversed(bounds):  # the top tier's test ends up outermost
+    implied_expr = pl.lit(ladder[-1])  # what no upper tier's places hold: the bottom
+    for bound, name in reversed(bounds[:-1]):  # the top tier's test ends up outermost
         implied_expr = pl.when(rank <= bound).then(pl.lit(name)).otherwise(implied_expr)
+    implied_expr = pl.when(units > 0).then(implied_expr).otherwise(pl.lit(ladder[-1]))
     return frame.with_columns(
         tier_level=level,
         implied_tier=pl.when(audited).then(implied_expr),

@@ -56,6 +56,11 @@ BASE: dict[str, Any] = {
     "cosell_potential": 2,
     "untapped_overlap": 1,
     "executive_sponsor": "Dana",
+    "progress": 50.0,
+    "revenue_before": 10_000.0,  # flat on the year before
+    "revenue_yoy": 0.0,
+    "conflict_partners": 0,
+    "ephemeral_incentives": 0,
 }
 
 SCHEMA = pl.Schema(

@@ -9,10 +9,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.decisions.recommend import REASONS, reasons_frame, reasons_markdown, recommend
+from partnerkit.decisions.recommend import (
+    ACTIONS,
+    REASONS,
+    reasons_frame,
+    reasons_markdown,
+    recommend,
+)
 from partnerkit.policy import Policy
 
 CODES = {r.code for r in REASONS}
+ACTION_CODES = {a.code for a in ACTIONS}
 
 
 def run(frame: pl.DataFrame, policy: Policy | None = None) -> pl.DataFrame:
@@ -51,8 +58,11 @@ def test_output_keeps_rows_and_columns(make_scorecard):
     frame = make_scorecard({"partner_id": "z"}, {"partner_id": "a"}, {"partner_id": "m"})
     out = run(frame)
     assert out["partner_id"].to_list() == ["z", "a", "m"]
-    assert out.columns == [*frame.columns, "recommendation", "reasons", "explanation"]
+    assert out.columns == [
+        *frame.columns, "recommendation", "reasons", "explanation", "actions", "follow_up",
+    ]  # fmt: skip
     assert out.schema["reasons"] == pl.List(pl.String)
+    assert out.schema["actions"] == pl.List(pl.String)
 
 
 # ---- not counted -------------------------------------------------------------------------
@@ -83,9 +93,8 @@ def test_vital_without_warning_is_kept(make_scorecard):
     [
         ({"revenue_trend": -0.3}, "FADING_TREND"),  # exactly at the threshold counts
         ({"one_sided": True, "our_effort_share": 0.82}, "ONE_SIDED"),
-        ({"sponsor_present": False}, "NO_SPONSOR"),
-        ({"days_since_qbr": 121}, "REVIEW_OVERDUE"),
         ({"health": 30.0}, "LOW_HEALTH"),
+        ({"revenue_before": 900_000.0, "revenue_yoy": -0.5}, "COLLAPSED_YOY"),
     ],
 )
 def test_vital_with_a_warning_sign_is_watched(make_scorecard, warning, code):
@@ -93,6 +102,35 @@ def test_vital_with_a_warning_sign_is_watched(make_scorecard, warning, code):
     assert out["recommendation"] == "watch"
     assert out["reasons"][0] == "VITAL"
     assert code in out["reasons"]
+
+
+@pytest.mark.parametrize("vital", [True, False])
+def test_missing_qbr_or_sponsor_is_an_action_not_a_downgrade(make_scorecard, vital):
+    # the same signs on a vital and on a non-vital producer: same decision, same actions
+    out = one(make_scorecard, vital=vital, sponsor_present=False, days_since_qbr=121)
+    assert out["recommendation"] == "keep"
+    assert out["actions"] == ["SCHEDULE_QBR", "NAME_SPONSOR"]
+    assert out["follow_up"] == "Schedule a QBR (none for 121 days) and name an executive sponsor."
+    assert not {"NO_SPONSOR", "REVIEW_OVERDUE"} & set(out["reasons"])
+
+
+def test_an_exited_partner_gets_no_follow_up(make_scorecard):
+    out = one(make_scorecard, **dormant(sponsor_present=False, days_since_qbr=400, one_sided=True))
+    assert out["recommendation"] == "exit"
+    assert out["actions"] == []
+    assert out["follow_up"] is None
+
+
+def test_conflict_and_ephemeral_incentive_are_reason_codes(make_scorecard):
+    out = one(make_scorecard, health=80.0, conflict_partners=2, ephemeral_incentives=1)
+    # healthy producer, but its lift was bought by an incentive that did not last: keep,
+    # not invest; the conflict is a follow-up action
+    assert out["recommendation"] == "keep"
+    assert {"CHANNEL_CONFLICT", "EPHEMERAL_INCENTIVE"} <= set(out["reasons"])
+    assert out["actions"] == ["RESOLVE_CONFLICT"]
+    assert out["follow_up"] == (
+        "Resolve the channel conflict with 2 partner(s) on shared accounts."
+    )
 
 
 def test_vital_just_inside_thresholds_is_kept(make_scorecard):
@@ -109,13 +147,26 @@ def test_vital_watch_sentence_worked_by_hand(make_scorecard):
         share=0.31,
         won_revenue=310_000.0,
         revenue_trend=-0.62,
+        revenue_before=620_000.0,
+        revenue_yoy=-0.5,
         days_since_qbr=190,
     )
-    assert out["reasons"] == ["VITAL", "FADING_TREND", "REVIEW_OVERDUE"]
+    # year on year: 310,000 against 620,000 is a fall of 50% = policy.collapse_share
+    assert out["reasons"] == ["VITAL", "FADING_TREND", "COLLAPSED_YOY"]
     assert out["explanation"] == (
         "Watch: in the vital few (31% of won revenue, 310,000) but revenue fell 77% half "
-        "on half and no QBR for 190 days."
+        "on half and won revenue fell 50% against the year before (620,000)."
     )
+    assert out["follow_up"] == "Schedule a QBR (none for 190 days)."
+
+
+def test_a_half_on_half_dip_of_a_partner_up_on_the_year_is_not_fading(make_scorecard):
+    grew = one(make_scorecard, vital=True, revenue_trend=-0.6, revenue_before=0.0, revenue_yoy=None)
+    up = one(make_scorecard, vital=True, revenue_trend=-0.6, revenue_before=5.0, revenue_yoy=0.2)
+    down = one(make_scorecard, vital=True, revenue_trend=-0.6, revenue_before=9e4, revenue_yoy=-0.1)
+    assert (grew["recommendation"], up["recommendation"]) == ("keep", "keep")
+    assert down["recommendation"] == "watch"
+    assert "FADING_TREND" in down["reasons"]
 
 
 def test_review_overdue_column_wins_and_covers_never_reviewed(make_scorecard):
@@ -125,8 +176,9 @@ def test_review_overdue_column_wins_and_covers_never_reviewed(make_scorecard):
         {"vital": True, "days_since_qbr": 10},
     ).with_columns(review_overdue=pl.Series([True, False, None]))
     out = run(frame)
-    assert out["recommendation"].to_list() == ["watch", "keep", "keep"]
-    assert out["explanation"][0].endswith("but no QBR on record.")
+    assert out["recommendation"].to_list() == ["keep", "keep", "keep"]
+    assert out["actions"].to_list() == [["SCHEDULE_QBR"], [], []]
+    assert out["follow_up"][0] == "Schedule a QBR (none on record)."
 
 
 def test_fading_threshold_comes_from_policy(make_scorecard, policy):
@@ -156,17 +208,28 @@ def test_dormant_with_untapped_overlap_is_reactivated_not_exited(make_scorecard)
     assert out["recommendation"].to_list() == ["invest", "exit"]
     assert out["reasons"].to_list() == [["DORMANT", "REACTIVATE_UNTAPPED_OVERLAP"], ["DORMANT"]]
     assert out["explanation"][0] == (
-        "Invest: dormant in the window but 5 untapped co-sell accounts (re-activation from 5)."
+        "Invest: no material results but 5 untapped co-sell accounts (re-activation from 5)."
     )
-    assert out["explanation"][1] == "Exit: no won deals, new deals or activity in the window."
+    assert out["explanation"][1] == (
+        "Exit: no sign of life from the partner in 91 days and no material results."
+    )
+
+
+def test_active_mature_partner_with_untapped_overlap_is_reactivated(make_scorecard):
+    out = one(make_scorecard, state="active", won_revenue=0.0, health=10.0, untapped_overlap=7)
+    assert out["recommendation"] == "invest"
+    assert "REACTIVATE_UNTAPPED_OVERLAP" in out["reasons"]
 
 
 def test_reactivation_sentence_lists_other_signs_after_also(make_scorecard):
-    out = one(make_scorecard, **dormant(untapped_overlap=12, sponsor_present=False, health=10.0))
+    out = one(
+        make_scorecard,
+        **dormant(untapped_overlap=12, one_sided=True, our_effort_share=0.85, health=10.0),
+    )
     assert out["recommendation"] == "invest"
     assert out["explanation"] == (
-        "Invest: dormant in the window but 12 untapped co-sell accounts (re-activation from 5);"
-        " also no executive sponsor."
+        "Invest: no material results but 12 untapped co-sell accounts (re-activation from 5);"
+        " also we put in 85% of the engagement hours."
     )
 
 
@@ -178,11 +241,16 @@ def test_reactivation_threshold_comes_from_policy(make_scorecard, policy):
     )
 
 
-def test_dormant_but_healthy_is_watched(make_scorecard):
-    out = one(make_scorecard, **dormant(health=45.0))
-    assert out["recommendation"] == "watch"
-    assert out["explanation"] == (
-        "Watch: no won deals, new deals or activity in the window, but health 45 is above 30."
+def test_dormant_but_clearly_healthy_is_watched(make_scorecard):
+    out = run(
+        make_scorecard(
+            dormant(health=60.0), dormant(health=59.0), dormant(health=90.0, one_sided=True)
+        )
+    )
+    # invest_min_health 60 (inclusive) holds off the exit, unless the effort is ours alone
+    assert out["recommendation"].to_list() == ["watch", "exit", "exit"]
+    assert out["explanation"][0] == (
+        "Watch: no sign of life from the partner in 91 days, but health 60 is at or above 60."
     )
 
 
@@ -195,29 +263,31 @@ def test_dormant_with_unknown_overlap_is_exited(make_scorecard):
 
 def test_ramping_partner_is_never_exited_for_lack_of_revenue(make_scorecard):
     # Ramping, no revenue, no activity, low health: would be an exit if mature.
-    ramping = dormant(stage="ramping", tenure_days=120, health=10.0)
-    mature = dormant(stage="mature", tenure_days=900, health=10.0)
+    ramping = dormant(stage="ramping", tenure_days=120, health=10.0, progress=0.0)
+    mature = dormant(stage="mature", tenure_days=900, health=10.0, progress=0.0)
     out = run(make_scorecard(ramping, mature))
     assert out["recommendation"].to_list() == ["watch", "exit"]
     assert "RAMPING_STALLED" in out["reasons"][0]
     assert out["explanation"][0] == (
-        "Watch: ramping (120 of 270 days) with no activity or results yet, not exited while "
+        "Watch: ramping (120 of 270 days) with progress 0 below 25: stalled, not exited while "
         "ramping."
     )
 
 
 def test_ramping_partner_with_progress_is_kept(make_scorecard):
-    out = one(
-        make_scorecard,
-        stage="ramping",
-        tenure_days=100,
-        state="active",
-        won_revenue=0.0,
-        health=5.0,
+    row = {"stage": "ramping", "tenure_days": 100, "state": "active", "won_revenue": 0.0}
+    out = run(
+        make_scorecard(
+            {**row, "progress": 25.0}, {**row, "progress": 24.9}, {**row, "progress": None}
+        )
     )
-    assert out["recommendation"] == "keep"
-    assert "RAMPING_ON_TRACK" in out["reasons"]
-    assert out["explanation"].startswith("Keep: ramping (100 of 270 days) and active, judged on")
+    # policy.ramp_min_progress = 25, inclusive; unknown progress is not progress
+    assert out["recommendation"].to_list() == ["keep", "watch", "watch"]
+    assert "RAMPING_ON_TRACK" in out["reasons"][0]
+    assert "RAMPING_STALLED" in out["reasons"][1]
+    assert out["explanation"][0].startswith(
+        "Keep: ramping (100 of 270 days) with progress 25 (on track from 25), judged on"
+    )
 
 
 # ---- mature without results --------------------------------------------------------------
@@ -230,8 +300,15 @@ def test_mature_active_without_results(make_scorecard):
     assert out["recommendation"].to_list() == ["exit", "watch"]
     assert out["reasons"].to_list() == [["LOW_HEALTH", "NO_RESULTS"], ["NO_RESULTS"]]
     assert out["explanation"][0] == (
-        "Exit: activity but no won deals in the window and health 30 (exit at or below 30)."
+        "Exit: signs of life but no material results in the window and health 30 (exit at or "
+        "below 30)."
     )
+
+
+def test_trivial_results_are_not_productive(make_scorecard):
+    out = one(make_scorecard, state="dormant", won_revenue=12.0, health=50.0)
+    assert out["recommendation"] == "exit"
+    assert out["reasons"] == ["DORMANT", "TRIVIAL_RESULTS"]
 
 
 # ---- productive, non-vital -----------------------------------------------------------------------
@@ -312,7 +389,10 @@ def test_bare_scorecard_works_and_missing_required_column_is_named():
     bare = pl.LazyFrame({"partner_id": ["a", "b"], "state": ["productive", "dormant"]})
     out = recommend(bare, policy=Policy()).collect()
     assert out["recommendation"].to_list() == ["keep", "exit"]
-    assert out.columns == ["partner_id", "state", "recommendation", "reasons", "explanation"]
+    assert out.columns == [
+        "partner_id", "state", "recommendation", "reasons", "explanation", "actions",
+        "follow_up",
+    ]  # fmt: skip
     with pytest.raises(ValueError, match=r"needs scorecard columns \['state'\]"):
         recommend(pl.LazyFrame({"partner_id": ["a"]}), policy=Policy())
 
@@ -346,15 +426,24 @@ def test_rules_of_sense_hold_for_any_scorecard(make_scorecard, data, max_keep):
     out = run(make_scorecard(*data), policy)
     for r in out.iter_rows(named=True):
         assert set(r["reasons"]) <= CODES
+        assert set(r["actions"]) <= ACTION_CODES
+        if r["recommendation"] in (None, "exit"):
+            assert r["actions"] == []
+        # follow-ups never move the decision: the same row without them decides the same
+        # (checked below on the whole frame)
         assert (r["recommendation"] is None) == (not r["counted"])
         assert r["explanation"]
         if r["recommendation"] is not None:
             assert r["explanation"].startswith(r["recommendation"].title() + ": ")
         if r["stage"] == "ramping":
             assert r["recommendation"] != "exit"
-        reactivate = r["state"] == "dormant" and (r["untapped_overlap"] or 0) >= 5
-        if reactivate and r["counted"] and not r["vital"]:
+        reactivate = r["state"] != "productive" and (r["untapped_overlap"] or 0) >= 5
+        if reactivate and r["counted"] and not r["vital"] and r["stage"] != "ramping":
             assert r["recommendation"] == "invest" or "KEEP_CAP_REACHED" in r["reasons"]
+    quiet = make_scorecard(*data).with_columns(
+        sponsor_present=pl.lit(value=True), days_since_qbr=pl.lit(0, dtype=pl.Int64)
+    )
+    assert run(quiet, policy)["recommendation"].to_list() == out["recommendation"].to_list()
     kept = out.filter(pl.col("recommendation").is_in(["keep", "invest"])).height
     if max_keep is not None:
         assert kept <= max_keep

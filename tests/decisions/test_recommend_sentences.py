@@ -1,8 +1,9 @@
 """The full sentence, reasons and recommendation for hand-made partners, one per branch.
 
 Default policy: exit at or below health 30, invest from 60, re-activation from 5 untapped
-accounts, ramping for 270 days, review overdue beyond 120 days, fading at trend <= -0.3,
-value column ``won_revenue`` (label "won revenue").
+accounts, ramping for 270 days and on track from progress 25, review overdue beyond 120
+days, fading at trend <= -0.3, collapse at a 50% fall year on year, active on a partner-side
+signal within 91 days, value column ``won_revenue`` (label "won revenue").
 """
 
 from __future__ import annotations
@@ -24,23 +25,32 @@ DORMANT: dict[str, Any] = {
     "share": 0.0,
     "health": None,
     "revenue_trend": None,
+    "revenue_before": 0.0,
+    "revenue_yoy": None,
     "untapped_overlap": 0,
 }
+ACTIVE: dict[str, Any] = {**DORMANT, "state": "active"}
 
 # (overrides of the base partner, recommendation, reasons, explanation)
 CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
     # Vital, share unknown: no "(x of value)" part.
     ({"vital": True, "share": None}, "keep", ["VITAL"], "Keep: in the vital few."),
     # Vital with every warning. Trend -0.5: fall = 2 * 0.5 / 1.5 = 0.667 -> 67%; share 0.4
-    # -> 40% (whole from 10%); 1,234,567.4 rounds to 1,234,567; effort 0.82 -> 82%.
+    # -> 40% (whole from 10%); 1,234,567.4 rounds to 1,234,567; the year before 2,469,134.8
+    # (shown 2,469,135) is twice W: a fall of 50%; effort 0.82 -> 82%. No sponsor and no QBR
+    # for 200 days are follow-up actions, not reasons.
     (
         {
             "vital": True,
             "share": 0.4,
             "won_revenue": 1_234_567.4,
             "revenue_trend": -0.5,
+            "revenue_before": 2_469_134.8,
+            "revenue_yoy": -0.5,
             "one_sided": True,
             "our_effort_share": 0.82,
+            "conflict_partners": 2,
+            "ephemeral_incentives": 1,
             "sponsor_present": False,
             "days_since_qbr": 200,
             "health": 20.0,
@@ -52,82 +62,92 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         [
             "VITAL",
             "FADING_TREND",
+            "COLLAPSED_YOY",
             "ONE_SIDED",
-            "NO_SPONSOR",
-            "REVIEW_OVERDUE",
+            "CHANNEL_CONFLICT",
+            "EPHEMERAL_INCENTIVE",
             "OVER_TIERED",
             "LOW_HEALTH",
         ],
         (
             "Watch: in the vital few (40% of won revenue, 1,234,567) but revenue fell 67% half on"
-            " half, we put in 82% of the engagement hours, no executive sponsor, no QBR for 200"
-            " days, health 20 (at or below 30) and over-tiered (gold performing like silver)."
+            " half, won revenue fell 50% against the year before (2,469,135), we put in 82% of"
+            " the engagement hours, in channel conflict with 2 partner(s), an incentive's lift"
+            " did not last after it, health 20 (at or below 30) and over-tiered (gold performing"
+            " like silver)."
         ),
     ),
-    # Re-activation (7 >= 5) with two warnings after "; also", joined by "and".
+    # Re-activation (7 >= 5) with a warning after "; also".
     (
-        {**DORMANT, "untapped_overlap": 7, "sponsor_present": False, "days_since_qbr": 150},
+        {**DORMANT, "untapped_overlap": 7, "one_sided": True, "our_effort_share": 0.9},
         "invest",
-        ["NO_SPONSOR", "REVIEW_OVERDUE", "DORMANT", "REACTIVATE_UNTAPPED_OVERLAP"],
+        ["ONE_SIDED", "DORMANT", "REACTIVATE_UNTAPPED_OVERLAP"],
         (
-            "Invest: dormant in the window but 7 untapped co-sell accounts (re-activation from 5);"
-            " also no executive sponsor and no QBR for 150 days."
+            "Invest: no material results but 7 untapped co-sell accounts (re-activation from 5);"
+            " also we put in 90% of the engagement hours."
         ),
     ),
-    # Ramping and stalled, tenure unknown: just "ramping".
+    # Ramping and stalled, tenure and progress unknown: just "ramping", progress "unknown".
     (
-        {**DORMANT, "stage": "ramping", "tenure_days": None},
+        {**DORMANT, "stage": "ramping", "tenure_days": None, "progress": None},
         "watch",
         ["DORMANT", "RAMPING_STALLED"],
-        "Watch: ramping with no activity or results yet, not exited while ramping.",
+        "Watch: ramping with progress unknown below 25: stalled, not exited while ramping.",
     ),
-    # Ramping on track; low health (5 <= 30) is a warning after "but" on this good-news branch.
+    # Ramping on track (progress 40 >= 25); low health (5 <= 30) is a warning after "but".
     (
-        {"stage": "ramping", "tenure_days": 100, "state": "active", "health": 5.0},
+        {**ACTIVE, "stage": "ramping", "tenure_days": 100, "health": 5.0, "progress": 40.0},
         "keep",
         ["LOW_HEALTH", "NO_RESULTS", "RAMPING_ON_TRACK"],
         (
-            "Keep: ramping (100 of 270 days) and active, judged on progress rather than revenue"
-            " but health 5 (at or below 30)."
+            "Keep: ramping (100 of 270 days) with progress 40 (on track from 25), judged on"
+            " progress rather than revenue but health 5 (at or below 30)."
         ),
     ),
-    # Dormant, health 45.4 > 30: watched; 45.4 is shown as 45.
+    # Dormant, health 64.6 >= 60 and effort not one-sided: watched; shown as 65.
     (
-        {**DORMANT, "health": 45.4},
+        {**DORMANT, "health": 64.6},
         "watch",
-        ["DORMANT"],
-        "Watch: no won deals, new deals or activity in the window, but health 45 is above 30.",
+        ["HIGH_HEALTH", "DORMANT"],
+        "Watch: no sign of life from the partner in 91 days, but health 65 is at or above 60.",
     ),
-    # Dormant, health 12.6 <= 30: exit; 12.6 is shown as 13.
+    # Dormant, health 12.6: exit; 12.6 is shown as 13.
     (
         {**DORMANT, "health": 12.6},
         "exit",
         ["LOW_HEALTH", "DORMANT"],
-        "Exit: no won deals, new deals or activity in the window, health 13.",
+        "Exit: no sign of life from the partner in 91 days and no material results, health 13.",
     ),
-    # Active without results, health exactly 30: exit; one-sided with unknown effort share.
+    # Active with a trivial win (12 is not material), health exactly 30: exit; one-sided with
+    # unknown effort share.
     (
-        {"state": "active", "health": 30.0, "one_sided": True, "our_effort_share": None},
+        {
+            **ACTIVE,
+            "won_revenue": 12.0,
+            "health": 30.0,
+            "one_sided": True,
+            "our_effort_share": None,
+        },
         "exit",
-        ["ONE_SIDED", "LOW_HEALTH", "NO_RESULTS"],
+        ["ONE_SIDED", "LOW_HEALTH", "NO_RESULTS", "TRIVIAL_RESULTS"],
         (
-            "Exit: activity but no won deals in the window and health 30 (exit at or below 30);"
-            " also effort is one-sided."
+            "Exit: signs of life but no material results in the window and health 30 (exit at or"
+            " below 30); also effort is one-sided."
         ),
     ),
     # Active without results, health 31.2 > 30: watched.
     (
-        {"state": "active", "health": 31.2},
+        {**ACTIVE, "health": 31.2},
         "watch",
         ["NO_RESULTS"],
-        "Watch: activity but no won deals in the window, health 31.",
+        "Watch: signs of life but no material results in the window, health 31.",
     ),
     # Active without results, health unknown: no health note.
     (
-        {"state": "active", "health": None},
+        {**ACTIVE, "health": None},
         "watch",
         ["NO_RESULTS"],
-        "Watch: activity but no won deals in the window.",
+        "Watch: signs of life but no material results in the window.",
     ),
     # Productive, health 72 >= 60, not over-tiered: invest; share 0.123 -> 12%.
     (
@@ -143,15 +163,35 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         ["OVER_TIERED", "HIGH_HEALTH", "PRODUCTIVE_HEALTHY"],
         "Keep: producing results, health 80 but over-tiered (gold performing like silver).",
     ),
-    # Productive and fading at exactly -0.3: fall = 0.6 / 1.3 = 0.4615 -> 46%; share 0.043
-    # -> 4.3% (one decimal below 10%).
+    # Productive, healthy, but an incentive's lift did not last: kept, not invested in.
     (
-        {"revenue_trend": -0.3, "share": 0.043, "won_revenue": 4_300.0},
+        {"health": 80.0, "ephemeral_incentives": 1},
+        "keep",
+        ["EPHEMERAL_INCENTIVE", "HIGH_HEALTH", "PRODUCTIVE_HEALTHY"],
+        (
+            "Keep: producing 5.0% of won revenue (10,000), health 80 but an incentive's lift did"
+            " not last after it."
+        ),
+    ),
+    # Productive and fading at exactly -0.3 (flat on the year): fall = 0.6 / 1.3 = 0.4615 ->
+    # 46%; share 0.043 -> 4.3% (one decimal below 10%).
+    (
+        {"revenue_trend": -0.3, "share": 0.043, "won_revenue": 4_300.0, "revenue_before": 4_300.0},
         "watch",
         ["FADING_TREND"],
         (
             "Watch: producing 4.3% of won revenue (4,300), health 50 but revenue fell 46% half on"
             " half."
+        ),
+    ),
+    # Productive, collapsed year on year: 10,000 against 40,000 is a fall of 75% >= 50%.
+    (
+        {"revenue_before": 40_000.0, "revenue_yoy": -0.75},
+        "watch",
+        ["COLLAPSED_YOY"],
+        (
+            "Watch: producing 5.0% of won revenue (10,000), health 50 but won revenue fell 75%"
+            " against the year before (40,000)."
         ),
     ),
     # Not counted, status unknown.
@@ -164,6 +204,29 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
     # No state at all and no flag: no rule matches, no reason holds.
     ({"state": None}, "watch", [], "Watch: not enough data to classify."),
 ]
+
+
+def test_follow_up_sentence_lists_every_action_in_order(make_scorecard):
+    row = {
+        "sponsor_present": False,
+        "days_since_qbr": 200,
+        "one_sided": True,
+        "our_effort_share": 0.82,
+        "conflict_partners": 2,
+    }
+    out = recommend(make_scorecard(row).lazy(), policy=Policy()).collect().row(0, named=True)
+    assert out["recommendation"] == "watch"  # one-sided is a warning sign of its own
+    assert out["actions"] == [
+        "SCHEDULE_QBR",
+        "NAME_SPONSOR",
+        "REBALANCE_EFFORT",
+        "RESOLVE_CONFLICT",
+    ]
+    assert out["follow_up"] == (
+        "Schedule a QBR (none for 200 days), name an executive sponsor, rebalance effort (we put"
+        " in 82% of the hours) and resolve the channel conflict with 2 partner(s) on shared"
+        " accounts."
+    )
 
 
 @pytest.mark.parametrize(("row", "recommendation", "reasons", "explanation"), CASES)

@@ -98,11 +98,9 @@ def plant(seed: int = 1, mix: dict[str, int] | None = None, as_of: dt.date = AS_
         )
 
     tiers = ["platinum", "gold", "silver", "registered"]
-    counter = 0
     order = [k for k, n in mix.items() for _ in range(n)]
     rng.shuffle(order)
-    for pattern in order:
-        counter += 1
+    for counter, pattern in enumerate(order, start=1):
         pid = f"X{rng.randrange(10**6):06d}-{counter}"
         signed = ago(rng.randrange(400, 2000))
         tier = rng.choices(tiers, weights=[1, 2, 3, 6])[0]
@@ -113,7 +111,9 @@ def plant(seed: int = 1, mix: dict[str, int] | None = None, as_of: dt.date = AS_
                 c = rng.randrange(20, 360)
                 deal(pid, c + rng.randrange(20, 90), c, "won", rng.uniform(60_000, 250_000))
             for _ in range(rng.randrange(3, 10)):
-                act(pid, rng.randrange(1, 200), rng.choice(["cosell", "referral", "qbr"]), "partner")
+                act(
+                    pid, rng.randrange(1, 200), rng.choice(["cosell", "referral", "qbr"]), "partner"
+                )
             if rng.random() < 0.5:
                 deal(pid, rng.randrange(5, 60), None, "open", rng.uniform(10_000, 80_000))
         elif pattern == "faded":
@@ -132,15 +132,15 @@ def plant(seed: int = 1, mix: dict[str, int] | None = None, as_of: dt.date = AS_
             if rng.random() < 0.7:  # one stray touch from us inside the window
                 act(pid, rng.randrange(30, 330), rng.choice(["other", "enablement"]), "us")
             if pattern == "dormant_untapped":
-                for a in rng.sample(range(5000, 9000), rng.randrange(8, 25)):
-                    overlaps.append(
-                        {
-                            "partner_id": pid,
-                            "account_id": f"OV{a}",
-                            "our_status": "prospect",
-                            "partner_status": "customer",
-                        }
-                    )
+                overlaps.extend(
+                    {
+                        "partner_id": pid,
+                        "account_id": f"OV{a}",
+                        "our_status": "prospect",
+                        "partner_status": "customer",
+                    }
+                    for a in rng.sample(range(5000, 9000), rng.randrange(8, 25))
+                )
         elif pattern == "newly_signed":
             signed = ago(rng.randrange(20, 150))
             tier = rng.choice(["silver", "registered"])
@@ -186,6 +186,8 @@ def plant(seed: int = 1, mix: dict[str, int] | None = None, as_of: dt.date = AS_
         deals=pl.DataFrame(deals, schema=deal_schema),
         activities=pl.DataFrame(acts, schema=act_schema),
         overlaps=pl.DataFrame(overlaps, schema=ov_schema),
-        truth=pl.DataFrame(truth, schema={"partner_id": pl.String, "pattern": pl.String}, orient="row"),
+        truth=pl.DataFrame(
+            truth, schema={"partner_id": pl.String, "pattern": pl.String}, orient="row"
+        ),
         as_of=as_of,
     )

@@ -89,13 +89,14 @@ def test_all_deals_lost(build):
         build,
         ["a", "b"],
         [
-            ("a", "2025-02-01", "2025-03-01", "lost", 70.0),
-            ("b", "2025-02-01", "2025-03-01", "lost", 30.0),
+            ("a", "2025-11-01", "2025-12-01", "lost", 70.0),
+            ("b", "2025-11-01", "2025-12-01", "lost", 30.0),
         ],
     )
     card = card_of(p)
     assert card["win_rate"].to_list() == [0.0, 0.0]
-    assert card["state"].to_list() == ["active", "active"]  # deals created in W, no wins
+    # no wins; deals created within policy.active_days (91) of as_of are a partner-side signal
+    assert card["state"].to_list() == ["active", "active"]
     # total 0: ranked (tie broken by id) but nobody vital, shares undefined
     assert card["rank"].to_list() == [1, 2]
     assert card["share"].to_list() == [None, None]
@@ -205,7 +206,8 @@ def test_activity_columns_without_initiator_or_hours(build):
         activities={"partner_id": ["a"], "occurred_on": ["2025-05-01"], "kind": ["referral"]},
     )  # fmt: skip
     a = card_of(p).row(0, named=True)
-    assert (a["activities"], a["state"]) == (1, "active")
+    # an activity of unknown initiator, months before as_of, is no partner-side signal
+    assert (a["activities"], a["state"]) == (1, "dormant")
     assert a["referrals_received"] is None
     assert a["reciprocity"] is None
     assert a["our_hours"] is None

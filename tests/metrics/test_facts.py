@@ -100,7 +100,7 @@ def test_activity_facts_on_the_tiny_portfolio(tiny):
 
 def test_hours_per_activity_kind_on_the_tiny_portfolio(tiny):
     out = activity_facts(tiny.activities, window=W).sort("partner_id").collect()
-    assert out.columns[-2:] == ["last_activity_on", "last_qbr_on"]
+    assert out.columns[-3:] == ["last_activity_on", "last_qbr_on", "last_partner_activity_on"]
     hours = {r["partner_id"]: r for r in out.select("partner_id", *HOURS_COLUMNS).to_dicts()}
     # A in W: enablement 2h, referral 1h, intro 1h, qbr 3h, joint marketing 2h; its training
     # of 2024-11-01 (5h) is before W

@@ -1,19 +1,65 @@
+import datetime as dt
+
 import polars as pl
 import pytest
 
 from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
 
+AS_OF = dt.date(2025, 12, 31)
+
 
 def test_productivity_state_ladder():
+    d = dt.date.fromisoformat
     f = pl.LazyFrame(
         {
-            "won_deals": [1, 0, 0, 0, 0],
-            "activities": [0, 2, 0, None, 0],
-            "deals_created": [0, 0, 3, 0, 0],
-        }
+            # total 10,000: a 0.1% floor is 10
+            "won_revenue": [9_990.0, 9.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            "last_deal_on": [
+                None,
+                d("2025-10-01"),
+                None,
+                d("2025-10-02"),
+                None,
+                None,
+                None,
+                d("2025-09-01"),
+            ],
+            "last_partner_activity_on": [
+                None,
+                None,
+                None,
+                None,
+                d("2025-12-01"),
+                None,
+                d("2025-10-01"),
+                None,
+            ],
+            "open_deals": [0, 0, 0, 0, 0, 2, 0, 0],
+            "counted": [True] * 8,
+        },
+        schema_overrides={"last_deal_on": pl.Date, "last_partner_activity_on": pl.Date},
     )
-    states = productivity_state(f).collect()["state"].to_list()
-    assert states == ["productive", "active", "active", "dormant", "dormant"]
+    states = productivity_state(f, as_of=AS_OF, active_days=91).collect()["state"].to_list()
+    # 9,990 is material; 9 and 1 are below 0.1% of the total 10,000: not productive, and
+    # with no signal in the last 91 days (after 2025-10-01) dormant. A deal created on
+    # 2025-10-02, a partner activity on 2025-12-01 or an open deal: active. A partner
+    # activity or a deal created on 2025-10-01 or 2025-09-01 is too old: dormant.
+    assert states == [
+        "productive", "dormant", "dormant", "active", "active", "active", "dormant", "dormant",
+    ]  # fmt: skip
+
+
+def test_amount_floor_and_share_floor_both_apply():
+    f = pl.LazyFrame(
+        {"won_revenue": [500.0, 400.0], "last_deal_on": [None, None],
+         "last_partner_activity_on": [None, None], "open_deals": [0, 0], "counted": [True, True]},
+        schema_overrides={"last_deal_on": pl.Date, "last_partner_activity_on": pl.Date},
+    )  # fmt: skip
+    out = productivity_state(f, as_of=AS_OF, min_revenue=450.0).collect()["state"].to_list()
+    assert out == ["productive", "dormant"]
+    # 400 is 44% of the total: material by share, so only the amount decides here
+    out = productivity_state(f, as_of=AS_OF, min_share=0.5).collect()["state"].to_list()
+    assert out == ["productive", "dormant"]
 
 
 def test_stage_by_tenure():

@@ -220,11 +220,12 @@ def test_pareto_columns(card):
 
 
 def test_tier_audit_columns(card):
-    # counted with a tier: A gold 4000, B silver 2000, C gold 0 -> 2 gold, 1 silver handed out
-    # by rank: A gold, B gold, C silver
-    assert card["implied_tier"].to_list() == ["gold", "gold", "silver", None, None]
+    # audited: counted, mature, with a tier: A gold 4000 and C gold 0 (B is ramping, signed
+    # 2025-06-01, 213 days: left out) -> 2 gold places; A ranks 1st: gold; C has zero value,
+    # which earns the bottom tier (registered) whatever places are left
+    assert card["implied_tier"].to_list() == ["gold", None, "registered", None, None]
     assert card["tier_level"].to_list() == [2, 1, 2, 1, 1]
-    assert card["tier_gap"].to_list() == [0, -1, 1, None, None]
+    assert card["tier_gap"].to_list() == [0, None, 2, None, None]
 
 
 def test_health_columns(card):
@@ -253,9 +254,9 @@ def test_health_columns(card):
 
 
 def test_progress_column(card):
-    # percentiles among A, B, C: enablement A 100 B 25 C 25; pipeline created A 100 B 50 C 0;
-    # realized overlap A 100 B 50 C 0
-    assert card["progress"].to_list()[:3] == pytest.approx([100.0, 125 / 3, 25 / 3])
+    # among A, B, C: enablement A 1 -> 100, B and C 0 -> 0 (nothing done is no progress);
+    # pipeline created A 100 B 50 C 0 (C created nothing); realized overlap A 100 B 50 C 0
+    assert card["progress"].to_list()[:3] == pytest.approx([100.0, 100 / 3, 0.0])
     assert card["progress"].to_list()[3:] == [None, None]
 
 
@@ -287,9 +288,9 @@ def test_unknown_columns_in_policy_raise(tiny):
 
 def test_tier_value_chooses_what_the_tier_audit_ranks(tiny):
     card = card_of(tiny, policy=dataclasses.replace(Policy(), tier_value="revenue_prior"))
-    # prior half: A 1000, B 0, C 0 -> A rank 1, B and C tie at rank 2; two gold slots reach
-    # rank 2, so all three are implied gold
-    assert card["implied_tier"].to_list()[:3] == ["gold", "gold", "gold"]
-    assert card["tier_gap"].to_list()[:3] == [0, -1, 0]
+    # prior half: A 1000, C 0 (B ramping, left out) -> A rank 1 of two gold places: gold;
+    # C's zero earns the bottom tier
+    assert card["implied_tier"].to_list()[:3] == ["gold", None, "registered"]
+    assert card["tier_gap"].to_list()[:3] == [0, None, 2]
     with pytest.raises(ValueError, match="tier_value"):
         card_of(tiny, policy=dataclasses.replace(Policy(), tier_value="nope"))

@@ -32,15 +32,35 @@ def test_implied_tiers_follow_rank_in_todays_proportions():
     assert out["tier_gap"].to_list() == [2, -1, 0, -1, 1, -1]
 
 
-def test_ties_share_the_best_implied_tier_and_ids_do_not_matter():
+def test_zero_value_earns_the_bottom_tier():
     out = audit(
         partner_id=["a", "b", "c"],
         tier=["gold", "silver", "silver"],
         won_revenue=[0.0, 0.0, 0.0],
     )
-    # all tied at rank 1 -> all reach gold
-    assert out["implied_tier"].to_list() == ["gold", "gold", "gold"]
-    assert out["tier_gap"].to_list() == [0, -1, -1]
+    # nobody produced anything: nobody earns more than the bottom tier
+    assert out["implied_tier"].to_list() == ["registered"] * 3
+    assert out["tier_gap"].to_list() == [2, 1, 1]
+
+
+def test_a_tie_group_gets_the_tier_the_whole_group_earns():
+    out = audit(
+        partner_id=["a", "b", "c", "d", "e"],
+        tier=["platinum", "gold", "gold", "silver", "silver"],
+        won_revenue=[100.0, 50.0, 50.0, 50.0, 5.0],
+    )
+    # places: 1 platinum, 2 gold, 2 silver. a ranks 1st: platinum. b, c, d tie for places
+    # 2-4: gold has only places 2-3, so the group as a whole earns silver (places up to 5)
+    # and e, 5th, silver
+    assert out["implied_tier"].to_list() == ["platinum", "silver", "silver", "silver", "silver"]
+    assert out["tier_gap"].to_list() == [0, 1, 1, 0, 0]
+
+
+def test_ids_do_not_matter():
+    args = {"tier": ["gold", "silver", "silver"], "won_revenue": [7.0, 7.0, 1.0]}
+    one = audit(partner_id=["a", "b", "c"], **args)
+    two = audit(partner_id=["z", "y", "x"], **args)
+    assert one["implied_tier"].to_list() == two["implied_tier"].to_list() == ["silver"] * 3
 
 
 def test_partners_outside_the_audit():
