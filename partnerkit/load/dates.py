@@ -11,6 +11,8 @@ Accepted spellings (surrounding whitespace is ignored):
   ``08:55 PM`` or ``20:55``. Two-digit years follow the POSIX rule: ``00``-``68`` are
   2000-2068 and ``69``-``99`` are 1969-1999, so ``01/02/24`` is 2 January 2024 and never
   the year 24.
+- dotted dates ``DD.MM.YYYY`` and ``DD.MM.YY`` (European exports), always day-first: no
+  export writes a month first between dots.
 
 A column is read **one way for all its rows**, never mixed per row. Without the
 ``day_first`` option the slash dates of a column are read month-first; when the column
@@ -45,6 +47,8 @@ DATE_FORMATS: tuple[str, ...] = (
     "YYYY-MM-DD HH:MM[:SS]",
     "MM/DD/YYYY [HH:MM [AM|PM]]",
     "MM/DD/YY [HH:MM [AM|PM]]",
+    "DD.MM.YYYY [HH:MM]",
+    "DD.MM.YY [HH:MM]",
 )
 """Human-readable list of the accepted spellings (month-first slash dates, the default)."""
 
@@ -52,6 +56,7 @@ DAY_FIRST_FORMATS: tuple[str, ...] = (
     *DATE_FORMATS[:3],
     "DD/MM/YYYY [HH:MM [AM|PM]]",
     "DD/MM/YY [HH:MM [AM|PM]]",
+    *DATE_FORMATS[5:],
 )
 """The accepted spellings with ``day_first=True``, quoted in error messages."""
 
@@ -62,6 +67,7 @@ _CLOCK = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
 _TIME = r"(?:[T ]\s*" + _CLOCK + r"\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?"
 _ISO = r"^(\d{4}[-/]\d{1,2}[-/]\d{1,2})" + _TIME + "$"
 _US = r"^(\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))" + _TIME + "$"
+_DOTTED = r"^(\d{1,2}\.\d{1,2}\.(?:\d{4}|\d{2}))" + _TIME + "$"
 
 
 def parse_dates(
@@ -145,7 +151,15 @@ def parse_dates(
                 .alias(tmp(i, "iso"))
             )
         )
-        + stage(lambda i, _o, _s: col(i, "rest").str.extract(_US, 1).alias(tmp(i, "us"))),
+        + stage(lambda i, _o, _s: col(i, "rest").str.extract(_US, 1).alias(tmp(i, "us")))
+        + stage(
+            lambda i, _o, _s: (
+                col(i, "rest")
+                .str.extract(_DOTTED, 1)
+                .str.replace_all(".", "/", literal=True)
+                .alias(tmp(i, "dot"))
+            )
+        ),
         stage(
             lambda i, _o, _s: (
                 col(i, "us").str.extract(r"/(\d{2})$", 1).cast(pl.Int32).alias(tmp(i, "yy"))
@@ -166,6 +180,22 @@ def parse_dates(
                 )
                 .otherwise(col(i, "us"))
                 .alias(tmp(i, "usfull"))
+            )
+        )
+        + stage(
+            lambda i, _o, _s: (
+                pl.when(col(i, "dot").str.contains(r"/\d{2}$"))
+                .then(
+                    pl.concat_str(
+                        col(i, "dot").str.head(-2),
+                        pl.when(col(i, "dot").str.tail(2).cast(pl.Int32) < TWO_DIGIT_YEAR_PIVOT)
+                        .then(pl.lit("20"))
+                        .otherwise(pl.lit("19")),
+                        col(i, "dot").str.tail(2),
+                    )
+                )
+                .otherwise(col(i, "dot"))
+                .alias(tmp(i, "dotfull"))
             )
         ),
         stage(
@@ -195,6 +225,7 @@ def parse_dates(
                         "%d/%m/%Y" if day_first else "%m/%d/%Y", strict=False
                     )
                 ),
+                col(i, "dotfull").str.to_date("%d/%m/%Y", strict=False),
             ).alias(out)
         ),
     ]
@@ -206,4 +237,7 @@ def parse_dates(
     return frame.drop(temps)
 
 
-_STEPS = ("s", "direct", "fast", "rest", "iso", "us", "yy", "usfull", "dayfirst", "ambiguous")
+_STEPS = (
+    "s", "direct", "fast", "rest", "iso", "us", "dot", "yy", "usfull", "dotfull", "dayfirst",
+    "ambiguous",
+)  # fmt: skip

@@ -299,3 +299,32 @@ def test_a_slash_date_column_is_read_one_way_or_refused_whole(days):
 def test_a_wrong_decimal_option_is_a_usage_error():
     with pytest.raises(SourceError, match="decimal must be"):
         load({"partners": PARTNERS, "deals": deals_frame(["1"])}, decimal=";")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("25.01.2024", D(2024, 1, 25)),
+        ("03.01.2024", D(2024, 1, 3)),  # dotted is always day-first: 3 January
+        ("3.1.24", D(2024, 1, 3)),
+        ("31.12.1999 23:59", D(1999, 12, 31)),
+        ("31.02.2024", None),  # no 31 February
+        ("01.13.2024", None),  # no month 13: dots are never month-first
+    ],
+)
+def test_dotted_european_dates(text, expected):
+    got = parse_dates(pl.LazyFrame({"t": [text]}), {"d": "t"}).collect()["d"].to_list()
+    assert got == [expected]
+
+
+def test_dotted_dates_read_the_same_whatever_the_day_first_option():
+    deals = deals_frame([1.0, 2.0]).with_columns(
+        pl.Series("created_on", ["03.01.2024", "25.01.2024"]),
+        pl.Series("closed_on", ["2024-06-01", "2024-06-01"]),
+    )
+    for day_first in (None, True, False):
+        p = read_portfolio({"partners": PARTNERS, "deals": deals}, day_first=day_first)
+        assert p.deals.select("created_on").collect()["created_on"].to_list() == [
+            D(2024, 1, 3),
+            D(2024, 1, 25),
+        ]
