@@ -4,6 +4,7 @@ import base64
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from importlib.resources import files
 
 import polars as pl
 import pytest
@@ -227,3 +228,18 @@ def test_partner_chart_one_pagers_name_as_of_and_currency(analysis, tmp_path):
     assert f"as of {analysis.as_of:%Y-%m-%d}" in svg
     assert "amounts in EUR" in svg
     assert "EUR " in svg  # its money figures carry the currency too
+
+
+def test_hostile_currency_cannot_break_out_of_the_page_or_its_style(analysis, tmp_path):
+    page = build_report(analysis, tmp_path, currency="</style><script>x()</script>").read_text()
+    assert "<script" not in page.lower()
+    assert page.lower().count("</style") == 1  # only the stylesheet's own end tag
+    assert "amounts in &lt;/style&gt;&lt;script&gt;" in page
+
+
+def test_the_shipped_stylesheet_is_inlined(built):
+    css = files("partnerkit.report").joinpath("templates", "report.css").read_text()
+    _, _, page = built
+    assert css.strip() in page
+    assert "@media print" in css
+    assert "break-before: page" in css
