@@ -1,0 +1,201 @@
+"""Changes that must not move a judgment, or must move it one way only.
+
+Each test changes a planted portfolio (:mod:`tests.judgments.archetypes`) in one way and
+compares the analysis before and after: a touch from our side added to a dormant partner;
+zero-revenue partners added; a faded partner's wins moved entirely before the window; every
+date shifted by a year; every id renamed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from partnerkit.analysis import analyze
+from partnerkit.metrics.tiers import tier_audit, tier_level
+from tests.judgments.archetypes import Planted, plant
+
+SMALL = {
+    "star": 5,
+    "faded": 5,
+    "dormant_untapped": 5,
+    "dormant_plain": 8,
+    "newly_signed": 4,
+    "long_tail": 20,
+}
+WORLD = plant(5, SMALL)
+JUDGMENT = ["partner_id", "state", "recommendation", "reasons", "actions"]
+
+
+def card_of(world: Planted, as_of: dt.date | None = None) -> pl.DataFrame:
+    return analyze(world.portfolio(), as_of=as_of or world.as_of).scorecard.sort("partner_id")
+
+
+BASE = card_of(WORLD)
+
+
+def with_tables(world: Planted, **tables: pl.DataFrame) -> Planted:
+    return dataclasses.replace(world, **tables)
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    st.integers(0, 364),
+    st.sampled_from(["other", "enablement", "qbr", "exec_meeting", "training"]),
+    st.integers(0, 10_000),
+)
+def test_a_touch_from_us_leaves_a_dormant_partner_dormant(days_ago, kind, pick):
+    dormant = BASE.filter(pl.col("state") == "dormant")["partner_id"].to_list()
+    pid = dormant[pick % len(dormant)]
+    touch = pl.DataFrame(
+        {
+            "partner_id": [pid],
+            "occurred_on": [WORLD.as_of - dt.timedelta(days=days_ago)],
+            "kind": [kind],
+            "initiated_by": ["us"],
+            "hours": [0.5],
+        }
+    )
+    after = card_of(with_tables(WORLD, activities=pl.concat([WORLD.activities, touch])))
+    row = after.filter(pl.col("partner_id") == pid).row(0, named=True)
+    assert row["state"] == "dormant"
+    assert row["activities"] >= 1  # the touch still counts as effort
+
+
+def test_adding_zero_revenue_partners_never_makes_them_under_tiered():
+    rng = random.Random(3)
+    tiers = ["platinum", "gold", "silver", "registered"]
+    extra = pl.DataFrame(
+        {
+            "partner_id": [f"ZERO{i:03d}" for i in range(60)],
+            "name": [f"Zero {i}" for i in range(60)],
+            "tier": [rng.choice(tiers) for _ in range(60)],
+            "signed_on": [WORLD.as_of - dt.timedelta(days=800)] * 60,
+            "status": ["active"] * 60,
+        }
+    )
+    partners = pl.concat([WORLD.partners, extra], how="diagonal_relaxed")
+    after = card_of(with_tables(WORLD, partners=partners))
+    added = after.filter(pl.col("partner_id").str.starts_with("ZERO"))
+    assert (added["tier_gap"] >= 0).all()
+    assert (added["implied_tier"] == "registered").all()
+    assert_places_kept(after.filter(pl.col("implied_tier").is_not_null()), tuple(tiers))
+    # the added partners rank below every producer and bring their tiers' places with them:
+    # no partner already there goes down
+    ladder = tuple(tiers)
+    before = BASE.select("partner_id", tier_level("implied_tier", ladder=ladder).alias("was"))
+    now = after.select("partner_id", tier_level("implied_tier", ladder=ladder).alias("now"))
+    both = before.join(now, on="partner_id").drop_nulls()
+    assert both.height > 0
+    assert (both["now"] >= both["was"]).all()
+
+
+def assert_places_kept(audited: pl.DataFrame, ladder: tuple[str, ...]) -> None:
+    """Today's proportions: at most as many partners implied at or above each tier as hold it.
+
+    (A tie group that does not fit a tier's places goes down whole, so places may stay empty;
+    the bottom tier takes the rest.)
+    """
+    assigned = audited.select(tier_level("tier", ladder=ladder)).to_series()
+    implied = audited.select(tier_level("implied_tier", ladder=ladder)).to_series()
+    for level in range(1, len(ladder)):
+        assert (implied >= level).sum() <= (assigned >= level).sum()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["gold", "silver", "registered"]),
+            st.sampled_from([0.0, 0.0, 0.0, 10.0, 25.0, 100.0]),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    st.integers(0, 20),
+)
+def test_tier_audit_with_any_number_of_zero_partners(rows, zeros):
+    ladder = ("gold", "silver", "registered")
+    rows = rows + [("gold", 0.0)] * zeros
+    frame = pl.LazyFrame(
+        {
+            "partner_id": [f"p{i}" for i in range(len(rows))],
+            "tier": [t for t, _ in rows],
+            "won_revenue": [v for _, v in rows],
+            "counted": [True] * len(rows),
+        }
+    )
+    out = tier_audit(frame, ladder=ladder).collect()
+    zero = out.filter(pl.col("won_revenue") == 0)
+    assert (zero["implied_tier"] == "registered").all()
+    assert (zero["tier_gap"] >= 0).all()
+    assert_places_kept(out, ladder)
+    # partners with equal value share their implied tier
+    groups = out.group_by("won_revenue").agg(pl.col("implied_tier").n_unique().alias("n"))
+    assert (groups["n"] == 1).all()
+    # a better performer never gets a lower implied tier
+    ranked = out.with_columns(level=tier_level("implied_tier", ladder=ladder)).sort("won_revenue")
+    assert ranked["level"].is_sorted()
+
+
+def test_moving_a_faded_partners_wins_before_the_window_makes_it_more_faded():
+    faded = BASE.filter((pl.col("revenue_before") > 0) & (pl.col("won_revenue") > 0))
+    assert faded.height > 0
+    moved_ids = faded["partner_id"].to_list()
+    shift = dt.timedelta(days=365)
+    in_w = pl.col("partner_id").is_in(moved_ids) & (pl.col("outcome") == "won")
+    in_w = in_w & (pl.col("closed_on") > WORLD.as_of - shift)
+    deals = WORLD.deals.with_columns(
+        pl.when(in_w).then(pl.col(c) - shift).otherwise(pl.col(c)).alias(c)
+        for c in ("created_on", "closed_on")
+    )
+    after = card_of(with_tables(WORLD, deals=deals)).filter(pl.col("partner_id").is_in(moved_ids))
+    before = faded.sort("partner_id")
+    assert (after["won_revenue"] == 0).all()
+    assert (after["revenue_yoy"] <= before["revenue_yoy"]).all()
+    assert (after["revenue_yoy"] == -1).all()
+    assert all("COLLAPSED_YOY" in r for r in after["reasons"])
+    assert (after["recommendation"] != "keep").all()
+
+
+def test_shifting_every_date_by_a_year_changes_no_recommendation():
+    def later(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col(pl.Date).dt.offset_by("1y"))
+
+    shifted = with_tables(
+        WORLD,
+        partners=later(WORLD.partners),
+        deals=later(WORLD.deals),
+        activities=later(WORLD.activities),
+    )
+    after = card_of(shifted, as_of=dt.date(WORLD.as_of.year + 1, 6, 30))
+    assert after.select(JUDGMENT).equals(BASE.select(JUDGMENT))
+
+
+def test_renaming_ids_changes_nothing():
+    ids = WORLD.partners["partner_id"].to_list()
+    rng = random.Random(9)
+    new = [f"R{rng.randrange(10**9):09d}{i}" for i in range(len(ids))]
+    mapping = dict(zip(ids, new, strict=True))
+
+    def renamed(frame: pl.DataFrame) -> pl.DataFrame:
+        return frame.with_columns(pl.col("partner_id").replace_strict(mapping))
+
+    world = with_tables(
+        WORLD,
+        partners=renamed(WORLD.partners),
+        deals=renamed(WORLD.deals).with_columns(pl.col("deal_id").str.reverse()),
+        activities=renamed(WORLD.activities),
+        overlaps=renamed(WORLD.overlaps),
+    )
+    back = {v: k for k, v in mapping.items()}
+    after = (
+        card_of(world).with_columns(pl.col("partner_id").replace_strict(back)).sort("partner_id")
+    )
+    assert after.select(JUDGMENT).equals(BASE.select(JUDGMENT))
+    assert after["implied_tier"].to_list() == BASE["implied_tier"].to_list()
