@@ -150,6 +150,15 @@ class Portfolio:
 
         ``as_of`` defaults to :meth:`latest_date`. Such deals are still open (their close
         date is what the CRM expected, not a close); the count is reported as a note.
+
+        >>> p = Portfolio.from_frames(
+        ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+        ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
+        ...         "created_on": ["2025-01-05", "2025-01-09"],
+        ...         "closed_on": ["2025-02-01", "2025-12-31"],
+        ...         "outcome": ["open", "open"], "amount": [10.0, 20.0]}))
+        >>> p.latest_date(), p.open_past_expected()
+        (datetime.date(2025, 1, 9), 1)
         """
         day = as_of if as_of is not None else self.latest_date()
         if not self.has("deals", "closed_on"):
