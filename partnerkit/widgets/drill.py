@@ -55,6 +55,7 @@ __all__ = [
     "TRACED",
     "PartnerDrill",
     "counts_as",
+    "partner_frames",
     "partner_rows",
     "recompute",
     "trace",
@@ -87,6 +88,26 @@ _SORT = {
 }
 
 
+def partner_frames(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.LazyFrame]:
+    """Return each raw table of :data:`RAW_TABLES` filtered on one partner, still lazy.
+
+    The filter is the first step of each plan, so polars pushes it into the scan (a
+    Parquet scan reads only the matching row groups and rows).
+
+    Examples
+    --------
+    >>> p = Portfolio.from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["a"],
+    ...         "created_on": ["2025-01-05"], "closed_on": [None],
+    ...         "outcome": ["open"], "amount": [5.0]}))
+    >>> sorted(partner_frames(p, "a"))
+    ['activities', 'deals', 'investments', 'overlaps']
+    """
+    mine = pl.col("partner_id") == partner_id
+    return {name: getattr(portfolio, name).filter(mine) for name in RAW_TABLES}
+
+
 def partner_rows(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.DataFrame]:
     """Collect one partner's rows of each raw table (the filter is pushed into the scans).
 
@@ -103,10 +124,9 @@ def partner_rows(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.DataF
     >>> partner_rows(p, "b")["deals"]["deal_id"].to_list()
     ['d2']
     """
-    mine = pl.col("partner_id") == partner_id
-    frames = [getattr(portfolio, name).filter(mine) for name in RAW_TABLES]
+    frames = partner_frames(portfolio, partner_id)
     out = {}
-    for name, frame in zip(RAW_TABLES, pl.collect_all(frames), strict=True):
+    for name, frame in zip(RAW_TABLES, pl.collect_all(frames.values()), strict=True):
         order = [c for c in _SORT[name] if c in frame.columns]
         dated = name != "overlaps"
         out[name] = (

@@ -13,7 +13,13 @@ from partnerkit.analysis import analyze
 from partnerkit.load.read import read_portfolio
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
-from partnerkit.widgets.drill import PartnerDrill, partner_rows, recompute, trace
+from partnerkit.widgets.drill import (
+    PartnerDrill,
+    partner_frames,
+    partner_rows,
+    recompute,
+    trace,
+)
 from partnerkit.widgets.grid import DataGrid
 
 AS_OF = dt.date(2025, 6, 30)  # W = (2024-06-30, 2025-06-30]
@@ -217,3 +223,17 @@ def test_pick_on_the_explorer_chart_opens_the_partner() -> None:
     explorer.selected = ["b"]
     assert drill.partner_id == "b"
     assert drill.rows["deals"]["deal_id"].to_list() == ["d6"]
+
+
+def test_the_partner_filter_is_pushed_into_the_scans(tmp_path: Path) -> None:
+    # canonical Parquet read lazily: each table's plan filters inside its scan
+    p = _portfolio()
+    for name in ("partners", "deals", "activities", "investments", "overlaps"):
+        getattr(p, name).collect().write_parquet(tmp_path / f"{name}.parquet")
+    lazy = read_portfolio(tmp_path, validate=False)
+    for name, frame in partner_frames(lazy, "a").items():
+        plan = frame.explain()
+        scan = plan[plan.index("SCAN") :]
+        assert "SELECTION" in scan, (name, plan)
+        assert '"a"' in scan.split("SELECTION", 1)[1], (name, plan)
+    assert partner_rows(lazy, "a")["deals"]["deal_id"].to_list() == ["d4", "d3", "d2", "d1", "d5"]
