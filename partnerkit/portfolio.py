@@ -155,7 +155,7 @@ class Portfolio:
         ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
         ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
         ...         "created_on": ["2025-01-05", "2025-01-09"],
-        ...         "closed_on": ["2025-02-01", "2025-12-31"],
+        ...         "closed_on": ["2025-01-07", "2025-12-31"],
         ...         "outcome": ["open", "open"], "amount": [10.0, 20.0]}))
         >>> p.latest_date(), p.open_past_expected()
         (datetime.date(2025, 1, 9), 1)
