@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import html
+import re
+
 import polars as pl
 import pytest
 
@@ -62,3 +65,29 @@ def test_report_command_needs_a_readable_source(tmp_path, capsys):
     code = main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
     assert code == 2
     assert capsys.readouterr().err.startswith("partnerkit report:")
+
+
+def test_report_page_shows_what_the_exports_hold(source, tmp_path, capsys):
+    """On a generated portfolio: the page's tables agree, figure by figure, with the CSVs."""
+    out = tmp_path / "out"
+    assert main(["report", str(source), "--out", str(out)]) == 0, capsys.readouterr().err
+    page = (out / "report.html").read_text()
+    card = pl.read_csv(out / "scorecard.csv", infer_schema_length=None).sort(
+        ["rank", "partner_id"], nulls_last=True
+    )
+    body = re.search(r'id="scorecard">(.*?)</section>', page, re.DOTALL).group(1)
+    rows = [
+        [
+            html.unescape(re.sub("<[^>]+>", "", cell))
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", r)
+        ]
+        for r in re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+    ]
+    rows = [r for r in rows if r]
+    assert [r[2] for r in rows] == card["partner_id"].to_list()
+    for row, won in zip(rows, card["won_revenue"].to_list(), strict=True):
+        assert row[7] == f"{won:,.0f}"  # the whole amount, as the CSV holds it
+    recs = pl.read_csv(out / "recommendations.csv")
+    counts = dict(recs.drop_nulls("recommendation").group_by("recommendation").len().rows())
+    for rec, n in counts.items():
+        assert f'>{rec}</span> <span class="count">{n:,}</span>' in page
