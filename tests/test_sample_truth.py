@@ -61,6 +61,34 @@ def test_faded_partners_are_fading_and_over_tiered(card, portfolio):
     assert (gaps["tier_gap"] > 0).all()
 
 
+def test_faded_partners_fell_on_the_year_and_are_never_kept(card):
+    faded = of(card, "faded")
+    assert (faded["revenue_yoy"] < 0).all()
+    assert (faded["won_revenue"] < faded["revenue_before"]).all()
+    assert all("FADING_TREND" in r or "COLLAPSED_YOY" in r for r in faded["reasons"])
+    assert (faded["recommendation"] != "keep").all()
+
+
+def test_zero_revenue_partners_are_never_under_tiered(card):
+    zero = card.filter((pl.col("won_revenue") == 0) & pl.col("implied_tier").is_not_null())
+    assert zero.height > 0
+    assert (zero["tier_gap"] >= 0).all()
+    # nor is a ramping partner audited on revenue it cannot have yet
+    assert card.filter(pl.col("stage") == "ramping")["implied_tier"].is_null().all()
+
+
+def test_rising_partners_are_ramping_on_track(card, result):
+    rising = of(card, "rising")
+    assert (rising["stage"] == "ramping").all()
+    assert (rising["progress"] >= result.policy.ramp_min_progress).all()
+    assert all("RAMPING_ON_TRACK" in r for r in rising["reasons"])
+
+
+def test_long_tail_partners_are_rarely_kept(card):
+    tail = of(card, "long_tail")
+    assert (tail["recommendation"] == "keep").sum() <= 0.05 * tail.height
+
+
 def test_dormant_partners(card, result):
     for pattern in ("dormant_untapped", "dormant_no_overlap"):
         assert (of(card, pattern)["state"] == "dormant").all(), pattern
