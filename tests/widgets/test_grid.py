@@ -138,3 +138,27 @@ def test_empty_frame_shows_the_empty_text() -> None:
     assert (grid.total, grid.rows, grid.status) == (0, [], "No rows.")
     grid.set_frame(_frame().head(1))
     assert grid.row_keys == ["p01"]
+
+
+@pytest.mark.parametrize("column", ["partner_id", "name", "region", "won_revenue"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_pages_together_are_the_view_whatever_the_sort(column: str, descending: bool) -> None:
+    grid = DataGrid(_frame(), key="partner_id", page_size=4)
+    grid.sort_by, grid.descending = column, descending
+    seen: list[str] = []
+    for page in range(grid.pages):
+        grid.page = page
+        seen += grid.row_keys
+    assert seen == grid.view["partner_id"].to_list()
+    assert sorted(seen) == sorted(_frame()["partner_id"])  # sorting never drops a row
+    values = grid.view[column].to_list()
+    assert values == sorted(values, reverse=descending)
+
+
+def test_search_then_clear_gives_the_frame_back() -> None:
+    grid = DataGrid(_frame(), key="partner_id", page_size=50)
+    before = grid.rows
+    grid.search = "partner 2"
+    assert 0 < grid.matched < grid.total
+    grid.search = ""
+    assert grid.rows == before
