@@ -464,11 +464,11 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
 
     The parts are the package's own functions (``Portfolio.latest_date``,
     ``metrics.facts.deal_facts`` on the deals that can count) and, for the two halves of
-    ``metrics.facts.activity_facts``, queries of the same shape; each is collected alone on
-    the streaming engine.
+    ``metrics.facts.activity_facts``, queries of the same shape, on raw rows keyed as
+    ``core_scorecard`` keys them; each is collected alone on the streaming engine.
     """
     from partnerkit.metrics.facts import deal_facts  # noqa: PLC0415
-    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
+    from partnerkit.metrics.scorecard import _keyed, core_scorecard  # noqa: PLC0415
     from partnerkit.metrics.window import Window  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
 
@@ -477,12 +477,16 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
     closed, created = pl.col("closed_on"), pl.col("created_on")
     counting = pl.col("partner_id").is_not_null() & (w.contains(closed) | w.contains(created))
-    deals = deal_facts(portfolio.deals.filter(counting), window=w).select(
+    # the raw rows keyed as core_scorecard keys them (a 64-bit hash of partner_id)
+    deals = deal_facts(_keyed(portfolio.deals.filter(counting), hashed=True), window=w).select(
         "partner_id", "won_revenue", "won_deals", "lost_deals", "sourced_pipeline"
     )
     day, kind, by = pl.col("occurred_on"), pl.col("kind"), pl.col("initiated_by")
-    acts = portfolio.activities
-    last = acts.filter(day <= w.end).group_by("partner_id").agg(day.max())
+    acts = _keyed(portfolio.activities, hashed=True)
+    dates = [day.max()]
+    if ACTIVE_DAYS is not None:  # the package also keeps the last partner-initiated activity
+        dates.append(day.filter(by == "partner").max().alias("last_partner_activity"))
+    last = acts.filter(day <= w.end).group_by("partner_id").agg(dates)
     per_kind = (
         acts.filter(w.contains(day))
         .group_by("partner_id", "kind")
