@@ -328,3 +328,17 @@ def test_dotted_dates_read_the_same_whatever_the_day_first_option():
             D(2024, 1, 3),
             D(2024, 1, 25),
         ]
+
+
+def test_rate_table_from_a_workbook(tmp_path):
+    book = tmp_path / "rates.xlsx"
+    pl.DataFrame(
+        {
+            "Currency": ["EUR", "EUR"],
+            "Date": [D(2024, 1, 1), D(2024, 3, 1)],
+            "Rate": [1.1, 1.2],
+        }
+    ).write_excel(book)
+    deals = deals_frame([100.0], currency=["EUR"])  # won, closed 2024-02-01: rate 1.10
+    p = read_portfolio({"partners": PARTNERS, "deals": deals}, currency="USD", rates=book)
+    assert p.deals.select("amount", "currency").collect().rows() == [(110.0, "USD")]
