@@ -27,8 +27,9 @@ first match wins:
    below it (stalled); a ramping partner is never exited for lack of revenue;
 4. productive (material results in W): ``watch`` with a warning sign (as for the vital);
    ``invest`` when health is at or above ``invest_min_health``, the partner is not
-   over-tiered and its deal flow was not bought by an incentive that did not last;
-   ``keep`` otherwise;
+   over-tiered, not in a channel conflict (no more investment into partners competing on
+   the same accounts until it is resolved) and its deal flow was not bought by an
+   incentive that did not last; ``keep`` otherwise;
 5. mature, not productive, with untapped co-sell overlap at or above
    ``reactivation_min_untapped``: ``invest`` (re-activation, never exit);
 6. dormant: ``exit`` unless health is at or above ``invest_min_health`` and the effort is
@@ -338,7 +339,11 @@ def _branch() -> pl.Expr:
         .then(pl.lit("ramping_stalled"))
         .when(_c("productive") & warn)
         .then(pl.lit("productive_watch"))
-        .when(_c("productive") & _c("high_health") & ~_c("over_tiered") & ~_c("ephemeral"))
+        .when(
+            _c("productive")
+            & _c("high_health")
+            & ~(_c("over_tiered") | _c("conflict") | _c("ephemeral"))
+        )
         .then(pl.lit("productive_invest"))
         .when(_c("productive"))
         .then(pl.lit("productive_keep"))

@@ -123,14 +123,22 @@ def test_an_exited_partner_gets_no_follow_up(make_scorecard):
 
 def test_conflict_and_ephemeral_incentive_are_reason_codes(make_scorecard):
     out = one(make_scorecard, health=80.0, conflict_partners=2, ephemeral_incentives=1)
-    # healthy producer, but its lift was bought by an incentive that did not last: keep,
-    # not invest; the conflict is a follow-up action
+    # healthy producer, but in a channel conflict and its lift was bought by an incentive
+    # that did not last: keep, not invest; resolving the conflict is a follow-up action
     assert out["recommendation"] == "keep"
     assert {"CHANNEL_CONFLICT", "EPHEMERAL_INCENTIVE"} <= set(out["reasons"])
     assert out["actions"] == ["RESOLVE_CONFLICT"]
     assert out["follow_up"] == (
         "Resolve the channel conflict with 2 partner(s) on shared accounts."
     )
+
+
+@pytest.mark.parametrize("sign", [{"conflict_partners": 1}, {"ephemeral_incentives": 1}])
+def test_a_conflict_or_an_ephemeral_incentive_blocks_investment(make_scorecard, sign):
+    assert one(make_scorecard, health=80.0)["recommendation"] == "invest"
+    out = one(make_scorecard, health=80.0, **sign)
+    assert out["recommendation"] == "keep"
+    assert "PRODUCTIVE_HEALTHY" in out["reasons"]
 
 
 def test_vital_just_inside_thresholds_is_kept(make_scorecard):
