@@ -120,3 +120,38 @@ def test_a_partner_seen_only_through_hashed_rows_keeps_its_own_figures(build):
     assert card["referrals_given"].to_list() == [1, 0]
     assert card["hours_intro"].to_list() == [2.0, 0.0]
     assert card["days_since_activity"].to_list() == [60, 546]
+
+
+def test_the_partner_signal_looks_back_active_days_only(build):
+    # as_of 2025-06-30, active_days 91: the signal counts partner-initiated activity after
+    # 2025-03-31. p1: partner-initiated on 2025-04-01 (inside) -> active. p2: partner-initiated
+    # on 2025-03-31 (on the edge, outside) and our touch on 2025-06-01 -> dormant. p3: the
+    # partner's own activity long ago, nothing since -> dormant. Nobody won or created a deal
+    # recently; the only deal (p1's, lost in 2024) keeps every partner's deal signal off.
+    p = build(
+        partners={"partner_id": ["p1", "p2", "p3"], "name": ["One", "Two", "Three"]},
+        deals={
+            "deal_id": ["d1"],
+            "partner_id": ["p1"],
+            "created_on": ["2024-01-01"],
+            "closed_on": ["2024-02-01"],
+            "outcome": ["lost"],
+            "amount": [10.0],
+        },
+        activities={
+            "partner_id": ["p1", "p2", "p2", "p3"],
+            "occurred_on": ["2025-04-01", "2025-03-31", "2025-06-01", "2023-05-01"],
+            "kind": ["cosell", "cosell", "qbr", "intro"],
+            "initiated_by": ["partner", "partner", "us", "partner"],
+        },
+    )
+    policy = Policy()
+    assert policy.active_days == 91
+    w = Window.ending(dt.date(2025, 6, 30), months=12)
+    card = core_scorecard(p, window=w, policy=policy).collect().sort("partner_id")
+    assert card["state"].to_list() == ["active", "dormant", "dormant"]
+    assert card["last_activity_on"].to_list() == [
+        dt.date(2025, 4, 1),
+        dt.date(2025, 6, 1),
+        dt.date(2023, 5, 1),
+    ]
