@@ -475,8 +475,9 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     :func:`scorecard` (same definitions, same values), sorted by ``rank`` (nulls last),
     then ``partner_id``. It is the fast path for large portfolios when the rest of the
     analysis (health, tiers, overlap, lift, ...) is not needed: one pass over the deals
-    that can count (created or closed in W) and two cheap ones over the activities, with
-    the window pushed into the scans.
+    that can count (created or closed in W, created within ``policy.active_days`` of
+    as_of, or open at as_of: the partner-side signals of ``state``) and two cheap ones over
+    the activities, with the window pushed into the scans.
 
     Raw rows are grouped by a 64-bit hash of ``partner_id`` (an integer surrogate key,
     mapped back to the id by the join onto the partners), not by the string itself:
