@@ -7,7 +7,6 @@ test runs a copy of a notebook, never the committed one.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -22,6 +21,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from partnerkit.widgets.display import WIDGET_PLACEHOLDER
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPLORER_NOTEBOOK = "02-vital-few-and-pruning.ipynb"
@@ -88,7 +89,14 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     runtime, config = work / "runtime", work / "config"
     harness._quiet_lab_settings(config)
     port = harness._free_port()
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
+    # its own data folder too: the notebook signatures database (written on every save) is
+    # not shared with other JupyterLab servers on the machine
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(runtime),
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTER_DATA_DIR": str(work / "data-dir"),
+    }
     log = work / "lab.log"
     with log.open("wb") as err:
         proc = subprocess.Popen(
@@ -138,8 +146,18 @@ def _shut_down_kernels(lab: str) -> None:
         urllib.request.urlopen(req, timeout=30).close()
 
 
-def _summary(page) -> str:
-    return page.locator(".widget-html", has_text="partners").first.inner_text()
+def _wait_until_saved(lab: str, name: str, browser) -> None:
+    """Wait until the file on disk holds this session's outputs (the set-up cell's style)."""
+    # the status bar says when the save is done; the file is then read once to check it
+    done = browser.page.get_by_text("Saving completed")
+    done.first.wait_for(timeout=240_000)
+    url = f"{lab}/api/contents/{name}?token={TOKEN}&content=1"
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        body = resp.read().decode()
+    if WIDGET_PLACEHOLDER not in body:
+        browser.shot("not-saved")
+        (browser.shots / "not-saved.json").write_text(body)
+        pytest.fail("the saved notebook does not hold the set-up cell's output")
 
 
 def test_explorer_controls_then_reopen_after_save(lab: str, browser) -> None:
@@ -176,10 +194,8 @@ def test_explorer_controls_then_reopen_after_save(lab: str, browser) -> None:
     browser.shot("explorer-controls", page.locator(".widget-checkbox").first)
 
     # save (as JupyterLab's autosave would), stop the kernel, reopen the page
-    page.keyboard.press("Control+s")
-    with contextlib.suppress(Exception):
-        page.locator(".jp-Dialog").get_by_role("button", name="Ok").click(timeout=3_000)
-    time.sleep(2)
+    page.locator('.jp-NotebookPanel-toolbar [data-command="docmanager:save"]').first.click()
+    _wait_until_saved(lab, EXPLORER_NOTEBOOK, browser)
     _shut_down_kernels(lab)
     page.goto(f"{lab}/lab/tree/{EXPLORER_NOTEBOOK}?token={TOKEN}", wait_until="domcontentloaded")
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=60_000)
