@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -98,9 +99,25 @@ def _skip_slow_optional_imports() -> None:
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
+def _start_renderer() -> threading.Thread:
+    """Start the chart renderer in the background while the portfolio is read and analysed.
+
+    vl-convert's first render starts its JavaScript engine (about a second of wall time,
+    outside Python's lock); doing it now overlaps that with reading and analysing.
+    """
+    import vl_convert as vlc  # noqa: PLC0415  (light; the renderer the report uses)
+
+    thread = threading.Thread(
+        target=vlc.vegalite_to_svg, args=({"mark": "point"},), name="renderer-start"
+    )
+    thread.start()
+    return thread
+
+
 def run(args: argparse.Namespace) -> int:
     """Analyse, build the report and print its path; return the exit code."""
     _skip_slow_optional_imports()
+    _start_renderer()
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
     from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
