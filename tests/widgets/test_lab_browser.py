@@ -189,8 +189,10 @@ def test_explorer_controls_then_reopen_after_save(lab: str, browser) -> None:
     page.get_by_text("No partner matches these filters").first.wait_for(timeout=60_000)
     assert notebook.get_by_text("0 of 0").count() == 0
     page.locator(".widget-button", has_text="Clear filters").first.click()
-    page.get_by_text("vital few:").first.wait_for(timeout=60_000)
-    assert notebook.get_by_text("No partner matches these filters").count() == 0
+    empty = notebook.get_by_text("No partner matches these filters")
+    empty.first.wait_for(state="detached", timeout=60_000)
+    assert empty.count() == 0
+    assert notebook.locator(".widget-html", has_text="partners; vital few:").count() == 1
     browser.shot("explorer-controls", page.locator(".widget-checkbox").first)
 
     # save (as JupyterLab's autosave would), stop the kernel, reopen the page
