@@ -278,12 +278,11 @@ WITH{_deals_cte(p, w)},{acts},
   ),
   r AS (
     SELECT *,
-      sum(CASE WHEN inside THEN u ELSE 0 END) OVER () AS total,
-      sum(CASE WHEN inside THEN u ELSE 0 END)
-        OVER (ORDER BY inside DESC, u DESC, partner_id ROWS UNBOUNDED PRECEDING) AS cum,
-      count(*) FILTER (WHERE inside)
-        OVER (ORDER BY inside DESC, u DESC, partner_id ROWS UNBOUNDED PRECEDING) AS n_inside
-    FROM g
+      sum(u_in) OVER () AS total,
+      sum(u_in) OVER pareto AS cum,
+      row_number() OVER pareto AS n_inside
+    FROM (SELECT *, CASE WHEN inside THEN u ELSE 0 END AS u_in FROM g)
+    WINDOW pareto AS (ORDER BY inside DESC, u DESC, partner_id ROWS UNBOUNDED PRECEDING)
   )
 SELECT partner_id, won_revenue, won_deals, lost_deals,
   CASE WHEN won_deals + lost_deals > 0
