@@ -81,8 +81,8 @@ lock: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 8 minutes
-## on a quiet machine once the data exist; 3 more the first time, to generate them).
+## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 5 minutes
+## on a quiet machine once the data exist; 2.5 more the first time, to generate them).
 bench-core: $(STAMP)
 	$(BIN)/python bench/run.py --data both --scales L --runs 5 --interactive-reps 0 \
 	  --measures pk-core,duckdb,duckdb-onescan,polars-hand-stream
