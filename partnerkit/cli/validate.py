@@ -54,5 +54,14 @@ def run(args: argparse.Namespace) -> int:
     except SourceError as exc:
         return _usage(str(exc))
     elapsed = time.perf_counter() - started
-    sys.stdout.write(f"{loaded.report.describe()}\n(checked in {elapsed:.2f} s)\n")
+    sys.stdout.write(f"{loaded.report.describe()}\n")
+    if loaded.portfolio is not None:
+        late = loaded.portfolio.open_past_expected()
+        if late:
+            sys.stdout.write(
+                f"note: {late} open deal(s) past the expected close date (on or before "
+                f"{loaded.portfolio.latest_date()}, the latest actual event): read as open, "
+                "their close date as expected, not as a close\n"
+            )
+    sys.stdout.write(f"(checked in {elapsed:.2f} s)\n")
     return 0 if loaded.report.ok else 1

@@ -799,15 +799,25 @@ def fill_defaults(inp: Input, defaults: Mapping[str, Scalar], /) -> Input:
     return dataclasses.replace(inp, frame=frame, notices=tuple(notices), present=tuple(present))
 
 
-def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
+def aggregate_lines(
+    inp: Input,
+    how: Mapping[str, str],
+    /,
+    *,
+    day_first: bool | None = None,
+    decimal: str | None = None,
+) -> Input:
     """Add the lines of one record (order lines) up into one row per ``how["by"]``.
 
     Requires: the ``by`` target. ``sum`` adds numbers (``$1,234.50`` and the like are
-    read as the loader reads amounts); ``min`` / ``max`` take the earliest / latest date
-    (or smallest / largest number); other columns take the first non-empty value. A
-    line whose value cannot be read keeps its text, so validation reports it on the
-    record's first line. The row keeps the line number of its first line. (Defaults are
-    applied after this step, to the records.)
+    read as the loader reads amounts, with the loader's ``decimal`` option); ``min`` /
+    ``max`` take the earliest / latest date (read with the loader's ``day_first``
+    option) or the smallest / largest number; other columns take the first non-empty
+    value. A line whose value cannot be read keeps its text, so validation reports it on
+    the record's first line; so does every line of a date column that is ambiguous
+    without ``day_first`` (``03/01`` beside ``25/01``), so that validation rejects the
+    column whole rather than reading its lines two ways. The row keeps the line number
+    of its first line. (Defaults are applied after this step, to the records.)
 
     Examples
     --------
@@ -836,6 +846,7 @@ def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
         return dataclasses.replace(inp, problems=(*inp.problems, problem))
     dates = {c.name for c in TABLES[inp.name].columns if c.dtype == pl.Date}
     staged = inp.frame
+    problems: list[Problem] = []
     aggs: list[pl.Expr] = [pl.col(ROW).min()]
     for target in inp.present:
         if target == by:
@@ -845,14 +856,27 @@ def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
         filled = text.is_not_null() & (text != "")
         if op in {"sum", "min", "max"}:
             if target in dates:
-                staged = parse_dates(staged, {f"__agg_{target}": target})
+                staged = parse_dates(
+                    staged,
+                    {f"__agg_{target}": target},
+                    day_first=day_first,
+                    flag_ambiguous=day_first is None,
+                )
             else:
-                staged = staged.with_columns(parse_numbers(text).alias(f"__agg_{target}"))
+                staged = staged.with_columns(
+                    parse_numbers(text, decimal=decimal).alias(f"__agg_{target}")
+                )
             value = pl.col(f"__agg_{target}")
             bad = value.is_null() & filled
+            if target in dates and day_first is None:
+                flag = pl.col(f"__agg_{target}__ambiguous").fill_null(value=False)
+                bad = bad | flag
+                problems.extend(_ambiguous_lines(inp, staged, flag, target=target, by=by))
             reduced = {"sum": value.sum(), "min": value.min(), "max": value.max()}[op]
             if target in dates:
                 reduced_text = reduced.dt.to_string("%Y-%m-%d")
+            elif decimal == ",":  # written back as validation will read it again
+                reduced_text = reduced.cast(pl.String).str.replace(".", ",", literal=True)
             else:
                 reduced_text = reduced.cast(pl.String)
             aggs.append(
@@ -878,7 +902,38 @@ def aggregate_lines(inp: Input, how: Mapping[str, str], /) -> Input:
     records = frame.select(pl.len()).collect().item()
     ops = ", ".join(f"{t} {o}" for t, o in how.items() if t != "by")
     note = f"{lines} lines added up into {records} rows by {by} ({ops or 'first values'})"
-    return dataclasses.replace(inp, frame=frame, notes=(*inp.notes, note))
+    return dataclasses.replace(
+        inp, frame=frame, notes=(*inp.notes, note), problems=(*inp.problems, *problems)
+    )
+
+
+def _ambiguous_lines(
+    inp: Input, staged: pl.LazyFrame, flag: pl.Expr, /, *, target: str, by: str
+) -> list[Problem]:
+    """Return the ``ambiguous_date`` problem of order lines, judged before adding up.
+
+    Adding up keeps one date per record, which could hide the day-first lines that make the
+    column ambiguous; so the lines are judged here, the whole column at once.
+    """
+    flagged = staged.filter(flag).select(ROW, pl.col(target).cast(pl.String), by).collect()
+    if flagged.is_empty():
+        return []
+    first = flagged.head(5)
+    return [
+        Problem(
+            inp.name,
+            target,
+            "ambiguous_date",
+            flagged.height,
+            rows=list(zip(first[ROW].to_list(), first[target].to_list(), strict=True)),
+            message="slash dates whose order is ambiguous: the column also holds day-first "
+            "dates (a day above 12 first), so 03/01 could be 3 January or 1 March; set the "
+            "day_first option to read the whole column one way",
+            row_kind=inp.row_kind,
+            origin=inp.origin,
+            records=first[by].to_list(),
+        )
+    ]
 
 
 def derive_partners(inputs: Mapping[str, Input], /) -> dict[str, Input]:

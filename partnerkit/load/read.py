@@ -475,7 +475,14 @@ def load(
     items, problems, source_notes, described = _inputs_of(source, names)
     problems += _unknown_mapping_tables(names, mapping=columns, values=values)
     inputs, plain, found = _mapped_inputs(
-        items, presets, columns, style=hint_style, shape=shape, sheet=sheet
+        items,
+        presets,
+        columns,
+        style=hint_style,
+        shape=shape,
+        sheet=sheet,
+        day_first=day_first,
+        decimal=decimal,
     )
     if day_first is not None or decimal is not None or table_of_rates is not None:
         plain = set()  # the options apply to the parsing plan: no lean re-read of sources
@@ -709,6 +716,8 @@ def _mapped_inputs(
     style: HintStyle = "python",
     shape: Shape | None = None,
     sheet: Sheet | Mapping[str, Sheet] | None = None,
+    day_first: bool | None = None,
+    decimal: str | None = None,
 ) -> tuple[dict[str, Input], set[str], list[Problem]]:
     """Read every input, map its columns, run the presets' prepare steps and the shape.
 
@@ -772,7 +781,9 @@ def _mapped_inputs(
         inputs = resolve_partner_names(inputs)
     for name in list(inputs):  # lines add up first; defaults fill what stays empty
         if name in shape.aggregate:
-            inputs[name] = aggregate_lines(inputs[name], shape.aggregate[name])
+            inputs[name] = aggregate_lines(
+                inputs[name], shape.aggregate[name], day_first=day_first, decimal=decimal
+            )
         if name in shape.defaults:
             inputs[name] = fill_defaults(inputs[name], shape.defaults[name])
     if shape.derive_partners:

@@ -342,3 +342,41 @@ def test_hubspot_partner_names_listed_are_split_too() -> None:
     got = p.deals.select("deal_id", "partner_id", "amount").collect().rows()
     # deal 9 names two partners (no ids): 300 each, names read as ids; deal 8 keeps its id
     assert got == [("9", "1", 300.0), ("9~Beta", "2", 300.0), ("8", "2", 50.0)]
+
+
+def european_lines() -> pl.DataFrame:
+    rows = [
+        ("SO1", "p1", "03/01/2024", "1.000,50"),
+        ("SO1", "p1", "25/01/2024", "20,25"),
+        ("SO2", "p2", "04/02/2024", "€ 3.000,00"),
+    ]
+    return pl.DataFrame(rows, schema=["Order", "Reseller", "Date", "Amt"], orient="row")
+
+
+def test_order_lines_honour_day_first_and_decimal() -> None:
+    p = read_portfolio(
+        {"partners": PARTNERS, "deals": european_lines()},
+        mapping=ORDERS,
+        shape=ORDER_SHAPE,
+        day_first=True,
+        decimal=",",
+        currency="EUR",
+    )
+    got = p.deals.sort("deal_id").collect()
+    # SO1 = 1000.50 + 20.25, from 3 Jan (day first) to 25 Jan; SO2 = 3000 on 4 Feb
+    assert got["amount"].to_list() == [1020.75, 3000.0]
+    assert [str(d) for d in got["created_on"]] == ["2024-01-03", "2024-02-04"]
+    assert [str(d) for d in got["closed_on"]] == ["2024-01-25", "2024-02-04"]
+
+
+def test_order_lines_with_ambiguous_dates_are_refused_not_read_two_ways() -> None:
+    with pytest.raises(PortfolioError) as info:
+        read_portfolio(
+            {"partners": PARTNERS, "deals": european_lines()},
+            mapping=ORDERS,
+            shape=ORDER_SHAPE,
+            decimal=",",
+            currency="EUR",
+        )
+    rules = {(p.column, p.rule) for p in info.value.problems}
+    assert ("created_on", "ambiguous_date") in rules, rules

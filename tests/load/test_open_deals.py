@@ -27,6 +27,7 @@ import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
+from partnerkit.cli import main
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
 from partnerkit.metrics.window import Window
@@ -320,3 +321,11 @@ def test_an_expected_close_date_before_creation_is_no_error():
     )
     with pytest.raises(PortfolioError, match="close_before_create"):
         Portfolio.from_frames(partners=PARTNERS, deals=won)
+
+
+def test_validate_command_notes_open_deals_past_their_expected_close_date(tmp_path, capsys):
+    root = _salesforce_api_export(tmp_path)
+    assert main(["validate", str(root), "--preset", "salesforce"]) == 0
+    out = capsys.readouterr().out
+    # O3 is open with an expected CloseDate of 2024-02-01, before the latest actual event
+    assert "note: 1 open deal(s) past the expected close date (on or before 2024-04-30" in out
