@@ -20,12 +20,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["BROWSERS", "find_browser", "print_pdf"]
+__all__ = ["BROWSERS", "OFFLINE_FLAGS", "find_browser", "print_pdf"]
 
 BROWSERS: tuple[str, ...] = ("chromium", "chromium-browser", "google-chrome")
 """Browser commands tried, in order, when none is given."""
 
-_FLAGS: tuple[str, ...] = (
+OFFLINE_FLAGS: tuple[str, ...] = (
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -36,8 +36,10 @@ _FLAGS: tuple[str, ...] = (
     "--disable-extensions",
     "--proxy-server=127.0.0.1:9",
     "--proxy-bypass-list=<-loopback>",
-    "--no-pdf-header-footer",
 )
+"""Headless Chromium with no background traffic; any request is sent to a closed local port."""
+
+_FLAGS: tuple[str, ...] = (*OFFLINE_FLAGS, "--no-pdf-header-footer")
 
 
 def find_browser(*names: str) -> str | None:

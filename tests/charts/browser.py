@@ -1,11 +1,21 @@
-"""Headless Chromium with the network cut, and a tiny PNG reader, for browser tests."""
+"""Headless Chromium with the network cut, local servers for it, and a tiny PNG reader."""
 
 from __future__ import annotations
 
+import os
+import signal
 import struct
 import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from partnerkit.report.pdf import OFFLINE_FLAGS as PACKAGE_OFFLINE_FLAGS
 
 CHROMIUM = Path("/usr/bin/chromium")
 SKIP_REASON = (
@@ -14,19 +24,82 @@ SKIP_REASON = (
 )
 
 # Any http(s) request goes to a closed local port, so a page that needs the network fails.
-OFFLINE_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    "--proxy-server=127.0.0.1:9",
-    "--proxy-bypass-list=<-loopback>",
-)
+OFFLINE_FLAGS = (*PACKAGE_OFFLINE_FLAGS, "--hide-scrollbars")
+# Playwright starts Chromium headless itself, and its pages come from a loopback server.
+PLAYWRIGHT_FLAGS = [
+    flag
+    for flag in PACKAGE_OFFLINE_FLAGS
+    if flag not in ("--headless", "--proxy-bypass-list=<-loopback>")
+]
+
+
+@contextmanager
+def serve(
+    argv: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    log: Path,
+    status_url: str,
+    what: str,
+    any_answer: bool = False,
+) -> Iterator[None]:
+    """Run a server in its own session until ``status_url`` answers; stop it on exit.
+
+    With ``any_answer`` an HTTP error from ``status_url`` also counts as started.
+    """
+    with log.open("wb") as err:
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                with urllib.request.urlopen(status_url, timeout=2):
+                    break
+            except urllib.error.HTTPError:
+                if any_answer:
+                    break  # the server answers
+                assert time.monotonic() < deadline, f"{what} did not start:\n" + log.read_text()
+                time.sleep(0.5)
+            except OSError:
+                assert time.monotonic() < deadline, f"{what} did not start:\n" + log.read_text()
+                time.sleep(0.5)
+        yield
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextmanager
+def jupyter_lab(
+    notebooks: Path, env: dict[str, str], log: Path, *, port: int, token: str
+) -> Iterator[str]:
+    """JupyterLab on 127.0.0.1:``port`` serving ``notebooks``; yields its base URL."""
+    base = f"http://127.0.0.1:{port}"
+    argv = [
+        str(Path(sys.executable).with_name("jupyter")),
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--notebook-dir={notebooks}",
+        "--allow-root",
+    ]
+    status = f"{base}/api/status?token={token}"
+    with serve(argv, cwd=notebooks, env=env, log=log, status_url=status, what="JupyterLab"):
+        yield base
 
 
 def run_chromium(page: Path, profile: Path, *extra: str, timeout: float = 120) -> str:

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from ..charts import browser as support
+
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
@@ -101,43 +103,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _quiet_lab_settings(config)
     port = _free_port()
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
-    log = work / "lab.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("jupyter")),
-                "lab",
-                "--no-browser",
-                "--ip=127.0.0.1",
-                f"--port={port}",
-                f"--IdentityProvider.token={TOKEN}",
-                f"--notebook-dir={work / 'notebooks'}",
-                "--allow-root",
-            ],
-            cwd=work / "notebooks",
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "JupyterLab did not start:\n" + log.read_text()
-                time.sleep(0.5)
+    with support.jupyter_lab(work / "notebooks", env, work / "lab.log", port=port, token=TOKEN) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @dataclass
@@ -195,16 +162,7 @@ def browser(tmp_path: Path) -> Iterator[Browser]:
         chromium = pw.chromium.launch(
             executable_path=str(CHROMIUM),
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                # Anything not on the loopback goes to a closed local port.
-                "--proxy-server=http://127.0.0.1:9",
-            ],
+            args=support.PLAYWRIGHT_FLAGS,
         )
         context = chromium.new_context(viewport={"width": 1400, "height": 1000})
         result = Browser(context.new_page(), shots)

@@ -7,42 +7,22 @@ and recorded.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from ..charts import browser as support
+from ..notebooks import test_browser as harness
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _harness() -> ModuleType:
-    name = "partnerkit_test_notebook_browser"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, ROOT / "tests" / "notebooks" / "test_browser.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _harness()
 browser = harness.browser
 
 
@@ -64,42 +44,24 @@ def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
         "JUPYTER_CONFIG_DIR": str(work / "config"),
     }
-    log = work / "voila.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [
-                "make",
-                "--no-print-directory",
-                "dashboard",
-                f"DASHBOARD={work / 'dashboards' / 'review.ipynb'}",
-                f"DASHBOARD_PORT={port}",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
+    argv = [
+        "make",
+        "--no-print-directory",
+        "dashboard",
+        f"DASHBOARD={work / 'dashboards' / 'review.ipynb'}",
+        f"DASHBOARD_PORT={port}",
+    ]
     base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/api/status", timeout=2):
-                    break
-            except urllib.error.HTTPError:
-                break  # the server answers
-            except OSError:
-                assert time.monotonic() < deadline, "Voila did not start:\n" + log.read_text()
-                time.sleep(0.5)
+    with support.serve(
+        argv,
+        cwd=ROOT,
+        env=env,
+        log=work / "voila.log",
+        status_url=f"{base}/api/status",
+        what="Voila",
+        any_answer=True,
+    ):
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_dashboard_serves_widgets_without_code_offline(dashboard: str, browser) -> None:

@@ -8,21 +8,18 @@ the page shows. Set ``PARTNERKIT_SCREENSHOTS`` to a folder to keep the screensho
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import polars as pl
 import pytest
+
+from ..charts import browser as support
+from ..notebooks import test_browser as harness
 
 ROOT = Path(__file__).resolve().parents[2]
 REVIEW = "05-partner-review.ipynb"
@@ -31,22 +28,6 @@ DECIDE = "06-decide.ipynb"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _harness() -> ModuleType:
-    name = "partnerkit_test_notebook_browser"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, ROOT / "tests" / "notebooks" / "test_browser.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _harness()
 browser = harness.browser  # offline Chromium; asserts that no request left the machine
 TOKEN = harness.TOKEN
 
@@ -70,43 +51,10 @@ def lab(work: Path) -> Iterator[str]:
     harness._quiet_lab_settings(config)
     port = harness._free_port()
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
-    log = work / "lab.log"
-    with log.open("wb") as err:
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("jupyter")),
-                "lab",
-                "--no-browser",
-                "--ip=127.0.0.1",
-                f"--port={port}",
-                f"--IdentityProvider.token={TOKEN}",
-                f"--notebook-dir={work / 'notebooks'}",
-                "--allow-root",
-            ],
-            cwd=work / "notebooks",
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "JupyterLab did not start:\n" + log.read_text()
-                time.sleep(0.5)
+    with support.jupyter_lab(
+        work / "notebooks", env, work / "lab.log", port=port, token=TOKEN
+    ) as base:
         yield base
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _wait_text(locator, pattern: str, timeout: float = 60) -> str:
