@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import polars as pl
 import pytest
 import xlsxwriter
@@ -15,20 +11,8 @@ from partnerkit.load.files import find_files, read_table
 from partnerkit.load.read import DroppedRowsWarning, folder_inputs, load, read_portfolio
 from partnerkit.validate import ROW, PortfolioError
 
+from . import intake_corpus as corpus
 
-def _corpus():
-    name = "intake_corpus"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 COLUMNS = [*corpus.HEADER, "currency"]
 
 

@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -28,20 +26,8 @@ from partnerkit.metrics.facts import deal_facts
 from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
 
+from . import intake_corpus as corpus
 
-def _corpus():
-    name = "intake_corpus"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 COLUMNS = [*corpus.HEADER, "currency"]
 START = dt.date(2023, 1, 1)
 PARTNERS = pl.DataFrame({"partner_id": ["P1", "P2", "P3"], "name": ["A", "B", "C"]})

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -17,20 +14,8 @@ from partnerkit.load.dates import parse_dates
 from partnerkit.load.read import SourceError, load, read_portfolio
 from partnerkit.load.text import ambiguous_numbers, currency_marks, parse_numbers
 
+from . import intake_corpus as corpus
 
-def _corpus():
-    name = "intake_corpus"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-corpus = _corpus()
 COLUMNS = [*corpus.HEADER, "currency"]
 D = dt.date
 PARTNERS = pl.DataFrame({"partner_id": ["P1", "P2", "P3"], "name": ["A", "B", "C"]})

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 
 import polars as pl
 import pytest
@@ -19,21 +17,8 @@ from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.board import BUTTON_STYLES, DecisionBoard, decision_queue
 
+from . import decided
 
-def _helper(stem: str) -> ModuleType:
-    """Import a helper module next to this file (tests are imported by path)."""
-    name = f"partnerkit_test_{stem}"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{stem}.py"))
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-decided = _helper("decided")
 SENTENCE = decided.SENTENCE
 
 
