@@ -42,6 +42,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from partnerkit.schema import ACTIVITY_KINDS
+
 FIRST_DEAL = dt.date(2019, 1, 1)
 FIRST_ACTIVITY = dt.date(2021, 4, 1)
 LAST_DAY = dt.date(2025, 9, 30)
@@ -49,18 +51,7 @@ FIRST_SIGNING = dt.date(2012, 1, 1)
 EPOCH = dt.date(1970, 1, 1)
 
 BASE62 = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "u1")
-KINDS = (
-    "enablement",
-    "training",
-    "certification",
-    "qbr",
-    "joint_marketing",
-    "cosell",
-    "exec_meeting",
-    "referral",
-    "intro",
-    "other",
-)
+KINDS = ACTIVITY_KINDS  # the canonical vocabulary; the weights below are this generator's own
 KIND_WEIGHTS = (0.14, 0.08, 0.03, 0.04, 0.06, 0.22, 0.05, 0.09, 0.11, 0.18)
 TYPES = ("reseller", "referral", "technology", "services", "distributor", "marketplace")
 TIERS = ("platinum", "gold", "silver", "registered")
