@@ -11,13 +11,33 @@ from __future__ import annotations
 
 from partnerkit.load.presets import PRESETS, Preset
 from partnerkit.load.read import DroppedRowsWarning, Loaded, SourceError, load, read_portfolio
+from partnerkit.validate import (
+    RULES,
+    LoadReport,
+    PortfolioError,
+    Problem,
+    Rule,
+    TableReport,
+    fix_hint,
+    set_aside_lines,
+    suggest,
+)
 
 __all__ = [
     "PRESETS",
+    "RULES",
     "DroppedRowsWarning",
+    "LoadReport",
     "Loaded",
+    "PortfolioError",
     "Preset",
+    "Problem",
+    "Rule",
     "SourceError",
+    "TableReport",
+    "fix_hint",
     "load",
     "read_portfolio",
+    "set_aside_lines",
+    "suggest",
 ]
