@@ -11,7 +11,12 @@ from partnerkit.metrics.pareto import concentration, pareto
 def position(values: list[float]) -> str | None:
     ids = [f"p{i:02d}" for i in range(len(values))]
     frame = pl.LazyFrame({"partner_id": ids, "won_revenue": values})
-    return concentration(pareto(frame)).collect()["benchmark_position"].item()
+    ranked = pareto(frame, threshold=0.8)
+    return (
+        concentration(ranked, threshold=0.8, denominator="enrolled")
+        .collect()["benchmark_position"]
+        .item()
+    )
 
 
 def test_flat_portfolio_is_flatter_than_80_20() -> None:

@@ -12,6 +12,7 @@ from partnerkit.metrics.pareto import (
     in_denominator,
     pareto,
     pareto_flags,
+    partner_order,
     reflag,
     vital_by_quarter,
 )
@@ -20,7 +21,7 @@ from partnerkit.metrics.pareto import (
 def ranked(values, **kw):
     ids = [f"p{i:02d}" for i in range(len(values))]
     frame = pl.LazyFrame({"partner_id": ids, "won_revenue": values})
-    return pareto(frame, **kw)
+    return pareto(frame, **{"threshold": 0.8, **kw})
 
 
 def test_pareto_hand_example():
@@ -33,7 +34,11 @@ def test_pareto_hand_example():
 
 def test_concentration_hand_example():
     values = [50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]
-    c = concentration(ranked(values)).collect().row(0, named=True)
+    c = (
+        concentration(ranked(values), threshold=0.8, denominator="active")
+        .collect()
+        .row(0, named=True)
+    )
     assert (c["partners"], c["total_value"], c["vital_count"]) == (10, 100.0, 3)
     assert c["vital_share"] == 0.3
     assert c["vital_value_share"] == pytest.approx(0.8)
@@ -55,32 +60,56 @@ def test_concentration_hand_example():
 def test_closest_benchmark_95_5():
     # 20 partners, one holds 95%: C(0.05) = 0.95 exactly
     values = [95.0] + [1.0] * 5 + [0.0] * 14
-    c = concentration(ranked(values)).collect().row(0, named=True)
+    c = (
+        concentration(ranked(values), threshold=0.8, denominator="enrolled")
+        .collect()
+        .row(0, named=True)
+    )
     assert c["top5_share"] == pytest.approx(0.95)
     assert c["closest_benchmark"] == "95/5"
 
 
 def test_concentration_of_nothing():
-    c = concentration(ranked([0.0, 0.0])).collect().row(0, named=True)
+    c = (
+        concentration(ranked([0.0, 0.0]), threshold=0.8, denominator="enrolled")
+        .collect()
+        .row(0, named=True)
+    )
     assert (c["partners"], c["vital_count"], c["zero_value_share"]) == (2, 0, 1.0)
     assert c["gini"] is None
     assert c["top20_share"] is None
     assert c["closest_benchmark"] is None
-    empty = concentration(ranked([], include=pl.lit(value=False))).collect().row(0, named=True)
+    empty = (
+        concentration(
+            ranked([], include=pl.lit(value=False)), threshold=0.8, denominator="enrolled"
+        )
+        .collect()
+        .row(0, named=True)
+    )
     assert (empty["partners"], empty["vital_share"]) == (0, None)
 
 
 def test_gini_of_equal_values_is_zero_and_of_one_producer_is_high():
-    assert concentration(ranked([5.0] * 4)).collect()["gini"].item() == 0.0
+    assert (
+        concentration(ranked([5.0] * 4), threshold=0.8, denominator="enrolled")
+        .collect()["gini"]
+        .item()
+        == 0.0
+    )
     # one of four holds everything: (2*4 - 5) * 1 / 4 = 0.75
-    assert concentration(ranked([9.0, 0, 0, 0])).collect()["gini"].item() == 0.75
+    assert (
+        concentration(ranked([9.0, 0, 0, 0]), threshold=0.8, denominator="enrolled")
+        .collect()["gini"]
+        .item()
+        == 0.75
+    )
 
 
 def test_include_limits_who_is_ranked():
     frame = pl.LazyFrame(
         {"partner_id": ["a", "b", "c"], "won_revenue": [5.0, 9.0, 1.0], "keep": [True, False, True]}
     )
-    out = pareto(frame, include="keep").sort("partner_id").collect()
+    out = pareto(frame, threshold=0.8, include="keep").sort("partner_id").collect()
     assert out["rank"].to_list() == [1, None, 2]
     assert out["vital"].to_list() == [True, False, False]  # before c: 5/6 >= 0.8
     assert out["share"].to_list() == pytest.approx([5 / 6, None, 1 / 6], nan_ok=False)
@@ -100,7 +129,7 @@ def test_vital_by_quarter_hand_example():
             "value": [50.0, 40.0, 10.0, 10.0, 90.0],
         }
     )
-    out = vital_by_quarter(values).collect()
+    out = vital_by_quarter(values, threshold=0.8).collect()
     # q1: a .5 (vital), b before .5 (vital), c before .9; q2: b .9 (vital), a before .9
     assert out.select("quarter", "partner_id", "vital").rows() == [
         (q1, "a", True), (q1, "b", True), (q1, "c", False), (q2, "b", True), (q2, "a", False),
@@ -154,8 +183,8 @@ def test_pareto_ignores_row_order(values, rnd):
     ids = [f"p{i:03d}" for i in range(len(values))]
     frame = pl.DataFrame({"partner_id": ids, "won_revenue": [v / 100 for v in values]})
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
-    a = pareto(frame.lazy()).sort("partner_id").collect()
-    b = pareto(shuffled.lazy()).sort("partner_id").collect()
+    a = pareto(frame.lazy(), threshold=0.8).sort("partner_id").collect()
+    b = pareto(shuffled.lazy(), threshold=0.8).sort("partner_id").collect()
     assert a.equals(b)
 
 
@@ -168,7 +197,7 @@ def test_ties_are_broken_by_partner_id_in_byte_order():
     frame = pl.DataFrame(
         {"partner_id": ["é", "b", "a", "B", "z", "y"], "won_revenue": [5.0] * 4 + [5.004, 9.0]}
     )
-    out = pareto_flags(frame)
+    out = pareto_flags(frame, threshold=0.8)
     assert out["partner_id"].to_list() == frame["partner_id"].to_list()  # rows unmoved
     ranks = dict(zip(out["partner_id"], out["rank"], strict=True))
     assert [p for p, _ in sorted(ranks.items(), key=lambda kv: kv[1])] == [
@@ -235,3 +264,58 @@ def test_pareto_flags_equal_pareto_row_for_row(names, data, threshold):
             assert [p for _, p in sorted(keys)] == group.sort("rank")["partner_id"].to_list()
         outside = ordered.filter(pl.col("rank").is_null())["partner_id"].to_list()
         assert outside == [p for p, k in zip(names, keep, strict=True) if "include" in kw and not k]
+
+
+def test_reflag_with_partner_order_breaks_ties_by_id_hand_example():
+    # b, a and c all 5.0: ties go by id (a, b, c); d 10.0 first; e is not counted
+    card = pl.DataFrame(
+        {
+            "partner_id": ["b", "d", "a", "e", "c"],
+            "v": [5.0, 10.0, 5.0, 99.0, 5.0],
+            "counted": [True, True, True, False, True],
+            "state": ["active"] * 5,
+        }
+    ).with_columns(partner_order())
+    assert card["partner_order"].to_list() == [1, 3, 0, 4, 2]
+    out = reflag(card, value="v", threshold=0.6, denominator="active", order="partner_order")
+    # total 25: d 10 (cum .4), a 5 (.6), b 5 (.8), c 5 (1.0); vital while cum before < .6
+    assert out["rank"].to_list() == [3, 1, 2, None, 4]
+    assert out["vital"].to_list() == [False, True, True, False, False]
+    # a filter keeps the order column valid: without d, a leads the tie group
+    rest = reflag(
+        card.filter(pl.col("partner_id") != "d"),
+        value="v",
+        threshold=0.6,
+        denominator="active",
+        order="partner_order",
+    )
+    assert dict(zip(rest["partner_id"], rest["rank"], strict=True)) == {
+        "b": 2,
+        "a": 1,
+        "e": None,
+        "c": 3,
+    }
+
+
+@given(ids, st.data(), thresholds, st.sampled_from(["enrolled", "active", "positive"]))
+@settings(max_examples=100, deadline=None)
+def test_reflag_with_partner_order_equals_reflag_without(names, data, threshold, denominator):
+    # metamorphic: the integer tie order must not move a rank, share or flag, on the whole
+    # frame and on any subset of its rows
+    n = len(names)
+    values = data.draw(st.lists(st.sampled_from([0, 1, 500, 999, 10**8]), min_size=n,
+                                max_size=n))  # fmt: skip
+    card = pl.DataFrame(
+        {
+            "partner_id": names,
+            "v": [v / 100 for v in values],
+            "counted": data.draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+            "state": data.draw(
+                st.lists(st.sampled_from(["dormant", "active"]), min_size=n, max_size=n)
+            ),
+        }
+    ).with_columns(partner_order())
+    keep = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    for frame in (card, card.filter(pl.Series(keep))):
+        kw = {"value": "v", "threshold": threshold, "denominator": denominator}
+        assert reflag(frame, **kw, order="partner_order").equals(reflag(frame, **kw))
