@@ -24,13 +24,13 @@ from partnerkit.decisions.export import export_decisions, export_frame
 from partnerkit.decisions.ledger import Ledger, LedgerError
 from partnerkit.decisions.recommend import REASONS, recommend
 from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
+from partnerkit.load import LoadReport, PortfolioError, Problem
 from partnerkit.load.presets import PRESETS
 from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio
 from partnerkit.metrics.overlap import overlaps_from_accounts
 from partnerkit.metrics.scorecard import SCORECARD_COLUMNS
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.portfolio import Portfolio
-from partnerkit.validate import LoadReport, PortfolioError, Problem
 
 if TYPE_CHECKING:
     from partnerkit.charts.export import export_chart, export_charts

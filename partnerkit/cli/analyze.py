@@ -150,8 +150,8 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
 def run(args: argparse.Namespace) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
     from partnerkit.decisions.export import export_frame  # noqa: PLC0415
+    from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
-    from partnerkit.validate import PortfolioError  # noqa: PLC0415
 
     as_of = None
     if args.as_of:

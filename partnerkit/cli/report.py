@@ -119,11 +119,11 @@ def run(args: argparse.Namespace) -> int:
     _skip_slow_optional_imports()
     _start_renderer()
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
+    from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.report.build import build_report  # noqa: PLC0415
     from partnerkit.report.pdf import print_pdf  # noqa: PLC0415
-    from partnerkit.validate import PortfolioError  # noqa: PLC0415
 
     started = time.perf_counter()
     try:

@@ -30,11 +30,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from partnerkit.load import LoadReport, PortfolioError, set_aside_lines
 from partnerkit.load.mapping import CREDITS, MappingFile, Shape, read_mapping_file
 from partnerkit.load.presets import PRESETS
 from partnerkit.load.read import SourceError, folder_inputs, load
 from partnerkit.portfolio import Portfolio
-from partnerkit.validate import LoadReport, PortfolioError, set_aside_lines
 
 __all__ = ["add_source_options", "read_source", "set_aside_report", "source_call"]
 
@@ -167,7 +167,7 @@ def read_source(args: argparse.Namespace, /, *, validate: bool = True) -> Portfo
 
     Requires: ``args.source`` and the options of :func:`add_source_options`. Raises
     :class:`~partnerkit.load.read.SourceError` for a wrong call and
-    :class:`~partnerkit.validate.PortfolioError` for invalid data.
+    :class:`~partnerkit.load.PortfolioError` for invalid data.
     """
     source, options = source_call(args)
     loaded = load(source, validate=validate, **options)

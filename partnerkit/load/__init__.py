@@ -10,18 +10,9 @@ shape and dtypes), ``delivery`` (the lean frames handed out for lazy sources) an
 from __future__ import annotations
 
 from partnerkit.load.presets import PRESETS, Preset
+from partnerkit.load.problems import RULES, Problem, Rule, fix_hint, suggest
 from partnerkit.load.read import DroppedRowsWarning, Loaded, SourceError, load, read_portfolio
-from partnerkit.validate import (
-    RULES,
-    LoadReport,
-    PortfolioError,
-    Problem,
-    Rule,
-    TableReport,
-    fix_hint,
-    set_aside_lines,
-    suggest,
-)
+from partnerkit.load.report import LoadReport, PortfolioError, TableReport, set_aside_lines
 
 __all__ = [
     "PRESETS",

@@ -25,7 +25,7 @@ of lazy sources it assumes need no parsing, and verifies the assumption by a cou
 Examples
 --------
 >>> import polars as pl
->>> from partnerkit.validate import ROW
+>>> from partnerkit.load.checks import ROW
 >>> lf = pl.LazyFrame({ROW: [0], "partner_id": [" p1 "], "name": ["Acme"]})
 >>> out = conform(lf, table="partners", present=("partner_id", "name"))
 >>> out.frame.select(TABLES["partners"].names).collect().row(0)
@@ -40,11 +40,13 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from partnerkit.load.checks import ROW, Check, raw
+from partnerkit.load.contract import currency_check
 from partnerkit.load.dates import DATE_FORMATS, DAY_FIRST_FORMATS, parse_dates
 from partnerkit.load.mapping import ValueMap, apply_values, relabel
+from partnerkit.load.problems import Problem
 from partnerkit.load.text import clean_text, parse_number_columns
 from partnerkit.schema import TABLES
-from partnerkit.validate import ROW, Check, Problem, currency_check, raw
 
 __all__ = [
     "RATE_COLUMNS",
@@ -66,7 +68,7 @@ _NUMERIC = (pl.Float32, pl.Float64, pl.Decimal)
 class Conformed:
     """A table in canonical shape, with the checks its parsing implies.
 
-    ``frame`` holds :data:`~partnerkit.validate.ROW`, every canonical column and the raw
+    ``frame`` holds :data:`~partnerkit.load.checks.ROW`, every canonical column and the raw
     text of each supplied one; ``checks`` flag values that did not parse; ``problems``
     list columns whose dtype cannot be converted at all.
     """
@@ -156,7 +158,7 @@ def conform(
 ) -> Conformed:
     """Parse the ``present`` columns of ``table`` and add the absent ones.
 
-    Requires: :data:`~partnerkit.validate.ROW` and the ``present`` columns, in any dtype.
+    Requires: :data:`~partnerkit.load.checks.ROW` and the ``present`` columns, in any dtype.
     ``values`` are value mappings (see :func:`partnerkit.load.mapping.apply_values`),
     applied after the source text is kept, so errors quote the value as written. Other
     hidden columns (named ``__...``) are kept for the checks that read them.

@@ -43,12 +43,12 @@ from collections.abc import Collection, Mapping, Sequence
 
 import polars as pl
 
+from partnerkit.load.checks import ROW
 from partnerkit.load.conform import source_text
 from partnerkit.load.dates import parse_dates
 from partnerkit.load.mapping import ValueMap, label_columns, maps_values, relabel
 from partnerkit.load.text import NULL_WORDS, clean_text, parse_number_columns
 from partnerkit.schema import TABLES
-from partnerkit.validate import ROW
 
 __all__ = [
     "assumable",
@@ -163,7 +163,7 @@ def lean_frame(
     names the text columns to trim (with null words read as null); ``labels`` gives the
     vocabulary (columns ``source``, ``canonical``) of label columns; other text columns
     are read as they are. ``drop_rows`` holds the 0-based row numbers (column
-    :data:`~partnerkit.validate.ROW`) to leave out.
+    :data:`~partnerkit.load.checks.ROW`) to leave out.
 
     Examples
     --------

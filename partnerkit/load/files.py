@@ -52,8 +52,9 @@ from pathlib import Path
 
 import polars as pl
 
+from partnerkit.load.checks import ROW
+from partnerkit.load.problems import Problem, RowKind
 from partnerkit.load.text import normalise_name
-from partnerkit.validate import ROW, Problem, RowKind
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -102,7 +103,7 @@ _FOOTER_SCAN = 50  # a footer block is a handful of rows; look no further back t
 class SourceTable:
     """One table as read from its source, before any mapping.
 
-    ``frame`` holds the :data:`~partnerkit.validate.ROW` column (line number for CSV,
+    ``frame`` holds the :data:`~partnerkit.load.checks.ROW` column (line number for CSV,
     0-based row index otherwise) followed by the source columns. ``eager`` says the data
     is already in memory; ``rows`` is the row count when known without a scan. ``base``
     is the lazy source itself (a Parquet scan or the LazyFrame given), without row

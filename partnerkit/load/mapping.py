@@ -82,8 +82,10 @@ from typing import Any
 
 import polars as pl
 
+from partnerkit.load.checks import ROW, Check
 from partnerkit.load.dates import parse_dates
 from partnerkit.load.files import SourceTable
+from partnerkit.load.problems import HintStyle, Problem, RowKind, fix_hint, suggest
 from partnerkit.load.text import (
     key_of,
     label_key,
@@ -93,7 +95,6 @@ from partnerkit.load.text import (
     parse_numbers,
 )
 from partnerkit.schema import TABLES
-from partnerkit.validate import ROW, Check, HintStyle, Problem, RowKind, fix_hint, suggest
 
 __all__ = [
     "AGGREGATES",
@@ -424,7 +425,7 @@ def _label(text: pl.Expr, allowed: tuple[str, ...] | None) -> pl.Expr:
 class Input:
     """One named input after column mapping, as presets and the loader see it.
 
-    ``frame`` holds the :data:`~partnerkit.validate.ROW` column and the target columns in
+    ``frame`` holds the :data:`~partnerkit.load.checks.ROW` column and the target columns in
     ``present`` (source dtypes, not yet parsed); ``source`` is the table as read.
     ``checks`` are extra row checks (e.g. a preset's flag columns) and ``notices`` checks
     whose hits are reported as notes, not problems.

@@ -89,10 +89,11 @@ from types import MappingProxyType
 
 import polars as pl
 
+from partnerkit.load.checks import ROW, Check
 from partnerkit.load.mapping import CREDITS, Input, ValueMap
+from partnerkit.load.problems import Problem, suggest
 from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbers
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
-from partnerkit.validate import ROW, Check, Problem, suggest
 
 __all__ = [
     "CUSTOMER_TYPE_WORDS",

@@ -10,8 +10,8 @@ Presets add the inputs and file names of a CRM's exports (see
 The steps: read each input (:mod:`~partnerkit.load.files`), map its columns, run the
 presets' prepare steps, map values, parse every column to its canonical dtype
 (:mod:`~partnerkit.load.conform`), then check the whole contract in one lazy pass
-(:func:`partnerkit.validate.summarise`). Any problem raises one
-:class:`~partnerkit.validate.PortfolioError` listing them all. With ``quarantine=True``
+(:func:`partnerkit.load.checks.summarise`). Any problem raises one
+:class:`~partnerkit.load.report.PortfolioError` listing them all. With ``quarantine=True``
 the rows breaking row rules are set aside into ``Portfolio.quarantine`` instead (table
 problems such as a missing column still raise). Nothing is dropped silently: blank rows
 and report footers are listed in the load report and announced with a
@@ -57,6 +57,18 @@ from types import MappingProxyType
 
 import polars as pl
 
+from partnerkit.load.checks import (
+    ENGINE,
+    ROW,
+    Check,
+    CheckedTable,
+    Counts,
+    Findings,
+    collect_queries,
+    count_checks,
+    raw,
+    summarise,
+)
 from partnerkit.load.conform import (
     VOCABULARY_LIMIT,
     conform,
@@ -65,6 +77,7 @@ from partnerkit.load.conform import (
     source_text,
     vocabulary,
 )
+from partnerkit.load.contract import contract_checks, currency_check, partner_reference
 from partnerkit.load.delivery import (
     assumable,
     assumption_probe,
@@ -94,31 +107,11 @@ from partnerkit.load.presets import (
     resolve_partner_names,
     resolve_presets,
 )
+from partnerkit.load.problems import HintStyle, Problem, fix_hint, suggest
+from partnerkit.load.report import LoadReport, PortfolioError, TableReport
 from partnerkit.load.text import DECIMALS, normalise_name
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
-from partnerkit.validate import (
-    ENGINE,
-    ROW,
-    Check,
-    CheckedTable,
-    Counts,
-    Findings,
-    HintStyle,
-    LoadReport,
-    PortfolioError,
-    Problem,
-    TableReport,
-    collect_queries,
-    contract_checks,
-    count_checks,
-    currency_check,
-    fix_hint,
-    partner_reference,
-    raw,
-    suggest,
-    summarise,
-)
 
 __all__ = [
     "DroppedRowsWarning",
@@ -233,7 +226,7 @@ def read_portfolio(
     >>> read_portfolio({"partners": pl.DataFrame({"partner_id": ["p1"], "name": ["A"]})})
     Traceback (most recent call last):
     ...
-    partnerkit.validate.PortfolioError: The portfolio has 1 problem (source: frames):
+    partnerkit.load.report.PortfolioError: The portfolio has 1 problem (source: frames):
     1. deals [missing_table]: the deals table is required (deals.csv or deals.parquet)
     """
     loaded = load(

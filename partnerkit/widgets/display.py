@@ -22,10 +22,10 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import theme
+from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER
-from partnerkit.validate import PortfolioError, Problem
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell

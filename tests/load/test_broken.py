@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from partnerkit.load import PortfolioError
 from partnerkit.load.read import read_portfolio
-from partnerkit.validate import PortfolioError
 
 CORPUS = Path(__file__).parents[1] / "fixtures" / "broken"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())

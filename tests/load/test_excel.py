@@ -7,9 +7,10 @@ import pytest
 import xlsxwriter
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import PortfolioError
+from partnerkit.load.checks import ROW
 from partnerkit.load.files import find_files, read_table
 from partnerkit.load.read import DroppedRowsWarning, folder_inputs, load, read_portfolio
-from partnerkit.validate import ROW, PortfolioError
 
 from . import intake_corpus as corpus
 

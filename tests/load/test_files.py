@@ -1,9 +1,10 @@
 import polars as pl
 import pytest
 
+from partnerkit.load import PortfolioError
+from partnerkit.load.checks import ROW
 from partnerkit.load.files import find_files, read_table
 from partnerkit.load.read import DroppedRowsWarning, load, read_portfolio
-from partnerkit.validate import ROW, PortfolioError
 
 PARTNERS = b"partner_id,name\nP1,Acme\nP2,Beta\n"
 

@@ -14,9 +14,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import PortfolioError
 from partnerkit.load.mapping import Shape, read_mapping_file
 from partnerkit.load.read import load, read_portfolio
-from partnerkit.validate import PortfolioError
 
 PARTNERS = pl.DataFrame({"partner_id": ["p1", "p2"], "name": ["Acme", "Beta"]})
 

@@ -28,11 +28,11 @@ import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
 from partnerkit.cli import main
+from partnerkit.load import PortfolioError
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
 from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
-from partnerkit.validate import PortfolioError
 from partnerkit.widgets.drill import counts_as, recompute
 
 D = dt.date

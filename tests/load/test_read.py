@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import PortfolioError
 from partnerkit.load.read import SourceError, load, read_portfolio
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES
-from partnerkit.validate import PortfolioError
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 CANONICAL = FIXTURES / "crm" / "canonical"

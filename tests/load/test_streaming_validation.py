@@ -5,16 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from partnerkit.load.checks import ROW, Check, CheckedTable, collect_queries, summarise
+from partnerkit.load.contract import contract_checks, partner_reference
 from partnerkit.load.read import load
-from partnerkit.validate import (
-    ROW,
-    Check,
-    CheckedTable,
-    collect_queries,
-    contract_checks,
-    partner_reference,
-    summarise,
-)
 
 
 def frame(**columns):

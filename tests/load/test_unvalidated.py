@@ -8,9 +8,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import PortfolioError
 from partnerkit.load.read import UNVALIDATED, load, read_portfolio
 from partnerkit.schema import TABLE_ORDER
-from partnerkit.validate import PortfolioError
 
 CANONICAL = Path(__file__).parents[1] / "fixtures" / "crm" / "canonical"
 

@@ -1,19 +1,8 @@
 import polars as pl
 
-from partnerkit.validate import (
-    RULES,
-    Check,
-    CheckedTable,
-    LoadReport,
-    PortfolioError,
-    Problem,
-    TableReport,
-    contract_checks,
-    currency_check,
-    partner_reference,
-    suggest,
-    summarise,
-)
+from partnerkit.load import RULES, LoadReport, PortfolioError, Problem, TableReport, suggest
+from partnerkit.load.checks import Check, CheckedTable, summarise
+from partnerkit.load.contract import contract_checks, currency_check, partner_reference
 
 ROW = "__row"
 

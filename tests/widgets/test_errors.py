@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
+from partnerkit.load import RULES, PortfolioError, Problem
 from partnerkit.load.read import SourceError
-from partnerkit.validate import RULES, PortfolioError, Problem
 from partnerkit.widgets.display import FIXES, problem_list, setup_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
