@@ -17,8 +17,8 @@ under another policy without reading raw rows.
 Examples
 --------
 >>> import polars as pl
->>> from partnerkit.portfolio import Portfolio
->>> p = Portfolio.from_frames(
+>>> from partnerkit.load import from_frames
+>>> p = from_frames(
 ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
 ...     deals=pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["a", "b", "a"],
 ...         "created_on": ["2025-01-05", "2025-01-09", "2025-02-01"],

@@ -3,8 +3,9 @@
 A portfolio always carries every canonical table with every canonical column, in canonical
 order and dtype. What the source did not supply is remembered in :attr:`Portfolio.supplied`,
 so an analysis that needs a missing table or column can say so instead of computing from
-nulls. Build one with :func:`partnerkit.read_portfolio` (files) or
-:meth:`Portfolio.from_frames` (frames already in memory); both validate.
+nulls. The portfolio is a plain holder of data: it reads nothing and checks nothing. Build
+one with :func:`partnerkit.load.read_portfolio` (files or frames) or
+:func:`partnerkit.load.from_frames` (frames already in memory); both validate.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Portfolio:
     Examples
     --------
     >>> import polars as pl
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
     ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],
@@ -60,35 +62,6 @@ class Portfolio:
     supplied: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     quarantine: pl.DataFrame | None = None
     source: str = "frames"
-
-    @classmethod
-    def from_frames(
-        cls,
-        *,
-        partners: pl.DataFrame | pl.LazyFrame,
-        deals: pl.DataFrame | pl.LazyFrame,
-        activities: pl.DataFrame | pl.LazyFrame | None = None,
-        investments: pl.DataFrame | pl.LazyFrame | None = None,
-        overlaps: pl.DataFrame | pl.LazyFrame | None = None,
-        quarantine: bool = False,
-    ) -> Portfolio:
-        """Validate in-memory frames and return a portfolio.
-
-        Columns may arrive as strings (dates as ISO text, amounts as numbers or text); they
-        are parsed and checked exactly as file input is.
-        """
-        from partnerkit.load.read import read_portfolio  # noqa: PLC0415  (cycle)
-
-        frames = {
-            "partners": partners,
-            "deals": deals,
-            "activities": activities,
-            "investments": investments,
-            "overlaps": overlaps,
-        }
-        return read_portfolio(
-            {k: v for k, v in frames.items() if v is not None}, quarantine=quarantine
-        )
 
     def table(self, name: str) -> pl.LazyFrame:
         """Return the canonical table ``name`` as a LazyFrame."""
@@ -109,7 +82,8 @@ class Portfolio:
         Taken from the deals' ``currency`` column (one per portfolio, which validation
         checks), filled from the loader's ``currency=`` option.
 
-        >>> Portfolio.from_frames(partners=pl.DataFrame({"partner_id": ["p"], "name": ["A"]}),
+        >>> from partnerkit.load import from_frames
+        >>> from_frames(partners=pl.DataFrame({"partner_id": ["p"], "name": ["A"]}),
         ...     deals=pl.DataFrame({"deal_id": ["d"], "partner_id": ["p"],
         ...         "created_on": ["2025-01-05"], "closed_on": [None], "outcome": ["open"],
         ...         "amount": [5.0], "currency": ["eur"]})).currency
@@ -151,7 +125,8 @@ class Portfolio:
         ``as_of`` defaults to :meth:`latest_date`. Such deals are still open (their close
         date is what the CRM expected, not a close); the count is reported as a note.
 
-        >>> p = Portfolio.from_frames(
+        >>> from partnerkit.load import from_frames
+        >>> p = from_frames(
         ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
         ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
         ...         "created_on": ["2025-01-05", "2025-01-09"],

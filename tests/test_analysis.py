@@ -8,12 +8,12 @@ import pytest
 
 from partnerkit.analysis import ON_DEMAND, STAGE_ONE_SETTINGS, Analysis, analyze
 from partnerkit.cli import main
+from partnerkit.load import from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.health import reweight
 from partnerkit.metrics.pareto import reflag
 from partnerkit.metrics.scorecard import CORE_COLUMNS
 from partnerkit.policy import Policy
-from partnerkit.portfolio import Portfolio
 
 _spec = importlib.util.spec_from_file_location(
     "pk_metrics_conftest", Path(__file__).parent / "metrics" / "conftest.py"
@@ -193,7 +193,7 @@ def test_invalid_policy_is_refused(tiny):
 
 
 def test_through_the_loader():
-    p = Portfolio.from_frames(
+    p = from_frames(
         partners=pl.DataFrame(
             {"partner_id": ["a", "b"], "name": ["A", "B"], "tier": ["gold", "silver"]}
         ),

@@ -87,8 +87,8 @@ def summary(analysis: Analysis, /) -> str:
     """Return the concentration summary as a few lines of plain text.
 
     >>> import polars as pl
-    >>> from partnerkit.portfolio import Portfolio
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
     ...         "created_on": ["2025-01-05", "2025-01-09"],

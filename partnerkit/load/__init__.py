@@ -1,17 +1,27 @@
-"""Loading: read a portfolio from CSV/Parquet files or frames, map it, validate it.
+"""Loading: read a portfolio from CSV/Parquet/Excel files or frames, map it, validate it.
 
-The entry point is :func:`partnerkit.load.read.read_portfolio`. Modules: ``files``
-(reading files with real-world dirt), ``dates`` and ``text`` (parsing cells), ``mapping``
-(column and value mappings), ``presets`` (CRM export presets), ``conform`` (canonical
-shape and dtypes), ``delivery`` (the lean frames handed out for lazy sources) and
-``read`` (the whole pipeline).
+The entry points are :func:`read_portfolio` (files or frames), :func:`from_frames`
+(frames, one per table) and :func:`load` (the load report without raising). Modules:
+``files`` (reading files with real-world dirt), ``dates`` and ``text`` (parsing cells),
+``mapping`` (column and value mappings), ``presets`` (CRM export presets), ``conform``
+(canonical shape and dtypes), ``delivery`` (the lean frames handed out for lazy sources),
+``read`` (the whole pipeline); and validation: ``problems`` (the rules and a broken
+rule), ``contract`` (the checks the schema implies), ``checks`` (evaluating checks in two
+streaming passes) and ``report`` (the load report and :class:`PortfolioError`).
 """
 
 from __future__ import annotations
 
 from partnerkit.load.presets import PRESETS, Preset
 from partnerkit.load.problems import RULES, Problem, Rule, fix_hint, suggest
-from partnerkit.load.read import DroppedRowsWarning, Loaded, SourceError, load, read_portfolio
+from partnerkit.load.read import (
+    DroppedRowsWarning,
+    Loaded,
+    SourceError,
+    from_frames,
+    load,
+    read_portfolio,
+)
 from partnerkit.load.report import LoadReport, PortfolioError, TableReport, set_aside_lines
 
 __all__ = [
@@ -27,6 +37,7 @@ __all__ = [
     "SourceError",
     "TableReport",
     "fix_hint",
+    "from_frames",
     "load",
     "read_portfolio",
     "set_aside_lines",

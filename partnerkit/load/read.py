@@ -118,6 +118,7 @@ __all__ = [
     "Loaded",
     "SourceError",
     "folder_inputs",
+    "from_frames",
     "load",
     "read_portfolio",
 ]
@@ -257,6 +258,44 @@ def read_portfolio(
             stacklevel=2,
         )
     return loaded.portfolio
+
+
+def from_frames(
+    *,
+    partners: pl.DataFrame | pl.LazyFrame,
+    deals: pl.DataFrame | pl.LazyFrame,
+    activities: pl.DataFrame | pl.LazyFrame | None = None,
+    investments: pl.DataFrame | pl.LazyFrame | None = None,
+    overlaps: pl.DataFrame | pl.LazyFrame | None = None,
+    quarantine: bool = False,
+) -> Portfolio:
+    """Validate in-memory frames, one per canonical table, and return a portfolio.
+
+    Requires: the columns :func:`read_portfolio` requires. Columns may arrive as strings
+    (dates as ISO text, amounts as numbers or text); they are parsed and checked exactly
+    as file input is. A shorthand for ``read_portfolio({"partners": ..., ...})``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> p = from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
+    ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],
+    ...         "outcome": ["won"], "amount": [1200.0]}),
+    ... )
+    >>> p.has("activities"), p.has("deals", "source"), p.latest_date()
+    (False, False, datetime.date(2025, 3, 1))
+    """
+    frames = {
+        PARTNERS: partners,
+        DEALS: deals,
+        "activities": activities,
+        "investments": investments,
+        "overlaps": overlaps,
+    }
+    supplied = {name: frame for name, frame in frames.items() if frame is not None}
+    return read_portfolio(supplied, quarantine=quarantine)
 
 
 def _rates(

@@ -163,8 +163,8 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
     >>> from partnerkit.metrics.facts import build_facts
     >>> from partnerkit.metrics.window import Window
     >>> from partnerkit.policy import Policy
-    >>> from partnerkit.portfolio import Portfolio
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
     ...         "created_on": ["2025-01-05", "2025-01-05"],

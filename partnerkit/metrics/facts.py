@@ -557,7 +557,8 @@ class Facts:
 def build_facts(portfolio: Portfolio, /, *, window: Window, policy: Policy) -> Facts:
     """Build (lazily) every stage-1 fact frame of ``portfolio`` for ``window``.
 
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["a"],
     ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],

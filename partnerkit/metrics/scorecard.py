@@ -15,8 +15,8 @@ Examples
 >>> from partnerkit.metrics.facts import build_facts
 >>> from partnerkit.metrics.window import Window
 >>> from partnerkit.policy import Policy
->>> from partnerkit.portfolio import Portfolio
->>> p = Portfolio.from_frames(
+>>> from partnerkit.load import from_frames
+>>> p = from_frames(
 ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
 ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
 ...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],
@@ -495,7 +495,8 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
     null, as in the scorecard.
 
     >>> import datetime as dt
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
     ...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],

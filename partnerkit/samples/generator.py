@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 from polars.io.plugins import register_io_source
 
+from partnerkit.load.read import from_frames
 from partnerkit.samples.activities import activity_chunk, activity_scale
 from partnerkit.samples.deals import deal_chunk, deal_scale
 from partnerkit.samples.investments import investment_chunk
@@ -106,9 +107,7 @@ class SamplePortfolio:
 
     def portfolio(self) -> Portfolio:
         """Return the sample as a validated :class:`~partnerkit.portfolio.Portfolio`."""
-        from partnerkit.portfolio import Portfolio  # noqa: PLC0415  (loader imports samples)
-
-        return Portfolio.from_frames(
+        return from_frames(
             partners=self.partners,
             deals=self.deals,
             activities=self.activities,

@@ -502,7 +502,8 @@ def data_summary(portfolio: Portfolio, /) -> Table:
 
     Examples
     --------
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
     ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],

@@ -96,7 +96,8 @@ def partner_frames(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.Laz
 
     Examples
     --------
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["a"],
     ...         "created_on": ["2025-01-05"], "closed_on": [None],
@@ -116,7 +117,8 @@ def partner_rows(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.DataF
 
     Examples
     --------
-    >>> p = Portfolio.from_frames(
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
     ...         "created_on": ["2025-01-05"] * 2, "closed_on": [None, None],

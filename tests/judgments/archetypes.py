@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from partnerkit.load import from_frames
 from partnerkit.portfolio import Portfolio
 
 AS_OF = dt.date(2026, 6, 30)
@@ -50,7 +51,7 @@ class Planted:
 
     def portfolio(self) -> Portfolio:
         """Validate the tables into a portfolio."""
-        return Portfolio.from_frames(
+        return from_frames(
             partners=self.partners,
             deals=self.deals,
             activities=self.activities,

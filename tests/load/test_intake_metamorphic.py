@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import from_frames
 from partnerkit.load.read import DroppedRowsWarning, read_portfolio
 from partnerkit.metrics.facts import deal_facts
 from partnerkit.metrics.window import Window
-from partnerkit.portfolio import Portfolio
 
 from . import intake_corpus as corpus
 
@@ -69,7 +69,7 @@ def deal_rows(draw, *, min_size=1, max_size=12):
 
 
 def portfolio_of(deals):
-    return Portfolio.from_frames(
+    return from_frames(
         partners=PARTNERS, deals=corpus.expected_deals(deals, currency=None).drop("currency")
     )
 

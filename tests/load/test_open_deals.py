@@ -28,11 +28,10 @@ import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
 from partnerkit.cli import main
-from partnerkit.load import PortfolioError
+from partnerkit.load import PortfolioError, from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
 from partnerkit.metrics.window import Window
-from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.drill import counts_as, recompute
 
 D = dt.date
@@ -55,7 +54,7 @@ DEALS = pl.DataFrame(
 
 @pytest.fixture(scope="module")
 def portfolio():
-    return Portfolio.from_frames(partners=PARTNERS, deals=DEALS)
+    return from_frames(partners=PARTNERS, deals=DEALS)
 
 
 @pytest.fixture(scope="module")
@@ -147,15 +146,13 @@ def test_as_of_ignores_forecast_tables_and_counts_activities():
             "amount": [10.0],
         }
     )
-    p = Portfolio.from_frames(
-        partners=PARTNERS, deals=DEALS, activities=activities, investments=investments
-    )
+    p = from_frames(partners=PARTNERS, deals=DEALS, activities=activities, investments=investments)
     assert p.latest_date() == D(2025, 3, 20)
 
 
 def test_only_open_deals_with_expected_dates_gives_the_latest_creation():
     deals = DEALS.filter(pl.col("outcome") == "open")
-    p = Portfolio.from_frames(partners=PARTNERS, deals=deals)
+    p = from_frames(partners=PARTNERS, deals=deals)
     assert p.latest_date() == D(2025, 2, 20)
 
 
@@ -310,7 +307,7 @@ def test_an_expected_close_date_before_creation_is_no_error():
         .otherwise(pl.col("closed_on"))
         .alias("closed_on")
     )
-    p = Portfolio.from_frames(partners=PARTNERS, deals=deals)
+    p = from_frames(partners=PARTNERS, deals=deals)
     assert analyze(p).partner("a")["open_pipeline"] == 500.0
     # ...while a won deal closed before its creation still is one
     won = DEALS.with_columns(
@@ -320,7 +317,7 @@ def test_an_expected_close_date_before_creation_is_no_error():
         .alias("closed_on")
     )
     with pytest.raises(PortfolioError, match="close_before_create"):
-        Portfolio.from_frames(partners=PARTNERS, deals=won)
+        from_frames(partners=PARTNERS, deals=won)
 
 
 def test_validate_command_notes_open_deals_past_their_expected_close_date(tmp_path, capsys):

@@ -9,9 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from partnerkit.load import PortfolioError
+from partnerkit.load import PortfolioError, from_frames
 from partnerkit.load.read import SourceError, load, read_portfolio
-from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -254,11 +253,11 @@ def test_usage_errors():
 
 
 def test_from_frames_goes_through_the_loader():
-    p = Portfolio.from_frames(partners=PARTNERS, deals=DEALS)
+    p = from_frames(partners=PARTNERS, deals=DEALS)
     assert p.deals.collect().height == 3
     with pytest.raises(PortfolioError, match="unknown_partner"):
-        Portfolio.from_frames(partners=PARTNERS.head(1), deals=DEALS)
-    q = Portfolio.from_frames(partners=PARTNERS.head(1), deals=DEALS, quarantine=True)
+        from_frames(partners=PARTNERS.head(1), deals=DEALS)
+    q = from_frames(partners=PARTNERS.head(1), deals=DEALS, quarantine=True)
     assert q.quarantine is not None
     assert q.quarantine["rule"].to_list() == ["unknown_partner"]
 

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from partnerkit.decisions import Ledger
+from partnerkit.load import from_frames
 from partnerkit.metrics.change import (
     latest_complete_quarter,
     quarter_changes_of,
@@ -17,7 +18,6 @@ from partnerkit.metrics.change import (
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
-from partnerkit.portfolio import Portfolio
 
 D = dt.date
 
@@ -53,7 +53,7 @@ AS_OF = D(2025, 9, 30)
 
 
 def _changes(rows, *, as_of: dt.date = AS_OF, policy: Policy | None = None):
-    portfolio = Portfolio.from_frames(
+    portfolio = from_frames(
         partners=pl.DataFrame({"partner_id": ["a", "b", "c"], "name": ["A", "B", "C"]}),
         deals=_deals(rows),
     )

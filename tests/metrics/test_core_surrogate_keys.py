@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from partnerkit.load import from_frames
 from partnerkit.metrics import scorecard as sc
 from partnerkit.metrics.scorecard import core_scorecard
 from partnerkit.metrics.window import Window
@@ -51,7 +52,7 @@ def _renamed(p: Portfolio, new: dict[str, str]) -> Portfolio:
         name: p.table(name).collect().with_columns(pl.col("partner_id").replace(new))
         for name in ("partners", "deals", "activities")
     }
-    return Portfolio.from_frames(**tables)
+    return from_frames(**tables)
 
 
 def test_long_record_ids_carry_the_same_results(sample):

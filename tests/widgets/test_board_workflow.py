@@ -13,8 +13,8 @@ import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.decisions import Ledger
+from partnerkit.load import from_frames
 from partnerkit.policy import Policy
-from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.board import BUTTON_STYLES, DecisionBoard, decision_queue
 
 from . import decided
@@ -183,7 +183,7 @@ def test_since_last_review_from_the_snapshot(small, ledger: Ledger) -> None:
 
 def test_quarter_changes_on_a_real_analysis(ledger: Ledger) -> None:
     # Q2 2025 (the quarter ending on as_of): 300; Q1 2025: 200; Q2 2024: 100.
-    portfolio = Portfolio.from_frames(
+    portfolio = from_frames(
         partners=pl.DataFrame({"partner_id": ["a"], "name": ["Acme"]}),
         deals=pl.DataFrame(
             {

@@ -12,7 +12,7 @@ import pytest
 from partnerkit.analysis import analyze
 from partnerkit.charts import theme
 from partnerkit.charts.concentration import pareto_chart
-from partnerkit.portfolio import Portfolio
+from partnerkit.load import from_frames
 from partnerkit.widgets.display import (
     RENDERER,
     figures,
@@ -107,7 +107,7 @@ def test_headline_with_no_value() -> None:
 
 
 def test_export_charts_button(tmp_path: Path) -> None:
-    portfolio = Portfolio.from_frames(
+    portfolio = from_frames(
         partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
         deals=pl.DataFrame(
             {

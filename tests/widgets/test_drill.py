@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze
+from partnerkit.load import from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
@@ -26,7 +27,7 @@ AS_OF = dt.date(2025, 6, 30)  # W = (2024-06-30, 2025-06-30]
 
 
 def _portfolio() -> Portfolio:
-    return Portfolio.from_frames(
+    return from_frames(
         partners=pl.DataFrame(
             {"partner_id": ["a", "b"], "name": ["Acme Ltd", "Bolt"], "status": ["active"] * 2}
         ),
@@ -150,7 +151,7 @@ def test_rows_do_not_depend_on_other_partners() -> None:
             .with_columns(deal_id=pl.lit("d99"), amount=pl.lit(1e6)),
         ]
     )
-    q = Portfolio.from_frames(
+    q = from_frames(
         partners=p.partners.collect(),
         deals=more,
         activities=p.activities.collect(),
