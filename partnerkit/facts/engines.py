@@ -1,0 +1,450 @@
+"""The one engine-branch module of stage 1: which engine a frame belongs to, and reading.
+
+Stage 1 (:mod:`partnerkit.facts`) is written once with narwhals; the engine follows the
+input. This module holds what cannot be written engine-neutrally:
+
+- :func:`engine_of` / :func:`engine_of_tables`: the engine of a frame or of a mapping of
+  tables, refusing anything but :data:`ENGINES` with :class:`UnsupportedEngine`;
+- :func:`read_tables`: a folder of canonical ``<table>.parquet`` or ``<table>.csv`` files
+  read natively by polars (``scan_parquet`` / ``scan_csv``), DuckDB (``read_parquet`` /
+  ``read_csv``) or Spark (``spark.read.parquet`` / ``spark.read.csv``), every column cast
+  to its canonical type (:mod:`partnerkit.schema`), canonical columns the source lacks
+  added as typed nulls (or their default);
+- :func:`spark_session`: a local Spark session with test-friendly settings, or a remote one
+  through Spark Connect (``sc://...``, Databricks included).
+
+Which checks run where
+----------------------
+:func:`read_tables` checks tables, columns and types on every engine, with the problem
+wording of the polars reader (table, column, rule, how to fix) and raises
+:class:`~partnerkit.load.PortfolioError`: a required table missing (``missing_table``), a
+required column missing (``missing_column``), a Parquet column whose type cannot be read as
+its canonical type (``wrong_type``). Row rules (dates that do not parse, negative amounts,
+duplicate ids, unknown partners, deals closed before they were created, ...) are checked
+only by the polars reader (:func:`partnerkit.read_portfolio`, ``partnerkit validate``).
+Data read by DuckDB or Spark is taken as the contract describes it; a CSV value that does
+not convert to its canonical type makes the engine's own cast fail when the query runs.
+
+Examples
+--------
+>>> import polars as pl
+>>> engine_of(pl.LazyFrame({"a": [1]}))
+'polars'
+>>> engine_of([1, 2])
+Traceback (most recent call last):
+...
+partnerkit.facts.engines.UnsupportedEngine: stage 1 runs on polars, duckdb or spark frames; \
+got a list (builtins), which is not a frame of those engines
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import narwhals.stable.v2 as nw
+import polars as pl
+
+from partnerkit.schema import TABLE_ORDER, TABLES
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+__all__ = [
+    "ENGINES",
+    "SPARK_SETTINGS",
+    "EngineUnavailable",
+    "UnsupportedEngine",
+    "engine_of",
+    "engine_of_tables",
+    "read_tables",
+    "require_engine",
+    "spark_session",
+]
+
+Engine = Literal["polars", "duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("polars", "duckdb", "spark")
+"""The engines stage 1 runs on: the ones its conformance suite covers."""
+
+_IMPLEMENTATIONS: dict[nw.Implementation, Engine] = {
+    nw.Implementation.POLARS: "polars",
+    nw.Implementation.DUCKDB: "duckdb",
+    nw.Implementation.PYSPARK: "spark",
+    nw.Implementation.PYSPARK_CONNECT: "spark",
+}
+
+_EXTRAS: dict[str, str] = {"duckdb": "duckdb", "spark": "pyspark"}
+
+SPARK_SETTINGS: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.memory": "2g",
+}
+"""Settings of a local :func:`spark_session`: UTC dates, few shuffle partitions, no UI."""
+
+
+class UnsupportedEngine(ValueError):  # noqa: N818  (the public name of the contract)
+    """A frame of an engine stage 1 does not run on, a mix of engines, or an unknown name."""
+
+
+class EngineUnavailable(RuntimeError):  # noqa: N818  (reads as its sibling)
+    """The engine is allowed but cannot run here: its package or Java is missing."""
+
+
+def _allowed() -> str:
+    return ", ".join(ENGINES[:-1]) + f" or {ENGINES[-1]}"
+
+
+def require_engine(name: str, /) -> Engine:
+    """Return ``name`` as an engine name; refuse names outside :data:`ENGINES`.
+
+    Examples
+    --------
+    >>> require_engine("duckdb")
+    'duckdb'
+    >>> require_engine("pandas")
+    Traceback (most recent call last):
+    ...
+    partnerkit.facts.engines.UnsupportedEngine: unknown engine 'pandas': choose polars, duckdb \
+or spark
+    """
+    for engine in ENGINES:
+        if name == engine:
+            return engine
+    raise UnsupportedEngine(f"unknown engine {name!r}: choose {_allowed()}")
+
+
+def engine_of(frame: object, /) -> Engine:
+    """Return the engine of ``frame``: ``"polars"``, ``"duckdb"`` or ``"spark"``.
+
+    Polars DataFrames and LazyFrames, DuckDB relations and PySpark DataFrames (classic or
+    Spark Connect) are accepted; anything else (pandas, Ibis, Dask, SQLFrame, ...) raises
+    :class:`UnsupportedEngine` naming what was found.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> engine_of(pl.DataFrame({"a": [1]}))
+    'polars'
+    """
+    try:
+        implementation = nw.from_native(cast("Any", frame)).implementation
+    except TypeError:
+        kind = type(frame)
+        raise UnsupportedEngine(
+            f"stage 1 runs on {_allowed()} frames; got a {kind.__name__} ({kind.__module__}), "
+            "which is not a frame of those engines"
+        ) from None
+    engine = _IMPLEMENTATIONS.get(implementation)
+    if engine is None:
+        raise UnsupportedEngine(
+            f"stage 1 runs on {_allowed()} frames; got a {implementation.name.lower()} frame: "
+            "convert it to one of those (for example polars.from_pandas) or read the files "
+            "with the engine named"
+        )
+    return engine
+
+
+def engine_of_tables(tables: Mapping[str, object], /) -> Engine:
+    """Return the one engine of every frame in ``tables``; refuse a mix of engines.
+
+    An empty mapping is ``"polars"``.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> import polars as pl
+    >>> engine_of_tables({"partners": pl.LazyFrame({"a": [1]})})
+    'polars'
+    >>> engine_of_tables({"partners": pl.LazyFrame({"a": [1]}),
+    ...                   "deals": duckdb.sql("select 1 as a")})
+    Traceback (most recent call last):
+    ...
+    partnerkit.facts.engines.UnsupportedEngine: the tables mix engines (partners: polars, \
+deals: duckdb): give every table on one engine
+    """
+    found = {name: engine_of(frame) for name, frame in tables.items()}
+    engines = set(found.values())
+    if len(engines) > 1:
+        listed = ", ".join(f"{name}: {engine}" for name, engine in found.items())
+        raise UnsupportedEngine(
+            f"the tables mix engines ({listed}): give every table on one engine"
+        )
+    return next(iter(engines)) if engines else "polars"
+
+
+def _require_package(engine: Engine) -> None:
+    module = _EXTRAS.get(engine)
+    if module is None:
+        return
+    try:
+        __import__(module)
+    except ImportError:
+        raise EngineUnavailable(
+            f"the {engine} engine needs the {module} package: pip install 'partnerkit[{engine}]'"
+        ) from None
+
+
+def _java_found() -> bool:
+    home = os.environ.get("JAVA_HOME")
+    if home and (Path(home) / "bin" / "java").exists():
+        return True
+    return shutil.which("java") is not None
+
+
+def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkSession:
+    """Return a Spark session: local on ``master``, or remote through Spark Connect.
+
+    A local session (default ``local[2]``) runs with :data:`SPARK_SETTINGS` (UTC, few
+    shuffle partitions, no UI) and needs Java (a JDK 17 or 21). ``remote`` is a Spark
+    Connect URL (``sc://host:15002``, or a Databricks workspace URL with its token) and
+    needs no local Java; ``master`` is then ignored. An existing session with the same
+    master is reused. Raises :class:`EngineUnavailable` when pyspark or Java is missing.
+
+    Examples
+    --------
+    >>> spark_session.__name__  # starting Spark takes seconds: see tests/conftest.py
+    'spark_session'
+    """
+    _require_package("spark")
+    from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
+
+    if remote is not None:
+        return SparkSession.builder.remote(remote).getOrCreate()
+    if not _java_found():
+        raise EngineUnavailable(
+            "the spark engine needs Java to run locally: install a JDK 17 or 21 (for example "
+            "the openjdk-17-jre-headless package) or set JAVA_HOME; or pass a Spark Connect "
+            "URL (--spark-remote sc://...)"
+        )
+    builder = SparkSession.builder.master(master).appName("partnerkit")
+    for key, value in SPARK_SETTINGS.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+@dataclass(frozen=True)
+class _File:
+    """One canonical table's file in a source folder."""
+
+    table: str
+    path: Path
+    format: Literal["parquet", "csv"]
+
+
+def _files(source: Path) -> list[_File]:
+    """Find ``<table>.parquet`` (file or folder of parts) or ``<table>.csv`` per table."""
+    found = []
+    for table in TABLE_ORDER:
+        for suffix in ("parquet", "csv"):
+            path = source / f"{table}.{suffix}"
+            if path.exists():
+                found.append(_File(table, path, "parquet" if suffix == "parquet" else "csv"))
+                break
+    return found
+
+
+def _native_read(file: _File, engine: Engine, spark: SparkSession | None) -> Any:  # noqa: ANN401
+    """Read ``file`` with ``engine``: Parquet as stored, CSV with every column as text."""
+    path = file.path
+    if engine == "polars":
+        if file.format == "parquet":
+            return pl.scan_parquet(path / "*.parquet" if path.is_dir() else path)
+        return pl.scan_csv(path, infer_schema=False)
+    if engine == "duckdb":
+        import duckdb  # noqa: PLC0415  (optional engine)
+
+        if file.format == "parquet":
+            return duckdb.read_parquet(str(path / "*.parquet" if path.is_dir() else path))
+        return duckdb.read_csv(str(path), header=True, all_varchar=True)
+    assert spark is not None
+    if file.format == "parquet":
+        return spark.read.parquet(str(path))
+    return spark.read.csv(str(path), header=True, inferSchema=False)
+
+
+def _fits(canonical: pl.DataType, found: Any) -> bool:  # noqa: ANN401  (a narwhals dtype)
+    """Whether a column of narwhals dtype ``found`` can be cast to ``canonical`` as it is."""
+    if found == nw.String:
+        return True  # text is cast to the canonical type (CSV files are read as text)
+    if canonical == pl.String:
+        return found in (nw.Categorical, nw.Enum, nw.Unknown)
+    if canonical == pl.Date:
+        return found in (nw.Date, nw.Datetime)
+    return bool(found.is_numeric())
+
+
+_NW_TYPES: dict[type[pl.DataType], Any] = {
+    pl.String: nw.String,
+    pl.Date: nw.Date,
+    pl.Float64: nw.Float64,
+}
+
+
+def _cast(column: nw.Expr, found: Any, dtype: Any) -> nw.Expr:  # noqa: ANN401  (narwhals dtypes)
+    """Cast ``column`` to ``dtype``; ISO text dates are parsed with an explicit format."""
+    if dtype == nw.Date and found == nw.String:
+        return column.str.to_date(format="%Y-%m-%d")
+    if dtype == nw.Date and found == nw.Datetime:
+        return column.dt.date()
+    return column.cast(dtype)
+
+
+def _canonical(
+    file: _File,
+    native: Any,  # noqa: ANN401  (a frame of the engine read)
+    problems: list[Any],
+    currency: str | None,
+) -> tuple[Any, tuple[str, ...]]:
+    """Project ``native`` on the canonical columns of its table, cast; note problems."""
+    from partnerkit.load import Problem  # noqa: PLC0415  (the reader's problem wording)
+
+    spec = TABLES[file.table]
+    frame = nw.from_native(native)
+    schema = frame.collect_schema()
+    origin = file.path.name
+    present = tuple(c for c in spec.names if c in schema)
+    for name in spec.required_names:
+        if name not in schema:
+            near = [c for c in schema.names() if c.lower().replace(" ", "_") == name]
+            hint = (
+                f"; {near[0]!r} looks like it: rename it in the file"
+                if near
+                else f"; the source has {', '.join(repr(c) for c in schema.names()[:12])}"
+            )
+            problems.append(
+                Problem(
+                    file.table,
+                    name,
+                    "missing_column",
+                    0,
+                    message=f"required column {name!r} is missing{hint}",
+                    origin=origin,
+                )
+            )
+    for name in present:
+        want = spec.column(name).dtype
+        if not _fits(want, schema[name]):
+            problems.append(
+                Problem(
+                    file.table,
+                    name,
+                    "wrong_type",
+                    0,
+                    message=(
+                        f"{name} is {schema[name]}, not {want}: write the column as {want} "
+                        "(or as text), or read the folder with validation (partnerkit "
+                        "validate, the polars engine)"
+                    ),
+                    origin=origin,
+                )
+            )
+    exprs = []
+    for column in spec.columns:
+        dtype = _NW_TYPES[type(column.dtype)]
+        if column.name in present:
+            exprs.append(_cast(nw.col(column.name), schema[column.name], dtype))
+            continue
+        fill = column.default if column.default is not None else None
+        if column.name == "currency" and fill is None:
+            fill = currency
+        exprs.append(nw.lit(fill, dtype=dtype).alias(column.name))
+    return frame.select(exprs).to_native(), present
+
+
+def read_tables(
+    source: str | os.PathLike[str],
+    /,
+    *,
+    engine: str,
+    spark: SparkSession | None = None,
+    currency: str | None = None,
+) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:
+    """Read a folder of canonical tables with ``engine``; return the tables and ``supplied``.
+
+    ``source`` holds ``<table>.parquet`` (a file, or a folder of part files as Spark and
+    DuckDB write them) or ``<table>.csv`` for each canonical table it supplies; columns and
+    values are canonical (no presets, no value maps: use the polars reader for CRM
+    exports). Every canonical column comes back, in canonical order and type; ``supplied``
+    names, per table read, the columns the file really held. Tables the folder lacks are
+    left out of the mapping (not supplied). ``spark`` is the session for ``engine="spark"``
+    (default: :func:`spark_session`). Tables, columns and types are checked (see the
+    module's notes); nothing is computed until the frames are collected.
+
+    Raises :class:`UnsupportedEngine` for an unknown engine, :class:`EngineUnavailable`
+    when it cannot run here, :class:`~partnerkit.load.SourceError` when ``source`` is not a
+    folder, and :class:`~partnerkit.load.PortfolioError` listing every problem found.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> tables, supplied = read_tables(Path("data/samples"), engine="polars")
+    >>> sorted(tables), supplied["partners"][:2]
+    (['activities', 'deals', 'investments', 'overlaps', 'partners'], ('partner_id', 'name'))
+    >>> tables["deals"].collect_schema()["amount"]
+    Float64
+    """
+    from partnerkit.load import PortfolioError, Problem, SourceError  # noqa: PLC0415
+
+    chosen = require_engine(engine)
+    _require_package(chosen)
+    folder = Path(source)
+    if not folder.is_dir():
+        raise SourceError(f"{folder} is not a folder")
+    if chosen == "spark" and spark is None:
+        spark = spark_session()
+    files = _files(folder)
+    named = {f.table for f in files}
+    problems: list[Any] = [
+        Problem(
+            table,
+            None,
+            "missing_table",
+            0,
+            message=f"the {table} table is required: add {table}.parquet or {table}.csv "
+            f"to {folder}",
+        )
+        for table in TABLE_ORDER
+        if TABLES[table].required and table not in named
+    ]
+    tables: dict[str, Any] = {}
+    supplied: dict[str, tuple[str, ...]] = {}
+    for file in files:
+        native = _native_read(file, chosen, spark)
+        tables[file.table], supplied[file.table] = _canonical(file, native, problems, currency)
+    if problems:
+        raise PortfolioError(problems, source=str(folder))
+    return tables, supplied
+
+
+def day_number(column: str, /, *, engine: str) -> nw.Expr:
+    """Expression: the date in ``column`` as an integer day number (days since 1970-01-01).
+
+    Stage 1 subtracts dates only as these numbers, since ``date - date`` differs between
+    engines. Polars casts its dates directly; elsewhere the number is worked out from the
+    year and the day of the year (proleptic Gregorian calendar), which every engine gives.
+    Null stays null.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import polars as pl
+    >>> f = nw.from_native(pl.DataFrame({"d": [dt.date(1970, 1, 2), dt.date(2024, 3, 1)]}))
+    >>> f.select(day_number("d", engine="polars")).to_native()["d"].to_list()
+    [1, 19783]
+    >>> f.select(day_number("d", engine="duckdb")).to_native()["d"].to_list()
+    [1, 19783]
+    """
+    day = nw.col(column)
+    if engine == "polars":
+        return day.cast(nw.Int32).cast(nw.Int64)
+    y = day.dt.year().cast(nw.Int64) - 1
+    return y * 365 + y // 4 - y // 100 + y // 400 + day.dt.ordinal_day().cast(nw.Int64) - 719_163
