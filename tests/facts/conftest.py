@@ -3,8 +3,8 @@
 The conformance suite feeds each engine its own native frames, built from one set of polars
 tables: a polars ``LazyFrame``; a DuckDB relation read from a Parquet file written to the
 test's temporary folder; a Spark DataFrame from ``spark.read.parquet`` on the same file
-(``local[2]``, one session for the whole run, UTC, two shuffle partitions). Spark cases are
-marked ``slow``.
+(the session-wide ``spark`` fixture of ``tests/conftest.py``: ``local[2]``, UTC, few
+shuffle partitions). Spark cases are marked ``slow``.
 
 Helpers:
 
@@ -94,25 +94,6 @@ def supplied_of(tables: Mapping[str, Literal | None]) -> dict[str, tuple[str, ..
 
 
 # --- engines ---
-
-
-@pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """One local Spark session for the whole run (``local[2]``, UTC, 2 shuffle partitions)."""
-    pytest.importorskip("pyspark", reason="the spark extra is not installed")
-    from pyspark.sql import SparkSession  # noqa: PLC0415
-
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("partnerkit-conformance")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
 
 
 @pytest.fixture
