@@ -105,16 +105,13 @@ def _flagged(
     threshold: float,
     include: pl.Expr | str | None,
     by: Sequence[str],
-    order: str | None = None,
 ) -> Frame:
-    """Add the ranking columns (and the helper ``_pos``) without moving a row.
+    """Add the ranking columns (and the helpers ``_in`` and ``_pos``) without moving a row.
 
     Only the ranking key is sorted (value in cents descending, then ``partner_id``, rows
     taking part first): ``_pos`` is each row's place in that order, the running sum is
     taken in that order and read back at each row's place. Each step is its own
-    ``with_columns``, so the sort is done once. With ``order`` (an integer column that sorts
-    like ``partner_id``, see :func:`partner_order`) the ranking key is one integer per row
-    instead of a struct holding the id: the same order, without comparing strings.
+    ``with_columns``, so the sort is done once.
     """
     keys = list(by)
 
@@ -127,36 +124,66 @@ def _flagged(
         keep = pl.col(include) if isinstance(include, str) else include
     inside, u, pos = pl.col("_in"), pl.col("_u"), pl.col("_pos")
     # place in the ranking: rows taking part first, then by value (desc), then partner_id
-    if order is None:
-        place = pl.struct((~inside).alias("_out"), (-u).alias("_u"), "partner_id").rank("ordinal")
-    else:
-        # rows taking part by value (desc) first, then the others; packed with the id order
-        # into one integer (the dense rank is at most the row count, so nothing overflows)
-        first = pl.when(inside).then(-u).otherwise(u.abs().max() + 1).rank("dense")
-        ties = pl.col(order).cast(pl.Int64)
-        place = (first.cast(pl.Int64) * (ties.max() + 1) + ties).rank("ordinal")
+    place = pl.struct((~inside).alias("_out"), (-u).alias("_u"), "partner_id").rank("ordinal")
+    marked = (
+        frame.with_columns(_in=keep.fill_null(value=False))
+        .with_columns(_u=pl.when(inside).then(_units(value)).otherwise(0))
+        .with_columns(_pos=over(place.cast(pl.Int64) - 1), _total=over(u.sum()))
+        .with_columns(_cum=over(u.sort_by(pos).cum_sum().gather(pos)))
+    )
+    return _finish(marked, threshold=threshold, grouped=bool(keys))
+
+
+def _flagged_by_order(
+    frame: pl.DataFrame, /, *, value: str, threshold: float, include: str, order: str
+) -> pl.DataFrame:
+    """:func:`_flagged` of a whole collected frame, ties broken on the integer ``order``.
+
+    The ranking key is one integer per row (rows taking part first, by value in cents
+    descending, then ``order``) instead of a struct holding the id: the same order without
+    comparing strings. It is sorted once; the running sum is taken in that order and put
+    back at each row's place by position (no second sort).
+    """
+    inside, u = pl.col("_in"), pl.col("_u")
+    marked = frame.with_columns(_in=pl.col(include).fill_null(value=False)).with_columns(
+        _u=pl.when(inside).then(_units(value)).otherwise(0)
+    )
+    first = pl.when(inside).then(-u).otherwise(u.abs().max() + 1)
+    ties = pl.col(order).cast(pl.Int64)
+    most, last = marked.select(u.abs().max(), ties.max()).row(0)
+    if most is None or last is None or (most + 2) * (last + 1) >= 2**62:
+        # the value itself would not fit beside the order in one integer: its dense rank does
+        first = first.rank("dense").cast(pl.Int64)
+    key = first * (ties.max() + 1) + ties
+    n = marked.height
+    sorted_at = marked.select(key.arg_sort()).to_series()
+    units = marked["_u"]
+    pos = pl.zeros(n, pl.Int64, eager=True).scatter(sorted_at, pl.int_range(n, eager=True))
+    cum = pl.zeros(n, pl.Int64, eager=True).scatter(sorted_at, units.gather(sorted_at).cum_sum())
+    marked = marked.with_columns(
+        pos.alias("_pos"), cum.alias("_cum"), pl.lit(units.sum(), pl.Int64).alias("_total")
+    )
+    return _finish(marked, threshold=threshold, grouped=False)
+
+
+def _finish(frame: Frame, /, *, threshold: float, grouped: bool) -> Frame:
+    """Add ``rank``, ``share``, ``cum_share`` and ``vital`` from the helper columns."""
+    inside, u, pos = pl.col("_in"), pl.col("_u"), pl.col("_pos")
     total, cum = pl.col("_total"), pl.col("_cum")
 
     def ratio(x: pl.Expr) -> pl.Expr:
         # a whole-frame total is a scalar, divided as a reciprocal product; a total per group
         # is a column, divided elementwise (each as it always has been, to the last bit)
-        if keys:
+        if grouped:
             return x / total
         return x.cast(pl.Float64) * (1.0 / total.first().cast(pl.Float64))
 
-    return (
-        frame.with_columns(_in=keep.fill_null(value=False))
-        .with_columns(_u=pl.when(inside).then(_units(value)).otherwise(0))
-        .with_columns(_pos=over(place.cast(pl.Int64) - 1), _total=over(u.sum()))
-        .with_columns(_cum=over(u.sort_by(pos).cum_sum().gather(pos)))
-        .with_columns(
-            rank=pl.when(inside).then(pos.cast(pl.Int64) + 1),
-            share=pl.when(inside & (total > 0)).then(ratio(u)),
-            cum_share=pl.when(inside & (total > 0)).then(ratio(cum)),
-            vital=inside & (total > 0) & ((cum - u) < threshold * total * (1 - _TOLERANCE)),
-        )
-        .drop("_u", "_total", "_cum")
-    )
+    return frame.with_columns(
+        rank=pl.when(inside).then(pos.cast(pl.Int64) + 1),
+        share=pl.when(inside & (total > 0)).then(ratio(u)),
+        cum_share=pl.when(inside & (total > 0)).then(ratio(cum)),
+        vital=inside & (total > 0) & ((cum - u) < threshold * total * (1 - _TOLERANCE)),
+    ).drop("_u", "_total", "_cum")
 
 
 def pareto_flags(
@@ -251,14 +278,15 @@ def reflag(
         in_denominator=in_denominator(denominator, value=value, include=include)
     )
     # the columns already there are replaced where they stand
-    return _flagged(
-        marked,
-        value=value,
-        threshold=threshold,
-        include="in_denominator",
-        by=(),
-        order=order,
-    ).drop("_in", "_pos")
+    if order is None:
+        flagged = _flagged(
+            marked, value=value, threshold=threshold, include="in_denominator", by=()
+        )
+    else:
+        flagged = _flagged_by_order(
+            marked, value=value, threshold=threshold, include="in_denominator", order=order
+        )
+    return flagged.drop("_in", "_pos")
 
 
 def partner_order(name: str = "partner_order", /) -> pl.Expr:

@@ -6,7 +6,10 @@ only (see :func:`partnerkit.widgets.state.explore` and
 :func:`~partnerkit.widgets.state.reweight`) and updates the Pareto chart, the table and the
 summary line together. The chart and the key figures depend on the filters, the value and
 the threshold only: they are kept for the last few settings and not rebuilt when only the
-weights change or a setting comes back. Clicking bars of the chart (an ``alt.JupyterChart``
+weights change or a setting comes back. An update filters and re-ranks only the few columns
+the chart, the figures and the table read (with a :func:`~partnerkit.metrics.pareto.partner_order`
+column computed once, so ties are not broken by comparing ids); the full-width ``view`` is
+built when it is asked for. Clicking bars of the chart (an ``alt.JupyterChart``
 point selection) sets ``selected``, the partners shown in the table; the first of them is
 shown on a one-pager below it. A test or a notebook can set ``selected`` directly.
 """
@@ -27,10 +30,12 @@ from altair.utils.schemapi import debug_mode
 from partnerkit.charts.concentration import ParetoSpecs
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
+from partnerkit.metrics.pareto import partner_order
 from partnerkit.policy import HealthDimension
 from partnerkit.widgets.state import (
     FILTER_COLUMNS,
     AnalysisLike,
+    apply_filters,
     explained,
     explore,
     filter_options,
@@ -75,6 +80,12 @@ TABLE_COLUMNS: tuple[str, ...] = (
 
 CHART_COLUMNS: tuple[str, ...] = ("partner_id", "name", "rank", "cum_share", "vital")
 """Columns of the view the Pareto chart reads (with the value column; ``name`` if present)."""
+
+RANKING_COLUMNS: tuple[str, ...] = ("in_denominator", "rank", "share", "cum_share", "vital")
+"""Columns an update replaces (see :func:`partnerkit.metrics.pareto.reflag`)."""
+
+ORDER = "_partner_order"
+"""Name of the explorer's tie-order column (never shown)."""
 
 KEPT_VIEWS = 16
 """How many recent settings keep their chart spec and figures for reuse."""
@@ -203,7 +214,10 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         self.max_bars = max_bars
         card = analysis.scorecard
         policy = analysis.policy
-        self.view = card
+        # the ranking of the current view over the columns it needs, and the full view
+        self._ranked = card
+        self._view: pl.DataFrame | None = card
+        self._order = card.select(partner_order(ORDER)).to_series()
         self.spec: dict[str, Any] = {}
         # chart spec and figures of recent settings (they do not depend on the weights)
         self._kept: OrderedDict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
@@ -212,6 +226,16 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         choices = [c for c in VALUE_CHOICES if c in card.columns]
         if policy.pareto_value in card.columns and policy.pareto_value not in choices:
             choices.insert(0, policy.pareto_value)
+        needed = {
+            *TABLE_COLUMNS,
+            *CHART_COLUMNS,
+            *FILTER_COLUMNS,
+            *choices,
+            "counted",
+            "state",
+            *(dim.name for dim in policy.health),
+        }
+        self._narrow = [col for col in card.columns if col in needed]
         self.filter_controls = {
             col: Checklist(options, title=col.capitalize())
             for col, options in filter_options(card, columns=FILTER_COLUMNS).items()
@@ -358,7 +382,10 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             self.threshold_note.value = f"<span class='pk-note'>{html.escape(str(problem))}</span>"
             return
         self.threshold_note.value = ""
-        self.threshold = share
+        # the box shows the threshold rounded: reading it back must not move the threshold
+        # (nor run a second update) when it names the threshold already set
+        if _percent(share) != _percent(self.threshold):
+            self.threshold = share
 
     # -- state -------------------------------------------------------------------------------
 
@@ -375,18 +402,20 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
     def update(self) -> None:
         """Recompute the view, figures, chart and table from the current settings."""
         denominator = self.analysis.policy.denominator
-        self.view = explore(
-            self.weighted,
+        self._ranked = explore(
+            self.weighted.select(self._narrow).with_columns(self._order),
             filters=self.filters,
             value=self.value,
             threshold=self.threshold,
             denominator=denominator,
-        )
+            order=ORDER,
+        ).drop(ORDER)
+        self._view = None
         key = self._settings()
         kept = self._kept.pop(key, None)
         if kept is None:
             figures = summary(
-                self.view, value=self.value, threshold=self.threshold, denominator=denominator
+                self._ranked, value=self.value, threshold=self.threshold, denominator=denominator
             )
             kept = (self._spec(), figures)
         self._kept[key] = kept
@@ -396,13 +425,26 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         if hasattr(self, "jupyter_chart"):
             self.jupyter_chart.spec = self.spec
         if self.selected:
-            keep = set(self.view.filter(pl.col("partner_id").is_in(self.selected))["partner_id"])
+            keep = set(self._ranked.filter(pl.col("partner_id").is_in(self.selected))["partner_id"])
             self.selected = [p for p in self.selected if p in keep]
         line = summary_line(
-            self.figures, value=self.value, matching=self.view.height, currency=self.currency
+            self.figures, value=self.value, matching=self._ranked.height, currency=self.currency
         )
         self._summary.value = f"<p><b>{html.escape(line)}</b></p>"
         self._show_table()
+
+    @property
+    def view(self) -> pl.DataFrame:
+        """The partners the filters keep, every scorecard column, re-ranked; scorecard order.
+
+        Built on first use after an update (an update ranks only the columns it shows).
+        """
+        if self._view is None:
+            wide = apply_filters(self.weighted, filters=self.filters)
+            self._view = wide.with_columns(
+                self._ranked.select(col for col in RANKING_COLUMNS if col in self._ranked.columns)
+            )
+        return self._view
 
     @property
     def chart(self) -> alt.LayerChart:
@@ -411,8 +453,12 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
 
     @property
     def table(self) -> pl.DataFrame:
-        """Rows of the table: the selected partners, or the top of the view by rank."""
-        view = self.view
+        """Rows of the table: the selected partners, or the top of the view by rank.
+
+        Carries the columns the table, the chart and the figures read (not every scorecard
+        column: see :attr:`view`).
+        """
+        view = self._ranked
         if self.selected:
             view = view.filter(pl.col("partner_id").is_in(self.selected))
         return _top_by_rank(view, self.limit)
@@ -451,7 +497,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         """Return the partner the one-pager shows: the first selected, else the top-ranked."""
         if self.selected:
             return self.selected[0]
-        top = _top_by_rank(self.view, 1)
+        top = _top_by_rank(self._ranked, 1)
         return str(top["partner_id"][0]) if top.height else None
 
     # -- view --------------------------------------------------------------------------------
@@ -468,10 +514,10 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         # Chart objects are built without altair's per-object validation (the spec is
         # checked once, when the JupyterChart is created): this is most of an update's time.
         # The chart reads a few columns only; the others are not carried into it.
-        shown = [col for col in (*CHART_COLUMNS, self.value) if col in self.view.columns]
+        shown = [col for col in (*CHART_COLUMNS, self.value) if col in self._ranked.columns]
         with debug_mode(False):
             spec = self._pareto.spec(
-                self.view.select(*dict.fromkeys(shown)),
+                self._ranked.select(*dict.fromkeys(shown)),
                 value=self.value,
                 threshold=self.threshold,
                 max_bars=self.max_bars,
@@ -484,7 +530,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             self.threshold_text.value = shown
 
     def _show_table(self) -> None:
-        if self.view.height == 0:
+        if self._ranked.height == 0:
             self._table.value = (
                 "<p>No partner matches these filters. Use <b>Clear filters</b> to see every "
                 "partner again.</p>"
@@ -513,7 +559,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
 
     def _on_pick(self, change: Mapping[str, Any]) -> None:
         ranks = ranks_of(change["new"].value)
-        picked = self.view.filter(pl.col("rank").is_in(ranks)).sort("rank")
+        picked = self._ranked.filter(pl.col("rank").is_in(ranks)).sort("rank")
         self.selected = picked["partner_id"].to_list()
 
 

@@ -305,17 +305,24 @@ def _keep_metrics(
 
 
 def reflag(
-    scorecard: pl.DataFrame, /, *, value: str, threshold: float, denominator: str
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    value: str,
+    threshold: float,
+    denominator: str,
+    order: str | None = None,
 ) -> pl.DataFrame:
     """Re-rank partners by ``value`` and re-flag the vital few at ``threshold``.
 
     Calls :func:`partnerkit.metrics.pareto.reflag` for the counted partners in the
     ``denominator`` (see :func:`~partnerkit.metrics.pareto.in_denominator`): replaces (or
     adds) ``in_denominator``, ``rank``, ``share``, ``cum_share`` and ``vital``; partners
-    outside get null rank. Rows keep their order.
+    outside get null rank. Rows keep their order. ``order`` names a
+    :func:`~partnerkit.metrics.pareto.partner_order` column that breaks ties faster.
 
-    Requires columns: ``partner_id``, ``value``, ``counted`` and ``state`` (for the
-    ``active`` denominator).
+    Requires columns: ``partner_id``, ``value``, ``counted``, ``state`` (for the
+    ``active`` denominator) and ``order`` (when given).
 
     Examples
     --------
@@ -325,7 +332,9 @@ def reflag(
     >>> out.select("partner_id", "rank", "vital").rows()
     [('a', 3, False), ('b', 1, True), ('c', 2, False)]
     """
-    return pareto.reflag(scorecard, value=value, threshold=threshold, denominator=denominator)
+    return pareto.reflag(
+        scorecard, value=value, threshold=threshold, denominator=denominator, order=order
+    )
 
 
 def explore(
@@ -336,13 +345,15 @@ def explore(
     value: str,
     threshold: float,
     denominator: str,
+    order: str | None = None,
 ) -> pl.DataFrame:
     """Filter the scorecard and re-flag the vital few among the partners left.
 
-    :func:`apply_filters`, then :func:`reflag`; rows keep their order.
+    :func:`apply_filters`, then :func:`reflag` (with ``order``, see there); rows keep their
+    order.
 
-    Requires columns: ``partner_id``, ``value``, ``counted``, ``state`` and the filtered
-    columns.
+    Requires columns: ``partner_id``, ``value``, ``counted``, ``state``, the filtered
+    columns and ``order`` (when given).
 
     Examples
     --------
@@ -354,7 +365,7 @@ def explore(
     [('a', 1, True)]
     """
     view = apply_filters(scorecard, filters=filters)
-    return reflag(view, value=value, threshold=threshold, denominator=denominator)
+    return reflag(view, value=value, threshold=threshold, denominator=denominator, order=order)
 
 
 def summary(

@@ -319,3 +319,29 @@ def test_reflag_with_partner_order_equals_reflag_without(names, data, threshold,
     for frame in (card, card.filter(pl.Series(keep))):
         kw = {"value": "v", "threshold": threshold, "denominator": denominator}
         assert reflag(frame, **kw, order="partner_order").equals(reflag(frame, **kw))
+
+
+def test_reflag_with_partner_order_when_values_are_too_large_to_pack():
+    # 60 partners, two tied at 10**15 (10**17 cents): 10**17 x 60 does not fit in 62 bits
+    # beside the order, so the value is ranked first; the result must not change
+    names = [f"p{i:02d}" for i in range(60)]
+    values = [0.0] * 60
+    values[41] = values[7] = 1e15
+    values[3] = 1e13
+    card = pl.DataFrame(
+        {"partner_id": names, "v": values, "counted": [True] * 60, "state": ["active"] * 60}
+    ).with_columns(partner_order())
+    kw = {"value": "v", "threshold": 0.5, "denominator": "enrolled"}
+    out = reflag(card, **kw, order="partner_order")
+    assert out.equals(reflag(card, **kw))
+    ranks = dict(zip(out["partner_id"], out["rank"], strict=True))
+    # p07 before p41 (same value, id order), then p03, then the zeros by id
+    assert (ranks["p07"], ranks["p41"], ranks["p03"], ranks["p00"], ranks["p59"]) == (
+        1,
+        2,
+        3,
+        4,
+        60,
+    )
+    # total 2.01e15: p07 alone is under half (1.005e15), so p41 is vital too; p03 is not
+    assert out.filter("vital")["partner_id"].to_list() == ["p07", "p41"]
