@@ -308,8 +308,8 @@ def core_package(
     """
     from partnerkit.analysis import quick_scorecard  # noqa: PLC0415
     from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
-    from partnerkit.metrics.window import Window  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
+    from partnerkit.window import Window  # noqa: PLC0415
 
     policy = Policy(vital_threshold=threshold, lookback_months=LOOKBACK_MONTHS)
     if engine == "streaming":
@@ -469,8 +469,8 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     """
     from partnerkit.metrics.facts import deal_facts  # noqa: PLC0415
     from partnerkit.metrics.scorecard import _keyed, core_scorecard  # noqa: PLC0415
-    from partnerkit.metrics.window import Window  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
+    from partnerkit.window import Window  # noqa: PLC0415
 
     portfolio = package_portfolio(folder, validate=False)
     policy = Policy(vital_threshold=THRESHOLD, lookback_months=LOOKBACK_MONTHS)

@@ -53,9 +53,9 @@ from partnerkit.metrics.pareto import concentration
 from partnerkit.metrics.scorecard import core_scorecard, quarterly_vitals, scorecard
 from partnerkit.metrics.tiers import tier_summary
 from partnerkit.metrics.timing import timing
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
+from partnerkit.window import Window
 
 __all__ = [
     "LIFT_SETTINGS",

@@ -3,7 +3,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from partnerkit.metrics.window import Window, quarter_start, shift_months
+from partnerkit.window import Window, quarter_start, shift_months
 
 D = dt.date
 

@@ -7,5 +7,5 @@ other module works on those facts: :mod:`~partnerkit.metrics.scorecard`,
 :mod:`~partnerkit.metrics.reciprocity`, :mod:`~partnerkit.metrics.overlap`,
 :mod:`~partnerkit.metrics.lift`, :mod:`~partnerkit.metrics.timing`,
 :mod:`~partnerkit.metrics.conflicts`, :mod:`~partnerkit.metrics.incentives`, all over the
-window of :mod:`~partnerkit.metrics.window`. :func:`partnerkit.analysis.analyze` runs them.
+window of :mod:`~partnerkit.window`. :func:`partnerkit.analysis.analyze` runs them.
 """

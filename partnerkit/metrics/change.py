@@ -38,7 +38,7 @@ from collections.abc import Sequence
 import polars as pl
 
 from partnerkit.metrics.facts import Facts, quarter_values
-from partnerkit.metrics.window import quarter_start, shift_months
+from partnerkit.window import quarter_start, shift_months
 
 __all__ = [
     "QUARTER_COLUMNS",
@@ -161,7 +161,7 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
     Examples
     --------
     >>> from partnerkit.metrics.facts import build_facts
-    >>> from partnerkit.metrics.window import Window
+    >>> from partnerkit.window import Window
     >>> from partnerkit.policy import Policy
     >>> from partnerkit.load import from_frames
     >>> p = from_frames(

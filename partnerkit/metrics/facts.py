@@ -46,10 +46,10 @@ from types import MappingProxyType
 import polars as pl
 
 from partnerkit.metrics.timing import TIMING_BUCKETS, engagement_bucket
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import ACTIVITY_KINDS
+from partnerkit.window import Window
 
 __all__ = [
     "COSELL_KINDS",

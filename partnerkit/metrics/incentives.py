@@ -26,7 +26,7 @@ For each investment in an incentive category that started on or before as_of:
 Examples
 --------
 >>> import datetime as dt
->>> from partnerkit.metrics.window import Window
+>>> from partnerkit.window import Window
 >>> day = lambda d: dt.date(2025, 1, 1) + dt.timedelta(days=d)
 >>> inv = pl.LazyFrame({"partner_id": ["a"], "category": ["incentive"],
 ...     "starts_on": [day(30)], "ends_on": [day(59)], "amount": [1000.0]})
@@ -43,7 +43,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 __all__ = ["DURABILITY", "RATE_DAYS", "incentive_durability", "incentive_summary"]
 

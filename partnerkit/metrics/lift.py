@@ -70,7 +70,7 @@ import numpy.typing as npt
 import polars as pl
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 __all__ = ["LIFT_SCHEMA", "lift", "lift_samples"]
 

@@ -13,7 +13,7 @@ Examples
 --------
 >>> import datetime as dt
 >>> from partnerkit.metrics.facts import build_facts
->>> from partnerkit.metrics.window import Window
+>>> from partnerkit.window import Window
 >>> from partnerkit.policy import Policy
 >>> from partnerkit.load import from_frames
 >>> p = from_frames(
@@ -48,10 +48,10 @@ from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
 from partnerkit.metrics.pareto import in_denominator, pareto_flags, vital_by_quarter
 from partnerkit.metrics.reciprocity import reciprocity
 from partnerkit.metrics.tiers import tier_audit
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import ACTIVITY_KINDS, TABLES
+from partnerkit.window import Window
 
 __all__ = [
     "CORE_COLUMNS",

@@ -17,7 +17,7 @@ Each deal also gets a ``counts_as`` label saying which figure it feeds (``won in
 Examples
 --------
 >>> import datetime as dt
->>> from partnerkit.metrics.window import Window
+>>> from partnerkit.window import Window
 >>> deals = pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
 ...     "created_on": [dt.date(2025, 1, 2)] * 2,
 ...     "closed_on": [dt.date(2025, 5, 1), None], "outcome": ["won", "open"],
@@ -44,11 +44,11 @@ from partnerkit import formatting
 from partnerkit.charts.export import export_chart
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
-from partnerkit.metrics.window import Window
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
 from partnerkit.widgets.table import WIDGET_CSS
+from partnerkit.window import Window
 
 __all__ = [
     "RAW_TABLES",

@@ -31,9 +31,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.schema import TABLE_ORDER, TABLES
+from partnerkit.window import Window
 
 Literal = Mapping[str, Sequence[Any]]
 

@@ -1,7 +1,7 @@
 """Stage 1 on polars, DuckDB and Spark against figures worked out by hand.
 
 The tiny portfolio below was written for this suite, and every expected figure in it was
-worked out by hand from the definitions (DESIGN.md section 7, ``partnerkit.metrics.window``)
+worked out by hand from the definitions (DESIGN.md section 7, ``partnerkit.window``)
 before any engine ran it; the comment beside each row says why it counts where it counts.
 
 Window: as_of 2025-06-30, 12 months, so W = (2024-06-30, 2025-06-30], 365 days; the halves
@@ -20,7 +20,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 from .conftest import (
     ENGINE_PARAMS,

@@ -19,8 +19,8 @@ import pytest
 
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.scorecard import scorecard
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.window import Window
 from tests.metrics.conftest import tiny_portfolio
 
 AS_OF = dt.date(2025, 12, 31)

@@ -24,7 +24,7 @@ from polars.testing import assert_frame_equal
 from partnerkit.load import from_frames
 from partnerkit.load.read import DroppedRowsWarning, read_portfolio
 from partnerkit.metrics.facts import deal_facts
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 from . import intake_corpus as corpus
 

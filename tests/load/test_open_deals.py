@@ -31,8 +31,8 @@ from partnerkit.cli import main
 from partnerkit.load import PortfolioError, from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.facts import deal_accounts
-from partnerkit.metrics.window import Window
 from partnerkit.widgets.drill import counts_as, recompute
+from partnerkit.window import Window
 
 D = dt.date
 

@@ -16,8 +16,8 @@ from partnerkit.metrics.change import (
     since_last_review,
 )
 from partnerkit.metrics.facts import build_facts
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.window import Window
 
 D = dt.date
 

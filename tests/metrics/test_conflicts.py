@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.facts import deal_accounts
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 W = Window.ending(dt.date(2025, 12, 31), months=12)
 D = dt.date.fromisoformat

@@ -20,9 +20,9 @@ from polars.testing import assert_frame_equal
 from partnerkit.analysis import analyze, quick_scorecard
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.scorecard import CORE_COLUMNS, core_scorecard, scorecard
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.samples import generate
+from partnerkit.window import Window
 
 AS_OF = dt.date(2025, 12, 31)
 

@@ -17,10 +17,10 @@ from polars.testing import assert_frame_equal
 from partnerkit.load import from_frames
 from partnerkit.metrics import scorecard as sc
 from partnerkit.metrics.scorecard import core_scorecard
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.samples import generate
+from partnerkit.window import Window
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import pytest
 
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.scorecard import scorecard
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.window import Window
 
 AS_OF = dt.date(2025, 12, 31)
 

@@ -17,9 +17,9 @@ from partnerkit.metrics.facts import (
     quarter_column,
     quarter_values,
 )
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
 from partnerkit.schema import ACTIVITY_KINDS
+from partnerkit.window import Window
 
 D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)

@@ -4,7 +4,7 @@ import polars as pl
 import pytest
 
 from partnerkit.metrics.incentives import incentive_durability, incentive_summary
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)

@@ -8,8 +8,8 @@ import pytest
 
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.lift import LIFT_SCHEMA, lift
-from partnerkit.metrics.window import Window
 from partnerkit.policy import Policy
+from partnerkit.window import Window
 
 W = Window.ending(dt.date(2025, 12, 31), months=12)
 

@@ -11,7 +11,7 @@ from partnerkit.metrics.overlap import (
     overlap_facts,
     overlaps_from_accounts,
 )
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 W = Window.ending(dt.date(2025, 12, 31), months=12)
 

@@ -11,8 +11,8 @@ import pytest
 
 from partnerkit.metrics.facts import build_facts
 from partnerkit.metrics.scorecard import SCORECARD_COLUMNS, scorecard, scorecard_columns
-from partnerkit.metrics.window import Window
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
+from partnerkit.window import Window
 
 AS_OF = dt.date(2025, 12, 31)
 

@@ -4,7 +4,7 @@ import polars as pl
 
 from partnerkit.metrics.facts import deal_facts
 from partnerkit.metrics.timing import engagement_bucket, timing
-from partnerkit.metrics.window import Window
+from partnerkit.window import Window
 
 D = dt.date.fromisoformat
 
