@@ -12,13 +12,19 @@ True
 The chart and report functions (:func:`export_chart`, :func:`export_charts`,
 :func:`build_report`) are imported on first use, so that ``import partnerkit`` stays light
 for scripts that never draw.
+
+Importing the package first keeps a slow optional import of altair's dependencies from
+happening (see :mod:`partnerkit._imports`), wherever altair is then imported.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from partnerkit import samples
+from partnerkit import (
+    _imports,  # noqa: F401  (first: marks the skipped imports)
+    samples,
+)
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.decisions.export import export_decisions, export_frame
 from partnerkit.decisions.ledger import Ledger, LedgerError
