@@ -10,6 +10,7 @@ import pytest
 pytest.importorskip("anywidget", reason="alt.JupyterChart needs the anywidget package")
 
 from partnerkit.widgets.explorer import PICK, PortfolioExplorer
+from partnerkit.widgets.state import explore
 
 
 def subtitle(explorer: PortfolioExplorer) -> str:
@@ -365,3 +366,48 @@ def test_summary_writes_money_with_the_currency(small) -> None:
         "<p><b>5 partners; vital few: 2 (40%) producing 80% of won revenue "
         "(total EUR 1,000)</b></p>"
     )
+
+
+def test_one_update_per_threshold_change(small) -> None:
+    # the slider's 0.57666... is shown as "57.67%" in the box; reading that back must not
+    # move the threshold to 0.5767 and run a second update
+    ex = PortfolioExplorer(small)
+    calls: list[float] = []
+    update = ex.update
+
+    def counted() -> None:
+        calls.append(ex.threshold)
+        update()
+
+    ex.update = counted  # the observers look the method up at each change
+    ex.threshold_control.value = 0.5766666666
+    assert ex.threshold_text.value == "57.67%"
+    assert calls == [0.5766666666]
+    assert ex.threshold == 0.5766666666
+    ex.threshold_text.value = "57.67%"  # typing what is shown changes nothing
+    assert calls == [0.5766666666]
+    ex.threshold_text.value = "60%"
+    assert (calls, ex.threshold) == ([0.5766666666, 0.6], 0.6)
+
+
+def test_view_and_table_equal_a_full_width_rerank(make_analysis, scorecard_of) -> None:
+    # metamorphic: ranking only the shown columns (ties on the partner order) must give the
+    # rows, ranks and flags of re-ranking the whole scorecard; rows shuffled so that the
+    # scorecard order is not the id order, revenue rounded to hundreds to make many ties
+    card = scorecard_of(3000).sample(fraction=1.0, shuffle=True, seed=3)
+    card = card.with_columns((pl.col("won_revenue") / 100).round() * 100)
+    ex = PortfolioExplorer(make_analysis(card))
+    ex.filter_controls["region"].value = ("EU", "APAC")
+    ex.threshold_control.value = 0.7
+    full = explore(
+        ex.weighted,
+        filters={"region": ["EU", "APAC"]},
+        value="won_revenue",
+        threshold=0.7,
+        denominator=ex.analysis.policy.denominator,
+    )
+    assert ex.view.equals(full)
+    assert set(card.columns) < set(ex.view.columns)  # every scorecard column, and the ranking
+    top = full.filter(pl.col("rank") <= ex.limit).sort("rank")
+    assert ex.table["partner_id"].to_list() == top["partner_id"].to_list()
+    assert ex.figures["vital_count"] == full["vital"].sum()
