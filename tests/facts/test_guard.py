@@ -21,10 +21,11 @@ Two rules, checked on the source (AST), each shown to catch a planted violation:
    SQLFrame, Ibis, Dask) except in ``partnerkit/facts/engines.py``, the one engine-branch
    module; everything else goes through narwhals. The modules that hold or read the
    *collected* facts may import polars and nothing else (:data:`POLARS_HANDOVER`): stage 2
-   runs in polars by design, so the handover object is a polars one. Imports under ``if TYPE_CHECKING:`` are
-   allowed: they never run, so they add no runtime dependency on an engine, and annotating a
-   function with the native type it hands back (``pl.LazyFrame``) is documentation a reader
-   needs. Imports inside functions and ``importlib.import_module("...")`` count.
+   runs in polars by design, so the handover object is a polars one. Imports under
+   ``if TYPE_CHECKING:`` are allowed: they never run, so they add no runtime dependency on
+   an engine, and annotating a function with the native type it hands back
+   (``pl.LazyFrame``) is documentation a reader needs. Imports inside functions and
+   ``importlib.import_module("...")`` count.
 """
 
 from __future__ import annotations
