@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from partnerkit.cli import build_parser, main
+from partnerkit.cli import cli, main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -33,8 +33,8 @@ def test_the_two_commands_come_first_and_exist_in_the_makefile():
 
 
 def test_every_cli_command_is_documented():
-    sub = next(a for a in build_parser()._actions if a.dest == "command")
-    for name in sub.choices:  # type: ignore[union-attr]
+    assert len(cli.commands) >= 6
+    for name in cli.commands:
         assert f"partnerkit {name}" in README, name
 
 

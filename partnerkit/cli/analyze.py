@@ -1,73 +1,87 @@
 """``partnerkit analyze SOURCE``: run every analysis and print the concentration summary.
 
-Options: ``--as-of DATE`` (default: the latest date in the data), ``--policy FILE.toml``,
-``--preset``, ``--mapping``, ``--currency`` and ``--quarantine`` (as for ``partnerkit
-validate``; the rows set aside are listed on stderr with their line and record id),
-``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix; text
-cells are neutralised against spreadsheet formulas), ``--core`` (only the core scorecard
-and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for large
-portfolios) and ``--no-validate`` (read canonical Parquet tables as they are, without row
-checks; see :func:`partnerkit.load.read.read_portfolio`). Exit code: 0 done, 1 the
-portfolio breaks the data contract, 2 usage error (bad date, unreadable policy, no such
-folder).
+Options: ``--as-of DATE`` (default: the latest event in the data), ``--policy FILE.toml``,
+the source options (``--preset``, ``--mapping``, ``--currency``, ``--quarantine``, ... as for
+``partnerkit validate``; the rows set aside are listed on stderr with their line and record
+id), ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the suffix;
+text cells are neutralised against spreadsheet formulas), ``--core`` (only the core
+scorecard and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for
+large portfolios) and ``--no-validate`` (read canonical Parquet tables as they are, without
+row checks; see :func:`partnerkit.load.read.read_portfolio`).
+
+``--engine duckdb`` or ``--engine spark`` (with ``--spark-remote sc://...`` or
+``--spark-master local[4]``) reads the canonical Parquet or CSV files of SOURCE with that
+engine and builds the facts there (stage 1); the small facts come back to polars for the
+rest (stage 2), so the summary and scorecard are those of the default. SOURCE may also be a
+facts folder written by ``partnerkit facts``: then only stage 2 runs. Exit code: 0 done, 1
+the portfolio breaks the data contract, 2 usage or input error (bad date, unreadable
+policy, no such folder, an engine that cannot run here).
 
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser(prog="partnerkit")
->>> register(parser.add_subparsers())
->>> args = parser.parse_args(["analyze", "data", "--as-of", "2026-06-30", "--out", "s.csv"])
->>> args.source, args.as_of, args.out.name
-('data', '2026-06-30', 's.csv')
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(command, ["data/samples", "--as-of", "2026-06-30"])
+>>> result.exit_code, result.output.splitlines()[0]
+(0, 'as of 2026-06-30 (window 2025-06-30 .. 2026-06-30, 12 months)')
 """
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
 import sys
-import tomllib
 from pathlib import Path
+from typing import Any
 
+import click
 import polars as pl
 
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
-from partnerkit.cli.source import add_source_options, read_source
+from partnerkit.cli.options import (
+    Args,
+    as_of_option,
+    engine_options,
+    finish,
+    policy_option,
+    source_options,
+)
+from partnerkit.cli.source import read_source
 from partnerkit.policy import Policy
 
-__all__ = ["core_summary", "register", "run", "summary"]
+__all__ = ["command", "core_summary", "run", "summary"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``analyze`` sub-command."""
-    parser = subparsers.add_parser(
-        "analyze",
-        help="analyse a portfolio and print the concentration summary",
-        description="Read a portfolio folder, run every analysis for the window ending on "
-        "--as-of and print the concentration summary (vital few, Gini, benchmark). Exit "
-        "code: 0 done, 1 invalid portfolio, 2 usage error.",
-    )
-    parser.add_argument("source", help="folder holding partners.csv, deals.csv, ...")
-    parser.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="last day of the window (default: latest date)"
-    )
-    parser.add_argument("--policy", type=Path, metavar="FILE.toml", help="policy file")
-    add_source_options(parser)
-    parser.add_argument(
-        "--out", type=Path, metavar="FILE", help="write the scorecard (.csv, .parquet, .xlsx)"
-    )
-    parser.add_argument(
-        "--core",
-        action="store_true",
-        help="compute only the core scorecard and the vital few (fast on large portfolios)",
-    )
-    parser.add_argument(
-        "--no-validate",
-        dest="validate",
-        action="store_false",
-        help="read canonical Parquet tables as they are, without checking their rows",
-    )
-    parser.set_defaults(func=run)
+@click.command(
+    "analyze",
+    short_help="analyse a portfolio and print the concentration summary",
+    help="Read a portfolio folder (or a facts folder written by partnerkit facts), run every "
+    "analysis for the window ending on --as-of and print the concentration summary (vital "
+    "few, Gini, benchmark). Exit code: 0 done, 1 invalid portfolio, 2 usage error.",
+)
+@click.argument("source")
+@as_of_option
+@policy_option
+@source_options
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="write the scorecard (.csv, .parquet, .xlsx)",
+)
+@click.option(
+    "--core",
+    is_flag=True,
+    help="compute only the core scorecard and the vital few (fast on large portfolios)",
+)
+@click.option(
+    "--no-validate",
+    "validate",
+    flag_value=False,
+    default=True,
+    help="read canonical Parquet tables as they are, without checking their rows",
+)
+@engine_options
+def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
+    """Analyse the portfolio named on the command line."""
+    finish(run(Args(**options)))
 
 
 def _usage(message: str) -> int:
@@ -147,40 +161,36 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
     )
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
+    from partnerkit.cli.stages import StageError, facts_of_source  # noqa: PLC0415
     from partnerkit.decisions.export import export_frame  # noqa: PLC0415
+    from partnerkit.facts.engines import EngineUnavailable  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = dt.date.fromisoformat(args.as_of)
-        except ValueError:
-            return _usage(f"--as-of must be a date like 2026-06-30, not {args.as_of!r}")
-    policy = Policy()
-    if args.policy is not None:
-        try:
-            policy = Policy.from_toml(args.policy)
-        except (OSError, ValueError, TypeError, tomllib.TOMLDecodeError) as exc:
-            return _usage(f"cannot read policy file: {exc}")
+    policy = args.policy or Policy()
     try:
-        portfolio = read_source(args, validate=args.validate)
-    except SourceError as exc:
+        if args.engine != "polars" or _is_facts_folder(args.source):
+            if args.core:
+                return _usage("--core is the polars fast path: leave out --engine (or --core)")
+            result = _stage_two(facts_of_source(args), policy)
+            card, text = result.scorecard, summary(result)
+        else:
+            portfolio = read_source(args, validate=args.validate)
+            if args.core:
+                day = args.as_of or portfolio.latest_date()
+                card = quick_scorecard(portfolio, as_of=day, policy=policy)
+                text = f"as of {day} ({policy.lookback_months} months)\n"
+                text += core_summary(card, policy=policy)
+            else:
+                result = analyze(portfolio, as_of=args.as_of, policy=policy)
+                card, text = result.scorecard, summary(result)
+    except (SourceError, StageError, EngineUnavailable) as exc:
         return _usage(str(exc))
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
-    try:
-        if args.core:
-            day = as_of or portfolio.latest_date()
-            card = quick_scorecard(portfolio, as_of=day, policy=policy)
-            text = f"as of {day} ({policy.lookback_months} months)\n"
-            text += core_summary(card, policy=policy)
-        else:
-            result = analyze(portfolio, as_of=as_of, policy=policy)
-            card, text = result.scorecard, summary(result)
     except ValueError as exc:
         return _usage(str(exc))
     sys.stdout.write(f"{text}\n")
@@ -188,3 +198,15 @@ def run(args: argparse.Namespace) -> int:
         written = export_frame(card, args.out)
         sys.stdout.write(f"scorecard: {written}\n")
     return 0
+
+
+def _is_facts_folder(source: str) -> bool:
+    from partnerkit.facts.store import is_facts_folder  # noqa: PLC0415
+
+    return is_facts_folder(source)
+
+
+def _stage_two(facts: Any, policy: Policy) -> Analysis:  # noqa: ANN401  (partnerkit Facts)
+    from partnerkit.analysis import analyze_facts  # noqa: PLC0415
+
+    return analyze_facts(facts, policy=policy)

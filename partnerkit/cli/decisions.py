@@ -16,66 +16,43 @@ its reasons) the decision was made on.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import click
 import polars as pl
 
+from partnerkit.cli.options import Args, as_of_option, finish, policy_option
 from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import DECISIONS, DEFAULT_LEDGER, Ledger, LedgerError
 from partnerkit.decisions.recommend import recommend
 from partnerkit.policy import Policy
 
-__all__ = ["register"]
+__all__ = ["command", "snapshot"]
 
 _SHOWN = ("id", "partner_id", "decision", "who", "recorded_at", "as_of", "rationale")
 
 
-def register(subparsers: Any) -> None:  # noqa: ANN401  (argparse's private action type)
-    """Add the ``decisions`` command and its sub-actions."""
-    parser = subparsers.add_parser(
-        "decisions",
-        help="record, list and export keep / invest / watch / exit decisions",
-        description="The decision ledger: an append-only record of what was decided and why.",
-    )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+@click.group(
+    "decisions",
+    short_help="record, list and export keep / invest / watch / exit decisions",
+    help="The decision ledger: an append-only record of what was decided and why.",
+)
+def command() -> None:
+    """Group the decision ledger's actions."""
 
-    def action(name: str, help_text: str) -> argparse.ArgumentParser:
-        p: argparse.ArgumentParser = actions.add_parser(name, help=help_text, description=help_text)
-        p.add_argument(
-            "--ledger",
-            type=Path,
-            default=Path(DEFAULT_LEDGER),
-            metavar="PATH",
-            help=f"ledger file (default: {DEFAULT_LEDGER} in the working folder)",
-        )
-        return p
 
-    p = action("list", "show the current decision per partner")
-    p.set_defaults(func=_list)
-
-    p = action("history", "show every decision in the order recorded")
-    p.add_argument("--partner", metavar="ID", help="only this partner")
-    p.set_defaults(func=_history)
-
-    p = action("record", "record a decision, with a snapshot of the partner's metrics")
-    p.add_argument("--partner", metavar="ID", required=True, help="partner_id")
-    p.add_argument("--decision", choices=DECISIONS, required=True)
-    p.add_argument("--rationale", required=True, help="why, in a sentence")
-    p.add_argument("--who", required=True, help="who decided")
-    p.add_argument("--as-of", metavar="DATE", type=dt.date.fromisoformat, help="analysis date")
-    p.add_argument("--policy", metavar="FILE", type=Path, help="policy TOML file")
-    p.add_argument("source", type=Path, metavar="SOURCE", help="portfolio folder or file")
-    p.set_defaults(func=_record)
-
-    p = action("export", "export decisions to CSV, Parquet or Excel")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE", help="output file")
-    p.add_argument("--history", action="store_true", help="every decision, not just current")
-    p.set_defaults(func=_export)
+ledger_option = click.option(
+    "--ledger",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_LEDGER,
+    metavar="PATH",
+    help=f"ledger file (default: {DEFAULT_LEDGER} in the working folder)",
+)
+"""``--ledger PATH``, shared by every action."""
 
 
 def _fail(message: str) -> int:
@@ -100,7 +77,7 @@ def _show(frame: pl.DataFrame, empty: str) -> None:
         sys.stdout.write(f"{shown}\n")
 
 
-def _list(args: argparse.Namespace) -> int:
+def _list(args: Args) -> int:
     try:
         with Ledger(args.ledger, create=False) as ledger:
             frame = ledger.current()
@@ -110,7 +87,7 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _history(args: argparse.Namespace) -> int:
+def _history(args: Args) -> int:
     try:
         with Ledger(args.ledger, create=False) as ledger:
             frame = ledger.history(args.partner)
@@ -120,7 +97,7 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _export(args: Args) -> int:
     try:
         with Ledger(args.ledger, create=False) as ledger:
             out = export_decisions(ledger, args.out, history=args.history)
@@ -152,11 +129,11 @@ def snapshot(
     return analysis.as_of, found.row(0, named=True)
 
 
-def _record(args: argparse.Namespace) -> int:
+def _record(args: Args) -> int:
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     try:
-        policy = Policy.from_toml(args.policy) if args.policy else Policy()
+        policy = args.policy or Policy()
         as_of, metrics = snapshot(args.source, args.partner, as_of=args.as_of, policy=policy)
         with Ledger(args.ledger) as ledger:
             decision = ledger.record(
@@ -178,3 +155,39 @@ def _record(args: argparse.Namespace) -> int:
         f"(as of {decision.as_of}, policy {decision.policy_hash}) in {args.ledger}\n"
     )
     return 0
+
+
+@command.command("list", help="show the current decision per partner")
+@ledger_option
+def _list_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)
+    finish(_list(Args(**options)))
+
+
+@command.command("history", help="show every decision in the order recorded")
+@ledger_option
+@click.option("--partner", metavar="ID", help="only this partner")
+def _history_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)
+    finish(_history(Args(**options)))
+
+
+@command.command("record", help="record a decision, with a snapshot of the partner's metrics")
+@ledger_option
+@click.option("--partner", metavar="ID", required=True, help="partner_id")
+@click.option("--decision", type=click.Choice(DECISIONS), required=True)
+@click.option("--rationale", required=True, help="why, in a sentence")
+@click.option("--who", required=True, help="who decided")
+@as_of_option
+@policy_option
+@click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE")
+def _record_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)
+    finish(_record(Args(**options)))
+
+
+@command.command("export", help="export decisions to CSV, Parquet or Excel")
+@ledger_option
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, metavar="FILE", help="output file"
+)
+@click.option("--history", is_flag=True, help="every decision, not just current")
+def _export_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)
+    finish(_export(Args(**options)))

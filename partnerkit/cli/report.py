@@ -6,87 +6,90 @@ folder, unreadable policy or mapping file, unknown preset).
 
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser(prog="partnerkit")
->>> register(parser.add_subparsers())
->>> args = parser.parse_args(["report", "data", "--out", "out", "--partners", "P1, P2"])
->>> args.partners, args.all_partners, args.as_of
-(['P1', 'P2'], False, None)
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(command, ["data", "--out", "o", "--partners", " , "])
+>>> result.exit_code, "give at least one partner id" in result.output
+(2, True)
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
+from typing import Any
 
-from partnerkit.cli.source import add_source_options, read_source
+import click
 
-__all__ = ["register", "run"]
+from partnerkit.cli.options import (
+    Args,
+    as_of_option,
+    finish,
+    policy_option,
+    source_options,
+)
+from partnerkit.cli.source import read_source
+
+__all__ = ["command", "run"]
 
 
-def _ids(text: str) -> list[str]:
+def _ids(ctx: click.Context, param: click.Parameter, text: str | None) -> list[str] | None:
+    del ctx, param
+    if text is None:
+        return None
     ids = [part.strip() for part in text.split(",") if part.strip()]
     if not ids:
-        raise argparse.ArgumentTypeError("give at least one partner id")
+        raise click.BadParameter("give at least one partner id")
     return ids
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``report`` sub-command."""
-    parser = subparsers.add_parser(
-        "report",
-        help="write a self-contained HTML report, the chart pack and the scorecard",
-        description=(
-            "Read the portfolio in SOURCE, analyse it and write report.html (offline, "
-            "self-contained), the chart pack (charts/) and scorecard.csv and "
-            "recommendations.csv to DIR. Review pages go to the partners needing a decision "
-            "(recommended exits, then investments) unless --partners or --all-partners says "
-            "otherwise; --pdf also prints the pack to report.pdf through headless Chromium."
-        ),
-    )
-    parser.add_argument("source", type=Path, metavar="SOURCE", help="portfolio folder")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    parser.add_argument(
-        "--as-of",
-        type=date.fromisoformat,
-        default=None,
-        metavar="DATE",
-        help="end of the analysis window, YYYY-MM-DD (default: latest date in the data)",
-    )
-    parser.add_argument("--policy", type=Path, default=None, metavar="FILE", help="policy TOML")
-    add_source_options(parser)
-    chosen = parser.add_mutually_exclusive_group()
-    chosen.add_argument(
-        "--partners",
-        type=_ids,
-        default=None,
-        metavar="ID,ID,...",
-        help="review pages, with their chart one-pagers, for these partners",
-    )
-    chosen.add_argument(
-        "--all-partners", action="store_true", help="a review page for every partner"
-    )
-    parser.add_argument(
-        "--partner-charts",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="draw each reviewed partner's chart one-pager (default: only with --partners)",
-    )
-    parser.add_argument(
-        "--pdf", action="store_true", help="also print the pack to report.pdf (needs Chromium)"
-    )
-    parser.add_argument(
-        "--formats",
-        type=lambda text: [f.strip() for f in text.split(",") if f.strip()],
-        default=["svg"],
-        metavar="FMT,FMT",
-        help="chart-pack formats among png, svg, pdf, html, json (default svg)",
-    )
-    parser.set_defaults(func=run)
+def _formats(ctx: click.Context, param: click.Parameter, text: str) -> list[str]:
+    del ctx, param
+    return [f.strip() for f in text.split(",") if f.strip()]
+
+
+@click.command(
+    "report",
+    short_help="write a self-contained HTML report, the chart pack and the scorecard",
+    help="Read the portfolio in SOURCE, analyse it and write report.html (offline, "
+    "self-contained), the chart pack (charts/) and scorecard.csv and recommendations.csv to "
+    "DIR. Review pages go to the partners needing a decision (recommended exits, then "
+    "investments) unless --partners or --all-partners says otherwise; --pdf also prints the "
+    "pack to report.pdf through headless Chromium.",
+)
+@click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, metavar="DIR", help="output folder"
+)
+@as_of_option
+@policy_option
+@source_options
+@click.option(
+    "--partners",
+    callback=_ids,
+    metavar="ID,ID,...",
+    help="review pages, with their chart one-pagers, for these partners",
+)
+@click.option("--all-partners", is_flag=True, help="a review page for every partner")
+@click.option(
+    "--partner-charts/--no-partner-charts",
+    default=None,
+    help="draw each reviewed partner's chart one-pager (default: only with --partners)",
+)
+@click.option("--pdf", is_flag=True, help="also print the pack to report.pdf (needs Chromium)")
+@click.option(
+    "--formats",
+    callback=_formats,
+    default="svg",
+    metavar="FMT,FMT",
+    help="chart-pack formats among png, svg, pdf, html, json (default svg)",
+)
+def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
+    """Write the report the command line asks for."""
+    if options["partners"] is not None and options["all_partners"]:
+        raise click.UsageError("--partners and --all-partners exclude each other")
+    finish(run(Args(**options)))
 
 
 def _skip_slow_optional_imports() -> None:
@@ -114,22 +117,20 @@ def _start_renderer() -> threading.Thread:
     return thread
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Analyse, build the report and print its path; return the exit code."""
     _skip_slow_optional_imports()
     _start_renderer()
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
-    from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.report.build import build_report  # noqa: PLC0415
     from partnerkit.report.pdf import print_pdf  # noqa: PLC0415
 
     started = time.perf_counter()
     try:
-        policy = Policy.from_toml(args.policy) if args.policy else Policy()
         portfolio = read_source(args)
-        analysis = analyze(portfolio, as_of=args.as_of, policy=policy)
+        analysis = analyze(portfolio, as_of=args.as_of, policy=args.policy)
         path = build_report(
             analysis,
             args.out,

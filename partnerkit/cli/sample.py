@@ -2,71 +2,80 @@
 
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser(prog="partnerkit")
->>> register(parser.add_subparsers())
->>> args = parser.parse_args(["sample", "out", "--partners", "2000", "--format", "parquet"])
->>> args.partners, args.format, args.seed
-(2000, 'parquet', 7)
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(command, ["out", "--partners", "5"])
+>>> result.exit_code, result.output.startswith("partnerkit sample:")
+(2, True)
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from datetime import date
 from pathlib import Path
+from typing import Any
 
+import click
+
+from partnerkit.cli.options import Args, IsoDate, finish
 from partnerkit.samples import DEFAULT_END, SampleSpec, write_sample
 
-__all__ = ["register", "run"]
+__all__ = ["command", "run"]
 
 _DEFAULTS = SampleSpec()
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``sample`` sub-command."""
-    parser = subparsers.add_parser(
-        "sample",
-        help="write a generated sample portfolio with planted patterns",
-        description=(
-            "Write partners, deals, activities, investments and overlaps tables plus "
-            "truth (the planted pattern of each partner) to OUT. The same arguments always "
-            "give byte-identical files."
-        ),
-    )
-    parser.add_argument("out", type=Path, metavar="OUT", help="folder to write into")
-    parser.add_argument("--seed", type=int, default=_DEFAULTS.seed, help="random seed")
-    parser.add_argument(
-        "--partners", type=int, default=_DEFAULTS.partners, help="number of partners"
-    )
-    parser.add_argument(
-        "--years", type=int, default=_DEFAULTS.years, help="years of history (at least 2)"
-    )
-    parser.add_argument(
-        "--end",
-        type=date.fromisoformat,
-        default=DEFAULT_END,
-        help="last day of the data, YYYY-MM-DD (default %(default)s)",
-    )
-    parser.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    parser.add_argument(
-        "--deals-per-partner",
-        type=float,
-        default=_DEFAULTS.deals_per_partner,
-        help="average deals per partner, direct deals included",
-    )
-    parser.add_argument(
-        "--activities-per-partner",
-        type=float,
-        default=_DEFAULTS.activities_per_partner,
-        help="average activities per partner",
-    )
-    parser.set_defaults(func=run)
+@click.command(
+    "sample",
+    short_help="write a generated sample portfolio with planted patterns",
+    help="Write partners, deals, activities, investments and overlaps tables plus truth "
+    "(the planted pattern of each partner) to OUT. The same arguments always give "
+    "byte-identical files.",
+)
+@click.argument("out", type=click.Path(path_type=Path), metavar="OUT")
+@click.option("--seed", type=int, default=_DEFAULTS.seed, show_default=True, help="random seed")
+@click.option(
+    "--partners",
+    type=int,
+    default=_DEFAULTS.partners,
+    show_default=True,
+    help="number of partners",
+)
+@click.option(
+    "--years",
+    type=int,
+    default=_DEFAULTS.years,
+    show_default=True,
+    help="years of history (at least 2)",
+)
+@click.option(
+    "--end",
+    type=IsoDate(),
+    default=DEFAULT_END.isoformat(),
+    show_default=True,
+    help="last day of the data",
+)
+@click.option("--format", type=click.Choice(("csv", "parquet")), default="csv", show_default=True)
+@click.option(
+    "--deals-per-partner",
+    type=float,
+    default=_DEFAULTS.deals_per_partner,
+    show_default=True,
+    help="average deals per partner, direct deals included",
+)
+@click.option(
+    "--activities-per-partner",
+    type=float,
+    default=_DEFAULTS.activities_per_partner,
+    show_default=True,
+    help="average activities per partner",
+)
+def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
+    """Write the sample named on the command line."""
+    finish(run(Args(**options)))
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Write the sample and print one line per file; return the exit code."""
     started = time.perf_counter()
     try:

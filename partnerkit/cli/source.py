@@ -1,21 +1,18 @@
-"""The source options shared by the sub-commands that read a portfolio.
+"""Reading the portfolio a command names, with the shared source options.
 
-``--preset NAME`` (repeatable), ``--mapping FILE.toml``, ``--currency CODE``, ``--credit
-primary|split|full``, ``--sheet``, ``--day-first``, ``--decimal``, ``--rates FILE`` and
-``--quarantine`` mean the same to ``validate``, ``analyze`` and ``report``:
-:func:`add_source_options` adds them and :func:`source_call` turns them into the arguments
-of :func:`partnerkit.load.read.read_portfolio` / :func:`~partnerkit.load.read.load`, with
-fix hints worded for the command line. :func:`read_source` reads the portfolio for
-``analyze`` and ``report``: it writes to stderr, as plain lines, the rows dropped as
-holding no data and the rows quarantine set aside (line and record id of each).
+:func:`source_call` turns the options of :func:`partnerkit.cli.options.source_options`
+into the arguments of :func:`partnerkit.load.read.read_portfolio` /
+:func:`~partnerkit.load.read.load`, with fix hints worded for the command line.
+:func:`read_source` reads the portfolio for ``analyze``, ``report`` and ``facts``: it writes
+to stderr, as plain lines, the rows dropped as holding no data and the rows quarantine set
+aside (line and record id of each).
 
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser()
->>> _ = parser.add_argument("source")
->>> add_source_options(parser)
->>> args = parser.parse_args(["data", "--preset", "hubspot", "--currency", "eur"])
+>>> from partnerkit.cli.options import Args
+>>> args = Args(source="data", preset=("hubspot",), mapping=None, currency="eur",
+...             credit=None, sheet=None, day_first=None, decimal=None, rates=None,
+...             quarantine=False)
 >>> source, options = source_call(args)
 >>> source, options["preset"], options["currency"], options["quarantine"]
 ('data', ['hubspot'], 'eur', False)
@@ -23,81 +20,33 @@ Examples
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 import tomllib
-from pathlib import Path
 from typing import Any
 
+from partnerkit.cli.options import Args
 from partnerkit.load import LoadReport, PortfolioError, set_aside_lines
-from partnerkit.load.mapping import CREDITS, MappingFile, Shape, read_mapping_file
-from partnerkit.load.presets import PRESETS
+from partnerkit.load.mapping import MappingFile, Shape, read_mapping_file
 from partnerkit.load.read import SourceError, folder_inputs, load
 from partnerkit.portfolio import Portfolio
 
-__all__ = ["add_source_options", "read_source", "set_aside_report", "source_call"]
+__all__ = ["read_source", "set_aside_report", "source_call"]
 
 
-def add_source_options(parser: argparse.ArgumentParser, /) -> None:
-    """Add ``--preset``, ``--mapping`` and ``--currency`` to ``parser``."""
-    parser.add_argument(
-        "--preset",
-        action="append",
-        metavar="NAME",
-        help=f"CRM export preset ({', '.join(sorted(PRESETS))}); repeat to combine",
-    )
-    parser.add_argument(
-        "--mapping",
-        type=Path,
-        metavar="FILE.toml",
-        help="column/value mapping file (keys: preset, currency, files, columns, values)",
-    )
-    parser.add_argument("--currency", metavar="CODE", help="the portfolio's currency")
-    parser.add_argument(
-        "--credit",
-        choices=CREDITS,
-        help="deals with several partners: credit the primary (default), split evenly, or "
-        "give each the full amount",
-    )
-    parser.add_argument(
-        "--sheet", metavar="NAME", help="the worksheet of Excel inputs (name or 0-based position)"
-    )
-    parser.add_argument(
-        "--day-first",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="slash dates are DD/MM/YYYY (--no-day-first: MM/DD/YYYY)",
-    )
-    parser.add_argument(
-        "--decimal", choices=(".", ","), help="the decimal separator of amounts written as text"
-    )
-    parser.add_argument(
-        "--rates",
-        type=Path,
-        metavar="FILE",
-        help="currency rate table (currency, date, rate) to convert deals into --currency",
-    )
-    parser.add_argument(
-        "--quarantine",
-        action="store_true",
-        help="set rows breaking row rules aside (listed with line and id) instead of failing",
-    )
-
-
-def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
+def source_call(args: Args, /) -> tuple[Any, dict[str, Any]]:
     """Return the source and the keyword arguments of the loader for ``args``.
 
-    Requires: ``args.source`` and the options of :func:`add_source_options`. Raises
+    Requires: ``args.source`` and the options of ``source_options``. Raises
     :class:`~partnerkit.load.read.SourceError` for an unreadable mapping file or folder.
     """
     spec = MappingFile()
-    if args.mapping is not None:
+    if getattr(args, "mapping", None) is not None:
         try:
             spec = read_mapping_file(args.mapping)
         except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
             raise SourceError(f"cannot read mapping file: {exc}") from None
-    presets = [*spec.preset, *(args.preset or [])]
+    presets = [*spec.preset, *(getattr(args, "preset", None) or [])]
     source = (
         folder_inputs(args.source, preset=presets, files=spec.files) if spec.files else args.source
     )
@@ -105,7 +54,7 @@ def source_call(args: argparse.Namespace, /) -> tuple[Any, dict[str, Any]]:
         "mapping": spec.columns,
         "values": spec.values,
         "preset": presets or None,
-        "currency": args.currency or spec.currency,
+        "currency": getattr(args, "currency", None) or spec.currency,
         "shape": _shape(spec.shape, getattr(args, "credit", None)),
         "quarantine": bool(getattr(args, "quarantine", False)),
         "sheet": _either(_sheet(getattr(args, "sheet", None)), spec.sheet),
@@ -162,10 +111,10 @@ def set_aside_report(report: LoadReport, /) -> list[str]:
     return lines
 
 
-def read_source(args: argparse.Namespace, /, *, validate: bool = True) -> Portfolio:
+def read_source(args: Args, /, *, validate: bool = True) -> Portfolio:
     """Read the portfolio the options name; write what was left out to stderr.
 
-    Requires: ``args.source`` and the options of :func:`add_source_options`. Raises
+    Requires: ``args.source`` and the options of ``source_options``. Raises
     :class:`~partnerkit.load.read.SourceError` for a wrong call and
     :class:`~partnerkit.load.PortfolioError` for invalid data.
     """

@@ -6,38 +6,39 @@ and 2 when the command itself is wrong (no such folder, unknown preset, bad mapp
 
 Examples
 --------
->>> import argparse
->>> parser = argparse.ArgumentParser(prog="partnerkit")
->>> register(parser.add_subparsers())
->>> args = parser.parse_args(["validate", "data", "--preset", "salesforce", "--quarantine"])
->>> args.source, args.preset, args.quarantine
-('data', ['salesforce'], True)
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(command, ["data/samples"])
+>>> result.exit_code, result.output.splitlines()[-2]
+(0, 'No problems: the portfolio is valid.')
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
+from typing import Any
 
-from partnerkit.cli.source import add_source_options, source_call
+import click
+
+from partnerkit.cli.options import Args, finish, source_options
+from partnerkit.cli.source import source_call
 from partnerkit.load.read import SourceError, load
 
-__all__ = ["register", "run"]
+__all__ = ["command", "run"]
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``validate`` sub-command."""
-    parser = subparsers.add_parser(
-        "validate",
-        help="check a portfolio folder against the data contract",
-        description="Read a portfolio folder (partners, deals, activities, investments, "
-        "overlaps as CSV or Parquet), check every rule of the data contract and print "
-        "the load report. Exit code: 0 valid, 1 problems found, 2 usage error.",
-    )
-    parser.add_argument("source", help="folder holding partners.csv, deals.csv, ...")
-    add_source_options(parser)
-    parser.set_defaults(func=run)
+@click.command(
+    "validate",
+    short_help="check a portfolio folder against the data contract",
+    help="Read a portfolio folder (partners, deals, activities, investments, overlaps as "
+    "CSV or Parquet), check every rule of the data contract and print the load report. "
+    "Exit code: 0 valid, 1 problems found, 2 usage error.",
+)
+@click.argument("source")
+@source_options
+def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
+    """Validate the portfolio named on the command line."""
+    finish(run(Args(**options)))
 
 
 def _usage(message: str) -> int:
@@ -45,7 +46,7 @@ def _usage(message: str) -> int:
     return 2
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Args) -> int:
     """Validate ``args.source`` and print the report; return the exit code."""
     started = time.perf_counter()
     try:

@@ -1,0 +1,86 @@
+"""``partnerkit facts SOURCE --out DIR``: build stage 1 on an engine and write a facts folder.
+
+Stage 1 (reducing raw deals, activities, investments and overlaps to per-partner and
+per-partner-quarter facts) is the only stage whose cost grows with the raw rows. Run it
+where the data lives (``--engine duckdb``, or ``--engine spark`` on a cluster through
+``--spark-remote sc://...``), then ``partnerkit analyze DIR`` runs stage 2 from the folder
+anywhere. Exit code: 0 written, 1 the source breaks the data contract, 2 usage or input
+error (no such folder, an engine that cannot run here).
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(command, ["data/samples", "--out", "o", "--engine", "pandas"])
+>>> result.exit_code
+2
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import polars as pl
+
+from partnerkit.cli.options import (
+    Args,
+    as_of_option,
+    engine_options,
+    finish,
+    policy_option,
+    source_options,
+)
+
+__all__ = ["command", "run"]
+
+
+@click.command(
+    "facts",
+    short_help="build the facts (stage 1) on an engine and write them to a folder",
+    help="Read the portfolio in SOURCE with --engine, build the facts of the window ending on "
+    "--as-of (stage 1) and write them to DIR as Parquet with facts.json; partnerkit analyze "
+    "DIR then runs the rest. Exit code: 0 written, 1 invalid portfolio, 2 usage error.",
+)
+@click.argument("source")
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, metavar="DIR", help="output folder"
+)
+@as_of_option
+@policy_option
+@source_options
+@engine_options
+def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
+    """Write the facts folder the command line asks for."""
+    finish(run(Args(**options)))
+
+
+def run(args: Args) -> int:
+    """Build stage 1, write the facts folder and list its tables; return the exit code."""
+    from partnerkit.cli.stages import StageError, stage_one_of  # noqa: PLC0415
+    from partnerkit.facts.engines import EngineUnavailable  # noqa: PLC0415
+    from partnerkit.facts.store import write_facts  # noqa: PLC0415
+    from partnerkit.load import PortfolioError  # noqa: PLC0415
+    from partnerkit.load.read import SourceError  # noqa: PLC0415
+
+    started = time.perf_counter()
+    try:
+        stage = stage_one_of(args)
+        facts = stage.collect()
+        path = write_facts(facts, args.out, currency=args.currency, engine=args.engine)
+    except PortfolioError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except (SourceError, StageError, EngineUnavailable, ValueError, OSError) as exc:
+        sys.stderr.write(f"partnerkit facts: {exc}\n")
+        return 2
+    for name, frame in facts.frames().items():
+        rows = frame.select(pl.len()).collect().item()
+        sys.stdout.write(f"{name:<24} {rows:>12,} rows\n")
+    sys.stdout.write(
+        f"facts of {facts.window.start} .. {facts.window.end} by {args.engine}: {path}\n"
+        f"built in {time.perf_counter() - started:.1f} s\n"
+    )
+    return 0

@@ -1,0 +1,101 @@
+"""Stage 1 on the engine the command line names, and facts folders read back.
+
+:func:`facts_of_source` gives ``analyze`` and ``facts`` the collected facts of SOURCE: a
+facts folder is read back; otherwise the canonical tables are read by ``--engine``
+(:func:`partnerkit.facts.engines.read_tables`; the polars engine reads through the
+validating loader with every source option), the window ends on ``--as-of`` (default: the
+latest event, computed on the engine) and stage 1 is built there.
+
+Examples
+--------
+>>> from partnerkit.cli.options import Args
+>>> args = Args(source="data/samples", engine="duckdb", as_of=None, policy=None,
+...     currency=None, spark_remote=None, spark_master="local[2]", preset=("hubspot",))
+>>> try:
+...     stage_one_of(args)
+... except StageError as exc:
+...     print(exc)
+--preset belong to the polars reader: --engine duckdb reads canonical Parquet or CSV files \
+as they are (convert CRM exports first)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from partnerkit.cli.options import READING_OPTIONS, Args
+from partnerkit.cli.source import read_source
+from partnerkit.policy import Policy
+from partnerkit.schema import TABLE_ORDER
+
+if TYPE_CHECKING:
+    from partnerkit.facts import Facts, StageOne
+
+__all__ = ["StageError", "facts_of_source", "stage_one_of"]
+
+
+class StageError(ValueError):
+    """A command-line combination stage 1 cannot honour (a usage error)."""
+
+
+def _given(args: Args, name: str) -> bool:
+    value = getattr(args, name, None)
+    return value not in (None, False, ())
+
+
+def stage_one_of(args: Args, /) -> StageOne:
+    """Return stage 1 of ``args.source`` on ``args.engine`` (nothing computed yet)."""
+    from partnerkit.facts import FactSettings, build_facts, latest_event  # noqa: PLC0415
+    from partnerkit.facts.engines import read_tables, spark_session  # noqa: PLC0415
+    from partnerkit.window import Window  # noqa: PLC0415
+
+    policy = args.policy or Policy()
+    policy.check()
+    tables: dict[str, Any]
+    if args.engine == "polars":
+        portfolio = read_source(args, validate=getattr(args, "validate", True))
+        tables = {name: portfolio.table(name) for name in TABLE_ORDER}
+        supplied = dict(portfolio.supplied)
+    else:
+        given = [f"--{n.replace('_', '-')}" for n in READING_OPTIONS if _given(args, n)]
+        if given:
+            raise StageError(
+                f"{', '.join(given)} belong to the polars reader: --engine {args.engine} reads "
+                "canonical Parquet or CSV files as they are (convert CRM exports first)"
+            )
+        spark = None
+        if args.engine == "spark":
+            spark = spark_session(remote=args.spark_remote, master=args.spark_master)
+        tables, supplied = read_tables(
+            args.source, engine=args.engine, spark=spark, currency=args.currency
+        )
+        supplied = {name: supplied.get(name, ()) for name in TABLE_ORDER}
+    day = args.as_of or latest_event(tables)
+    if day is None:
+        raise StageError("the data holds no event to end the window on: pass --as-of")
+    window = Window.ending(day, months=policy.lookback_months)
+    settings = FactSettings.from_policy(policy, window)
+    return build_facts(tables, window=window, settings=settings, supplied=supplied)
+
+
+def facts_of_source(args: Args, /) -> Facts:
+    """Return the collected facts of ``args.source``: a facts folder, or stage 1 run."""
+    from partnerkit.facts.store import is_facts_folder, read_facts  # noqa: PLC0415
+
+    if is_facts_folder(args.source):
+        given = [f"--{n.replace('_', '-')}" for n in READING_OPTIONS if _given(args, n)]
+        if args.engine != "polars":
+            given.append("--engine")
+        if given:
+            raise StageError(
+                f"{args.source} is a facts folder (stage 1 done): {', '.join(given)} do not "
+                "apply to it"
+            )
+        facts = read_facts(args.source)
+        if args.as_of is not None and args.as_of != facts.window.end:
+            raise StageError(
+                f"the facts in {args.source} are built for the window ending on "
+                f"{facts.window.end}, not {args.as_of}: run partnerkit facts again with --as-of"
+            )
+        return facts
+    return stage_one_of(args).collect()

@@ -1,0 +1,187 @@
+"""A facts folder: stage 1's output on disk, so stage 2 can run somewhere else.
+
+``partnerkit facts SOURCE --engine spark --out DIR`` builds the facts where the raw rows
+live; ``partnerkit analyze DIR`` runs stage 2 from them on a laptop. A facts folder holds
+one Parquet file per fact table (``<name>.parquet``) and ``facts.json``::
+
+    {"format": "partnerkit-facts", "version": 1, "partnerkit": "0.1.0",
+     "engine": "spark", "currency": "USD",
+     "window": {"start": "2025-09-30", "end": "2026-09-30"},
+     "quarters": ["2025-10-01", ...],
+     "supplied": {"partners": ["partner_id", "name", ...], "activities": [], ...},
+     "tables": {"partners": {"file": "partners.parquet", "rows": 150}, ...}}
+
+``window`` is the analysis window the facts were built for (they cannot be re-cut to
+another as-of), ``supplied`` the canonical columns the source really held, ``engine`` the
+engine that built them. The facts are small (one row per partner, per partner and
+quarter, ...): :func:`write_facts` collects them to polars and writes them where it runs
+(on a cluster, the driver: a mounted path such as a Databricks volume).
+
+Examples
+--------
+>>> import tempfile
+>>> from partnerkit.facts.store import is_facts_folder
+>>> is_facts_folder(tempfile.mkdtemp())
+False
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:
+    from partnerkit.facts import Facts, StageOne
+
+__all__ = ["FACTS_FILE", "FORMAT", "VERSION", "FactsFolderError", "is_facts_folder", "read_facts",
+           "write_facts"]  # fmt: skip
+
+FACTS_FILE = "facts.json"
+"""The name of the description file of a facts folder."""
+FORMAT = "partnerkit-facts"
+VERSION = 1
+"""The version of the facts folder layout this module writes and reads."""
+
+
+class FactsFolderError(ValueError):
+    """A facts folder that cannot be read: no description, another version, a missing table."""
+
+
+def is_facts_folder(path: str | os.PathLike[str], /) -> bool:
+    """Whether ``path`` is a folder holding a facts description (``facts.json``).
+
+    >>> is_facts_folder("data/samples")
+    False
+    """
+    folder = Path(path)
+    return folder.is_dir() and (folder / FACTS_FILE).is_file()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("partnerkit")
+    except PackageNotFoundError:  # pragma: no cover  (run from a source tree)
+        return "unknown"
+
+
+def write_facts(
+    facts: Facts | StageOne,
+    out_dir: str | os.PathLike[str],
+    /,
+    *,
+    currency: str | None = None,
+    engine: str | None = None,
+) -> Path:
+    """Write ``facts`` (collected, or a stage one to collect) to the folder ``out_dir``.
+
+    Writes ``<name>.parquet`` per fact table and ``facts.json`` (written last, so a folder
+    with a description is complete); returns the description's path. ``engine`` defaults
+    to the stage one's engine (``"polars"`` for collected facts); ``currency`` is the
+    portfolio's, shown by stage 2. Existing files of the same names are replaced.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from partnerkit.facts import Facts
+    >>> from partnerkit.window import Window
+    >>> w = Window.ending(dt.date(2025, 12, 31), months=12)
+    >>> facts = Facts.from_frames({}, window=w, quarters=(), supplied={})
+    >>> path = write_facts(facts, tempfile.mkdtemp(), currency="EUR")
+    >>> read_facts(path.parent).window == w
+    True
+    """
+    if not hasattr(facts, "frames"):  # a stage one: collect the small facts here
+        engine = engine or str(getattr(facts, "engine", "polars"))
+        facts = facts.collect()
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, dict[str, Any]] = {}
+    for name, frame in facts.frames().items():
+        collected = frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+        file = f"{name}.parquet"
+        collected.write_parquet(folder / file)
+        tables[name] = {"file": file, "rows": collected.height}
+    description = {
+        "format": FORMAT,
+        "version": VERSION,
+        "partnerkit": _version(),
+        "engine": engine or "polars",
+        "currency": currency,
+        "window": {"start": facts.window.start.isoformat(), "end": facts.window.end.isoformat()},
+        "quarters": [q.isoformat() for q in facts.quarters],
+        "supplied": {t: list(cols) for t, cols in facts.supplied.items()},
+        "tables": tables,
+    }
+    path = folder / FACTS_FILE
+    tmp = folder / f".{FACTS_FILE}.tmp"
+    tmp.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def describe_facts(path: str | os.PathLike[str], /) -> dict[str, Any]:
+    """Return the checked description (``facts.json``) of the facts folder ``path``.
+
+    Raises :class:`FactsFolderError` when it is missing, not a facts description, or of
+    another layout version.
+    """
+    file = Path(path) / FACTS_FILE
+    try:
+        description = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FactsFolderError(f"{file} cannot be read as a facts description: {exc}") from None
+    if not isinstance(description, Mapping) or description.get("format") != FORMAT:
+        raise FactsFolderError(f"{file} is not a partnerkit facts description")
+    if description.get("version") != VERSION:
+        raise FactsFolderError(
+            f"{file} has layout version {description.get('version')!r}; this partnerkit reads "
+            f"version {VERSION}: write the facts again with this version (partnerkit facts)"
+        )
+    return dict(description)
+
+
+def read_facts(path: str | os.PathLike[str], /) -> Facts:
+    """Read the facts folder ``path`` back into :class:`~partnerkit.facts.Facts`.
+
+    The tables are scanned lazily; window, quarters and supplied columns come from
+    ``facts.json``. Raises :class:`FactsFolderError` for a folder that is not a complete
+    facts folder of this layout version.
+
+    >>> read_facts("data/samples")
+    Traceback (most recent call last):
+    ...
+    partnerkit.facts.store.FactsFolderError: data/samples/facts.json cannot be read as a \
+facts description: [Errno 2] No such file or directory: 'data/samples/facts.json'
+    """
+    from partnerkit.facts import Facts  # noqa: PLC0415  (the package imports this module)
+    from partnerkit.window import Window  # noqa: PLC0415
+
+    folder = Path(path)
+    description = describe_facts(folder)
+    frames: dict[str, pl.LazyFrame] = {}
+    for name, entry in description["tables"].items():
+        file = folder / str(entry["file"])
+        if not file.exists():
+            raise FactsFolderError(f"{folder} lists the fact table {name!r} but {file} is missing")
+        frames[name] = pl.scan_parquet(file)
+    window = Window(
+        dt.date.fromisoformat(description["window"]["start"]),
+        dt.date.fromisoformat(description["window"]["end"]),
+    )
+    quarters = tuple(dt.date.fromisoformat(q) for q in description["quarters"])
+    supplied = {t: tuple(cols) for t, cols in description["supplied"].items()}
+    return Facts.from_frames(frames, window=window, quarters=quarters, supplied=supplied)
+
+
+def facts_currency(path: str | os.PathLike[str], /) -> str | None:
+    """Return the currency recorded in the facts folder ``path`` (``None`` if none)."""
+    currency = describe_facts(path).get("currency")
+    return None if currency is None else str(currency)
