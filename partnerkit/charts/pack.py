@@ -1,14 +1,15 @@
 """The standard chart pack: every portfolio chart of an analysis, by name.
 
-:func:`chart_pack` builds the charts from an analysis (any object with the analysis'
-attributes); :func:`partnerkit.charts.export.export_charts` writes them. Charts whose
-input is absent or empty (no lift table, no per-quarter values) are left out of the pack
-rather than drawn empty.
+:func:`chart_pack` builds the charts from an analysis
+(:class:`partnerkit.results.AnalysisLike`); :func:`partnerkit.charts.export.export_charts`
+writes them. Charts whose input is absent or empty (no lift table, no per-quarter values)
+are left out of the pack rather than drawn empty.
 
 Examples
 --------
 >>> import polars as pl
 >>> from types import SimpleNamespace
+>>> from partnerkit.policy import Policy
 >>> card = pl.DataFrame({"partner_id": ["a"], "name": ["A"], "rank": [1],
 ...     "won_revenue": [5.0], "cum_share": [1.0], "vital": [True]})
 >>> analysis = SimpleNamespace(scorecard=card, concentration=pl.DataFrame({"gini": [0.0]}),
@@ -20,7 +21,6 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 import altair as alt
 import polars as pl
@@ -34,34 +34,12 @@ from partnerkit.charts.quadrant import quadrant_chart
 from partnerkit.charts.reciprocity import reciprocity_chart
 from partnerkit.charts.tiers import tier_audit_chart
 from partnerkit.charts.trend import trend_chart
-from partnerkit.policy import Policy
+from partnerkit.results import AnalysisLike
 
 __all__ = ["AnalysisLike", "chart_pack", "quarterly_values"]
 
 QUARTER_VALUE = "value"
 """Value column (won revenue) of the analysis' per-partner quarterly table (``vital_quarters``)."""
-
-
-class AnalysisLike(Protocol):
-    """The attributes of an analysis the chart pack reads."""
-
-    @property
-    def scorecard(self) -> pl.DataFrame: ...  # noqa: D102
-
-    @property
-    def concentration(self) -> pl.DataFrame: ...  # noqa: D102
-
-    @property
-    def health_explained(self) -> pl.DataFrame | None: ...  # noqa: D102
-
-    @property
-    def lift(self) -> pl.DataFrame | None: ...  # noqa: D102
-
-    @property
-    def vital_quarters(self) -> pl.DataFrame | None: ...  # noqa: D102
-
-    @property
-    def policy(self) -> Policy: ...  # noqa: D102
 
 
 def quarterly_values(analysis: AnalysisLike, /) -> tuple[pl.DataFrame | None, str]:

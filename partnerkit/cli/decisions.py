@@ -28,7 +28,7 @@ import polars as pl
 from partnerkit.cli.options import Args, as_of_option, finish, policy_option
 from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import DECISIONS, DEFAULT_LEDGER, Ledger, LedgerError
-from partnerkit.decisions.recommend import recommend
+from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.policy import Policy
 
 __all__ = ["command", "snapshot"]
@@ -120,10 +120,8 @@ def snapshot(
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
 
     analysis = analyze(read_portfolio(source), as_of=as_of, policy=policy)
-    row = recommend(analysis.scorecard.lazy(), policy=policy).filter(
-        pl.col("partner_id") == partner_id
-    )
-    found = row.collect()
+    card = require_recommendations(analysis.scorecard)  # the analysis made them under policy
+    found = card.filter(pl.col("partner_id") == partner_id)
     if found.is_empty():
         raise ValueError(f"partner {partner_id!r} is not in the portfolio at {source}")
     return analysis.as_of, found.row(0, named=True)

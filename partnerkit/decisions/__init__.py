@@ -8,13 +8,15 @@ of partners, and an append-only record of what was decided and why.
 from __future__ import annotations
 
 from partnerkit.decisions.export import export_decisions, export_frame, neutralise
-from partnerkit.decisions.ledger import DECISIONS, Decision, Ledger, LedgerError
+from partnerkit.decisions.ledger import Decision, Ledger, LedgerError
 from partnerkit.decisions.recommend import (
+    DECISIONS,
     REASONS,
     Reason,
     reasons_frame,
     reasons_markdown,
     recommend,
+    require_recommendations,
 )
 from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
 
@@ -33,5 +35,6 @@ __all__ = [
     "reasons_markdown",
     "recommend",
     "recommended_exits",
+    "require_recommendations",
     "what_if",
 ]

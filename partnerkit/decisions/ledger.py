@@ -53,6 +53,7 @@ from typing import Any, Self
 
 import polars as pl
 
+from partnerkit.decisions.recommend import DECISIONS
 from partnerkit.policy import Policy
 
 __all__ = [
@@ -66,9 +67,6 @@ __all__ = [
     "Ledger",
     "LedgerError",
 ]
-
-DECISIONS: tuple[str, ...] = ("keep", "invest", "watch", "exit")
-"""The decisions a partner can receive."""
 
 DEFAULT_LEDGER = "partnerkit-decisions.sqlite"
 """File name of the ledger when no path is given (in the working folder)."""

@@ -56,13 +56,18 @@ from partnerkit.policy import Policy
 
 __all__ = [
     "ACTIONS",
+    "DECISIONS",
     "REASONS",
     "RECOMMENDATION_COLUMNS",
     "Reason",
     "reasons_frame",
     "reasons_markdown",
     "recommend",
+    "require_recommendations",
 ]
+
+DECISIONS: tuple[str, ...] = ("keep", "invest", "watch", "exit")
+"""The decisions a partner can receive (and be recommended), in the order legends list them."""
 
 
 RECOMMENDATION_COLUMNS: dict[str, str] = {
@@ -361,7 +366,7 @@ def _branch() -> pl.Expr:
     )
 
 
-_BRANCH_DECISION = {
+_BRANCH_DECISION: dict[str, str | None] = {
     "not_counted": None,
     "vital_watch": "watch",
     "vital_keep": "keep",
@@ -827,3 +832,43 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
         frame = frame.with_columns(**stage)
     frame = frame.with_columns(actions=_actions()).with_columns(follow_up=_follow_up())
     return frame.drop([*helpers, *absent])
+
+
+def require_recommendations(scorecard: pl.DataFrame, /) -> pl.DataFrame:
+    """Return ``scorecard`` unchanged when it carries its recommendations; raise otherwise.
+
+    Recommendations are computed once, by :func:`partnerkit.analysis.analyze` (its
+    scorecard carries them); charts, widgets, the report and the what-if read them from
+    there and call this instead of computing them again.
+
+    Requires columns: ``recommendation`` (and, as :func:`recommend` adds them, usually
+    ``reasons`` and ``explanation``).
+
+    Raises
+    ------
+    ValueError
+        When ``recommendation`` is absent, or holds a value outside :data:`DECISIONS`.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "recommendation": ["keep", None]})
+    >>> require_recommendations(card) is card
+    True
+    >>> require_recommendations(card.drop("recommendation"))
+    Traceback (most recent call last):
+    ...
+    ValueError: the scorecard carries no recommendations (no 'recommendation' column): \
+read the scorecard of partnerkit.analyze, or add them with partnerkit.decisions.recommend
+    """
+    if "recommendation" not in scorecard.columns:
+        raise ValueError(
+            "the scorecard carries no recommendations (no 'recommendation' column): read the "
+            "scorecard of partnerkit.analyze, or add them with partnerkit.decisions.recommend"
+        )
+    unknown = scorecard.filter(
+        pl.col("recommendation").is_not_null() & ~pl.col("recommendation").is_in(list(DECISIONS))
+    )
+    if unknown.height:
+        values = sorted(set(unknown["recommendation"].cast(pl.String).to_list()))
+        raise ValueError(f"unknown recommendations {values}; expected one of {list(DECISIONS)}")
+    return scorecard

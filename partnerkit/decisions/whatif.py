@@ -1,7 +1,8 @@
 """What-if pruning: what the portfolio loses, frees and looks like after exiting partners.
 
-:func:`what_if` takes an analysis (anything with a per-partner ``scorecard``, the
-``coverage`` of accounts by partner and the ``policy``) and a set of partner ids to exit.
+:func:`what_if` takes an analysis (:class:`partnerkit.results.AnalysisLike`: it reads the
+per-partner ``scorecard``, the ``coverage`` of accounts by partner and the ``policy``) and a
+set of partner ids to exit; :func:`prune` does the same from those tables given apart.
 It works on those collected per-partner tables only, never on raw deal rows, so it is
 instant even for large portfolios and can run on every click of a widget.
 
@@ -38,15 +39,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 import polars as pl
 
-from partnerkit.decisions.recommend import recommend
+from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.metrics.pareto import concentration, in_denominator, pareto
 from partnerkit.policy import Policy
+from partnerkit.results import AnalysisLike
 
-__all__ = ["PartnerTables", "WhatIf", "recommended_exits", "what_if"]
+__all__ = ["WhatIf", "prune", "recommended_exits", "what_if"]
 
 # (scorecard column, summary name of the exited part)
 _MONEY = (
@@ -73,25 +75,6 @@ _DETAIL = (
     "recommendation",
 )
 _CONCENTRATION = ("partners", "vital_count", "vital_value_share", "top20_share", "gini", "hhi")
-
-
-class PartnerTables(Protocol):
-    """What :func:`what_if` reads from an analysis: per-partner tables and the policy."""
-
-    @property
-    def scorecard(self) -> pl.DataFrame | pl.LazyFrame:
-        """One row per partner."""
-        ...
-
-    @property
-    def coverage(self) -> pl.DataFrame | pl.LazyFrame:
-        """``partner_id``, ``account_id``: the accounts each partner covers."""
-        ...
-
-    @property
-    def policy(self) -> Policy:
-        """The policy the analysis ran with."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -172,8 +155,10 @@ def _concentration(scorecard: pl.DataFrame, policy: Policy) -> pl.DataFrame:
     return summary.collect()
 
 
-def what_if(analysis: PartnerTables, exit: Iterable[str]) -> WhatIf:
+def what_if(analysis: AnalysisLike, exit: Iterable[str]) -> WhatIf:
     """Work out what exiting the partners ``exit`` would put at risk, free and leave uncovered.
+
+    Reads the analysis' ``scorecard``, ``coverage`` and ``policy``: :func:`prune` on them.
 
     Requires columns: scorecard ``partner_id``, and when present ``counted``, ``state``,
     ``region``, ``type``, ``won_revenue``, ``sourced_revenue``, ``influenced_revenue``,
@@ -196,16 +181,34 @@ def what_if(analysis: PartnerTables, exit: Iterable[str]) -> WhatIf:
     ...
     ValueError: unknown partner ids (not in the scorecard): 'yy', 'zz'
     """
-    policy = analysis.policy
-    scorecard = analysis.scorecard
-    if isinstance(scorecard, pl.LazyFrame):
-        scorecard = scorecard.collect()
+    return prune(analysis.scorecard, exit=exit, coverage=analysis.coverage, policy=analysis.policy)
+
+
+def prune(
+    scorecard: pl.DataFrame,
+    /,
+    *,
+    exit: Iterable[str],
+    coverage: pl.DataFrame,
+    policy: Policy,
+) -> WhatIf:
+    """Work out what exiting ``exit`` would do, from a scorecard and the accounts covered.
+
+    The figures of :func:`what_if`, from its tables given one by one.
+
+    Requires columns: as :func:`what_if`.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "region": ["EU", "US"],
+    ...     "state": ["productive", "productive"], "won_revenue": [900.0, 100.0]})
+    >>> cover = pl.DataFrame({"partner_id": ["a", "b"], "account_id": ["x", "y"]})
+    >>> w = prune(card, exit=["b"], coverage=cover, policy=Policy())
+    >>> w.summary["accounts_uncovered"], w.uncovered_regions["region"].to_list()
+    (1, ['US'])
+    """
     if "counted" not in scorecard.columns:
         scorecard = scorecard.with_columns(counted=pl.lit(value=True))
-    coverage = analysis.coverage
-    if isinstance(coverage, pl.LazyFrame):
-        coverage = coverage.collect()
-
     ids = tuple(dict.fromkeys(str(i) for i in ([exit] if isinstance(exit, str) else exit)))
     known = set(scorecard["partner_id"].to_list())
     unknown = sorted(set(ids) - known)
@@ -274,27 +277,21 @@ def what_if(analysis: PartnerTables, exit: Iterable[str]) -> WhatIf:
     )
 
 
-def recommended_exits(analysis: PartnerTables) -> tuple[str, ...]:
-    """Return the ids :func:`~partnerkit.decisions.recommend.recommend` says to exit, sorted.
+def recommended_exits(analysis: AnalysisLike) -> tuple[str, ...]:
+    """Return the ids the analysis recommends to exit, sorted.
 
-    Requires columns: as :func:`~partnerkit.decisions.recommend.recommend`.
+    Reads the recommendations the analysis' scorecard carries (never computes them).
+
+    Requires columns: ``partner_id``, ``recommendation``.
 
     Examples
     --------
     >>> from types import SimpleNamespace
-    >>> a = SimpleNamespace(policy=Policy(), coverage=None, scorecard=pl.DataFrame({
-    ...     "partner_id": ["b", "a", "c"], "state": ["dormant", "dormant", "productive"],
-    ...     "stage": ["mature", "mature", "mature"]}))
+    >>> a = SimpleNamespace(scorecard=pl.DataFrame({"partner_id": ["b", "a", "c", "d"],
+    ...     "recommendation": ["exit", "exit", "keep", None]}))
     >>> recommended_exits(a)
     ('a', 'b')
     """
-    scorecard = analysis.scorecard
-    lazy = scorecard if isinstance(scorecard, pl.LazyFrame) else scorecard.lazy()
-    exits = (
-        recommend(lazy, policy=analysis.policy)
-        .filter(pl.col("recommendation") == "exit")
-        .select("partner_id")
-        .sort("partner_id")
-        .collect()
-    )
+    card = require_recommendations(analysis.scorecard)
+    exits = card.filter(pl.col("recommendation") == "exit").sort("partner_id")
     return tuple(exits["partner_id"].to_list())

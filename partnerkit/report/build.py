@@ -25,13 +25,11 @@ Each chart is built once and rendered once per format, several renders at a time
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import polars as pl
 from tqdm import tqdm
@@ -40,13 +38,14 @@ from partnerkit.charts import columns as c
 from partnerkit.charts import theme
 from partnerkit.charts.export import FORMATS, Progress, render_all, write_atomic
 from partnerkit.charts.onepager import partner_onepager
-from partnerkit.charts.pack import AnalysisLike, chart_pack, quarterly_values
+from partnerkit.charts.pack import chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions.export import export_frame
-from partnerkit.decisions.recommend import recommend
+from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.policy import Policy
 from partnerkit.report import content
 from partnerkit.report.render import render_report
+from partnerkit.results import AnalysisLike
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -105,62 +104,25 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 )
 
 
-class ReportSource(AnalysisLike, Protocol):
-    """What the report reads from an analysis: the chart pack's inputs plus the window."""
-
-    @property
-    def as_of(self) -> dt.date: ...  # noqa: D102
-
-    @property
-    def window_start(self) -> dt.date: ...  # noqa: D102
-
-    @property
-    def notes(self) -> tuple[str, ...]: ...  # noqa: D102
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """The report's view of an analysis, with recommendations on the scorecard."""
-
-    scorecard: pl.DataFrame
-    concentration: pl.DataFrame
-    health_explained: pl.DataFrame | None
-    lift: pl.DataFrame | None
-    vital_quarters: pl.DataFrame | None
-    policy: Policy
-    as_of: dt.date
-    window_start: dt.date
-    notes: tuple[str, ...]
+ReportSource = AnalysisLike
+"""What the report reads from an analysis (:class:`partnerkit.results.AnalysisLike`)."""
 
 
 def with_recommendations(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFrame:
-    """Return ``scorecard`` with ``recommendation``, ``reasons``, ``explanation`` (added once).
+    """Return ``scorecard``, which carries ``recommendation``, ``reasons``, ``explanation``.
 
-    A scorecard that already carries a recommendation is returned unchanged.
+    The analysis computed the recommendations (``policy`` is the one it used, named for the
+    reader); this checks they are there and never computes them again
+    (:func:`partnerkit.decisions.recommend.require_recommendations`).
 
-    Requires columns: those of :func:`partnerkit.decisions.recommend.recommend`.
+    Requires columns: ``recommendation``.
 
     >>> card = pl.DataFrame({"partner_id": ["a"], "recommendation": ["keep"]})
     >>> with_recommendations(card, policy=Policy()) is card
     True
     """
-    if c.RECOMMENDATION in scorecard.columns:
-        return scorecard
-    return recommend(scorecard.lazy(), policy=policy).collect()
-
-
-def _as_inputs(analysis: ReportSource) -> _Inputs:
-    return _Inputs(
-        scorecard=with_recommendations(analysis.scorecard, policy=analysis.policy),
-        concentration=analysis.concentration,
-        health_explained=analysis.health_explained,
-        lift=analysis.lift,
-        vital_quarters=analysis.vital_quarters,
-        policy=analysis.policy,
-        as_of=analysis.as_of,
-        window_start=analysis.window_start,
-        notes=tuple(analysis.notes),
-    )
+    del policy  # the recommendations on the scorecard were made under it
+    return require_recommendations(scorecard)
 
 
 def _chosen(
@@ -215,11 +177,11 @@ def build_report(
     called as ``progress(done, total)``. Unknown partner ids raise ``KeyError`` before
     anything is written.
 
-    Requires: an analysis (see :class:`ReportSource`); recommendations are computed with
-    :func:`partnerkit.decisions.recommend.recommend` when the scorecard has none.
+    Requires: an analysis (see :class:`partnerkit.results.AnalysisLike`) whose scorecard
+    carries its recommendations.
     """
-    inputs = _as_inputs(analysis)
-    card = inputs.scorecard
+    inputs = analysis
+    card = require_recommendations(analysis.scorecard)
     chosen, intro = _chosen(card, partners, all_partners=all_partners)
     wanted = list(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     bad = [f for f in wanted if f not in FORMATS]

@@ -43,7 +43,7 @@ import traitlets
 from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
 from partnerkit.decisions.export import decision_table
-from partnerkit.decisions.whatif import what_if
+from partnerkit.decisions.whatif import prune
 from partnerkit.metrics.change import quarter_changes_of, since_last_review
 from partnerkit.metrics.facts import Facts
 from partnerkit.policy import Policy
@@ -137,11 +137,10 @@ def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFram
 
     Order: :data:`URGENCY` of the recommendation, then ``at_stake`` (the sum of the
     :data:`STAKE_COLUMNS` present, nulls as 0) from high to low, then ``partner_id``.
-    ``urgency`` is the 1-based position in that order. Recommendations are computed
-    (:func:`~partnerkit.decisions.recommend`) when the scorecard lacks them.
+    ``urgency`` is the 1-based position in that order. The recommendations are those the
+    scorecard carries (see :func:`~partnerkit.widgets.state.candidates`).
 
-    Requires columns: ``partner_id`` and, unless ``recommendation`` is present, what
-    :func:`~partnerkit.decisions.recommend` needs.
+    Requires columns: ``partner_id``, ``recommendation``.
 
     Examples
     --------
@@ -701,14 +700,14 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             )
             return
         coverage = getattr(self.analysis, "coverage", None)
-        tables = _Tables(
-            scorecard=self.analysis.scorecard,
+        result = prune(
+            self.analysis.scorecard,
+            exit=self.selected,
             coverage=coverage
             if isinstance(coverage, pl.DataFrame)
             else pl.DataFrame(schema={"partner_id": pl.String, "account_id": pl.String}),
             policy=self.analysis.policy,
         )
-        result = what_if(tables, self.selected)
         self.whatif = dict(result.summary)
         items = "".join(
             f"<li>{html.escape(line)}</li>"
@@ -718,15 +717,6 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
             f"<div class='pk-whatif'><b>What if the {n:,} selected partner"
             f"{'s' if n != 1 else ''} were exited?</b><ul>{items}</ul></div>"
         )
-
-
-class _Tables:
-    """The per-partner tables :func:`what_if` reads."""
-
-    def __init__(self, *, scorecard: pl.DataFrame, coverage: pl.DataFrame, policy: Policy) -> None:
-        self.scorecard = scorecard
-        self.coverage = coverage
-        self.policy = policy
 
 
 def _label(row: Mapping[str, Any], decision: str | None) -> str:

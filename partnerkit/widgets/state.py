@@ -20,17 +20,17 @@ Examples
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 import polars as pl
 
 from partnerkit import formatting as fmt
-from partnerkit.decisions import DECISIONS, recommend
+from partnerkit.decisions import DECISIONS, require_recommendations
 from partnerkit.metrics import health, pareto
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
+from partnerkit.results import AnalysisLike
 
 __all__ = [
     "FILTER_COLUMNS",
@@ -54,42 +54,6 @@ __all__ = [
 
 FILTER_COLUMNS: tuple[str, ...] = ("region", "type", "tier", "stage", "state")
 """Scorecard columns the explorer filters on (multi-select each; empty means all)."""
-
-
-class AnalysisLike(Protocol):
-    """What the widgets read from an analysis: the collected per-partner tables."""
-
-    @property
-    def as_of(self) -> dt.date:
-        """Last day of the analysis window."""
-
-    @property
-    def policy(self) -> Policy:
-        """The policy the analysis was run with."""
-
-    @property
-    def scorecard(self) -> pl.DataFrame:
-        """One row per partner."""
-
-    @property
-    def concentration(self) -> pl.DataFrame:
-        """One-row Pareto summary."""
-
-    @property
-    def health_explained(self) -> pl.DataFrame:
-        """The numbers behind each health score."""
-
-    @property
-    def health_percentiles(self) -> pl.DataFrame:
-        """The percentiles health weighs, one row per scorecard row in the same order."""
-
-    @property
-    def lift(self) -> pl.DataFrame:
-        """With vs without partner."""
-
-    @property
-    def vital_quarters(self) -> pl.DataFrame:
-        """Vital-few membership per quarter."""
 
 
 def filter_options(
@@ -138,23 +102,21 @@ def apply_filters(
 def candidates(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFrame:
     """Partners with a recommendation, most urgent first (exit, watch, invest, keep).
 
-    Recommendations are computed with :func:`partnerkit.decisions.recommend` when the
-    scorecard does not carry them yet. Within a recommendation, partners keep their Pareto
-    rank order (unranked last), then ``partner_id``.
+    The recommendations are those the scorecard carries (the analysis made them under
+    ``policy``; they are never computed here). Within a recommendation, partners keep their
+    Pareto rank order (unranked last), then ``partner_id``.
 
-    Requires columns: ``partner_id`` and what :func:`~partnerkit.decisions.recommend`
-    needs (``state``), unless ``recommendation`` is present.
+    Requires columns: ``partner_id``, ``recommendation``.
 
     Examples
     --------
-    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "state": ["productive",
-    ...     "dormant", "active"], "stage": ["mature"] * 3, "won_revenue": [9.0, 0.0, 0.0]})
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d"],
+    ...     "recommendation": ["keep", "exit", "watch", None]})
     >>> candidates(card, policy=Policy()).select("partner_id", "recommendation").rows()
     [('b', 'exit'), ('c', 'watch'), ('a', 'keep')]
     """
-    frame = scorecard
-    if "recommendation" not in frame.columns:
-        frame = recommend(frame.lazy(), policy=policy).collect()
+    del policy  # the recommendations on the scorecard were made under it
+    frame = require_recommendations(scorecard)
     urgency = {d: i for i, d in enumerate(("exit", "watch", "invest", "keep"))}
     order = [
         pl.col("recommendation").replace_strict(urgency, default=len(urgency)),

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partnerkit.decisions.recommend import recommend
 from partnerkit.decisions.whatif import recommended_exits, what_if
 from partnerkit.policy import Policy
 
@@ -66,7 +67,8 @@ def analysis(make_scorecard) -> Tables:
         }
         for pid, region, kind, state, won, src, inf, pipe, inv, health in ROWS
     ]
-    return Tables(make_scorecard(*rows), COVERAGE)
+    # the scorecard carries its recommendations, as an analysis' does
+    return Tables(recommend(make_scorecard(*rows).lazy(), policy=Policy()).collect(), COVERAGE)
 
 
 def test_exiting_p3_and_p4_worked_by_hand(analysis):

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze
-from partnerkit.decisions import Ledger
+from partnerkit.decisions import Ledger, recommend
 from partnerkit.load import from_frames
 from partnerkit.policy import Policy
 from partnerkit.widgets.board import BUTTON_STYLES, DecisionBoard, decision_queue
@@ -227,7 +227,10 @@ def test_large_queue_dropdown_holds_the_head_and_any_partner_picked(
 ) -> None:
     from partnerkit.widgets.board import DROPDOWN_LIMIT  # noqa: PLC0415
 
-    board = DecisionBoard(make_analysis(scorecard_of(DROPDOWN_LIMIT + 100)), ledger, out_dir="x")
+    # the scorecard carries its recommendations, as an analysis' does
+    stub = make_analysis(scorecard_of(DROPDOWN_LIMIT + 100))
+    card = recommend(stub.scorecard.lazy(), policy=stub.policy).collect()
+    board = DecisionBoard(make_analysis(card), ledger, out_dir="x")
     assert len(board._partner.options) == DROPDOWN_LIMIT
     far = board.frame["partner_id"][DROPDOWN_LIMIT + 50]
     board.search = far  # beyond the dropdown's entries

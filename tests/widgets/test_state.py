@@ -94,6 +94,7 @@ def test_candidates_leave_out_partners_not_counted() -> None:
             "state": ["dormant", "dormant"],
             "stage": ["mature", "mature"],
             "counted": [True, False],  # b is a prospect or has exited
+            "recommendation": ["exit", None],  # as the analysis recommends them
         }
     )
     assert candidates(card, policy=Policy())["partner_id"].to_list() == ["a"]
