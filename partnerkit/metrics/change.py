@@ -9,6 +9,11 @@ Two kinds of comparison, both pure frame-in, frame-out transforms:
   The latest complete quarter is the quarter ending on ``as_of`` when ``as_of`` is a quarter's
   last day, else the quarter before the one ``as_of`` falls in: a part-quarter is never
   compared with a whole one.
+* :func:`measure_changes` gives the same two comparisons for several measures of one
+  partner's activity -- won revenue, won deals, win rate and activities (engagement) --
+  read from the raw deals and activities of the partners asked for (a drill-through or a
+  one-pager reads one partner's rows; the whole portfolio is for stage 1): one row per
+  partner and measure (:data:`MEASURE_COLUMNS`).
 * :func:`since_last_review` compares the current scorecard with the metrics snapshot stored
   with each partner's latest decision in the ledger (:meth:`Ledger.current`).
 
@@ -41,10 +46,13 @@ from partnerkit.metrics.facts import Facts, quarter_values
 from partnerkit.window import quarter_start, shift_months
 
 __all__ = [
+    "CHANGE_MEASURES",
+    "MEASURE_COLUMNS",
     "QUARTER_COLUMNS",
     "REVIEW_NUMBERS",
     "REVIEW_TEXTS",
     "latest_complete_quarter",
+    "measure_changes",
     "quarter_changes",
     "quarter_changes_of",
     "review_columns",
@@ -62,6 +70,27 @@ QUARTER_COLUMNS: dict[str, str] = {
     "yoy_change_pct": "yoy_change / year_ago_quarter_revenue (null when that is 0).",
 }
 """The columns :func:`quarter_changes` returns besides ``partner_id``, with definitions."""
+
+CHANGE_MEASURES: dict[str, str] = {
+    "won_revenue": "Won revenue: amount of the deals won, by close date.",
+    "won_deals": "Won deals: count of the deals won, by close date.",
+    "win_rate": "Win rate: won / (won + lost) of the deals closed (null when none closed).",
+    "activities": "Activities (engagement): count of logged activities, by date, either side.",
+}
+"""The measures :func:`measure_changes` compares, in the order it returns them."""
+
+MEASURE_COLUMNS: dict[str, str] = {
+    "measure": "One of :data:`CHANGE_MEASURES`.",
+    "quarter": "First day of the latest complete quarter (the one compared).",
+    "value": "The measure in that quarter.",
+    "prior_value": "The measure in the quarter before it.",
+    "qoq_change": "value - prior_value (for the win rate, in points of a fraction).",
+    "qoq_change_pct": "qoq_change / prior_value; null when that is 0, and for the win rate.",
+    "year_ago_value": "The measure in the same quarter a year earlier.",
+    "yoy_change": "value - year_ago_value.",
+    "yoy_change_pct": "yoy_change / year_ago_value; null when that is 0, and for the win rate.",
+}
+"""The columns :func:`measure_changes` returns besides ``partner_id``, with definitions."""
 
 REVIEW_NUMBERS: tuple[str, ...] = ("won_revenue", "open_pipeline", "health", "investment")
 """Numeric scorecard columns compared with the last review's snapshot by default."""
@@ -86,6 +115,12 @@ def latest_complete_quarter(as_of: dt.date, /) -> dt.date:
 
 def _pct(change: str, base: str) -> pl.Expr:
     return pl.when(pl.col(base) != 0).then(pl.col(change) / pl.col(base))
+
+
+def _difference(now: str, then: str) -> pl.Expr:
+    # money and counts to the cent (no float dust), rates as they are
+    change = pl.col(now) - pl.col(then)
+    return pl.when(pl.col("measure") == "win_rate").then(change).otherwise(change.round(2))
 
 
 def quarter_changes(
@@ -148,6 +183,137 @@ def quarter_changes(
             yoy_change_pct=_pct("yoy_change", "year_ago_quarter_revenue"),
         )
         .select("partner_id", *QUARTER_COLUMNS)
+    )
+
+
+def measure_changes(
+    deals: pl.LazyFrame,
+    /,
+    *,
+    partners: pl.LazyFrame,
+    as_of: dt.date,
+    activities: pl.LazyFrame | None = None,
+    since: dt.date | None = None,
+) -> pl.LazyFrame:
+    """Quarter on quarter and year on year of each measure of :data:`CHANGE_MEASURES`.
+
+    Compares the latest complete quarter (:func:`latest_complete_quarter`) with the quarter
+    before it and with the same quarter a year earlier. Deals count in the quarter of their
+    ``closed_on`` (won or lost; open deals not at all), activities in the quarter of their
+    ``occurred_on``. A quarter ending before ``since`` -- the first day the data covers, by
+    default the earliest ``created_on`` of ``deals`` -- gives null, never 0: nothing is
+    known of it. Without ``activities`` the activity measure is null.
+
+    Requires columns: ``partner_id``, ``closed_on``, ``outcome``, ``amount`` (and
+    ``created_on`` unless ``since`` is given) in ``deals``; ``partner_id``, ``occurred_on`` in
+    ``activities``; ``partner_id`` in ``partners``. Returns ``partner_id`` and
+    :data:`MEASURE_COLUMNS`, partners in the order of ``partners``, measures in the order of
+    :data:`CHANGE_MEASURES`.
+
+    Examples
+    --------
+    >>> deals = pl.LazyFrame({"partner_id": ["a", "a", "a", "a"],
+    ...     "created_on": [dt.date(2024, 4, 2)] * 4,
+    ...     "closed_on": [dt.date(2024, 5, 1), dt.date(2025, 2, 1), dt.date(2025, 5, 1),
+    ...                   dt.date(2025, 6, 1)],
+    ...     "outcome": ["won", "won", "won", "lost"], "amount": [50.0, 80.0, 100.0, 30.0]})
+    >>> out = measure_changes(deals, partners=pl.LazyFrame({"partner_id": ["a"]}),
+    ...                       as_of=dt.date(2025, 6, 30)).collect()
+    >>> rows = out.select("measure", "value", "prior_value", "qoq_change", "yoy_change").rows()
+    >>> rows[0], rows[2]
+    (('won_revenue', 100.0, 80.0, 20.0, 50.0), ('win_rate', 0.5, 1.0, -0.5, -0.5))
+    >>> out["measure"].to_list()[3], out["value"][3]  # no activities given
+    ('activities', None)
+    """
+    current = latest_complete_quarter(as_of)
+    wanted = {
+        "value": current,
+        "prior_value": shift_months(current, -3),
+        "year_ago_value": shift_months(current, -12),
+    }
+    if since is None:
+        since = deals.select(pl.col("created_on").min()).collect().item()
+    covered = {
+        name: since is not None and shift_months(day, 3) > since for name, day in wanted.items()
+    }
+    days = pl.Series(list(wanted.values()), dtype=pl.Date).implode()
+    closed = (
+        deals.filter(pl.col("outcome").is_in(["won", "lost"]) & pl.col("closed_on").is_not_null())
+        .with_columns(_q=pl.col("closed_on").dt.truncate("1q"))
+        .filter(pl.col("_q").is_in(days))
+        .group_by("partner_id", "_q")
+        .agg(
+            won_revenue=pl.col("amount").filter(pl.col("outcome") == "won").sum(),
+            won_deals=(pl.col("outcome") == "won").sum().cast(pl.Float64),
+            _closed=pl.len().cast(pl.Float64),
+        )
+    )
+    if activities is None:
+        logged = pl.LazyFrame(
+            schema={"partner_id": pl.String, "_q": pl.Date, "activities": pl.Float64}
+        )
+        covered_activities = False
+    else:
+        logged = (
+            activities.with_columns(_q=pl.col("occurred_on").dt.truncate("1q"))
+            .filter(pl.col("_q").is_in(days))
+            .group_by("partner_id", "_q")
+            .agg(activities=pl.len().cast(pl.Float64))
+        )
+        covered_activities = True
+    grid = (
+        partners.select("partner_id")
+        .with_row_index("_p")
+        .join(
+            pl.LazyFrame(
+                {"_q": list(wanted.values()), "_name": list(wanted)},
+                schema={"_q": pl.Date, "_name": pl.String},
+            ),
+            how="cross",
+        )
+    )
+    per_quarter = (
+        grid.join(closed, on=["partner_id", "_q"], how="left")
+        .join(logged, on=["partner_id", "_q"], how="left")
+        .with_columns(
+            pl.col("won_revenue", "won_deals", "_closed").fill_null(0.0),
+            pl.col("activities").fill_null(0.0)
+            if covered_activities
+            else pl.lit(None, pl.Float64).alias("activities"),
+        )
+        .with_columns(
+            win_rate=pl.when(pl.col("_closed") > 0).then(pl.col("won_deals") / pl.col("_closed")),
+            won_revenue=pl.col("won_revenue").round(2),
+        )
+        .with_columns(
+            pl.when(pl.col("_name").replace_strict(covered, return_dtype=pl.Boolean))
+            .then(pl.col(m))
+            .alias(m)
+            for m in CHANGE_MEASURES
+        )
+        .unpivot(
+            on=list(CHANGE_MEASURES),
+            index=["_p", "partner_id", "_name"],
+            variable_name="measure",
+            value_name="_v",
+        )
+    )
+    order = {m: i for i, m in enumerate(CHANGE_MEASURES)}
+    relative = pl.col("measure") != "win_rate"
+    return (
+        per_quarter.group_by("_p", "partner_id", "measure")
+        .agg(pl.col("_v").filter(pl.col("_name") == name).first().alias(name) for name in wanted)
+        .with_columns(
+            quarter=pl.lit(current, pl.Date),
+            qoq_change=_difference("value", "prior_value"),
+            yoy_change=_difference("value", "year_ago_value"),
+        )
+        .with_columns(
+            qoq_change_pct=pl.when(relative).then(_pct("qoq_change", "prior_value")),
+            yoy_change_pct=pl.when(relative).then(_pct("yoy_change", "year_ago_value")),
+        )
+        .sort("_p", pl.col("measure").replace_strict(order, return_dtype=pl.Int64))
+        .select("partner_id", *MEASURE_COLUMNS)
     )
 
 
