@@ -97,9 +97,8 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
     # open at as_of: outcome open (its close date is an expected one), or closed after as_of
     still_open = f"(outcome = 'open' OR coalesce(closed_on > {as_of}, true))"
     matters = f"(outcome <> 'open' AND {closed_w}) OR ({created_w})"
-    if ACTIVE_DAYS is not None:
-        since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
-        matters += f" OR {still_open} OR created_on > {since}"
+    since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
+    matters += f" OR {still_open} OR created_on > {since}"
     return f"""
   d AS (
     SELECT partner_id,
@@ -235,15 +234,12 @@ def sql(
     shapes = {"one-pass": _activities_one_pass, "one-scan": _activities_one_scan}
     acts = shapes.get(activities, _activities_ctes)(p, w)
     as_of = _date(w[2])
-    if ACTIVE_DAYS is None:
-        awake = "(won_deals > 0 OR deals_created > 0 OR activities > 0)"
-    else:
-        # not dormant: material won revenue, or a partner-side signal in the last ACTIVE_DAYS
-        since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
-        awake = f"""((won_revenue > 0 AND won_revenue >= {MIN_REVENUE!r}
-               AND won_revenue >= total_counted * {MIN_SHARE!r})
-             OR last_deal_on > {since} OR last_partner_activity > {since}
-             OR open_deals > 0)"""
+    # not dormant: material won revenue, or a partner-side signal in the last ACTIVE_DAYS
+    since = _date(w[2] - dt.timedelta(days=ACTIVE_DAYS))
+    awake = f"""((won_revenue > 0 AND won_revenue >= {MIN_REVENUE!r}
+           AND won_revenue >= total_counted * {MIN_SHARE!r})
+         OR last_deal_on > {since} OR last_partner_activity > {since}
+         OR open_deals > 0)"""
     hours_out = ", ".join(f"coalesce(a.hours_{k}, 0) AS hours_{k}" for k in KINDS)
     hours_cols = ", ".join(f"hours_{k}" for k in KINDS)
     return f"""
@@ -388,9 +384,11 @@ VARIANTS = ("two-part", "one-pass", "one-scan")
 
 
 if __name__ == "__main__":
-    import run
+    from pathlib import Path
 
-    table_paths = run.table_paths(run.Path(sys.argv[1]))
+    from harness import table_paths as paths_of
+
+    table_paths = paths_of(Path(sys.argv[1]))
     for variant in VARIANTS:
         times = []
         for _ in range(5):

@@ -67,8 +67,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     recent = won & (deals["closed_on"] > mid)
     still_open = (deals["outcome"] == "open") | ~(deals["closed_on"] <= as_of)
     matters = closed_w | created_w
-    if ACTIVE_DAYS is not None:
-        matters |= still_open | (deals["created_on"] > as_of - pd.Timedelta(days=ACTIVE_DAYS))
+    matters |= still_open | (deals["created_on"] > as_of - pd.Timedelta(days=ACTIVE_DAYS))
     amount = deals["amount"]
     per_deal = pd.DataFrame(
         {
@@ -156,19 +155,16 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     counted = out["status"].isin(COUNTED_STATUSES) & (
         out["signed_on"].isna() | (out["signed_on"] <= as_of)
     )
-    if ACTIVE_DAYS is None:
-        dormant = (out["won_deals"] == 0) & (out["activities"] == 0) & (out["deals_created"] == 0)
-    else:
-        revenue = out["won_revenue"]
-        total_counted = revenue[counted].sum()
-        material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total_counted * MIN_SHARE)
-        since = as_of - pd.Timedelta(days=ACTIVE_DAYS)
-        signal = (
-            (out["last_deal_on"] > since)
-            | (out["last_partner_activity"] > since)
-            | (out["open_deals"] > 0)
-        )
-        dormant = ~material & ~signal
+    revenue = out["won_revenue"]
+    total_counted = revenue[counted].sum()
+    material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total_counted * MIN_SHARE)
+    since = as_of - pd.Timedelta(days=ACTIVE_DAYS)
+    signal = (
+        (out["last_deal_on"] > since)
+        | (out["last_partner_activity"] > since)
+        | (out["open_deals"] > 0)
+    )
+    dormant = ~material & ~signal
     out["inside"] = counted & ~dormant
     out["u"] = (out["won_revenue"] * 100).round().astype("int64")
     out = out.sort_values(["inside", "u", "partner_id"], ascending=[False, False, True])

@@ -23,8 +23,7 @@ The core computation every implementation performs (definitions as in
   with ``Policy.active_days`` (``ACTIVE_DAYS``), neither material won revenue in W (above 0,
   ``productive_min_revenue`` and ``productive_min_share`` of the counted partners' total) nor
   a partner-side signal within ``ACTIVE_DAYS`` of as_of (a deal created, a partner-initiated
-  activity, a deal open at as_of); with a package that predates it, no win, no deal created
-  and no activity in W.
+  activity, a deal open at as_of).
 
 ``core_hand`` is the best hand-written polars version (one pass per table, conditional
 aggregation, the window pushed into the scans). ``core_package`` calls partnerkit's API.
@@ -51,12 +50,11 @@ REFERRAL_KINDS = ("referral", "intro")
 KINDS = ACTIVITY_KINDS
 TOLERANCE = 1e-12
 _POLICY = Policy()
-ACTIVE_DAYS: int | None = getattr(_POLICY, "active_days", None)
+ACTIVE_DAYS: int = _POLICY.active_days
 """Partner-side signals within this many days of as_of make a partner active (the package's
-productivity state); None with a package whose state predates it (won, created or any
-activity in W keeps a partner out of dormant)."""
-MIN_SHARE: float = getattr(_POLICY, "productive_min_share", 0.0)
-MIN_REVENUE: float = getattr(_POLICY, "productive_min_revenue", 0.0)
+productivity state)."""
+MIN_SHARE: float = _POLICY.productive_min_share
+MIN_REVENUE: float = _POLICY.productive_min_revenue
 ACTUAL_EVENTS = (("deals", "created_on"), ("deals", "closed_on"), ("activities", "occurred_on"))
 """The dates whose maximum is as_of: a deal created, won or lost (an open deal's close date is
 an expected one and never counts), an activity."""
@@ -155,19 +153,16 @@ def finish(facts: pl.LazyFrame, as_of: dt.date, threshold: float) -> pl.LazyFram
     recent, prior = pl.col("r_recent"), pl.col("r_prior")
     signed = pl.col("signed_on")
     counted = pl.col("status").is_in(COUNTED_STATUSES) & (signed.is_null() | (signed <= as_of))
-    if ACTIVE_DAYS is None:
-        dormant = (won == 0) & (pl.col("activities") == 0) & (pl.col("deals_created") == 0)
-    else:
-        revenue = pl.col("won_revenue")
-        total = revenue.filter(counted).sum()
-        material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total * MIN_SHARE)
-        since = pl.lit(as_of - dt.timedelta(days=ACTIVE_DAYS))
-        signal = (
-            (pl.col("last_deal_on") > since).fill_null(value=False)
-            | (pl.col("last_partner_activity") > since).fill_null(value=False)
-            | (pl.col("open_deals") > 0)
-        )
-        dormant = ~material & ~signal
+    revenue = pl.col("won_revenue")
+    total = revenue.filter(counted).sum()
+    material = (revenue > 0) & (revenue >= MIN_REVENUE) & (revenue >= total * MIN_SHARE)
+    since = pl.lit(as_of - dt.timedelta(days=ACTIVE_DAYS))
+    signal = (
+        (pl.col("last_deal_on") > since).fill_null(value=False)
+        | (pl.col("last_partner_activity") > since).fill_null(value=False)
+        | (pl.col("open_deals") > 0)
+    )
+    dormant = ~material & ~signal
     derived = facts.with_columns(
         win_rate=pl.when(won + lost > 0).then(won / (won + lost)),
         revenue_trend=pl.when(recent + prior > 0).then((recent - prior) / (recent + prior)),
@@ -197,8 +192,7 @@ def deal_facts(paths: Paths, start: dt.date, mid: dt.date, as_of: dt.date) -> pl
     won = closed_w & (outcome == "won")
     still_open = (outcome == "open") | (closed > as_of).fill_null(value=True)
     matters = closed_w | created_w
-    if ACTIVE_DAYS is not None:
-        matters = matters | still_open | (created > as_of - dt.timedelta(days=ACTIVE_DAYS))
+    matters = matters | still_open | (created > as_of - dt.timedelta(days=ACTIVE_DAYS))
     return (
         scan(paths, "deals")
         .select("partner_id", "created_on", "closed_on", "outcome", "amount", "source")
@@ -484,8 +478,8 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     day, kind, by = pl.col("occurred_on"), pl.col("kind"), pl.col("initiated_by")
     acts = _keyed(portfolio.activities, hashed=True)
     dates = [day.max()]
-    if ACTIVE_DAYS is not None:  # the package also keeps the last partner-initiated activity
-        dates.append(day.filter(by == "partner").max().alias("last_partner_activity"))
+    # the package also keeps the last partner-initiated activity
+    dates.append(day.filter(by == "partner").max().alias("last_partner_activity"))
     last = acts.filter(day <= w.end).group_by("partner_id").agg(dates)
     per_kind = (
         acts.filter(w.contains(day))

@@ -31,8 +31,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from run import TABLE_NAMES as TABLES
-from run import _rss_kib, peak_kib
+from harness import TABLE_NAMES as TABLES
+from harness import rss_kib
+from measures import peak_kib
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -83,7 +84,7 @@ def run_child(kind: str, folder: Path, reps: int, engine: str, max_gib: float) -
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fo, stderr=fe, text=True)
         while proc.poll() is None:
-            if not killed and _rss_kib(proc.pid) > max_gib * 1024**2:
+            if not killed and rss_kib(proc.pid) > max_gib * 1024**2:
                 killed = f"killed: resident memory above {max_gib:g} GiB"
                 proc.kill()
             time.sleep(0.01)

@@ -129,10 +129,10 @@ def pipeline(folder: Path, *, everything: bool = False) -> Any:
 
 def duckdb_core(folder: Path) -> Any:
     """The hand-written DuckDB core scorecard on the same files."""
+    import harness  # noqa: PLC0415
     import impl_duckdb  # noqa: PLC0415
-    import run  # noqa: PLC0415
 
-    return impl_duckdb.core(run.table_paths(folder))
+    return impl_duckdb.core(harness.table_paths(folder))
 
 
 def profile(folder: Path, rounds: int, only: str | None) -> dict[str, list[float]]:

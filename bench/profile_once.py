@@ -25,10 +25,10 @@ def main() -> int:
     mode, folder = sys.argv[1], Path(sys.argv[2])
     c0, t0 = time.process_time(), time.perf_counter()
     if mode == "duckdb":
+        import harness  # noqa: PLC0415
         import impl_duckdb  # noqa: PLC0415
-        import run  # noqa: PLC0415
 
-        impl_duckdb.core(run.table_paths(folder))
+        impl_duckdb.core(harness.table_paths(folder))
     elif mode == "pk":
         from partnerkit.analysis import analyze  # noqa: PLC0415
         from partnerkit.load.read import read_portfolio  # noqa: PLC0415

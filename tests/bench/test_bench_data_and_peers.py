@@ -35,7 +35,7 @@ def _module(name: str) -> ModuleType:
 
 
 gen_alt = _module("gen_alt")
-run = _module("run")
+harness = _module("harness")
 impl_polars = _module("impl_polars")
 
 
@@ -136,28 +136,28 @@ def test_peers_give_the_package_result(dataset, alt_folder, tmp_path):
 
         folder = tmp_path / "base"
         write_sample(folder, partners=200, seed=5, format="parquet")
-    paths = run.table_paths(folder)
+    paths = harness.table_paths(folder)
     package = impl_polars.core_package(impl_polars.package_portfolio(folder, validate=False))
     duck = impl_duckdb.core(paths)
-    assert run.compare(package, duck) == []
-    assert run.compare(impl_polars.core_hand(paths, engine="streaming"), duck) == []
-    assert run.compare(impl_duckdb.core(paths, activities="one-pass"), duck) == []
+    assert harness.compare(package, duck) == []
+    assert harness.compare(impl_polars.core_hand(paths, engine="streaming"), duck) == []
+    assert harness.compare(impl_duckdb.core(paths, activities="one-pass"), duck) == []
     assert duck["vital"].sum() > 0
 
 
 def test_the_comparison_catches_a_cent_a_flag_and_a_null(alt_folder):
     package = impl_polars.core_package(impl_polars.package_portfolio(alt_folder, validate=False))
-    assert run.compare(package, package.reverse()) == []  # row order does not matter
+    assert harness.compare(package, package.reverse()) == []  # row order does not matter
     first = pl.col("partner_id") == package["partner_id"][0]
     cent = package.with_columns(
         pl.when(first).then(pl.col("won_revenue") + 0.01).otherwise(pl.col("won_revenue"))
     )
-    assert run.compare(cent, package)
+    assert harness.compare(cent, package)
     flag = package.with_columns(pl.when(first).then(~pl.col("vital")).otherwise(pl.col("vital")))
-    assert run.compare(flag, package)
+    assert harness.compare(flag, package)
     null = package.with_columns(
         pl.when(first).then(None).otherwise(pl.col("win_rate")).alias("win_rate")
     )
     changed = null["win_rate"].null_count() != package["win_rate"].null_count()
-    assert not changed or run.compare(null, package)
-    assert run.compare(package.head(10), package)
+    assert not changed or harness.compare(null, package)
+    assert harness.compare(package.head(10), package)
