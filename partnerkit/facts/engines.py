@@ -305,7 +305,7 @@ def _canonical(
     currency: str | None,
 ) -> tuple[Any, tuple[str, ...]]:
     """Project ``native`` on the canonical columns of its table, cast; note problems."""
-    from partnerkit.load import Problem  # noqa: PLC0415  (the reader's problem wording)
+    from partnerkit.load import Problem, suggest  # noqa: PLC0415  (the reader's wording)
 
     spec = TABLES[file.table]
     frame = nw.from_native(native)
@@ -314,9 +314,9 @@ def _canonical(
     present = tuple(c for c in spec.names if c in schema)
     for name in spec.required_names:
         if name not in schema:
-            near = [c for c in schema.names() if c.lower().replace(" ", "_") == name]
+            near = suggest(name, [c for c in schema.names() if c not in spec.names])
             hint = (
-                f"; {near[0]!r} looks like it: rename it in the file"
+                f"; {near!r} looks like it: rename it in the file"
                 if near
                 else f"; the source has {', '.join(repr(c) for c in schema.names()[:12])}"
             )
