@@ -22,6 +22,7 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import theme
+from partnerkit.charts.export import enable_offline_widgets
 from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
 from partnerkit.portfolio import Portfolio
@@ -128,7 +129,7 @@ def offline_renderer(spec: dict[str, Any], **metadata: object) -> dict[str, Any]
     >>> offline_renderer({"mark": "point"})["text/plain"]  # doctest: +SKIP
     'Chart'
     """
-    alt.JupyterChart.enable_offline()
+    enable_offline_widgets()
     options = metadata.get("embed_options")
     chart = alt.JupyterChart(
         alt.Chart.from_dict(spec), embed_options=options if isinstance(options, dict) else None
@@ -171,7 +172,7 @@ def setup_notebook(shell: InteractiveShell | None = None) -> None:
             }
         )
     theme.enable()
-    alt.JupyterChart.enable_offline()
+    enable_offline_widgets()
     alt.renderers.register(RENDERER, offline_renderer)
     alt.renderers.enable(RENDERER)
     pl.Config.set_tbl_rows(TABLE_ROWS)
