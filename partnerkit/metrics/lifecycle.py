@@ -30,7 +30,11 @@ Examples
 ...     "last_partner_activity_on": [None, None, dt.date(2024, 1, 1), None],
 ...     "counted": [True] * 4, "tenure_days": [400, 100, None, 800]},
 ...     schema_overrides={"last_deal_on": pl.Date})
->>> out = lifecycle(productivity_state(f, as_of=d), ramp_days=270)
+>>> from partnerkit.policy import Policy
+>>> p = Policy()
+>>> state = productivity_state(f, as_of=d, active_days=p.active_days,
+...     min_share=p.productive_min_share, min_revenue=p.productive_min_revenue)
+>>> out = lifecycle(state, ramp_days=p.ramp_days)
 >>> out.select("state", "stage").collect().rows()
 [('productive', 'mature'), ('active', 'ramping'), ('dormant', 'mature'), ('dormant', 'mature')]
 """
@@ -57,12 +61,16 @@ def productivity_state(
     /,
     *,
     as_of: dt.date,
-    active_days: int = 91,
-    min_share: float = 0.001,
-    min_revenue: float = 0.0,
+    active_days: int,
+    min_share: float,
+    min_revenue: float,
     include: str | None = "counted",
 ) -> pl.LazyFrame:
     """Add ``state``: productive / active / dormant (module docstring).
+
+    ``active_days``, ``min_share`` and ``min_revenue`` are the policy's ``active_days``,
+    ``productive_min_share`` and ``productive_min_revenue`` (no default: the caller passes
+    the policy's).
 
     Requires columns: ``won_revenue``, ``last_deal_on``, ``last_partner_activity_on``,
     ``open_deals`` (nulls count as no signal) and ``include`` (unless None): the partners
@@ -87,8 +95,10 @@ def productivity_state(
     )
 
 
-def lifecycle(frame: pl.LazyFrame, /, *, ramp_days: int = 270) -> pl.LazyFrame:
+def lifecycle(frame: pl.LazyFrame, /, *, ramp_days: int) -> pl.LazyFrame:
     """Add ``stage``: ramping while ``tenure_days < ramp_days``, else (or unknown) mature.
+
+    ``ramp_days`` is the policy's (no default).
 
     Requires columns: ``tenure_days``.
     """

@@ -24,7 +24,7 @@ import polars as pl
 __all__ = ["reciprocity"]
 
 
-def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float = 0.7) -> pl.LazyFrame:
+def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFrame:
     """Add ``reciprocity``, ``our_effort_share`` and ``one_sided`` (module docstring).
 
     Requires columns: ``referrals_given``, ``referrals_received``, ``our_hours``,

@@ -62,7 +62,7 @@ def tier_audit(
     /,
     *,
     ladder: Sequence[str],
-    value: str = "won_revenue",
+    value: str,
     include: str | None = "counted",
 ) -> pl.LazyFrame:
     """Add ``tier_level``, ``implied_tier`` and ``tier_gap`` (module docstring).

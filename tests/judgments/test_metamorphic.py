@@ -130,7 +130,7 @@ def test_tier_audit_with_any_number_of_zero_partners(rows, zeros):
             "counted": [True] * len(rows),
         }
     )
-    out = tier_audit(frame, ladder=ladder).collect()
+    out = tier_audit(frame, ladder=ladder, value="won_revenue").collect()
     zero = out.filter(pl.col("won_revenue") == 0)
     assert (zero["implied_tier"] == "registered").all()
     assert (zero["tier_gap"] >= 0).all()

@@ -39,7 +39,11 @@ def test_productivity_state_ladder():
         },
         schema_overrides={"last_deal_on": pl.Date, "last_partner_activity_on": pl.Date},
     )
-    states = productivity_state(f, as_of=AS_OF, active_days=91).collect()["state"].to_list()
+    states = (
+        productivity_state(f, as_of=AS_OF, active_days=91, min_share=0.001, min_revenue=0.0)
+        .collect()["state"]
+        .to_list()
+    )
     # 9,990 is material; 9 and 1 are below 0.1% of the total 10,000: not productive, and
     # with no signal in the last 91 days (after 2025-10-01) dormant. A deal created on
     # 2025-10-02, a partner activity on 2025-12-01 or an open deal: active. A partner
@@ -55,10 +59,18 @@ def test_amount_floor_and_share_floor_both_apply():
          "last_partner_activity_on": [None, None], "open_deals": [0, 0], "counted": [True, True]},
         schema_overrides={"last_deal_on": pl.Date, "last_partner_activity_on": pl.Date},
     )  # fmt: skip
-    out = productivity_state(f, as_of=AS_OF, min_revenue=450.0).collect()["state"].to_list()
+    out = (
+        productivity_state(f, as_of=AS_OF, active_days=91, min_share=0.001, min_revenue=450.0)
+        .collect()["state"]
+        .to_list()
+    )
     assert out == ["productive", "dormant"]
     # 400 is 44% of the total: material by share, so only the amount decides here
-    out = productivity_state(f, as_of=AS_OF, min_share=0.5).collect()["state"].to_list()
+    out = (
+        productivity_state(f, as_of=AS_OF, active_days=91, min_share=0.5, min_revenue=0.0)
+        .collect()["state"]
+        .to_list()
+    )
     assert out == ["productive", "dormant"]
 
 
