@@ -93,13 +93,14 @@ def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option 
 
 
 def _skip_slow_optional_imports() -> None:
-    """Keep jsonschema from loading its optional IRI checker in this process.
+    """Import altair without its Jupyter widget in this process, which never shows one.
 
-    jsonschema (under altair) imports ``rfc3987_syntax`` when it is installed, which builds
-    a grammar at import: about a second of CPU, the largest single cost of starting the
-    report. Chart validation never checks the ``iri`` format, so nothing is lost.
+    :func:`partnerkit._imports.headless` (importing partnerkit already skips jsonschema's
+    IRI grammar everywhere); call it before anything imports altair.
     """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    from partnerkit import _imports  # noqa: PLC0415
+
+    _imports.headless()
 
 
 def _start_renderer() -> threading.Thread:
