@@ -59,6 +59,7 @@ __all__ = [
     "SPARK_SETTINGS",
     "EngineUnavailable",
     "UnsupportedEngine",
+    "canonical_tables",
     "engine_of",
     "engine_of_tables",
     "read_tables",
@@ -233,50 +234,69 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
 
 @dataclass(frozen=True)
 class _File:
-    """One canonical table's file in a source folder."""
+    """One canonical table's file (or folder of part files) in a source."""
 
     table: str
-    path: Path
+    path: str
     format: Literal["parquet", "csv"]
 
 
-def _files(source: Path) -> list[_File]:
+def _local_files(folder: Path) -> list[_File]:
     """Find ``<table>.parquet`` (file or folder of parts) or ``<table>.csv`` per table."""
     found = []
     for table in TABLE_ORDER:
         for suffix in ("parquet", "csv"):
-            path = source / f"{table}.{suffix}"
+            path = folder / f"{table}.{suffix}"
             if path.exists():
-                found.append(_File(table, path, "parquet" if suffix == "parquet" else "csv"))
+                if path.is_dir():
+                    path = path / "*.parquet"
+                kind: Literal["parquet", "csv"] = "parquet" if suffix == "parquet" else "csv"
+                found.append(_File(table, str(path), kind))
                 break
+    return found
+
+
+def _remote_files(source: str, engine: Engine, spark: SparkSession | None) -> list[_File]:
+    """Find the canonical tables under a location only the engine can list (``s3://...``)."""
+    found = []
+    for table in TABLE_ORDER:
+        for suffix in ("parquet", "csv"):
+            file = _File(table, f"{source.rstrip('/')}/{table}.{suffix}", "parquet")
+            if suffix == "csv":
+                file = _File(table, file.path, "csv")
+            try:
+                nw.from_native(_native_read(file, engine, spark)).collect_schema()
+            except Exception:  # noqa: S112  (the engine's own "no such path")
+                continue
+            found.append(file)
+            break
     return found
 
 
 def _native_read(file: _File, engine: Engine, spark: SparkSession | None) -> Any:  # noqa: ANN401
     """Read ``file`` with ``engine``: Parquet as stored, CSV with every column as text."""
-    path = file.path
     if engine == "polars":
         if file.format == "parquet":
-            return pl.scan_parquet(path / "*.parquet" if path.is_dir() else path)
-        return pl.scan_csv(path, infer_schema=False)
+            return pl.scan_parquet(file.path)
+        return pl.scan_csv(file.path, infer_schema=False)
     if engine == "duckdb":
         import duckdb  # noqa: PLC0415  (optional engine)
 
         if file.format == "parquet":
-            return duckdb.read_parquet(str(path / "*.parquet" if path.is_dir() else path))
-        return duckdb.read_csv(str(path), header=True, all_varchar=True)
+            return duckdb.read_parquet(file.path)
+        return duckdb.read_csv(file.path, header=True, all_varchar=True)
     assert spark is not None
     if file.format == "parquet":
-        return spark.read.parquet(str(path))
-    return spark.read.csv(str(path), header=True, inferSchema=False)
+        return spark.read.parquet(file.path.removesuffix("/*.parquet"))
+    return spark.read.csv(file.path, header=True, inferSchema=False)
 
 
 def _fits(canonical: pl.DataType, found: Any) -> bool:  # noqa: ANN401  (a narwhals dtype)
     """Whether a column of narwhals dtype ``found`` can be cast to ``canonical`` as it is."""
-    if found == nw.String:
-        return True  # text is cast to the canonical type (CSV files are read as text)
+    if found in (nw.String, nw.Unknown):
+        return True  # text is cast to the canonical type (CSV files are read as text); nulls
     if canonical == pl.String:
-        return found in (nw.Categorical, nw.Enum, nw.Unknown)
+        return found in (nw.Categorical, nw.Enum)
     if canonical == pl.Date:
         return found in (nw.Date, nw.Datetime)
     return bool(found.is_numeric())
@@ -299,18 +319,19 @@ def _cast(column: nw.Expr, found: Any, dtype: Any) -> nw.Expr:  # noqa: ANN401  
 
 
 def _canonical(
-    file: _File,
+    table: str,
     native: Any,  # noqa: ANN401  (a frame of the engine read)
+    *,
+    origin: str,
     problems: list[Any],
     currency: str | None,
 ) -> tuple[Any, tuple[str, ...]]:
-    """Project ``native`` on the canonical columns of its table, cast; note problems."""
+    """Project ``native`` on the canonical columns of ``table``, cast; note problems."""
     from partnerkit.load import Problem, suggest  # noqa: PLC0415  (the reader's wording)
 
-    spec = TABLES[file.table]
+    spec = TABLES[table]
     frame = nw.from_native(native)
     schema = frame.collect_schema()
-    origin = file.path.name
     present = tuple(c for c in spec.names if c in schema)
     for name in spec.required_names:
         if name not in schema:
@@ -320,33 +341,19 @@ def _canonical(
                 if near
                 else f"; the source has {', '.join(repr(c) for c in schema.names()[:12])}"
             )
+            message = f"required column {name!r} is missing{hint}"
             problems.append(
-                Problem(
-                    file.table,
-                    name,
-                    "missing_column",
-                    0,
-                    message=f"required column {name!r} is missing{hint}",
-                    origin=origin,
-                )
+                Problem(table, name, "missing_column", 0, message=message, origin=origin)
             )
     for name in present:
         want = spec.column(name).dtype
         if not _fits(want, schema[name]):
-            problems.append(
-                Problem(
-                    file.table,
-                    name,
-                    "wrong_type",
-                    0,
-                    message=(
-                        f"{name} is {schema[name]}, not {want}: write the column as {want} "
-                        "(or as text), or read the folder with validation (partnerkit "
-                        "validate, the polars engine)"
-                    ),
-                    origin=origin,
-                )
+            message = (
+                f"{name} is {schema[name]}, not {want}: write the column as {want} (or as "
+                "text), or read the folder with validation (partnerkit validate, the polars "
+                "engine)"
             )
+            problems.append(Problem(table, name, "wrong_type", 0, message=message, origin=origin))
     exprs = []
     for column in spec.columns:
         dtype = _NW_TYPES[type(column.dtype)]
@@ -358,6 +365,69 @@ def _canonical(
             fill = currency
         exprs.append(nw.lit(fill, dtype=dtype).alias(column.name))
     return frame.select(exprs).to_native(), present
+
+
+def canonical_tables(
+    frames: Mapping[str, Any],
+    /,
+    *,
+    currency: str | None = None,
+    origins: Mapping[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:
+    """Check frames of one engine against the canonical tables; return them cast and ``supplied``.
+
+    ``frames`` maps canonical table names to frames of one of :data:`ENGINES` (for example
+    Spark catalog tables: ``{"deals": spark.table("crm.deals"), ...}``), their columns
+    named canonically. Every canonical column comes back, in canonical order and type
+    (absent optional columns as typed nulls or their default, ``currency`` as given);
+    ``supplied`` names, per table, the columns the frame really held. Tables, required
+    columns and types are checked as :func:`read_tables` does; ``origins`` names where each
+    table came from in the problems. Raises :class:`~partnerkit.load.PortfolioError`.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> frames = {"partners": duckdb.sql("select 'p1' as partner_id, 'Acme' as name"),
+    ...           "deals": duckdb.sql("select 'd1' as deal_id")}
+    >>> from partnerkit.load import PortfolioError
+    >>> try:
+    ...     canonical_tables(frames)
+    ... except PortfolioError as exc:
+    ...     print(exc.problems[0].describe())
+    deals.partner_id [missing_column] in deals: required column 'partner_id' is missing; \
+the source has 'deal_id'
+    >>> tables, supplied = canonical_tables({**frames, "deals": duckdb.sql(
+    ...     "select 'd1' as deal_id, 'p1' as partner_id, '2025-01-05' as created_on, "
+    ...     "null as closed_on, 'open' as outcome, 10 as amount")})
+    >>> supplied["deals"], tables["partners"].fetchall()
+    (('deal_id', 'partner_id', 'created_on', 'closed_on', 'outcome', 'amount'), \
+[('p1', 'Acme', None, None, None, None, None, 'active', None)])
+    """
+    from partnerkit.load import PortfolioError, Problem  # noqa: PLC0415
+
+    engine_of_tables(frames)
+    problems: list[Any] = [
+        Problem(
+            table,
+            None,
+            "missing_table",
+            0,
+            message=f"the {table} table is required: add {table}.parquet or {table}.csv",
+        )
+        for table in TABLE_ORDER
+        if TABLES[table].required and table not in frames
+    ]
+    tables: dict[str, Any] = {}
+    supplied: dict[str, tuple[str, ...]] = {}
+    for table in TABLE_ORDER:
+        if table in frames:
+            origin = (origins or {}).get(table, table)
+            tables[table], supplied[table] = _canonical(
+                table, frames[table], origin=origin, problems=problems, currency=currency
+            )
+    if problems:
+        raise PortfolioError(problems)
+    return tables, supplied
 
 
 def read_tables(
@@ -373,15 +443,19 @@ def read_tables(
     ``source`` holds ``<table>.parquet`` (a file, or a folder of part files as Spark and
     DuckDB write them) or ``<table>.csv`` for each canonical table it supplies; columns and
     values are canonical (no presets, no value maps: use the polars reader for CRM
-    exports). Every canonical column comes back, in canonical order and type; ``supplied``
-    names, per table read, the columns the file really held. Tables the folder lacks are
-    left out of the mapping (not supplied). ``spark`` is the session for ``engine="spark"``
-    (default: :func:`spark_session`). Tables, columns and types are checked (see the
-    module's notes); nothing is computed until the frames are collected.
+    exports). A local folder is listed here; another location (``s3://...``,
+    ``abfss://...``, ``dbfs:/...``) is probed through the engine, which must be able to
+    reach it (on Spark Connect, the cluster reads it). Every canonical column comes back,
+    in canonical order and type; ``supplied`` names, per table read, the columns the file
+    really held. Tables the folder lacks are left out of the mapping (not supplied).
+    ``spark`` is the session for ``engine="spark"`` (default: :func:`spark_session`).
+    Tables, columns and types are checked (see the module's notes); nothing is computed
+    until the frames are collected.
 
     Raises :class:`UnsupportedEngine` for an unknown engine, :class:`EngineUnavailable`
     when it cannot run here, :class:`~partnerkit.load.SourceError` when ``source`` is not a
-    folder, and :class:`~partnerkit.load.PortfolioError` listing every problem found.
+    folder (or holds no canonical table), and :class:`~partnerkit.load.PortfolioError`
+    listing every problem found.
 
     Examples
     --------
@@ -392,37 +466,28 @@ def read_tables(
     >>> tables["deals"].collect_schema()["amount"]
     Float64
     """
-    from partnerkit.load import PortfolioError, Problem, SourceError  # noqa: PLC0415
+    from partnerkit.load import PortfolioError, SourceError  # noqa: PLC0415
 
     chosen = require_engine(engine)
     _require_package(chosen)
-    folder = Path(source)
-    if not folder.is_dir():
-        raise SourceError(f"{folder} is not a folder")
+    text = os.fspath(source)
+    local = Path(text).is_dir()
+    if not local and (("://" not in text and not text.startswith("dbfs:")) or chosen == "polars"):
+        raise SourceError(f"{text} is not a folder")
     if chosen == "spark" and spark is None:
         spark = spark_session()
-    files = _files(folder)
-    named = {f.table for f in files}
-    problems: list[Any] = [
-        Problem(
-            table,
-            None,
-            "missing_table",
-            0,
-            message=f"the {table} table is required: add {table}.parquet or {table}.csv "
-            f"to {folder}",
-        )
-        for table in TABLE_ORDER
-        if TABLES[table].required and table not in named
-    ]
-    tables: dict[str, Any] = {}
-    supplied: dict[str, tuple[str, ...]] = {}
-    for file in files:
-        native = _native_read(file, chosen, spark)
-        tables[file.table], supplied[file.table] = _canonical(file, native, problems, currency)
-    if problems:
-        raise PortfolioError(problems, source=str(folder))
-    return tables, supplied
+    files = _local_files(Path(text)) if local else _remote_files(text, chosen, spark)
+    if not local and not files:
+        raise SourceError(f"{text}: no canonical table (<table>.parquet or .csv) found there")
+    frames = {f.table: _native_read(f, chosen, spark) for f in files}
+    origins = {f.table: Path(f.path.removesuffix("/*.parquet")).name for f in files}
+    try:
+        return canonical_tables(frames, currency=currency, origins=origins)
+    except PortfolioError as exc:
+        for problem in exc.problems:
+            if problem.rule == "missing_table":
+                object.__setattr__(problem, "message", f"{problem.message} to {text}")
+        raise PortfolioError(exc.problems, source=text) from None
 
 
 def day_number(column: str, /, *, engine: str) -> nw.Expr:
