@@ -1,6 +1,6 @@
 """Run every analysis of a portfolio at once: :func:`analyze` returns an :class:`Analysis`.
 
-The pipeline has two stages (see :mod:`partnerkit.metrics.facts`): stage 1 reduces the raw
+The pipeline has two stages (see :mod:`partnerkit.facts`): stage 1 reduces the raw
 tables to per-partner facts, all collected in one ``pl.collect_all`` (the only pass over raw
 rows); stage 2 collects the scorecard from those facts once, then builds the outputs every
 view reads (concentration, vital quarters, health percentiles, tiers, timing) on it as
@@ -44,8 +44,8 @@ from typing import Any
 import polars as pl
 
 from partnerkit.decisions.recommend import recommend
+from partnerkit.facts import Facts, FactSettings, core_facts, from_portfolio, portfolio_tables
 from partnerkit.metrics.conflicts import conflicts
-from partnerkit.metrics.facts import Facts, build_facts
 from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.lift import lift
 from partnerkit.metrics.overlap import coverage
@@ -63,6 +63,7 @@ __all__ = [
     "STAGE_ONE_SETTINGS",
     "Analysis",
     "analyze",
+    "analyze_facts",
     "quick_scorecard",
 ]
 
@@ -440,7 +441,27 @@ def analyze(
     results are empty or null and :attr:`Analysis.notes` says why.
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
-    facts = build_facts(portfolio, window=window, policy=policy).collect()
+    facts = from_portfolio(portfolio, window=window, policy=policy).collect()
+    return _stage_two(facts, policy)
+
+
+def analyze_facts(facts: Facts, /, *, policy: Policy | None = None) -> Analysis:
+    """Run stage 2 on stage-1 ``facts`` (e.g. a facts folder written where the data lives).
+
+    The window and the tracked quarters are the facts' own; ``policy`` defaults to
+    ``Policy()``. The settings of :data:`STAGE_ONE_SETTINGS` shaped the facts already:
+    the policy's values of those are not applied again.
+
+    >>> import partnerkit as pk
+    >>> from partnerkit.facts import from_portfolio
+    >>> p = pk.samples.generate(partners=30, seed=3).portfolio()
+    >>> w = Window.ending(p.latest_date(), months=12)
+    >>> a = analyze_facts(from_portfolio(p, window=w, policy=Policy()).collect())
+    >>> a.scorecard["won_revenue"].sum() == analyze(p).scorecard["won_revenue"].sum()
+    True
+    """
+    policy = policy or Policy()
+    policy.check()
     return _stage_two(facts, policy)
 
 
@@ -467,4 +488,10 @@ def quick_scorecard(
     True
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
-    return core_scorecard(portfolio, window=window, policy=policy).collect(engine="streaming")
+    stage = core_facts(
+        portfolio_tables(portfolio),
+        window=window,
+        settings=FactSettings.from_policy(policy, window),
+        supplied=portfolio.supplied or None,
+    )
+    return core_scorecard(stage.lazy(), policy=policy).collect(engine="streaming")

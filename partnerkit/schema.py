@@ -21,6 +21,7 @@ import polars as pl
 
 __all__ = [
     "ACTIVITY_KINDS",
+    "FACT_SCHEMAS",
     "INVESTMENT_CATEGORIES",
     "OUTCOMES",
     "OVERLAP_STATUSES",
@@ -28,6 +29,7 @@ __all__ = [
     "STATUSES",
     "TABLES",
     "TABLE_ORDER",
+    "TIMING_BUCKETS",
     "Column",
     "Table",
     "empty_frame",
@@ -52,6 +54,8 @@ ACTIVITY_KINDS = (
 INITIATORS = ("us", "partner")
 INVESTMENT_CATEGORIES = ("people", "product", "promotion", "programs", "mdf", "incentive")
 OVERLAP_STATUSES = ("customer", "prospect", "none")
+TIMING_BUCKETS = ("early", "mid", "late")
+"""Names of the engagement-timing buckets of partner deals, in cycle order."""
 
 
 @dataclass(frozen=True)
@@ -327,3 +331,105 @@ def empty_frame(table: str) -> pl.LazyFrame:
     (0, 5)
     """
     return pl.LazyFrame(schema=schema_of(table))
+
+
+_I, _B = pl.Int64(), pl.Boolean()
+
+
+def _fact(**columns: pl.DataType) -> pl.Schema:
+    return pl.Schema(columns)
+
+
+FACT_SCHEMAS: dict[str, pl.Schema] = {
+    "partners": PARTNERS.schema,
+    "deals": _fact(
+        partner_id=_S,
+        won_revenue=_F,
+        won_deals=_I,
+        lost_deals=_I,
+        sourced_revenue=_F,
+        influenced_revenue=_F,
+        open_pipeline=_F,
+        open_deals=_I,
+        open_past_expected=_I,
+        sourced_pipeline=_F,
+        pipeline_created=_F,
+        deals_created=_I,
+        first_win_on=_D,
+        last_deal_on=_D,
+        revenue_prior=_F,
+        revenue_recent=_F,
+        revenue_before=_F,
+        **{f"{b}_{n}": _I for b in TIMING_BUCKETS for n in ("closed", "won")},
+        avg_days_to_close=_F,
+        sd_days_to_close=_F,
+        sd_won_amount=_F,
+    ),
+    "deal_quarters": _fact(partner_id=_S, quarter=_D, won_revenue=_F),
+    "accounts": _fact(
+        partner_id=_S, account_id=_S, deals=_I, open_amount=_F, active_from=_D, active_to=_D
+    ),
+    "activities": _fact(
+        partner_id=_S,
+        activities=_I,
+        partner_initiated=_I,
+        initiated_known=_I,
+        enablement_activities=_I,
+        joint_marketing_activities=_I,
+        cosell_activities=_I,
+        activity_breadth=_I,
+        referrals_given=_I,
+        referrals_received=_I,
+        our_hours=_F,
+        partner_hours=_F,
+        **{f"hours_{kind}": _F for kind in ACTIVITY_KINDS},
+        last_activity_on=_D,
+        last_qbr_on=_D,
+        last_partner_activity_on=_D,
+    ),
+    "investments": _fact(partner_id=_S, investment=_F, program_investment=_F),
+    "overlaps": _fact(
+        partner_id=_S,
+        overlap_accounts=_I,
+        cosell_potential=_I,
+        help_potential=_I,
+        realized_overlap=_I,
+        untapped_overlap=_I,
+        overlap_open_pipeline=_F,
+    ),
+    "mapped": _fact(partner_id=_S, account_id=_S),
+    "incentives": _fact(
+        partner_id=_S,
+        category=_S,
+        starts_on=_D,
+        ends_on=_D,
+        amount=_F,
+        days=_I,
+        days_before=_I,
+        days_after=_I,
+        deals_before=_I,
+        deals_during=_I,
+        deals_after=_I,
+        rate_before=_F,
+        rate_during=_F,
+        rate_after=_F,
+        lift=_F,
+        retention=_F,
+        measurable=_B,
+        ephemeral=_B,
+        durability=_S,
+    ),
+    "lift_samples": _fact(partner_id=_S, amount=_F, days=_I),
+}
+"""The stage-1 fact tables (:mod:`partnerkit.facts`) and their schemas, in column order.
+
+``partners`` is the canonical partners table passed through; ``deals`` has one row per
+partner (the null ``partner_id`` row is direct deals); ``deal_quarters`` is LONG: one row per
+partner and tracked quarter with won revenue; ``accounts`` one row per partner and account
+with a deal live in W; ``activities``, ``investments`` and ``overlaps`` one row per partner;
+``mapped`` the distinct pairs of the account mapping; ``incentives`` one row per incentive;
+``lift_samples`` the won deals of the groups small enough to bootstrap.
+
+>>> FACT_SCHEMAS["deal_quarters"].names()
+['partner_id', 'quarter', 'won_revenue']
+"""

@@ -513,3 +513,48 @@ def day_number(column: str, /, *, engine: str) -> nw.Expr:
         return day.cast(nw.Int32).cast(nw.Int64)
     y = day.dt.year().cast(nw.Int64) - 1
     return y * 365 + y // 4 - y // 100 + y // 400 + day.dt.ordinal_day().cast(nw.Int64) - 719_163
+
+
+KEY_SEED = 20_251_204
+"""Seed of the 64-bit hash that stands in for ``partner_id`` in the core reduction."""
+
+
+def hashed_keys(partners: nw.LazyFrame[Any], /, *, engine: str) -> bool:
+    """Whether the core reduction may group raw rows by a 64-bit hash of ``partner_id``.
+
+    Polars only (other engines group by the id itself): true when the hashes of the
+    partners' ids are all distinct, which reads the ids of the partners table alone.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> hashed_keys(nw.from_native(pl.LazyFrame({"partner_id": ["a", "b"]})), engine="polars")
+    True
+    """
+    if engine != "polars":
+        return False
+    key = pl.col("partner_id").hash(KEY_SEED)
+    native = partners.to_native()
+    unique: bool = native.select(key.n_unique() == pl.len()).collect().item()
+    return unique
+
+
+def with_partner_key(frame: nw.LazyFrame[Any], /, *, hashed: bool) -> nw.LazyFrame[Any]:
+    """Add ``_key``: the 64-bit hash of ``partner_id`` when ``hashed`` (polars), else the id.
+
+    A null id keeps a null key.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> f = nw.from_native(pl.LazyFrame({"partner_id": ["a", None]}))
+    >>> with_partner_key(f, hashed=True).collect()["_key"].null_count()
+    1
+    """
+    if not hashed:
+        return frame.with_columns(nw.col("partner_id").alias("_key"))
+    pid = pl.col("partner_id")
+    native = frame.to_native().with_columns(
+        pl.when(pid.is_not_null()).then(pid.hash(KEY_SEED)).alias("_key")
+    )
+    return nw.from_native(native)

@@ -1,7 +1,7 @@
-"""Metrics: pure polars transforms from raw portfolio tables to per-partner results.
+"""Metrics: stage 2, pure polars transforms from the stage-1 facts to per-partner results.
 
-Stage 1 (:mod:`~partnerkit.metrics.facts`) reduces raw rows to per-partner facts; every
-other module works on those facts: :mod:`~partnerkit.metrics.scorecard`,
+Stage 1 (:mod:`partnerkit.facts`) reduces raw rows to per-partner facts; every module here
+works on those facts: :mod:`~partnerkit.metrics.scorecard`,
 :mod:`~partnerkit.metrics.pareto`, :mod:`~partnerkit.metrics.health`,
 :mod:`~partnerkit.metrics.tiers`, :mod:`~partnerkit.metrics.lifecycle`,
 :mod:`~partnerkit.metrics.reciprocity`, :mod:`~partnerkit.metrics.overlap`,

@@ -3,8 +3,8 @@
 Two kinds of comparison, both pure frame-in, frame-out transforms:
 
 * :func:`quarter_changes` reads the per-partner-quarter won revenue of stage 1 (the long
-  ``partner_id``, ``quarter``, ``value`` table of
-  :func:`partnerkit.metrics.facts.quarter_values`) and compares the **latest complete
+  ``partner_id``, ``quarter``, ``value`` table: the ``deal_quarters`` fact table of
+  :mod:`partnerkit.facts` with its ``won_revenue`` as ``value``) and compares the **latest complete
   quarter** with the quarter before it (QoQ) and with the same quarter a year earlier (YoY).
   The latest complete quarter is the quarter ending on ``as_of`` when ``as_of`` is a quarter's
   last day, else the quarter before the one ``as_of`` falls in: a part-quarter is never
@@ -42,7 +42,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from partnerkit.metrics.facts import Facts, quarter_values
+from partnerkit.facts import Facts
 from partnerkit.window import quarter_start, shift_months
 
 __all__ = [
@@ -320,13 +320,13 @@ def measure_changes(
 def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
     """:func:`quarter_changes` of every partner of the stage-1 ``facts`` (at their as_of).
 
-    Reads the per-partner-quarter won revenue that :func:`~partnerkit.metrics.facts.deal_facts`
-    keeps for the tracked quarters (``policy.stability_quarters``, 8 by default: enough for
+    Reads the per-partner-quarter won revenue that stage 1 keeps (``facts.deal_quarters``)
+    for the tracked quarters (``policy.stability_quarters``, 8 by default: enough for
     year on year). Returns ``partner_id`` and :data:`QUARTER_COLUMNS`.
 
     Examples
     --------
-    >>> from partnerkit.metrics.facts import build_facts
+    >>> from partnerkit.facts import from_portfolio
     >>> from partnerkit.window import Window
     >>> from partnerkit.policy import Policy
     >>> from partnerkit.load import from_frames
@@ -337,12 +337,12 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
     ...         "closed_on": ["2025-03-01", "2025-05-01"],
     ...         "outcome": ["won", "won"], "amount": [100.0, 150.0]}))
     >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
-    >>> f = build_facts(p, window=w, policy=Policy())
+    >>> f = from_portfolio(p, window=w, policy=Policy()).collect()
     >>> quarter_changes_of(f).select("quarter_revenue", "qoq_change").collect().row(0)
     (150.0, 50.0)
     """
     return quarter_changes(
-        quarter_values(facts.deals, quarters=facts.quarters),
+        facts.deal_quarters.rename({"won_revenue": "value"}),
         partners=facts.partners,
         as_of=facts.window.end,
         tracked=facts.quarters,

@@ -5,7 +5,7 @@ on or before as_of and not closed on or before the window start), they share a n
 ``category``, and they worked the account at the same time: the spans of their deals on it
 overlap by at least one day. A partner's span on an account runs from the creation of its
 first such deal (``active_from``) to the close of its last one, or as_of while one is still
-open (``active_to``), as :func:`partnerkit.metrics.facts.deal_accounts` gives them. A
+open (``active_to``), as :func:`partnerkit.facts.deals.deal_accounts` gives them. A
 partner whose deal closed before the other's was created is a successor, not a competitor.
 (A partner with two deals far apart on one account spans the gap between them.) Each pair
 appears once, with ``partner_a < partner_b``.
@@ -34,7 +34,7 @@ def conflicts(accounts: pl.LazyFrame, /, *, partners: pl.LazyFrame) -> pl.LazyFr
     """Pairs of same-category partners working the same accounts at the same time in W.
 
     Requires columns: ``partner_id``, ``account_id``, ``deals``, ``active_from``,
-    ``active_to`` (``accounts``, as from :func:`partnerkit.metrics.facts.deal_accounts`) and
+    ``active_to`` (``accounts``, as from :func:`partnerkit.facts.deals.deal_accounts`) and
     ``partner_id``, ``category`` (``partners``). Returns ``partner_a``, ``partner_b``,
     ``category``, ``shared_accounts`` (accounts both worked at the same time), ``accounts``
     (sorted list of those account ids) and ``deals`` (both partners' deals live in W on

@@ -40,8 +40,9 @@ bounded (a few million numbers at a time). The matrix products run on one BLAS t
 they are many and small, and with more threads they slowed several times over whenever
 other work shared the machine.
 
-Stage 1 gives the counts, means and spreads (:func:`partnerkit.metrics.facts.deal_facts`)
-and the won deals of the small groups (:func:`lift_samples`); :func:`lift` does the rest.
+Stage 1 gives the counts, means and spreads (:func:`partnerkit.facts.deals.deal_facts`)
+and the won deals of the small groups (:func:`partnerkit.facts.deals.lift_samples`);
+:func:`lift` does the rest.
 
 Examples
 --------
@@ -70,9 +71,7 @@ import numpy.typing as npt
 import polars as pl
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from partnerkit.window import Window
-
-__all__ = ["LIFT_SCHEMA", "lift", "lift_samples"]
+__all__ = ["LIFT_SCHEMA", "lift"]
 
 LIFT_SCHEMA = pl.Schema(
     {
@@ -99,33 +98,6 @@ LIFT_SCHEMA = pl.Schema(
 _Floats = npt.NDArray[np.float64]
 _CHUNK = 4_000_000  # numbers of one step of the bootstrap held in memory at once
 _PART = 1_000_000  # resampled means taken together (kept small to stay in cache)
-
-
-def lift_samples(deals: pl.LazyFrame, /, *, window: Window, max_n: int) -> pl.LazyFrame:
-    """Won deals closed in W of every partner (or of direct deals) with at most ``max_n``.
-
-    Requires columns: ``partner_id``, ``created_on``, ``closed_on``, ``outcome``, ``amount``.
-    Returns ``partner_id``, ``amount``, ``days`` (creation to close). Larger groups are left
-    out: their intervals use the normal limit and need no rows.
-
-    >>> import datetime as dt
-    >>> d = pl.LazyFrame({"partner_id": ["a", "a", "b"],
-    ...     "created_on": [dt.date(2025, 1, 1)] * 3, "closed_on": [dt.date(2025, 1, 5)] * 3,
-    ...     "outcome": ["won"] * 3, "amount": [1.0, 2.0, 3.0]})
-    >>> w = Window.ending(dt.date(2025, 1, 31), months=1)
-    >>> lift_samples(d, window=w, max_n=1).collect().rows()
-    [('b', 3.0, 4)]
-    """
-    won = (pl.col("outcome") == "won") & window.contains("closed_on")
-    return (
-        deals.filter(won)
-        .select(
-            "partner_id",
-            pl.col("amount").cast(pl.Float64),
-            (pl.col("closed_on") - pl.col("created_on")).dt.total_days().alias("days"),
-        )
-        .filter(pl.len().over("partner_id") <= max_n)
-    )
 
 
 def _pool(rows: pl.DataFrame) -> pl.DataFrame:
@@ -392,7 +364,8 @@ def lift(
     Requires columns: ``partner_id``, ``won_deals``, ``lost_deals``, ``won_revenue``,
     ``avg_days_to_close``, ``sd_won_amount``, ``sd_days_to_close`` (``facts``, one row per
     partner plus a null-``partner_id`` row for direct deals) and ``partner_id``, ``amount``,
-    ``days`` (``samples``, see :func:`lift_samples`). Returns :data:`LIFT_SCHEMA`; the
+    ``days`` (``samples``, see :func:`partnerkit.facts.deals.lift_samples`). Returns
+    :data:`LIFT_SCHEMA`; the
     win-rate interval of a group with fewer than ``min_sample`` closed deals is null, and so
     are the mean intervals of a group with fewer than ``min_sample`` won deals.
     """

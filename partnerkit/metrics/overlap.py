@@ -17,14 +17,8 @@ Definitions, per partner (W is the analysis window):
 :func:`overlaps_from_accounts` builds the ``overlaps`` table from two plain account lists,
 matching accounts by normalised web domain, else by normalised company name.
 
-Examples
---------
->>> ov = pl.LazyFrame({"partner_id": ["a", "a"], "account_id": ["x", "y"],
-...     "our_status": ["prospect", "customer"], "partner_status": ["customer", "prospect"]})
->>> acc = pl.LazyFrame({"partner_id": ["a"], "account_id": ["x"], "deals": [1],
-...     "open_amount": [0.0]})
->>> overlap_facts(ov, accounts=acc).collect().row(0)
-('a', 2, 1, 1, 1, 0, 0.0)
+The per-partner counts are stage-1 facts (:func:`partnerkit.facts.overlaps.overlap_facts`);
+:func:`coverage` reads the mapped pairs and the deal accounts.
 """
 
 from __future__ import annotations
@@ -35,7 +29,6 @@ __all__ = [
     "coverage",
     "normalise_domain",
     "normalise_name",
-    "overlap_facts",
     "overlaps_from_accounts",
 ]
 
@@ -44,48 +37,6 @@ _LEGAL = (
     "inc|incorporated|llc|llp|lp|ltd|limited|corp|corporation|co|company|gmbh|ag|sa|sas|sarl"
     "|bv|nv|plc|pty|pte|oy|ab|as|srl|spa|kk|group|holdings"
 )
-
-
-def overlap_facts(overlaps: pl.LazyFrame, /, *, accounts: pl.LazyFrame) -> pl.LazyFrame:
-    """Per-partner overlap counts (see the module docstring for the definitions).
-
-    Requires columns: ``partner_id``, ``account_id``, ``our_status``, ``partner_status`` in
-    ``overlaps``; ``accounts`` is :func:`partnerkit.metrics.facts.deal_accounts` (``partner_id``,
-    ``account_id``, ``open_amount``). Returns ``partner_id``, ``overlap_accounts``,
-    ``cosell_potential``, ``help_potential``, ``realized_overlap``, ``untapped_overlap``,
-    ``overlap_open_pipeline``.
-    """
-    ours, theirs = pl.col("our_status"), pl.col("partner_status")
-    pairs = overlaps.group_by("partner_id", "account_id").agg(
-        ((ours == "prospect") & (theirs == "customer")).any().alias("_cosell"),
-        ((ours == "customer") & (theirs == "prospect")).any().alias("_help"),
-    )
-    keys = pairs.select("partner_id", "account_id")
-    # the deal side can be millions of (partner, account) pairs: cut it to the mapped ones
-    realized = (
-        accounts.filter(pl.col("partner_id").is_not_null())
-        .join(keys, on=["partner_id", "account_id"], how="semi")
-        .select("partner_id", "account_id", pl.lit(value=True).alias("_realized"))
-    )
-    open_by_account = (
-        accounts.join(keys.select("account_id").unique(), on="account_id", how="semi")
-        .group_by("account_id")
-        .agg(pl.col("open_amount").sum().alias("_open"))
-    )
-    done = pl.col("_realized").fill_null(value=False)
-    return (
-        pairs.join(realized, on=["partner_id", "account_id"], how="left")
-        .join(open_by_account, on="account_id", how="left")
-        .group_by("partner_id")
-        .agg(
-            pl.len().cast(pl.Int64).alias("overlap_accounts"),
-            pl.col("_cosell").sum().cast(pl.Int64).alias("cosell_potential"),
-            pl.col("_help").sum().cast(pl.Int64).alias("help_potential"),
-            done.sum().cast(pl.Int64).alias("realized_overlap"),
-            (pl.col("_cosell") & ~done).sum().cast(pl.Int64).alias("untapped_overlap"),
-            pl.col("_open").fill_null(0.0).sum().round(2).alias("overlap_open_pipeline"),
-        )
-    )
 
 
 def normalise_domain(expr: pl.Expr, /) -> pl.Expr:
@@ -218,7 +169,7 @@ def coverage(overlaps: pl.LazyFrame, /, *, accounts: pl.LazyFrame) -> pl.LazyFra
     """Accounts each partner covers: its overlap accounts plus the accounts of its deals in W.
 
     Requires columns: ``partner_id``, ``account_id`` (both frames; ``accounts`` as from
-    :func:`partnerkit.metrics.facts.deal_accounts`). Returns ``partner_id``, ``account_id``,
+    :func:`partnerkit.facts.deals.deal_accounts`). Returns ``partner_id``, ``account_id``,
     ``via_overlap`` and ``via_deal``, sorted.
 
     >>> ov = pl.LazyFrame({"partner_id": ["a", "a"], "account_id": ["x", "y"]})

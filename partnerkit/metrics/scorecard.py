@@ -12,7 +12,7 @@ out), while a partner with no activity in a supplied log has 0.
 Examples
 --------
 >>> import datetime as dt
->>> from partnerkit.metrics.facts import build_facts
+>>> from partnerkit.facts import from_portfolio
 >>> from partnerkit.window import Window
 >>> from partnerkit.policy import Policy
 >>> from partnerkit.load import from_frames
@@ -22,26 +22,18 @@ Examples
 ...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],
 ...         "outcome": ["won", "open"], "amount": [1200.0, 300.0]}))
 >>> w = Window.ending(dt.date(2025, 3, 1), months=12)
->>> card = scorecard(p.partners, facts=build_facts(p, window=w, policy=Policy()), policy=Policy())
+>>> facts = from_portfolio(p, window=w, policy=Policy()).collect()
+>>> card = scorecard(p.partners, facts=facts, policy=Policy())
 >>> card.select("partner_id", "won_revenue", "state", "vital").collect().rows()
 [('a', 1200.0, 'productive', True), ('b', 0.0, 'active', False)]
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 import polars as pl
 
+from partnerkit.facts import HOURS_COLUMNS, Facts, hours_column
 from partnerkit.metrics.conflicts import conflicts
-from partnerkit.metrics.facts import (
-    HOURS_COLUMNS,
-    Facts,
-    activity_facts,
-    deal_facts,
-    hours_column,
-    quarter_values,
-)
 from partnerkit.metrics.health import health
 from partnerkit.metrics.incentives import incentive_summary
 from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
@@ -49,7 +41,6 @@ from partnerkit.metrics.pareto import in_denominator, pareto_flags, vital_by_qua
 from partnerkit.metrics.reciprocity import reciprocity
 from partnerkit.metrics.tiers import tier_audit
 from partnerkit.policy import Policy
-from partnerkit.portfolio import Portfolio
 from partnerkit.schema import ACTIVITY_KINDS, TABLES
 from partnerkit.window import Window
 
@@ -320,9 +311,9 @@ def quarterly_vitals(facts: Facts, /, *, counted: pl.LazyFrame, threshold: float
     (first day of the calendar quarter, a Date; the last one ends at as_of), ``value``,
     ``rank``, ``share`` and ``vital``; only partners with value > 0 in a quarter appear.
     """
-    values = quarter_values(facts.deals, quarters=facts.quarters).join(
-        counted.select("partner_id"), on="partner_id", how="semi"
-    )
+    values = facts.deal_quarters.select(
+        "partner_id", "quarter", pl.col("won_revenue").alias("value")
+    ).join(counted.select("partner_id"), on="partner_id", how="semi")
     return vital_by_quarter(values, threshold=threshold)
 
 
@@ -330,7 +321,7 @@ def scorecard(partners: pl.LazyFrame, /, *, facts: Facts, policy: Policy) -> pl.
     """One row per partner with every column of :func:`scorecard_columns` (module docstring).
 
     Requires columns: the canonical ``partners`` columns (:mod:`partnerkit.schema`); the
-    facts come from :func:`partnerkit.metrics.facts.build_facts`. Rows are sorted by
+    facts come from stage 1 (:mod:`partnerkit.facts`). Rows are sorted by
     ``rank`` (nulls last), then ``partner_id``. Raises ``ValueError`` when
     ``policy.pareto_value``, a health metric or a progress metric is not a scorecard column.
     """
@@ -447,104 +438,51 @@ _CORE_DEALS = (
 )  # fmt: skip
 _CORE_COUNTS = ("activities", "referrals_given", "referrals_received")
 _CORE_ACTIVITIES = (*_CORE_COUNTS, *HOURS_COLUMNS)
-_KEY_SEED = 20_251_204
-"""Seed of the 64-bit hash that stands in for ``partner_id`` inside :func:`core_scorecard`."""
 
 
-def _surrogate_keys(partners: pl.LazyFrame, /) -> bool:
-    """Whether the 64-bit hashes of the partner ids are all distinct (reads the ids only)."""
-    key = pl.col("partner_id").hash(_KEY_SEED)
-    unique: bool = partners.select(key.n_unique() == pl.len()).collect().item()
-    return unique
-
-
-def _keyed(raw: pl.LazyFrame, /, *, hashed: bool) -> pl.LazyFrame:
-    """``raw`` with ``partner_id`` replaced by its 64-bit hash (null stays null)."""
-    if not hashed:
-        return raw
-    pid = pl.col("partner_id")
-    return raw.with_columns(
-        pl.when(pid.is_not_null()).then(pid.hash(_KEY_SEED)).alias("partner_id")
-    )
-
-
-def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -> pl.LazyFrame:
-    """Compute the core of the scorecard from raw rows: results, engagement, the vital few.
+def core_scorecard(facts: Facts, /, *, policy: Policy) -> pl.LazyFrame:
+    """Compute the core of the scorecard: results, engagement, the vital few.
 
     One row per partner with the :data:`CORE_COLUMNS`, each computed exactly as in
     :func:`scorecard` (same definitions, same values), sorted by ``rank`` (nulls last),
     then ``partner_id``. It is the fast path for large portfolios when the rest of the
-    analysis (health, tiers, overlap, lift, ...) is not needed: one pass over the deals
-    that can count (created or closed in W, created within ``policy.active_days`` of
-    as_of, or open at as_of: the partner-side signals of ``state``) and two cheap ones over
-    the activities, with the window pushed into the scans.
+    analysis (health, tiers, overlap, lift, ...) is not needed: ``facts`` are those of
+    :func:`partnerkit.facts.core_facts` (one pass over the deals that can count and one
+    over the activities), or the full facts.
 
-    Raw rows are grouped by a 64-bit hash of ``partner_id`` (an integer surrogate key,
-    mapped back to the id by the join onto the partners), not by the string itself:
-    hashing and comparing long string ids dominated the cost of the raw passes (at 100,000
-    partners with 18-character ids, about half the CPU time of the activity passes). The
-    partner ids' hashes are checked to be distinct first (the partners table alone is
-    read), and the string ids are grouped instead when they are not, so every deal or
-    activity of a known partner counts for that partner and no other. A row naming an
-    unknown partner (possible only when reading with ``validate=False``) is left out, as
-    with string keys, unless its hash equals a known partner's (odds about 1e-9 with
-    100,000 partners and as many unknown ids).
-
-    Requires: a :class:`~partnerkit.portfolio.Portfolio`; ``policy.pareto_value`` must be
-    one of the core columns (else ``ValueError``). Columns the source did not supply are
-    null, as in the scorecard.
+    Requires: ``policy.pareto_value`` must be one of the core columns (else
+    ``ValueError``). Columns the source did not supply are null, as in the scorecard.
 
     >>> import datetime as dt
-    >>> from partnerkit.load import from_frames
-    >>> p = from_frames(
-    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
-    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
-    ...         "created_on": ["2025-01-05", "2025-01-09"], "closed_on": ["2025-03-01", None],
-    ...         "outcome": ["won", "open"], "amount": [1200.0, 300.0]}))
+    >>> from partnerkit.facts import FactSettings, core_facts
+    >>> tables = {"partners": pl.LazyFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+    ...     "deals": pl.LazyFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+    ...         "created_on": [dt.date(2025, 1, 5), dt.date(2025, 1, 9)],
+    ...         "closed_on": [dt.date(2025, 3, 1), None], "outcome": ["won", "open"],
+    ...         "amount": [1200.0, 300.0]})}
     >>> w = Window.ending(dt.date(2025, 3, 1), months=12)
-    >>> card = core_scorecard(p, window=w, policy=Policy()).collect()
+    >>> facts = core_facts(tables, window=w, settings=FactSettings()).collect()
+    >>> card = core_scorecard(facts, policy=Policy()).collect()
     >>> card.select("partner_id", "won_revenue", "state", "rank", "vital").rows()
     [('a', 1200.0, 'productive', 1, True), ('b', 0.0, 'active', 2, False)]
     """
-    # an open deal's close date is an expected one: it does not make the deal count
-    closed, created = Window.closed_on(), pl.col("created_on")
-    # only deals created or closed in W feed a core column: the rest is filtered at the scan
-    # (and deals open at as_of, a partner-side signal for the state)
-    still_open = (pl.col("outcome") == "open") | (closed > pl.lit(window.end)).fill_null(value=True)
-    recent = Window(window.end - dt.timedelta(days=policy.active_days), window.end)
-    counting = pl.col("partner_id").is_not_null() & (
-        window.contains(closed) | window.contains(created) | still_open | recent.contains(created)
-    )
-    partners = portfolio.partners.select(TABLES["partners"].names)
-    hashed = _surrogate_keys(partners)
-    key = pl.col("partner_id").alias("_key")
-    deals = deal_facts(_keyed(portfolio.deals.filter(counting), hashed=hashed), window=window)
-    card = (
-        partners.with_columns(pl.col("partner_id").hash(_KEY_SEED).alias("_key") if hashed else key)
-        .join(deals.select(key, *_CORE_DEALS, "last_deal_on"), on="_key", how="left")
-        .with_columns(pl.col(_CORE_DEALS).fill_null(0))
+    window = facts.window
+    partners = facts.partners.select(TABLES["partners"].names)
+    deals = facts.deals.select("partner_id", *_CORE_DEALS, "last_deal_on")
+    card = partners.join(deals, on="partner_id", how="left").with_columns(
+        pl.col(_CORE_DEALS).fill_null(0)
     )
     missing: list[str] = []
-    if portfolio.has("activities"):
-        raw = _keyed(portfolio.activities, hashed=hashed)
-        acts = activity_facts(raw, window=window).select(key, "last_activity_on", *_CORE_ACTIVITIES)
-        # the state only asks whether the partner initiated an activity within active_days:
-        # read those few rows, not every row's initiator (a third of the history pass)
-        day = pl.col("occurred_on")
-        signal = (
-            raw.filter(recent.contains(day) & (pl.col("initiated_by") == "partner"))
-            .group_by("partner_id")
-            .agg(day.max().alias("last_partner_activity_on"))
-            .select(key, "last_partner_activity_on")
+    if facts.has("activities"):
+        acts = facts.activities.select(
+            "partner_id", "last_activity_on", "last_partner_activity_on", *_CORE_ACTIVITIES
         )
-        card = (
-            card.join(acts, on="_key", how="left")
-            .join(signal, on="_key", how="left")
-            .with_columns(pl.col(_CORE_ACTIVITIES).fill_null(0))
+        card = card.join(acts, on="partner_id", how="left").with_columns(
+            pl.col(_CORE_ACTIVITIES).fill_null(0)
         )
-        if not portfolio.has("activities", "initiated_by"):
+        if not facts.has("activities", "initiated_by"):
             missing += ("referrals_given", "referrals_received")
-        if not portfolio.has("activities", "hours"):
+        if not facts.has("activities", "hours"):
             missing += HOURS_COLUMNS
     else:
         card = card.with_columns(
@@ -553,7 +491,7 @@ def core_scorecard(portfolio: Portfolio, /, *, window: Window, policy: Policy) -
             *(pl.lit(None, pl.Int64).alias(c) for c in _CORE_COUNTS),
             *(pl.lit(None, pl.Float64).alias(c) for c in HOURS_COLUMNS),
         )
-    if not portfolio.has("deals", "source"):
+    if not facts.has("deals", "source"):
         missing.append("sourced_pipeline")
     if missing:
         schema = card.collect_schema()

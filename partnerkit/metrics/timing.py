@@ -8,8 +8,8 @@ fraction of its cycle elapsed at engagement is
 Deals without an engagement date are left out.
 
 The per-deal bucket is computed in the single deals pass of stage 1
-(:func:`partnerkit.metrics.facts.deal_facts` keeps ``<bucket>_closed`` and ``<bucket>_won``
-per partner); :func:`timing` adds those up.
+(:func:`partnerkit.facts.deals.engagement_bucket`; :func:`partnerkit.facts.deals.deal_facts`
+keeps ``<bucket>_closed`` and ``<bucket>_won`` per partner); :func:`timing` adds those up.
 
 Examples
 --------
@@ -24,46 +24,17 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["TIMING_BUCKETS", "engagement_bucket", "timing"]
+from partnerkit.schema import TIMING_BUCKETS
 
-TIMING_BUCKETS = ("early", "mid", "late")
-"""Names of the engagement-timing buckets, in cycle order."""
-
-
-def engagement_bucket(*, closed: pl.Expr, cuts: tuple[float, float] = (1 / 3, 2 / 3)) -> pl.Expr:
-    """Expression: bucket index (0 early, 1 mid, 2 late) of a deal, null when not bucketed.
-
-    ``closed`` says which rows take part (closed in W with a partner). Requires columns:
-    ``created_on``, ``closed_on``, ``partner_engaged_on``.
-
-    >>> import datetime as dt
-    >>> d = pl.DataFrame({"created_on": [dt.date(2025, 1, 1)] * 3,
-    ...     "closed_on": [dt.date(2025, 1, 31)] * 3,
-    ...     "partner_engaged_on": [dt.date(2025, 1, 2), dt.date(2025, 1, 21), None]})
-    >>> d.select(engagement_bucket(closed=pl.lit(True))).to_series().to_list()
-    [0, 2, None]
-    """
-    created, closed_on = pl.col("created_on"), pl.col("closed_on")
-    engaged = pl.col("partner_engaged_on")
-    cycle = pl.max_horizontal((closed_on - created).dt.total_days(), pl.lit(1))
-    fraction = ((engaged - created).dt.total_days() / cycle).clip(0.0, 1.0)
-    return (
-        pl.when(~closed | engaged.is_null())
-        .then(None)
-        .when(fraction < cuts[0])
-        .then(0)
-        .when(fraction < cuts[1])
-        .then(1)
-        .otherwise(2)
-    )
+__all__ = ["timing"]
 
 
 def timing(facts: pl.LazyFrame, /, *, min_sample: int = 10) -> pl.LazyFrame:
     """Win rate of partner deals by engagement bucket, over all partners.
 
     Requires columns: ``partner_id`` and ``<bucket>_closed``, ``<bucket>_won`` for each of
-    :data:`TIMING_BUCKETS` (rows with a null ``partner_id``, direct deals, are ignored).
-    Returns ``bucket``, ``deals`` (closed in W), ``won``, ``win_rate`` (null when no deal) and
+    :data:`partnerkit.schema.TIMING_BUCKETS` (rows with a null ``partner_id``, direct deals,
+    are ignored). Returns ``bucket``, ``deals`` (closed in W), ``won``, ``win_rate`` (null when no deal) and
     ``enough`` (``deals >= min_sample``).
     """
     partners = facts.filter(pl.col("partner_id").is_not_null())

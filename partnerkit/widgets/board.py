@@ -44,8 +44,8 @@ from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
 from partnerkit.decisions.export import decision_table
 from partnerkit.decisions.whatif import prune
+from partnerkit.facts import Facts
 from partnerkit.metrics.change import quarter_changes_of, since_last_review
-from partnerkit.metrics.facts import Facts
 from partnerkit.policy import Policy
 from partnerkit.widgets.exports import ExportPanel
 from partnerkit.widgets.grid import DataGrid
