@@ -34,8 +34,8 @@ def timing(facts: pl.LazyFrame, /, *, min_sample: int = 10) -> pl.LazyFrame:
 
     Requires columns: ``partner_id`` and ``<bucket>_closed``, ``<bucket>_won`` for each of
     :data:`partnerkit.schema.TIMING_BUCKETS` (rows with a null ``partner_id``, direct deals,
-    are ignored). Returns ``bucket``, ``deals`` (closed in W), ``won``, ``win_rate`` (null when no deal) and
-    ``enough`` (``deals >= min_sample``).
+    are ignored). Returns ``bucket``, ``deals`` (closed in W), ``won``, ``win_rate`` (null
+    when no deal) and ``enough`` (``deals >= min_sample``).
     """
     partners = facts.filter(pl.col("partner_id").is_not_null())
     parts = [
