@@ -1,9 +1,12 @@
 """The partner review one-pager: one compound chart per partner for the quarterly review.
 
-Key figures as text, the recommendation with its reasons and explanation, the revenue
-trend, the health breakdown and the account overlap, all for one partner, read from the
-analysis' frames. Partner-supplied text (name, explanation) is drawn by Vega as text, never
-interpreted as markup.
+Key figures as text, the recommendation with its reasons and explanation, the change over
+time (quarter on quarter, year on year, since the last review), the revenue trend, the health
+breakdown and the account overlap, all for one partner, read from the analysis' frames.
+Reason codes are written with their meaning from
+:data:`partnerkit.decisions.recommend.REASONS` (or the wording a caller passes).
+Partner-supplied text (name, explanation) is drawn by Vega as text, never interpreted as
+markup.
 
 Examples
 --------
@@ -19,9 +22,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import altair as alt
@@ -42,9 +44,31 @@ from partnerkit.charts.theme import (
     WIDE_CATEGORY_SCHEME,
 )
 from partnerkit.charts.trend import partner_quarters
+from partnerkit.decisions.recommend import REASONS
 from partnerkit.formatting import compact
+from partnerkit.window import shift_months
 
-__all__ = ["compact", "key_figures", "partner_onepager"]
+__all__ = ["REASON_MEANINGS", "change_lines", "compact", "key_figures", "partner_onepager"]
+
+REASON_MEANINGS: dict[str, str] = {r.code: r.meaning for r in REASONS}
+"""Reason code -> the sentence the one-pager writes for it (the decisions' own wording)."""
+
+_MEASURE_LABELS: dict[str, str] = {
+    "won_revenue": "Won revenue",
+    "won_deals": "Won deals",
+    "win_rate": "Win rate",
+    "activities": "Activities",
+}
+_REVIEW_LABELS: dict[str, str] = {
+    "won_revenue": "won revenue",
+    "open_pipeline": "open pipeline",
+    "health": "health",
+    "investment": "investment",
+    "state": "state",
+    "recommendation": "recommendation",
+    "tier": "tier",
+}
+_REVIEW_MONEY = frozenset({"won_revenue", "open_pipeline", "investment"})
 
 _WRAP = 58
 _MISSING = fmt.MISSING
@@ -302,13 +326,157 @@ def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     return chart
 
 
-@functools.cache
-def _reason_meanings() -> dict[str, str]:
-    try:
-        from partnerkit.decisions.recommend import REASONS  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - decisions are part of the package
-        return {}
-    return {r.code: r.meaning for r in REASONS}
+def _quarter(day: dt.date) -> str:
+    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+
+
+def _signed_money(value: float, currency: str | None) -> str:
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
+    return sign + fmt.money(abs(value), currency, short=True)
+
+
+def _change_text(
+    measure: str, change: float | None, pct: float | None, currency: str | None
+) -> str:
+    if change is None:
+        return _MISSING
+    if measure == "win_rate":
+        return f"{change * 100:+.0f} pts"
+    if measure == "won_revenue":
+        text = _signed_money(change, currency)
+    else:
+        text = f"{change:+,.0f}" if change else "±0"
+    return text if pct is None else f"{text} ({fmt.signed_percent(pct)})"
+
+
+def _level_text(measure: str, value: float | None, currency: str | None) -> str:
+    if value is None:
+        return _MISSING
+    if measure == "win_rate":
+        return fmt.percent(value)
+    if measure == "won_revenue":
+        return fmt.money(value, currency, short=True)
+    return fmt.count(round(value))
+
+
+def change_lines(
+    changes: pl.DataFrame | None,
+    review: Mapping[str, Any] | None,
+    /,
+    *,
+    currency: str | None = None,
+) -> tuple[list[list[str]], list[str]]:
+    r"""Write one partner's change over time as text: a table and the since-review lines.
+
+    ``changes`` holds the partner's rows of :func:`partnerkit.metrics.change.measure_changes`;
+    the table is a header (measure, the latest complete quarter, "vs" the quarter before,
+    "vs" the same quarter a year earlier) and one row per measure. ``review`` is the
+    partner's row of :func:`partnerkit.metrics.change.since_last_review`; the lines say
+    when the last review was and what moved since (numbers as a signed change with the
+    value then, texts as "then → now" when they changed).
+
+    >>> import datetime as dt
+    >>> rows = pl.DataFrame({"measure": ["won_revenue", "win_rate"],
+    ...     "quarter": [dt.date(2025, 7, 1)] * 2, "value": [1500.0, 0.5],
+    ...     "prior_value": [2000.0, 0.25], "qoq_change": [-500.0, 0.25],
+    ...     "qoq_change_pct": [-0.25, None], "year_ago_value": [None, 1.0],
+    ...     "yoy_change": [None, -0.5], "yoy_change_pct": [None, None]})
+    >>> table, _ = change_lines(rows, None, currency="EUR")
+    >>> for row in table:
+    ...     print(" | ".join(row))
+     | Q3 2025 | vs Q2 2025 | vs Q3 2024
+    Won revenue | EUR 1.5k | -EUR 500 (-25%) | n/a
+    Win rate | 50% | +25 pts | -50 pts
+    >>> review = {"last_decision": "watch", "last_review_on": dt.date(2025, 6, 30),
+    ...     "won_revenue_at_review": 1000.0, "won_revenue_since_review": 500.0,
+    ...     "state_at_review": "dormant", "state": "active"}
+    >>> print("\n".join(change_lines(None, review, currency="EUR")[1]))
+    Since the review of 2025-06-30 (decided: watch):
+    won revenue +EUR 500 (was EUR 1k)
+    state dormant → active
+    """
+    table: list[list[str]] = []
+    if changes is not None and changes.height:
+        day = changes["quarter"][0]
+        table.append(
+            [
+                "",
+                _quarter(day),
+                f"vs {_quarter(shift_months(day, -3))}",
+                f"vs {_quarter(shift_months(day, -12))}",
+            ]
+        )
+        for row in changes.iter_rows(named=True):
+            measure = row["measure"]
+            table.append(
+                [
+                    _MEASURE_LABELS.get(measure, measure.replace("_", " ")),
+                    _level_text(measure, row["value"], currency),
+                    _change_text(measure, row["qoq_change"], row["qoq_change_pct"], currency),
+                    _change_text(measure, row["yoy_change"], row["yoy_change_pct"], currency),
+                ]
+            )
+    lines: list[str] = []
+    if review is not None:
+        if review.get("last_decision") is None:
+            lines.append("Since the last review: no decision recorded for this partner yet.")
+        else:
+            lines.append(
+                f"Since the review of {fmt.date(review.get('last_review_on'))} "
+                f"(decided: {review['last_decision']}):"
+            )
+            for name, label in _REVIEW_LABELS.items():
+                then = review.get(f"{name}_at_review")
+                moved = review.get(f"{name}_since_review")
+                if moved is not None and then is not None:
+                    if name in _REVIEW_MONEY:
+                        text = (
+                            f"{_signed_money(moved, currency)} "
+                            f"(was {fmt.money(then, currency, short=True)})"
+                        )
+                    else:
+                        text = f"{fmt.signed(moved, digits=1)} (was {fmt.number(then, digits=1)})"
+                    lines.append(f"{label} {text}")
+                elif f"{name}_since_review" not in review and then is not None:
+                    now = review.get(name)
+                    if now is not None and str(now) != str(then):
+                        lines.append(f"{label} {then} → {now}")
+    return table, lines
+
+
+_CHANGE_X = (0, 110, 200, 330)
+"""Left edge (px) of each column of the change table."""
+
+
+def _change_panel(table: list[list[str]], lines: list[str]) -> alt.LayerChart:
+    cells = [
+        {"x": _CHANGE_X[j], "y": 18 * i, "text": text, "head": i == 0 or j == 0}
+        for i, row in enumerate(table)
+        for j, text in enumerate(row)
+    ]
+    top = 18 * len(table) + (10 if table else 0)
+    cells += [
+        {"x": 0, "y": top + 16 * k, "text": text, "head": k == 0} for k, text in enumerate(lines)
+    ]
+    height = max(40, top + 16 * len(lines))
+    frame = pl.DataFrame(
+        cells, schema={"x": pl.Int64, "y": pl.Int64, "text": pl.String, "head": pl.Boolean}
+    )
+    base = alt.Chart(frame).encode(
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=[0, 460])),
+        y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[0, height], reverse=True)),
+        text="text:N",
+    )
+    return alt.LayerChart(
+        layer=[
+            base.transform_filter("datum.head").mark_text(
+                align="left", baseline="top", fontSize=11, color=MUTED
+            ),
+            base.transform_filter("!datum.head").mark_text(
+                align="left", baseline="top", fontSize=12, color=INK, fontWeight="bold"
+            ),
+        ]
+    ).properties(width=460, height=height, title=alt.Title("Change over time", fontSize=12))
 
 
 def partner_onepager(
@@ -322,15 +490,23 @@ def partner_onepager(
     label: str | None = None,
     currency: str | None = None,
     as_of: dt.date | None = None,
+    changes: pl.DataFrame | None = None,
+    review: pl.DataFrame | None = None,
+    reasons: Mapping[str, str] | None = None,
 ) -> alt.VConcatChart:
-    """One partner's review page: key figures, recommendation, trend, health and overlap.
+    """One partner's review page: key figures, recommendation, change, trend, health, overlap.
 
     Money is written with ``currency`` (the portfolio's ISO code) when given; ``as_of``,
     when given, is named under the title with the currency, so a printed page says when
     and in what its figures are.
 
+    ``changes`` (rows of :func:`partnerkit.metrics.change.measure_changes`) and ``review``
+    (rows of :func:`partnerkit.metrics.change.since_last_review`) give the "Change over
+    time" panel (see :func:`change_lines`); rows of other partners are ignored. ``reasons``
+    maps reason codes to the sentences written for them (default :data:`REASON_MEANINGS`).
+
     Panels whose data is missing (no quarterly frame, no overlap columns, no health
-    explanation) are left out rather than drawn empty. ``value`` is the value column of
+    explanation, no changes) are left out rather than drawn empty. ``value`` is the value column of
     ``quarterly``; ``label`` names it in titles (default: the column name).
 
     Requires columns: ``partner_id``, ``name`` (other scorecard columns are shown when
@@ -364,14 +540,31 @@ def partner_onepager(
     if currency:
         header.append(f"amounts in {currency}")
     top = alt.HConcatChart(
-        hconcat=[_figures_panel(partner, currency), _decision_panel(partner, _reason_meanings())]
+        hconcat=[
+            _figures_panel(partner, currency),
+            _decision_panel(partner, dict(REASON_MEANINGS if reasons is None else reasons)),
+        ]
     )
     lower: list[alt.LayerChart] = []
     if quarterly is not None and quarterly.height:
         lower.append(_trend_panel(quarterly, partner_id, value, label or value.replace("_", " ")))
     if all(col in partner for col in (c.OVERLAP_ACCOUNTS, c.COSELL_POTENTIAL)):
         lower.append(_overlap_panel(partner))
-    rows: list[alt.HConcatChart | alt.Chart] = [top]
+    rows: list[alt.HConcatChart | alt.Chart | alt.LayerChart] = [top]
+    mine = pl.col(c.PARTNER_ID) == partner_id
+    own_review = None
+    if review is not None:
+        found_review = review.filter(mine)
+        own_review = (
+            {**partner, **found_review.row(0, named=True)}
+            if found_review.height
+            else {"last_decision": None}
+        )
+    table, lines = change_lines(
+        None if changes is None else changes.filter(mine), own_review, currency=currency
+    )
+    if table or lines:
+        rows.append(_change_panel(table, lines))
     if lower:
         rows.append(alt.HConcatChart(hconcat=lower, spacing=40))
     if health_explained is not None:
