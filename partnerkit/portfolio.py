@@ -71,7 +71,13 @@ class Portfolio:
         return frame
 
     def has(self, table: str, column: str | None = None) -> bool:
-        """Whether the source supplied ``table`` (and ``column`` in it, when given)."""
+        """Whether the source supplied ``table`` (and ``column`` in it, when given).
+
+        An empty :attr:`supplied` means "not recorded" and counts as everything supplied,
+        as in :meth:`partnerkit.facts.Facts.has` (the loaders always record it).
+        """
+        if not self.supplied:
+            return True
         cols = self.supplied.get(table, ())
         return bool(cols) if column is None else column in cols
 
@@ -94,9 +100,12 @@ class Portfolio:
         return str(code) if code else None
 
     def missing(self) -> dict[str, tuple[str, ...]]:
-        """Canonical columns not supplied, per table (whole tables included)."""
+        """Canonical columns not supplied, per table (whole tables included).
+
+        Nothing is missing when :attr:`supplied` is empty (not recorded; see :meth:`has`).
+        """
         return {
-            name: tuple(c for c in TABLES[name].names if c not in self.supplied.get(name, ()))
+            name: tuple(c for c in TABLES[name].names if not self.has(name, c))
             for name in TABLE_ORDER
         }
 
