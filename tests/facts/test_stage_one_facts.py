@@ -1,32 +1,39 @@
+"""Stage 1 on polars, function by function, on the tiny hand-worked portfolio.
+
+The expected figures are worked out by hand from ``tests/fixtures`` (see the comments); the
+activity reduction is also checked against a row-by-row reference on random logs.
+"""
+
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from partnerkit.metrics.facts import (
-    HOURS_COLUMNS,
-    activity_facts,
-    build_facts,
-    deal_accounts,
-    deal_facts,
-    hours_column,
-    investment_facts,
-    prorated_amount,
-    quarter_column,
-    quarter_values,
-)
+from partnerkit.facts import FACT_ORDER, HOURS_COLUMNS, from_portfolio, hours_column
+from partnerkit.facts.activities import activity_facts
+from partnerkit.facts.deals import deal_accounts, deal_facts, deal_quarters
+from partnerkit.facts.investments import investment_facts, prorated_amount
 from partnerkit.policy import Policy
-from partnerkit.schema import ACTIVITY_KINDS
+from partnerkit.schema import ACTIVITY_KINDS, FACT_SCHEMAS
 from partnerkit.window import Window
 
 D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)
 
 
+def deals_of(portfolio, **kw):
+    return deal_facts(nw.from_native(portfolio.deals), window=W, engine="polars", **kw).to_native()
+
+
+def acts_of(frame):
+    return activity_facts(nw.from_native(frame), window=W).to_native()
+
+
 def test_direct_deals_are_the_null_partner_row(tiny):
-    f = deal_facts(tiny.deals, window=W).filter(pl.col("partner_id").is_null()).collect()
+    f = deals_of(tiny).filter(pl.col("partner_id").is_null()).collect()
     # direct: won 400 (d7), lost 100 (d8), open 250 (d11, created 2025-12-01)
     assert f.select("won_revenue", "won_deals", "lost_deals", "open_pipeline", "deals_created").row(
         0
@@ -34,19 +41,19 @@ def test_direct_deals_are_the_null_partner_row(tiny):
 
 
 def test_spread_of_won_deals(tiny):
-    f = deal_facts(tiny.deals, window=W).filter(pl.col("partner_id") == "A").collect()
+    f = deals_of(tiny).filter(pl.col("partner_id") == "A").collect()
     # won amounts 1000 and 3000: population sd 1000; days 50 and 92: sd 21
     assert f["sd_won_amount"].item() == pytest.approx(1000.0)
     assert f["sd_days_to_close"].item() == pytest.approx(21.0)
 
 
-def test_quarter_columns_and_values(tiny):
+def test_quarter_values_long(tiny):
     quarters = W.quarters(4)  # 2025-01-01 .. 2025-10-01
-    facts = deal_facts(tiny.deals, window=W, quarters=quarters)
-    a = facts.filter(pl.col("partner_id") == "A").collect()
-    assert [a[quarter_column(q)].item() for q in quarters] == [1000.0, 0.0, 3000.0, 0.0]
-    long = quarter_values(facts, quarters=quarters).sort("partner_id", "quarter").collect()
-    # C's win of 2024-12-31 is before the first tracked quarter; E's after as_of
+    facts = deal_quarters(nw.from_native(tiny.deals), window=W, quarters=quarters)
+    long = facts.to_native().sort("partner_id", "quarter").collect()
+    # C's win of 2024-12-31 is before the first tracked quarter; E's after as_of; quarters
+    # without revenue (A's second and fourth) have no row
+    assert long.columns == ["partner_id", "quarter", "won_revenue"]
     assert long.rows() == [
         ("A", D("2025-01-01"), 1000.0),
         ("A", D("2025-07-01"), 3000.0),
@@ -55,8 +62,17 @@ def test_quarter_columns_and_values(tiny):
     ]
 
 
+def test_no_tracked_quarters_no_rows(tiny):
+    facts = deal_quarters(nw.from_native(tiny.deals), window=W, quarters=())
+    assert facts.to_native().collect().height == 0
+
+
 def test_deal_accounts_live_in_window(tiny):
-    out = deal_accounts(tiny.deals, window=W).sort("partner_id", "account_id", nulls_last=True)
+    out = (
+        deal_accounts(nw.from_native(tiny.deals), window=W)
+        .to_native()
+        .sort("partner_id", "account_id", nulls_last=True)
+    )
     out = out.select("partner_id", "account_id", "deals", "open_amount")
     # C's deal closed on the window start and E's was created after as_of: both absent
     assert out.collect().rows() == [
@@ -81,16 +97,19 @@ def test_prorated_investment(starts, ends, expected):
         {"starts_on": [D(starts)], "ends_on": [D(ends) if ends else None], "amount": [365.0]},
         schema_overrides={"ends_on": pl.Date},
     )
-    assert f.select(prorated_amount(W)).item() == pytest.approx(expected)
+    for engine in ("polars", "duckdb"):  # the day numbers of both branches
+        got = nw.from_native(f).select(prorated_amount(W, engine=engine)).item()
+        assert got == pytest.approx(expected), engine
 
 
 def test_investment_facts_on_the_tiny_portfolio(tiny):
-    out = investment_facts(tiny.investments, window=W).sort("partner_id").collect()
+    inv = nw.from_native(tiny.investments)
+    out = investment_facts(inv, window=W, engine="polars").to_native().sort("partner_id").collect()
     assert out.rows() == [("A", 5460.0, 1810.0), ("B", 920.0, 920.0)]
 
 
 def test_activity_facts_on_the_tiny_portfolio(tiny):
-    out = activity_facts(tiny.activities, window=W).sort("partner_id").collect()
+    out = acts_of(tiny.activities).sort("partner_id").collect()
     c = out.filter(pl.col("partner_id") == "C").row(0, named=True)
     assert (c["activities"], c["last_activity_on"], c["last_qbr_on"]) == (0, D("2024-10-01"), None)
     a = out.filter(pl.col("partner_id") == "A").row(0, named=True)
@@ -99,7 +118,7 @@ def test_activity_facts_on_the_tiny_portfolio(tiny):
 
 
 def test_hours_per_activity_kind_on_the_tiny_portfolio(tiny):
-    out = activity_facts(tiny.activities, window=W).sort("partner_id").collect()
+    out = acts_of(tiny.activities).sort("partner_id").collect()
     assert out.columns[-3:] == ["last_activity_on", "last_qbr_on", "last_partner_activity_on"]
     hours = {r["partner_id"]: r for r in out.select("partner_id", *HOURS_COLUMNS).to_dicts()}
     # A in W: enablement 2h, referral 1h, intro 1h, qbr 3h, joint marketing 2h; its training
@@ -146,10 +165,13 @@ def reference_activity_facts(rows):
                                  "enablement_activities": 0, "kinds": set(), "referrals_given": 0,
                                  "referrals_received": 0, "our_hours": 0.0, "partner_hours": 0.0,
                                  **dict.fromkeys(HOURS_COLUMNS, 0.0), "last_activity_on": day,
-                                 "last_qbr_on": None})  # fmt: skip
+                                 "last_qbr_on": None, "last_partner_activity_on": None})  # fmt: skip
         f["last_activity_on"] = max(f["last_activity_on"], day)
         if kind == "qbr":
             f["last_qbr_on"] = day if f["last_qbr_on"] is None else max(f["last_qbr_on"], day)
+        if by == "partner":
+            last = f["last_partner_activity_on"]
+            f["last_partner_activity_on"] = day if last is None else max(last, day)
         if not start < day <= end:
             continue
         hours = 0.0 if quarters is None else quarters / 4
@@ -184,7 +206,7 @@ def test_activity_facts_match_a_row_by_row_reference(rows):
         schema={"partner_id": pl.String, "occurred_on": pl.Date, "kind": pl.String,
                 "initiated_by": pl.String, "hours": pl.Float64},
     )  # fmt: skip
-    got = {r["partner_id"]: r for r in activity_facts(frame, window=W).collect().to_dicts()}
+    got = {r["partner_id"]: r for r in acts_of(frame).collect().to_dicts()}
     expected = reference_activity_facts(rows)
     assert set(got) == set(expected)
     for pid, want in expected.items():
@@ -193,15 +215,17 @@ def test_activity_facts_match_a_row_by_row_reference(rows):
             assert row[name] == value, (pid, name)  # quarter hours add up exactly
 
 
-def test_build_facts_collects_every_frame_once(tiny):
-    facts = build_facts(tiny, window=W, policy=Policy())
-    done = facts.collect()
-    assert set(done.frames()) == set(facts.frames())
+def test_build_facts_collects_every_table_in_its_declared_schema(tiny):
+    stage = from_portfolio(tiny, window=W, policy=Policy())
+    assert stage.engine == "polars"
+    assert list(stage.tables) == list(FACT_ORDER) == list(FACT_SCHEMAS)
+    done = stage.collect()
     for name, frame in done.frames().items():
-        # group_by output order is arbitrary: compare sorted
         got = frame.collect()
-        again = facts.frames()[name].collect()
+        assert got.schema == FACT_SCHEMAS[name], name
+        # group_by output order is arbitrary: compare sorted with the uncollected table
+        again = stage.tables[name].collect()
         assert got.sort(got.columns, nulls_last=True).equals(
-            again.sort(again.columns, nulls_last=True)
+            again.select(got.columns).cast(got.schema).sort(got.columns, nulls_last=True)
         ), name
     assert done.has("deals", "source")
