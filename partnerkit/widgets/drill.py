@@ -44,6 +44,8 @@ from partnerkit import formatting
 from partnerkit.charts.export import export_chart
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
+from partnerkit.decisions.ledger import Ledger
+from partnerkit.metrics.change import measure_changes, since_last_review
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
@@ -290,7 +292,11 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         Where the row tables' "Export view" buttons and the one-pager export write.
     onepager
         Show the partner's one-pager (:func:`partnerkit.charts.onepager.partner_onepager`)
-        under the tables, redrawn for each partner picked, with an export button.
+        under the tables, redrawn for each partner picked, with an export button. It
+        carries the partner's change over time (:func:`~partnerkit.metrics.change.measure_changes`
+        of its own rows) and, with a ``ledger``, what moved since its last review.
+    ledger
+        The decision ledger whose latest snapshot per partner the one-pager compares with.
     """
 
     partner_id = traitlets.Unicode("")
@@ -308,9 +314,12 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         partner_id: str | None = None,
         out_dir: str | Path = "out",
         onepager: bool = False,
+        ledger: Ledger | None = None,
     ) -> None:
         super().__init__()
         self.analysis = analysis
+        self.ledger = ledger
+        self._since: tuple[dt.date | None] | None = None  # first day of the data, when known
         self.out_dir = Path(out_dir)
         self.show_onepager = onepager
         self.onepager_chart: alt.VConcatChart | None = None
@@ -446,7 +455,43 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             health_explained=self.analysis.health_explained,
             quarterly=quarterly,
             value=value,
+            currency=self.portfolio.currency,
+            as_of=self.analysis.as_of,
+            changes=self.changes(),
+            review=self.review(),
         )
+
+    def changes(self) -> pl.DataFrame:
+        """Return the change over time of the partner shown, from its own rows.
+
+        :func:`partnerkit.metrics.change.measure_changes` of its deals and activities at the
+        analysis' as-of; a quarter before the portfolio's first deal is unknown (null).
+        """
+        if self._since is None:
+            first = self.portfolio.deals.select(pl.col("created_on").min()).collect().item()
+            self._since = (first,)
+        rows = self.rows or partner_rows(self.portfolio, self.partner_id)
+        # activities the source did not supply are unknown, not zero
+        activities = rows.get("activities") if self.portfolio.has("activities") else None
+        return measure_changes(
+            rows["deals"].lazy(),
+            partners=pl.LazyFrame({"partner_id": [self.partner_id]}),
+            as_of=self.analysis.as_of,
+            activities=None if activities is None else activities.lazy(),
+            since=self._since[0],
+        ).collect()
+
+    def review(self) -> pl.DataFrame | None:
+        """Return what moved since the partner's last review (``None`` without a ledger).
+
+        :func:`partnerkit.metrics.change.since_last_review` of its scorecard row against
+        the snapshot stored with its latest decision.
+        """
+        if self.ledger is None:
+            return None
+        card = self.analysis.scorecard.filter(pl.col("partner_id") == self.partner_id)
+        current = self.ledger.current().filter(pl.col("partner_id") == self.partner_id)
+        return since_last_review(card.lazy(), decisions=current.lazy()).collect()
 
     def export_onepager(self, formats: tuple[str, ...] = ("png", "html")) -> list[Path]:
         """Write the one-pager of the partner shown to ``out_dir/review-<id>.<format>``."""

@@ -491,6 +491,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             quarterly=quarterly,
             value=quarter_value,
             currency=self.currency,
+            as_of=self.analysis.as_of,
         )
 
     def one_pager_partner(self) -> str | None:

@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze
+from partnerkit.decisions import Ledger
 from partnerkit.load import from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.policy import Policy
@@ -238,3 +239,45 @@ def test_the_partner_filter_is_pushed_into_the_scans(tmp_path: Path) -> None:
         assert "SELECTION" in scan, (name, plan)
         assert '"a"' in scan.split("SELECTION", 1)[1], (name, plan)
     assert partner_rows(lazy, "a")["deals"]["deal_id"].to_list() == ["d4", "d3", "d2", "d1", "d5"]
+
+
+def test_onepager_shows_the_partners_change_over_time_and_since_its_review(
+    tmp_path: Path,
+) -> None:
+    # a, as of 2025-06-30: Q2 2025 holds d2 (won 250) and d4 (lost 70); Q1 2025 nothing
+    # closed; Q2 2024 holds d5 (won 999, closed 2024-06-30). Activities: one each in
+    # Q2 2025 and Q2 2024, none in Q1 2025. The data start in 2023: every quarter is known.
+    p = _portfolio()
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        ledger.record(
+            "a",
+            "watch",
+            "see how the renewal goes",
+            who="analyst",
+            as_of=dt.date(2025, 3, 31),
+            policy=Policy(),
+            metrics={"won_revenue": 100.0},
+        )
+        drill = PartnerDrill(_analysis(p), p, partner_id="a", onepager=True, ledger=ledger)
+        changes = {r["measure"]: r for r in drill.changes().iter_rows(named=True)}
+        assert drill.onepager_chart is not None
+        spec = drill.onepager_chart.to_dict()
+    rev = changes["won_revenue"]
+    assert (rev["value"], rev["prior_value"], rev["year_ago_value"]) == (250.0, 0.0, 999.0)
+    assert (rev["qoq_change_pct"], rev["yoy_change"]) == (None, -749.0)
+    rate = changes["win_rate"]
+    assert (rate["value"], rate["prior_value"], rate["yoy_change"]) == (0.5, None, -0.5)
+    assert [changes["activities"][k] for k in ("value", "prior_value", "year_ago_value")] == [
+        1.0,
+        0.0,
+        1.0,
+    ]
+    panel = next(v for v in spec["vconcat"] if v.get("title", {}).get("text") == "Change over time")
+    cells = [cell["text"] for cell in spec["datasets"][panel["data"]["name"]]]
+    assert cells[:4] == ["", "Q2 2025", "vs Q1 2025", "vs Q2 2024"]
+    assert cells[4:8] == ["Won revenue", "250", "+250", "-749 (-75%)"]
+    assert cells[12:16] == ["Win rate", "50%", "n/a", "-50 pts"]
+    # won revenue in W (2024-06-30, 2025-06-30] is d1 100 + d2 250 = 350; 100 at the review
+    assert "Since the review of 2025-03-31 (decided: watch):" in cells
+    assert "won revenue +250 (was 100)" in cells
+    assert spec["title"]["subtitle"].endswith("as of 2025-06-30")
