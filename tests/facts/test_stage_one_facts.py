@@ -165,7 +165,8 @@ def reference_activity_facts(rows):
                                  "enablement_activities": 0, "kinds": set(), "referrals_given": 0,
                                  "referrals_received": 0, "our_hours": 0.0, "partner_hours": 0.0,
                                  **dict.fromkeys(HOURS_COLUMNS, 0.0), "last_activity_on": day,
-                                 "last_qbr_on": None, "last_partner_activity_on": None})  # fmt: skip
+                                 "last_qbr_on": None,
+                                 "last_partner_activity_on": None})  # fmt: skip
         f["last_activity_on"] = max(f["last_activity_on"], day)
         if kind == "qbr":
             f["last_qbr_on"] = day if f["last_qbr_on"] is None else max(f["last_qbr_on"], day)
