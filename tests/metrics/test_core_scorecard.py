@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from partnerkit.analysis import analyze, quick_scorecard
-from partnerkit.metrics.facts import build_facts
+from partnerkit.facts import FactSettings, core_facts, from_portfolio, portfolio_tables
 from partnerkit.metrics.scorecard import CORE_COLUMNS, core_scorecard, scorecard
 from partnerkit.policy import Policy
 from partnerkit.samples import generate
@@ -27,13 +27,23 @@ from partnerkit.window import Window
 AS_OF = dt.date(2025, 12, 31)
 
 
+def core_card(portfolio, *, window, policy):
+    """The core scorecard of ``portfolio`` as quick_scorecard builds it (lazy)."""
+    stage = core_facts(
+        portfolio_tables(portfolio),
+        window=window,
+        settings=FactSettings.from_policy(policy, window),
+        supplied=portfolio.supplied or None,
+    )
+    return core_scorecard(stage.lazy(), policy=policy)
+
+
 def both(portfolio, *, as_of=AS_OF, policy=None):
     policy = policy or Policy()
     w = Window.ending(as_of, months=policy.lookback_months)
-    full = scorecard(
-        portfolio.partners, facts=build_facts(portfolio, window=w, policy=policy), policy=policy
-    )
-    core = core_scorecard(portfolio, window=w, policy=policy)
+    facts = from_portfolio(portfolio, window=w, policy=policy).collect()
+    full = scorecard(portfolio.partners, facts=facts, policy=policy)
+    core = core_card(portfolio, window=w, policy=policy)
     return core.collect(), full.select(CORE_COLUMNS).collect()
 
 
@@ -98,7 +108,7 @@ def test_missing_tables_and_columns_are_null_as_in_the_scorecard(build):
 def test_a_value_outside_the_core_is_refused(tiny):
     policy = dataclasses.replace(Policy(), pareto_value="open_pipeline")
     with pytest.raises(ValueError, match="open_pipeline"):
-        core_scorecard(tiny, window=Window.ending(AS_OF, months=12), policy=policy)
+        core_card(tiny, window=Window.ending(AS_OF, months=12), policy=policy)
 
 
 def test_quick_scorecard_matches_analyze():

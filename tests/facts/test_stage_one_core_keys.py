@@ -1,4 +1,4 @@
-"""core_scorecard groups raw rows by a 64-bit hash of partner_id: the key must never show.
+"""The core reduction groups raw rows by a 64-bit hash of partner_id: it must never show.
 
 Whatever the key inside, the result is the one string keys give: the same with the hash
 switched off, the same after the ids are rewritten as long record ids (results move with
@@ -10,17 +10,31 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from partnerkit.facts import FactSettings, core_facts, portfolio_tables
+from partnerkit.facts import core as stage_core
+from partnerkit.facts.engines import hashed_keys
 from partnerkit.load import from_frames
-from partnerkit.metrics import scorecard as sc
 from partnerkit.metrics.scorecard import core_scorecard
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.samples import generate
 from partnerkit.window import Window
+
+
+def core_card(portfolio, *, window, policy):
+    """The core scorecard of ``portfolio`` as quick_scorecard builds it (lazy)."""
+    stage = core_facts(
+        portfolio_tables(portfolio),
+        window=window,
+        settings=FactSettings.from_policy(policy, window),
+        supplied=portfolio.supplied or None,
+    )
+    return core_scorecard(stage.lazy(), policy=policy)
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +44,22 @@ def sample() -> Portfolio:
 
 def core(portfolio: Portfolio) -> pl.DataFrame:
     w = Window.ending(portfolio.latest_date(), months=12)
-    return core_scorecard(portfolio, window=w, policy=Policy()).collect()
+    return core_card(portfolio, window=w, policy=Policy()).collect()
 
 
 def test_hashed_and_string_keys_agree(sample, monkeypatch):
-    assert sc._surrogate_keys(sample.partners)  # the fast path is the one taken
+    assert hashed_keys(nw.from_native(sample.partners), engine="polars")  # the fast path
     hashed = core(sample)
-    monkeypatch.setattr(sc, "_surrogate_keys", lambda _partners: False)
+    monkeypatch.setattr(stage_core, "hashed_keys", lambda _partners, engine: False)
     assert_frame_equal(hashed, core(sample))
     assert hashed["won_revenue"].sum() > 0
 
 
 def test_duplicate_ids_are_seen_by_the_check():
     partners = pl.LazyFrame({"partner_id": ["a", "b", "a"]})
-    assert not sc._surrogate_keys(partners)
-    assert sc._surrogate_keys(partners.unique())
+    assert not hashed_keys(nw.from_native(partners), engine="polars")
+    assert hashed_keys(nw.from_native(partners.unique()), engine="polars")
+    assert not hashed_keys(nw.from_native(partners.unique()), engine="duckdb")
 
 
 def _renamed(p: Portfolio, new: dict[str, str]) -> Portfolio:
@@ -113,7 +128,7 @@ def test_a_partner_seen_only_through_hashed_rows_keeps_its_own_figures(build):
         },
     )
     w = Window.ending(dt.date(2025, 6, 30), months=12)
-    card = core_scorecard(p, window=w, policy=Policy()).collect().sort("partner_id")
+    card = core_card(p, window=w, policy=Policy()).collect().sort("partner_id")
     assert card.select("won_revenue", "won_deals", "lost_deals").rows() == [
         (150.0, 2, 0),
         (0.0, 0, 1),
@@ -149,7 +164,7 @@ def test_the_partner_signal_looks_back_active_days_only(build):
     policy = Policy()
     assert policy.active_days == 91
     w = Window.ending(dt.date(2025, 6, 30), months=12)
-    card = core_scorecard(p, window=w, policy=policy).collect().sort("partner_id")
+    card = core_card(p, window=w, policy=policy).collect().sort("partner_id")
     assert card["state"].to_list() == ["active", "dormant", "dormant"]
     assert card["last_activity_on"].to_list() == [
         dt.date(2025, 4, 1),
