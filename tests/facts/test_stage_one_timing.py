@@ -1,10 +1,19 @@
+"""Engagement timing: the bucket of each deal (stage 1) and the win rate per bucket."""
+
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 
-from partnerkit.metrics.facts import deal_facts
-from partnerkit.metrics.timing import engagement_bucket, timing
+from partnerkit.facts.deals import deal_facts as stage_one_deals
+from partnerkit.facts.deals import engagement_bucket
+from partnerkit.metrics.timing import timing
 from partnerkit.window import Window
+
+
+def deal_facts(deals, *, window, **kw):
+    return stage_one_deals(nw.from_native(deals), window=window, engine="polars", **kw).to_native()
+
 
 D = dt.date.fromisoformat
 
@@ -25,8 +34,10 @@ def test_bucket_boundaries():
             ],
         }
     )
-    got = f.select(engagement_bucket(closed=pl.lit(value=True))).to_series().to_list()
-    assert got == [0, 0, 1, 2, 2, None, 0]
+    for engine in ("polars", "duckdb"):  # the day numbers of both branches
+        bucket = engagement_bucket(closed=nw.lit(value=True), engine=engine).alias("b")
+        got = nw.from_native(f).select(bucket).to_native()["b"].to_list()
+        assert got == [0, 0, 1, 2, 2, None, 0], engine
 
 
 def test_timing_on_the_tiny_portfolio(tiny):

@@ -1,10 +1,27 @@
+"""Incentive durability (stage 1, one row per incentive) and its per-partner summary."""
+
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 import pytest
 
-from partnerkit.metrics.incentives import incentive_durability, incentive_summary
+from partnerkit.facts.investments import incentive_durability as durability
+from partnerkit.metrics.incentives import incentive_summary
 from partnerkit.window import Window
+
+
+def incentive_durability(investments, *, deals, window, **kw):
+    """Stage 1's incentive durability on polars frames, rows by partner and start."""
+    out = durability(
+        nw.from_native(investments),
+        deals=nw.from_native(deals),
+        window=window,
+        engine="polars",
+        **kw,
+    ).to_native()
+    return out.sort("partner_id", "starts_on", "ends_on", "category", "amount", nulls_last=True)
+
 
 D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)
