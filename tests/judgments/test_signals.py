@@ -17,11 +17,11 @@ import datetime as dt
 
 import pytest
 
-from partnerkit.metrics.facts import build_facts
+from partnerkit.facts import from_portfolio
 from partnerkit.metrics.scorecard import scorecard
 from partnerkit.policy import Policy
 from partnerkit.window import Window
-from tests.metrics.conftest import tiny_portfolio
+from tests.tiny import tiny_portfolio
 
 AS_OF = dt.date(2025, 12, 31)
 D = dt.date.fromisoformat
@@ -31,7 +31,8 @@ def card_of(policy: Policy | None = None) -> dict[str, dict]:
     policy = policy or Policy()
     p = tiny_portfolio()
     w = Window.ending(AS_OF, months=policy.lookback_months)
-    card = scorecard(p.partners, facts=build_facts(p, window=w, policy=policy), policy=policy)
+    facts = from_portfolio(p, window=w, policy=policy).collect()
+    card = scorecard(p.partners, facts=facts, policy=policy)
     return {r["partner_id"]: r for r in card.collect().iter_rows(named=True)}
 
 

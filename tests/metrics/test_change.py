@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 
 from partnerkit.decisions import Ledger
+from partnerkit.facts import from_portfolio
 from partnerkit.load import from_frames
 from partnerkit.metrics.change import (
     latest_complete_quarter,
     quarter_changes_of,
     since_last_review,
 )
-from partnerkit.metrics.facts import build_facts
 from partnerkit.policy import Policy
 from partnerkit.window import Window
 
@@ -57,9 +57,9 @@ def _changes(rows, *, as_of: dt.date = AS_OF, policy: Policy | None = None):
         partners=pl.DataFrame({"partner_id": ["a", "b", "c"], "name": ["A", "B", "C"]}),
         deals=_deals(rows),
     )
-    facts = build_facts(
+    facts = from_portfolio(
         portfolio, window=Window.ending(as_of, months=12), policy=policy or Policy()
-    )
+    ).collect()
     return quarter_changes_of(facts).collect()
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from partnerkit.metrics.facts import build_facts
+from partnerkit.facts import from_portfolio
 from partnerkit.metrics.scorecard import scorecard
 from partnerkit.policy import Policy
 from partnerkit.window import Window
@@ -17,7 +17,7 @@ AS_OF = dt.date(2025, 12, 31)
 def card_of(portfolio, *, policy=None):
     policy = policy or Policy()
     w = Window.ending(AS_OF, months=policy.lookback_months)
-    facts = build_facts(portfolio, window=w, policy=policy)
+    facts = from_portfolio(portfolio, window=w, policy=policy).collect()
     return scorecard(portfolio.partners, facts=facts, policy=policy).collect()
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from partnerkit.metrics.facts import build_facts
+from partnerkit.facts import from_portfolio
 from partnerkit.metrics.lift import LIFT_SCHEMA, lift
 from partnerkit.policy import Policy
 from partnerkit.window import Window
@@ -15,7 +15,7 @@ W = Window.ending(dt.date(2025, 12, 31), months=12)
 
 
 def lift_of(portfolio, **kw):
-    facts = build_facts(portfolio, window=W, policy=Policy()).collect()
+    facts = from_portfolio(portfolio, window=W, policy=Policy()).collect()
     return lift(facts.deals, samples=facts.lift_samples, **kw)
 
 

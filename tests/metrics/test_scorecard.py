@@ -9,7 +9,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from partnerkit.metrics.facts import build_facts
+from partnerkit.facts import from_portfolio
 from partnerkit.metrics.scorecard import SCORECARD_COLUMNS, scorecard, scorecard_columns
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.window import Window
@@ -20,7 +20,7 @@ AS_OF = dt.date(2025, 12, 31)
 def card_of(portfolio, *, as_of=AS_OF, policy=None):
     policy = policy or Policy()
     w = Window.ending(as_of, months=policy.lookback_months)
-    facts = build_facts(portfolio, window=w, policy=policy)
+    facts = from_portfolio(portfolio, window=w, policy=policy).collect()
     return scorecard(portfolio.partners, facts=facts, policy=policy).collect()
 
 
