@@ -82,11 +82,12 @@ lock: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## The core against the DuckDB peer at L on both data sets, 5 paired runs (about 5 minutes
-## on a quiet machine once the data exist; 2.5 more the first time, to generate them).
+## The core against the DuckDB peer at L on both data sets, 5 paired runs, and partnerkit's
+## stage 1 on each engine (polars and DuckDB at S/M/L, Spark local[2] at S/M, one run each):
+## about 20 minutes on a quiet machine once the data exist (2.5 more the first time).
 bench-core: $(STAMP)
-	$(BIN)/python bench/run.py --data both --scales L --runs 5 --interactive-reps 0 \
-	  --measures pk-core,duckdb,duckdb-onescan,polars-hand-stream
+	$(BIN)/python bench/run.py --data both --scales S,M,L --runs 5 --interactive-reps 0 \
+	  --measures pk-core,duckdb,duckdb-onescan,polars-hand-stream,pk-engine-polars,pk-engine-duckdb,pk-engine-spark
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

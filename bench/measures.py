@@ -11,10 +11,10 @@ Measures (name -> kind and engine, see :data:`MEASURES`):
   user calls it (``read_portfolio`` then ``quick_scorecard``), on polars' streaming or
   in-memory engine, with or without every row rule checked;
 - ``pk-engine-polars`` / ``pk-engine-duckdb`` / ``pk-engine-spark``: partnerkit's stage 1
-  run by that engine (the folder read by the engine, ``partnerkit.facts.build_facts`` on
-  its native frames, the small facts collected to polars), then stage 2's core scorecard on
-  the facts. Spark runs ``local[2]`` at S and M only (:data:`SCALES_OF`): a correctness
-  check and a time, not a race on two cores;
+  run by that engine (the folder read by the engine, the core facts,
+  ``partnerkit.facts.core_facts``, built on its native frames and collected to polars), then
+  stage 2's core scorecard on the facts. Spark runs ``local[2]`` at S and M only
+  (:data:`SCALES_OF`): a correctness check and a time, not a race on two cores;
 - ``polars-hand`` / ``polars-hand-stream``: the best hand-written polars query;
 - ``duckdb`` / ``duckdb-onescan`` / ``duckdb-onepass``: the DuckDB peer in its three
   activity shapes (``impl_duckdb.py``);
@@ -70,6 +70,8 @@ CORE = (
 """Measures that compute the core scorecard: their results must all be equal."""
 SCALES_OF: dict[str, tuple[str, ...]] = {"pk-engine-spark": ("S", "M")}
 """Measures run at some scales only (default: every scale)."""
+RUNS_OF: dict[str, int] = {"pk-engine-spark": 1}
+"""Measures run fewer times than the other (Spark on two cores: a minute or more a run)."""
 DUCKDB_SHAPES = ("duckdb", "duckdb-onescan", "duckdb-onepass")
 """The DuckDB peer's shapes; on each data set and scale the fastest is the reference."""
 RATIO_ROWS = (
@@ -91,27 +93,63 @@ ENGINE_PAIRS = (
 """(what, streaming measure, in-memory measure): the same query on both polars engines."""
 ENGINE_API = (
     "partnerkit.facts.engines.read_tables(folder, engine=E) -> partnerkit.facts.latest_event "
-    "-> partnerkit.facts.build_facts(...).collect() -> stage 2 core scorecard on the facts"
+    "-> partnerkit.facts.core_facts(...).collect() -> metrics.scorecard.core_scorecard(facts)"
 )
 
 
-def peak_kib() -> int:
-    """This process' peak resident memory so far (``VmHWM``), KiB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
+def peak_kib(pid: int | str = "self") -> int:
+    """A process' peak resident memory so far (``VmHWM``), KiB; -1 when unreadable."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     return -1
 
 
-def engine_core(folder: Path, engine: str) -> tuple[Any, dict[str, Any]]:
-    """Stage 1 on ``engine`` (read by it, facts built on its frames), stage 2's core on them.
+def descendants(pid: int | str = "self") -> list[int]:
+    """Every live process started by ``pid``, its children's children included."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in map(int, children):
+            out += [child, *descendants(child)]
+    return out
 
-    Returns the core scorecard (polars) and what to report beside the time: the stage-1
-    time (reading included) and, for Spark, the session start (inside the clock too).
+
+def children_peak_kib() -> int:
+    """Summed peak resident memory of this process' live descendants (Spark's JVM), KiB."""
+    return sum(max(peak_kib(pid), 0) for pid in descendants())
+
+
+def engine_imports(engine: str) -> None:
+    """Import what :func:`engine_core` runs, so that the clock starts after the imports."""
+    import partnerkit.facts  # noqa: PLC0415
+    import partnerkit.facts.engines  # noqa: PLC0415
+    import partnerkit.metrics.scorecard  # noqa: F401, PLC0415
+
+    if engine == "duckdb":
+        import duckdb  # noqa: F401, PLC0415
+    elif engine == "spark":
+        import pyspark.sql  # noqa: F401, PLC0415
+
+
+def engine_core(folder: Path, engine: str) -> tuple[Any, dict[str, Any]]:
+    """Stage 1's core on ``engine`` (read by it, facts built on its frames), then stage 2.
+
+    The same calls as :func:`partnerkit.analysis.quick_scorecard` but with the tables read
+    by ``engine`` and the facts collected to polars before stage 2 (on polars,
+    ``quick_scorecard`` hands stage 2 the lazy facts instead, one fused query). Returns the
+    core scorecard and what to report beside the time: the stage-1 time (reading and, for
+    Spark, the session start included) and the session start alone.
     """
-    from partnerkit.analysis import core_from_facts  # noqa: PLC0415
-    from partnerkit.facts import FactSettings, build_facts, latest_event  # noqa: PLC0415
+    from partnerkit.facts import FactSettings, core_facts, latest_event  # noqa: PLC0415
     from partnerkit.facts.engines import read_tables, spark_session  # noqa: PLC0415
+    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.window import Window  # noqa: PLC0415
 
@@ -122,14 +160,16 @@ def engine_core(folder: Path, engine: str) -> tuple[Any, dict[str, Any]]:
     tables, supplied = read_tables(folder, engine=engine, spark=spark)
     policy = Policy()
     as_of = latest_event(tables)
+    assert as_of is not None, "no event in the data"
     window = Window.ending(as_of, months=policy.lookback_months)
     settings = FactSettings.from_policy(policy, window)
-    stage = build_facts(tables, window=window, settings=settings, supplied=supplied)
+    stage = core_facts(tables, window=window, settings=settings, supplied=supplied)
     assert stage.engine == engine, (stage.engine, engine)
     facts = stage.collect()
     info["stage_one_s"] = time.perf_counter() - t0
-    card = core_from_facts(facts, policy=policy)
+    card = core_scorecard(facts, policy=policy).collect()
     if spark is not None:
+        info["jvm_vmhwm_kib"] = children_peak_kib()  # the JVM is a process of its own
         spark.stop()
     return card, info
 
@@ -153,6 +193,7 @@ def worker(kind: str, engine: str | None, folder: Path, save: str | None, reps: 
         result = ip.core_package(ip.package_portfolio(folder), engine=engine)
         info["api"] = ip.PACKAGE_API + ", validate=True"
     elif kind == "pk-engine":
+        engine_imports(engine or "polars")
         t0 = time.perf_counter()
         result, more = engine_core(folder, engine or "polars")
         info.update(more)
