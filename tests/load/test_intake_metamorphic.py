@@ -16,14 +16,15 @@ import tempfile
 import warnings
 from pathlib import Path
 
+import narwhals.stable.v2 as nw
 import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from partnerkit.facts.deals import deal_facts as stage_one_deals
 from partnerkit.load import from_frames
 from partnerkit.load.read import DroppedRowsWarning, read_portfolio
-from partnerkit.metrics.facts import deal_facts
 from partnerkit.window import Window
 
 from . import intake_corpus as corpus
@@ -76,7 +77,8 @@ def portfolio_of(deals):
 
 def facts(portfolio, as_of):
     w = Window.ending(as_of, months=12)
-    return deal_facts(portfolio.deals, window=w).sort("partner_id", nulls_last=True).collect()
+    facts = stage_one_deals(nw.from_native(portfolio.deals), window=w, engine="polars")
+    return facts.to_native().sort("partner_id", nulls_last=True).collect()
 
 
 @settings(max_examples=25, deadline=None)

@@ -23,14 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
 from partnerkit.cli import main
+from partnerkit.facts.deals import deal_accounts as stage_one_accounts
 from partnerkit.load import PortfolioError, from_frames
 from partnerkit.load.read import read_portfolio
-from partnerkit.metrics.facts import deal_accounts
 from partnerkit.widgets.drill import counts_as, recompute
 from partnerkit.window import Window
 
@@ -50,6 +51,11 @@ DEALS = pl.DataFrame(
         "amount": [1000.0, 500.0, 300.0, 200.0, 50.0],
     }
 )
+
+
+def deal_accounts(deals, *, window):
+    """Stage 1's (partner, account) reduction of polars ``deals``."""
+    return stage_one_accounts(nw.from_native(deals), window=window).to_native()
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,22 @@
 import datetime as dt
 import itertools
 
+import narwhals.stable.v2 as nw
 import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partnerkit.facts.deals import deal_accounts as stage_one_accounts
 from partnerkit.metrics.conflicts import conflicts
-from partnerkit.metrics.facts import deal_accounts
 from partnerkit.window import Window
 
 W = Window.ending(dt.date(2025, 12, 31), months=12)
 D = dt.date.fromisoformat
+
+
+def deal_accounts(deals, *, window):
+    """Stage 1's (partner, account) reduction of polars ``deals``."""
+    return stage_one_accounts(nw.from_native(deals), window=window).to_native()
 
 
 def test_no_conflict_on_the_tiny_portfolio(tiny):
