@@ -26,10 +26,11 @@ from partnerkit import (
     samples,
 )
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
-from partnerkit.decisions.export import export_decisions, export_frame
+from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import Ledger, LedgerError
 from partnerkit.decisions.recommend import REASONS, recommend
 from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
+from partnerkit.io import export_frame
 from partnerkit.load import LoadReport, PortfolioError, Problem
 from partnerkit.load.presets import PRESETS
 from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio

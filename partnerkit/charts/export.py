@@ -30,7 +30,6 @@ import hashlib
 import html
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,6 +40,7 @@ import vl_convert as vlc
 
 from partnerkit.charts import theme
 from partnerkit.charts.pack import AnalysisLike, chart_pack
+from partnerkit.io import write_atomic
 
 __all__ = [
     "CACHE_ENV",
@@ -301,29 +301,6 @@ def _render_formats(
         else:
             out[fmt] = render(spec, fmt, scale=scale)
     return out
-
-
-def write_atomic(path: Path, data: bytes, /) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    >>> import tempfile, pathlib
-    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> write_atomic(target, b"hi").read_bytes(), sorted(p.name for p in target.parent.iterdir())
-    (b'hi', ['a.txt'])
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        Path(temp).chmod(0o644)
-        Path(temp).replace(path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def export_chart(

@@ -164,8 +164,8 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
 def run(args: Args) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
     from partnerkit.cli.stages import StageError, facts_of_source  # noqa: PLC0415
-    from partnerkit.decisions.export import export_frame  # noqa: PLC0415
     from partnerkit.facts.engines import EngineUnavailable  # noqa: PLC0415
+    from partnerkit.io import export_frame  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 

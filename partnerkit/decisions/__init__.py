@@ -7,7 +7,7 @@ of partners, and an append-only record of what was decided and why.
 
 from __future__ import annotations
 
-from partnerkit.decisions.export import export_decisions, export_frame, neutralise
+from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import Decision, Ledger, LedgerError
 from partnerkit.decisions.recommend import (
     DECISIONS,
@@ -29,8 +29,6 @@ __all__ = [
     "Reason",
     "WhatIf",
     "export_decisions",
-    "export_frame",
-    "neutralise",
     "reasons_frame",
     "reasons_markdown",
     "recommend",

@@ -36,12 +36,12 @@ from tqdm import tqdm
 
 from partnerkit.charts import columns as c
 from partnerkit.charts import theme
-from partnerkit.charts.export import FORMATS, Progress, render_all, write_atomic
+from partnerkit.charts.export import FORMATS, Progress, render_all
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
-from partnerkit.decisions.export import export_frame
 from partnerkit.decisions.recommend import require_recommendations
+from partnerkit.io import export_frame, write_atomic
 from partnerkit.policy import Policy
 from partnerkit.report import content
 from partnerkit.report.render import render_report

@@ -6,7 +6,7 @@ page (already formatted as text) travel to the browser. Every piece of state -- 
 ``sort_by``, ``descending``, ``page``, ``selected``, ``clicked`` -- is a synced traitlet, so a
 test can set it and read :attr:`DataGrid.view` and :attr:`DataGrid.rows` without a kernel, and
 "export the current view" writes exactly what the user filtered and sorted, through the
-package's safe export (:func:`partnerkit.decisions.export.export_frame`: spreadsheet formulas
+package's safe export (:func:`partnerkit.io.export_frame`: spreadsheet formulas
 in partner text neutralised, files replaced atomically). The script is part of the package:
 nothing is fetched from a network.
 
@@ -52,7 +52,7 @@ import polars as pl
 import traitlets
 
 from partnerkit import formatting
-from partnerkit.decisions.export import export_frame
+from partnerkit.io import export_frame
 from partnerkit.widgets.table import format_value
 
 __all__ = ["DataGrid", "with_partner_names"]
