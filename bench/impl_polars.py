@@ -301,7 +301,6 @@ def core_package(
     in-memory engine is measured through the same lazy query for comparison.
     """
     from partnerkit.analysis import quick_scorecard  # noqa: PLC0415
-    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.window import Window  # noqa: PLC0415
 
@@ -310,7 +309,7 @@ def core_package(
         card = quick_scorecard(portfolio, policy=policy)
     else:
         w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
-        card = core_scorecard(portfolio, window=w, policy=policy).collect(engine=engine)
+        card = _core_query(portfolio, w, policy).collect(engine=engine)
     return card.select(RESULT_COLUMNS).sort("partner_id")
 
 
@@ -453,30 +452,45 @@ def plan_summary(plan: str) -> dict[str, Any]:
     }
 
 
+def _core_query(portfolio: Any, w: Any, policy: Any) -> pl.LazyFrame:
+    """The lazy query ``quick_scorecard`` collects: the core stage-1 reduction, then stage 2."""
+    from partnerkit.facts import FactSettings, core_facts, portfolio_tables  # noqa: PLC0415
+    from partnerkit.metrics.scorecard import core_scorecard  # noqa: PLC0415
+
+    stage = core_facts(
+        portfolio_tables(portfolio),
+        window=w,
+        settings=FactSettings.from_policy(policy, w),
+        supplied=portfolio.supplied or None,
+    )
+    return core_scorecard(stage.lazy(), policy=policy)
+
+
 def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     """Time the parts of the package's core query alone, and summarise its plan.
 
-    The parts are the package's own functions (``Portfolio.latest_date``,
-    ``metrics.facts.deal_facts`` on the deals that can count) and, for the two halves of
-    ``metrics.facts.activity_facts``, queries of the same shape, on raw rows keyed as
-    ``core_scorecard`` keys them; each is collected alone on the streaming engine.
+    The parts are the package's own (``Portfolio.latest_date``, the deal and the activity
+    fact tables of ``partnerkit.facts.core_facts``, the whole core query) and, for the two
+    halves of the former activity reduction, queries of that shape on raw rows keyed by a
+    64-bit hash of ``partner_id``; each is collected alone on the streaming engine.
     """
-    from partnerkit.metrics.facts import deal_facts  # noqa: PLC0415
-    from partnerkit.metrics.scorecard import _keyed, core_scorecard  # noqa: PLC0415
+    from partnerkit.facts import FactSettings, core_facts, portfolio_tables  # noqa: PLC0415
+    from partnerkit.facts.engines import KEY_SEED  # noqa: PLC0415
     from partnerkit.policy import Policy  # noqa: PLC0415
     from partnerkit.window import Window  # noqa: PLC0415
 
     portfolio = package_portfolio(folder, validate=False)
     policy = Policy(vital_threshold=THRESHOLD, lookback_months=LOOKBACK_MONTHS)
     w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
-    closed, created = pl.col("closed_on"), pl.col("created_on")
-    counting = pl.col("partner_id").is_not_null() & (w.contains(closed) | w.contains(created))
-    # the raw rows keyed as core_scorecard keys them (a 64-bit hash of partner_id)
-    deals = deal_facts(_keyed(portfolio.deals.filter(counting), hashed=True), window=w).select(
-        "partner_id", "won_revenue", "won_deals", "lost_deals", "sourced_pipeline"
+    stage = core_facts(
+        portfolio_tables(portfolio),
+        window=w,
+        settings=FactSettings.from_policy(policy, w),
+        supplied=portfolio.supplied or None,
     )
+    deals = stage.tables["deals"]
     day, kind, by = pl.col("occurred_on"), pl.col("kind"), pl.col("initiated_by")
-    acts = _keyed(portfolio.activities, hashed=True)
+    acts = portfolio.activities.with_columns(pl.col("partner_id").hash(KEY_SEED))
     dates = [day.max()]
     # the package also keeps the last partner-initiated activity
     dates.append(day.filter(by == "partner").max().alias("last_partner_activity"))
@@ -494,7 +508,7 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
             **{f"hours_{k}": pl.col("h").filter(kind == k).sum() for k in KINDS},
         )
     )
-    core = core_scorecard(portfolio, window=w, policy=policy)
+    core = _core_query(portfolio, w, policy)
 
     def run(q: pl.LazyFrame) -> Callable[[], object]:
         return lambda: q.collect(engine="streaming")
@@ -502,6 +516,7 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     parts = {
         "as_of": _median_s(portfolio.latest_date, reps),
         "deals": _median_s(run(deals), reps),
+        "activities": _median_s(run(stage.tables["activities"]), reps),
         "last_activity": _median_s(run(last), reps),
         "activities_in_w": _median_s(run(per_kind), reps),
         "whole": _median_s(run(core), reps),

@@ -85,8 +85,8 @@ def steps(folder: Path, times: dict[str, list[float]]) -> None:
     """Time every step of ``analyze`` alone (see the module docstring)."""
     from partnerkit.analysis import _derived, _on_demand, _settings  # noqa: PLC0415
     from partnerkit.decisions.recommend import recommend  # noqa: PLC0415
+    from partnerkit.facts import from_portfolio  # noqa: PLC0415
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
-    from partnerkit.metrics.facts import build_facts  # noqa: PLC0415
     from partnerkit.metrics.scorecard import scorecard  # noqa: PLC0415
 
     portfolio = _timed(times, "read+validate", lambda: read_portfolio(folder))
@@ -96,7 +96,7 @@ def steps(folder: Path, times: dict[str, list[float]]) -> None:
     facts = _timed(
         times,
         "stage 1 collect",
-        lambda: build_facts(portfolio, window=window, policy=policy).collect(),
+        lambda: from_portfolio(portfolio, window=window, policy=policy).collect(),
     )
     bare = _timed(
         times,
