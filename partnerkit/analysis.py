@@ -354,15 +354,7 @@ def _on_demand(
         return frame.collect(engine="in-memory")
 
     return {
-        "lift": lambda: lift(
-            facts.deals,
-            samples=facts.lift_samples,
-            min_sample=policy.min_sample,
-            bootstrap_samples=policy.bootstrap_samples,
-            confidence=policy.confidence,
-            seed=policy.seed,
-            max_n=policy.bootstrap_max_n,
-        ),
+        "lift": lambda: lift(facts.deals, samples=facts.lift_samples, policy=policy),
         "conflicts": lambda: collect(conflicts(facts.accounts, partners=facts.partners)),
         "coverage": lambda: collect(coverage(facts.mapped, accounts=facts.accounts)),
         "health_explained": lambda: collect(

@@ -52,7 +52,9 @@ Examples
 ...     schema_overrides={"partner_id": pl.String})
 >>> samples = pl.DataFrame({"partner_id": ["a", "a", None], "amount": [20.0, 10.0, 5.0],
 ...     "days": [8, 12, 4]}, schema_overrides={"partner_id": pl.String})
->>> out = lift(facts, samples=samples, min_sample=2)
+>>> from dataclasses import replace
+>>> from partnerkit.policy import Policy
+>>> out = lift(facts, samples=samples, policy=replace(Policy(), min_sample=2))
 >>> cols = ["scope", "group", "n_won", "mean_deal", "enough_won", "mean_deal_lo"]
 >>> for r in out.select(cols).rows():
 ...     print(r)
@@ -70,6 +72,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+from partnerkit.policy import Policy
 
 __all__ = ["LIFT_SCHEMA", "lift"]
 
@@ -353,11 +357,7 @@ def lift(
     /,
     *,
     samples: pl.DataFrame | pl.LazyFrame,
-    min_sample: int = 10,
-    bootstrap_samples: int = 1000,
-    confidence: float = 0.9,
-    seed: int = 0,
-    max_n: int = 5000,
+    policy: Policy,
 ) -> pl.DataFrame:
     """With vs. without partner for the portfolio and each partner (module docstring).
 
@@ -365,10 +365,13 @@ def lift(
     ``avg_days_to_close``, ``sd_won_amount``, ``sd_days_to_close`` (``facts``, one row per
     partner plus a null-``partner_id`` row for direct deals) and ``partner_id``, ``amount``,
     ``days`` (``samples``, see :func:`partnerkit.facts.deals.lift_samples`). Returns
-    :data:`LIFT_SCHEMA`; the
-    win-rate interval of a group with fewer than ``min_sample`` closed deals is null, and so
-    are the mean intervals of a group with fewer than ``min_sample`` won deals.
+    :data:`LIFT_SCHEMA`; the win-rate interval of a group with fewer than
+    ``policy.min_sample`` closed deals is null, and so are the mean intervals of a group
+    with fewer than ``policy.min_sample`` won deals. The policy's ``bootstrap_samples``,
+    ``confidence``, ``seed`` and ``bootstrap_max_n`` shape the intervals.
     """
+    min_sample, bootstrap_samples = policy.min_sample, policy.bootstrap_samples
+    confidence, seed, max_n = policy.confidence, policy.seed, policy.bootstrap_max_n
     facts_df = facts.collect() if isinstance(facts, pl.LazyFrame) else facts
     samples_df = samples.collect() if isinstance(samples, pl.LazyFrame) else samples
     groups = _groups(facts_df).with_columns(

@@ -1,5 +1,6 @@
 import datetime as dt
 import math
+from dataclasses import replace
 from statistics import NormalDist
 
 import numpy as np
@@ -14,9 +15,11 @@ from partnerkit.window import Window
 W = Window.ending(dt.date(2025, 12, 31), months=12)
 
 
-def lift_of(portfolio, **kw):
+def lift_of(portfolio, **settings):
+    """The lift of ``portfolio`` under the default policy with ``settings`` changed."""
     facts = from_portfolio(portfolio, window=W, policy=Policy()).collect()
-    return lift(facts.deals, samples=facts.lift_samples, **kw)
+    policy = replace(Policy(), **settings)
+    return lift(facts.deals, samples=facts.lift_samples, policy=policy)
 
 
 def rows(out):
@@ -69,7 +72,7 @@ def test_bootstrap_intervals_small_groups(tiny):
 
 
 def test_normal_limit_above_max_n(tiny):
-    r = rows(lift_of(tiny, max_n=1, min_sample=1))
+    r = rows(lift_of(tiny, bootstrap_max_n=1, min_sample=1))
     a = r[("A", "partner")]
     z = NormalDist().inv_cdf(0.95)
     # won amounts 1000 and 3000: sd (population) 1000; days 50 and 92: sd 21
@@ -191,7 +194,8 @@ def many_partners(n_partners, amounts, lost):
 def test_win_rate_intervals_are_distributed_as_resampled_ones():
     # 400 partners, 7 won of 20 closed: each interval is a fresh bootstrap of its own
     facts, samples = many_partners(400, [100.0] * 7, lost=13)
-    out = lift(facts, samples=samples, min_sample=10, confidence=0.9, seed=5)
+    policy = replace(Policy(), min_sample=10, confidence=0.9, seed=5)
+    out = lift(facts, samples=samples, policy=policy)
     mine = out.filter(pl.col("scope") != "portfolio")
     rng = np.random.default_rng(11)
     draws = rng.binomial(20, 7 / 20, size=(4000, 1000)) / 20
@@ -206,7 +210,8 @@ def test_win_rate_intervals_are_distributed_as_resampled_ones():
 def test_mean_intervals_are_distributed_as_resampled_ones():
     amounts = [100.0, 150.0, 220.0, 300.0, 310.0, 480.0, 500.0, 650.0, 900.0, 1200.0, 40.0, 75.0]
     facts, samples = many_partners(300, amounts, lost=0)
-    out = lift(facts, samples=samples, min_sample=10, confidence=0.9, seed=9)
+    policy = replace(Policy(), min_sample=10, confidence=0.9, seed=9)
+    out = lift(facts, samples=samples, policy=policy)
     mine = out.filter(pl.col("scope") != "portfolio")
     assert set(mine["interval"]) == {"bootstrap"}
     rng = np.random.default_rng(4)
