@@ -42,6 +42,7 @@ from partnerkit.charts.pack import chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.io import export_frame, write_atomic
+from partnerkit.metrics.change import quarter_changes_of
 from partnerkit.policy import Policy
 from partnerkit.report import content
 from partnerkit.report.render import render_report
@@ -146,6 +147,15 @@ def _chosen(
     )
 
 
+def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
+    """Each partner's quarter-on-quarter and year-on-year change, from the analysis' facts.
+
+    ``None`` for an analysis without stage-1 facts (a stand-in): the report then shows none.
+    """
+    facts = getattr(analysis, "facts", None)
+    return None if facts is None else quarter_changes_of(facts).collect()
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -192,8 +202,9 @@ def build_report(
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
+    changes = _quarter_changes(analysis)
     pages = [
-        content.partner_page(card, pid, anchor=f"partner-{i + 1}", currency=money)
+        content.partner_page(card, pid, anchor=f"partner-{i + 1}", currency=money, changes=changes)
         for i, pid in enumerate(chosen)
     ]
     with theme.enabled():
@@ -261,6 +272,7 @@ def build_report(
                 policy=inputs.policy.fingerprint(),
             ),
             "figures": figures,
+            "changes": () if changes is None else content.change_figures(changes, currency=money),
             "counts": counts,
             "rated": sum(n for _, _, n in counts),
             "notes": inputs.notes,

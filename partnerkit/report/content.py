@@ -41,9 +41,11 @@ __all__ = [
     "PartnerPage",
     "ReasonLine",
     "Table",
+    "change_figures",
     "decision_partners",
     "page_meta",
     "partner_page",
+    "quarter_label",
     "recommendation_groups",
     "scorecard_table",
     "summary_figures",
@@ -143,6 +145,7 @@ class PartnerPage:
     figures: tuple[Figure, ...]
     reasons: tuple[ReasonLine, ...]
     explanation: str
+    changes: tuple[Figure, ...] = ()
 
 
 def page_meta(
@@ -432,9 +435,18 @@ def _partner_figures(
 
 
 def partner_page(
-    card: pl.DataFrame, partner_id: str, /, *, anchor: str, currency: str | None
+    card: pl.DataFrame,
+    partner_id: str,
+    /,
+    *,
+    anchor: str,
+    currency: str | None,
+    changes: pl.DataFrame | None = None,
 ) -> PartnerPage:
     """Return a partner's review page: key figures, the recommendation and its reasons.
+
+    ``changes`` (:func:`partnerkit.metrics.change.quarter_changes`) adds the partner's
+    quarter-on-quarter and year-on-year change (:func:`change_figures`).
 
     Requires columns: ``partner_id``, ``name``; the figures shown when present.
 
@@ -473,7 +485,91 @@ def partner_page(
         figures=figures,
         reasons=_reasons_of(found),
         explanation=str(row.get(c.EXPLANATION) or ""),
+        changes=()
+        if changes is None
+        else change_figures(changes, currency=currency, partner_id=partner_id),
     )
+
+
+def quarter_label(first_day: dt.date, /) -> str:
+    """Name the calendar quarter starting on ``first_day``.
+
+    >>> quarter_label(dt.date(2025, 7, 1))
+    'Q3 2025'
+    """
+    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
+
+
+def _signed_money(value: float, currency: str | None) -> str:
+    text = fmt.number(value)
+    sign = "+" if text != "0" and value > 0 else ""
+    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
+
+
+def _total(frame: pl.DataFrame, column: str) -> float | None:
+    """Sum of ``column``; ``None`` when every value is null (the quarter is not in the data)."""
+    values = frame[column]
+    if frame.height == 0 or values.null_count() == frame.height:
+        return None
+    return float(values.sum())
+
+
+def _compared(current: float | None, base: float | None, label: str, currency: str | None) -> str:
+    if current is None or base is None:
+        return f"{fmt.MISSING}: {label} is not in the data"
+    change = current - base
+    if base == 0:
+        return f"{_signed_money(change, currency)} (nothing in {label})"
+    return f"{_signed_money(change, currency)} ({fmt.signed_percent(change / base)})"
+
+
+def change_figures(
+    changes: pl.DataFrame, /, *, currency: str | None, partner_id: str | None = None
+) -> tuple[Figure, ...]:
+    """Quarter-on-quarter and year-on-year change of won revenue, as key figures.
+
+    ``changes`` is :func:`partnerkit.metrics.change.quarter_changes` (one row per partner);
+    the figures are the portfolio's totals, or one partner's with ``partner_id``. Each change
+    is the latest complete quarter's won revenue minus that of the quarter compared, and the
+    percentage is that change over the quarter compared; a quarter the data does not cover
+    says so instead of counting as 0.
+
+    Requires columns: ``partner_id``, ``quarter``, ``quarter_revenue``,
+    ``prior_quarter_revenue``, ``year_ago_quarter_revenue``.
+
+    >>> changes = pl.DataFrame({"partner_id": ["a", "b"],
+    ...     "quarter": [dt.date(2025, 7, 1)] * 2, "quarter_revenue": [100.0, 30.0],
+    ...     "prior_quarter_revenue": [40.0, 0.0], "year_ago_quarter_revenue": [50.0, 0.0]})
+    >>> for f in change_figures(changes, currency="EUR"):
+    ...     print(f"{f.label}: {f.value}")
+    Won revenue in Q3 2025: EUR 130
+    Quarter on quarter, against Q2 2025: EUR +90 (+225%)
+    Year on year, against Q3 2024: EUR +80 (+160%)
+    >>> change_figures(changes, currency="EUR", partner_id="b")[1].value
+    'EUR +30 (nothing in Q2 2025)'
+    """
+    rows = changes if partner_id is None else changes.filter(pl.col(c.PARTNER_ID) == partner_id)
+    if rows.height == 0 or rows["quarter"].null_count() == rows.height:
+        return ()
+    quarter = rows["quarter"].drop_nulls()[0]
+    prior, year_ago = (quarter_label(_shift_quarter(quarter, back)) for back in (1, 4))
+    current = _total(rows, "quarter_revenue")
+    return (
+        Figure(f"Won revenue in {quarter_label(quarter)}", fmt.money(current, currency)),
+        Figure(
+            f"Quarter on quarter, against {prior}",
+            _compared(current, _total(rows, "prior_quarter_revenue"), prior, currency),
+        ),
+        Figure(
+            f"Year on year, against {year_ago}",
+            _compared(current, _total(rows, "year_ago_quarter_revenue"), year_ago, currency),
+        ),
+    )
+
+
+def _shift_quarter(first_day: dt.date, back: int, /) -> dt.date:
+    months = first_day.year * 12 + first_day.month - 1 - 3 * back
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def chart_captions(
