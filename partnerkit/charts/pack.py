@@ -16,6 +16,8 @@ Examples
 ...     health_explained=None, lift=None, vital_quarters=None, policy=Policy())
 >>> sorted(chart_pack(analysis))
 ['lorenz', 'pareto']
+>>> list(chart_pack(analysis, names=["pareto"]))
+['pareto']
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from partnerkit.charts.tiers import tier_audit_chart
 from partnerkit.charts.trend import trend_chart
 from partnerkit.results import AnalysisLike
 
-__all__ = ["AnalysisLike", "chart_pack", "quarterly_values"]
+__all__ = ["PACK", "AnalysisLike", "chart_pack", "quarterly_values"]
 
 QUARTER_VALUE = "value"
 """Value column (won revenue) of the analysis' per-partner quarterly table (``vital_quarters``)."""
@@ -62,42 +64,72 @@ def _scalar(frame: pl.DataFrame | None, column: str) -> float | None:
     return None if value is None else float(value)
 
 
+PACK: tuple[str, ...] = (
+    "pareto",
+    "lorenz",
+    "quadrant",
+    "quadrant_health",
+    "health_drivers",
+    "health_breakdown",
+    "tier_audit",
+    "trend",
+    "reciprocity",
+    "overlap",
+    "lift",
+)
+"""Names of the charts of the pack, in the order :func:`chart_pack` returns them."""
+
+
 def chart_pack(
     analysis: AnalysisLike,
     /,
     *,
     partners: Sequence[str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> dict[str, alt.TopLevelMixin]:
     """Every portfolio chart of ``analysis``, keyed by a file-friendly name.
 
     ``partners`` chooses who appears in the per-partner charts (health breakdown, trend,
     reciprocity, overlap); by default each chart picks its own (best-ranked, or most
-    untapped potential for overlap). Thresholds come from ``analysis.policy``.
+    untapped potential for overlap). Thresholds come from ``analysis.policy``. ``names``
+    builds only those charts of :data:`PACK` (a notebook showing two charts builds two, and
+    reads no on-demand output, such as the lift, that they do not draw); unknown names raise
+    ``KeyError``.
     """
+    unknown = [n for n in names or () if n not in PACK]
+    if unknown:
+        raise KeyError(f"unknown charts: {', '.join(unknown)}; the pack has {', '.join(PACK)}")
+    wanted = set(PACK if names is None else names)
     policy = analysis.policy
     card = analysis.scorecard
     value = policy.pareto_value
     columns = set(card.columns)
-    charts: dict[str, alt.TopLevelMixin] = {
-        "pareto": pareto_chart(card, value=value, threshold=policy.vital_threshold),
-        "lorenz": lorenz_chart(card, value=value, gini=_scalar(analysis.concentration, c.GINI)),
-    }
-    if {c.UNTAPPED_OVERLAP, c.NAME} <= columns:
+    charts: dict[str, alt.TopLevelMixin] = {}
+    if "pareto" in wanted:
+        charts["pareto"] = pareto_chart(card, value=value, threshold=policy.vital_threshold)
+    if "lorenz" in wanted:
+        charts["lorenz"] = lorenz_chart(
+            card, value=value, gini=_scalar(analysis.concentration, c.GINI)
+        )
+    if "quadrant" in wanted and {c.UNTAPPED_OVERLAP, c.NAME} <= columns:
         charts["quadrant"] = quadrant_chart(card, x=value, y=c.UNTAPPED_OVERLAP)
-    if c.HEALTH in columns:
+    if "quadrant_health" in wanted and c.HEALTH in columns:
         charts["quadrant_health"] = quadrant_chart(
             card, x=value, y=c.HEALTH, title="Value vs health"
         )
-    explained = analysis.health_explained
-    if explained is not None and explained.height:
-        charts["health_drivers"] = health_drivers_chart(explained)
-        charts["health_breakdown"] = health_breakdown_chart(
-            explained, partners=partners, scorecard=card
-        )
-    if {c.TIER, c.IMPLIED_TIER} <= columns:
+    if wanted & {"health_drivers", "health_breakdown"}:
+        explained = analysis.health_explained
+        if explained is not None and explained.height:
+            if "health_drivers" in wanted:
+                charts["health_drivers"] = health_drivers_chart(explained)
+            if "health_breakdown" in wanted:
+                charts["health_breakdown"] = health_breakdown_chart(
+                    explained, partners=partners, scorecard=card
+                )
+    if "tier_audit" in wanted and {c.TIER, c.IMPLIED_TIER} <= columns:
         charts["tier_audit"] = tier_audit_chart(card, tiers=policy.tier_ladder)
     quarterly, quarter_value = quarterly_values(analysis)
-    if quarterly is not None:
+    if "trend" in wanted and quarterly is not None:
         charts["trend"] = trend_chart(
             quarterly,
             partners=partners,
@@ -105,13 +137,16 @@ def chart_pack(
             value=quarter_value,
             label=c.WON_REVENUE.replace("_", " "),
         )
-    if {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns:
+    if "reciprocity" in wanted and {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns:
         charts["reciprocity"] = reciprocity_chart(
             card, partners=partners, one_sided_share=policy.one_sided_share
         )
-    if {c.OVERLAP_ACCOUNTS, c.COSELL_POTENTIAL, c.REALIZED_OVERLAP} <= columns:
+    if "overlap" in wanted and {c.OVERLAP_ACCOUNTS, c.COSELL_POTENTIAL, c.REALIZED_OVERLAP} <= (
+        columns
+    ):
         charts["overlap"] = overlap_chart(card, partners=partners)
-    lift = analysis.lift
-    if lift is not None and lift.filter(pl.col(c.SCOPE) == c.OVERALL).height:
-        charts["lift"] = lift_chart(lift)
+    if "lift" in wanted:
+        lift = analysis.lift
+        if lift is not None and lift.filter(pl.col(c.SCOPE) == c.OVERALL).height:
+            charts["lift"] = lift_chart(lift)
     return charts

@@ -1,0 +1,55 @@
+"""chart_pack(names=...) builds exactly the charts asked for, identical to the full pack's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import partnerkit as pk
+from partnerkit.charts import theme
+from partnerkit.charts.pack import PACK, chart_pack
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Any:
+    return pk.analyze(pk.samples.generate(partners=40, seed=11).portfolio())
+
+
+class _NoOnDemand:
+    """The analysis, except that reading the lift or the health explanation fails."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        if name in {"lift", "health_explained"}:
+            raise AssertionError(f"{name} read although no chart drawn needs it")
+        return getattr(self._inner, name)
+
+
+def test_each_chart_alone_equals_the_full_packs(analysis: Any) -> None:
+    with theme.enabled():
+        full = {n: ch.to_dict(validate=False) for n, ch in chart_pack(analysis).items()}
+        assert list(full) == [n for n in PACK if n in full]  # the documented order
+        assert len(full) == len(PACK)  # the sample has every input
+        for name in PACK:
+            alone = chart_pack(analysis, names=[name])
+            assert list(alone) == [name]
+            assert alone[name].to_dict(validate=False) == full[name]
+
+
+def test_charts_not_asked_for_read_no_on_demand_output(analysis: Any) -> None:
+    shy = _NoOnDemand(analysis)
+    assert list(chart_pack(shy, names=["pareto", "lorenz", "tier_audit"])) == [
+        "pareto",
+        "lorenz",
+        "tier_audit",
+    ]
+    with pytest.raises(AssertionError, match="lift"):
+        chart_pack(shy, names=["lift"])
+
+
+def test_unknown_names_are_refused(analysis: Any) -> None:
+    with pytest.raises(KeyError, match="parteo"):
+        chart_pack(analysis, names=["parteo"])
