@@ -204,7 +204,8 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
 
     A local session (default ``local[2]``) runs with :data:`SPARK_SETTINGS` (UTC, few
     shuffle partitions, no UI) and needs Java (a JDK 17 or 21). ``remote`` is a Spark
-    Connect URL (``sc://host:15002``, or a Databricks workspace URL with its token) and
+    Connect URL (``sc://host:15002``, or a Databricks workspace URL with its token; default:
+    the ``SPARK_REMOTE`` environment variable, which keeps a token off the command line) and
     needs no local Java; ``master`` is then ignored. An existing session with the same
     master is reused. Raises :class:`EngineUnavailable` when pyspark or Java is missing.
 
@@ -216,6 +217,7 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
     _require_package("spark")
     from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
 
+    remote = remote or os.environ.get("SPARK_REMOTE") or None
     if remote is not None:
         return SparkSession.builder.remote(remote).getOrCreate()
     if not _java_found():
@@ -472,13 +474,17 @@ def read_tables(
     _require_package(chosen)
     text = os.fspath(source)
     local = Path(text).is_dir()
-    if not local and (("://" not in text and not text.startswith("dbfs:")) or chosen == "polars"):
+    remote = chosen == "spark" or (chosen == "duckdb" and "://" in text)
+    if not local and not remote:
         raise SourceError(f"{text} is not a folder")
     if chosen == "spark" and spark is None:
         spark = spark_session()
     files = _local_files(Path(text)) if local else _remote_files(text, chosen, spark)
     if not local and not files:
-        raise SourceError(f"{text}: no canonical table (<table>.parquet or .csv) found there")
+        raise SourceError(
+            f"{text} is not a folder the {chosen} engine can read, or holds no canonical "
+            "table (<table>.parquet or <table>.csv)"
+        )
     frames = {f.table: _native_read(f, chosen, spark) for f in files}
     origins = {f.table: Path(f.path.removesuffix("/*.parquet")).name for f in files}
     try:
@@ -554,7 +560,8 @@ def with_partner_key(frame: nw.LazyFrame[Any], /, *, hashed: bool) -> nw.LazyFra
     if not hashed:
         return frame.with_columns(nw.col("partner_id").alias("_key"))
     pid = pl.col("partner_id")
-    native = frame.to_native().with_columns(
+    native: pl.LazyFrame = frame.to_native().with_columns(
         pl.when(pid.is_not_null()).then(pid.hash(KEY_SEED)).alias("_key")
     )
-    return nw.from_native(native)
+    keyed: nw.LazyFrame[Any] = nw.from_native(native)
+    return keyed

@@ -1,0 +1,240 @@
+"""``analyze --engine`` and ``facts``: the same summary and scorecard on every engine.
+
+The reference is always the default command (the validating polars reader and the in-memory
+analysis), never the engine's own earlier output; the small portfolio's figures are worked
+by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from partnerkit.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def scorecard(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, source: Path, *extra: str
+) -> tuple[str, pl.DataFrame]:
+    out = tmp_path / f"card{len(list(tmp_path.iterdir()))}.parquet"
+    code, text, err = run(capsys, "analyze", str(source), "--out", str(out), *extra)
+    assert code == 0, err
+    return text, pl.read_parquet(out)
+
+
+def _summary(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("scorecard: "))
+
+
+def test_duckdb_prints_the_default_summary_and_scorecard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    default_text, default_card = scorecard(capsys, tmp_path, SAMPLE)
+    text, card = scorecard(capsys, tmp_path, SAMPLE, "--engine", "duckdb")
+    assert _summary(text) == _summary(default_text)
+    assert "vital few: 26 of 113 partners (23.0%) produce 81.0% of won_revenue" in text
+    assert_frame_equal(card, default_card)
+
+
+def test_duckdb_reads_parquet_and_csv_alike(
+    tmp_path: Path, sample_parquet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the file format of the source must not move a figure
+    csv_text, csv_card = scorecard(capsys, tmp_path, SAMPLE, "--engine", "duckdb")
+    pq_text, pq_card = scorecard(capsys, tmp_path, sample_parquet, "--engine", "duckdb")
+    assert _summary(pq_text) == _summary(csv_text)
+    assert_frame_equal(pq_card, csv_card)
+
+
+def test_hand_worked_portfolio_on_duckdb(flat: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "analyze", str(flat), "--engine", "duckdb")
+    assert code == 0, err
+    assert out.startswith("as of 2024-03-03 (window 2023-03-03 .. 2024-03-03, 12 months)\n")
+    assert "vital few: 2 of 3 partners (66.7%) produce 80.0% of won_revenue" in out
+    assert "total won_revenue: 100000.00" in out
+    assert "benchmark: flatter than 80/20: 67% of partners make 80%" in out
+
+
+def test_as_of_moves_the_window_on_duckdb(flat: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # on 2024-03-01 only A's 50,000 is won: one partner of three holds all of it
+    code, out, err = run(
+        capsys, "analyze", str(flat), "--engine", "duckdb", "--as-of", "2024-03-01"
+    )
+    assert code == 0, err
+    assert out.startswith("as of 2024-03-01 ")
+    assert "total won_revenue: 50000.00" in out
+    assert "vital few: 1 of 3 partners (33.3%) produce 100.0% of won_revenue" in out
+    assert run(capsys, "analyze", str(flat), "--as-of", "2024-03-01")[1] == out
+
+
+def test_facts_folder_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "facts"
+    code, out, err = run(capsys, "facts", str(SAMPLE), "--engine", "duckdb", "--out", str(folder))
+    assert code == 0, err
+    assert "facts of 2025-09-30 .. 2026-09-30 by duckdb" in out
+    description = json.loads((folder / "facts.json").read_text())
+    assert description["engine"] == "duckdb"
+    assert description["window"] == {"start": "2025-09-30", "end": "2026-09-30"}
+    assert description["tables"]["partners"]["rows"] == 150
+    default_text, default_card = scorecard(capsys, tmp_path, SAMPLE)
+    text, card = scorecard(capsys, tmp_path, folder)
+    assert _summary(text) == _summary(default_text)
+    assert_frame_equal(card, default_card)
+
+
+def test_facts_on_polars_with_reading_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the polars engine reads through the validating loader: CRM presets work
+    hubspot = Path(__file__).parents[1] / "fixtures" / "crm" / "hubspot"
+    folder = tmp_path / "facts"
+    args = ["facts", str(hubspot), "--preset", "hubspot", "--out", str(folder)]
+    code, _, err = run(capsys, *args)
+    assert code == 0, err
+    code, via_facts, err = run(capsys, "analyze", str(folder))
+    assert code == 0, err
+    code, direct, _ = run(capsys, "analyze", str(hubspot), "--preset", "hubspot")
+    assert via_facts == direct
+
+
+def test_a_facts_folder_keeps_its_window(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "facts"
+    assert run(capsys, "facts", str(SAMPLE), "--out", str(folder), "--as-of", "2026-06-30")[0] == 0
+    assert run(capsys, "analyze", str(folder), "--as-of", "2026-06-30")[0] == 0
+    code, _, err = run(capsys, "analyze", str(folder), "--as-of", "2026-03-31")
+    assert code == 2
+    assert "built for the window ending on 2026-06-30, not 2026-03-31" in err
+    code, _, err = run(capsys, "analyze", str(folder), "--engine", "duckdb")
+    assert code == 2
+    assert "is a facts folder" in err
+    description = json.loads((folder / "facts.json").read_text())
+    (folder / "facts.json").write_text(json.dumps({**description, "version": 99}))
+    code, _, err = run(capsys, "analyze", str(folder))
+    assert code == 2
+    assert "layout version 99" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_spark_names_a_location_it_cannot_read(
+    spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del spark
+    missing = (tmp_path / "nowhere").as_uri()
+    code, _, err = run(capsys, "analyze", missing, "--engine", "spark")
+    assert code == 2
+    assert f"{missing} is not a folder the spark engine can read" in err
+
+
+def test_a_missing_folder_is_a_usage_error_on_duckdb(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "analyze", str(tmp_path / "nowhere"), "--engine", "duckdb")
+    assert code == 2
+    assert err == f"partnerkit analyze: {tmp_path / 'nowhere'} is not a folder\n"
+
+
+def test_unknown_engine_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["analyze", str(SAMPLE)], ["facts", str(SAMPLE), "--out", "x"]):
+        code, _, err = run(capsys, *command, "--engine", "pandas")
+        assert code == 2
+        assert "'pandas' is not one of 'polars', 'duckdb', 'spark'" in err
+        assert "Traceback" not in err
+
+
+def test_missing_pyspark_is_a_clear_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark raises ImportError
+    code, _, err = run(capsys, "analyze", str(SAMPLE), "--engine", "spark")
+    assert code == 2
+    assert "the spark engine needs the pyspark package: pip install 'partnerkit[spark]'" in err
+
+
+def test_missing_java_is_a_clear_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on the path
+    monkeypatch.delenv("JAVA_HOME", raising=False)
+    code, _, err = run(capsys, "facts", str(SAMPLE), "--engine", "spark", "--out", str(tmp_path))
+    assert code == 2
+    assert "the spark engine needs Java to run locally" in err
+    assert "--spark-remote sc://" in err
+    assert not (tmp_path / "facts.json").exists()
+
+
+def test_polars_reader_options_are_refused_on_other_engines(
+    flat: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb", "--preset", "hubspot")
+    assert code == 2
+    assert "--preset belong to the polars reader" in err
+    code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb", "--core")
+    assert code == 2
+    assert "--core is the polars fast path" in err
+
+
+def test_contract_problems_on_an_engine_read_exit_one(
+    flat: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals = pl.read_csv(flat / "deals.csv")
+    (flat / "deals.csv").unlink()
+    deals.rename({"amount": "ammount"}).write_parquet(flat / "deals.parquet")
+    for engine in ("polars", "duckdb"):
+        code, _, err = run(capsys, "analyze", str(flat), "--engine", engine)
+        assert code == 1, engine
+        assert "deals.amount [missing_column]" in err, engine
+        assert "'ammount' looks like it: rename it" in err, engine
+    deals.with_columns(pl.col("amount").cast(pl.String)).drop("amount").with_columns(
+        amount=pl.lit(True)
+    ).write_parquet(flat / "deals.parquet")
+    code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb")
+    assert code == 1
+    assert "deals.amount [wrong_type] in deals.parquet: amount is Boolean, not Float64" in err
+    (flat / "partners.csv").unlink()
+    code, _, err = run(capsys, "facts", str(flat), "--engine", "duckdb", "--out", str(flat / "f"))
+    assert code == 1
+    assert "partners [missing_table]" in err
+
+
+@pytest.mark.slow
+def test_spark_prints_the_default_summary_and_scorecard(
+    spark: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del spark  # the session-wide local[2] session; the command reuses it
+    default_text, default_card = scorecard(capsys, tmp_path, SAMPLE)
+    text, card = scorecard(capsys, tmp_path, SAMPLE, "--engine", "spark")
+    assert _summary(text) == _summary(default_text)
+    assert_frame_equal(card, default_card)
+
+
+@pytest.mark.slow
+def test_spark_facts_analysed_from_the_folder(
+    spark: object, tmp_path: Path, sample_parquet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    del spark
+    folder = tmp_path / "facts"
+    # a location given as a URL is listed by the engine, not by this machine
+    source = sample_parquet.as_uri()
+    code, out, err = run(capsys, "facts", source, "--engine", "spark", "--out", str(folder))
+    assert code == 0, err
+    assert "by spark" in out
+    default_text, default_card = scorecard(capsys, tmp_path, SAMPLE)
+    text, card = scorecard(capsys, tmp_path, folder)
+    assert _summary(text) == _summary(default_text)
+    assert_frame_equal(card, default_card)
