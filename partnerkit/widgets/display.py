@@ -342,7 +342,7 @@ class Table:
     >>> t = Table(pl.DataFrame({"name": ["<i>x</i>"], "share": [0.5]}))
     >>> print(repr(t))
     name      share
-    <i>x</i>  50.0%
+    <i>x</i>    50%
     >>> "&lt;i&gt;" in t._repr_html_()
     True
     """
@@ -387,10 +387,10 @@ def table(
 
     Examples
     --------
-    >>> table(pl.DataFrame({"partner_id": ["p1", "p2"], "won_revenue": [1e6, 0.5]}))
-    partner id   won revenue
-    p1          1,000,000.00
-    p2                  0.50
+    >>> table(pl.DataFrame({"partner_id": ["p1", "p2"], "won_revenue": [1e6, 2.4]}))
+    partner id  won revenue
+    p1            1,000,000
+    p2                    2
     """
     return Table(frame, columns=columns, limit=limit, title=title)
 
@@ -398,14 +398,16 @@ def table(
 def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) -> Table:
     """Show key figures as a two-column table: figure, value.
 
-    Shares (names ending in ``_share`` or ``_rate``) show as percentages, money with cents.
+    Values as the tables write them (:func:`partnerkit.widgets.table.format_value`, the
+    shared formatting): shares (names ending in ``_share`` or ``_rate``) as percentages,
+    money in whole units, other numbers with two decimals.
 
     Examples
     --------
     >>> figures({"partners": 128, "vital_share": 0.1875, "total_value": 28648040.58})
     figure       value
     partners     128
-    vital share  18.8%
+    vital share  19%
     total value  28,648,040.58
     """
     names = [k for k in (keys or values.keys()) if k in values]

@@ -469,7 +469,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         columns = list(TABLE_COLUMNS)
         columns.insert(columns.index("type") + 1, self.value)
         return WIDGET_CSS + html_table(
-            self.table, columns=columns, limit=self.limit, highlight="vital"
+            self.table, columns=columns, limit=self.limit, highlight="vital", currency=self.currency
         )
 
     def one_pager(self) -> alt.VConcatChart | None:

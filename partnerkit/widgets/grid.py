@@ -53,7 +53,7 @@ import traitlets
 
 from partnerkit import formatting
 from partnerkit.io import export_frame
-from partnerkit.widgets.table import format_value
+from partnerkit.widgets.table import format_value, is_money
 
 __all__ = ["DataGrid", "with_partner_names"]
 
@@ -200,11 +200,10 @@ _CSS = """
 
 
 _WRAP_CHARS = 40  # text columns with longer values wrap; the others stay on one line
-_MONEY_SUFFIXES = ("revenue", "pipeline", "investment", "amount", "at_stake")
 
 
 def _is_money(column: str, dtype: pl.DataType) -> bool:
-    return dtype.is_numeric() and column.endswith(_MONEY_SUFFIXES)
+    return dtype.is_numeric() and is_money(column)
 
 
 class DataGrid(anywidget.AnyWidget):

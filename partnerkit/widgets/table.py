@@ -1,17 +1,19 @@
 """A small HTML table of the top rows of a frame, with every cell escaped.
 
 Partner names and notes come from partners' own systems: a name such as ``<b>Acme</b>`` must
-show as typed, never as markup. Numbers are formatted for reading (thousands separators,
-shares as percentages), and missing values show as an en dash (``&#8211;``).
+show as typed, never as markup. Values are written by the package's one formatting
+(:mod:`partnerkit.formatting`): money in whole units with the portfolio's currency, shares
+as percentages, counts and other numbers with thousands separators, dates in ISO 8601, and
+a missing value as ``n/a`` -- the same text as in the charts and the report.
 
 Examples
 --------
 >>> import polars as pl
->>> frame = pl.DataFrame({"name": ["<b>Acme</b>", "Zeta"], "won_revenue": [1234.5, None]})
->>> table = html_table(frame, columns=("name", "won_revenue"))
+>>> frame = pl.DataFrame({"name": ["<b>Acme</b>", "Zeta"], "won_revenue": [1234.6, None]})
+>>> table = html_table(frame, columns=("name", "won_revenue"), currency="EUR")
 >>> print(table.split("<tbody>")[1].strip().replace('<td style="text-align:', "<td "))
-<tr><td left">&lt;b&gt;Acme&lt;/b&gt;</td><td right">1,234.50</td></tr>
-<tr><td left">Zeta</td><td right">&#8211;</td></tr>
+<tr><td left">&lt;b&gt;Acme&lt;/b&gt;</td><td right">EUR 1,235</td></tr>
+<tr><td left">Zeta</td><td right">n/a</td></tr>
 </tbody></table>
 """
 
@@ -19,11 +21,22 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Sequence
 
 import polars as pl
 
-__all__ = ["WIDGET_CSS", "format_cell", "format_value", "html_table", "text_table"]
+from partnerkit import formatting as fmt
+
+__all__ = [
+    "MONEY_SUFFIXES",
+    "WIDGET_CSS",
+    "format_cell",
+    "format_value",
+    "html_table",
+    "is_money",
+    "text_table",
+]
 
 WIDGET_CSS = (
     "<style>"
@@ -41,7 +54,22 @@ SHARE_COLUMNS: frozenset[str] = frozenset(
 )
 """Columns holding a fraction in [0, 1], shown as a percentage."""
 
-MISSING = "&#8211;"  # an en dash, as an HTML entity
+MONEY_SUFFIXES: tuple[str, ...] = ("revenue", "pipeline", "investment", "amount", "at_stake")
+"""Column names ending so hold money (written with the portfolio's currency)."""
+
+SIGNED_COLUMNS: frozenset[str] = frozenset({"revenue_trend", "reciprocity"})
+"""Columns in [-1, 1] written with their sign."""
+
+
+def is_money(column: str, /) -> bool:
+    """Whether ``column`` holds an amount of money (by its name).
+
+    Examples
+    --------
+    >>> is_money("won_revenue"), is_money("open_pipeline"), is_money("win_rate")
+    (True, True, False)
+    """
+    return column.endswith(MONEY_SUFFIXES)
 
 
 def is_share(column: str, /) -> bool:
@@ -61,40 +89,55 @@ def is_share(column: str, /) -> bool:
     )
 
 
-def format_value(value: object, /, *, column: str = "") -> str:
-    """Return a value as readable plain text.
+def format_value(value: object, /, *, column: str = "", currency: str | None = None) -> str:
+    """Return a value as readable plain text, in the package's one formatting.
 
-    Floats get two decimals and thousands separators; shares (see :func:`is_share`) are
-    shown as percentages; ``None`` shows as an en dash; lists are joined with commas.
+    Money columns (:func:`is_money`) are written by :func:`partnerkit.formatting.money` with
+    ``currency``; shares (:func:`is_share`) by :func:`~partnerkit.formatting.percent`;
+    trends and balances in [-1, 1] by :func:`~partnerkit.formatting.signed`; whole numbers
+    by :func:`~partnerkit.formatting.count`, other numbers with two decimals by
+    :func:`~partnerkit.formatting.number`; dates by :func:`~partnerkit.formatting.date`; a
+    missing value (``None``, NaN) is :data:`partnerkit.formatting.MISSING`; lists are
+    joined with commas.
 
     Requires columns: none.
 
     Examples
     --------
     >>> format_value(0.8123, column="share"), format_value(12000), format_value(None)
-    ('81.2%', '12,000', '\u2013')
+    ('81%', '12,000', 'n/a')
+    >>> format_value(1234567.4, column="won_revenue", currency="USD"), format_value(71.55)
+    ('USD 1,234,567', '71.55')
+    >>> format_value(dt.date(2026, 1, 2)), format_value(-0.25, column="revenue_trend")
+    ('2026-01-02', '-0.25')
     >>> format_value(dt.datetime(2026, 1, 2, 9, 30, 15, tzinfo=dt.UTC))
     '2026-01-02 09:30 UTC'
     """
-    if value is None:
-        return "\u2013"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return fmt.MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):  # to the minute; UTC said once
         zone = " UTC" if value.utcoffset() == dt.timedelta(0) else ""
         return f"{value:%Y-%m-%d %H:%M}{zone}"
-    if isinstance(value, float):
+    if isinstance(value, dt.date):
+        return fmt.date(value)
+    if isinstance(value, int | float):
+        if is_money(column):
+            return fmt.money(value, currency)
+        if isinstance(value, int):
+            return fmt.count(value)
         if is_share(column):
-            return f"{value:.1%}"
-        return f"{value:,.2f}"
-    if isinstance(value, int):
-        return f"{value:,}"
+            return fmt.percent(value)
+        if column in SIGNED_COLUMNS:
+            return fmt.signed(value)
+        return fmt.number(value, digits=2)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
 
 
-def format_cell(value: object, /, *, column: str = "") -> str:
+def format_cell(value: object, /, *, column: str = "", currency: str | None = None) -> str:
     """Return a cell as readable, escaped HTML text (see :func:`format_value`).
 
     Requires columns: none.
@@ -102,11 +145,9 @@ def format_cell(value: object, /, *, column: str = "") -> str:
     Examples
     --------
     >>> format_cell(0.8123, column="share"), format_cell(12000), format_cell("a&b")
-    ('81.2%', '12,000', 'a&amp;b')
+    ('81%', '12,000', 'a&amp;b')
     """
-    if value is None:
-        return MISSING
-    return html.escape(format_value(value, column=column))
+    return html.escape(format_value(value, column=column, currency=currency))
 
 
 def html_table(
@@ -116,12 +157,13 @@ def html_table(
     columns: Sequence[str],
     limit: int = 15,
     highlight: str | None = None,
+    currency: str | None = None,
 ) -> str:
     """Render the first ``limit`` rows of ``columns`` as an HTML table, every cell escaped.
 
     Column headers have underscores replaced by spaces. When ``highlight`` names a boolean
     column, rows where it is true are shown in bold. Columns missing from ``frame`` are
-    skipped, so a table can ask for optional columns.
+    skipped, so a table can ask for optional columns. Money is written with ``currency``.
 
     Requires columns: any of ``columns`` (those present are shown).
 
@@ -142,7 +184,8 @@ def html_table(
     for record in frame.head(limit).iter_rows(named=True):
         style = ' style="font-weight:bold"' if bold and record[str(highlight)] else ""
         cells = "".join(
-            f'<td style="text-align:{align[c]}">{format_cell(record[c], column=c)}</td>'
+            f'<td style="text-align:{align[c]}">'
+            f"{format_cell(record[c], column=c, currency=currency)}</td>"
             for c in shown
         )
         rows.append(f"<tr{style}>{cells}</tr>")
@@ -153,25 +196,32 @@ def html_table(
 
 
 def text_table(
-    frame: pl.DataFrame, /, *, columns: Sequence[str] | None = None, limit: int = 15
+    frame: pl.DataFrame,
+    /,
+    *,
+    columns: Sequence[str] | None = None,
+    limit: int = 15,
+    currency: str | None = None,
 ) -> str:
     """Render the first ``limit`` rows as aligned plain text (numbers right-aligned).
+
+    Values as :func:`format_value` writes them (money with ``currency``).
 
     Requires columns: any of ``columns`` (default: all).
 
     Examples
     --------
-    >>> frame = pl.DataFrame({"name": ["Acme", "Bo"], "won_revenue": [1234.5, 7.0]})
-    >>> print(text_table(frame))
+    >>> frame = pl.DataFrame({"name": ["Acme", "Bo"], "won_revenue": [1234.6, 7.0]})
+    >>> print(text_table(frame, currency="EUR"))
     name  won revenue
-    Acme     1,234.50
-    Bo           7.00
+    Acme    EUR 1,235
+    Bo          EUR 7
     """
     shown = [c for c in (columns or frame.columns) if c in frame.columns]
     numeric = {c for c in shown if frame.schema[c].is_numeric()}
     head = [c.replace("_", " ") for c in shown]
     body = [
-        [format_value(record[c], column=c) for c in shown]
+        [format_value(record[c], column=c, currency=currency) for c in shown]
         for record in frame.head(limit).iter_rows(named=True)
     ]
     widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(shown))]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from partnerkit import formatting as fmt
 from partnerkit.widgets.grid import DataGrid, with_partner_names
+from partnerkit.widgets.table import format_value
 
 
 def _frame() -> pl.DataFrame:
@@ -162,3 +165,29 @@ def test_search_then_clear_gives_the_frame_back() -> None:
     assert 0 < grid.matched < grid.total
     grid.search = ""
     assert grid.rows == before
+
+
+def test_cells_use_the_shared_formatting_for_every_kind_of_value() -> None:
+    # one row of each kind a decision queue shows; expected text written by hand from the
+    # rules of partnerkit.formatting (whole money, percentages, counts, ISO dates, n/a)
+    frame = pl.DataFrame(
+        {
+            "partner_id": ["p1", "p2"],
+            "open_pipeline": [1234567.6, None],
+            "win_rate": [0.4237, 0.043],
+            "won_deals": [1250, 0],
+            "health": [71.555, None],
+            "revenue_trend": [-0.25, 0.5],
+            "last_review_on": [dt.date(2025, 6, 30), None],
+            "reasons": [["DORMANT", "LOW_HEALTH"], []],
+        }
+    )
+    grid = DataGrid(frame, key="partner_id", currency="EUR")
+    assert grid.columns[1]["label"] == "open pipeline (EUR)"
+    assert grid.rows == [
+        ["p1", "1,234,568", "42%", "1,250", "71.56", "-0.25", "2025-06-30", "DORMANT, LOW_HEALTH"],
+        ["p2", "n/a", "4.3%", "0", "n/a", "+0.50", "n/a", ""],
+    ]
+    # the same value reads the same in the grid and in the explorer's HTML table
+    assert format_value(0.4237, column="win_rate") == fmt.percent(0.4237) == "42%"
+    assert format_value(1234567.6, column="open_pipeline", currency="EUR") == "EUR 1,234,568"
