@@ -4,7 +4,7 @@ The conformance suite feeds each engine its own native frames, built from one se
 tables: a polars ``LazyFrame``; a DuckDB relation read from a Parquet file written to the
 test's temporary folder; a Spark DataFrame from ``spark.read.parquet`` on the same file
 (the session-wide ``spark`` fixture of ``tests/conftest.py``: ``local[2]``, UTC, few
-shuffle partitions). Spark cases are marked ``slow``.
+shuffle partitions). DuckDB and Spark cases are marked ``slow`` (see :data:`ENGINE_PARAMS`).
 
 Helpers:
 
@@ -20,8 +20,6 @@ Helpers:
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,28 +30,18 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from partnerkit.policy import Policy
-from partnerkit.schema import TABLE_ORDER, TABLES
+from partnerkit.schema import TABLES
 from partnerkit.window import Window
 
 Literal = Mapping[str, Sequence[Any]]
 
 ENGINE_PARAMS = [
     pytest.param("polars", id="polars"),
-    pytest.param("duckdb", id="duckdb"),
+    pytest.param("duckdb", id="duckdb", marks=pytest.mark.slow),
     pytest.param("spark", id="spark", marks=pytest.mark.slow),
 ]
-"""Every engine stage 1 must agree on; Spark is slow (a JVM, a few seconds a query)."""
-
-
-def _new_api() -> bool:
-    """Whether ``partnerkit.facts`` offers the multi-engine stage 1 yet."""
-    if importlib.util.find_spec("partnerkit.facts") is None:
-        return False
-    module = importlib.import_module("partnerkit.facts")
-    return all(hasattr(module, n) for n in ("build_facts", "FactSettings", "latest_event"))
-
-
-NEW_API = _new_api()
+"""Every engine stage 1 must agree on. DuckDB and Spark are ``slow``: stage 1 on a DuckDB
+relation takes seconds even on a tiny portfolio (many small queries), Spark more (a JVM)."""
 
 
 def canonical_tables(**tables: Literal | None) -> dict[str, pl.DataFrame]:
@@ -150,44 +138,15 @@ def run_facts(
     supplied: Mapping[str, tuple[str, ...]] | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Run stage 1 on ``engine`` and collect every fact table to polars, by name."""
+    from partnerkit.facts import FactSettings, build_facts  # noqa: PLC0415
+
     policy = policy or Policy()
-    if NEW_API:
-        from partnerkit import facts as stage_one  # noqa: PLC0415
-
-        settings = stage_one.FactSettings.from_policy(policy, window)
-        stage = stage_one.build_facts(
-            engines.native(engine, tables), window=window, settings=settings, supplied=supplied
-        )
-        assert stage.engine == engine
-        collected = stage.collect()
-        return {k: v.collect() for k, v in collected.frames().items()}
-    if engine != "polars":
-        pytest.skip("stage 1 runs on polars only until partnerkit.facts exists")
-    return _old_facts(tables, window=window, policy=policy, supplied=supplied)
-
-
-def _old_facts(
-    tables: Mapping[str, pl.DataFrame],
-    *,
-    window: Window,
-    policy: Policy,
-    supplied: Mapping[str, tuple[str, ...]] | None,
-) -> dict[str, pl.DataFrame]:
-    """Stage 1 as it was before ``partnerkit.facts``: ``metrics.facts.build_facts``."""
-    from partnerkit.metrics.facts import build_facts, quarter_values  # noqa: PLC0415
-    from partnerkit.portfolio import Portfolio  # noqa: PLC0415
-
-    frames = {
-        name: (tables[name] if name in tables else pl.DataFrame(schema=TABLES[name].schema)).lazy()
-        for name in TABLE_ORDER
-    }
-    if supplied is None:
-        supplied = {name: TABLES[name].names for name in tables}
-    portfolio = Portfolio(**frames, supplied=dict(supplied))
-    facts = build_facts(portfolio, window=window, policy=policy).collect()
-    out = {k: v.collect() for k, v in facts.frames().items()}
-    out["quarters"] = quarter_values(facts.deals, quarters=facts.quarters).collect()
-    return out
+    settings = FactSettings.from_policy(policy, window)
+    stage = build_facts(
+        engines.native(engine, tables), window=window, settings=settings, supplied=supplied
+    )
+    assert stage.engine == engine
+    return {k: v.collect() for k, v in stage.collect().frames().items()}
 
 
 # --- reading facts ---

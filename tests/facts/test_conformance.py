@@ -24,7 +24,6 @@ from partnerkit.window import Window
 
 from .conftest import (
     ENGINE_PARAMS,
-    NEW_API,
     Engines,
     assert_same_facts,
     canonical_tables,
@@ -285,7 +284,6 @@ def test_every_fact_table_equals_polars(engines: Engines, engine: str):
     assert_same_facts(got, want, label=engine)
 
 
-@pytest.mark.skipif(not NEW_API, reason="latest_event comes with partnerkit.facts")
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
 def test_latest_event_is_the_latest_actual_event(engines: Engines, engine: str):
     from partnerkit.facts import latest_event  # noqa: PLC0415

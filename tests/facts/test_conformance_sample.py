@@ -33,7 +33,6 @@ from partnerkit.window import Window
 
 from .conftest import (
     ENGINE_PARAMS,
-    NEW_API,
     Engines,
     assert_same_facts,
     partner_view,
@@ -202,7 +201,6 @@ def test_facts_equal_the_plain_python_reference(data: Data, engines: Engines, en
     assert_frame_equal(got, reference(tables, w), abs_tol=0.0051, rel_tol=0)
 
 
-@pytest.mark.skipif(not NEW_API, reason="latest_event comes with partnerkit.facts")
 def test_latest_event_on_every_engine(data: Data, engines: Engines, engine: str):
     from partnerkit.facts import latest_event as stage_one_latest  # noqa: PLC0415
 

@@ -272,22 +272,12 @@ POLARS_HANDOVER: dict[str, str] = {
 }
 """Stage-1 modules allowed to import polars (only polars), and why."""
 
-_OLD_STAGE_ONE = "stage 1 before partnerkit/facts/: moves there"
-_ACCOUNTS = "account_id counts as raw until a per-partner-account fact table is declared"
 PENDING: dict[str, str] = {
-    "analysis.py": _ACCOUNTS,
-    "decisions/whatif.py": _ACCOUNTS,
-    "metrics/conflicts.py": _ACCOUNTS,
-    "metrics/facts.py": _OLD_STAGE_ONE,
-    "metrics/incentives.py": _OLD_STAGE_ONE,
-    "metrics/lift.py": _OLD_STAGE_ONE,
-    "metrics/overlap.py": _OLD_STAGE_ONE,
-    "metrics/scorecard.py": "the raw pass of core_scorecard: " + _OLD_STAGE_ONE,
-    "metrics/timing.py": _OLD_STAGE_ONE,
-    "metrics/window.py": "raw deal date semantics (closed_on, live, open at end)",
-    "portfolio.py": "latest_date, currency and open_past_expected read raw deals",
-    "widgets/board.py": _ACCOUNTS,
-    "widgets/drill.py": "the drill-down lists a partner's raw rows and re-adds them up",
+    "metrics/change.py": "measure_changes reduces raw deals and activities per quarter itself",
+    "metrics/overlap.py": "overlaps_from_accounts builds the raw overlaps table (an input builder)",
+    "portfolio.py": "Portfolio.latest_date, currency and open_past_expected read raw deals",
+    "widgets/drill.py": "the drill-down lists a partner's raw rows and adds them up again",
+    "window.py": "Window's polars helpers for raw deal dates, used by widgets/drill.py",
 }
 """Modules outside ``partnerkit/facts/`` still reading raw rows, with why. The list must be
 exact: a new reader fails the test, and so does a module that stopped reading raw rows and is
