@@ -27,7 +27,8 @@ Examples
 ...     "partner_engaged_on": [None, None, None]},
 ...     schema_overrides={"partner_id": pl.String, "partner_engaged_on": pl.Date}))
 >>> w = Window.ending(dt.date(2025, 3, 31), months=12)
->>> f = deal_facts(deals, window=w, engine="polars").sort("partner_id", nulls_last=True)
+>>> f = deal_facts(deals, window=w, engine="polars", timing_cuts=(1 / 3, 2 / 3))
+>>> f = f.sort("partner_id", nulls_last=True)
 >>> f.select("partner_id", "won_revenue", "lost_deals", "open_pipeline").collect().rows()
 [('a', 100.0, 0, 50.0), (None, 0.0, 1, 0.0)]
 """
@@ -85,9 +86,7 @@ def quarter_index(column: str, /) -> nw.Expr:
     return day.dt.year().cast(nw.Int64) * 4 + (day.dt.month().cast(nw.Int64) - 1) // 3
 
 
-def engagement_bucket(
-    *, closed: nw.Expr, engine: str, cuts: tuple[float, float] = (1 / 3, 2 / 3)
-) -> nw.Expr:
+def engagement_bucket(*, closed: nw.Expr, engine: str, cuts: tuple[float, float]) -> nw.Expr:
     """Expression: bucket index (0 early, 1 mid, 2 late) of a deal, null when not bucketed.
 
     The fraction of the deal's cycle elapsed when the partner was engaged is
@@ -100,8 +99,8 @@ def engagement_bucket(
     >>> d = nw.from_native(pl.DataFrame({"created_on": [dt.date(2025, 1, 1)] * 3,
     ...     "closed_on": [dt.date(2025, 1, 31)] * 3,
     ...     "partner_engaged_on": [dt.date(2025, 1, 2), dt.date(2025, 1, 21), None]}))
-    >>> d.select(engagement_bucket(closed=nw.lit(True), engine="polars").alias("b")
-    ...     ).to_native()["b"].to_list()
+    >>> b = engagement_bucket(closed=nw.lit(True), engine="polars", cuts=(1 / 3, 2 / 3))
+    >>> d.select(b.alias("b")).to_native()["b"].to_list()
     [0, 2, None]
     """
     created = day_number("created_on", engine=engine)
@@ -129,7 +128,7 @@ def deal_facts(
     *,
     window: Window,
     engine: str,
-    timing_cuts: tuple[float, float] = (1 / 3, 2 / 3),
+    timing_cuts: tuple[float, float],
     key: str = "partner_id",
 ) -> Frame:
     """Reduce deals to one row per ``partner_id`` in a single pass (null id = direct deals).
@@ -161,7 +160,7 @@ def deal_facts(
     ...     "amount": [10.0, 30.0], "source": [None, None], "partner_engaged_on": [None, None]},
     ...     schema_overrides={"source": pl.String, "partner_engaged_on": pl.Date}))
     >>> w = Window.ending(dt.date(2025, 3, 1), months=2)
-    >>> f = deal_facts(deals, window=w, engine="polars")
+    >>> f = deal_facts(deals, window=w, engine="polars", timing_cuts=(1 / 3, 2 / 3))
     >>> f.select("won_deals", "avg_days_to_close").collect().row(0)
     (2, 45.0)
     """

@@ -15,7 +15,7 @@ Examples
 ...     "starts_on": [dt.date(2025, 1, 1)] * 2, "ends_on": [None, None],
 ...     "amount": [10.0, 5.0]}, schema_overrides={"ends_on": pl.Date}))
 >>> w = Window.ending(dt.date(2025, 1, 31), months=1)
->>> investment_facts(inv, window=w, engine="polars").collect().row(0)
+>>> investment_facts(inv, window=w, engine="polars", program_categories=["mdf"]).collect().row(0)
 ('a', 15.0, 5.0)
 """
 
@@ -85,7 +85,7 @@ def investment_facts(
     *,
     window: Window,
     engine: str,
-    program_categories: Sequence[str] = ("programs", "mdf", "incentive"),
+    program_categories: Sequence[str],
 ) -> Frame:
     """Investment in W per partner (pro-rated by days, see :func:`prorated_amount`).
 
@@ -113,9 +113,9 @@ def incentive_durability(
     deals: Frame,
     window: Window,
     engine: str,
-    categories: Sequence[str] = ("incentive",),
-    min_lift: float = 1.2,
-    min_retention: float = 0.5,
+    categories: Sequence[str],
+    min_lift: float,
+    min_retention: float,
 ) -> Frame:
     """Deal-creation rate before, during and after each incentive.
 
@@ -131,7 +131,7 @@ def incentive_durability(
     >>> deals = nw.from_native(pl.LazyFrame({"partner_id": ["a"] * 4,
     ...     "created_on": [day(5), day(31), day(40), day(50)]}))
     >>> out = incentive_durability(inv, deals=deals, window=Window(day(0), day(120)),
-    ...     engine="polars")
+    ...     engine="polars", categories=["incentive"], min_lift=1.2, min_retention=0.5)
     >>> out.select("deals_before", "deals_during", "deals_after", "lift", "durability"
     ...     ).collect().row(0)
     (1, 3, 0, 2.5, 'ephemeral')

@@ -43,10 +43,15 @@ RECIPROCAL_KINDS = ("referral", "intro")
 QBR_KINDS = ("qbr",)
 """Activity kinds that count as a partnership review."""
 
+_DEFAULT = Policy()
+
 
 @dataclass(frozen=True)
 class FactSettings:
     """What stage 1 needs besides the tables and the window (see the module docstring).
+
+    The defaults are those of the default :class:`~partnerkit.policy.Policy` (no quarters
+    tracked); build it with :meth:`from_policy`.
 
     Attributes
     ----------
@@ -69,13 +74,13 @@ class FactSettings:
     """
 
     quarters: tuple[dt.date, ...] = ()
-    timing_cuts: tuple[float, float] = (1 / 3, 2 / 3)
-    program_categories: tuple[str, ...] = ("programs", "mdf", "incentive")
-    incentive_categories: tuple[str, ...] = ("incentive",)
-    incentive_min_lift: float = 1.2
-    incentive_min_retention: float = 0.5
-    bootstrap_max_n: int = 5000
-    active_days: int = 91
+    timing_cuts: tuple[float, float] = _DEFAULT.timing_cuts
+    program_categories: tuple[str, ...] = tuple(_DEFAULT.program_categories)
+    incentive_categories: tuple[str, ...] = tuple(_DEFAULT.incentive_categories)
+    incentive_min_lift: float = _DEFAULT.incentive_min_lift
+    incentive_min_retention: float = _DEFAULT.incentive_min_retention
+    bootstrap_max_n: int = _DEFAULT.bootstrap_max_n
+    active_days: int = _DEFAULT.active_days
     enablement_kinds: tuple[str, ...] = ENABLEMENT_KINDS
     joint_marketing_kinds: tuple[str, ...] = JOINT_MARKETING_KINDS
     cosell_kinds: tuple[str, ...] = COSELL_KINDS

@@ -24,8 +24,10 @@ D = dt.date.fromisoformat
 W = Window.ending(D("2025-12-31"), months=12)
 
 
-def deals_of(portfolio, **kw):
-    return deal_facts(nw.from_native(portfolio.deals), window=W, engine="polars", **kw).to_native()
+def deals_of(portfolio):
+    cuts = Policy().timing_cuts
+    facts = deal_facts(nw.from_native(portfolio.deals), window=W, engine="polars", timing_cuts=cuts)
+    return facts.to_native()
 
 
 def acts_of(frame):
@@ -104,7 +106,9 @@ def test_prorated_investment(starts, ends, expected):
 
 def test_investment_facts_on_the_tiny_portfolio(tiny):
     inv = nw.from_native(tiny.investments)
-    out = investment_facts(inv, window=W, engine="polars").to_native().sort("partner_id").collect()
+    programs = Policy().program_categories
+    out = investment_facts(inv, window=W, engine="polars", program_categories=programs)
+    out = out.to_native().sort("partner_id").collect()
     assert out.rows() == [("A", 5460.0, 1810.0), ("B", 920.0, 920.0)]
 
 

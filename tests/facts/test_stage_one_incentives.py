@@ -8,17 +8,29 @@ import pytest
 
 from partnerkit.facts.investments import incentive_durability as durability
 from partnerkit.metrics.incentives import incentive_summary
+from partnerkit.policy import Policy
 from partnerkit.window import Window
 
+POLICY = Policy()
 
-def incentive_durability(investments, *, deals, window, **kw):
+
+def incentive_durability(
+    investments,
+    *,
+    deals,
+    window,
+    min_lift=POLICY.incentive_min_lift,
+    min_retention=POLICY.incentive_min_retention,
+):
     """Stage 1's incentive durability on polars frames, rows by partner and start."""
     out = durability(
         nw.from_native(investments),
         deals=nw.from_native(deals),
         window=window,
         engine="polars",
-        **kw,
+        categories=POLICY.incentive_categories,
+        min_lift=min_lift,
+        min_retention=min_retention,
     ).to_native()
     return out.sort("partner_id", "starts_on", "ends_on", "category", "amount", nulls_last=True)
 

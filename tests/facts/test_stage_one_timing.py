@@ -8,11 +8,17 @@ import polars as pl
 from partnerkit.facts.deals import deal_facts as stage_one_deals
 from partnerkit.facts.deals import engagement_bucket
 from partnerkit.metrics.timing import timing
+from partnerkit.policy import Policy
 from partnerkit.window import Window
 
+POLICY = Policy()
 
-def deal_facts(deals, *, window, **kw):
-    return stage_one_deals(nw.from_native(deals), window=window, engine="polars", **kw).to_native()
+
+def deal_facts(deals, *, window, timing_cuts=POLICY.timing_cuts):
+    facts = stage_one_deals(
+        nw.from_native(deals), window=window, engine="polars", timing_cuts=timing_cuts
+    )
+    return facts.to_native()
 
 
 D = dt.date.fromisoformat
@@ -35,7 +41,8 @@ def test_bucket_boundaries():
         }
     )
     for engine in ("polars", "duckdb"):  # the day numbers of both branches
-        bucket = engagement_bucket(closed=nw.lit(value=True), engine=engine).alias("b")
+        bucket = engagement_bucket(closed=nw.lit(value=True), engine=engine, cuts=(1 / 3, 2 / 3))
+        bucket = bucket.alias("b")
         got = nw.from_native(f).select(bucket).to_native()["b"].to_list()
         assert got == [0, 0, 1, 2, 2, None, 0], engine
 
