@@ -331,8 +331,9 @@ def _quarter(day: dt.date) -> str:
 
 
 def _signed_money(value: float, currency: str | None) -> str:
-    sign = "+" if value > 0 else "-" if value < 0 else "±"
-    return sign + fmt.money(abs(value), currency, short=True)
+    if value == 0:
+        return "±0"
+    return ("+" if value > 0 else "-") + fmt.money(abs(value), currency, short=True)
 
 
 def _change_text(
