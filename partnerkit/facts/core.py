@@ -105,7 +105,8 @@ def core_facts(
         engine=engine,
         timing_cuts=settings.timing_cuts,
         key="_key",
-    ).select("_key", *CORE_DEAL_FACTS)
+        only=CORE_DEAL_FACTS,
+    )
     acts = activity_facts(
         with_partner_key(raw["activities"], hashed=hashed),
         window=window,

@@ -130,10 +130,13 @@ def deal_facts(
     engine: str,
     timing_cuts: tuple[float, float],
     key: str = "partner_id",
+    only: Sequence[str] | None = None,
 ) -> Frame:
     """Reduce deals to one row per ``partner_id`` in a single pass (null id = direct deals).
 
-    ``key`` names the column to group by (``partner_id``, or a surrogate key of it).
+    ``key`` names the column to group by (``partner_id``, or a surrogate key of it);
+    ``only`` keeps some of the sums, counts and dates below (the means and spreads of won
+    deals need them all), so a caller needing few pays for few.
 
     Requires columns: ``partner_id``, ``created_on``, ``closed_on``, ``outcome``, ``amount``,
     ``source`` and ``partner_engaged_on`` (the last two may be all null).
@@ -172,17 +175,15 @@ def deal_facts(
     days = nw.col("_days")
     before_start = w.start - dt.timedelta(days=w.days)
     closed_by_end = (closed <= nw.lit(w.end)).fill_null(value=False)
-    timing_aggs = []
+    timing_aggs: dict[str, nw.Expr] = {}
     for k, name in enumerate(TIMING_BUCKETS):
         in_bucket = (nw.col("_bucket") == k).fill_null(value=False)
-        timing_aggs += [
-            count_if(in_bucket).alias(f"{name}_closed"),
-            count_if(in_bucket & won).alias(f"{name}_won"),
-        ]
+        timing_aggs[f"{name}_closed"] = count_if(in_bucket)
+        timing_aggs[f"{name}_won"] = count_if(in_bucket & won)
     n = nw.col("won_deals").cast(nw.Float64)
     mean_days = nw.col("_days_sum") / n
     mean_amount = nw.col("_amount_sum") / n
-    return (
+    rows = (
         deals.filter((created <= nw.lit(w.end)).fill_null(value=False))
         .with_columns(
             _won=(outcome == "won").fill_null(value=False) & between(closed, w.start, w.end),
@@ -200,30 +201,40 @@ def deal_facts(
         .with_columns(
             _bucket=engagement_bucket(closed=won | lost, engine=engine, cuts=timing_cuts),
         )
-        .group_by(key)
-        .agg(
-            money(sum_if(won, amount)).alias("won_revenue"),
-            count_if(won).alias("won_deals"),
-            count_if(lost).alias("lost_deals"),
-            money(sum_if(won & sourced, amount)).alias("sourced_revenue"),
-            money(sum_if(won & vendor, amount)).alias("influenced_revenue"),
-            money(sum_if(nw.col("_open"), amount)).alias("open_pipeline"),
-            count_if(nw.col("_open")).alias("open_deals"),
-            count_if(nw.col("_overdue")).alias("open_past_expected"),
-            money(sum_if(new & sourced, amount)).alias("sourced_pipeline"),
-            money(sum_if(new, amount)).alias("pipeline_created"),
-            count_if(new).alias("deals_created"),
-            min_if(nw.col("_wq"), closed).alias("first_win_on"),
-            created.max().alias("last_deal_on"),
-            money(sum_if(won & between(closed, w.start, w.mid), amount)).alias("revenue_prior"),
-            money(sum_if(won & between(closed, w.mid, w.end), amount)).alias("revenue_recent"),
-            money(sum_if(nw.col("_won_before"), amount)).alias("revenue_before"),
-            *timing_aggs,
-            sum_if(won, days).cast(nw.Float64).alias("_days_sum"),
-            sum_if(won, days * days).cast(nw.Float64).alias("_days_sq"),
-            sum_if(won, amount * amount).alias("_amount_sq"),
-            sum_if(won, amount).alias("_amount_sum"),
+    )
+    aggregates: dict[str, nw.Expr] = {
+        "won_revenue": money(sum_if(won, amount)),
+        "won_deals": count_if(won),
+        "lost_deals": count_if(lost),
+        "sourced_revenue": money(sum_if(won & sourced, amount)),
+        "influenced_revenue": money(sum_if(won & vendor, amount)),
+        "open_pipeline": money(sum_if(nw.col("_open"), amount)),
+        "open_deals": count_if(nw.col("_open")),
+        "open_past_expected": count_if(nw.col("_overdue")),
+        "sourced_pipeline": money(sum_if(new & sourced, amount)),
+        "pipeline_created": money(sum_if(new, amount)),
+        "deals_created": count_if(new),
+        "first_win_on": min_if(nw.col("_wq"), closed),
+        "last_deal_on": created.max(),
+        "revenue_prior": money(sum_if(won & between(closed, w.start, w.mid), amount)),
+        "revenue_recent": money(sum_if(won & between(closed, w.mid, w.end), amount)),
+        "revenue_before": money(sum_if(nw.col("_won_before"), amount)),
+        **timing_aggs,
+        "_days_sum": sum_if(won, days).cast(nw.Float64),
+        "_days_sq": sum_if(won, days * days).cast(nw.Float64),
+        "_amount_sq": sum_if(won, amount * amount),
+        "_amount_sum": sum_if(won, amount),
+    }
+    if only is not None:
+        kept = set(only)
+        return (
+            rows.group_by(key)
+            .agg(e.alias(name) for name, e in aggregates.items() if name in kept)
+            .select(key, *only)
         )
+    return (
+        rows.group_by(key)
+        .agg(e.alias(name) for name, e in aggregates.items())
         .with_columns(
             nw.when(n > 0).then(mean_days).alias("avg_days_to_close"),
             _spread(n, "_days_sq", mean_days).alias("sd_days_to_close"),
