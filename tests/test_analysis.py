@@ -1,6 +1,5 @@
 import dataclasses
 import datetime as dt
-import importlib.util
 from pathlib import Path
 
 import polars as pl
@@ -15,18 +14,9 @@ from partnerkit.metrics.pareto import reflag
 from partnerkit.metrics.scorecard import CORE_COLUMNS
 from partnerkit.policy import Policy
 
-_spec = importlib.util.spec_from_file_location(
-    "pk_metrics_conftest", Path(__file__).parent / "metrics" / "conftest.py"
-)
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
+from .tiny import make_portfolio
 
 AS_OF = dt.date(2025, 12, 31)
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    return _helpers.tiny_portfolio()
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +83,7 @@ def test_notes_of_a_complete_portfolio(result):
 
 
 def test_bare_minimum_portfolio_notes_and_no_crash():
-    p = _helpers.make_portfolio(
+    p = make_portfolio(
         partners={"partner_id": ["a", "b"], "name": ["A", "B"]},
         deals={
             "deal_id": ["d1", "d2"], "partner_id": ["a", None], "created_on": ["2025-01-05"] * 2,

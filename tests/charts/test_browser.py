@@ -8,9 +8,7 @@ from partnerkit.charts import theme
 from partnerkit.charts.concentration import pareto_chart
 from partnerkit.charts.export import export_chart
 
-from .conftest import load_helper
-
-browser = load_helper("browser")
+from . import browser
 
 pytestmark = [
     pytest.mark.browser,

@@ -1,6 +1,6 @@
 """The new facts and settings worked by hand: partner-side signals, the year before W, policy.
 
-The tiny portfolio of ``tests/metrics/conftest.py`` (as_of 2025-12-31, W = (2024-12-31,
+The tiny portfolio of ``tests/tiny.py`` (as_of 2025-12-31, W = (2024-12-31,
 2025-12-31], the year before = (2023-12-31, 2024-12-31]):
 
 - A: partner-initiated activities on 2025-03-01 (referral) and 2025-10-01 (joint

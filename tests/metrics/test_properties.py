@@ -1,9 +1,7 @@
 """Invariants of the whole pipeline on random small portfolios (hypothesis)."""
 
 import datetime as dt
-import importlib.util
 import itertools
-from pathlib import Path
 
 import polars as pl
 from hypothesis import HealthCheck, given, settings
@@ -12,12 +10,7 @@ from polars.testing import assert_frame_equal
 
 from partnerkit.analysis import analyze
 
-_spec = importlib.util.spec_from_file_location(
-    "pk_metrics_conftest", Path(__file__).with_name("conftest.py")
-)
-_helpers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_helpers)
-make_portfolio = _helpers.make_portfolio
+from ..tiny import make_portfolio
 
 AS_OF = dt.date(2025, 12, 31)
 START = dt.date(2024, 12, 31)

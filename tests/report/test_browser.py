@@ -9,9 +9,7 @@ import pytest
 from partnerkit.report.build import build_report
 from partnerkit.report.pdf import print_pdf
 
-from .conftest import load_helper
-
-browser = load_helper("browser")
+from ..charts import browser
 
 pytestmark = [
     pytest.mark.browser,

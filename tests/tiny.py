@@ -1,6 +1,9 @@
-"""Build small portfolios straight from dict literals, without the loader.
+"""Small portfolios built straight from dict literals, without the loader; the tiny one.
 
-``portfolio(partners=..., deals=..., ...)`` casts each table to its canonical dtypes (dates
+Shared by the test folders through the ``build`` and ``tiny`` fixtures of
+``tests/conftest.py`` (and imported as a sibling module where a module needs them at import).
+
+``make_portfolio(partners=..., deals=..., ...)`` casts each table to its canonical dtypes (dates
 may be ISO strings), adds the canonical columns a table lacks as nulls (``status`` as
 ``"active"``) and records in ``supplied`` exactly the columns that were given, so the
 metrics see what a real source that lacked them would give.
@@ -13,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
-import pytest
 
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES
@@ -64,12 +66,6 @@ def make_portfolio(
     for name in TABLE_ORDER:
         frames[name], supplied[name] = canonical(name, given[name])
     return Portfolio(**frames, supplied=supplied, source="test")
-
-
-@pytest.fixture(scope="session")
-def build() -> Any:
-    """The :func:`make_portfolio` helper, as a fixture."""
-    return make_portfolio
 
 
 def d(text: str) -> dt.date:
@@ -160,9 +156,3 @@ def tiny_portfolio() -> Portfolio:
         investments=investments,
         overlaps=overlaps,
     )
-
-
-@pytest.fixture(scope="session")
-def tiny() -> Portfolio:
-    """The hand-worked five-partner portfolio (see :func:`tiny_portfolio`)."""
-    return tiny_portfolio()
