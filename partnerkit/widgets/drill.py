@@ -455,6 +455,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             health_explained=self.analysis.health_explained,
             quarterly=quarterly,
             value=value,
+            label="won revenue",
             currency=self.portfolio.currency,
             as_of=self.analysis.as_of,
             changes=self.changes(),

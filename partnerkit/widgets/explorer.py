@@ -490,6 +490,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             ),
             quarterly=quarterly,
             value=quarter_value,
+            label="won revenue",
             currency=self.currency,
             as_of=self.analysis.as_of,
         )

@@ -197,4 +197,33 @@ def test_review_pick_by_search_and_trace(lab: str, browser) -> None:
     name = header.locator("h4").inner_text().rsplit(" (P00113)", 1)[0]
     title = page.locator(f'[aria-label^="Title text \'{name}"]')
     title.first.wait_for(timeout=120_000)
-    browser.shot("nb05-onepager", page.locator(".widget-button", has_text="Export one-pager"))
+    onepager = page.locator(".vega-embed").filter(has=title.first)
+    # item 1: the page says when and in what its figures are
+    subtitle = onepager.locator('[aria-label^="Subtitle text"]').first.get_attribute("aria-label")
+    assert subtitle is not None
+    assert re.search(r"as of \d{4}-\d{2}-\d{2} · amounts in USD", subtitle), subtitle
+    # item 1: every health metric adding points is drawn with a width (none at 0 px)
+    bars = onepager.locator('path[aria-label^="score (points of 100)"]')
+    assert bars.count() >= 5
+    for i in range(bars.count()):
+        label = bars.nth(i).get_attribute("aria-label") or ""
+        points = float(re.search(r"points: ([\d.]+)", label).group(1))
+        box = bars.nth(i).bounding_box()
+        assert box is not None
+        if points >= 1:
+            assert box["width"] >= 2, label
+    # item 6: the change over time -- the latest complete quarter against the one before
+    # and the same quarter a year earlier, for revenue, deals, win rate and activities
+    change = onepager.locator('[aria-label^="Title text \'Change over time"]')
+    change.first.wait_for(timeout=30_000)
+    labels = onepager.locator('text[aria-label^="x: "]').evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    cells = [label.split("; text: ", 1)[1] for label in labels]
+    for measure in ("Won revenue", "Won deals", "Win rate", "Activities"):
+        assert measure in cells, cells
+    quarters = [re.fullmatch(r"(vs )?Q(\d) (\d{4})", c) for c in cells]
+    (q, year), *others = [(int(m[2]), int(m[3])) for m in quarters if m]
+    previous = (q - 1, year) if q > 1 else (4, year - 1)
+    assert others == [previous, (q, year - 1)], cells
+    browser.shot("nb05-onepager", change.first)
