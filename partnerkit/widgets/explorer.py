@@ -235,7 +235,8 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             "state",
             *(dim.name for dim in policy.health),
         }
-        self._narrow = [col for col in card.columns if col in needed]
+        # the ranking columns are computed again by every update: not carried into it
+        self._narrow = [col for col in card.columns if col in needed and col not in RANKING_COLUMNS]
         self.filter_controls = {
             col: Checklist(options, title=col.capitalize())
             for col, options in filter_options(card, columns=FILTER_COLUMNS).items()
