@@ -51,6 +51,9 @@ for _module in (validate, sample, analyze, facts, decisions, report):
 cli.list_commands = lambda ctx: list(cli.commands)  # type: ignore[method-assign]
 
 
+_SPARK_PANDAS = "PySpark does not yet fully support pandas"
+
+
 def _plain_warning(  # noqa: PLR0917  (the signature of warnings.showwarning)
     message: Warning | str,
     category: type[Warning],
@@ -73,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default")  # shown once each, as plain lines
+            # Spark warns on every collect that pandas 3 is new to it; Arrow carries the facts
+            warnings.filterwarnings("ignore", _SPARK_PANDAS, FutureWarning)
             warnings.showwarning = _plain_warning
             try:
                 with cli.make_context("partnerkit", args) as ctx:

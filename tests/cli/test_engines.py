@@ -221,6 +221,9 @@ def test_spark_prints_the_default_summary_and_scorecard(
     text, card = scorecard(capsys, tmp_path, SAMPLE, "--engine", "spark")
     assert _summary(text) == _summary(default_text)
     assert_frame_equal(card, default_card)
+    code, _, err = run(capsys, "analyze", str(SAMPLE), "--engine", "spark")
+    assert code == 0
+    assert "warning:" not in err  # Spark's note on pandas 3 is not the user's concern
 
 
 @pytest.mark.slow
