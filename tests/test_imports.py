@@ -8,9 +8,11 @@ The contracts themselves (one-way layers, no UI in the transforms, no pandas) li
 
 from __future__ import annotations
 
+import re
 import sys
 import tomllib
 from collections.abc import Iterator
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import grimp
@@ -137,6 +139,50 @@ def test_every_room_but_widgets_is_kept_from_widget_libraries() -> None:
 def test_every_layered_name_is_a_room() -> None:
     optional = {"partnerkit.facts"}  # stage 1 may be absent while it is being built
     assert layered() - room_names() - optional == set()
+
+
+SKIP_ON_IMPORT = re.compile(r"""(?:importorskip|find_spec)\(\s*["']([\w.]+)["']""")
+
+
+def hard_requirements() -> set[str]:
+    """The import names of the package and of its required (not optional) dependencies."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = {
+        re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower().replace("_", "-")
+        for spec in config["project"]["dependencies"]
+    }
+    names = {"partnerkit"}
+    for module, dists in packages_distributions().items():
+        if any(d.lower().replace("_", "-") in wanted for d in dists):
+            names.add(module)
+    return names
+
+
+def skips_on_imports(source: str, hard: set[str]) -> list[str]:
+    """Modules of ``hard`` whose absence ``source`` turns into a skip."""
+    return [m for m in SKIP_ON_IMPORT.findall(source) if m.split(".")[0] in hard]
+
+
+def test_no_test_skips_on_the_package_or_a_required_dependency() -> None:
+    # A broken import of our own code or of a required dependency must fail, not skip.
+    hard = hard_requirements()
+    assert {"partnerkit", "polars", "altair", "anywidget", "ipywidgets"} <= hard
+    found = {
+        str(path.relative_to(ROOT)): skips
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if (skips := skips_on_imports(path.read_text(encoding="utf-8"), hard))
+        and path.name != "test_imports.py"
+    }
+    assert found == {}
+
+
+def test_skips_on_imports_finds_them() -> None:
+    source = 'pytest.importorskip("partnerkit.load.read")\nfind_spec("anywidget") is None\n'
+    source += 'pytest.importorskip("rfc3987_syntax")\n'
+    assert skips_on_imports(source, {"partnerkit", "anywidget"}) == [
+        "partnerkit.load.read",
+        "anywidget",
+    ]
 
 
 # -- the checks above can fail: a small package with planted circles ----------------------

@@ -12,11 +12,6 @@ from partnerkit.policy import Policy
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples"
 
-pytestmark = pytest.mark.skipif(
-    not (SAMPLE / "truth.csv").exists(), reason="the sample portfolio has not been generated"
-)
-
-
 @pytest.fixture(scope="module")
 def portfolio():
     return read_portfolio(SAMPLE)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.load.read import read_portfolio
@@ -81,7 +80,6 @@ def test_zero_revenue_partners_are_never_under_tiered(cards):
     assert (zero["implied_tier"] == "registered").all()
 
 
-@pytest.mark.skipif(not (SAMPLE / "truth.csv").exists(), reason="no committed sample")
 def test_outcomes_on_the_committed_sample():
     truth = pl.read_csv(SAMPLE / "truth.csv", schema_overrides={"partner_id": pl.String})
     card = analyze(read_portfolio(SAMPLE)).scorecard.join(truth, on="partner_id")

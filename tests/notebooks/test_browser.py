@@ -13,15 +13,10 @@ Set ``PARTNERKIT_SCREENSHOTS`` to a folder to keep the screenshots.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import os
 import shutil
-import signal
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -54,8 +49,6 @@ def _skip_reason() -> str | None:
         import playwright.sync_api  # noqa: F401, PLC0415
     except ImportError:
         return "playwright for Python is not installed"
-    if importlib.util.find_spec("anywidget") is None:
-        return "anywidget is not installed (charts in notebooks are anywidget widgets)"
     return None
 
 
@@ -103,7 +96,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _quiet_lab_settings(config)
     port = _free_port()
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(runtime), "JUPYTER_CONFIG_DIR": str(config)}
-    with support.jupyter_lab(work / "notebooks", env, work / "lab.log", port=port, token=TOKEN) as base:
+    with support.jupyter_lab(
+        work / "notebooks", env, work / "lab.log", port=port, token=TOKEN
+    ) as base:
         yield base
 
 

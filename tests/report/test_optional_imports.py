@@ -74,7 +74,6 @@ def test_the_vega_lite_schema_never_asks_for_a_skipped_format() -> None:
     assert not skipped & formats
 
 
-@pytest.mark.skipif(find_spec("anywidget") is None, reason="nothing to skip when absent")
 def test_headless_process_draws_without_the_jupyter_widget(tmp_path: Path) -> None:
     state = _run(
         "import partnerkit\n"
@@ -89,7 +88,6 @@ def test_headless_process_draws_without_the_jupyter_widget(tmp_path: Path) -> No
     assert state["isoduration"] == [True, True]
 
 
-@pytest.mark.skipif(find_spec("anywidget") is None, reason="nothing to skip when absent")
 def test_without_headless_altair_keeps_its_jupyter_widget() -> None:
     state = _run(
         "import partnerkit, altair\n"

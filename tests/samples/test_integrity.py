@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partnerkit.load import read_portfolio
 from partnerkit.samples import PATTERNS, generate
 from partnerkit.schema import TABLE_ORDER, TABLES
 
@@ -137,8 +137,7 @@ def test_committed_sample_stays_small(samples_dir):
 
 
 def test_loader_accepts_the_committed_sample(end):
-    read = pytest.importorskip("partnerkit.load.read")
-    portfolio = read.read_portfolio(SAMPLES)
+    portfolio = read_portfolio(SAMPLES)
     assert portfolio.latest_date() == end
     assert portfolio.quarantine is None or portfolio.quarantine.height == 0
     expected = read_sample(SAMPLES)
@@ -174,7 +173,6 @@ def test_any_sample_follows_the_schema_and_holds_together(
 
 
 def test_generated_sample_becomes_a_validated_portfolio():
-    pytest.importorskip("partnerkit.load.read")
     sample = generate(seed=9, partners=40, deals_per_partner=10, end=date(2025, 6, 30))
     portfolio = sample.portfolio()
     assert portfolio.latest_date() == date(2025, 6, 30)

@@ -36,7 +36,6 @@ def restore_altair():
 
 
 def test_setup_notebook_enables_offline_rendering(restore_altair) -> None:
-    pytest.importorskip("anywidget", reason="the jupyter renderer needs anywidget")
     setup_notebook()
     assert alt.renderers.active == RENDERER
     assert alt.JupyterChart._is_offline  # its JavaScript is bundled, not fetched
@@ -132,8 +131,6 @@ def test_export_charts_button(tmp_path: Path) -> None:
 
 
 def test_offline_renderer_names_a_layered_chart(small) -> None:
-    pytest.importorskip("anywidget", reason="the renderer builds a JupyterChart")
-
     view = reflag(small.scorecard, value="won_revenue", threshold=0.8, denominator="enrolled")
     data = offline_renderer(pareto_chart(view).to_dict())
     assert data["text/plain"] == (

@@ -7,7 +7,6 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
-import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.decisions import Ledger
@@ -191,8 +190,6 @@ def test_pick_by_search_by_table_row_and_by_chart() -> None:
 
 def test_sample_partners_all_trace(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[2] / "data" / "samples"
-    if not root.exists():
-        pytest.skip("no sample data")
     p = read_portfolio(root)
     a = analyze(p)
     for pid in a.scorecard["partner_id"].head(25):

@@ -7,8 +7,6 @@ from dataclasses import replace
 import polars as pl
 import pytest
 
-pytest.importorskip("anywidget", reason="alt.JupyterChart needs the anywidget package")
-
 from partnerkit.widgets.explorer import PICK, PortfolioExplorer
 from partnerkit.widgets.state import explore
 
