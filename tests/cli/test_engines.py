@@ -241,3 +241,21 @@ def test_spark_facts_analysed_from_the_folder(
     text, card = scorecard(capsys, tmp_path, folder)
     assert _summary(text) == _summary(default_text)
     assert_frame_equal(card, default_card)
+
+
+def test_a_crm_export_written_as_canonical_parquet_reads_alike_on_duckdb(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the README's recipe: read the export through its preset, write the supplied columns
+    from partnerkit.load import read_portfolio  # noqa: PLC0415
+
+    hubspot = Path(__file__).parents[1] / "fixtures" / "crm" / "hubspot"
+    portfolio = read_portfolio(hubspot, preset="hubspot")
+    for name, columns in portfolio.supplied.items():
+        if columns:
+            portfolio.table(name).select(columns).sink_parquet(tmp_path / f"{name}.parquet")
+    code, direct, err = run(capsys, "analyze", str(hubspot), "--preset", "hubspot")
+    assert code == 0, err
+    code, on_duckdb, err = run(capsys, "analyze", str(tmp_path), "--engine", "duckdb")
+    assert code == 0, err
+    assert on_duckdb == direct
