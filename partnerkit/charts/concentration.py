@@ -42,19 +42,13 @@ from partnerkit.charts.theme import (
     VITAL_LABELS,
     vital_scale,
 )
+from partnerkit.metrics.pareto import BENCHMARKS
 from partnerkit.policy import Policy
 
 __all__ = ["BENCHMARKS", "MAX_BARS", "ParetoSpecs", "lorenz_chart", "pareto_chart"]
 
 MAX_BARS = 200
 """Partners drawn one bar each; above it, each bar is a run of consecutive ranks."""
-
-BENCHMARKS: tuple[tuple[str, float, float], ...] = (
-    ("80/20", 0.20, 0.80),
-    ("90/10", 0.10, 0.90),
-    ("95/5", 0.05, 0.95),
-)
-"""Industry reference points: (label, share of partners, share of value they produce)."""
 
 _X0, _X1, _GROUP, _LABEL = "partner_share_from", "partner_share", "group", "label"
 

@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 import altair as alt
 
+from partnerkit.decisions.recommend import DECISIONS
+
 if TYPE_CHECKING:
     from altair.theme import ThemeConfig
 
@@ -47,8 +49,8 @@ __all__ = [
 
 THEME_NAME = "partnerkit"
 
-RECOMMENDATIONS: tuple[str, ...] = ("keep", "invest", "watch", "exit")
-"""The four recommendations, in the order legends list them."""
+RECOMMENDATIONS: tuple[str, ...] = DECISIONS
+"""The four recommendations, in the order legends list them (the decisions' vocabulary)."""
 
 UNRATED = "unrated"
 """Label shown for a partner without a recommendation."""
