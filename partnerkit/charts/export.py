@@ -30,6 +30,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -52,6 +53,7 @@ __all__ = [
     "export_many",
     "html_page",
     "javascript_bundle",
+    "own_gradient_ids",
     "render",
     "render_all",
     "vegalite_version",
@@ -278,8 +280,33 @@ def render_all(
     return done
 
 
+_GRADIENT_ID = re.compile(r'(id="|url\(#)gradient_(\d+)')
+
+
+def own_gradient_ids(svg: str, /) -> str:
+    """Return ``svg`` with its gradients numbered from 0 in order of appearance.
+
+    vl-convert numbers gradients with a counter shared by every render of the process, so
+    the same chart's SVG would depend on what was rendered before it (and, rendered
+    several at a time, on the order the renders happen to run in). Renumbered, each file is
+    the same whatever came before; the ids only link a shape to its gradient in the file.
+
+    >>> own_gradient_ids('<linearGradient id="gradient_7"/><path fill="url(#gradient_7)"/>')
+    '<linearGradient id="gradient_0"/><path fill="url(#gradient_0)"/>'
+    """
+    numbers: dict[str, int] = {}
+
+    def renumber(found: re.Match[str]) -> str:
+        number = numbers.setdefault(found.group(2), len(numbers))
+        return f"{found.group(1)}gradient_{number}"
+
+    return _GRADIENT_ID.sub(renumber, svg)
+
+
 def _svg(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(spec, vl_version=vegalite_version(), allowed_base_urls=_NO_URLS)
+    return own_gradient_ids(
+        vlc.vegalite_to_svg(spec, vl_version=vegalite_version(), allowed_base_urls=_NO_URLS)
+    )
 
 
 def _png(svg: str, /, *, scale: float) -> bytes:
