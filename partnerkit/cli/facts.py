@@ -67,9 +67,11 @@ def run(args: Args) -> int:
 
     started = time.perf_counter()
     try:
-        stage = stage_one_of(args)
+        stage, settings = stage_one_of(args)
         facts = stage.collect()
-        path = write_facts(facts, args.out, currency=args.currency, engine=args.engine)
+        path = write_facts(
+            facts, args.out, currency=args.currency, engine=args.engine, settings=settings
+        )
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1

@@ -12,7 +12,7 @@ Examples
 >>> args = Args(source="data/samples", engine="duckdb", as_of=None, policy=None,
 ...     currency=None, spark_remote=None, spark_master="local[2]", preset=("hubspot",))
 >>> try:
-...     stage_one_of(args)
+...     stage, settings = stage_one_of(args)
 ... except StageError as exc:
 ...     print(exc)
 --preset belong to the polars reader: --engine duckdb reads canonical Parquet or CSV files \
@@ -29,7 +29,7 @@ from partnerkit.policy import Policy
 from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
-    from partnerkit.facts import Facts, StageOne
+    from partnerkit.facts import Facts, FactSettings, StageOne
 
 __all__ = ["StageError", "facts_of_source", "stage_one_of"]
 
@@ -43,8 +43,11 @@ def _given(args: Args, name: str) -> bool:
     return value not in (None, False, ())
 
 
-def stage_one_of(args: Args, /) -> StageOne:
-    """Return stage 1 of ``args.source`` on ``args.engine`` (nothing computed yet)."""
+def stage_one_of(args: Args, /) -> tuple[StageOne, FactSettings]:
+    """Return stage 1 of ``args.source`` on ``args.engine`` and the settings it is built with.
+
+    Nothing is computed until the stage one is collected.
+    """
     from partnerkit.facts import FactSettings, build_facts, latest_event  # noqa: PLC0415
     from partnerkit.facts.engines import read_tables, spark_session  # noqa: PLC0415
     from partnerkit.window import Window  # noqa: PLC0415
@@ -75,7 +78,7 @@ def stage_one_of(args: Args, /) -> StageOne:
         raise StageError("the data holds no event to end the window on: pass --as-of")
     window = Window.ending(day, months=policy.lookback_months)
     settings = FactSettings.from_policy(policy, window)
-    return build_facts(tables, window=window, settings=settings, supplied=supplied)
+    return build_facts(tables, window=window, settings=settings, supplied=supplied), settings
 
 
 def facts_of_source(args: Args, /) -> Facts:
@@ -97,5 +100,27 @@ def facts_of_source(args: Args, /) -> Facts:
                 f"the facts in {args.source} are built for the window ending on "
                 f"{facts.window.end}, not {args.as_of}: run partnerkit facts again with --as-of"
             )
+        _check_settings(args, facts)
         return facts
-    return stage_one_of(args).collect()
+    return stage_one_of(args)[0].collect()
+
+
+def _check_settings(args: Args, facts: Facts) -> None:
+    """Refuse a policy that would have built other facts than the folder's."""
+    from partnerkit.facts import FactSettings  # noqa: PLC0415
+    from partnerkit.facts.store import describe_facts, settings_record  # noqa: PLC0415
+    from partnerkit.window import Window  # noqa: PLC0415
+
+    policy = args.policy or Policy()
+    differ = []
+    if Window.ending(facts.window.end, months=policy.lookback_months) != facts.window:
+        differ.append("lookback_months")
+    recorded = describe_facts(args.source).get("settings")
+    if recorded is not None:
+        wanted = settings_record(FactSettings.from_policy(policy, facts.window))
+        differ += [k for k in wanted if wanted[k] != recorded.get(k)]
+    if differ:
+        raise StageError(
+            f"the facts in {args.source} were built with other stage-1 settings than this "
+            f"policy's ({', '.join(differ)}): run partnerkit facts again with this policy"
+        )

@@ -9,11 +9,13 @@ one Parquet file per fact table (``<name>.parquet``) and ``facts.json``::
      "window": {"start": "2025-09-30", "end": "2026-09-30"},
      "quarters": ["2025-10-01", ...],
      "supplied": {"partners": ["partner_id", "name", ...], "activities": [], ...},
+     "settings": {"timing_cuts": [0.33, 0.67], "active_days": 90, ...},
      "tables": {"partners": {"file": "partners.parquet", "rows": 150}, ...}}
 
 ``window`` is the analysis window the facts were built for (they cannot be re-cut to
-another as-of), ``supplied`` the canonical columns the source really held, ``engine`` the
-engine that built them. The facts are small (one row per partner, per partner and
+another as-of), ``supplied`` the canonical columns the source really held, ``settings`` the
+stage-1 settings (:class:`~partnerkit.facts.FactSettings`) that shaped them, when known,
+``engine`` the engine that built them. The facts are small (one row per partner, per partner and
 quarter, ...): :func:`write_facts` collects them to polars and writes them where it runs
 (on a cluster, the driver: a mounted path such as a Databricks volume).
 
@@ -27,6 +29,7 @@ False
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -37,10 +40,19 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 if TYPE_CHECKING:
-    from partnerkit.facts import Facts, StageOne
+    from partnerkit.facts import Facts, FactSettings, StageOne
 
-__all__ = ["FACTS_FILE", "FORMAT", "VERSION", "FactsFolderError", "is_facts_folder", "read_facts",
-           "write_facts"]  # fmt: skip
+__all__ = [
+    "FACTS_FILE",
+    "FORMAT",
+    "VERSION",
+    "FactsFolderError",
+    "describe_facts",
+    "is_facts_folder",
+    "read_facts",
+    "settings_record",
+    "write_facts",
+]
 
 FACTS_FILE = "facts.json"
 """The name of the description file of a facts folder."""
@@ -79,13 +91,16 @@ def write_facts(
     *,
     currency: str | None = None,
     engine: str | None = None,
+    settings: FactSettings | None = None,
 ) -> Path:
     """Write ``facts`` (collected, or a stage one to collect) to the folder ``out_dir``.
 
     Writes ``<name>.parquet`` per fact table and ``facts.json`` (written last, so a folder
     with a description is complete); returns the description's path. ``engine`` defaults
     to the stage one's engine (``"polars"`` for collected facts); ``currency`` is the
-    portfolio's, shown by stage 2. Existing files of the same names are replaced.
+    portfolio's, shown by stage 2; ``settings`` the stage-1 settings the facts were built
+    with, so that a later stage 2 can refuse a policy that would have built other facts.
+    Existing files of the same names are replaced.
 
     Examples
     --------
@@ -118,6 +133,7 @@ def write_facts(
         "window": {"start": facts.window.start.isoformat(), "end": facts.window.end.isoformat()},
         "quarters": [q.isoformat() for q in facts.quarters],
         "supplied": {t: list(cols) for t, cols in facts.supplied.items()},
+        "settings": None if settings is None else settings_record(settings),
         "tables": tables,
     }
     path = folder / FACTS_FILE
@@ -125,6 +141,19 @@ def write_facts(
     tmp.write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def settings_record(settings: FactSettings, /) -> dict[str, Any]:
+    """Return ``settings`` as the plain JSON values ``facts.json`` keeps (dates as text).
+
+    >>> from partnerkit.facts import FactSettings
+    >>> settings_record(FactSettings(quarters=(dt.date(2025, 1, 1),)))["quarters"]
+    ['2025-01-01']
+    """
+    record: dict[str, Any] = json.loads(
+        json.dumps(dataclasses.asdict(settings), default=dt.date.isoformat)
+    )
+    return record
 
 
 def describe_facts(path: str | os.PathLike[str], /) -> dict[str, Any]:

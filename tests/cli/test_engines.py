@@ -259,3 +259,27 @@ def test_a_crm_export_written_as_canonical_parquet_reads_alike_on_duckdb(
     code, on_duckdb, err = run(capsys, "analyze", str(tmp_path), "--engine", "duckdb")
     assert code == 0, err
     assert on_duckdb == direct
+
+
+def test_a_facts_folder_refuses_a_policy_that_would_build_other_facts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "facts"
+    assert run(capsys, "facts", str(SAMPLE), "--engine", "duckdb", "--out", str(folder))[0] == 0
+    # a stage-2 setting may change: the threshold of the vital few
+    stage_two = tmp_path / "stage_two.toml"
+    stage_two.write_text("[pareto]\nvital_threshold = 0.9\n", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(folder), "--policy", str(stage_two))
+    assert code == 0, err
+    assert "(threshold 90%)" in out
+    assert out == run(capsys, "analyze", str(SAMPLE), "--policy", str(stage_two))[1]
+    # a stage-1 setting may not: the facts hold the old one's results
+    for text, setting in (
+        ("[recommendations]\nactive_days = 30\n", "active_days"),
+        ("lookback_months = 6\n", "lookback_months"),
+    ):
+        stage_one = tmp_path / "stage_one.toml"
+        stage_one.write_text(text, encoding="utf-8")
+        code, _, err = run(capsys, "analyze", str(folder), "--policy", str(stage_one))
+        assert code == 2, setting
+        assert f"other stage-1 settings than this policy's ({setting})" in err
