@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import theme
 from partnerkit.charts.export import enable_offline_widgets
 from partnerkit.load import PortfolioError, Problem
@@ -30,7 +31,7 @@ from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
-from partnerkit.widgets.table import format_value, html_table, text_table
+from partnerkit.widgets.table import format_value, html_table, is_money, text_table
 
 __all__ = [
     "FIXES",
@@ -421,8 +422,11 @@ def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) 
     return Table(frame, limit=len(names))
 
 
-def headline(concentration: pl.DataFrame, /) -> str:
+def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> str:
     """Return one sentence on the concentration of the portfolio.
+
+    Written with the shared formatting: shares as percentages, a money total in whole units
+    with ``currency`` (the portfolio's ISO code).
 
     Requires columns: ``partners``, ``denominator``, ``vital_count``, ``vital_share``,
     ``vital_value_share``, ``value_column``, ``total_value``, ``gini``,
@@ -434,22 +438,21 @@ def headline(concentration: pl.DataFrame, /) -> str:
     ...     "partners": [128], "vital_count": [24], "vital_share": [0.1875],
     ...     "vital_value_share": [0.8163], "total_value": [28648040.58], "gini": [0.7745],
     ...     "benchmark_position": ["as concentrated as 80/20 (not 90/10): the top 20% make 81%"]})
-    >>> print(headline(c))  # doctest: +NORMALIZE_WHITESPACE
-    24 of 128 partners (18.8%, active partners) produce 81.6% of won revenue
-    (28,648,040.58 in total). Gini 0.77; as concentrated as 80/20 (not 90/10): the top
+    >>> print(headline(c, currency="USD"))  # doctest: +NORMALIZE_WHITESPACE
+    24 of 128 partners (19%, active partners) produce 82% of won revenue
+    (USD 28,648,041 in total). Gini 0.77; as concentrated as 80/20 (not 90/10): the top
     20% make 81%.
     """
     c: dict[str, Any] = concentration.row(0, named=True)
-
-    def pct(x: float | None) -> str:
-        return "n/a" if x is None else f"{x:.1%}"
-
-    gini = "n/a" if c["gini"] is None else f"{c['gini']:.2f}"
+    column = str(c["value_column"])
+    total = c["total_value"] or 0
+    written = fmt.money(total, currency) if is_money(column) else fmt.number(total, digits=2)
     return (
-        f"{c['vital_count']:,} of {c['partners']:,} partners ({pct(c['vital_share'])}, "
-        f"{c['denominator']} partners) produce {pct(c['vital_value_share'])} of "
-        f"{str(c['value_column']).replace('_', ' ')} ({c['total_value'] or 0:,.2f} in total). "
-        f"Gini {gini}; {c.get('benchmark_position') or 'closest to none'}."
+        f"{fmt.count(c['vital_count'])} of {fmt.count(c['partners'])} partners "
+        f"({fmt.percent(c['vital_share'])}, {c['denominator']} partners) produce "
+        f"{fmt.percent(c['vital_value_share'])} of {column.replace('_', ' ')} "
+        f"({written} in total). Gini {fmt.number(c['gini'], digits=2)}; "
+        f"{c.get('benchmark_position') or 'closest to none'}."
     )
 
 

@@ -8,6 +8,7 @@ and recorded.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -81,6 +82,9 @@ def test_dashboard_serves_widgets_without_code_offline(dashboard: str, browser) 
     assert page.locator(".jp-InputArea-editor").count() == 0
     assert "Error displaying widget" not in text
     assert "vital few" in text.lower()
+    # item 1: the headline in the shared formatting, money with the portfolio's currency
+    assert re.search(r"partners \(\d+%, active partners\) produce \d+% of won revenue "
+                     r"\(USD [\d,]+ in total\)", text), text[:600]  # fmt: skip
 
     # an interaction reaches the kernel and comes back: type a threshold
     box = page.locator(".widget-text input").first

@@ -102,7 +102,7 @@ def test_headline_with_no_value() -> None:
     )
     assert headline(empty) == (
         "0 of 0 partners (n/a, active partners) produce n/a of won revenue "
-        "(0.00 in total). Gini n/a; closest to none."
+        "(0 in total). Gini n/a; closest to none."
     )
 
 
