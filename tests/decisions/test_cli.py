@@ -118,6 +118,8 @@ def test_errors_exit_with_1_and_a_message(tmp_path, stub, capsys):
 
 
 def test_bad_decision_is_a_usage_error(tmp_path, capsys):
-    code = run("record", "--partner", "p", "--decision", "fire", "--rationale", "r", "--who", "w", "s")
+    code = run(
+        "record", "--partner", "p", "--decision", "fire", "--rationale", "r", "--who", "w", "s"
+    )
     assert code == 2
     assert "'fire' is not one of" in capsys.readouterr().err
