@@ -54,6 +54,7 @@ class Run:
     run_all: float
     cpu: float
     cells: dict[int, float] = field(default_factory=dict)
+    cells_cpu: dict[int, float] = field(default_factory=dict)
 
 
 def _ticks(pid: int) -> float:
@@ -86,8 +87,12 @@ def run_once(path: Path, folder: Path) -> Run:
     with client.setup_kernel():
         pid = client.km.provisioner.process.pid  # type: ignore[union-attr]
         cpu0 = _ticks(pid)
+        cells_cpu: dict[int, float] = {}
         for index, cell in enumerate(nb.cells):
+            before = _ticks(pid)
             client.execute_cell(cell, index)
+            if cell.cell_type == "code":
+                cells_cpu[index] = _ticks(pid) - before
         cpu = _ticks(pid) - cpu0
     cells: dict[int, float] = {}
     starts, ends = [], []
@@ -101,7 +106,7 @@ def run_once(path: Path, folder: Path) -> Run:
         starts.append(start)
         ends.append(end)
     run_all = (max(ends) - min(starts)).total_seconds() if starts else 0.0
-    return Run(run_all=run_all, cpu=cpu, cells=cells)
+    return Run(run_all=run_all, cpu=cpu, cells=cells, cells_cpu=cells_cpu)
 
 
 def _first_line(path: Path, index: int) -> str:
@@ -132,15 +137,17 @@ def report(results: dict[Path, list[Run]], rounds: int) -> str:
             f"{statistics.median(r.cpu for r in runs):.2f} | "
             f"{'yes' if median < TARGET_S else 'NO'} |"
         )
-    out += ["", "Slowest cells (median kernel seconds):", ""]
-    out += ["| notebook | cell | s | code |", "|---|---:|---:|---|"]
+    out += ["", "Slowest cells (medians: kernel seconds, kernel CPU seconds):", ""]
+    out += ["| notebook | cell | s | CPU s | code |", "|---|---:|---:|---:|---|"]
     for path, runs in results.items():
         medians = {
             index: statistics.median(r.cells.get(index, 0.0) for r in runs)
             for index in runs[0].cells
         }
         for index, seconds in sorted(medians.items(), key=lambda kv: -kv[1])[:SLOWEST]:
-            out.append(f"| {path.name} | {index} | {seconds:.2f} | `{_first_line(path, index)}` |")
+            cpu = statistics.median(r.cells_cpu.get(index, 0.0) for r in runs)
+            code = _first_line(path, index)
+            out.append(f"| {path.name} | {index} | {seconds:.2f} | {cpu:.2f} | `{code}` |")
     return "\n".join(out) + "\n"
 
 
