@@ -27,8 +27,15 @@ import polars as pl
 
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import BAR, CATEGORY_SCHEME, MUTED, WIDE_CATEGORY_SCHEME
+from partnerkit.metrics.health import health_drivers
 
-__all__ = ["drawable", "health_breakdown_chart", "health_drivers_chart"]
+__all__ = [
+    "default_partners",
+    "drawable",
+    "health_breakdown_chart",
+    "health_drivers_chart",
+    "metric_tooltips",
+]
 
 _REQUIRED = (c.PARTNER_ID, c.DIMENSION, c.METRIC, c.PERCENTILE, c.WEIGHT, c.CONTRIBUTION)
 _METRIC_LABEL = "metric_label"
@@ -51,6 +58,25 @@ def drawable(health_explained: pl.DataFrame, /) -> pl.DataFrame:
     [('b', 2.0)]
     """
     return health_explained.filter(pl.col(c.CONTRIBUTION).is_not_null())
+
+
+def metric_tooltips() -> list[alt.Tooltip]:
+    """Return the tooltip of one metric's bar in a health score: what it is and adds.
+
+    Dimension, metric, the metric's value, its percentile, its weight and the points it adds
+    (read from ``health_explained`` rows with a ``metric_label`` column).
+
+    >>> [t.to_dict()["title"] for t in metric_tooltips()]
+    ['dimension', 'metric', 'value', 'percentile', 'weight', 'points']
+    """
+    return [
+        alt.Tooltip(f"{c.DIMENSION}:N", title="dimension"),
+        alt.Tooltip(f"{_METRIC_LABEL}:N", title="metric"),
+        alt.Tooltip(f"{c.VALUE}:Q", title="value", format=",.4~f"),
+        alt.Tooltip(f"{c.PERCENTILE}:Q", title="percentile", format=".0f"),
+        alt.Tooltip(f"{c.WEIGHT}:Q", title="weight", format=".2~f"),
+        alt.Tooltip(f"{c.CONTRIBUTION}:Q", title="points", format=".1f"),
+    ]
 
 
 def default_partners(scorecard: pl.DataFrame | None, /, *, limit: int) -> list[str]:
@@ -142,15 +168,7 @@ def health_breakdown_chart(
                 scale=alt.Scale(scheme=CATEGORY_SCHEME if metrics <= 10 else WIDE_CATEGORY_SCHEME),
             ),
             order=alt.Order(f"{c.METRIC}:N"),
-            tooltip=[
-                alt.Tooltip(f"{_PARTNER_LABEL}:N", title="partner"),
-                alt.Tooltip(f"{c.DIMENSION}:N", title="dimension"),
-                alt.Tooltip(f"{_METRIC_LABEL}:N", title="metric"),
-                alt.Tooltip(f"{c.VALUE}:Q", title="value", format=",.4~f"),
-                alt.Tooltip(f"{c.PERCENTILE}:Q", title="percentile", format=".0f"),
-                alt.Tooltip(f"{c.WEIGHT}:Q", title="weight", format=".2~f"),
-                alt.Tooltip(f"{c.CONTRIBUTION}:Q", title="points", format=".1f"),
-            ],
+            tooltip=[alt.Tooltip(f"{_PARTNER_LABEL}:N", title="partner"), *metric_tooltips()],
         )
         .properties(
             width=150,
@@ -173,7 +191,8 @@ def health_drivers_chart(
     """Per dimension, the mean points each metric contributes across all partners.
 
     One bar per metric (a handful of rows whatever the portfolio size), grouped by
-    dimension; the tooltip adds the metric's weight and mean percentile.
+    dimension (the figures of :func:`partnerkit.metrics.health.health_drivers`); the tooltip
+    adds the metric's weight and mean percentile.
 
     Requires columns: ``partner_id``, ``dimension``, ``metric``, ``percentile``, ``weight``,
     ``contribution``.
@@ -188,16 +207,7 @@ def health_drivers_chart(
     """
     frame = c.collected(health_explained, _REQUIRED, chart="health drivers")
     dimensions = frame[c.DIMENSION].unique(maintain_order=True).to_list()
-    drivers = (
-        frame.group_by(c.DIMENSION, c.METRIC, maintain_order=True)
-        .agg(
-            pl.col(c.CONTRIBUTION).mean().alias("mean_contribution"),
-            pl.col(c.PERCENTILE).mean().alias("mean_percentile"),
-            pl.col(c.WEIGHT).first(),
-            pl.col(c.PARTNER_ID).n_unique().alias("partners"),
-        )
-        .with_columns(_metric_label())
-    )
+    drivers = health_drivers(frame.lazy()).with_columns(_metric_label()).collect()
     chart: alt.Chart = (
         alt.Chart(drivers)
         .mark_bar(color=BAR)

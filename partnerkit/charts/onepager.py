@@ -31,7 +31,7 @@ import polars as pl
 
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
-from partnerkit.charts.health import drawable
+from partnerkit.charts.health import drawable, metric_tooltips
 from partnerkit.charts.overlap import OVERLAP_COLORS
 from partnerkit.charts.theme import (
     BAR,
@@ -308,14 +308,7 @@ def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
                 legend=alt.Legend(columns=2, orient="right"),
             ),
             order=alt.Order(f"{c.METRIC}:N"),
-            tooltip=[
-                alt.Tooltip(f"{c.DIMENSION}:N", title="dimension"),
-                alt.Tooltip("metric_label:N", title="metric"),
-                alt.Tooltip(f"{c.VALUE}:Q", title="value", format=",.4~f"),
-                alt.Tooltip(f"{c.PERCENTILE}:Q", title="percentile", format=".0f"),
-                alt.Tooltip(f"{c.WEIGHT}:Q", title="weight", format=".2~f"),
-                alt.Tooltip(f"{c.CONTRIBUTION}:Q", title="points", format=".1f"),
-            ],
+            tooltip=metric_tooltips(),
         )
         .properties(
             width=420,
