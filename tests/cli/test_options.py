@@ -116,6 +116,7 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
             assert f"Usage: partnerkit {name} {action}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_installed_script_follows_the_scheme(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "partnerkit"
     bad = subprocess.run(
