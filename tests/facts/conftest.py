@@ -10,7 +10,8 @@ Helpers:
 
 - :func:`canonical_tables` casts dict literals to the canonical dtypes of
   :mod:`partnerkit.schema` (absent optional columns become nulls or their default);
-- :func:`run_facts` runs stage 1 on one engine and collects every fact table to polars;
+- :func:`run_facts` runs stage 1 on one engine and collects every fact table to polars
+  (:class:`FactsMemo`, fixture ``memo``: once per input and engine for the whole run);
 - :func:`partner_view` joins the per-partner fact tables into one frame per partner, for
   checking hand-worked figures whatever table a figure lives in;
 - :func:`assert_same_facts` compares two sets of fact tables, every table and column, rows
@@ -84,45 +85,48 @@ def supplied_of(tables: Mapping[str, Literal | None]) -> dict[str, tuple[str, ..
 # --- engines ---
 
 
-@pytest.fixture
-def duck() -> Iterator[duckdb.DuckDBPyConnection]:
-    """A fresh in-memory DuckDB connection (its relations live as long as it does)."""
-    con = duckdb.connect()
-    yield con
-    con.close()
-
-
 class Engines:
-    """Turns canonical polars tables into one engine's native frames."""
+    """Turns canonical polars tables into one engine's native frames.
 
-    def __init__(self, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    DuckDB relations live as long as the connection this object opens (closed by
+    :meth:`close`); Spark frames come from the session-wide ``spark`` fixture.
+    """
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path) -> None:
         self._request = request
-        self._tmp = tmp_path
+        self._folder = folder
         self._n = 0
+        self._con: duckdb.DuckDBPyConnection | None = None
 
     def native(self, engine: str, tables: Mapping[str, pl.DataFrame]) -> dict[str, Any]:
         """``tables`` as native frames of ``engine`` (Parquet files for DuckDB and Spark)."""
         if engine == "polars":
             return {k: v.lazy() for k, v in tables.items()}
         self._n += 1
-        folder = self._tmp / f"{engine}-{self._n}"
+        folder = self._folder / f"{engine}-{self._n}"
         folder.mkdir()
         paths = {}
         for name, frame in tables.items():
             paths[name] = folder / f"{name}.parquet"
             frame.write_parquet(paths[name])
         if engine == "duckdb":
-            con: duckdb.DuckDBPyConnection = self._request.getfixturevalue("duck")
-            return {k: con.read_parquet(str(p)) for k, p in paths.items()}
+            self._con = self._con or duckdb.connect()
+            return {k: self._con.read_parquet(str(p)) for k, p in paths.items()}
         if engine == "spark":
             session = self._request.getfixturevalue("spark")
             return {k: session.read.parquet(str(p)) for k, p in paths.items()}
         raise AssertionError(f"no such engine {engine!r}")
 
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+
 
 @pytest.fixture
-def engines(request: pytest.FixtureRequest, tmp_path: Path) -> Engines:
-    return Engines(request, tmp_path)
+def engines(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engines]:
+    made = Engines(request, tmp_path)
+    yield made
+    made.close()
 
 
 # --- stage 1 ---
@@ -147,6 +151,43 @@ def run_facts(
     )
     assert stage.engine == engine
     return {k: v.collect() for k, v in stage.collect().frames().items()}
+
+
+class FactsMemo:
+    """Stage 1's facts of named inputs, computed once per engine for the whole run.
+
+    Checking many figures of one input on Spark would otherwise start stage 1 again for each
+    check (tens of seconds each on two cores).
+    """
+
+    def __init__(self, engines: Engines) -> None:
+        self._engines = engines
+        self._done: dict[tuple[str, str], dict[str, pl.DataFrame]] = {}
+
+    def __call__(
+        self,
+        key: str,
+        engine: str,
+        tables: Mapping[str, pl.DataFrame],
+        *,
+        window: Window,
+        supplied: Mapping[str, tuple[str, ...]] | None = None,
+    ) -> dict[str, pl.DataFrame]:
+        """The facts of ``tables`` (named ``key``) on ``engine``; the same key, the same input."""
+        if (key, engine) not in self._done:
+            self._done[key, engine] = run_facts(
+                self._engines, engine, tables, window=window, supplied=supplied
+            )
+        return self._done[key, engine]
+
+
+@pytest.fixture(scope="session")
+def memo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FactsMemo]:
+    made = Engines(request, tmp_path_factory.mktemp("memo"))
+    yield FactsMemo(made)
+    made.close()
 
 
 # --- reading facts ---

@@ -25,11 +25,11 @@ from partnerkit.window import Window
 from .conftest import (
     ENGINE_PARAMS,
     Engines,
+    FactsMemo,
     assert_same_facts,
     canonical_tables,
     partner_view,
     quarter_view,
-    run_facts,
     supplied_of,
 )
 
@@ -217,10 +217,15 @@ def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def facts(engines: Engines, engine: str) -> dict[str, pl.DataFrame]:
+def tiny(memo: FactsMemo, engine: str) -> dict[str, pl.DataFrame]:
+    """The facts of the tiny portfolio on ``engine`` (computed once per run)."""
     tables = canonical_tables(**LITERALS)
-    return run_facts(engines, engine, tables, window=WINDOW, supplied=supplied_of(LITERALS))
+    return memo("tiny", engine, tables, window=WINDOW, supplied=supplied_of(LITERALS))
+
+
+@pytest.fixture
+def facts(memo: FactsMemo, engine: str) -> dict[str, pl.DataFrame]:
+    return tiny(memo, engine)
 
 
 def test_deal_figures_by_hand(facts):
@@ -276,12 +281,8 @@ def test_direct_deals_stay_out_of_every_partner(facts):
 
 
 @pytest.mark.parametrize("engine", [p for p in ENGINE_PARAMS if p.id != "polars"])
-def test_every_fact_table_equals_polars(engines: Engines, engine: str):
-    tables = canonical_tables(**LITERALS)
-    supplied = supplied_of(LITERALS)
-    want = run_facts(engines, "polars", tables, window=WINDOW, supplied=supplied)
-    got = run_facts(engines, engine, tables, window=WINDOW, supplied=supplied)
-    assert_same_facts(got, want, label=engine)
+def test_every_fact_table_equals_polars(memo: FactsMemo, engine: str):
+    assert_same_facts(tiny(memo, engine), tiny(memo, "polars"), label=engine)
 
 
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)

@@ -34,9 +34,9 @@ from partnerkit.window import Window
 from .conftest import (
     ENGINE_PARAMS,
     Engines,
+    FactsMemo,
     assert_same_facts,
     partner_view,
-    run_facts,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def _gen_alt() -> ModuleType:
     return sys.modules[name]
 
 
-Data = tuple[dict[str, pl.DataFrame], dict[str, tuple[str, ...]]]
+Data = tuple[str, dict[str, pl.DataFrame], dict[str, tuple[str, ...]]]
 
 
 @pytest.fixture(scope="module", params=["sample", "alt"])
@@ -63,9 +63,15 @@ def data(request: pytest.FixtureRequest) -> Data:
     if request.param == "sample":
         portfolio = read_portfolio(ROOT / "data" / "samples")
         tables = {name: portfolio.table(name).collect() for name in TABLE_ORDER}
-        return tables, dict(portfolio.supplied)
+        return "sample", tables, dict(portfolio.supplied)
     tables = _gen_alt().generate(partners=300, deals=15_000, activities=40_000, seed=11)
-    return tables, {name: tuple(frame.columns) for name, frame in tables.items()}
+    return "alt", tables, {name: tuple(frame.columns) for name, frame in tables.items()}
+
+
+def _facts(memo: FactsMemo, data: Data, engine: str) -> dict[str, pl.DataFrame]:
+    key, tables, supplied = data
+    w = Window.ending(latest_event(tables), months=MONTHS)
+    return memo(key, engine, tables, window=w, supplied=supplied)
 
 
 # --- the reference, in plain Python ---
@@ -173,7 +179,7 @@ def engine(request: pytest.FixtureRequest) -> str:
 
 
 def test_reference_is_worth_checking_against(data: Data):
-    tables, _ = data
+    _, tables, _ = data
     w = Window.ending(latest_event(tables), months=MONTHS)
     ref = reference(tables, w)
     # the data must exercise what it is used to check
@@ -185,10 +191,10 @@ def test_reference_is_worth_checking_against(data: Data):
     assert ref["revenue_recent"].sum() > 0
 
 
-def test_facts_equal_the_plain_python_reference(data: Data, engines: Engines, engine: str):
-    tables, supplied = data
+def test_facts_equal_the_plain_python_reference(data: Data, memo: FactsMemo, engine: str):
+    _, tables, _ = data
     w = Window.ending(latest_event(tables), months=MONTHS)
-    facts = run_facts(engines, engine, tables, window=w, supplied=supplied)
+    facts = _facts(memo, data, engine)
     ids = list(tables["partners"]["partner_id"])
     columns = (*MONEY, *COUNTS, *DATES)
     got = (
@@ -204,14 +210,10 @@ def test_facts_equal_the_plain_python_reference(data: Data, engines: Engines, en
 def test_latest_event_on_every_engine(data: Data, engines: Engines, engine: str):
     from partnerkit.facts import latest_event as stage_one_latest  # noqa: PLC0415
 
-    tables, _ = data
+    _, tables, _ = data
     assert stage_one_latest(engines.native(engine, tables)) == latest_event(tables)
 
 
 @pytest.mark.parametrize("engine", [p for p in ENGINE_PARAMS if p.id != "polars"])
-def test_every_fact_table_equals_polars(data: Data, engines: Engines, engine: str):
-    tables, supplied = data
-    w = Window.ending(latest_event(tables), months=MONTHS)
-    want = run_facts(engines, "polars", tables, window=w, supplied=supplied)
-    got = run_facts(engines, engine, tables, window=w, supplied=supplied)
-    assert_same_facts(got, want, label=engine)
+def test_every_fact_table_equals_polars(data: Data, memo: FactsMemo, engine: str):
+    assert_same_facts(_facts(memo, data, engine), _facts(memo, data, "polars"), label=engine)
