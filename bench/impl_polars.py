@@ -281,7 +281,8 @@ def core_hand(paths: Paths, *, threshold: float = THRESHOLD, engine: Any = "auto
 
 PACKAGE_API = (
     "partnerkit.read_portfolio(folder, validate=...) -> partnerkit.analysis.quick_scorecard "
-    "(Portfolio.latest_date -> metrics.scorecard.core_scorecard, collected once)"
+    "(Portfolio.latest_date -> facts.core_facts -> metrics.scorecard.core_scorecard on the "
+    "lazy facts, collected once)"
 )
 
 
