@@ -12,15 +12,14 @@ archive, snapshot included).
 
 Examples
 --------
->>> import datetime as dt, tempfile, pathlib
->>> from partnerkit.policy import Policy
->>> folder = pathlib.Path(tempfile.mkdtemp())
->>> with Ledger(folder / "ledger.sqlite") as ledger:
-...     _ = ledger.record("p1", "exit", "=no results", who="ana", as_of=dt.date(2025, 6, 30),
-...                       policy=Policy(), metrics={"name": "Acme"})
-...     out = export_decisions(ledger, folder / "current.csv")
->>> pl.read_csv(out).select("name", "decided", "rationale").rows()
-[('Acme', 'exit', "'=no results")]
+>>> import datetime as dt
+>>> rows = pl.DataFrame({"id": [1], "partner_id": ["p1"], "decision": ["exit"],
+...     "rationale": ["No results."], "who": ["ana"],
+...     "recorded_at": [dt.datetime(2025, 7, 1, tzinfo=dt.UTC)],
+...     "as_of": [dt.date(2025, 6, 30)], "policy_hash": ["abc"],
+...     "metrics": ['{"name": "Acme", "recommendation": "exit", "won_revenue": 0.0}']})
+>>> decision_table(rows).select("name", "decided", "follows_recommendation").row(0)
+('Acme', 'exit', True)
 """
 
 from __future__ import annotations
