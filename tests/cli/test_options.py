@@ -132,3 +132,14 @@ def test_the_installed_script_follows_the_scheme(tmp_path: Path) -> None:
     )  # fmt: skip
     assert usage.returncode == 2
     assert "must be a date like 2026-06-30, not 'soon'" in usage.stderr
+
+
+def test_report_partner_choices_exclude_each_other(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["report", str(CANONICAL), "--out", str(tmp_path / "r"), "--partners", "P1"]
+    assert main([*argv, "--all-partners"]) == 2
+    assert "--partners and --all-partners exclude each other" in capsys.readouterr().err
+    assert main([*argv[:-2], "--partners", " , "]) == 2
+    assert "give at least one partner id" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
