@@ -32,9 +32,9 @@ from partnerkit.decisions.recommend import REASONS, recommend
 from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
 from partnerkit.io import export_frame
 from partnerkit.load import LoadReport, PortfolioError, Problem
+from partnerkit.load.accounts import overlaps_from_accounts
 from partnerkit.load.presets import PRESETS
 from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio
-from partnerkit.metrics.overlap import overlaps_from_accounts
 from partnerkit.metrics.scorecard import SCORECARD_COLUMNS
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.portfolio import Portfolio

@@ -5,9 +5,10 @@ The entry points are :func:`read_portfolio` (files or frames), :func:`from_frame
 ``files`` (reading files with real-world dirt), ``dates`` and ``text`` (parsing cells),
 ``mapping`` (column and value mappings), ``presets`` (CRM export presets), ``conform``
 (canonical shape and dtypes), ``delivery`` (the lean frames handed out for lazy sources),
-``read`` (the whole pipeline); and validation: ``problems`` (the rules and a broken
-rule), ``contract`` (the checks the schema implies), ``checks`` (evaluating checks in two
-streaming passes) and ``report`` (the load report and :class:`PortfolioError`).
+``read`` (the whole pipeline), ``accounts`` (the ``overlaps`` table from two account
+lists); and validation: ``problems`` (the rules and a broken rule), ``contract`` (the
+checks the schema implies), ``checks`` (evaluating checks in two streaming passes) and
+``report`` (the load report and :class:`PortfolioError`).
 """
 
 from __future__ import annotations

@@ -274,7 +274,6 @@ POLARS_HANDOVER: dict[str, str] = {
 
 PENDING: dict[str, str] = {
     "metrics/change.py": "measure_changes reduces raw deals and activities per quarter itself",
-    "metrics/overlap.py": "overlaps_from_accounts builds the raw overlaps table (an input builder)",
     "portfolio.py": "Portfolio.latest_date, currency and open_past_expected read raw deals",
     "widgets/drill.py": "the drill-down lists a partner's raw rows and adds them up again",
     "window.py": "Window's polars helpers for raw deal dates, used by widgets/drill.py",
