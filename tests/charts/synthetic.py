@@ -24,7 +24,7 @@ DIMENSIONS = {
 }
 RECOMMENDATION_REASONS = {
     "keep": ["VITAL"],
-    "invest": ["HEALTHY", "UNDER_TIERED"],
+    "invest": ["HIGH_HEALTH", "PRODUCTIVE_HEALTHY"],
     "watch": ["FADING_TREND", "ONE_SIDED"],
     "exit": ["DORMANT", "LOW_HEALTH"],
 }
