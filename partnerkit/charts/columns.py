@@ -17,11 +17,11 @@ ValueError: demo needs columns partner_id, name; missing: partner_id, name
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
-__all__ = ["collected"]
+__all__ = ["chosen_partners", "collected", "default_partners", "with_partner_label"]
 
 # --- scorecard (one row per partner) ---------------------------------------------------------
 PARTNER_ID = "partner_id"
@@ -109,3 +109,62 @@ def collected(
             f"{chart} needs columns {', '.join(needed)}; missing: {', '.join(missing)}"
         )
     return frame.collect() if isinstance(frame, pl.LazyFrame) else frame
+
+
+def default_partners(scorecard: pl.DataFrame | None, /, *, limit: int) -> list[str]:
+    """Return the ``limit`` best-ranked partners of ``scorecard`` (rank order).
+
+    Requires columns: ``partner_id`` and ``rank``.
+
+    >>> default_partners(pl.DataFrame({"partner_id": ["a", "b", "c"], "rank": [2, 1, None]}),
+    ...     limit=5)
+    ['b', 'a']
+    """
+    if scorecard is None:
+        return []
+    return scorecard.filter(pl.col(RANK).is_not_null()).sort(RANK).head(limit)[PARTNER_ID].to_list()
+
+
+def chosen_partners(
+    frame: pl.DataFrame,
+    /,
+    *,
+    partners: Sequence[str] | None,
+    scorecard: pl.DataFrame | None,
+    limit: int,
+) -> list[str]:
+    """Return the partners a per-partner chart shows, in order.
+
+    ``partners`` when given, else the ``limit`` best-ranked of ``scorecard``, else the first
+    ``limit`` partner ids of ``frame``.
+
+    Requires columns: ``partner_id`` (and ``partner_id``, ``rank`` in ``scorecard``).
+
+    >>> rows = pl.DataFrame({"partner_id": ["x", "y", "x"]})
+    >>> chosen_partners(rows, partners=None, scorecard=None, limit=5)
+    ['x', 'y']
+    """
+    chosen = list(partners) if partners is not None else default_partners(scorecard, limit=limit)
+    if not chosen:
+        chosen = frame[PARTNER_ID].unique(maintain_order=True).head(limit).to_list()
+    return chosen
+
+
+def with_partner_label(
+    rows: pl.DataFrame, scorecard: pl.DataFrame | None, /, *, label: str
+) -> pl.DataFrame:
+    """Add ``label``: each partner's name from ``scorecard`` (its id when it has none).
+
+    Requires columns: ``partner_id`` (and ``partner_id``, ``name`` in ``scorecard``).
+
+    >>> rows = pl.DataFrame({"partner_id": ["a", "b"]})
+    >>> card = pl.DataFrame({"partner_id": ["a"], "name": ["Acme"]})
+    >>> with_partner_label(rows, card, label="partner")["partner"].to_list()
+    ['Acme', 'b']
+    """
+    if scorecard is not None and NAME in scorecard.columns:
+        names = scorecard.select(PARTNER_ID, pl.col(NAME).alias(label))
+        return rows.join(names, on=PARTNER_ID, how="left").with_columns(
+            pl.col(label).fill_null(pl.col(PARTNER_ID))
+        )
+    return rows.with_columns(pl.col(PARTNER_ID).alias(label))

@@ -26,6 +26,7 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import columns as c
+from partnerkit.charts.columns import default_partners
 from partnerkit.charts.theme import BAR, CATEGORY_SCHEME, MUTED, WIDE_CATEGORY_SCHEME
 from partnerkit.metrics.health import health_drivers
 
@@ -79,25 +80,6 @@ def metric_tooltips() -> list[alt.Tooltip]:
     ]
 
 
-def default_partners(scorecard: pl.DataFrame | None, /, *, limit: int) -> list[str]:
-    """Return the ``limit`` best-ranked partners of ``scorecard`` (rank order).
-
-    Requires columns: ``partner_id`` and ``rank``.
-
-    >>> default_partners(pl.DataFrame({"partner_id": ["a", "b", "c"], "rank": [2, 1, None]}),
-    ...     limit=5)
-    ['b', 'a']
-    """
-    if scorecard is None:
-        return []
-    return (
-        scorecard.filter(pl.col(c.RANK).is_not_null())
-        .sort(c.RANK)
-        .head(limit)[c.PARTNER_ID]
-        .to_list()
-    )
-
-
 def health_breakdown_chart(
     health_explained: pl.DataFrame | pl.LazyFrame,
     /,
@@ -126,18 +108,10 @@ def health_breakdown_chart(
     'dimension'
     """
     frame = drawable(c.collected(health_explained, (*_REQUIRED, c.VALUE), chart="health breakdown"))
-    chosen = list(partners) if partners is not None else default_partners(scorecard, limit=limit)
-    if not chosen:
-        chosen = frame[c.PARTNER_ID].unique(maintain_order=True).head(limit).to_list()
+    chosen = c.chosen_partners(frame, partners=partners, scorecard=scorecard, limit=limit)
     rows = frame.filter(pl.col(c.PARTNER_ID).is_in(chosen))
     order = {pid: i for i, pid in enumerate(chosen)}
-    if scorecard is not None and c.NAME in scorecard.columns:
-        names = scorecard.select(c.PARTNER_ID, pl.col(c.NAME).alias(_PARTNER_LABEL))
-        rows = rows.join(names, on=c.PARTNER_ID, how="left").with_columns(
-            pl.col(_PARTNER_LABEL).fill_null(pl.col(c.PARTNER_ID))
-        )
-    else:
-        rows = rows.with_columns(pl.col(c.PARTNER_ID).alias(_PARTNER_LABEL))
+    rows = c.with_partner_label(rows, scorecard, label=_PARTNER_LABEL)
     rows = rows.with_columns(
         _metric_label(),
         pl.col(c.PARTNER_ID).replace_strict(order, default=len(order)).alias("order"),

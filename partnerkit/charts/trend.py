@@ -23,7 +23,6 @@ import altair as alt
 import polars as pl
 
 from partnerkit.charts import columns as c
-from partnerkit.charts.health import default_partners
 from partnerkit.charts.theme import BAR, COMPACT_LABEL, INK
 
 __all__ = ["partner_quarters", "trend_chart"]
@@ -88,18 +87,9 @@ def trend_chart(
     """
     frame = c.collected(quarterly, (c.PARTNER_ID, c.QUARTER, value), chart="revenue trend")
     label = label or value.replace("_", " ")
-    chosen = list(partners) if partners is not None else default_partners(scorecard, limit=limit)
-    if not chosen:
-        chosen = frame[c.PARTNER_ID].unique(maintain_order=True).head(limit).to_list()
+    chosen = c.chosen_partners(frame, partners=partners, scorecard=scorecard, limit=limit)
     rows = partner_quarters(frame, chosen, value=value)
-    if scorecard is not None and c.NAME in scorecard.columns:
-        names = scorecard.select(c.PARTNER_ID, pl.col(c.NAME).alias(_PARTNER))
-        rows = rows.join(names, on=c.PARTNER_ID, how="left").with_columns(
-            pl.col(_PARTNER).fill_null(pl.col(c.PARTNER_ID))
-        )
-    else:
-        rows = rows.with_columns(pl.col(c.PARTNER_ID).alias(_PARTNER))
-    rows = rows.sort(c.PARTNER_ID, c.QUARTER)
+    rows = c.with_partner_label(rows, scorecard, label=_PARTNER).sort(c.PARTNER_ID, c.QUARTER)
     label_of = dict(rows.select(c.PARTNER_ID, _PARTNER).unique().iter_rows())
     panel_order = [label_of[p] for p in chosen if p in label_of]
     temporal = rows.schema[c.QUARTER] in (pl.Date, pl.Datetime)
