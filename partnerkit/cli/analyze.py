@@ -173,7 +173,10 @@ def run(args: Args) -> int:
     try:
         if args.engine != "polars" or _is_facts_folder(args.source):
             if args.core:
-                return _usage("--core is the polars fast path: leave out --engine (or --core)")
+                return _usage(
+                    "--core is the polars fast path over raw rows: it does not apply to "
+                    "--engine duckdb or spark, nor to a facts folder"
+                )
             result = _stage_two(facts_of_source(args), policy)
             card, text = result.scorecard, summary(result)
         else:

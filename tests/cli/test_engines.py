@@ -186,7 +186,12 @@ def test_polars_reader_options_are_refused_on_other_engines(
     assert "--preset belong to the polars reader" in err
     code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb", "--core")
     assert code == 2
-    assert "--core is the polars fast path" in err
+    assert "--core is the polars fast path over raw rows" in err
+    folder = flat / "facts"
+    assert run(capsys, "facts", str(flat), "--out", str(folder))[0] == 0
+    code, _, err = run(capsys, "analyze", str(folder), "--core")
+    assert code == 2
+    assert "nor to a facts folder" in err
 
 
 def test_contract_problems_on_an_engine_read_exit_one(
