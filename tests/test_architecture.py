@@ -55,7 +55,7 @@ def contract_layers() -> list[set[str]]:
         c["layers"] for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"
     ]
     return [
-        {n.strip().strip("()").removeprefix("partnerkit.") for n in layer.split("|")}
+        {n.strip().removeprefix("partnerkit.") for n in layer.split("|")}
         for layer in reversed(layers)
     ]
 

@@ -96,10 +96,10 @@ def contracts() -> list[dict[str, object]]:
 
 
 def layered() -> set[str]:
-    """The modules named in the layers contract (optional ones without their parentheses)."""
+    """The modules named in the layers contract."""
     (layers,) = [c["layers"] for c in contracts() if c["type"] == "layers"]
     assert isinstance(layers, list)
-    return {name.strip().strip("()") for layer in layers for name in str(layer).split("|")}
+    return {name.strip() for layer in layers for name in str(layer).split("|")}
 
 
 @pytest.fixture(scope="module")
@@ -132,13 +132,12 @@ def test_every_room_but_widgets_is_kept_from_widget_libraries() -> None:
     sources: set[str] = set()
     for contract in contracts():
         if contract["type"] == "forbidden" and "ipywidgets" in contract["forbidden_modules"]:
-            sources |= {str(m).removesuffix(".**") for m in contract["source_modules"]}
+            sources |= {str(m) for m in contract["source_modules"]}
     assert room_names() - sources == {"partnerkit.widgets"}
 
 
 def test_every_layered_name_is_a_room() -> None:
-    optional = {"partnerkit.facts"}  # stage 1 may be absent while it is being built
-    assert layered() - room_names() - optional == set()
+    assert layered() - room_names() == set()
 
 
 SKIP_ON_IMPORT = re.compile(r"""(?:importorskip|find_spec)\(\s*["']([\w.]+)["']""")
