@@ -288,3 +288,20 @@ def test_a_facts_folder_refuses_a_policy_that_would_build_other_facts(
         code, _, err = run(capsys, "analyze", str(folder), "--policy", str(stage_one))
         assert code == 2, setting
         assert f"other stage-1 settings than this policy's ({setting})" in err
+
+
+def test_engine_reading_is_blind_to_column_order_extra_columns_and_row_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # none of these changes what the files say, so none may move a figure
+    reference = run(capsys, "analyze", str(SAMPLE), "--engine", "duckdb")[1]
+    shaken = tmp_path / "shaken"
+    shaken.mkdir()
+    for name in ("partners", "deals", "activities", "investments", "overlaps"):
+        table = pl.read_csv(SAMPLE / f"{name}.csv", infer_schema=False)
+        table = table.sample(fraction=1.0, shuffle=True, seed=11)
+        table = table.select(reversed(table.columns)).with_columns(note=pl.lit("x"))
+        table.write_csv(shaken / f"{name}.csv")
+    code, out, err = run(capsys, "analyze", str(shaken), "--engine", "duckdb")
+    assert code == 0, err
+    assert out == reference
