@@ -85,7 +85,7 @@ import polars as pl
 from partnerkit.load.checks import ROW, Check
 from partnerkit.load.dates import parse_dates
 from partnerkit.load.files import SourceTable
-from partnerkit.load.problems import HintStyle, Problem, RowKind, fix_hint, suggest
+from partnerkit.load.problems import HintStyle, Problem, RowKind, did_you_mean, fix_hint, suggest
 from partnerkit.load.text import (
     key_of,
     label_key,
@@ -201,8 +201,7 @@ def plan_columns(
 
     for source, target in user.items():
         if source not in columns:
-            near = suggest(source, columns)
-            hint = f"; did you mean {near!r}?" if near else ""
+            hint = did_you_mean(source, columns)
             problems.append(
                 Problem(
                     table,
@@ -218,8 +217,7 @@ def plan_columns(
             skipped.add(source)
             continue
         if target not in allowed_targets:
-            near = suggest(target, sorted(allowed_targets))
-            hint = f"; did you mean {near!r}?" if near else ""
+            hint = did_you_mean(target, sorted(allowed_targets))
             problems.append(
                 Problem(
                     table,
@@ -680,7 +678,7 @@ def filter_rows(
             "unknown_mapping",
             0,
             message=f"the filter names column {column!r}, which the source lacks"
-            + (f"; did you mean {near!r}?" if (near := suggest(column, columns)) else ""),
+            + did_you_mean(column, columns),
             origin=origin,
         )
         for column in filters

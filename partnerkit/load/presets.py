@@ -91,7 +91,7 @@ import polars as pl
 
 from partnerkit.load.checks import ROW, Check
 from partnerkit.load.mapping import CREDITS, Input, ValueMap
-from partnerkit.load.problems import Problem, suggest
+from partnerkit.load.problems import Problem, did_you_mean
 from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbers
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
 
@@ -886,8 +886,7 @@ def resolve_presets(preset: str | Preset | Sequence[str | Preset] | None, /) -> 
             continue
         key = item.strip().lower()
         if key not in PRESETS:
-            near = suggest(key, PRESETS)
-            hint = f"; did you mean {near!r}?" if near else ""
+            hint = did_you_mean(key, PRESETS)
             raise KeyError(f"unknown preset {item!r}{hint} (presets: {', '.join(sorted(PRESETS))})")
         out.append(PRESETS[key])
     return tuple(out)

@@ -129,6 +129,20 @@ def suggest(name: str, candidates: Collection[str]) -> str | None:
     return found[0]
 
 
+def did_you_mean(name: str, candidates: Collection[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` for the candidate closest to ``name`` (:func:`suggest`).
+
+    An empty string when none is close, so that it can end any message.
+
+    >>> "unknown column 'ammount'" + did_you_mean("ammount", ["amount", "outcome"])
+    "unknown column 'ammount'; did you mean 'amount'?"
+    >>> did_you_mean("zzz", ["amount"])
+    ''
+    """
+    near = suggest(name, candidates)
+    return f"; did you mean {near!r}?" if near else ""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One broken rule: where, which rule, how many rows and the first offending rows.

@@ -107,7 +107,7 @@ from partnerkit.load.presets import (
     resolve_partner_names,
     resolve_presets,
 )
-from partnerkit.load.problems import HintStyle, Problem, fix_hint, suggest
+from partnerkit.load.problems import HintStyle, Problem, did_you_mean, fix_hint, suggest
 from partnerkit.load.report import LoadReport, PortfolioError, TableReport
 from partnerkit.load.text import DECIMALS, normalise_name
 from partnerkit.portfolio import Portfolio
@@ -386,8 +386,7 @@ def _inputs_of(
                 f"{key}: expected a path or a polars DataFrame/LazyFrame, not {type(item).__name__}"
             )
         if key not in names:
-            near = suggest(normalise_name(key), names)
-            hint = f"; did you mean {near!r}?" if near else ""
+            hint = did_you_mean(normalise_name(key), names)
             problems.append(
                 Problem(
                     key,
@@ -733,8 +732,7 @@ def _unknown_mapping_tables(
     for kind, given in (("mapping", mapping), ("values", values)):
         for key in given or {}:
             if key not in names:
-                near = suggest(key, names)
-                hint = f"; did you mean {near!r}?" if near else ""
+                hint = did_you_mean(key, names)
                 message = f"{kind} names table {key!r}, which is not a table{hint}"
                 problems.append(Problem(key, None, "unknown_table", 0, message=message))
     return problems
