@@ -34,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -100,18 +101,18 @@ def kernel_side(reps: int) -> list[dict[str, object]]:
         for i in range(reps):
             share = 0.55 + 0.4 * (i + 1) / (reps + 1)
             measures["threshold (slider or typed)"].append(
-                fresh(lambda share=share, ex=ex: setattr(ex.threshold_control, "value", share))
+                fresh(partial(setattr, ex.threshold_control, "value", share))
             )
             box = region.boxes[i % len(region.boxes)]
             measures["filter (tick a region)"].append(
-                fresh(lambda box=box: setattr(box, "value", not box.value))
+                fresh(partial(setattr, box, "value", not box.value))
             )
             measures["health weight"].append(
-                fresh(lambda i=i, w=weight: setattr(w, "value", 0.25 * (i % 12)))
+                fresh(partial(setattr, weight, "value", 0.25 * (i % 12)))
             )
             value = values[(i + 1) % len(values)]
             measures["value to rank by"].append(
-                fresh(lambda value=value, ex=ex: setattr(ex.value_control, "value", value))
+                fresh(partial(setattr, ex.value_control, "value", value))
             )
         for control, times in measures.items():
             rows.append(
