@@ -35,6 +35,7 @@ __all__ = [
     "drawable",
     "health_breakdown_chart",
     "health_drivers_chart",
+    "metric_label",
     "metric_tooltips",
 ]
 
@@ -43,7 +44,12 @@ _METRIC_LABEL = "metric_label"
 _PARTNER_LABEL = "partner"
 
 
-def _metric_label() -> pl.Expr:
+def metric_label() -> pl.Expr:
+    """Return the expression of the ``metric_label`` column: the metric name in words.
+
+    >>> pl.DataFrame({"metric": ["sourced_pipeline"]}).select(metric_label()).item()
+    'sourced pipeline'
+    """
     return pl.col(c.METRIC).str.replace_all("_", " ").alias(_METRIC_LABEL)
 
 
@@ -113,7 +119,7 @@ def health_breakdown_chart(
     order = {pid: i for i, pid in enumerate(chosen)}
     rows = c.with_partner_label(rows, scorecard, label=_PARTNER_LABEL)
     rows = rows.with_columns(
-        _metric_label(),
+        metric_label(),
         pl.col(c.PARTNER_ID).replace_strict(order, default=len(order)).alias("order"),
     ).sort("order", c.DIMENSION, c.METRIC)
     partner_order = rows.unique(_PARTNER_LABEL, keep="first").sort("order")[_PARTNER_LABEL]
@@ -181,7 +187,7 @@ def health_drivers_chart(
     """
     frame = c.collected(health_explained, _REQUIRED, chart="health drivers")
     dimensions = frame[c.DIMENSION].unique(maintain_order=True).to_list()
-    drivers = health_drivers(frame.lazy()).with_columns(_metric_label()).collect()
+    drivers = health_drivers(frame.lazy()).with_columns(metric_label()).collect()
     chart: alt.Chart = (
         alt.Chart(drivers)
         .mark_bar(color=BAR)

@@ -31,7 +31,7 @@ import polars as pl
 
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
-from partnerkit.charts.health import drawable, metric_tooltips
+from partnerkit.charts.health import drawable, metric_label, metric_tooltips
 from partnerkit.charts.overlap import OVERLAP_COLORS
 from partnerkit.charts.theme import (
     BAR,
@@ -288,9 +288,7 @@ def _overlap_panel(partner: dict[str, Any]) -> alt.LayerChart:
 def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     dimensions = everyone[c.DIMENSION].unique(maintain_order=True).to_list()
     metrics = everyone[c.METRIC].n_unique()
-    rows = drawable(explained).with_columns(
-        pl.col(c.METRIC).str.replace_all("_", " ").alias("metric_label")
-    )
+    rows = drawable(explained).with_columns(metric_label())
     chart: alt.Chart = (
         alt.Chart(rows)
         .mark_bar(stroke="white", strokeWidth=0.5)
