@@ -12,14 +12,8 @@ archive, snapshot included).
 
 Examples
 --------
->>> import datetime as dt
->>> rows = pl.DataFrame({"id": [1], "partner_id": ["p1"], "decision": ["exit"],
-...     "rationale": ["No results."], "who": ["ana"],
-...     "recorded_at": [dt.datetime(2025, 7, 1, tzinfo=dt.UTC)],
-...     "as_of": [dt.date(2025, 6, 30)], "policy_hash": ["abc"],
-...     "metrics": ['{"name": "Acme", "recommendation": "exit", "won_revenue": 0.0}']})
->>> decision_table(rows).select("name", "decided", "follows_recommendation").row(0)
-('Acme', 'exit', True)
+>>> DECISION_COLUMNS[4:8]
+('name', 'recommended', 'decided', 'follows_recommendation')
 """
 
 from __future__ import annotations
