@@ -144,6 +144,8 @@ def _flagged_by_order(
     comparing strings. It is sorted once; the running sum is taken in that order and put
     back at each row's place by position (no second sort).
     """
+    if frame[order].null_count():
+        raise ValueError(f"the order column {order!r} has missing values (see partner_order)")
     inside, u = pl.col("_in"), pl.col("_u")
     marked = frame.with_columns(_in=pl.col(include).fill_null(value=False)).with_columns(
         _u=pl.when(inside).then(_units(value)).otherwise(0)
@@ -258,7 +260,7 @@ def reflag(
     ``order`` names an integer column that sorts like ``partner_id`` (:func:`partner_order`,
     computed once for a scorecard; a filtered scorecard keeps it valid): ties are then broken
     on it rather than by comparing ids, which is most of the time of a re-rank. The result is
-    the same.
+    the same. A missing order value raises ``ValueError``.
 
     Requires columns: ``partner_id``, ``value``, ``include`` (unless None), ``state``
     (for the ``active`` denominator) and ``order`` (when given).

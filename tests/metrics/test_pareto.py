@@ -345,3 +345,11 @@ def test_reflag_with_partner_order_when_values_are_too_large_to_pack():
     )
     # total 2.01e15: p07 alone is under half (1.005e15), so p41 is vital too; p03 is not
     assert out.filter("vital")["partner_id"].to_list() == ["p07", "p41"]
+
+
+def test_reflag_refuses_an_order_column_with_gaps():
+    card = pl.DataFrame(
+        {"partner_id": ["a", "b"], "v": [1.0, 2.0], "counted": [True, True], "o": [0, None]}
+    )
+    with pytest.raises(ValueError, match="'o' has missing values"):
+        reflag(card, value="v", threshold=0.8, denominator="enrolled", order="o")
