@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.metrics.tiers import tier_level
 from partnerkit.policy import Policy
 
@@ -493,15 +494,8 @@ def _follow_up() -> pl.Expr:
 
 
 def _num(expr: pl.Expr) -> pl.Expr:
-    """Whole number with thousands separators, as text (``1234567.4`` -> ``1,234,567``)."""
-    digits = expr.abs().round(0).cast(pl.Int64, strict=False).cast(pl.String)
-    grouped = (
-        digits.str.reverse()
-        .str.replace_all(r"(\d{3})", "${1},")
-        .str.reverse()
-        .str.strip_chars_start(",")
-    )
-    return pl.when(expr < 0).then(pl.lit("-") + grouped).otherwise(grouped)
+    """Whole number with thousands separators (``1,234,567``); null stays null (no clause)."""
+    return pl.when(expr.is_not_null()).then(fmt.number_expr(expr))
 
 
 def _pct(expr: pl.Expr) -> pl.Expr:
