@@ -77,9 +77,9 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     partnerkit._imports.headless()  # as the report command does
     from partnerkit.analysis import analyze  # noqa: PLC0415
     from partnerkit.charts import theme  # noqa: PLC0415
-    from partnerkit.charts.export import render_all, write_atomic  # noqa: PLC0415
+    from partnerkit.charts.export import render_all  # noqa: PLC0415
     from partnerkit.charts.pack import chart_pack  # noqa: PLC0415
-    from partnerkit.decisions.export import export_frame  # noqa: PLC0415
+    from partnerkit.io import export_frame, write_atomic  # noqa: PLC0415
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
     from partnerkit.report import build, content  # noqa: PLC0415
     from partnerkit.report.render import render_report  # noqa: PLC0415
