@@ -120,6 +120,19 @@ def test_explorer_controls_then_reopen_after_save(lab: str, browser) -> None:
     page.get_by_text("Health weights").first.click()
     page.get_by_text("partner initiated share", exact=True).first.wait_for(timeout=30_000)
     assert page.locator(".widget-readout").filter(has_text="1.00").count() >= 3
+    # a weight moved with the keyboard shows its new value; Reset weights puts it back
+    ones = page.locator(".widget-readout").filter(has_text="1.00").count()
+    weight = page.locator(".widget-slider").filter(
+        has=page.locator(".widget-readout", has_text="1.00")
+    )
+    weight.first.locator(".noUi-handle").focus()
+    page.keyboard.press("ArrowRight")
+    page.locator(".widget-readout").filter(has_text="1.25").first.wait_for(timeout=30_000)
+    page.locator(".widget-button", has_text="Reset weights").first.click()
+    page.locator(".widget-readout").filter(has_text="1.25").first.wait_for(
+        state="detached", timeout=30_000
+    )
+    assert page.locator(".widget-readout").filter(has_text="1.00").count() == ones
 
     # typing 80% sets 80%, not 99%: the chart's subtitle follows the typed share
     box = page.locator(".widget-text input").first
