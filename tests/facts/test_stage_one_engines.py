@@ -61,7 +61,10 @@ def test_every_fact_table_on_duckdb_equals_polars(tiny, con):
     got = stage.collect()
     for name in FACT_ORDER:
         a, b = got.frames()[name].collect(), want.frames()[name].collect()
-        assert_frame_equal(sorted_frame(a), sorted_frame(b), obj=name)
+        try:
+            assert_frame_equal(sorted_frame(a), sorted_frame(b))
+        except AssertionError as e:
+            raise AssertionError(f"{name}: {e}") from None
     assert got.deal_quarters.collect().height > 0
 
 
@@ -84,7 +87,10 @@ def test_core_facts_on_duckdb_equal_polars(tiny, con):
     got = core_facts(as_duckdb(tables, con), window=w, settings=settings(w)).collect()
     for name in ("partners", "deals", "activities"):
         a, b = got.frames()[name].collect(), want.frames()[name].collect()
-        assert_frame_equal(sorted_frame(a), sorted_frame(b), obj=name)
+        try:
+            assert_frame_equal(sorted_frame(a), sorted_frame(b))
+        except AssertionError as e:
+            raise AssertionError(f"{name}: {e}") from None
 
 
 def test_frames_of_other_libraries_and_mixed_engines_are_refused(tiny, con):
