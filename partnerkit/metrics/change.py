@@ -51,6 +51,7 @@ __all__ = [
     "QUARTER_COLUMNS",
     "REVIEW_NUMBERS",
     "REVIEW_TEXTS",
+    "as_measure_rows",
     "latest_complete_quarter",
     "measure_changes",
     "quarter_changes",
@@ -314,6 +315,37 @@ def measure_changes(
         )
         .sort("_p", pl.col("measure").replace_strict(order, return_dtype=pl.Int64))
         .select("partner_id", *MEASURE_COLUMNS)
+    )
+
+
+def as_measure_rows(changes: pl.LazyFrame, /) -> pl.LazyFrame:
+    """Rows of :func:`quarter_changes` in the form of :func:`measure_changes` (won revenue).
+
+    For a view that has the stage-1 facts but not the raw rows: the won revenue measure
+    only, one row per partner, with :data:`MEASURE_COLUMNS`.
+
+    Requires columns: ``partner_id`` and :data:`QUARTER_COLUMNS`.
+
+    Examples
+    --------
+    >>> q = pl.LazyFrame({"partner_id": ["a", "a"],
+    ...     "quarter": [dt.date(2025, 1, 1), dt.date(2025, 4, 1)], "value": [40.0, 30.0]})
+    >>> rows = as_measure_rows(quarter_changes(q, partners=pl.LazyFrame({"partner_id": ["a"]}),
+    ...                                        as_of=dt.date(2025, 6, 30)))
+    >>> rows.select("measure", "value", "prior_value", "qoq_change").collect().row(0)
+    ('won_revenue', 30.0, 40.0, -10.0)
+    """
+    return changes.select(
+        "partner_id",
+        pl.lit("won_revenue").alias("measure"),
+        "quarter",
+        pl.col("quarter_revenue").alias("value"),
+        pl.col("prior_quarter_revenue").alias("prior_value"),
+        "qoq_change",
+        "qoq_change_pct",
+        pl.col("year_ago_quarter_revenue").alias("year_ago_value"),
+        "yoy_change",
+        "yoy_change_pct",
     )
 
 

@@ -30,6 +30,8 @@ from altair.utils.schemapi import debug_mode
 from partnerkit.charts.concentration import ParetoSpecs
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
+from partnerkit.facts import Facts
+from partnerkit.metrics.change import as_measure_rows, quarter_changes_of
 from partnerkit.metrics.pareto import partner_order
 from partnerkit.policy import HealthDimension
 from partnerkit.widgets.state import (
@@ -218,6 +220,13 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
         self._ranked = card
         self._view: pl.DataFrame | None = card
         self._order = card.select(partner_order(ORDER)).to_series()
+        # won revenue quarter on quarter and year on year, when the analysis keeps its facts
+        facts = getattr(analysis, "facts", None)
+        self._changes = (
+            as_measure_rows(quarter_changes_of(facts)).collect()
+            if isinstance(facts, Facts)
+            else None
+        )
         self.spec: dict[str, Any] = {}
         # chart spec and figures of recent settings (they do not depend on the weights)
         self._kept: OrderedDict[Hashable, tuple[dict[str, Any], dict[str, Any]]] = OrderedDict()
@@ -494,6 +503,7 @@ class PortfolioExplorer(widgets.VBox):  # type: ignore[misc]
             label="won revenue",
             currency=self.currency,
             as_of=self.analysis.as_of,
+            changes=self._changes,
         )
 
     def one_pager_partner(self) -> str | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import polars as pl
 import pytest
 
+from partnerkit.analysis import analyze
+from partnerkit.load import from_frames
 from partnerkit.widgets.explorer import PICK, PortfolioExplorer
 from partnerkit.widgets.state import explore
 
@@ -409,3 +412,38 @@ def test_view_and_table_equal_a_full_width_rerank(make_analysis, scorecard_of) -
     top = full.filter(pl.col("rank") <= ex.limit).sort("rank")
     assert ex.table["partner_id"].to_list() == top["partner_id"].to_list()
     assert ex.figures["vital_count"] == full["vital"].sum()
+
+
+def test_one_pager_shows_won_revenue_change_from_the_analysis_facts() -> None:
+    # a, as of 2025-06-30: won 100 in Q2 2025, 40 in Q1 2025 and 25 in Q2 2024:
+    # quarter on quarter +60 (+150%), year on year +75 (+300%)
+    portfolio = from_frames(
+        partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["Acme", "Bolt"]}),
+        deals=pl.DataFrame(
+            {
+                "deal_id": ["d1", "d2", "d3", "d4"],
+                "partner_id": ["a", "a", "a", "b"],
+                "created_on": ["2024-01-05"] * 4,
+                "closed_on": ["2025-05-10", "2025-02-01", "2024-05-01", "2025-06-01"],
+                "outcome": ["won", "won", "won", "won"],
+                "amount": [100.0, 40.0, 25.0, 10.0],
+            }
+        ),
+    )
+    ex = PortfolioExplorer(analyze(portfolio, as_of=dt.date(2025, 6, 30)), currency="EUR")
+    ex.selected = ["a"]
+    chart = ex.one_pager()
+    assert chart is not None
+    spec = chart.to_dict()
+    panel = next(v for v in spec["vconcat"] if v.get("title", {}).get("text") == "Change over time")
+    cells = [cell["text"] for cell in spec["datasets"][panel["data"]["name"]]]
+    assert cells == [
+        "",
+        "Q2 2025",
+        "vs Q1 2025",
+        "vs Q2 2024",
+        "Won revenue",
+        "EUR 100",
+        "+EUR 60 (+150%)",
+        "+EUR 75 (+300%)",
+    ]
