@@ -8,9 +8,6 @@ every chart, notebook and report.
 Examples
 --------
 >>> import altair as alt
-
-if TYPE_CHECKING:
-    from altair.theme import ThemeConfig
 >>> alt.theme.active != THEME_NAME
 True
 >>> with enabled():
