@@ -78,9 +78,14 @@ def activity_facts(
     ``key`` names the column to group by (``partner_id``, or a surrogate key of it). With
     ``core``, only the figures of the core scorecard are computed: ``activities``,
     ``referrals_given``, ``referrals_received``, the hours per kind, ``last_activity_on``
-    and ``last_partner_activity_on``.
+    and ``last_partner_activity_on``; the last only as far as the state needs it: when
+    ``settings.active_days`` fit in W, it is the last partner-initiated activity in W (null
+    when none), read from the rows of W instead of every history row.
     """
     s = settings or FactSettings()
+    # the core only asks whether the partner initiated an activity within active_days: when
+    # those days lie inside W, the rows of W answer it (no test over every history row)
+    signal_in_w = core and s.active_days <= window.days
     kind, by, day = nw.col("kind"), nw.col("initiated_by"), nw.col("occurred_on")
     hours = nw.col("hours").cast(nw.Float64).fill_null(0.0)
     us, them = (by == "us").fill_null(value=False), (by == "partner").fill_null(value=False)
@@ -96,7 +101,7 @@ def activity_facts(
         .agg(
             day.max().alias("last_activity_on"),
             *(() if core else (max_if(kinds(s.qbr_kinds), day).alias("last_qbr_on"),)),
-            max_if(them, day).alias("last_partner_activity_on"),
+            *(() if signal_in_w else (max_if(them, day).alias("last_partner_activity_on"),)),
         )
     )
     # the rows in W, reduced per (partner, kind) first: a dozen rows per partner
@@ -117,6 +122,7 @@ def activity_facts(
                 )
             ),
             hours.sum().alias("_h"),
+            *((max_if(them, day).alias("_last_them"),) if signal_in_w else ()),
         )
     )
     n = nw.col("_n")
@@ -150,7 +156,8 @@ def activity_facts(
             "partner_hours": money(nw.col("_h_them").sum()),
         }
     figures |= per_hours
-    in_window = per_kind.group_by(key).agg(e.alias(name) for name, e in figures.items())
+    signal = [nw.col("_last_them").max().alias("last_partner_activity_on")] if signal_in_w else []
+    in_window = per_kind.group_by(key).agg(*(e.alias(name) for name, e in figures.items()), *signal)
     dates = ["last_activity_on", "last_partner_activity_on"]
     if not core:
         dates.insert(1, "last_qbr_on")

@@ -130,3 +130,27 @@ def test_core_equals_scorecard_for_any_window(seed, months, back, threshold):
     as_of = portfolio.latest_date() - dt.timedelta(days=back)
     core, full = both(portfolio, as_of=as_of, policy=policy)
     assert_frame_equal(core, full)
+
+
+@pytest.mark.parametrize("months", [1, 12])
+def test_partner_signal_before_a_short_window(months):
+    """The partner-side signal of the state, inside W or (a 1-month W) before it."""
+    from partnerkit.load import from_frames  # noqa: PLC0415
+
+    p = from_frames(
+        partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
+        deals=pl.DataFrame(
+            {"deal_id": ["d"], "partner_id": ["b"], "created_on": ["2024-01-05"],
+             "closed_on": ["2024-02-01"], "outcome": ["won"], "amount": [5.0]}
+        ),
+        activities=pl.DataFrame(
+            {"partner_id": ["a", "b"], "occurred_on": ["2025-11-01", "2025-11-01"],
+             "kind": ["intro", "intro"], "initiated_by": ["partner", "us"], "hours": [1.0, 1.0]}
+        ),
+    )  # fmt: skip
+    policy = dataclasses.replace(Policy(), lookback_months=months)
+    core, full = both(p, policy=policy)
+    assert_frame_equal(core, full)
+    # a initiated an activity 60 days before as_of (within active_days 91): active, in a
+    # 12-month window and in a 1-month one alike; b's was ours: dormant
+    assert core.sort("partner_id")["state"].to_list() == ["active", "dormant"]
