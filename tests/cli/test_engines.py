@@ -306,3 +306,32 @@ def test_engine_reading_is_blind_to_column_order_extra_columns_and_row_order(
     code, out, err = run(capsys, "analyze", str(shaken), "--engine", "duckdb")
     assert code == 0, err
     assert out == reference
+
+
+def test_a_table_as_a_folder_of_part_files_reads_as_one_on_duckdb(
+    tmp_path: Path, sample_parquet: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # deals.parquet/ holding part files, as Spark and DuckDB write a table, with Spark's
+    # marker file beside them (the polars engine reads through the validating loader, which
+    # takes single files)
+    engine = "duckdb"
+    source = tmp_path / "parts"
+    source.mkdir()
+    for name in ("partners", "activities", "investments", "overlaps"):
+        (source / f"{name}.parquet").write_bytes((sample_parquet / f"{name}.parquet").read_bytes())
+    deals = pl.read_parquet(sample_parquet / "deals.parquet")
+    parts = source / "deals.parquet"
+    parts.mkdir()
+    half = deals.height // 2
+    deals.head(half).write_parquet(parts / "part-00000.parquet")
+    deals.tail(deals.height - half).write_parquet(parts / "part-00001.parquet")
+    (parts / "_SUCCESS").write_text("", encoding="utf-8")
+    reference = run(capsys, "analyze", str(sample_parquet), "--engine", "duckdb")[1]
+    code, out, err = run(
+        capsys, "facts", str(source), "--engine", engine, "--out", str(tmp_path / "f")
+    )
+    assert code == 0, err
+    assert "deals" not in err
+    code, out, err = run(capsys, "analyze", str(tmp_path / "f"))
+    assert code == 0, err
+    assert out == reference
