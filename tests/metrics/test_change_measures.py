@@ -204,3 +204,45 @@ def test_equals_a_plain_reading_on_random_deals(seed: int) -> None:
                 assert row["yoy_change"] is None
             else:
                 assert row["yoy_change"] == pytest.approx(now[i] - then[i], abs=0.01)
+
+
+def _shifted(rows, years: int):
+    def move(day):
+        return None if day is None else day.replace(year=day.year + years)
+
+    return [(p, move(c), o, a) for p, c, o, a in rows]
+
+
+def test_moving_everything_a_year_later_moves_only_the_quarter() -> None:
+    # metamorphic: deals, activities, creation dates and as-of all a year later -> the same
+    # figures, for the quarter a year later
+    base = measure_changes(
+        deals(DEALS), partners=PARTNERS, as_of=AS_OF, activities=activities(ACTIVITIES)
+    ).collect()
+    later = measure_changes(
+        deals(_shifted(DEALS, 1), created=CREATED.replace(year=CREATED.year + 1)),
+        partners=PARTNERS,
+        as_of=AS_OF.replace(year=AS_OF.year + 1),
+        activities=activities([(p, d.replace(year=d.year + 1)) for p, d in ACTIVITIES]),
+    ).collect()
+    assert later["quarter"].unique().to_list() == [D(2026, 7, 1)]
+    assert later.drop("quarter").equals(base.drop("quarter"))
+
+
+def test_doubling_every_amount_doubles_revenue_and_nothing_else() -> None:
+    base = measure_changes(deals(DEALS), partners=PARTNERS, as_of=AS_OF).collect()
+    double = measure_changes(
+        deals([(p, c, o, a * 2) for p, c, o, a in DEALS]), partners=PARTNERS, as_of=AS_OF
+    ).collect()
+    revenue = pl.col("measure") == "won_revenue"
+    money = ["value", "prior_value", "qoq_change", "year_ago_value", "yoy_change"]
+    assert (
+        double.filter(revenue).select(money).equals(base.filter(revenue).select(pl.col(money) * 2))
+    )
+    # relative changes, deals, win rate and activities do not move
+    assert (
+        double.filter(revenue)
+        .select("qoq_change_pct", "yoy_change_pct")
+        .equals(base.filter(revenue).select("qoq_change_pct", "yoy_change_pct"))
+    )
+    assert double.filter(~revenue).equals(base.filter(~revenue))
