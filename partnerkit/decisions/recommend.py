@@ -60,6 +60,7 @@ __all__ = [
     "DECISIONS",
     "REASONS",
     "RECOMMENDATION_COLUMNS",
+    "URGENCY",
     "Reason",
     "reasons_frame",
     "reasons_markdown",
@@ -69,6 +70,9 @@ __all__ = [
 
 DECISIONS: tuple[str, ...] = ("keep", "invest", "watch", "exit")
 """The decisions a partner can receive (and be recommended), in the order legends list them."""
+
+URGENCY: tuple[str, ...] = ("exit", "watch", "invest", "keep")
+"""The decisions most urgent first: the order a queue of recommendations is worked through."""
 
 
 RECOMMENDATION_COLUMNS: dict[str, str] = {

@@ -43,6 +43,7 @@ import traitlets
 from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
 from partnerkit.decisions.export import decision_table
+from partnerkit.decisions.recommend import URGENCY
 from partnerkit.decisions.whatif import prune
 from partnerkit.facts import Facts
 from partnerkit.metrics.change import quarter_changes_of, since_last_review
@@ -74,8 +75,6 @@ ALL = "all"
 DROPDOWN_LIMIT = 300
 """Entries of the partner dropdown: the head of the queue (search or the table reach all)."""
 
-URGENCY: tuple[str, ...] = ("exit", "watch", "invest", "keep")
-"""Recommendations in queue order: those that ask for action first."""
 
 STAKE_COLUMNS: tuple[str, ...] = ("won_revenue", "open_pipeline", "investment")
 """Scorecard columns summed into ``at_stake``: what an exit would touch."""

@@ -28,6 +28,7 @@ import polars as pl
 
 from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, require_recommendations
+from partnerkit.decisions.recommend import URGENCY
 from partnerkit.metrics import health, pareto
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.results import AnalysisLike
@@ -117,7 +118,7 @@ def candidates(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFrame:
     """
     del policy  # the recommendations on the scorecard were made under it
     frame = require_recommendations(scorecard)
-    urgency = {d: i for i, d in enumerate(("exit", "watch", "invest", "keep"))}
+    urgency = {d: i for i, d in enumerate(URGENCY)}
     order = [
         pl.col("recommendation").replace_strict(urgency, default=len(urgency)),
         *([pl.col("rank").fill_null(pl.col("rank").max() + 1)] if "rank" in frame.columns else []),
