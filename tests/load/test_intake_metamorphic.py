@@ -25,6 +25,7 @@ from polars.testing import assert_frame_equal
 from partnerkit.facts.deals import deal_facts as stage_one_deals
 from partnerkit.load import from_frames
 from partnerkit.load.read import DroppedRowsWarning, read_portfolio
+from partnerkit.policy import Policy
 from partnerkit.window import Window
 
 from . import intake_corpus as corpus
@@ -77,7 +78,12 @@ def portfolio_of(deals):
 
 def facts(portfolio, as_of):
     w = Window.ending(as_of, months=12)
-    facts = stage_one_deals(nw.from_native(portfolio.deals), window=w, engine="polars")
+    facts = stage_one_deals(
+        nw.from_native(portfolio.deals),
+        window=w,
+        engine="polars",
+        timing_cuts=Policy().timing_cuts,
+    )
     return facts.to_native().sort("partner_id", nulls_last=True).collect()
 
 
