@@ -12,6 +12,7 @@ from partnerkit.policy import Policy
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples"
 
+
 @pytest.fixture(scope="module")
 def portfolio():
     return read_portfolio(SAMPLE)
