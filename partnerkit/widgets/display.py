@@ -23,7 +23,7 @@ import polars as pl
 
 from partnerkit import formatting as fmt
 from partnerkit.charts import theme
-from partnerkit.charts.export import enable_offline_widgets
+from partnerkit.charts.export import chart_from_spec, enable_offline_widgets
 from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
 from partnerkit.portfolio import Portfolio
@@ -133,7 +133,7 @@ def offline_renderer(spec: dict[str, Any], **metadata: object) -> dict[str, Any]
     enable_offline_widgets()
     options = metadata.get("embed_options")
     chart = alt.JupyterChart(
-        alt.Chart.from_dict(spec), embed_options=options if isinstance(options, dict) else None
+        chart_from_spec(spec), embed_options=options if isinstance(options, dict) else None
     )
     bundle = chart._repr_mimebundle_()
     raw = bundle[0] if isinstance(bundle, tuple) else bundle

@@ -53,3 +53,17 @@ def test_charts_not_asked_for_read_no_on_demand_output(analysis: Any) -> None:
 def test_unknown_names_are_refused(analysis: Any) -> None:
     with pytest.raises(KeyError, match="parteo"):
         chart_pack(analysis, names=["parteo"])
+
+
+def test_chart_from_spec_equals_validated_from_dict_for_every_pack_chart(analysis: Any) -> None:
+    import altair as alt  # noqa: PLC0415
+
+    from partnerkit.charts.export import chart_from_spec  # noqa: PLC0415
+
+    with theme.enabled():
+        for name, chart in chart_pack(analysis).items():
+            spec = chart.to_dict()
+            theirs = alt.Chart.from_dict(spec)  # validates, to find the kind of chart
+            ours = chart_from_spec(spec)
+            assert type(ours) is type(theirs), name
+            assert ours.to_dict() == theirs.to_dict() == spec, name
