@@ -163,8 +163,8 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
 
 def run(args: Args) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
-    from partnerkit.cli.stages import StageError, facts_of_source  # noqa: PLC0415
-    from partnerkit.facts.engines import EngineUnavailable  # noqa: PLC0415
+    from partnerkit.cli.stages import StageError, data_problem, facts_of_source  # noqa: PLC0415
+    from partnerkit.facts.engines import EngineUnavailable, data_errors  # noqa: PLC0415
     from partnerkit.io import export_frame  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
@@ -193,6 +193,9 @@ def run(args: Args) -> int:
         return _usage(str(exc))
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
+        return 1
+    except data_errors() as exc:  # a value the engine cannot convert: the data's fault
+        sys.stderr.write(f"partnerkit analyze: {data_problem(args, exc)}\n")
         return 1
     except ValueError as exc:
         return _usage(str(exc))

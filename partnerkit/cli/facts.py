@@ -59,8 +59,8 @@ def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option 
 
 def run(args: Args) -> int:
     """Build stage 1, write the facts folder and list its tables; return the exit code."""
-    from partnerkit.cli.stages import StageError, stage_one_of  # noqa: PLC0415
-    from partnerkit.facts.engines import EngineUnavailable  # noqa: PLC0415
+    from partnerkit.cli.stages import StageError, data_problem, stage_one_of  # noqa: PLC0415
+    from partnerkit.facts.engines import EngineUnavailable, data_errors  # noqa: PLC0415
     from partnerkit.facts.store import write_facts  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
@@ -74,6 +74,9 @@ def run(args: Args) -> int:
         )
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
+        return 1
+    except data_errors() as exc:  # a value the engine cannot convert: the data's fault
+        sys.stderr.write(f"partnerkit facts: {data_problem(args, exc)}\n")
         return 1
     except (SourceError, StageError, EngineUnavailable, ValueError, OSError) as exc:
         sys.stderr.write(f"partnerkit facts: {exc}\n")

@@ -31,7 +31,7 @@ from partnerkit.schema import TABLE_ORDER
 if TYPE_CHECKING:
     from partnerkit.facts import Facts, FactSettings, StageOne
 
-__all__ = ["StageError", "facts_of_source", "stage_one_of"]
+__all__ = ["StageError", "data_problem", "facts_of_source", "stage_one_of"]
 
 
 class StageError(ValueError):
@@ -124,3 +124,17 @@ def _check_settings(args: Args, facts: Facts) -> None:
             f"the facts in {args.source} were built with other stage-1 settings than this "
             f"policy's ({', '.join(differ)}): run partnerkit facts again with this policy"
         )
+
+
+def data_problem(args: Args, exc: Exception, /) -> str:
+    """Return the message for a value the engine of ``args`` could not convert.
+
+    >>> text = data_problem(Args(engine="duckdb", source="crm"), ValueError("Bad date: 2-30"))
+    >>> text.split(". ")[0]
+    'the duckdb engine could not convert a value in crm: Bad date: 2-30'
+    """
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return (
+        f"the {args.engine} engine could not convert a value in {args.source}: {first}. Rows "
+        f"are checked only by the polars reader: partnerkit validate {args.source} lists them."
+    )

@@ -60,6 +60,7 @@ __all__ = [
     "EngineUnavailable",
     "UnsupportedEngine",
     "canonical_tables",
+    "data_errors",
     "engine_of",
     "engine_of_tables",
     "read_tables",
@@ -192,6 +193,40 @@ def _require_package(engine: Engine) -> None:
         ) from None
 
 
+def data_errors() -> tuple[type[Exception], ...]:
+    """Return the exception classes an engine raises on a value it cannot convert.
+
+    DuckDB's data errors (a date out of range, text that is not a number) and Spark's
+    date-time, number-format and arithmetic errors, of the engines installed. A caller
+    reading with DuckDB or Spark treats them as the data breaking the contract: those rows
+    are checked only by the polars reader.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.DataError in data_errors()
+    True
+    """
+    found: list[type[Exception]] = []
+    try:
+        import duckdb  # noqa: PLC0415  (optional engine)
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        found.append(duckdb.DataError)
+    try:
+        from pyspark import errors  # noqa: PLC0415  (optional engine)
+    except ImportError:  # pragma: no cover
+        pass
+    else:
+        found += [
+            errors.DateTimeException,
+            errors.NumberFormatException,
+            errors.ArithmeticException,
+        ]
+    return tuple(found)
+
+
 def _java_found() -> bool:
     home = os.environ.get("JAVA_HOME")
     if home and (Path(home) / "bin" / "java").exists():
@@ -230,7 +265,7 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
     for key, value in SPARK_SETTINGS.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel("FATAL")  # errors reach Python as exceptions
     return session
 
 
