@@ -67,3 +67,4 @@ def test_chart_from_spec_equals_validated_from_dict_for_every_pack_chart(analysi
             ours = chart_from_spec(spec)
             assert type(ours) is type(theirs), name
             assert ours.to_dict() == theirs.to_dict() == spec, name
+            assert chart.to_dict(validate=False) == spec, name  # what the exports render
