@@ -57,6 +57,7 @@ __all__ = [
     "own_gradient_ids",
     "render",
     "render_all",
+    "render_stream",
     "vegalite_version",
     "write_atomic",
 ]
@@ -288,19 +289,42 @@ def render_all(
     >>> sorted(out), out["a", "svg"][:4]
     ([('a', 'json'), ('a', 'svg')], b'<svg')
     """
+    return render_stream(specs.items(), formats, scale=scale, progress=progress)
+
+
+def render_stream(
+    specs: Iterable[tuple[str, dict[str, Any]]],
+    formats: Sequence[str],
+    /,
+    *,
+    scale: float = 2.0,
+    progress: Progress | None = None,
+) -> dict[tuple[str, str], bytes]:
+    """:func:`render_all` of named specs that start rendering as soon as they are given.
+
+    ``specs`` may be a generator that builds each spec: while it builds the next one (in
+    Python), the renders of the previous ones run (in vl-convert, outside Python's lock), so
+    building and rendering overlap. ``progress(done, total)`` is called once the last spec is
+    given, as each file is done. Names must be distinct.
+
+    >>> built = ((name, {"mark": name}) for name in ("point", "bar"))
+    >>> sorted(render_stream(built, ["svg"]))
+    [('bar', 'svg'), ('point', 'svg')]
+    """
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise ValueError(f"unknown chart format {bad[0]!r}; use one of {', '.join(FORMATS)}")
     wanted = list(dict.fromkeys(formats))
-    total = len(specs) * len(wanted)
-    if "html" in wanted and specs:
+    if "html" in wanted:
         _bundle()  # build the shared script bundle once, before the renders start
     done: dict[tuple[str, str], bytes] = {}
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {
-            name: pool.submit(_render_formats, spec, wanted, scale=scale)
-            for name, spec in specs.items()
-        }
+        futures = {}
+        for name, spec in specs:
+            if name in futures:
+                raise ValueError(f"chart name given twice: {name!r}")
+            futures[name] = pool.submit(_render_formats, spec, wanted, scale=scale)
+        total = len(futures) * len(wanted)
         for name, future in futures.items():
             for fmt, data in future.result().items():
                 done[name, fmt] = data

@@ -27,7 +27,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,9 @@ from tqdm import tqdm
 
 from partnerkit.charts import columns as c
 from partnerkit.charts import theme
-from partnerkit.charts.export import FORMATS, Progress, render_all
+from partnerkit.charts.export import FORMATS, Progress, render_all, render_stream
 from partnerkit.charts.onepager import partner_onepager
-from partnerkit.charts.pack import chart_pack, quarterly_values
+from partnerkit.charts.pack import PACK, chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.io import export_frame, write_atomic
@@ -156,6 +156,21 @@ def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
     return None if facts is None else quarter_changes_of(facts).collect()
 
 
+def _pack_specs(analysis: ReportSource) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Build the chart pack's specs one chart at a time (the partnerkit theme active).
+
+    The same charts and specs as :func:`partnerkit.charts.pack.chart_pack` at once; the
+    chart tests validate these specs, so they are not validated a second time here.
+    """
+    for name in PACK:
+        with theme.enabled():
+            built = chart_pack(analysis, names=[name])
+            if name in built:
+                spec = built[name].to_dict(validate=False)
+        if name in built:
+            yield name, spec
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -207,11 +222,10 @@ def build_report(
         content.partner_page(card, pid, anchor=f"partner-{i + 1}", currency=money, changes=changes)
         for i, pid in enumerate(chosen)
     ]
-    with theme.enabled():
-        # the chart tests validate these specs; validating again would change nothing here
-        pack = {name: chart.to_dict(validate=False) for name, chart in chart_pack(inputs).items()}
-        partner_specs: dict[str, dict[str, Any]] = {}
-        if draw_partners:
+    page_formats = [*wanted, *(["svg"] if "svg" not in wanted else [])]
+    partner_specs: dict[str, dict[str, Any]] = {}
+    if draw_partners:
+        with theme.enabled():
             quarterly, quarter_value = quarterly_values(inputs)
             for page in pages:
                 partner_specs[page.anchor] = partner_onepager(
@@ -224,21 +238,26 @@ def build_report(
                     currency=money,
                     as_of=inputs.as_of,
                 ).to_dict()
-    page_formats = [*wanted, *(["svg"] if "svg" not in wanted else [])]
-    total = len(pack) * len(page_formats) + len(partner_specs)
     with tqdm(
-        total=total, desc="report", unit="render", file=sys.stderr, disable=progress is not True
+        total=None, desc="report", unit="render", file=sys.stderr, disable=progress is not True
     ) as bar:
         done = [0]
 
-        def step(_done: int, _total: int) -> None:
+        def step(_done: int, pack_files: int) -> None:
+            total = pack_files + len(partner_specs)
             done[0] += 1
+            bar.total = total
             bar.update(1)
             if callable(progress):
                 progress(done[0], total)
 
-        rendered = render_all(pack, page_formats, scale=scale, progress=step)
-        rendered |= render_all(partner_specs, ["svg"], progress=step)
+        # each chart of the pack renders while the next one is built
+        rendered = render_stream(_pack_specs(inputs), page_formats, scale=scale, progress=step)
+        pack = [name for name in PACK if (name, "svg") in rendered]
+        pack_files = len(pack) * len(page_formats)
+        rendered |= render_all(
+            partner_specs, ["svg"], progress=lambda _done, _total: step(_done, pack_files)
+        )
     for (name, fmt), data in rendered.items():
         if name in pack and fmt in wanted:
             write_atomic(folder / CHARTS_DIR / f"{name}.{fmt}", data)
