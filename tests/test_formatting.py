@@ -80,6 +80,7 @@ def test_expressions_keep_the_column_name() -> None:
 finite = st.floats(min_value=-1e13, max_value=1e13, allow_nan=False, allow_infinity=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(values=st.lists(st.one_of(st.none(), finite), min_size=1, max_size=20))
 def test_money_and_number_twins_agree(values: list[float | None]) -> None:

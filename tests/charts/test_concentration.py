@@ -237,6 +237,7 @@ def _resolved(spec: dict) -> dict:
     return walk(spec)
 
 
+@pytest.mark.slow
 def test_refilled_specs_equal_freshly_built_charts():
     # one spec kind built once, then refilled for other thresholds, filters and sizes: each
     # must be exactly what pareto_chart builds for the same arguments

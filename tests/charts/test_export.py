@@ -104,6 +104,7 @@ def test_unknown_suffix(chart, tmp_path):
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_export_charts_writes_the_pack_with_the_theme(small, tmp_path):
     before = alt.theme.active
     paths = export_charts(small, tmp_path, formats=("svg", "json"))
@@ -117,6 +118,7 @@ def test_export_charts_writes_the_pack_with_the_theme(small, tmp_path):
     assert spec["config"]["font"] == theme.FONT
 
 
+@pytest.mark.slow
 def test_export_charts_reports_progress_once_per_file(small, tmp_path):
     seen: list[tuple[int, int]] = []
     paths = export_charts(

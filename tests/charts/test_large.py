@@ -13,6 +13,7 @@ MAX_ROWS_PER_CHART = 1_500  # far below altair's 5,000-row limit and the 100,000
 MAX_SPEC_BYTES = 400_000
 
 
+@pytest.mark.slow
 def test_chart_pack_at_100k_partners_stays_small(huge, syn):
     assert huge.scorecard.height == 100_000
     pack = chart_pack(huge)

@@ -5,10 +5,12 @@ import sys
 
 import altair as alt
 import polars as pl
+import pytest
 
 from partnerkit.charts import theme
 
 
+@pytest.mark.slow
 def test_importing_the_charts_enables_no_theme():
     code = (
         "import altair as alt, partnerkit.charts, partnerkit.report;"

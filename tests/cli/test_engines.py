@@ -308,6 +308,7 @@ def test_a_facts_folder_refuses_a_policy_that_would_build_other_facts(
         assert f"other stage-1 settings than this policy's ({setting})" in err
 
 
+@pytest.mark.slow
 def test_engine_reading_is_blind_to_column_order_extra_columns_and_row_order(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -325,6 +326,7 @@ def test_engine_reading_is_blind_to_column_order_extra_columns_and_row_order(
     assert out == reference
 
 
+@pytest.mark.slow
 def test_a_table_as_a_folder_of_part_files_reads_as_one_on_duckdb(
     tmp_path: Path, sample_parquet: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -36,6 +36,7 @@ def _stage_one(engine: str) -> object:
     return build_facts(tables, window=window, settings=settings, supplied=supplied)
 
 
+@pytest.mark.slow
 def test_round_trip_keeps_every_table_and_the_window(tmp_path: Path) -> None:
     facts = _stage_one("duckdb").collect()  # type: ignore[attr-defined]
     path = write_facts(facts, tmp_path / "f", currency="USD", engine="duckdb")
@@ -55,6 +56,7 @@ def test_round_trip_keeps_every_table_and_the_window(tmp_path: Path) -> None:
     assert description["tables"]["partners"] == {"file": "partners.parquet", "rows": 150}
 
 
+@pytest.mark.slow
 def test_a_stage_one_is_written_with_its_engine(tmp_path: Path) -> None:
     path = write_facts(_stage_one("duckdb"), tmp_path)  # type: ignore[arg-type]
     assert json.loads(path.read_text())["engine"] == "duckdb"
@@ -66,6 +68,7 @@ def _rows(frame: pl.LazyFrame) -> pl.DataFrame:
     return done.sort(done.columns, nulls_last=True)
 
 
+@pytest.mark.slow
 def test_polars_and_duckdb_facts_folders_hold_the_same_tables(tmp_path: Path) -> None:
     # two engines, one source: the folders must not differ in any fact
     write_facts(_stage_one("polars"), tmp_path / "p")  # type: ignore[arg-type]
@@ -75,6 +78,7 @@ def test_polars_and_duckdb_facts_folders_hold_the_same_tables(tmp_path: Path) ->
         assert_frame_equal(_rows(p.frames()[name]), _rows(d.frames()[name]))
 
 
+@pytest.mark.slow
 def test_supplied_columns_survive_the_folder(tmp_path: Path) -> None:
     # a source without activities and without deal sources: stage 2 must still know
     partners = duckdb.sql("select 'p1' as partner_id, 'Acme' as name")

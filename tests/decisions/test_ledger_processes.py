@@ -37,6 +37,7 @@ def integrity(path: Path) -> str:
         conn.close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="POSIX processes")
 def test_two_processes_appending_500_each_end_with_1000_rows(tmp_path):
     path = tmp_path / "ledger.sqlite"  # not created yet: both processes race to create it
@@ -71,6 +72,7 @@ def test_two_processes_appending_500_each_end_with_1000_rows(tmp_path):
     assert integrity(path) == "ok"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_writer_killed_mid_stream_loses_no_committed_decision(tmp_path):
     path = tmp_path / "ledger.sqlite"

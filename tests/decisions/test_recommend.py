@@ -427,6 +427,7 @@ rows = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.lists(rows, min_size=1, max_size=12), st.one_of(st.none(), st.integers(0, 5)))
 def test_rules_of_sense_hold_for_any_scorecard(make_scorecard, data, max_keep):

@@ -47,6 +47,7 @@ def _calls_to(tree: ast.AST, name: str) -> list[int]:
     return lines
 
 
+@pytest.mark.slow
 def test_only_the_analysis_applies_the_recommend_rules() -> None:
     found = {
         path.relative_to(PACKAGE).as_posix(): lines
@@ -65,6 +66,7 @@ def test_the_scan_finds_a_call_it_should_refuse() -> None:
     assert _calls_to(attr, "recommend") == [2]
 
 
+@pytest.mark.slow
 def test_one_protocol_describes_an_analysis() -> None:
     """No Protocol but :class:`partnerkit.results.AnalysisLike` declares a ``scorecard``."""
     declaring = []

@@ -159,6 +159,7 @@ def test_what_if_works_without_optional_columns():
     assert s["regions_uncovered"] == 0
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(st.sets(st.sampled_from([r[0] for r in ROWS])))
 def test_money_at_risk_and_kept_add_up_to_the_total(make_scorecard, exit_set):

@@ -50,6 +50,7 @@ def con():
     c.close()
 
 
+@pytest.mark.slow
 def test_every_fact_table_on_duckdb_equals_polars(tiny, con):
     tables = portfolio_tables(tiny)
     assert latest_event(as_duckdb(tables, con)) == latest_event(tables)
@@ -68,6 +69,7 @@ def test_every_fact_table_on_duckdb_equals_polars(tiny, con):
     assert got.deal_quarters.collect().height > 0
 
 
+@pytest.mark.slow
 def test_absent_tables_are_empty_on_duckdb_as_on_polars(tiny, con):
     tables = {k: v for k, v in portfolio_tables(tiny).items() if k in ("partners", "deals")}
     w = Window.ending(latest_event(tables), months=12)

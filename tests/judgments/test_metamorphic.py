@@ -13,6 +13,7 @@ import datetime as dt
 import random
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ def with_tables(world: Planted, **tables: pl.DataFrame) -> Planted:
     return dataclasses.replace(world, **tables)
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None)
 @given(
     st.integers(0, 364),

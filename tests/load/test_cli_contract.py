@@ -140,6 +140,7 @@ def test_hints_speak_python_to_python(tmp_path: Path) -> None:
     assert "--mapping" not in text
 
 
+@pytest.mark.slow
 def test_closed_pipe_gives_no_traceback() -> None:
     # A real pipe whose reader is gone before the command writes: the write fails with
     # EPIPE, which must end the command quietly.
@@ -163,6 +164,7 @@ def test_closed_pipe_gives_no_traceback() -> None:
     assert code == 0
 
 
+@pytest.mark.slow
 def test_piping_into_head_prints_no_error(tmp_path: Path) -> None:
     script = tmp_path / "run.sh"
     command = f"{Path(sys.executable).parent / 'partnerkit'} analyze {VALID} | head -n 1"
@@ -213,6 +215,7 @@ def test_decisions_record_uses_the_same_scheme(
     assert not (tmp_path / "l.sqlite").exists()
 
 
+@pytest.mark.slow
 def test_report_quarantine_lists_rows_and_writes_the_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

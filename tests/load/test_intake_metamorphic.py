@@ -18,6 +18,7 @@ from pathlib import Path
 
 import narwhals.stable.v2 as nw
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -87,6 +88,7 @@ def facts(portfolio, as_of):
     return facts.to_native().sort("partner_id", nulls_last=True).collect()
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(deals=deal_rows(), data=st.data())
 def test_expected_close_dates_on_open_deals_move_nothing(deals, data):
@@ -115,6 +117,7 @@ def test_expected_close_dates_on_open_deals_move_nothing(deals, data):
     assert other.open_past_expected() == slipped
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(deals=deal_rows(), extra=deal_rows(max_size=5), data=st.data())
 def test_open_deals_expected_after_as_of_move_no_closed_figure(deals, extra, data):
@@ -150,6 +153,7 @@ def _read(root, **options):
     return p.deals.select(COLUMNS).collect()
 
 
+@pytest.mark.slow
 @settings(
     max_examples=12,
     deadline=None,

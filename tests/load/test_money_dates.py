@@ -248,6 +248,7 @@ def test_dayfirst_export_without_the_option_is_refused_whole(tmp_path):
     assert counts == {"created_on": 6, "closed_on": 6}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     cents=st.lists(st.integers(-(10**11), 10**11), min_size=1, max_size=6),

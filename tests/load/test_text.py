@@ -63,6 +63,7 @@ def test_not_numbers(text):
     assert run(parse_numbers, [text]) == [None]
 
 
+@pytest.mark.slow
 @settings(deadline=None)  # the money reading is a whole-column expression: slow to plan
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False))
 def test_numbers_round_trip_with_separators(x):

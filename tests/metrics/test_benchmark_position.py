@@ -98,6 +98,7 @@ def _expected(values: list[float]) -> str | None:
     return f"flatter than 80/20: {round(100 * k / n)}% of partners make 80%"
 
 
+@pytest.mark.slow
 def test_phrase_matches_a_plain_python_reading_of_the_definitions() -> None:
     import random  # noqa: PLC0415
 

@@ -117,6 +117,7 @@ def test_quick_scorecard_matches_analyze():
     assert_frame_equal(quick_scorecard(portfolio), card)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None)
 @given(
     seed=st.integers(0, 10_000),

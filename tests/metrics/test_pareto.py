@@ -235,6 +235,7 @@ ids = st.lists(st.text(alphabet="aAbB0_~é中", min_size=1, max_size=3), min_siz
                unique=True)  # fmt: skip
 
 
+@pytest.mark.slow
 @given(ids, st.data(), thresholds)
 @settings(max_examples=100, deadline=None)
 def test_pareto_flags_equal_pareto_row_for_row(names, data, threshold):

@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -74,6 +75,7 @@ portfolios = st.tuples(
 )
 
 
+@pytest.mark.slow
 @given(portfolios)
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_revenue_is_preserved_and_shares_are_sane(data):
@@ -107,6 +109,7 @@ def test_revenue_is_preserved_and_shares_are_sane(data):
     assert c["vital_count"] == card["vital"].sum()
 
 
+@pytest.mark.slow
 @given(portfolios, st.randoms(use_true_random=False))
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_results_do_not_depend_on_row_order(data, rnd):

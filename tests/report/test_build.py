@@ -60,6 +60,7 @@ def test_report_files(built):
     assert recs.columns[:4] == ["partner_id", "name", "rank", "recommendation"]
 
 
+@pytest.mark.slow
 def test_default_pack_is_the_svg_the_page_shows(analysis, tmp_path, renders):
     path = build_report(analysis, tmp_path)
     page = path.read_text()
@@ -74,6 +75,7 @@ def test_default_pack_is_the_svg_the_page_shows(analysis, tmp_path, renders):
     assert {(tmp_path / "charts" / name).read_bytes() for name in files} == embedded
 
 
+@pytest.mark.slow
 def test_each_format_rendered_once_and_partner_charts_only_when_asked(analysis, tmp_path, renders):
     ids = analysis.scorecard.sort("rank")["partner_id"][:2].to_list()
     build_report(analysis, tmp_path, formats=("png", "svg"), partners=ids)
@@ -98,6 +100,7 @@ def test_partner_text_is_escaped_everywhere(built):
     assert '\'=HYPERLINK("http://x")' in names
 
 
+@pytest.mark.slow
 def test_hostile_name_in_every_place_it_appears(analysis, tmp_path):
     top = analysis.scorecard.sort("rank")["partner_id"][0]
     page = build_report(analysis, tmp_path, partners=[top], partner_charts=False).read_text()
@@ -159,6 +162,7 @@ def test_groups_list_the_right_partners_and_say_each_reason_once(built, analysis
         assert recs.count(reason.meaning) <= 4, reason.code
 
 
+@pytest.mark.slow
 def test_no_sentence_repeats_in_the_tables(syn, tmp_path):
     big = syn.analysis(120, seed=11)
     recs = sections(build_report(big, tmp_path).read_text())["recommendations"]
@@ -181,6 +185,7 @@ def test_default_review_pages_are_the_partners_needing_a_decision(built, analysi
     assert shown == expected
 
 
+@pytest.mark.slow
 def test_currency_changes_only_the_currency(analysis, tmp_path):
     eur = build_report(analysis, tmp_path / "eur", currency="EUR").read_text()
     jpy = build_report(analysis, tmp_path / "jpy", currency="JPY").read_text()
@@ -190,6 +195,7 @@ def test_currency_changes_only_the_currency(analysis, tmp_path):
     assert IMAGE.sub("", eur).replace("EUR", "JPY") == IMAGE.sub("", jpy)
 
 
+@pytest.mark.slow
 def test_chosen_partners_in_order_and_quietly(analysis, tmp_path, capsys):
     ids = analysis.scorecard.sort("rank", descending=True)["partner_id"][:2].to_list()
     page = build_report(analysis, tmp_path / "a", partners=ids, formats=()).read_text()
@@ -200,6 +206,7 @@ def test_chosen_partners_in_order_and_quietly(analysis, tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+@pytest.mark.slow
 def test_all_partners_with_a_progress_bar_and_callback(syn, tmp_path, capsys):
     tiny = syn.analysis(5, seed=3)
     page = build_report(tiny, tmp_path, all_partners=True, formats=(), progress=True)
@@ -222,6 +229,7 @@ def test_unknown_partner_or_format_writes_nothing(analysis, tmp_path):
     assert not (tmp_path / "y").exists()
 
 
+@pytest.mark.slow
 def test_partner_chart_one_pagers_name_as_of_and_currency(analysis, tmp_path):
     top = analysis.scorecard.sort("rank")["partner_id"][1]
     page = build_report(analysis, tmp_path, partners=[top], currency="EUR").read_text()
@@ -233,6 +241,7 @@ def test_partner_chart_one_pagers_name_as_of_and_currency(analysis, tmp_path):
     assert "EUR " in svg  # its money figures carry the currency too
 
 
+@pytest.mark.slow
 def test_hostile_currency_cannot_break_out_of_the_page_or_its_style(analysis, tmp_path):
     page = build_report(analysis, tmp_path, currency="</style><script>x()</script>").read_text()
     assert "<script" not in page.lower()

@@ -100,6 +100,7 @@ def test_each_partner_page(html: str) -> None:
     assert "Quarter on quarter, against Q2 2025 EUR 0 (nothing in Q2 2025)" in c
 
 
+@pytest.mark.slow
 def test_a_deal_outside_the_compared_quarters_moves_nothing(tmp_path: Path, html: str) -> None:
     moved = _report(tmp_path, _deals([("d9", "C", "2024-11-01", "2024-12-15", "won", 5000.0)]))
     assert (
@@ -108,6 +109,7 @@ def test_a_deal_outside_the_compared_quarters_moves_nothing(tmp_path: Path, html
     )
 
 
+@pytest.mark.slow
 def test_moving_a_deal_from_the_prior_quarter_into_the_latest_one(tmp_path: Path) -> None:
     deals = _deals().with_columns(
         closed_on=pl.when(pl.col("deal_id") == "d3")

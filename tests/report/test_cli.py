@@ -26,6 +26,7 @@ def source(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_report_command(source, tmp_path, capsys):
     out = tmp_path / "out"
     first = pl.read_csv(source / "partners.csv")["partner_id"][0]
@@ -46,6 +47,7 @@ def test_report_command(source, tmp_path, capsys):
     assert captured.err == ""  # no progress bar when standard error is not a terminal
 
 
+@pytest.mark.slow
 def test_report_command_default_pack_is_svg(source, tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["report", str(source), "--out", str(out)]) == 0, capsys.readouterr().err
@@ -67,6 +69,7 @@ def test_report_command_needs_a_readable_source(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("partnerkit report:")
 
 
+@pytest.mark.slow
 def test_report_page_shows_what_the_exports_hold(source, tmp_path, capsys):
     """On a generated portfolio: the page's tables agree, figure by figure, with the CSVs."""
     out = tmp_path / "out"

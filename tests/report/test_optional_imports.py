@@ -31,6 +31,7 @@ print(json.dumps(state))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_spec("rfc3987_syntax") is None, reason="nothing to skip when absent")
 def test_partnerkit_first_keeps_the_iri_grammar_out_of_altair() -> None:
     state = _run(
@@ -41,6 +42,7 @@ def test_partnerkit_first_keeps_the_iri_grammar_out_of_altair() -> None:
     assert state["rfc3987_syntax"] == [True, True]  # marked missing, never loaded
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(find_spec("rfc3987_syntax") is None, reason="nothing to skip when absent")
 def test_jsonschema_imported_first_is_left_alone() -> None:
     state = _run("import jsonschema, partnerkit\n" + PROBE)
@@ -74,6 +76,7 @@ def test_the_vega_lite_schema_never_asks_for_a_skipped_format() -> None:
     assert not skipped & formats
 
 
+@pytest.mark.slow
 def test_headless_process_draws_without_the_jupyter_widget(tmp_path: Path) -> None:
     state = _run(
         "import partnerkit\n"
@@ -88,6 +91,7 @@ def test_headless_process_draws_without_the_jupyter_widget(tmp_path: Path) -> No
     assert state["isoduration"] == [True, True]
 
 
+@pytest.mark.slow
 def test_without_headless_altair_keeps_its_jupyter_widget() -> None:
     state = _run(
         "import partnerkit, altair\n"

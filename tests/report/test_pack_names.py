@@ -28,6 +28,7 @@ class _NoOnDemand:
         return getattr(self._inner, name)
 
 
+@pytest.mark.slow
 def test_each_chart_alone_equals_the_full_packs(analysis: Any) -> None:
     with theme.enabled():
         full = {n: ch.to_dict(validate=False) for n, ch in chart_pack(analysis).items()}
@@ -55,6 +56,7 @@ def test_unknown_names_are_refused(analysis: Any) -> None:
         chart_pack(analysis, names=["parteo"])
 
 
+@pytest.mark.slow
 def test_chart_from_spec_equals_validated_from_dict_for_every_pack_chart(analysis: Any) -> None:
     import altair as alt  # noqa: PLC0415
 

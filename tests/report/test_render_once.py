@@ -69,6 +69,7 @@ BUNDLE_HASH = (
 )
 
 
+@pytest.mark.slow
 def test_bundle_cache_is_written_then_read_by_the_next_process(tmp_path: Path) -> None:
     first = _fresh(BUNDLE_HASH, str(tmp_path))
     files = list(tmp_path.glob("bundle-*.js"))
@@ -79,11 +80,13 @@ def test_bundle_cache_is_written_then_read_by_the_next_process(tmp_path: Path) -
     assert _fresh(BUNDLE_HASH, str(tmp_path)) == hashlib.sha256(b"planted").hexdigest()
 
 
+@pytest.mark.slow
 def test_empty_cache_setting_keeps_nothing(tmp_path: Path) -> None:
     _fresh(BUNDLE_HASH, "")
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.slow
 def test_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
@@ -91,6 +94,7 @@ def test_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     assert _fresh(code, str(blocked / "cache")).startswith("True ")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(alt.JupyterChart.__module__ == "altair.jupyter", reason="no anywidget")
 def test_offline_widget_script_equals_altairs_own(tmp_path: Path) -> None:
     probe = (

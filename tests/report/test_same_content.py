@@ -68,6 +68,7 @@ def analysis() -> Any:
     return pk.analyze(pk.samples.generate(partners=60, seed=5).portfolio())
 
 
+@pytest.mark.slow
 def test_report_identical_to_the_plain_path(
     analysis: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,6 +85,7 @@ def test_report_identical_to_the_plain_path(
         assert fast[name] == plain[name], name
 
 
+@pytest.mark.slow
 def test_a_charts_svg_does_not_depend_on_what_was_rendered_before(analysis: Any) -> None:
     from partnerkit.charts import theme  # noqa: PLC0415
     from partnerkit.charts.export import render_all  # noqa: PLC0415

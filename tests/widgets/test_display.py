@@ -106,6 +106,7 @@ def test_headline_with_no_value() -> None:
     )
 
 
+@pytest.mark.slow
 def test_export_charts_button(tmp_path: Path) -> None:
     portfolio = from_frames(
         partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import polars as pl
+import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.decisions import Ledger
@@ -198,6 +199,7 @@ def test_sample_partners_all_trace(tmp_path: Path) -> None:
         assert t["agrees"].all(), (pid, t.filter(~pl.col("agrees")).rows())
 
 
+@pytest.mark.slow
 def test_onepager_follows_the_pick_and_exports(tmp_path: Path) -> None:
     p = _portfolio()
     drill = PartnerDrill(_analysis(p), p, partner_id="a", onepager=True, out_dir=tmp_path)

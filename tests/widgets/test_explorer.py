@@ -30,6 +30,7 @@ def test_defaults_follow_the_policy(small) -> None:
     assert subtitle(ex) == "2 of 5 partners produce 80% of won revenue"
 
 
+@pytest.mark.slow
 def test_denominator_leaves_out_dormant(small, make_analysis) -> None:
     ex = PortfolioExplorer(
         make_analysis(small.scorecard, replace(small.policy, denominator="active"))
@@ -131,6 +132,7 @@ def test_typed_threshold_is_read_as_a_share(small, typed: str, share: float) -> 
     assert ex.threshold_note.value == ""
 
 
+@pytest.mark.slow
 def test_typed_threshold_80_percent_flags_the_hand_worked_vital_few(small) -> None:
     ex = PortfolioExplorer(small)
     ex.threshold_text.value = "90%"
@@ -178,6 +180,7 @@ def test_reset_weights_button(small) -> None:
     assert ex.view["health"].to_list() == pytest.approx(before)
 
 
+@pytest.mark.slow
 def test_one_pager_uses_the_current_weights(small) -> None:
     ex = PortfolioExplorer(small)
     ex.selected = ["p2"]
@@ -230,6 +233,7 @@ def test_health_weight_sliders_reweight(small) -> None:
     assert "health" in ex.table_html
 
 
+@pytest.mark.slow
 def test_chart_spec_has_pick_selection_on_bars(small) -> None:
     ex = PortfolioExplorer(small)
     spec = ex.spec
@@ -303,6 +307,7 @@ def test_one_pager_follows_the_pick(small) -> None:
     assert ex.one_pager_view.outputs == ()
 
 
+@pytest.mark.slow
 def test_chart_is_kept_while_its_settings_stay(small) -> None:
     # The chart and the key figures depend on the filters, the value and the threshold
     # only: a weight change re-scores health without rebuilding them, and a setting that
@@ -414,6 +419,7 @@ def test_view_and_table_equal_a_full_width_rerank(make_analysis, scorecard_of) -
     assert ex.figures["vital_count"] == full["vital"].sum()
 
 
+@pytest.mark.slow
 def test_one_pager_shows_won_revenue_change_from_the_analysis_facts() -> None:
     # a, as of 2025-06-30: won 100 in Q2 2025, 40 in Q1 2025 and 25 in Q2 2024:
     # quarter on quarter +60 (+150%), year on year +75 (+300%)

@@ -230,6 +230,7 @@ def test_reflag_hand_example_keeps_row_order() -> None:
     ]
 
 
+@pytest.mark.slow
 @given(scorecards, st.randoms(use_true_random=False))
 def test_summary_does_not_depend_on_row_order(rows: list[tuple[str, int, bool, str]], rnd) -> None:
     view = reflag(as_scorecard(rows), value="won_revenue", threshold=0.8, denominator="active")
