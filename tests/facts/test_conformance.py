@@ -309,3 +309,16 @@ def test_latest_event_is_the_latest_actual_event(engines: Engines, engine: str):
     }
     native = engines.native(engine, canonical_tables(**literals))
     assert latest_event(native) == D("2025-05-05")
+
+
+def test_the_comparison_catches_a_cent_a_row_and_a_type(memo: FactsMemo):
+    want = tiny(memo, "polars")
+    assert_same_facts(dict(want), want)  # equal to itself, whatever the row order
+    shuffled = {k: v.reverse() for k, v in want.items()}
+    assert_same_facts(shuffled, want)
+    cent = {**want, "deals": want["deals"].with_columns(pl.col("won_revenue") + 0.01)}
+    short = {**want, "deals": want["deals"].head(1)}
+    wider = {**want, "deals": want["deals"].with_columns(pl.col("won_deals").cast(pl.Float64))}
+    for changed in (cent, short, wider):
+        with pytest.raises(AssertionError):
+            assert_same_facts(changed, want)
