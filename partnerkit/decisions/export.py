@@ -58,6 +58,7 @@ DECISION_COLUMNS: tuple[str, ...] = (
 
 _SENTENCES = {r.code: r.meaning for r in REASONS}
 
+
 def _reasons_text(codes: object) -> str | None:
     if not isinstance(codes, list) or not codes:
         return None
