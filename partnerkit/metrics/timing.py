@@ -29,7 +29,7 @@ from partnerkit.schema import TIMING_BUCKETS
 __all__ = ["timing"]
 
 
-def timing(facts: pl.LazyFrame, /, *, min_sample: int = 10) -> pl.LazyFrame:
+def timing(facts: pl.LazyFrame, /, *, min_sample: int) -> pl.LazyFrame:
     """Win rate of partner deals by engagement bucket, over all partners.
 
     Requires columns: ``partner_id`` and ``<bucket>_closed``, ``<bucket>_won`` for each of
