@@ -74,16 +74,7 @@ RUNS_OF: dict[str, int] = {"pk-engine-spark": 1}
 """Measures run fewer times than the other (Spark on two cores: a minute or more a run)."""
 DUCKDB_SHAPES = ("duckdb", "duckdb-onescan", "duckdb-onepass")
 """The DuckDB peer's shapes; on each data set and scale the fastest is the reference."""
-RATIO_ROWS = (
-    "pk-core",
-    "pk-core-inmem",
-    "pk-core-validated",
-    "pk-engine-polars",
-    "pk-engine-duckdb",
-    "pk-engine-spark",
-    "polars-hand",
-    "polars-hand-stream",
-)
+RATIO_ROWS = tuple(m for m in CORE if m not in (*DUCKDB_SHAPES, "pandas"))
 """The measures whose ratios to DuckDB, pandas and the scan floor are reported."""
 ENGINE_PAIRS = (
     ("pk-core", "pk-core", "pk-core-inmem"),

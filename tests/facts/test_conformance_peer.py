@@ -10,10 +10,7 @@ Values exactly (ids, counts, ranks, flags, nulls), floats to 1e-9 relative.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import polars as pl
 import pytest
@@ -21,27 +18,14 @@ from polars.testing import assert_frame_equal
 
 from partnerkit.load.read import read_portfolio
 from partnerkit.samples.generator import write_sample
+from tests.bench_modules import bench_module
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
 pytestmark = pytest.mark.slow
-
-
-def _bench(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 @pytest.fixture(scope="module", params=["base", "alt"])
 def folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    harness = _bench("harness")
+    harness = bench_module("harness")
     partners, deals_per, acts_per = harness.SCALES["S"]
     out = tmp_path_factory.mktemp(f"{request.param}-S")
     if request.param == "base":
@@ -54,7 +38,7 @@ def folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             activities_per_partner=acts_per,
         )
     else:
-        _bench("gen_alt").write(
+        bench_module("gen_alt").write(
             out,
             partners=partners,
             deals=partners * deals_per,
@@ -66,8 +50,8 @@ def folder(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture(scope="module")
 def peer(folder: Path) -> pl.DataFrame:
-    duck = _bench("impl_duckdb")
-    return duck.core(_bench("harness").table_paths(folder))
+    duck = bench_module("impl_duckdb")
+    return duck.core(bench_module("harness").table_paths(folder))
 
 
 def _same(got: pl.DataFrame, want: pl.DataFrame) -> None:
@@ -97,6 +81,6 @@ def test_peer_equals_quick_scorecard(folder: Path, peer: pl.DataFrame):
 
 @pytest.mark.parametrize("engine", ["polars", "duckdb"])
 def test_peer_equals_stage_one_on_each_engine(folder: Path, peer: pl.DataFrame, engine: str):
-    card, info = _bench("measures").engine_core(folder, engine)
+    card, info = bench_module("measures").engine_core(folder, engine)
     assert info["stage_one_s"] > 0
     _same(card, peer)

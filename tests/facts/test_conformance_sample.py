@@ -14,13 +14,10 @@ long-tailed deal counts, partners with no deals, a span of years).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import math
-import sys
 from collections import defaultdict
 from collections.abc import Mapping
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import polars as pl
@@ -30,6 +27,7 @@ from polars.testing import assert_frame_equal
 from partnerkit.load.read import read_portfolio
 from partnerkit.schema import TABLE_ORDER
 from partnerkit.window import Window
+from tests.bench_modules import bench_module
 
 from .conftest import (
     ENGINE_PARAMS,
@@ -43,18 +41,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MONTHS = 12
 
 
-def _gen_alt() -> ModuleType:
-    name = "gen_alt"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 Data = tuple[str, dict[str, pl.DataFrame], dict[str, tuple[str, ...]]]
 
 
@@ -64,7 +50,9 @@ def data(request: pytest.FixtureRequest) -> Data:
         portfolio = read_portfolio(ROOT / "data" / "samples")
         tables = {name: portfolio.table(name).collect() for name in TABLE_ORDER}
         return "sample", tables, dict(portfolio.supplied)
-    tables = _gen_alt().generate(partners=300, deals=15_000, activities=40_000, seed=11)
+    tables = bench_module("gen_alt").generate(
+        partners=300, deals=15_000, activities=40_000, seed=11
+    )
     return "alt", tables, {name: tuple(frame.columns) for name, frame in tables.items()}
 
 
