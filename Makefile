@@ -41,9 +41,10 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Unit, property and doctests without the browser and slow ones (no notebook plugin).
+## Unit, property and doctests without the browser and slow ones (no notebook plugin), on
+## two worker processes, each test file kept whole on one worker so its fixtures are built once.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -p no:nbval -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:nbval -m "not browser and not slow" -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## Serve the explorer and the decision board as a page without code (Voila, offline, on
 ## 127.0.0.1 only): open http://127.0.0.1:$(DASHBOARD_PORT)/ in a browser.
