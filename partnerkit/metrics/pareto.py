@@ -27,14 +27,15 @@ without moving a row (only the ranking key is sorted, never the frame), and
 interactive path, about ten milliseconds at 100,000 partners with a :func:`partner_order`
 column.
 
-The threshold (and, where it matters, the denominator) has no default here: it is the
-policy's ``vital_threshold`` (``denominator``), passed in by the caller, so that a changed
-policy cannot be overlooked by a function falling back to a number of its own.
+The threshold, the value ranked by and, where it matters, the denominator have no default
+here: they are the policy's ``vital_threshold``, ``pareto_value`` and ``denominator``, passed
+in by the caller, so that a changed policy cannot be overlooked by a function falling back
+to a value of its own.
 
 Examples
 --------
 >>> f = pl.LazyFrame({"partner_id": ["a", "b", "c", "d"], "won_revenue": [10.0, 60.0, 30.0, 0.0]})
->>> ranked = pareto(f, threshold=0.8).sort("rank")
+>>> ranked = pareto(f, value="won_revenue", threshold=0.8).sort("rank")
 >>> ranked.select("partner_id", "rank", "cum_share", "vital").collect().rows()
 [('b', 1, 0.6, True), ('c', 2, 0.9, True), ('a', 3, 1.0, False), ('d', 4, 1.0, False)]
 """
@@ -74,9 +75,7 @@ def _units(value: str) -> pl.Expr:
     return (pl.col(value).cast(pl.Float64).fill_null(0.0) * 100).round().cast(pl.Int64)
 
 
-def in_denominator(
-    denominator: str, /, *, value: str = "won_revenue", include: str | None = "counted"
-) -> pl.Expr:
+def in_denominator(denominator: str, /, *, value: str, include: str | None = "counted") -> pl.Expr:
     """Expression: the partner is in the concentration denominator.
 
     ``enrolled``: every included (counted) partner; ``active``: included and not dormant
@@ -84,7 +83,7 @@ def in_denominator(
 
     >>> f = pl.DataFrame({"counted": [True, True, False], "state": ["dormant", "active", "active"],
     ...     "won_revenue": [0.0, 5.0, 5.0]})
-    >>> f.select(in_denominator("active")).to_series().to_list()
+    >>> f.select(in_denominator("active", value="won_revenue")).to_series().to_list()
     [False, True, False]
     """
     base = pl.lit(value=True) if include is None else pl.col(include).fill_null(value=False)
@@ -192,7 +191,7 @@ def pareto_flags(
     frame: Frame,
     /,
     *,
-    value: str = "won_revenue",
+    value: str,
     threshold: float,
     include: pl.Expr | str | None = None,
     by: Sequence[str] = (),
@@ -206,7 +205,7 @@ def pareto_flags(
     :func:`pareto` for the same columns with the rows in rank order.
 
     >>> f = pl.DataFrame({"partner_id": ["a", "b", "c"], "won_revenue": [10.0, 60.0, 30.0]})
-    >>> pareto_flags(f, threshold=0.8).select("partner_id", "rank", "vital").rows()
+    >>> pareto_flags(f, value="won_revenue", threshold=0.8).select("partner_id", "rank", "vital").rows()
     [('a', 3, False), ('b', 1, True), ('c', 2, True)]
     """
     return _flagged(frame, value=value, threshold=threshold, include=include, by=by).drop(
@@ -218,7 +217,7 @@ def pareto(
     frame: pl.LazyFrame,
     /,
     *,
-    value: str = "won_revenue",
+    value: str,
     threshold: float,
     include: pl.Expr | str | None = None,
     by: Sequence[str] = (),
@@ -242,7 +241,7 @@ def reflag(
     scorecard: pl.DataFrame,
     /,
     *,
-    value: str = "won_revenue",
+    value: str,
     threshold: float,
     denominator: str,
     include: str | None = "counted",
@@ -309,7 +308,7 @@ def concentration(
     ranked: pl.LazyFrame,
     /,
     *,
-    value: str = "won_revenue",
+    value: str,
     threshold: float,
     denominator: str,
 ) -> pl.LazyFrame:
@@ -325,15 +324,15 @@ def concentration(
 
     >>> f = pl.LazyFrame({"partner_id": list("abcde"),
     ...     "won_revenue": [80.0, 10.0, 5.0, 5.0, 0.0]})
-    >>> ranked = pareto(f, threshold=0.8)
-    >>> c = concentration(ranked, threshold=0.8, denominator="enrolled").collect()
+    >>> ranked = pareto(f, value="won_revenue", threshold=0.8)
+    >>> c = concentration(ranked, value="won_revenue", threshold=0.8, denominator="enrolled").collect()
     >>> c.select("partners", "vital_count", "top20_share", "gini", "closest_benchmark").row(0)
     (5, 1, 0.8, 0.66, '80/20')
     >>> c["benchmark_position"].item()
     'as concentrated as 80/20 (not 90/10): the top 20% make 80%'
     >>> flat = pl.LazyFrame({"partner_id": list("abc"), "won_revenue": [50.0, 30.0, 20.0]})
-    >>> concentration(pareto(flat, threshold=0.8), threshold=0.8,
-    ...     denominator="enrolled").collect()["benchmark_position"].item()
+    >>> concentration(pareto(flat, value="won_revenue", threshold=0.8), value="won_revenue",
+    ...     threshold=0.8, denominator="enrolled").collect()["benchmark_position"].item()
     'flatter than 80/20: 67% of partners make 80%'
     """
     r = ranked.filter(pl.col("rank").is_not_null())

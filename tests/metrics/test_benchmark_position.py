@@ -11,9 +11,9 @@ from partnerkit.metrics.pareto import concentration, pareto
 def position(values: list[float]) -> str | None:
     ids = [f"p{i:02d}" for i in range(len(values))]
     frame = pl.LazyFrame({"partner_id": ids, "won_revenue": values})
-    ranked = pareto(frame, threshold=0.8)
+    ranked = pareto(frame, value="won_revenue", threshold=0.8)
     return (
-        concentration(ranked, threshold=0.8, denominator="enrolled")
+        concentration(ranked, value="won_revenue", threshold=0.8, denominator="enrolled")
         .collect()["benchmark_position"]
         .item()
     )

@@ -21,7 +21,7 @@ from partnerkit.metrics.pareto import (
 def ranked(values, **kw):
     ids = [f"p{i:02d}" for i in range(len(values))]
     frame = pl.LazyFrame({"partner_id": ids, "won_revenue": values})
-    return pareto(frame, **{"threshold": 0.8, **kw})
+    return pareto(frame, **{"value": "won_revenue", "threshold": 0.8, **kw})
 
 
 def test_pareto_hand_example():
@@ -35,7 +35,7 @@ def test_pareto_hand_example():
 def test_concentration_hand_example():
     values = [50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]
     c = (
-        concentration(ranked(values), threshold=0.8, denominator="active")
+        concentration(ranked(values), value="won_revenue", threshold=0.8, denominator="active")
         .collect()
         .row(0, named=True)
     )
@@ -61,7 +61,7 @@ def test_closest_benchmark_95_5():
     # 20 partners, one holds 95%: C(0.05) = 0.95 exactly
     values = [95.0] + [1.0] * 5 + [0.0] * 14
     c = (
-        concentration(ranked(values), threshold=0.8, denominator="enrolled")
+        concentration(ranked(values), value="won_revenue", threshold=0.8, denominator="enrolled")
         .collect()
         .row(0, named=True)
     )
@@ -71,7 +71,9 @@ def test_closest_benchmark_95_5():
 
 def test_concentration_of_nothing():
     c = (
-        concentration(ranked([0.0, 0.0]), threshold=0.8, denominator="enrolled")
+        concentration(
+            ranked([0.0, 0.0]), value="won_revenue", threshold=0.8, denominator="enrolled"
+        )
         .collect()
         .row(0, named=True)
     )
@@ -81,7 +83,10 @@ def test_concentration_of_nothing():
     assert c["closest_benchmark"] is None
     empty = (
         concentration(
-            ranked([], include=pl.lit(value=False)), threshold=0.8, denominator="enrolled"
+            ranked([], include=pl.lit(value=False)),
+            value="won_revenue",
+            threshold=0.8,
+            denominator="enrolled",
         )
         .collect()
         .row(0, named=True)
@@ -91,14 +96,16 @@ def test_concentration_of_nothing():
 
 def test_gini_of_equal_values_is_zero_and_of_one_producer_is_high():
     assert (
-        concentration(ranked([5.0] * 4), threshold=0.8, denominator="enrolled")
+        concentration(ranked([5.0] * 4), value="won_revenue", threshold=0.8, denominator="enrolled")
         .collect()["gini"]
         .item()
         == 0.0
     )
     # one of four holds everything: (2*4 - 5) * 1 / 4 = 0.75
     assert (
-        concentration(ranked([9.0, 0, 0, 0]), threshold=0.8, denominator="enrolled")
+        concentration(
+            ranked([9.0, 0, 0, 0]), value="won_revenue", threshold=0.8, denominator="enrolled"
+        )
         .collect()["gini"]
         .item()
         == 0.75
@@ -109,7 +116,11 @@ def test_include_limits_who_is_ranked():
     frame = pl.LazyFrame(
         {"partner_id": ["a", "b", "c"], "won_revenue": [5.0, 9.0, 1.0], "keep": [True, False, True]}
     )
-    out = pareto(frame, threshold=0.8, include="keep").sort("partner_id").collect()
+    out = (
+        pareto(frame, value="won_revenue", threshold=0.8, include="keep")
+        .sort("partner_id")
+        .collect()
+    )
     assert out["rank"].to_list() == [1, None, 2]
     assert out["vital"].to_list() == [True, False, False]  # before c: 5/6 >= 0.8
     assert out["share"].to_list() == pytest.approx([5 / 6, None, 1 / 6], nan_ok=False)
@@ -117,7 +128,7 @@ def test_include_limits_who_is_ranked():
 
 def test_in_denominator_rejects_unknown_names():
     with pytest.raises(ValueError, match="enrolled, active or positive"):
-        in_denominator("everyone")
+        in_denominator("everyone", value="won_revenue")
 
 
 def test_vital_by_quarter_hand_example():
@@ -151,7 +162,7 @@ def test_pareto_properties(values, threshold, rnd):
     frame = pl.LazyFrame(
         {"partner_id": [p for p, _ in pairs], "won_revenue": [v / 100 for _, v in pairs]}
     )
-    out = pareto(frame, threshold=threshold).sort("rank").collect()
+    out = pareto(frame, value="won_revenue", threshold=threshold).sort("rank").collect()
     total = sum(values)
     by_rank = out["won_revenue"].to_list()
     # ranks follow value (desc) then partner_id
@@ -183,8 +194,8 @@ def test_pareto_ignores_row_order(values, rnd):
     ids = [f"p{i:03d}" for i in range(len(values))]
     frame = pl.DataFrame({"partner_id": ids, "won_revenue": [v / 100 for v in values]})
     shuffled = frame.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 10**6))
-    a = pareto(frame.lazy(), threshold=0.8).sort("partner_id").collect()
-    b = pareto(shuffled.lazy(), threshold=0.8).sort("partner_id").collect()
+    a = pareto(frame.lazy(), value="won_revenue", threshold=0.8).sort("partner_id").collect()
+    b = pareto(shuffled.lazy(), value="won_revenue", threshold=0.8).sort("partner_id").collect()
     assert a.equals(b)
 
 
@@ -197,7 +208,7 @@ def test_ties_are_broken_by_partner_id_in_byte_order():
     frame = pl.DataFrame(
         {"partner_id": ["é", "b", "a", "B", "z", "y"], "won_revenue": [5.0] * 4 + [5.004, 9.0]}
     )
-    out = pareto_flags(frame, threshold=0.8)
+    out = pareto_flags(frame, value="won_revenue", threshold=0.8)
     assert out["partner_id"].to_list() == frame["partner_id"].to_list()  # rows unmoved
     ranks = dict(zip(out["partner_id"], out["rank"], strict=True))
     assert [p for p, _ in sorted(ranks.items(), key=lambda kv: kv[1])] == [
@@ -249,8 +260,8 @@ def test_pareto_flags_equal_pareto_row_for_row(names, data, threshold):
          "quarter": quarter}
     )  # fmt: skip
     for kw in ({}, {"include": "keep"}, {"by": ["quarter"], "include": "keep"}):
-        ordered = pareto(frame, threshold=threshold, **kw).collect()
-        flags = pareto_flags(frame, threshold=threshold, **kw).collect()
+        ordered = pareto(frame, value="won_revenue", threshold=threshold, **kw).collect()
+        flags = pareto_flags(frame, value="won_revenue", threshold=threshold, **kw).collect()
         assert flags.select(frame.collect_schema().names()).equals(frame.collect())
         assert flags.sort("partner_id").equals(ordered.sort("partner_id")), kw
         # pareto's order: rows taking part by group and rank, then the others as they came
