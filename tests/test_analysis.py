@@ -226,7 +226,7 @@ def test_cli_prints_the_summary_and_writes_a_safe_scorecard(tmp_path, capsys):
     assert main(["analyze", str(folder), "--out", str(out)]) == 0
     text = capsys.readouterr().out
     assert "as of 2025-03-01" in text
-    assert "vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue" in text
+    assert "vital few: 1 of 2 partners (50%) produces 90% of won revenue" in text
     assert "note: " in text
     card = pl.read_csv(out)
     assert card["name"].to_list() == ["'=HYPERLINK(1)", "Beta"]
@@ -242,7 +242,7 @@ def test_cli_as_of_and_policy(tmp_path, capsys):
     # the denominator; threshold 95%
     assert "as of 2025-02-15" in text
     assert "(threshold 95%)" in text
-    assert "vital few: 1 of 2 partners (50.0%) produce 100.0%" in text
+    assert "vital few: 1 of 2 partners (50%) produces 100%" in text
 
 
 def test_cli_errors(tmp_path, capsys):
@@ -272,7 +272,7 @@ def test_cli_core_on_parquet_read_as_it_is(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "as of 2025-03-01" in text
     # the same vital few as the full analysis: a's 900 of 1000 passes 80% on its own
-    assert "vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue" in text
+    assert "vital few: 1 of 2 partners (50%) produces 90% of won revenue" in text
     card = pl.read_parquet(out)
     assert card.columns == list(CORE_COLUMNS)
     assert card.filter(pl.col("vital"))["partner_id"].to_list() == ["a"]

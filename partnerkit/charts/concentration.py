@@ -42,7 +42,7 @@ from partnerkit.charts.theme import (
     VITAL_LABELS,
     vital_scale,
 )
-from partnerkit.metrics.pareto import BENCHMARKS
+from partnerkit.metrics.pareto import BENCHMARKS, vital_few_sentence
 from partnerkit.policy import Policy
 
 __all__ = ["BENCHMARKS", "MAX_BARS", "ParetoSpecs", "lorenz_chart", "pareto_chart"]
@@ -119,6 +119,7 @@ class _ParetoData:
 
     n: int
     vital_count: int
+    vital_value_share: float | None
     bars: pl.DataFrame
     curve: pl.DataFrame
     rule: pl.DataFrame
@@ -141,6 +142,7 @@ def _pareto_data(
     bars = _pareto_bars(frame, value=value, max_bars=max_bars)
     vital_count = int(frame[c.VITAL].fill_null(value=False).sum())
     vital_share = vital_count / n if n else 0.0
+    vital_value_share = frame.filter(pl.col(c.VITAL).fill_null(value=False))[c.CUM_SHARE].max()
     curve = pl.concat(
         [
             pl.DataFrame({_X1: [0.0], c.CUM_SHARE: [0.0]}),
@@ -157,29 +159,34 @@ def _pareto_data(
             "y": [0.55],
         }
     )
-    return _ParetoData(n, vital_count, bars, curve, rule, vital_rule)
+    produced = None if vital_value_share is None else float(vital_value_share)  # type: ignore[arg-type]
+    return _ParetoData(n, vital_count, produced, bars, curve, rule, vital_rule)
 
 
 def _x_title(n: int, value: str) -> str:
     return f"Share of partners, ranked by {value.replace('_', ' ')} ({n:,} partners)"
 
 
-def _pareto_subtitle(n: int, vital_count: int, threshold: float, value: str) -> str:
-    """Say who produces the value, or plainly that there is nothing to rank.
+def _pareto_subtitle(data: _ParetoData, value: str) -> str:
+    """Return the subtitle: the vital-few sentence of every view, or why there is none.
 
-    >>> _pareto_subtitle(0, 0, 0.8, "won_revenue")
-    'No partners to rank: nothing matches the current filters'
-    >>> _pareto_subtitle(3, 0, 0.8, "won_revenue")
+    >>> empty = pl.DataFrame()
+    >>> _pareto_subtitle(_ParetoData(0, 0, None, *[empty] * 4), "won_revenue")
+    'No partner to rank: nothing matches the current filters'
+    >>> _pareto_subtitle(_ParetoData(3, 0, None, *[empty] * 4), "won_revenue")
     'None of the 3 partners has any won revenue: no vital few'
-    >>> _pareto_subtitle(10, 2, 0.8, "won_revenue")
-    '2 of 10 partners produce 80% of won revenue'
+    >>> _pareto_subtitle(_ParetoData(10, 2, 0.84, *[empty] * 4), "won_revenue")
+    '2 of 10 partners (20%) produce 84% of won revenue'
     """
-    what = value.replace("_", " ")
-    if n == 0:
-        return "No partners to rank: nothing matches the current filters"
-    if vital_count == 0:
-        return f"None of the {n:,} partners has any {what}: no vital few"
-    return f"{vital_count:,} of {n:,} partners produce {threshold:.0%} of {what}"
+    if data.n == 0:
+        return "No partner to rank: nothing matches the current filters"
+    sentence = vital_few_sentence(
+        partners=data.n,
+        vital_count=data.vital_count,
+        vital_value_share=data.vital_value_share,
+        value=value,
+    )
+    return sentence[:1].upper() + sentence[1:]
 
 
 def pareto_chart(
@@ -209,7 +216,7 @@ def pareto_chart(
     'rect'
     """
     data = _pareto_data(scorecard, value=value, threshold=threshold, max_bars=max_bars)
-    n, vital_count, bars = data.n, data.vital_count, data.bars
+    n, bars = data.n, data.bars
     per = "per partner" if n <= max_bars else "mean per partner in each bar"
     x = alt.X(
         f"{_X0}:Q",
@@ -315,7 +322,7 @@ def pareto_chart(
             height=300,
             title=alt.Title(
                 title or "Pareto: who produces the value",
-                subtitle=_pareto_subtitle(n, vital_count, threshold, value),
+                subtitle=_pareto_subtitle(data, value),
             ),
         )
     )
@@ -419,7 +426,7 @@ class ParetoSpecs:
     >>> first = specs.spec(card, value="won_revenue", threshold=0.8, max_bars=200)
     >>> again = specs.spec(card, value="won_revenue", threshold=0.9, max_bars=200)
     >>> again["title"]["subtitle"]
-    '1 of 2 partners produce 90% of won revenue'
+    '1 of 2 partners (50%) produces 90% of won revenue'
     """
 
     def __init__(self) -> None:
@@ -455,7 +462,7 @@ class ParetoSpecs:
             spec["datasets"][names[part]] = _values(frame)
         spec["title"] = {
             **template["title"],
-            "subtitle": _pareto_subtitle(data.n, data.vital_count, threshold, value),
+            "subtitle": _pareto_subtitle(data, value),
         }
         bars = copy.deepcopy(template["layer"][0])
         bars["encoding"]["x"]["title"] = _x_title(data.n, value)

@@ -34,6 +34,7 @@ from typing import Any
 import click
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.cli.options import (
     Args,
@@ -44,6 +45,7 @@ from partnerkit.cli.options import (
     source_options,
 )
 from partnerkit.cli.source import read_source
+from partnerkit.metrics.pareto import vital_few_sentence
 from partnerkit.policy import Policy
 
 __all__ = ["command", "core_summary", "run", "summary"]
@@ -89,14 +91,6 @@ def _usage(message: str) -> int:
     return 2
 
 
-def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f}%"
-
-
-def _num(x: float | None, digits: int = 2) -> str:
-    return "n/a" if x is None else f"{x:.{digits}f}"
-
-
 def summary(analysis: Analysis, /) -> str:
     """Return the concentration summary as a few lines of plain text.
 
@@ -109,11 +103,12 @@ def summary(analysis: Analysis, /) -> str:
     ...         "closed_on": ["2025-03-01", "2025-02-01"],
     ...         "outcome": ["won", "won"], "amount": [900.0, 100.0]}))
     >>> print(summary(analyze(p)).splitlines()[2])
-    vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue (threshold 80%)
+    vital few: 1 of 2 partners (50%) produces 90% of won revenue (threshold 80%)
     """
     c = analysis.concentration.row(0, named=True)
     card = analysis.scorecard
     counted = int(card["counted"].sum())
+    what = str(c["value_column"]).replace("_", " ")
     lines = [
         (
             f"as of {analysis.as_of} (window {analysis.window_start} .. {analysis.as_of}, "
@@ -123,17 +118,22 @@ def summary(analysis: Analysis, /) -> str:
             f"partners: {card.height} listed, {counted} counted, {c['partners']} in the "
             f"denominator ({c['denominator']})"
         ),
-        (
-            f"vital few: {c['vital_count']} of {c['partners']} partners ({_pct(c['vital_share'])})"
-            f" produce {_pct(c['vital_value_share'])} of {c['value_column']} "
-            f"(threshold {c['threshold']:.0%})"
+        "vital few: "
+        + vital_few_sentence(
+            partners=c["partners"],
+            vital_count=c["vital_count"],
+            vital_value_share=c["vital_value_share"],
+            value=c["value_column"],
+            threshold=c["threshold"],
         ),
         (
-            f"total {c['value_column']}: {_num(c['total_value'])}; zero value: "
-            f"{_pct(c['zero_value_share'])} of partners; top 20%: {_pct(c['top20_share'])}"
+            f"total {what}: {fmt.number(c['total_value'], digits=2)}; "
+            f"zero value: {fmt.percent(c['zero_value_share'])} of partners; "
+            f"top 20%: {fmt.percent(c['top20_share'])}"
         ),
         (
-            f"Gini {_num(c['gini'])}; HHI {_num(c['hhi'], 3)}; benchmark: "
+            f"Gini {fmt.number(c['gini'], digits=2)}; HHI {fmt.number(c['hhi'], digits=3)}; "
+            "benchmark: "
             f"{c['benchmark_position'] or 'n/a'}"
         ),
     ]
@@ -147,17 +147,19 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
     >>> card = pl.DataFrame({"in_denominator": [True, True, False], "vital": [True, False, False],
     ...     "won_revenue": [900.0, 100.0, 0.0]})
     >>> core_summary(card, policy=Policy())
-    'vital few: 1 of 2 partners (50.0%) produce 90.0% of won_revenue (threshold 80%)'
+    'vital few: 1 of 2 partners (50%) produces 90% of won revenue (threshold 80%)'
     """
     value = policy.pareto_value
     inside = card.filter(pl.col("in_denominator"))
     total = float(inside[value].sum())
     vital = inside.filter(pl.col("vital"))
     share = float(vital[value].sum()) / total if total else None
-    return (
-        f"vital few: {vital.height} of {inside.height} partners "
-        f"({_pct(vital.height / inside.height if inside.height else None)}) produce "
-        f"{_pct(share)} of {value} (threshold {policy.vital_threshold:.0%})"
+    return "vital few: " + vital_few_sentence(
+        partners=inside.height,
+        vital_count=vital.height,
+        vital_value_share=share,
+        value=value,
+        threshold=policy.vital_threshold,
     )
 
 

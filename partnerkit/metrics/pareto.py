@@ -47,6 +47,8 @@ from typing import TypeVar
 
 import polars as pl
 
+from partnerkit import formatting as fmt
+
 __all__ = [
     "BENCHMARKS",
     "concentration",
@@ -56,6 +58,7 @@ __all__ = [
     "partner_order",
     "reflag",
     "vital_by_quarter",
+    "vital_few_sentence",
 ]
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
@@ -205,7 +208,8 @@ def pareto_flags(
     :func:`pareto` for the same columns with the rows in rank order.
 
     >>> f = pl.DataFrame({"partner_id": ["a", "b", "c"], "won_revenue": [10.0, 60.0, 30.0]})
-    >>> pareto_flags(f, value="won_revenue", threshold=0.8).select("partner_id", "rank", "vital").rows()
+    >>> flagged = pareto_flags(f, value="won_revenue", threshold=0.8)
+    >>> flagged.select("partner_id", "rank", "vital").rows()
     [('a', 3, False), ('b', 1, True), ('c', 2, True)]
     """
     return _flagged(frame, value=value, threshold=threshold, include=include, by=by).drop(
@@ -325,7 +329,8 @@ def concentration(
     >>> f = pl.LazyFrame({"partner_id": list("abcde"),
     ...     "won_revenue": [80.0, 10.0, 5.0, 5.0, 0.0]})
     >>> ranked = pareto(f, value="won_revenue", threshold=0.8)
-    >>> c = concentration(ranked, value="won_revenue", threshold=0.8, denominator="enrolled").collect()
+    >>> c = concentration(ranked, value="won_revenue", threshold=0.8,
+    ...     denominator="enrolled").collect()
     >>> c.select("partners", "vital_count", "top20_share", "gini", "closest_benchmark").row(0)
     (5, 1, 0.8, 0.66, '80/20')
     >>> c["benchmark_position"].item()
@@ -425,3 +430,46 @@ def vital_by_quarter(values: pl.LazyFrame, /, *, threshold: float) -> pl.LazyFra
         .select("partner_id", "quarter", "value", "rank", "share", "vital")
         .sort("quarter", "rank")
     )
+
+
+def vital_few_sentence(
+    *,
+    partners: int,
+    vital_count: int,
+    vital_value_share: float | None,
+    value: str,
+    threshold: float | None = None,
+) -> str:
+    """Say who the vital few are in one clause, the same in every view.
+
+    The command line, the explorer's headline, the dashboard and the Pareto chart's subtitle
+    all write it with this function, so the same figures always read the same. The share of
+    partners is ``vital_count / partners``; ``vital_value_share`` is what they produce (at
+    least ``threshold`` when there is any value). It starts in lower case: a caller that puts
+    it first in a sentence capitalises it.
+
+    Examples
+    --------
+    >>> vital_few_sentence(partners=128, vital_count=24, vital_value_share=0.8163,
+    ...     value="won_revenue", threshold=0.8)
+    '24 of 128 partners (19%) produce 82% of won revenue (threshold 80%)'
+    >>> vital_few_sentence(partners=1, vital_count=1, vital_value_share=1.0, value="won_deals")
+    '1 of 1 partner (100%) produces 100% of won deals'
+    >>> vital_few_sentence(partners=3, vital_count=0, vital_value_share=None, value="won_revenue")
+    'none of the 3 partners has any won revenue: no vital few'
+    >>> vital_few_sentence(partners=0, vital_count=0, vital_value_share=None, value="won_revenue")
+    'no partner to rank'
+    """
+    what = value.replace("_", " ")
+    if not partners:
+        return "no partner to rank"
+    if not vital_count:
+        return f"none of the {fmt.count(partners)} partners has any {what}: no vital few"
+    noun = "partner" if partners == 1 else "partners"
+    verb = "produces" if vital_count == 1 else "produce"
+    sentence = (
+        f"{fmt.count(vital_count)} of {fmt.count(partners)} {noun} "
+        f"({fmt.percent(vital_count / partners)}) {verb} "
+        f"{fmt.percent(vital_value_share)} of {what}"
+    )
+    return sentence if threshold is None else f"{sentence} (threshold {threshold:.0%})"

@@ -26,6 +26,7 @@ from partnerkit.charts import theme
 from partnerkit.charts.export import chart_from_spec, enable_offline_widgets
 from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
+from partnerkit.metrics.pareto import vital_few_sentence
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER
 
@@ -439,19 +440,23 @@ def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> 
     ...     "vital_value_share": [0.8163], "total_value": [28648040.58], "gini": [0.7745],
     ...     "benchmark_position": ["as concentrated as 80/20 (not 90/10): the top 20% make 81%"]})
     >>> print(headline(c, currency="USD"))  # doctest: +NORMALIZE_WHITESPACE
-    24 of 128 partners (19%, active partners) produce 82% of won revenue
-    (USD 28,648,041 in total). Gini 0.77; as concentrated as 80/20 (not 90/10): the top
+    24 of 128 partners (19%) produce 82% of won revenue (USD 28,648,041 in total;
+    active partners). Gini 0.77; as concentrated as 80/20 (not 90/10): the top
     20% make 81%.
     """
     c: dict[str, Any] = concentration.row(0, named=True)
     column = str(c["value_column"])
     total = c["total_value"] or 0
     written = fmt.money(total, currency) if is_money(column) else fmt.number(total, digits=2)
+    sentence = vital_few_sentence(
+        partners=c["partners"],
+        vital_count=c["vital_count"],
+        vital_value_share=c["vital_value_share"],
+        value=column,
+    )
     return (
-        f"{fmt.count(c['vital_count'])} of {fmt.count(c['partners'])} partners "
-        f"({fmt.percent(c['vital_share'])}, {c['denominator']} partners) produce "
-        f"{fmt.percent(c['vital_value_share'])} of {column.replace('_', ' ')} "
-        f"({written} in total). Gini {fmt.number(c['gini'], digits=2)}; "
+        f"{sentence[:1].upper()}{sentence[1:]} ({written} in total; {c['denominator']} "
+        f"partners). Gini {fmt.number(c['gini'], digits=2)}; "
         f"{c.get('benchmark_position') or 'closest to none'}."
     )
 

@@ -380,11 +380,11 @@ def summary_line(
     --------
     >>> summary_line({"partners": 4, "vital_count": 1, "vital_share": 0.25,
     ...               "total_value": 10.0, "vital_value_share": 0.8}, value="won_revenue")
-    '4 partners; vital few: 1 (25%) producing 80% of won revenue (total 10)'
+    'Vital few: 1 of 4 partners (25%) produces 80% of won revenue (total 10)'
     >>> summary_line({"partners": 2000, "vital_count": 150, "vital_share": 0.075,
     ...               "total_value": 1234567.8, "vital_value_share": 0.8},
     ...              value="won_revenue", currency="EUR")
-    '2,000 partners; vital few: 150 (7.5%) producing 80% of won revenue (total EUR 1,234,568)'
+    'Vital few: 150 of 2,000 partners (7.5%) produce 80% of won revenue (total EUR 1,234,568)'
     >>> summary_line({"partners": 0, "vital_count": 0, "vital_share": None,
     ...               "total_value": None, "vital_value_share": None}, value="won_revenue")
     'No partner matches these filters: clear a filter to see partners again.'
@@ -413,12 +413,13 @@ def summary_line(
             f"{figures['partners']:,} partners, none with any {what}: no vital few "
             "(rank by another value or clear a filter)."
         )
-    return (
-        f"{fmt.count(figures['partners'])} partners; vital few: "
-        f"{fmt.count(figures['vital_count'])} ({fmt.percent(figures['vital_share'])}) "
-        f"producing {fmt.percent(figures['vital_value_share'])} of {what} "
-        f"(total {total})"
+    sentence = pareto.vital_few_sentence(
+        partners=figures["partners"],
+        vital_count=figures["vital_count"],
+        vital_value_share=figures["vital_value_share"],
+        value=value,
     )
+    return f"Vital few: {sentence} (total {total})"
 
 
 def parse_share(text: str, /) -> float:

@@ -80,7 +80,7 @@ def test_pareto_line_threshold_rule_and_benchmarks():
     assert vital_rule["vital_share"] == 0.5  # 2 of 4 partners
     refs = layer_data(spec, share[5])
     assert [(r["label"], r["ref_partners"], r["ref_value"]) for r in refs] == list(BENCHMARKS)
-    assert spec["title"]["subtitle"] == "2 of 4 partners produce 80% of won revenue"
+    assert spec["title"]["subtitle"] == "2 of 4 partners (50%) produce 80% of won revenue"
 
 
 def test_pareto_threshold_is_drawn_where_asked():

@@ -101,8 +101,7 @@ def test_headline_with_no_value() -> None:
         }
     )
     assert headline(empty) == (
-        "0 of 0 partners (n/a, active partners) produce n/a of won revenue "
-        "(0 in total). Gini n/a; closest to none."
+        "No partner to rank (0 in total; active partners). Gini n/a; closest to none."
     )
 
 
@@ -135,6 +134,6 @@ def test_offline_renderer_names_a_layered_chart(small) -> None:
     view = reflag(small.scorecard, value="won_revenue", threshold=0.8, denominator="enrolled")
     data = offline_renderer(pareto_chart(view).to_dict())
     assert data["text/plain"] == (
-        "Chart: Pareto: who produces the value (2 of 5 partners produce 80% of won revenue)"
+        "Chart: Pareto: who produces the value (2 of 5 partners (40%) produce 80% of won revenue)"
     )
     assert "application/vnd.jupyter.widget-view+json" in data

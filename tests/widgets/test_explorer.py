@@ -27,7 +27,7 @@ def test_defaults_follow_the_policy(small) -> None:
     assert figures == {"partners": 5, "vital_count": 2, "vital_share": 0.4}
     assert (ex.figures["total_value"], ex.figures["vital_value_share"]) == (1000.0, 0.8)
     assert ex.view.filter("vital")["partner_id"].sort().to_list() == ["p1", "p2"]
-    assert subtitle(ex) == "2 of 5 partners produce 80% of won revenue"
+    assert subtitle(ex) == "2 of 5 partners (40%) produce 80% of won revenue"
 
 
 @pytest.mark.slow
@@ -50,7 +50,7 @@ def test_threshold_slider_reflags(small) -> None:
     assert ex.threshold == 0.9
     assert ex.view.filter("vital")["partner_id"].sort().to_list() == ["p1", "p2", "p3"]
     assert ex.figures["vital_value_share"] == pytest.approx(0.9)
-    assert subtitle(ex) == "3 of 5 partners produce 90% of won revenue"
+    assert subtitle(ex) == "3 of 5 partners (60%) produce 90% of won revenue"
     assert ex.jupyter_chart.spec == ex.spec  # the chart on screen follows
 
 
@@ -88,7 +88,7 @@ def test_empty_filter_result(small) -> None:
     assert ex.figures["partners"] == 0
     assert ex.figures["vital_count"] == 0
     # said plainly, not "0 of 0 partners produce 80% of won revenue"
-    assert subtitle(ex) == "No partners to rank: nothing matches the current filters"
+    assert subtitle(ex) == "No partner to rank: nothing matches the current filters"
     assert ex._summary.value == (
         "<p><b>No partner matches these filters: clear a filter to see partners again.</b></p>"
     )
@@ -324,8 +324,9 @@ def test_chart_is_kept_while_its_settings_stay(small) -> None:
     ex.threshold_control.value = 0.9
     ex.filter_controls["region"].value = ("EU",)
     assert len(built) == 2
-    # EU: p1 500, p3 100, p5 40; shares before them 0, 0.78, 0.94 -> 2 vital at 0.9
-    assert subtitle(ex) == "2 of 3 partners produce 90% of won revenue"
+    # EU: p1 500, p3 100, p5 40; shares before them 0, 0.78, 0.94 -> 2 vital at 0.9,
+    # producing 600 of 640 = 93.75%
+    assert subtitle(ex) == "2 of 3 partners (67%) produce 94% of won revenue"
     ex.filter_controls["region"].value = ()
     ex.threshold_control.value = 0.8
     assert len(built) == 2  # both settings were seen before: nothing is rebuilt
@@ -369,7 +370,7 @@ def test_summary_writes_money_with_the_currency(small) -> None:
     ex = PortfolioExplorer(small, currency="EUR")
     # five partners, 1,000 won; p1 + p2 = 800 reach 80%
     assert ex._summary.value == (
-        "<p><b>5 partners; vital few: 2 (40%) producing 80% of won revenue "
+        "<p><b>Vital few: 2 of 5 partners (40%) produce 80% of won revenue "
         "(total EUR 1,000)</b></p>"
     )
 

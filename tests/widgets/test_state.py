@@ -115,7 +115,7 @@ def test_summary_line_shares(share: float | None, text: str) -> None:
         },
         value="won_revenue",
     )
-    assert f"producing {text} of won revenue" in line
+    assert f"2 of 5 partners (40%) produce {text} of won revenue" in line
 
 
 # -- re-flagging and re-weighting against a plain computation ------------------------------
