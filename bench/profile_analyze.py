@@ -10,11 +10,15 @@ in turn so that machine drift cancels in the ratios):
    then again with ``.compute()`` (the on-demand outputs too: lift, conflicts, coverage,
    health explanation);
 3. the same work split into its steps, each timed alone: ``read+validate``,
-   ``stage 1 collect`` (every fact frame, one ``collect_all``), ``scorecard`` (collected
-   without recommendations), ``recommend`` (on the collected scorecard), one line per
+   ``stage 1 collect`` (every fact frame, one ``collect_all``), ``conflicts`` (collected
+   before the scorecard, which reads them), ``scorecard`` (collected without
+   recommendations), ``recommend`` (on the collected scorecard), one line per
    stage-2 output (each collected alone from the collected scorecard, so their sum is more
    than the shared ``collect_all`` of :func:`partnerkit.analysis.analyze`) and one per
    on-demand output (``lift (bootstrap)`` is :func:`partnerkit.metrics.lift.lift`).
+
+``--dump`` accepts an old checkout too (``PYTHONPATH=<checkout>``), whose analysis may
+still compute the conflicts on demand: the frames are read by name either way.
 
 The table printed (and written with ``--out``) holds the median and the spread of every
 step. ``--dump DIR`` writes every frame of one ``analyze`` to ``DIR/<name>.parquet``, and
@@ -87,6 +91,7 @@ def steps(folder: Path, times: dict[str, list[float]]) -> None:
     from partnerkit.decisions.recommend import recommend  # noqa: PLC0415
     from partnerkit.facts import from_portfolio  # noqa: PLC0415
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+    from partnerkit.metrics.conflicts import conflicts  # noqa: PLC0415
     from partnerkit.metrics.scorecard import scorecard  # noqa: PLC0415
 
     portfolio = _timed(times, "read+validate", lambda: read_portfolio(folder))
@@ -98,10 +103,17 @@ def steps(folder: Path, times: dict[str, list[float]]) -> None:
         "stage 1 collect",
         lambda: from_portfolio(portfolio, window=window, policy=policy).collect(),
     )
+    pairs = _timed(
+        times,
+        "conflicts",
+        lambda: conflicts(facts.accounts, partners=facts.partners).collect(engine="in-memory"),
+    )
     bare = _timed(
         times,
         "scorecard",
-        lambda: scorecard(facts.partners, facts=facts, policy=policy).collect(engine="in-memory"),
+        lambda: scorecard(
+            facts.partners, facts=facts, policy=policy, conflict_pairs=pairs.lazy()
+        ).collect(engine="in-memory"),
     )
     card = _timed(
         times,

@@ -8,11 +8,13 @@ LazyFrames collected together in one more ``pl.collect_all``. Collecting the sco
 is deliberate: planning its large query again inside every output derived from it costs ten
 times more than the small collected frame (measured on the sample portfolio).
 
-The outputs that only some views show are computed **on demand**, on first access, and then
-kept: the with/without-partner ``lift`` (its bootstrap is the costliest step of stage 2),
-``conflicts``, ``coverage`` and ``health_explained``. :meth:`Analysis.compute` computes them
-all at once. The collected facts are kept, so :meth:`Analysis.with_policy` can re-score
-under another policy without reading raw rows.
+The channel ``conflicts`` are collected once, before the scorecard, which counts each
+partner's conflicts from that frame (planned inside the scorecard's query, the same pairs
+cost about three times as much). The outputs that only some views show are computed **on
+demand**, on first access, and then kept: the with/without-partner ``lift`` (its bootstrap
+is the costliest step of stage 2), ``coverage`` and ``health_explained``.
+:meth:`Analysis.compute` computes them all at once. The collected facts are kept, so
+:meth:`Analysis.with_policy` can re-score under another policy without reading raw rows.
 
 Examples
 --------
@@ -39,7 +41,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import polars as pl
 
@@ -83,8 +85,26 @@ LIFT_SETTINGS = ("min_sample", "bootstrap_samples", "confidence", "seed")
 """Stage-2 settings of the with/without-partner bootstrap; :meth:`Analysis.with_policy`
 keeps the lift table when none of them changes."""
 
-ON_DEMAND = ("lift", "conflicts", "coverage", "health_explained")
+ON_DEMAND = ("lift", "coverage", "health_explained")
 """Outputs of :class:`Analysis` computed on first access (then kept), not by :func:`analyze`."""
+
+
+class _OnDemand:
+    """An output of :class:`Analysis` computed on first access: ``on_demand[name]()``."""
+
+    def __init__(self, doc: str, /) -> None:
+        self.__doc__ = doc
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _OnDemand: ...
+    @overload
+    def __get__(self, obj: Analysis, owner: type | None = None) -> pl.DataFrame: ...
+    def __get__(self, obj: Analysis | None, owner: type | None = None) -> pl.DataFrame | _OnDemand:
+        return self if obj is None else obj.on_demand[self._name]()
 
 
 class _Once:
@@ -132,7 +152,7 @@ class Analysis:
     timing
         Engagement timing: :func:`partnerkit.metrics.timing.timing`.
     conflicts
-        :func:`partnerkit.metrics.conflicts.conflicts` (on demand).
+        :func:`partnerkit.metrics.conflicts.conflicts`.
     incentives
         :func:`partnerkit.metrics.incentives.incentive_durability`.
     health_explained
@@ -167,29 +187,16 @@ class Analysis:
     incentives: pl.DataFrame
     health_percentiles: pl.DataFrame
     tiers: pl.DataFrame
+    conflicts: pl.DataFrame
     notes: tuple[str, ...]
     facts: Facts
     on_demand: Mapping[str, Callable[[], pl.DataFrame]] = field(default_factory=dict)
 
-    @property
-    def lift(self) -> pl.DataFrame:
-        """With vs. without partner (computed on first access)."""
-        return self.on_demand["lift"]()
-
-    @property
-    def conflicts(self) -> pl.DataFrame:
-        """Channel conflicts (computed on first access)."""
-        return self.on_demand["conflicts"]()
-
-    @property
-    def coverage(self) -> pl.DataFrame:
-        """Accounts each partner covers (computed on first access)."""
-        return self.on_demand["coverage"]()
-
-    @property
-    def health_explained(self) -> pl.DataFrame:
-        """The numbers behind every health score (computed on first access)."""
-        return self.on_demand["health_explained"]()
+    lift = _OnDemand("With vs. without partner (computed on first access).")
+    coverage = _OnDemand("Accounts each partner covers (computed on first access).")
+    health_explained = _OnDemand(
+        "The numbers behind every health score (computed on first access)."
+    )
 
     def compute(self) -> Analysis:
         """Compute every on-demand output now (see :data:`ON_DEMAND`); return ``self``."""
@@ -245,62 +252,101 @@ class Analysis:
                 "these settings change the stage-1 facts; run analyze again: " + ", ".join(changed)
             )
         same_lift = all(getattr(policy, s) == getattr(self.policy, s) for s in LIFT_SETTINGS)
-        kept = ("conflicts", "coverage", "lift") if same_lift else ("conflicts", "coverage")
-        return _stage_two(self.facts, policy, kept={k: self.on_demand[k] for k in kept})
+        kept = ("coverage", "lift") if same_lift else ("coverage",)
+        return _stage_two(
+            self.facts,
+            policy,
+            kept={k: self.on_demand[k] for k in kept},
+            pairs=self.conflicts,
+        )
+
+
+_ABSENT_NOTES: tuple[tuple[str, str | None, str], ...] = (
+    (
+        "deals",
+        "source",
+        (
+            "Sourced and influenced revenue and sourced pipeline are empty: the deals have no "
+            "source column."
+        ),
+    ),
+    (
+        "deals",
+        "account_id",
+        (
+            "Realized and untapped overlap, overlap pipeline, conflicts and deal coverage are "
+            "empty: the deals have no account_id column."
+        ),
+    ),
+    (
+        "deals",
+        "partner_engaged_on",
+        "Engagement timing is empty: the deals have no partner_engaged_on column.",
+    ),
+    (
+        "activities",
+        None,
+        (
+            "No activity log: productivity state uses deals only, and effort, reciprocity, "
+            "reviews and the activity-based health metrics are empty."
+        ),
+    ),
+    (
+        "activities",
+        "initiated_by",
+        (
+            "Reciprocity, effort share and partner-initiated share are empty: the activities "
+            "have no initiated_by column."
+        ),
+    ),
+    (
+        "activities",
+        "hours",
+        "Effort share and hours per activity kind are empty: the activities have no hours column.",
+    ),
+    (
+        "investments",
+        None,
+        (
+            "No investments table: investment, revenue per investment, program investment and "
+            "incentive durability are empty."
+        ),
+    ),
+    (
+        "overlaps",
+        None,
+        (
+            "No overlaps table (account mapping): overlap and co-sell figures are empty and "
+            "coverage lists deal accounts only."
+        ),
+    ),
+    (
+        "partners",
+        "signed_on",
+        (
+            "No signing dates: tenure and days to first win are empty and every partner is "
+            "taken as mature."
+        ),
+    ),
+    ("partners", "tier", "No tiers: the tier audit is empty."),
+    ("partners", "category", "No partner categories: channel conflicts cannot be found."),
+    (
+        "partners",
+        "executive_sponsor",
+        "No executive_sponsor column: sponsor_present is empty.",
+    ),
+)
+"""(table, column, note): the note of an absent table (column None), or of a column absent
+from a table that is there (a table that is not there has only its own note)."""
 
 
 def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
-    notes: list[str] = []
     has = facts.has
-    if not has("deals", "source"):
-        notes.append(
-            "Sourced and influenced revenue and sourced pipeline are empty: the deals have "
-            "no source column."
-        )
-    if not has("deals", "account_id"):
-        notes.append(
-            "Realized and untapped overlap, overlap pipeline, conflicts and deal coverage "
-            "are empty: the deals have no account_id column."
-        )
-    if not has("deals", "partner_engaged_on"):
-        notes.append("Engagement timing is empty: the deals have no partner_engaged_on column.")
-    if not has("activities"):
-        notes.append(
-            "No activity log: productivity state uses deals only, and effort, reciprocity, "
-            "reviews and the activity-based health metrics are empty."
-        )
-    else:
-        if not has("activities", "initiated_by"):
-            notes.append(
-                "Reciprocity, effort share and partner-initiated share are empty: the "
-                "activities have no initiated_by column."
-            )
-        if not has("activities", "hours"):
-            notes.append(
-                "Effort share and hours per activity kind are empty: the activities have no "
-                "hours column."
-            )
-    if not has("investments"):
-        notes.append(
-            "No investments table: investment, revenue per investment, program investment "
-            "and incentive durability are empty."
-        )
-    if not has("overlaps"):
-        notes.append(
-            "No overlaps table (account mapping): overlap and co-sell figures are empty and "
-            "coverage lists deal accounts only."
-        )
-    if not has("partners", "signed_on"):
-        notes.append(
-            "No signing dates: tenure and days to first win are empty and every partner is "
-            "taken as mature."
-        )
-    if not has("partners", "tier"):
-        notes.append("No tiers: the tier audit is empty.")
-    if not has("partners", "category"):
-        notes.append("No partner categories: channel conflicts cannot be found.")
-    if not has("partners", "executive_sponsor"):
-        notes.append("No executive_sponsor column: sponsor_present is empty.")
+    notes = [
+        note
+        for table, column, note in _ABSENT_NOTES
+        if (not has(table) if column is None else has(table) and not has(table, column))
+    ]
     counted = card.filter(pl.col("counted"))
     notes.extend(
         f"Health dimension {dim.name!r} has no data: none of its metrics "
@@ -355,7 +401,6 @@ def _on_demand(
 
     return {
         "lift": lambda: lift(facts.deals, samples=facts.lift_samples, policy=policy),
-        "conflicts": lambda: collect(conflicts(facts.accounts, partners=facts.partners)),
         "coverage": lambda: collect(coverage(facts.mapped, accounts=facts.accounts)),
         "health_explained": lambda: collect(
             health_explained(card.lazy(), model=policy.health, include="counted")
@@ -368,8 +413,9 @@ def _stage_two(
     policy: Policy,
     *,
     kept: Mapping[str, Callable[[], pl.DataFrame]] | None = None,
+    pairs: pl.DataFrame | None = None,
 ) -> Analysis:
-    """Scorecard first (collected once), then the outputs derived from it in one go.
+    """Conflicts, then the scorecard (collected once), then the outputs derived from it in one go.
 
     Stage-2 frames are small (one row per partner), so the in-memory engine runs them (the
     faster one for the scorecard at every scale measured, and for the rest up to 20,000
@@ -377,12 +423,16 @@ def _stage_two(
     because re-planning its large query inside every derived output costs far more than
     reading the collected frame. The outputs of :data:`ON_DEMAND` are only set up here;
     ``kept`` hands over those of another analysis that the policy change cannot alter
-    (conflicts and coverage depend on the facts only, the lift on its own settings), so
-    that they are computed at most once for both.
+    (coverage depends on the facts only, the lift on its own settings), so that they are
+    computed at most once for both; ``pairs`` are the conflicts of another analysis of the
+    same facts (they depend on the facts only).
     """
-    card = recommend(scorecard(facts.partners, facts=facts, policy=policy), policy=policy).collect(
-        engine="in-memory"
-    )
+    if pairs is None:
+        pairs = conflicts(facts.accounts, partners=facts.partners).collect(engine="in-memory")
+    card = recommend(
+        scorecard(facts.partners, facts=facts, policy=policy, conflict_pairs=pairs.lazy()),
+        policy=policy,
+    ).collect(engine="in-memory")
     lazies = _derived(card.lazy(), facts, policy)
     done = dict(zip(lazies, pl.collect_all(list(lazies.values()), engine="in-memory"), strict=True))
     later: dict[str, Callable[[], pl.DataFrame]] = {
@@ -400,6 +450,7 @@ def _stage_two(
         incentives=done["incentives"],
         health_percentiles=done["health_percentiles"],
         tiers=done["tiers"],
+        conflicts=pairs,
         notes=_notes(facts, policy, card),
         facts=facts,
         on_demand=later,
