@@ -33,8 +33,8 @@ Examples
 >>> import polars as pl
 >>> base = pl.LazyFrame({"Id": ["p1", "p2"], "Name": ["Acme", "Beta"]})
 >>> out = lean_frame(base, table="partners", renamed=(("Id", "partner_id"), ("Name", "name")))
->>> out.collect().row(1)
-('p2', 'Beta', None, None, None, None, None, 'active', None)
+>>> out.collect().select("partner_id", "status").rows()
+[('p1', 'active'), ('p2', 'active')]
 """
 
 from __future__ import annotations

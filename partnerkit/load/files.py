@@ -242,14 +242,11 @@ def _read_excel(
     cols = tuple(c for c in df.columns if c != ROW)
     if not cols:
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
-    drop, dropped = _filler_rows(df, cols)
-    if drop is not None:
-        df = df.filter(~drop)
-    if df.height == 0:
-        what = "only a header" if not dropped else "a header and no data rows"
-        return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    kept, dropped, trouble = _kept_rows(name, df, cols, origin)
+    if kept is None:
+        return None, trouble
     dropped = (*titles, *dropped)
-    return SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped), []
+    return SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped), []
 
 
 def _header_names(cells: Sequence[str | None]) -> list[str]:
@@ -355,14 +352,11 @@ def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None
     lines = _line_numbers(df, data)
     df = df.with_columns(lines.alias(ROW)).select(ROW, *df.columns)
     cols = tuple(c for c in df.columns if c != ROW)
-    drop, dropped = _filler_rows(df, cols)
-    if drop is not None:
-        df = df.filter(~drop)
-    if df.height == 0:
-        what = "only a header" if not dropped else "a header and no data rows"
-        return None, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    kept, dropped, trouble = _kept_rows(name, df, cols, origin)
+    if kept is None:
+        return None, trouble
     return (
-        SourceTable(name, df.lazy(), cols, origin, "line", True, df.height, dropped, notes),
+        SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped, notes),
         [],
     )
 
@@ -380,6 +374,23 @@ def _line_numbers(df: pl.DataFrame, data: bytes) -> pl.Series:
     ).to_series()
     before = inside.cum_sum().shift(1, fill_value=0)
     return index + 2 + before
+
+
+def _kept_rows(
+    name: str, df: pl.DataFrame, cols: Sequence[str], origin: str
+) -> tuple[pl.DataFrame | None, tuple[tuple[int, str], ...], list[Problem]]:
+    """Drop the blank rows and the report footer (:func:`_filler_rows`).
+
+    Returns the rows kept (None when none is left, with the ``no_rows`` problem), and the
+    (line, reason) of each row dropped.
+    """
+    drop, dropped = _filler_rows(df, cols)
+    if drop is not None:
+        df = df.filter(~drop)
+    if df.height == 0:
+        what = "only a header" if not dropped else "a header and no data rows"
+        return None, dropped, [_problem(name, "no_rows", f"{origin} has {what}", origin)]
+    return df, dropped, []
 
 
 def _filler_rows(

@@ -90,6 +90,7 @@ from types import MappingProxyType
 import polars as pl
 
 from partnerkit.load.checks import ROW, Check
+from partnerkit.load.contract import DEALS, OUTCOME, PARTNER_ID
 from partnerkit.load.mapping import CREDITS, Input, ValueMap
 from partnerkit.load.problems import Problem, did_you_mean
 from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbers
@@ -108,12 +109,10 @@ __all__ = [
 
 Prepare = Callable[[dict[str, Input]], dict[str, Input]]
 
-PARTNERS, DEALS, OVERLAPS = "partners", "deals", "overlaps"
-PARTNER_ID = TABLES[PARTNERS].column("partner_id").name
+PARTNERS, OVERLAPS = TABLES["partners"].name, TABLES["overlaps"].name
 NAME = TABLES[PARTNERS].column("name").name
 DEAL_ID = TABLES[DEALS].column("deal_id").name
 ACCOUNT_ID = TABLES[DEALS].column("account_id").name
-OUTCOME = TABLES[DEALS].column("outcome").name
 OUR_STATUS = TABLES[OVERLAPS].column("our_status").name
 PARTNER_STATUS = TABLES[OVERLAPS].column("partner_status").name
 OPEN, WON, LOST = OUTCOMES
@@ -364,11 +363,11 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
     keyed = partners.frame.select(
         _text(PARTNER_ID).alias("__by_name"), label_key(_text(NAME)).alias("__name_key")
     ).drop_nulls()
-    names = keyed.filter(pl.len().over("__name_key") == 1)
-    shared = (
-        keyed.filter(pl.len().over("__name_key") > 1)
-        .group_by("__name_key")
-        .agg(pl.col("__by_name").sort().str.join(", ").alias("__shared_ids"))
+    # per name: the id of the one partner so named, or the ids of the several sharing it
+    one = pl.len() == 1
+    names = keyed.group_by("__name_key").agg(
+        pl.when(one).then(pl.col("__by_name").first()).alias("__by_name"),
+        pl.when(~one).then(pl.col("__by_name").sort().str.join(", ")).alias("__shared_ids"),
     )
     out = dict(inputs)
     for name, inp in inputs.items():
@@ -386,13 +385,6 @@ def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
             )
             .join(
                 names,
-                left_on=label_key(pl.col(PARTNER_ID)),
-                right_on="__name_key",
-                how="left",
-                maintain_order="left",
-            )
-            .join(
-                shared,
                 left_on=label_key(pl.col(PARTNER_ID)),
                 right_on="__name_key",
                 how="left",
@@ -641,11 +633,16 @@ def partner_accounts(inp: Input, /) -> Input:
     return _update(inp, frame=kept.lazy(), notes=(*inp.notes, note))
 
 
-def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
+def _with_partner_accounts(inputs: dict[str, Input]) -> tuple[dict[str, Input], Input | None]:
+    """Copy ``inputs`` keeping the partner accounts only; return it and its deals (or None)."""
     out = dict(inputs)
     if PARTNERS in out:
         out[PARTNERS] = partner_accounts(out[PARTNERS])
-    deals = out.get(DEALS)
+    return out, out.get(DEALS)
+
+
+def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
+    out, deals = _with_partner_accounts(inputs)
     if deals is not None:
         deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
         op = out.get(OPPORTUNITY_PARTNERS)
@@ -659,10 +656,7 @@ def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
 
 
 def _prepare_hubspot(inputs: dict[str, Input]) -> dict[str, Input]:
-    out = dict(inputs)
-    if PARTNERS in out:
-        out[PARTNERS] = partner_accounts(out[PARTNERS])
-    deals = out.get(DEALS)
+    out, deals = _with_partner_accounts(inputs)
     if deals is not None:
         deals = _first_of_list(deals, [PARTNER_ID, PARTNER_NAME], "partners")
         deals = _first_of_list(deals, [ACCOUNT_ID, ACCOUNT_NAME], "companies")

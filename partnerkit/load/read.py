@@ -281,11 +281,13 @@ def from_frames(
     >>> p = from_frames(
     ...     partners=pl.DataFrame({"partner_id": ["p1"], "name": ["Acme"]}),
     ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["p1"],
-    ...         "created_on": ["2025-01-05"], "closed_on": ["2025-03-01"],
-    ...         "outcome": ["won"], "amount": [1200.0]}),
+    ...         "created_on": ["2025-01-05"], "closed_on": ["03/01/2025"],
+    ...         "outcome": ["Won"], "amount": ["1,200.00"]}),
     ... )
-    >>> p.has("activities"), p.has("deals", "source"), p.latest_date()
-    (False, False, datetime.date(2025, 3, 1))
+    >>> p.deals.select("closed_on", "outcome", "amount").collect().row(0)
+    (datetime.date(2025, 3, 1), 'won', 1200.0)
+    >>> p.has("activities")
+    False
     """
     frames = {
         PARTNERS: partners,
