@@ -401,7 +401,9 @@ def _on_demand(
 
     return {
         "lift": lambda: lift(facts.deals, samples=facts.lift_samples, policy=policy),
-        "coverage": lambda: collect(coverage(facts.mapped, accounts=facts.accounts)),
+        "coverage": lambda: coverage(facts.mapped, accounts=facts.accounts).collect(
+            engine="streaming"
+        ),
         "health_explained": lambda: collect(
             health_explained(card.lazy(), model=policy.health, include="counted")
         ),
@@ -419,7 +421,9 @@ def _stage_two(
 
     Stage-2 frames are small (one row per partner), so the in-memory engine runs them (the
     faster one for the scorecard at every scale measured, and for the rest up to 20,000
-    partners; about even beyond); the scorecard is collected before the outputs built on it
+    partners; about even beyond), except the conflicts and the coverage, which join
+    (partner, account) pairs, not partners: the streaming engine runs those in about 25%
+    less CPU at 20,000 partners; the scorecard is collected before the outputs built on it
     because re-planning its large query inside every derived output costs far more than
     reading the collected frame. The outputs of :data:`ON_DEMAND` are only set up here;
     ``kept`` hands over those of another analysis that the policy change cannot alter
@@ -428,7 +432,7 @@ def _stage_two(
     same facts (they depend on the facts only).
     """
     if pairs is None:
-        pairs = conflicts(facts.accounts, partners=facts.partners).collect(engine="in-memory")
+        pairs = conflicts(facts.accounts, partners=facts.partners).collect(engine="streaming")
     card = recommend(
         scorecard(facts.partners, facts=facts, policy=policy, conflict_pairs=pairs.lazy()),
         policy=policy,

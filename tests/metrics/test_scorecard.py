@@ -9,7 +9,10 @@ import datetime as dt
 import polars as pl
 import pytest
 
+from partnerkit.analysis import ON_DEMAND, analyze
 from partnerkit.facts import from_portfolio
+from partnerkit.load import from_frames
+from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.scorecard import SCORECARD_COLUMNS, scorecard, scorecard_columns
 from partnerkit.policy import HealthDimension, HealthMetric, Policy
 from partnerkit.window import Window
@@ -294,3 +297,75 @@ def test_tier_value_chooses_what_the_tier_audit_ranks(tiny):
     assert card["tier_gap"].to_list()[:3] == [0, None, 2]
     with pytest.raises(ValueError, match="tier_value"):
         card_of(tiny, policy=dataclasses.replace(Policy(), tier_value="nope"))
+
+
+def _conflicting_portfolio():
+    """a, b and c sell CRM, d is an integrator; a and b work x at once, a and c work y."""
+    deals = [
+        ("d1", "a", "x", "2025-03-01"),
+        ("d2", "b", "x", "2025-04-01"),
+        ("d3", "a", "y", "2025-05-01"),
+        ("d4", "c", "y", "2025-06-01"),
+        ("d5", "d", "x", "2025-05-01"),
+    ]
+    return from_frames(
+        partners=pl.DataFrame(
+            {
+                "partner_id": ["a", "b", "c", "d"],
+                "name": ["A", "B", "C", "D"],
+                "category": ["crm", "crm", "crm", "si"],
+            }
+        ),
+        deals=pl.DataFrame(
+            {
+                "deal_id": [r[0] for r in deals],
+                "partner_id": [r[1] for r in deals],
+                "account_id": [r[2] for r in deals],
+                "created_on": [r[3] for r in deals],
+                "closed_on": [None] * len(deals),
+                "outcome": ["open"] * len(deals),
+                "amount": [100.0] * len(deals),
+            }
+        ),
+    )
+
+
+def test_conflict_pairs_given_or_computed_give_the_same_scorecard():
+    p = _conflicting_portfolio()
+    policy = Policy()
+    w = Window.ending(AS_OF, months=policy.lookback_months)
+    facts = from_portfolio(p, window=w, policy=policy).collect()
+    pairs = conflicts(facts.accounts, partners=facts.partners).collect()
+    assert pairs.select("partner_a", "partner_b").rows() == [("a", "b"), ("a", "c")]
+    inside = scorecard(p.partners, facts=facts, policy=policy).collect()
+    given = scorecard(p.partners, facts=facts, policy=policy, conflict_pairs=pairs.lazy())
+    assert given.collect().equals(inside)
+    counts = dict(inside.select("partner_id", "conflict_partners").rows())
+    assert counts == {"a": 2, "b": 1, "c": 1, "d": 0}
+    # the given pairs are what is counted: without (a, b), a and b lose one each
+    fewer = pairs.filter(pl.col("partner_b") != "b").lazy()
+    card = scorecard(p.partners, facts=facts, policy=policy, conflict_pairs=fewer).collect()
+    assert dict(card.select("partner_id", "conflict_partners").rows()) == {
+        "a": 1,
+        "b": 0,
+        "c": 1,
+        "d": 0,
+    }
+
+
+def test_analysis_conflicts_are_collected_with_the_scorecard_and_agree_with_it():
+    a = analyze(_conflicting_portfolio(), as_of=AS_OF)
+    assert "conflicts" not in ON_DEMAND
+    assert "conflicts" not in a.on_demand
+    assert a.conflicts.select("partner_a", "partner_b", "shared_accounts").rows() == [
+        ("a", "b", 1),
+        ("a", "c", 1),
+    ]
+    named = pl.concat([a.conflicts["partner_a"], a.conflicts["partner_b"]]).value_counts()
+    per = dict(named.rows())
+    card = dict(a.scorecard.select("partner_id", "conflict_partners").rows())
+    assert card == {pid: per.get(pid, 0) for pid in card}
+    # re-scored under another policy, the same frame is kept (it depends on the facts only)
+    assert (
+        a.with_policy(dataclasses.replace(a.policy, vital_threshold=0.5)).conflicts is a.conflicts
+    )
