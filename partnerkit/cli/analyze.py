@@ -39,6 +39,7 @@ from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.cli.options import (
     Args,
     as_of_option,
+    complain,
     engine_options,
     finish,
     policy_option,
@@ -84,11 +85,6 @@ __all__ = ["command", "core_summary", "run", "summary"]
 def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)
     """Analyse the portfolio named on the command line."""
     finish(run(Args(**options)))
-
-
-def _usage(message: str) -> int:
-    sys.stderr.write(f"partnerkit analyze: {message}\n")
-    return 2
 
 
 def summary(analysis: Analysis, /) -> str:
@@ -175,9 +171,10 @@ def run(args: Args) -> int:
     try:
         if args.engine != "polars" or _is_facts_folder(args.source):
             if args.core:
-                return _usage(
+                return complain(
+                    "analyze",
                     "--core is the polars fast path over raw rows: it does not apply to "
-                    "--engine duckdb or spark, nor to a facts folder"
+                    "--engine duckdb or spark, nor to a facts folder",
                 )
             result = _stage_two(facts_of_source(args), policy)
             card, text = result.scorecard, summary(result)
@@ -192,15 +189,14 @@ def run(args: Args) -> int:
                 result = analyze(portfolio, as_of=args.as_of, policy=policy)
                 card, text = result.scorecard, summary(result)
     except (SourceError, StageError, EngineUnavailable) as exc:
-        return _usage(str(exc))
+        return complain("analyze", str(exc))
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1
     except data_errors() as exc:  # a value the engine cannot convert: the data's fault
-        sys.stderr.write(f"partnerkit analyze: {data_problem(args, exc)}\n")
-        return 1
+        return complain("analyze", data_problem(args, exc), code=1)
     except ValueError as exc:
-        return _usage(str(exc))
+        return complain("analyze", str(exc))
     sys.stdout.write(f"{text}\n")
     if args.out is not None:
         written = export_frame(card, args.out)

@@ -25,7 +25,7 @@ from typing import Any
 import click
 import polars as pl
 
-from partnerkit.cli.options import Args, as_of_option, finish, policy_option
+from partnerkit.cli.options import Args, as_of_option, complain, finish, policy_option
 from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import DECISIONS, DEFAULT_LEDGER, Ledger, LedgerError
 from partnerkit.decisions.recommend import require_recommendations
@@ -55,11 +55,6 @@ ledger_option = click.option(
 """``--ledger PATH``, shared by every action."""
 
 
-def _fail(message: str) -> int:
-    sys.stderr.write(f"partnerkit decisions: error: {message}\n")
-    return 1
-
-
 def _show(frame: pl.DataFrame, empty: str) -> None:
     if frame.is_empty():
         sys.stdout.write(empty + "\n")
@@ -82,7 +77,7 @@ def _list(args: Args) -> int:
         with Ledger(args.ledger, create=False) as ledger:
             frame = ledger.current()
     except LedgerError as exc:
-        return _fail(str(exc))
+        return complain("decisions", exc, code=1)
     _show(frame, f"no decisions recorded in {args.ledger}")
     return 0
 
@@ -92,7 +87,7 @@ def _history(args: Args) -> int:
         with Ledger(args.ledger, create=False) as ledger:
             frame = ledger.history(args.partner)
     except LedgerError as exc:
-        return _fail(str(exc))
+        return complain("decisions", exc, code=1)
     _show(frame, f"no decisions recorded in {args.ledger}")
     return 0
 
@@ -103,7 +98,7 @@ def _export(args: Args) -> int:
             out = export_decisions(ledger, args.out, history=args.history)
             rows = len(ledger) if args.history else ledger.current().height
     except (LedgerError, ValueError, OSError) as exc:
-        return _fail(str(exc))
+        return complain("decisions", exc, code=1)
     sys.stdout.write(f"wrote {rows} decisions to {out}\n")
     return 0
 
@@ -147,7 +142,7 @@ def _record(args: Args) -> int:
         sys.stderr.write(f"partnerkit decisions: error: {exc}\n")
         return 2
     except (LedgerError, ValueError, OSError) as exc:  # invalid data or ledger
-        return _fail(str(exc))
+        return complain("decisions", exc, code=1)
     sys.stdout.write(
         f"recorded decision {decision.id}: {decision.partner_id} -> {decision.decision} "
         f"(as of {decision.as_of}, policy {decision.policy_hash}) in {args.ledger}\n"

@@ -28,6 +28,7 @@ import polars as pl
 from partnerkit.cli.options import (
     Args,
     as_of_option,
+    complain,
     engine_options,
     finish,
     policy_option,
@@ -76,11 +77,9 @@ def run(args: Args) -> int:
         sys.stderr.write(f"{exc}\n")
         return 1
     except data_errors() as exc:  # a value the engine cannot convert: the data's fault
-        sys.stderr.write(f"partnerkit facts: {data_problem(args, exc)}\n")
-        return 1
+        return complain("facts", data_problem(args, exc), code=1)
     except (SourceError, StageError, EngineUnavailable, ValueError, OSError) as exc:
-        sys.stderr.write(f"partnerkit facts: {exc}\n")
-        return 2
+        return complain("facts", exc)
     for name, frame in facts.frames().items():
         rows = frame.select(pl.len()).collect().item()
         sys.stdout.write(f"{name:<24} {rows:>12,} rows\n")

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +45,7 @@ __all__ = [
     "IsoDate",
     "PolicyFile",
     "as_of_option",
+    "complain",
     "engine_options",
     "finish",
     "policy_option",
@@ -54,6 +56,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 Args = SimpleNamespace
 """The parsed options of one command, as attributes (``args.source``, ``args.as_of``, ...)."""
+
+
+def complain(command: str, message: object, /, *, code: int = 2) -> int:
+    """Write ``partnerkit COMMAND: message`` to standard error and return exit ``code``.
+
+    Exit codes (one scheme for every command): 0 done, 1 the data or a file is at fault
+    (the message says which row or file to fix), 2 a usage error.
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as err:
+    ...     code = complain("analyze", "no such folder: x")
+    >>> code, err.getvalue().strip()
+    (2, 'partnerkit analyze: no such folder: x')
+    """
+    sys.stderr.write(f"partnerkit {command}: {message}\n")
+    return code
 
 
 def finish(code: int, /) -> NoReturn:

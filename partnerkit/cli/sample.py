@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from partnerkit.cli.options import Args, IsoDate, finish
+from partnerkit.cli.options import Args, IsoDate, complain, finish
 from partnerkit.samples import DEFAULT_END, SampleSpec, write_sample
 
 __all__ = ["command", "run"]
@@ -90,8 +90,7 @@ def run(args: Args) -> int:
             activities_per_partner=args.activities_per_partner,
         )
     except ValueError as exc:
-        sys.stderr.write(f"partnerkit sample: {exc}\n")
-        return 2
+        return complain("sample", exc)
     elapsed = time.perf_counter() - started
     for table, info in written.items():
         size = info.path.stat().st_size

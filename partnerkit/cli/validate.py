@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from partnerkit.cli.options import Args, finish, source_options
+from partnerkit.cli.options import Args, complain, finish, source_options
 from partnerkit.cli.source import source_call
 from partnerkit.load.read import SourceError, load
 
@@ -41,11 +41,6 @@ def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option 
     finish(run(Args(**options)))
 
 
-def _usage(message: str) -> int:
-    sys.stderr.write(f"partnerkit validate: {message}\n")
-    return 2
-
-
 def run(args: Args) -> int:
     """Validate ``args.source`` and print the report; return the exit code."""
     started = time.perf_counter()
@@ -53,7 +48,7 @@ def run(args: Args) -> int:
         source, options = source_call(args)
         loaded = load(source, **options)
     except SourceError as exc:
-        return _usage(str(exc))
+        return complain("validate", exc)
     elapsed = time.perf_counter() - started
     sys.stdout.write(f"{loaded.report.describe()}\n")
     if loaded.portfolio is not None:

@@ -10,10 +10,8 @@ referrals and introductions with their own odds first.
 
 Examples
 --------
->>> from datetime import date
->>> from partnerkit.samples.partners import plan_partners
->>> from partnerkit.samples.timeline import Timeline
->>> plan = plan_partners(seed=1, partners=40, timeline=Timeline(date(2026, 9, 30), 3))
+>>> from partnerkit.samples.partners import small_plan
+>>> plan = small_plan(40)
 >>> chunk = activity_chunk(plan, 0, 40, scale=activity_scale(plan, 30.0))
 >>> chunk.columns
 ['partner_id', 'occurred_on', 'kind', 'initiated_by', 'hours']
@@ -63,10 +61,8 @@ TWO_WAY = ("referral", "intro")
 def activity_rates(plan: PartnerPlan, start: int, stop: int) -> npt.NDArray[np.float64]:
     """Relative expected activities per month bin for partners ``start:stop`` (unscaled).
 
-    >>> from datetime import date
-    >>> from partnerkit.samples.partners import plan_partners
-    >>> from partnerkit.samples.timeline import Timeline
-    >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
+    >>> from partnerkit.samples.partners import small_plan
+    >>> plan = small_plan(30)
     >>> rates = activity_rates(plan, 0, 30)
     >>> bool((rates[plan.is_pattern("dormant_untapped")][:, -12:] == 0).all())
     True
@@ -81,10 +77,8 @@ def activity_rates(plan: PartnerPlan, start: int, stop: int) -> npt.NDArray[np.f
 def activity_scale(plan: PartnerPlan, per_partner: float) -> float:
     """Factor turning :func:`activity_rates` into counts for ``per_partner`` activities each.
 
-    >>> from datetime import date
-    >>> from partnerkit.samples.partners import plan_partners
-    >>> from partnerkit.samples.timeline import Timeline
-    >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
+    >>> from partnerkit.samples.partners import small_plan
+    >>> plan = small_plan(30)
     >>> round(float(activity_rates(plan, 0, 30).sum() * activity_scale(plan, 20.0)))
     600
     """

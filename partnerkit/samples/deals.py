@@ -10,10 +10,8 @@ less often won than partner deals.
 
 Examples
 --------
->>> from datetime import date
->>> from partnerkit.samples.partners import plan_partners
->>> from partnerkit.samples.timeline import Timeline
->>> plan = plan_partners(seed=1, partners=40, timeline=Timeline(date(2026, 9, 30), 3))
+>>> from partnerkit.samples.partners import small_plan
+>>> plan = small_plan(40)
 >>> chunk = deal_chunk(plan, 0, 40, scale=deal_scale(plan, 20.0), per_partner=20.0, offset=0)
 >>> chunk.columns[:4], chunk["deal_id"][0]
 (['deal_id', 'partner_id', 'account_id', 'created_on'], 'D000001')
@@ -112,10 +110,8 @@ def valid_days(
 def shape(plan: PartnerPlan, part: slice, *, activity: bool = False) -> npt.NDArray[np.float64]:
     """Rate multiplier of each partner in ``part`` per month bin, from its pattern's shape.
 
-    >>> from datetime import date
-    >>> from partnerkit.samples.partners import plan_partners
-    >>> from partnerkit.samples.timeline import Timeline
-    >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
+    >>> from partnerkit.samples.partners import small_plan
+    >>> plan = small_plan(30)
     >>> faded = shape(plan, slice(0, 30))[plan.is_pattern("faded")][0]
     >>> float(faded[0]), float(faded[-1])
     (1.0, 0.08)
@@ -144,10 +140,8 @@ def shape(plan: PartnerPlan, part: slice, *, activity: bool = False) -> npt.NDAr
 def deal_rates(plan: PartnerPlan, start: int, stop: int) -> npt.NDArray[np.float64]:
     """Relative expected partner deals per month bin for partners ``start:stop`` (unscaled).
 
-    >>> from datetime import date
-    >>> from partnerkit.samples.partners import plan_partners
-    >>> from partnerkit.samples.timeline import Timeline
-    >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
+    >>> from partnerkit.samples.partners import small_plan
+    >>> plan = small_plan(30)
     >>> rates = deal_rates(plan, 0, 30)
     >>> rates.shape, float(rates[plan.is_pattern("prospect")].sum())
     ((30, 36), 0.0)
@@ -164,10 +158,8 @@ def deal_scale(plan: PartnerPlan, per_partner: float) -> float:
 
     ``per_partner`` counts all deals, direct ones included.
 
-    >>> from datetime import date
-    >>> from partnerkit.samples.partners import plan_partners
-    >>> from partnerkit.samples.timeline import Timeline
-    >>> plan = plan_partners(seed=1, partners=30, timeline=Timeline(date(2026, 9, 30), 3))
+    >>> from partnerkit.samples.partners import small_plan
+    >>> plan = small_plan(30)
     >>> expected = deal_rates(plan, 0, 30).sum() * deal_scale(plan, 10.0)
     >>> round(float(expected))  # 30 partners * 10 deals, less the 25% direct deals
     225

@@ -31,7 +31,7 @@ from partnerkit.samples.investments import investment_chunk
 from partnerkit.samples.overlaps import overlap_chunk
 from partnerkit.samples.partners import PartnerPlan, plan_partners
 from partnerkit.samples.patterns import MIN_PARTNERS
-from partnerkit.samples.timeline import Timeline
+from partnerkit.samples.timeline import DEFAULT_END, DEFAULT_YEARS, Timeline
 from partnerkit.schema import TABLE_ORDER, schema_of
 
 if TYPE_CHECKING:
@@ -51,7 +51,6 @@ __all__ = [
 
 CHUNK = 4096
 """Partners generated together; fixed, because the random streams are drawn per chunk."""
-DEFAULT_END = date(2026, 9, 30)
 TRUTH = "truth"
 """Name of the planted-truth table (``truth.csv`` beside the data)."""
 TRUTH_SCHEMA = pl.Schema({"partner_id": pl.String(), "pattern": pl.String(), "notes": pl.String()})
@@ -70,7 +69,7 @@ class SampleSpec:
 
     seed: int = 7
     partners: int = 150
-    years: int = 3
+    years: int = DEFAULT_YEARS
     end: date = DEFAULT_END
     deals_per_partner: float = 40.0
     activities_per_partner: float = 60.0
@@ -170,7 +169,7 @@ def generate(
     *,
     seed: int = 7,
     partners: int = 150,
-    years: int = 3,
+    years: int = DEFAULT_YEARS,
     end: date = DEFAULT_END,
     deals_per_partner: float = 40.0,
     activities_per_partner: float = 60.0,
@@ -225,7 +224,7 @@ def write_sample(
     *,
     seed: int = 7,
     partners: int = 150,
-    years: int = 3,
+    years: int = DEFAULT_YEARS,
     end: date = DEFAULT_END,
     format: Format = "csv",
     deals_per_partner: float = 40.0,

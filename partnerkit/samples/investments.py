@@ -7,10 +7,8 @@ planted incentives are added as written in their pattern.
 
 Examples
 --------
->>> from datetime import date
->>> from partnerkit.samples.partners import plan_partners
->>> from partnerkit.samples.timeline import Timeline
->>> plan = plan_partners(seed=1, partners=40, timeline=Timeline(date(2026, 9, 30), 3))
+>>> from partnerkit.samples.partners import small_plan
+>>> plan = small_plan(40)
 >>> chunk = investment_chunk(plan, 0, 40)
 >>> sorted(set(chunk["category"]))[:3]
 ['incentive', 'mdf', 'people']

@@ -9,10 +9,8 @@ the accounts it shares with its rival first.
 
 Examples
 --------
->>> from datetime import date
->>> from partnerkit.samples.partners import plan_partners
->>> from partnerkit.samples.timeline import Timeline
->>> plan = plan_partners(seed=1, partners=40, timeline=Timeline(date(2026, 9, 30), 3))
+>>> from partnerkit.samples.partners import small_plan
+>>> plan = small_plan(40)
 >>> overlap_chunk(plan, 0, 40).columns
 ['partner_id', 'account_id', 'our_status', 'partner_status']
 """

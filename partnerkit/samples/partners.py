@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from partnerkit.samples.patterns import PATTERNS, allocate
-from partnerkit.samples.timeline import EPOCH, Timeline
+from partnerkit.samples.timeline import DEFAULT_END, DEFAULT_YEARS, EPOCH, Timeline
 from partnerkit.schema import OVERLAP_STATUSES, schema_of
 
 if TYPE_CHECKING:
@@ -42,6 +42,7 @@ __all__ = [
     "PartnerPlan",
     "pattern_param",
     "plan_partners",
+    "small_plan",
     "stream",
 ]
 
@@ -330,6 +331,18 @@ def _territories(
     if len(competitors) == 2:
         start[competitors[1]] = start[competitors[0]]
     return start.astype(np.int64), pool
+
+
+def small_plan(partners: int, /, *, seed: int = 1) -> PartnerPlan:
+    """Plan a small sample portfolio over the default span, to try one generator step on.
+
+    >>> plan = small_plan(30)
+    >>> plan.frame.height, plan.timeline.end
+    (30, datetime.date(2026, 9, 30))
+    """
+    return plan_partners(
+        seed=seed, partners=partners, timeline=Timeline(DEFAULT_END, DEFAULT_YEARS)
+    )
 
 
 def plan_partners(*, seed: int, partners: int, timeline: Timeline) -> PartnerPlan:

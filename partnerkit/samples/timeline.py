@@ -21,9 +21,13 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["EPOCH", "Timeline", "day_number", "shift_months"]
+__all__ = ["DEFAULT_END", "DEFAULT_YEARS", "EPOCH", "Timeline", "day_number", "shift_months"]
 
 EPOCH = date(1970, 1, 1)
+DEFAULT_END = date(2026, 9, 30)
+"""Last day of a generated sample unless another is asked for."""
+DEFAULT_YEARS = 3
+"""Years of data in a generated sample unless another span is asked for."""
 
 
 def day_number(d: date) -> int:
