@@ -24,6 +24,7 @@ from collections.abc import Sequence
 
 import altair as alt
 import polars as pl
+from altair.utils.schemapi import Undefined, UndefinedType
 
 from partnerkit.charts import columns as c
 from partnerkit.charts.columns import default_partners
@@ -37,6 +38,7 @@ __all__ = [
     "health_drivers_chart",
     "metric_label",
     "metric_tooltips",
+    "points_bars",
 ]
 
 _REQUIRED = (c.PARTNER_ID, c.DIMENSION, c.METRIC, c.PERCENTILE, c.WEIGHT, c.CONTRIBUTION)
@@ -65,6 +67,49 @@ def drawable(health_explained: pl.DataFrame, /) -> pl.DataFrame:
     [('b', 2.0)]
     """
     return health_explained.filter(pl.col(c.CONTRIBUTION).is_not_null())
+
+
+def points_bars(
+    rows: pl.DataFrame,
+    /,
+    *,
+    metrics: int,
+    x_title: str,
+    x_axis: alt.Axis | UndefinedType = Undefined,
+    legend: alt.Legend | UndefinedType = Undefined,
+) -> alt.Chart:
+    """Stack the points each metric adds to a health score, one colour a metric.
+
+    The part the portfolio's health breakdown and a one-pager's health panel share: the sum
+    of ``contribution`` on a 0-100 axis, coloured by ``metric_label`` (a wider palette above
+    ten ``metrics``), stacked in metric order. Callers add the rows' axis and the tooltip.
+
+    >>> rows = pl.DataFrame({"metric": ["training"], "metric_label": ["training"],
+    ...     "contribution": [40.0]})
+    >>> spec = points_bars(rows, metrics=1, x_title="points").to_dict()
+    >>> spec["encoding"]["x"]["scale"], spec["encoding"]["color"]["field"]
+    ({'domain': [0, 100]}, 'metric_label')
+    """
+    chart: alt.Chart = (
+        alt.Chart(rows)
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X(
+                f"sum({c.CONTRIBUTION}):Q",
+                title=x_title,
+                scale=alt.Scale(domain=[0, 100]),
+                axis=x_axis,
+            ),
+            color=alt.Color(
+                f"{_METRIC_LABEL}:N",
+                title="metric",
+                scale=alt.Scale(scheme=CATEGORY_SCHEME if metrics <= 10 else WIDE_CATEGORY_SCHEME),
+                legend=legend,
+            ),
+            order=alt.Order(f"{c.METRIC}:N"),
+        )
+    )
+    return chart
 
 
 def metric_tooltips() -> list[alt.Tooltip]:
@@ -126,15 +171,13 @@ def health_breakdown_chart(
     dimensions = frame[c.DIMENSION].unique(maintain_order=True).to_list()
     metrics = frame[c.METRIC].n_unique()
     chart: alt.Chart = (
-        alt.Chart(rows)
-        .mark_bar(stroke="white", strokeWidth=0.5)
+        points_bars(
+            rows,
+            metrics=metrics,
+            x_title="score (points)",
+            x_axis=alt.Axis(values=[0, 50, 100]),
+        )
         .encode(
-            x=alt.X(
-                f"sum({c.CONTRIBUTION}):Q",
-                title="score (points)",
-                scale=alt.Scale(domain=[0, 100]),
-                axis=alt.Axis(values=[0, 50, 100]),
-            ),
             y=alt.Y(f"{_PARTNER_LABEL}:N", sort=partner_order.to_list(), title=None),
             column=alt.Column(
                 f"{c.DIMENSION}:N",
@@ -142,12 +185,6 @@ def health_breakdown_chart(
                 title=None,
                 header=alt.Header(labelFontWeight="bold", labelFontSize=12),
             ),
-            color=alt.Color(
-                f"{_METRIC_LABEL}:N",
-                title="metric",
-                scale=alt.Scale(scheme=CATEGORY_SCHEME if metrics <= 10 else WIDE_CATEGORY_SCHEME),
-            ),
-            order=alt.Order(f"{c.METRIC}:N"),
             tooltip=[alt.Tooltip(f"{_PARTNER_LABEL}:N", title="partner"), *metric_tooltips()],
         )
         .properties(

@@ -31,17 +31,15 @@ import polars as pl
 
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
-from partnerkit.charts.health import drawable, metric_label, metric_tooltips
+from partnerkit.charts.health import drawable, metric_label, metric_tooltips, points_bars
 from partnerkit.charts.overlap import OVERLAP_COLORS
 from partnerkit.charts.theme import (
     BAR,
-    CATEGORY_SCHEME,
     COMPACT_LABEL,
     INK,
     MUTED,
     RECOMMENDATION_COLORS,
     UNRATED,
-    WIDE_CATEGORY_SCHEME,
 )
 from partnerkit.charts.trend import partner_quarters
 from partnerkit.decisions.recommend import REASONS
@@ -290,22 +288,14 @@ def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     metrics = everyone[c.METRIC].n_unique()
     rows = drawable(explained).with_columns(metric_label())
     chart: alt.Chart = (
-        alt.Chart(rows)
-        .mark_bar(stroke="white", strokeWidth=0.5)
+        points_bars(
+            rows,
+            metrics=metrics,
+            x_title="score (points of 100)",
+            legend=alt.Legend(columns=2, orient="right"),
+        )
         .encode(
-            x=alt.X(
-                f"sum({c.CONTRIBUTION}):Q",
-                title="score (points of 100)",
-                scale=alt.Scale(domain=[0, 100]),
-            ),
             y=alt.Y(f"{c.DIMENSION}:N", sort=dimensions, title=None),
-            color=alt.Color(
-                "metric_label:N",
-                title="metric",
-                scale=alt.Scale(scheme=CATEGORY_SCHEME if metrics <= 10 else WIDE_CATEGORY_SCHEME),
-                legend=alt.Legend(columns=2, orient="right"),
-            ),
-            order=alt.Order(f"{c.METRIC}:N"),
             tooltip=metric_tooltips(),
         )
         .properties(
