@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -73,19 +73,18 @@ def _show(frame: pl.DataFrame, empty: str) -> None:
 
 
 def _list(args: Args) -> int:
-    try:
-        with Ledger(args.ledger, create=False) as ledger:
-            frame = ledger.current()
-    except LedgerError as exc:
-        return complain("decisions", exc, code=1)
-    _show(frame, f"no decisions recorded in {args.ledger}")
-    return 0
+    return _read_and_show(args, lambda ledger: ledger.current())
 
 
 def _history(args: Args) -> int:
+    return _read_and_show(args, lambda ledger: ledger.history(args.partner))
+
+
+def _read_and_show(args: Args, read: Callable[[Ledger], pl.DataFrame], /) -> int:
+    """Print what ``read`` takes from the ledger named by ``args``; return the exit code."""
     try:
         with Ledger(args.ledger, create=False) as ledger:
-            frame = ledger.history(args.partner)
+            frame = read(ledger)
     except LedgerError as exc:
         return complain("decisions", exc, code=1)
     _show(frame, f"no decisions recorded in {args.ledger}")
