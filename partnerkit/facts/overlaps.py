@@ -33,7 +33,7 @@ def overlap_facts(overlaps: Frame, /, *, accounts: Frame) -> Frame:
 
     Requires columns: ``partner_id``, ``account_id``, ``our_status``, ``partner_status`` in
     ``overlaps``; ``accounts`` is :func:`partnerkit.facts.deals.deal_accounts`
-    (``partner_id``, ``account_id``, ``open_amount``; one row per pair). Returns ``partner_id``,
+    (``partner_id``, ``account_id``, ``open_amount``). Returns ``partner_id``,
     ``overlap_accounts``, ``cosell_potential``, ``help_potential``, ``realized_overlap``,
     ``untapped_overlap``, ``overlap_open_pipeline``.
     """
@@ -44,15 +44,18 @@ def overlap_facts(overlaps: Frame, /, *, accounts: Frame) -> Frame:
         count_if(cosell).alias("_cosell"),
         count_if(helps).alias("_help"),
     )
-    # the deal side can be millions of (partner, account) pairs: cut it to the mapped
-    # accounts once; it holds one row per pair, so the left join below adds no rows
-    mapped = accounts.join(pairs.select("account_id").unique(), on="account_id", how="semi").select(
-        "partner_id", "account_id", "open_amount"
+    keys = pairs.select("partner_id", "account_id")
+    # the deal side can be millions of (partner, account) pairs: cut it to the mapped ones
+    realized = (
+        accounts.filter(~nw.col("partner_id").is_null())
+        .join(keys, on=["partner_id", "account_id"], how="semi")
+        .select("partner_id", "account_id", nw.lit(1).alias("_realized"))
     )
-    realized = mapped.filter(~nw.col("partner_id").is_null()).select(
-        "partner_id", "account_id", nw.lit(1).alias("_realized")
+    open_by_account = (
+        accounts.join(keys.select("account_id").unique(), on="account_id", how="semi")
+        .group_by("account_id")
+        .agg(nw.col("open_amount").sum().alias("_open"))
     )
-    open_by_account = mapped.group_by("account_id").agg(nw.col("open_amount").sum().alias("_open"))
     done = nw.col("_realized").fill_null(0) > 0
     potential = nw.col("_cosell") > 0
     return (
