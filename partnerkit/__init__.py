@@ -9,9 +9,10 @@ per partner to keep, invest, watch or exit.
 >>> int(analysis.concentration["partners"][0]) > 0
 True
 
-The chart and report functions (:func:`export_chart`, :func:`export_charts`,
-:func:`build_report`) are imported on first use, so that ``import partnerkit`` stays light
-for scripts that never draw.
+Every public name but :func:`load` is imported from its module on first use (the chart
+and report functions, :mod:`partnerkit.samples`, the decisions, ...), so that ``import
+partnerkit`` and imports of its modules stay light: a script that reads a portfolio and
+computes the core scorecard imports neither the sample generator nor the charts.
 
 Importing the package first keeps a slow optional import of altair's dependencies from
 happening (see :mod:`partnerkit._imports`), wherever altair is then imported.
@@ -21,26 +22,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from partnerkit import (
-    _imports,  # noqa: F401  (first: marks the skipped imports)
-    samples,
-)
-from partnerkit.analysis import Analysis, analyze, quick_scorecard
-from partnerkit.decisions.export import export_decisions
-from partnerkit.decisions.ledger import Ledger, LedgerError
-from partnerkit.decisions.recommend import REASONS, recommend
-from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
-from partnerkit.io import export_frame
-from partnerkit.load import LoadReport, PortfolioError, Problem
-from partnerkit.load.accounts import overlaps_from_accounts
-from partnerkit.load.presets import PRESETS
-from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio
-from partnerkit.metrics.scorecard import SCORECARD_COLUMNS
-from partnerkit.policy import HealthDimension, HealthMetric, Policy
-from partnerkit.portfolio import Portfolio
+from partnerkit import _imports  # noqa: F401  (first: marks the skipped imports)
+
+# eager: importing the subpackage partnerkit.load (as reading does) binds the attribute
+# ``load`` of this module to it, so the function must be bound after it, here
+from partnerkit.load.read import load
 
 if TYPE_CHECKING:
+    from partnerkit import samples
+    from partnerkit.analysis import Analysis, analyze, quick_scorecard
     from partnerkit.charts.export import export_chart, export_charts
+    from partnerkit.decisions.export import export_decisions
+    from partnerkit.decisions.ledger import Ledger, LedgerError
+    from partnerkit.decisions.recommend import REASONS, recommend
+    from partnerkit.decisions.whatif import WhatIf, recommended_exits, what_if
+    from partnerkit.io import export_frame
+    from partnerkit.load import LoadReport, PortfolioError, Problem
+    from partnerkit.load.accounts import overlaps_from_accounts
+    from partnerkit.load.presets import PRESETS
+    from partnerkit.load.read import DroppedRowsWarning, SourceError, read_portfolio
+    from partnerkit.metrics.scorecard import SCORECARD_COLUMNS
+    from partnerkit.policy import HealthDimension, HealthMetric, Policy
+    from partnerkit.portfolio import Portfolio
     from partnerkit.report import build_report
 
 __all__ = [
@@ -79,16 +82,51 @@ __all__ = [
 __version__ = "0.1.0"
 
 _LAZY = {
+    "Analysis": "partnerkit.analysis",
+    "analyze": "partnerkit.analysis",
+    "quick_scorecard": "partnerkit.analysis",
     "export_chart": "partnerkit.charts.export",
     "export_charts": "partnerkit.charts.export",
+    "export_decisions": "partnerkit.decisions.export",
+    "Ledger": "partnerkit.decisions.ledger",
+    "LedgerError": "partnerkit.decisions.ledger",
+    "REASONS": "partnerkit.decisions.recommend",
+    "recommend": "partnerkit.decisions.recommend",
+    "WhatIf": "partnerkit.decisions.whatif",
+    "recommended_exits": "partnerkit.decisions.whatif",
+    "what_if": "partnerkit.decisions.whatif",
+    "export_frame": "partnerkit.io",
+    "LoadReport": "partnerkit.load",
+    "PortfolioError": "partnerkit.load",
+    "Problem": "partnerkit.load",
+    "overlaps_from_accounts": "partnerkit.load.accounts",
+    "PRESETS": "partnerkit.load.presets",
+    "DroppedRowsWarning": "partnerkit.load.read",
+    "SourceError": "partnerkit.load.read",
+    "read_portfolio": "partnerkit.load.read",
+    "SCORECARD_COLUMNS": "partnerkit.metrics.scorecard",
+    "HealthDimension": "partnerkit.policy",
+    "HealthMetric": "partnerkit.policy",
+    "Policy": "partnerkit.policy",
+    "Portfolio": "partnerkit.portfolio",
     "build_report": "partnerkit.report",
 }
+"""Where each public name lives: imported from there on first use."""
 
 
 def __getattr__(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
-    """Import the chart and report entry points on first use."""
-    if name in _LAZY:
-        import importlib  # noqa: PLC0415
+    """Import a public name (or the ``samples`` subpackage) from its module on first use."""
+    import importlib  # noqa: PLC0415
 
-        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name == "samples":
+        return importlib.import_module("partnerkit.samples")
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'partnerkit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """List the module's names and its public names, imported or not."""
+    return sorted({*globals(), *__all__})

@@ -49,7 +49,6 @@ from partnerkit.decisions.recommend import recommend
 from partnerkit.facts import Facts, FactSettings, core_facts, from_portfolio, portfolio_tables
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.health import health_explained, health_percentiles
-from partnerkit.metrics.lift import lift
 from partnerkit.metrics.overlap import coverage
 from partnerkit.metrics.pareto import concentration
 from partnerkit.metrics.scorecard import core_scorecard, quarterly_vitals, scorecard
@@ -399,8 +398,15 @@ def _on_demand(
     def collect(frame: pl.LazyFrame) -> pl.DataFrame:
         return frame.collect(engine="in-memory")
 
+    def lift() -> pl.DataFrame:
+        # imported here: the bootstrap's numpy is a tenth of a second or more of import
+        # that the core scorecard (quick_scorecard) never needs
+        from partnerkit.metrics.lift import lift  # noqa: PLC0415
+
+        return lift(facts.deals, samples=facts.lift_samples, policy=policy)
+
     return {
-        "lift": lambda: lift(facts.deals, samples=facts.lift_samples, policy=policy),
+        "lift": lift,
         "coverage": lambda: coverage(facts.mapped, accounts=facts.accounts).collect(
             engine="streaming"
         ),
