@@ -40,6 +40,7 @@ from typing import Any
 
 import polars as pl
 
+from partnerkit.facts import latest_date
 from partnerkit.policy import Policy
 from partnerkit.schema import ACTIVITY_KINDS
 
@@ -309,7 +310,7 @@ def core_package(
     if engine == "streaming":
         card = quick_scorecard(portfolio, policy=policy)
     else:
-        w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
+        w = Window.ending(latest_date(portfolio), months=policy.lookback_months)
         card = _core_query(portfolio, w, policy).collect(engine=engine)
     return card.select(RESULT_COLUMNS).sort("partner_id")
 
@@ -482,7 +483,7 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
 
     portfolio = package_portfolio(folder, validate=False)
     policy = Policy(vital_threshold=THRESHOLD, lookback_months=LOOKBACK_MONTHS)
-    w = Window.ending(portfolio.latest_date(), months=policy.lookback_months)
+    w = Window.ending(latest_date(portfolio), months=policy.lookback_months)
     stage = core_facts(
         portfolio_tables(portfolio),
         window=w,

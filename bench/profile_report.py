@@ -44,6 +44,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from partnerkit.facts import portfolio_currency
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STEPS = (
@@ -94,7 +96,7 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     changes = build._quarter_changes(analysis)
     mark("quarter changes")
     card = analysis.scorecard
-    money = portfolio.currency
+    money = portfolio_currency(portfolio)
     chosen, _intro = build._chosen(card, None, all_partners=False)
     pages = [
         content.partner_page(card, p, anchor=f"partner-{i}", currency=money, changes=changes)

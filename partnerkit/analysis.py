@@ -46,7 +46,14 @@ from typing import Any, overload
 import polars as pl
 
 from partnerkit.decisions.recommend import recommend
-from partnerkit.facts import Facts, FactSettings, core_facts, from_portfolio, portfolio_tables
+from partnerkit.facts import (
+    Facts,
+    FactSettings,
+    core_facts,
+    from_portfolio,
+    latest_date,
+    portfolio_tables,
+)
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.overlap import coverage
@@ -472,11 +479,11 @@ def _settings(
 ) -> tuple[Policy, Window]:
     """Return the checked policy (default ``Policy()``) and the window ending on ``as_of``.
 
-    ``as_of`` defaults to :meth:`Portfolio.latest_date`, never today's date.
+    ``as_of`` defaults to :func:`partnerkit.facts.latest_date`, never today's date.
     """
     policy = policy or Policy()
     policy.check()
-    day = as_of if as_of is not None else portfolio.latest_date()
+    day = as_of if as_of is not None else latest_date(portfolio)
     return policy, Window.ending(day, months=policy.lookback_months)
 
 
@@ -489,7 +496,7 @@ def analyze(
 ) -> Analysis:
     """Run every analysis of ``portfolio`` for the window ending on ``as_of``.
 
-    ``as_of`` defaults to :meth:`Portfolio.latest_date` (never today's date); ``policy``
+    ``as_of`` defaults to :func:`partnerkit.facts.latest_date` (never today's date); ``policy``
     defaults to ``Policy()``. Missing optional tables or columns never raise: the affected
     results are empty or null and :attr:`Analysis.notes` says why.
     """
@@ -506,9 +513,9 @@ def analyze_facts(facts: Facts, /, *, policy: Policy | None = None) -> Analysis:
     the policy's values of those are not applied again.
 
     >>> import partnerkit as pk
-    >>> from partnerkit.facts import from_portfolio
+    >>> from partnerkit.facts import from_portfolio, latest_date
     >>> p = pk.samples.generate(partners=30, seed=3).portfolio()
-    >>> w = Window.ending(p.latest_date(), months=12)
+    >>> w = Window.ending(latest_date(p), months=12)
     >>> a = analyze_facts(from_portfolio(p, window=w, policy=Policy()).collect())
     >>> a.scorecard["won_revenue"].sum() == analyze(p).scorecard["won_revenue"].sum()
     True

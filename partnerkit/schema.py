@@ -365,7 +365,10 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         sd_days_to_close=_F,
         sd_won_amount=_F,
     ),
-    "deal_quarters": _fact(partner_id=_S, quarter=_D, won_revenue=_F),
+    "deal_quarters": _fact(
+        partner_id=_S, quarter=_D, won_revenue=_F, won_deals=_I, lost_deals=_I
+    ),
+    "activity_quarters": _fact(partner_id=_S, quarter=_D, activities=_I),
     "accounts": _fact(
         partner_id=_S, account_id=_S, deals=_I, open_amount=_F, active_from=_D, active_to=_D
     ),
@@ -420,16 +423,21 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         durability=_S,
     ),
     "lift_samples": _fact(partner_id=_S, amount=_F, days=_I),
+    "summary": _fact(first_deal_on=_D, open_past_expected=_I, currency=_S),
 }
 """The stage-1 fact tables (:mod:`partnerkit.facts`) and their schemas, in column order.
 
 ``partners`` is the canonical partners table passed through; ``deals`` has one row per
 partner (the null ``partner_id`` row is direct deals); ``deal_quarters`` is LONG: one row per
-partner and tracked quarter with won revenue; ``accounts`` one row per partner and account
-with a deal live in W; ``activities``, ``investments`` and ``overlaps`` one row per partner;
+partner and tracked quarter that closed a deal (won revenue, won and lost deals);
+``activity_quarters`` is LONG too: activities per partner and tracked quarter; ``accounts``
+one row per partner and account with a deal live in W; ``activities``, ``investments`` and
+``overlaps`` one row per partner;
 ``mapped`` the distinct pairs of the account mapping; ``incentives`` one row per incentive;
-``lift_samples`` the won deals of the groups small enough to bootstrap.
+``lift_samples`` the won deals of the groups small enough to bootstrap; ``summary`` is one
+row about the whole portfolio (first day of its deals, open deals past their expected close,
+currency).
 
 >>> FACT_SCHEMAS["deal_quarters"].names()
-['partner_id', 'quarter', 'won_revenue']
+['partner_id', 'quarter', 'won_revenue', 'won_deals', 'lost_deals']
 """

@@ -112,61 +112,6 @@ class Window:
         c = _col(column)
         return ((c > pl.lit(self.start)) & (c <= pl.lit(self.mid))).fill_null(value=False)
 
-    @staticmethod
-    def closed_on(closed: str = "closed_on", outcome: str = "outcome") -> pl.Expr:
-        """Expression: the date a deal really closed; null while its outcome is ``open``.
-
-        CRMs keep an *expected* close date on open deals (in the past for slipped deals, in
-        the future for forecasts). That date is no close: an open deal is open whatever
-        its close date, so every test of "closed by" or "closed in W" reads this
-        expression, never ``closed`` alone.
-
-        >>> d = pl.DataFrame({"closed_on": [dt.date(2025, 1, 9)] * 2, "outcome": ["won", "open"]})
-        >>> d.select(Window.closed_on()).to_series().to_list()
-        [datetime.date(2025, 1, 9), None]
-        """
-        return pl.when(pl.col(outcome) != "open").then(pl.col(closed))
-
-    def live(
-        self, created: str = "created_on", closed: str = "closed_on", outcome: str = "outcome"
-    ) -> pl.Expr:
-        """Expression: a deal was open at some point of W.
-
-        Its life runs from ``created`` to its actual close (see :meth:`closed_on`; an open
-        deal's expected close date does not end it); it meets W when it was created on or
-        before as_of and not closed on or before the window start.
-
-        >>> w = Window(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
-        >>> d = pl.DataFrame({"created_on": [dt.date(2024, 6, 1)] * 2,
-        ...     "closed_on": [dt.date(2024, 9, 1)] * 2, "outcome": ["lost", "open"]})
-        >>> d.select(w.live()).to_series().to_list()
-        [False, True]
-        """
-        end = self.closed_on(closed, outcome)
-        return (
-            (pl.col(created) <= pl.lit(self.end)) & (end.is_null() | (end > pl.lit(self.start)))
-        ).fill_null(value=False)
-
-    def open_at_end(
-        self, created: str = "created_on", closed: str = "closed_on", outcome: str = "outcome"
-    ) -> pl.Expr:
-        """Expression: a deal was open at as_of (created by then, not actually closed by then).
-
-        An open deal is open whatever its expected close date; a won or lost deal closed
-        after as_of was still open on it.
-
-        >>> w = Window(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
-        >>> d = pl.DataFrame({"created_on": [dt.date(2024, 6, 1)] * 3,
-        ...     "closed_on": [dt.date(2024, 9, 1), dt.date(2025, 3, 1), dt.date(2024, 9, 1)],
-        ...     "outcome": ["open", "won", "won"]})
-        >>> d.select(w.open_at_end()).to_series().to_list()
-        [True, True, False]
-        """
-        end = self.closed_on(closed, outcome)
-        return (
-            (pl.col(created) <= pl.lit(self.end)) & (end.is_null() | (end > pl.lit(self.end)))
-        ).fill_null(value=False)
-
     def quarters(self, n: int, /) -> tuple[dt.date, ...]:
         """First days of the last ``n`` calendar quarters up to as_of, oldest first."""
         last = quarter_start(self.end)

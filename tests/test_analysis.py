@@ -7,6 +7,7 @@ import pytest
 
 from partnerkit.analysis import ON_DEMAND, STAGE_ONE_SETTINGS, Analysis, analyze
 from partnerkit.cli import main
+from partnerkit.facts import latest_date
 from partnerkit.load import from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.metrics.health import reweight
@@ -27,7 +28,7 @@ def result(tiny):
 def test_default_as_of_is_the_latest_date_in_the_data(tiny):
     a = analyze(tiny)
     # E's deal closed 2026-02-01, the latest event date (E signed the same day)
-    assert a.as_of == dt.date(2026, 2, 1) == tiny.latest_date()
+    assert a.as_of == dt.date(2026, 2, 1) == latest_date(tiny)
     assert a.window_start == dt.date(2025, 2, 1)
 
 

@@ -1,8 +1,10 @@
 import datetime as dt
 
+import narwhals.stable.v2 as nw
 import polars as pl
 import pytest
 
+from partnerkit.facts.deals import live_in, open_at
 from partnerkit.window import Window, quarter_start, shift_months
 
 D = dt.date
@@ -59,8 +61,10 @@ def test_live_and_open_at_end():
     )
     # closed on the start day: never live in W; closed the day after: live; created on as_of: live;
     # created after as_of: not live; open across W: live
-    assert f.select(w.live()).to_series().to_list() == [False, True, True, False, True]
-    assert f.select(w.open_at_end()).to_series().to_list() == [False, False, True, False, True]
+    live = nw.from_native(f).select(live_in(w)).to_native().to_series().to_list()
+    assert live == [False, True, True, False, True]
+    still_open = nw.from_native(f).select(open_at(w.end)).to_native().to_series().to_list()
+    assert still_open == [False, False, True, False, True]
 
 
 def test_quarters_end_with_the_quarter_of_as_of():

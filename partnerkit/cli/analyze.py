@@ -46,6 +46,7 @@ from partnerkit.cli.options import (
     source_options,
 )
 from partnerkit.cli.source import read_source
+from partnerkit.facts import latest_date
 from partnerkit.metrics.pareto import vital_few_sentence
 from partnerkit.policy import Policy
 
@@ -181,7 +182,7 @@ def run(args: Args) -> int:
         else:
             portfolio = read_source(args, validate=args.validate)
             if args.core:
-                day = args.as_of or portfolio.latest_date()
+                day = args.as_of or latest_date(portfolio)
                 card = quick_scorecard(portfolio, as_of=day, policy=policy)
                 text = f"as of {day} ({policy.lookback_months} months)\n"
                 text += core_summary(card, policy=policy)

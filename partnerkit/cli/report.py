@@ -30,6 +30,7 @@ from partnerkit.cli.options import (
     source_options,
 )
 from partnerkit.cli.source import read_source
+from partnerkit.facts import portfolio_currency
 
 __all__ = ["command", "run"]
 
@@ -138,7 +139,7 @@ def run(args: Args) -> int:
             partners=args.partners,
             all_partners=args.all_partners,
             partner_charts=args.partner_charts,
-            currency=portfolio.currency,
+            currency=portfolio_currency(portfolio),
             formats=args.formats,
             progress=sys.stderr.isatty(),
         )

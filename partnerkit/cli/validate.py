@@ -22,6 +22,7 @@ import click
 
 from partnerkit.cli.options import Args, complain, finish, source_options
 from partnerkit.cli.source import source_call
+from partnerkit.facts import latest_date, open_past_expected
 from partnerkit.load.read import SourceError, load
 
 __all__ = ["command", "run"]
@@ -52,11 +53,11 @@ def run(args: Args) -> int:
     elapsed = time.perf_counter() - started
     sys.stdout.write(f"{loaded.report.describe()}\n")
     if loaded.portfolio is not None:
-        late = loaded.portfolio.open_past_expected()
+        late = open_past_expected(loaded.portfolio)
         if late:
             sys.stdout.write(
                 f"note: {late} open deal(s) past the expected close date (on or before "
-                f"{loaded.portfolio.latest_date()}, the latest actual event): read as open, "
+                f"{latest_date(loaded.portfolio)}, the latest actual event): read as open, "
                 "their close date as expected, not as a close\n"
             )
     sys.stdout.write(f"(checked in {elapsed:.2f} s)\n")

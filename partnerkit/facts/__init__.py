@@ -20,7 +20,7 @@ Examples
 >>> w = Window.ending(latest_event(tables), months=12)
 >>> facts = build_facts(tables, window=w, settings=FactSettings.from_policy(Policy(), w)).collect()
 >>> facts.deal_quarters.collect().rows()
-[('a', datetime.date(2025, 1, 1), 1200.0)]
+[('a', datetime.date(2025, 1, 1), 1200.0, 1, 0)]
 """
 
 from __future__ import annotations
@@ -37,17 +37,22 @@ from partnerkit.facts.settings import (
     FactSettings,
 )
 from partnerkit.facts.stage import (
+    ACTUAL_EVENTS,
     FACT_ORDER,
     Facts,
     StageOne,
     build_facts,
     check_facts,
     from_portfolio,
+    latest_date,
     latest_event,
+    open_past_expected,
+    portfolio_currency,
     portfolio_tables,
 )
 
 __all__ = [
+    "ACTUAL_EVENTS",
     "COSELL_KINDS",
     "ENABLEMENT_KINDS",
     "ENGINES",
@@ -65,6 +70,9 @@ __all__ = [
     "core_facts",
     "from_portfolio",
     "hours_column",
+    "latest_date",
     "latest_event",
+    "open_past_expected",
+    "portfolio_currency",
     "portfolio_tables",
 ]

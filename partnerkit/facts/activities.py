@@ -24,16 +24,19 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import narwhals.stable.v2 as nw
 
 from partnerkit.facts.aggregates import between, count_if, max_if, money, sum_if
+from partnerkit.facts.deals import quarter_index, quarter_label
 from partnerkit.facts.settings import FactSettings
 from partnerkit.schema import ACTIVITY_KINDS
 from partnerkit.window import Window
 
-__all__ = ["HOURS_COLUMNS", "activity_facts", "hours_column"]
+__all__ = ["HOURS_COLUMNS", "activity_facts", "activity_quarters", "hours_column"]
 
 Frame = nw.LazyFrame[Any]
 
@@ -165,4 +168,45 @@ def activity_facts(
         history.join(in_window, on=key, how="left")
         .with_columns(nw.col(*figures).fill_null(0))
         .select(key, *figures, *dates)
+    )
+
+
+def activity_quarters(
+    activities: Frame, /, *, window: Window, quarters: Sequence[dt.date]
+) -> Frame:
+    """Activities per partner and tracked quarter, LONG (the engagement of each quarter).
+
+    An activity counts in the calendar quarter of its ``occurred_on`` when that is on or
+    after the first tracked quarter's first day and on or before as_of, whoever initiated
+    it. Requires columns: ``partner_id``, ``occurred_on``. Returns ``partner_id``,
+    ``quarter`` (first day, a Date) and ``activities``; a partner and quarter without an
+    activity has no row.
+
+    >>> import polars as pl
+    >>> acts = nw.from_native(pl.LazyFrame({"partner_id": ["a", "a", "a", None],
+    ...     "occurred_on": [dt.date(2025, 3, 31), dt.date(2025, 4, 1), dt.date(2025, 7, 1),
+    ...         dt.date(2025, 4, 2)]}))
+    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
+    >>> q = (dt.date(2025, 1, 1), dt.date(2025, 4, 1))
+    >>> activity_quarters(acts, window=w, quarters=q).sort("quarter").collect().rows()
+    [('a', datetime.date(2025, 1, 1), 1), ('a', datetime.date(2025, 4, 1), 1)]
+    """
+    day = nw.col("occurred_on")
+    if not quarters:
+        return activities.filter(
+            nw.col("partner_id").is_null() & ~nw.col("partner_id").is_null()
+        ).select(
+            nw.col("partner_id"),
+            day.alias("quarter"),
+            nw.lit(0, dtype=nw.Int64).alias("activities"),
+        )
+    return (
+        activities.filter(
+            ~nw.col("partner_id").is_null()
+            & ((day >= nw.lit(quarters[0])) & (day <= nw.lit(window.end))).fill_null(value=False)
+        )
+        .with_columns(_q=quarter_index("occurred_on"))
+        .group_by("partner_id", "_q")
+        .agg(nw.len().cast(nw.Int64).alias("activities"))
+        .select("partner_id", quarter_label(quarters).alias("quarter"), "activities")
     )

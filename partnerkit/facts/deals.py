@@ -5,8 +5,8 @@ conditional sum, count, min or max inside one ``group_by`` (see :mod:`.aggregate
 
 - :func:`deal_facts`: one row per ``partner_id`` (the null id is direct deals) with every
   per-partner deal fact and the engagement-timing counts;
-- :func:`deal_quarters`: the won revenue of each tracked calendar quarter, LONG: one row
-  per partner and quarter with revenue;
+- :func:`deal_quarters`: the won revenue, won and lost deals of each tracked calendar
+  quarter, LONG: one row per partner and quarter that closed a deal;
 - :func:`deal_accounts`: one row per (partner, account) with a deal live in W;
 - :func:`lift_samples`: the won deals of the small groups, for the bootstrap.
 
@@ -53,7 +53,11 @@ __all__ = [
     "deal_quarters",
     "engagement_bucket",
     "lift_samples",
+    "live_in",
+    "open_at",
     "quarter_index",
+    "quarter_index_of",
+    "quarter_label",
 ]
 
 Frame = nw.LazyFrame[Any]
@@ -72,6 +76,47 @@ def actual_close() -> nw.Expr:
     [datetime.date(2025, 1, 9), None]
     """
     return nw.when(nw.col("outcome") != "open").then(nw.col("closed_on"))
+
+
+def _alive_after(day: dt.date, as_of: dt.date, /) -> nw.Expr:
+    end = actual_close()
+    created_by = nw.col("created_on") <= nw.lit(as_of)
+    return (created_by & (end.is_null() | (end > nw.lit(day)))).fill_null(value=False)
+
+
+def live_in(window: Window, /) -> nw.Expr:
+    """Expression: a deal was open at some point of W.
+
+    Its life runs from its creation to its actual close (:func:`actual_close`: an open
+    deal's expected close date ends nothing); it meets W when it was created on or before
+    as_of and not actually closed on or before the window start. Requires columns:
+    ``created_on``, ``closed_on``, ``outcome``.
+
+    >>> import polars as pl
+    >>> w = Window(dt.date(2025, 1, 1), dt.date(2025, 1, 31))
+    >>> d = nw.from_native(pl.DataFrame({"created_on": [dt.date(2024, 6, 1)] * 2,
+    ...     "closed_on": [dt.date(2024, 9, 1)] * 2, "outcome": ["lost", "open"]}))
+    >>> d.select(live_in(w).alias("live")).to_native()["live"].to_list()
+    [False, True]
+    """
+    return _alive_after(window.start, window.end)
+
+
+def open_at(as_of: dt.date, /) -> nw.Expr:
+    """Expression: a deal was open at ``as_of`` (created by then, not actually closed by then).
+
+    An open deal is open whatever its expected close date; a won or lost deal closed
+    after as_of was still open on it. Requires columns: ``created_on``, ``closed_on``,
+    ``outcome``.
+
+    >>> import polars as pl
+    >>> d = nw.from_native(pl.DataFrame({"created_on": [dt.date(2024, 6, 1)] * 3,
+    ...     "closed_on": [dt.date(2024, 9, 1), dt.date(2025, 3, 1), dt.date(2024, 9, 1)],
+    ...     "outcome": ["open", "won", "won"]}))
+    >>> d.select(open_at(dt.date(2025, 1, 31)).alias("o")).to_native()["o"].to_list()
+    [True, True, False]
+    """
+    return _alive_after(as_of, as_of)
 
 
 def quarter_index(column: str, /) -> nw.Expr:
@@ -244,14 +289,34 @@ def deal_facts(
     )
 
 
-def deal_quarters(deals: Frame, /, *, window: Window, quarters: Sequence[dt.date]) -> Frame:
-    """Won revenue per partner and tracked quarter, LONG (no direct deals, no zero rows).
+def quarter_label(quarters: Sequence[dt.date], /) -> nw.Expr:
+    """Expression: the first day of the tracked quarter whose :func:`quarter_index` is ``_q``.
 
-    A deal counts in the calendar quarter of its close when it was won, closed on or
-    before as_of and on or after the first tracked quarter's first day. Requires columns:
-    ``partner_id``, ``closed_on``, ``outcome``, ``amount``. Returns ``partner_id``,
-    ``quarter`` (first day of the quarter, a Date) and ``won_revenue`` (rounded to cents);
-    a partner and quarter without revenue has no row.
+    ``quarters`` are first days of calendar quarters (at least one); an index of no tracked
+    quarter gives null. Date literals, not date arithmetic, so every engine agrees.
+
+    >>> import polars as pl
+    >>> d = nw.from_native(pl.DataFrame({"_q": [8100, 8101, 7000]}))
+    >>> d.select(quarter_label((dt.date(2025, 1, 1),)).alias("q")).to_native()["q"].to_list()
+    [datetime.date(2025, 1, 1), None, None]
+    """
+    index = nw.col("_q")
+    label = nw.when(index == quarter_index_of(quarters[0])).then(nw.lit(quarters[0]))
+    for q in quarters[1:]:
+        label = label.when(index == quarter_index_of(q)).then(nw.lit(q))
+    return label
+
+
+def deal_quarters(deals: Frame, /, *, window: Window, quarters: Sequence[dt.date]) -> Frame:
+    """Won revenue, won and lost deals per partner and tracked quarter, LONG.
+
+    A deal counts in the calendar quarter of its close when it was won or lost, closed on or
+    before as_of and on or after the first tracked quarter's first day (an open deal's
+    expected close date closes nothing; direct deals, without a partner, are left out).
+    Requires columns: ``partner_id``, ``closed_on``, ``outcome``, ``amount``. Returns
+    ``partner_id``, ``quarter`` (first day of the quarter, a Date), ``won_revenue`` (amount
+    of the won deals, rounded to cents; a null amount adds nothing), ``won_deals`` and
+    ``lost_deals``; a partner and quarter that closed no deal has no row.
 
     >>> import polars as pl
     >>> d = nw.from_native(pl.LazyFrame({"partner_id": ["a", "a", "b", None],
@@ -260,10 +325,11 @@ def deal_quarters(deals: Frame, /, *, window: Window, quarters: Sequence[dt.date
     ...     "amount": [1.0, 2.0, 3.0, 4.0]}))
     >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
     >>> q = (dt.date(2025, 1, 1), dt.date(2025, 4, 1))
-    >>> deal_quarters(d, window=w, quarters=q).sort("quarter").collect().rows()
-    [('a', datetime.date(2025, 1, 1), 1.0), ('a', datetime.date(2025, 4, 1), 2.0)]
+    >>> deal_quarters(d, window=w, quarters=q).sort("partner_id", "quarter").collect().rows()
+    [('a', datetime.date(2025, 1, 1), 1.0, 1, 0), ('a', datetime.date(2025, 4, 1), 2.0, 1, 0), \
+('b', datetime.date(2025, 4, 1), 0.0, 0, 1)]
     """
-    closed = nw.col("closed_on")
+    closed, outcome = nw.col("closed_on"), nw.col("outcome")
     if not quarters:
         return deals.filter(
             nw.col("partner_id").is_null() & ~nw.col("partner_id").is_null()
@@ -271,23 +337,32 @@ def deal_quarters(deals: Frame, /, *, window: Window, quarters: Sequence[dt.date
             nw.col("partner_id"),
             nw.col("closed_on").alias("quarter"),
             nw.col("amount").cast(nw.Float64).alias("won_revenue"),
+            nw.lit(0, dtype=nw.Int64).alias("won_deals"),
+            nw.lit(0, dtype=nw.Int64).alias("lost_deals"),
         )
-    first = quarters[0]
-    index = nw.col("_q")
-    label = nw.when(index == quarter_index_of(quarters[0])).then(nw.lit(quarters[0]))
-    for q in quarters[1:]:
-        label = label.when(index == quarter_index_of(q)).then(nw.lit(q))
+    won = (outcome == "won").fill_null(value=False)
+    lost = (outcome == "lost").fill_null(value=False)
+    in_span = ((closed >= nw.lit(quarters[0])) & (closed <= nw.lit(window.end))).fill_null(
+        value=False
+    )
     return (
-        deals.filter(
-            (nw.col("outcome") == "won").fill_null(value=False)
-            & ~nw.col("partner_id").is_null()
-            & ((closed >= nw.lit(first)) & (closed <= nw.lit(window.end))).fill_null(value=False)
-        )
+        deals.filter((won | lost) & ~nw.col("partner_id").is_null() & in_span)
         .with_columns(_q=quarter_index("closed_on"))
         .group_by("partner_id", "_q")
-        .agg(money(nw.col("amount").sum()).alias("won_revenue"))
-        .filter(nw.col("won_revenue") > 0)
-        .select("partner_id", label.alias("quarter"), "won_revenue")
+        .agg(
+            money(sum_if(won, nw.col("amount").cast(nw.Float64).fill_null(0.0))).alias(
+                "won_revenue"
+            ),
+            count_if(won).alias("won_deals"),
+            count_if(lost).alias("lost_deals"),
+        )
+        .select(
+            "partner_id",
+            quarter_label(quarters).alias("quarter"),
+            "won_revenue",
+            "won_deals",
+            "lost_deals",
+        )
     )
 
 
@@ -323,14 +398,10 @@ def deal_accounts(deals: Frame, /, *, window: Window) -> Frame:
     as_of = nw.lit(window.end)
     end = actual_close()
     created = nw.col("created_on")
-    live = ((created <= as_of) & (end.is_null() | (end > nw.lit(window.start)))).fill_null(
-        value=False
-    )
-    open_at_end = ((created <= as_of) & (end.is_null() | (end > as_of))).fill_null(value=False)
     return (
-        deals.filter(live & ~nw.col("account_id").is_null())
+        deals.filter(live_in(window) & ~nw.col("account_id").is_null())
         .with_columns(
-            _open=open_at_end,
+            _open=open_at(window.end),
             _to=nw.min_horizontal(end.fill_null(as_of), as_of),
         )
         .group_by("partner_id", "account_id")

@@ -40,18 +40,20 @@ from typing import Any
 import narwhals.stable.v2 as nw
 import polars as pl
 
-from partnerkit.facts.activities import activity_facts
+from partnerkit.facts.activities import activity_facts, activity_quarters
 from partnerkit.facts.deals import deal_accounts, deal_facts, deal_quarters, lift_samples
 from partnerkit.facts.engines import engine_of_tables
 from partnerkit.facts.investments import incentive_durability, investment_facts
 from partnerkit.facts.overlaps import mapped_accounts, overlap_facts
 from partnerkit.facts.settings import FactSettings
+from partnerkit.facts.summary import currency_of, overdue_deals, summary_facts
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import FACT_SCHEMAS, TABLE_ORDER, TABLES
 from partnerkit.window import Window
 
 __all__ = [
+    "ACTUAL_EVENTS",
     "FACT_ORDER",
     "Facts",
     "StageOne",
@@ -59,7 +61,10 @@ __all__ = [
     "canonical_tables",
     "check_facts",
     "from_portfolio",
+    "latest_date",
     "latest_event",
+    "open_past_expected",
+    "portfolio_currency",
     "portfolio_tables",
 ]
 
@@ -110,8 +115,9 @@ class Facts:
     """The stage-1 facts of a portfolio for one window, as polars LazyFrames.
 
     One attribute per fact table of :data:`partnerkit.schema.FACT_SCHEMAS` (``partners``,
-    ``deals``, ``deal_quarters``, ``accounts``, ``activities``, ``investments``,
-    ``overlaps``, ``mapped``, ``incentives``, ``lift_samples``), plus:
+    ``deals``, ``deal_quarters``, ``activity_quarters``, ``accounts``, ``activities``,
+    ``investments``, ``overlaps``, ``mapped``, ``incentives``, ``lift_samples``,
+    ``summary``), plus:
 
     Attributes
     ----------
@@ -129,6 +135,7 @@ class Facts:
     partners: pl.LazyFrame
     deals: pl.LazyFrame
     deal_quarters: pl.LazyFrame
+    activity_quarters: pl.LazyFrame
     accounts: pl.LazyFrame
     activities: pl.LazyFrame
     investments: pl.LazyFrame
@@ -136,6 +143,7 @@ class Facts:
     mapped: pl.LazyFrame
     incentives: pl.LazyFrame
     lift_samples: pl.LazyFrame
+    summary: pl.LazyFrame
     supplied: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def has(self, table: str, column: str | None = None) -> bool:
@@ -356,6 +364,9 @@ def build_facts(
         "partners": raw["partners"],
         "deals": deal_facts(deals, window=window, engine=engine, timing_cuts=s.timing_cuts),
         "deal_quarters": deal_quarters(deals, window=window, quarters=s.quarters),
+        "activity_quarters": activity_quarters(
+            raw["activities"], window=window, quarters=s.quarters
+        ),
         "accounts": accounts,
         "activities": activity_facts(raw["activities"], window=window, settings=s),
         "investments": investment_facts(
@@ -376,6 +387,7 @@ def build_facts(
             min_retention=s.incentive_min_retention,
         ),
         "lift_samples": lift_samples(deals, window=window, max_n=s.bootstrap_max_n, engine=engine),
+        "summary": summary_facts(deals, window=window),
     }
     return StageOne(
         engine=engine,
@@ -384,6 +396,15 @@ def build_facts(
         quarters=tuple(s.quarters),
         supplied=MappingProxyType(dict(supplied)),
     )
+
+
+ACTUAL_EVENTS: tuple[tuple[str, str], ...] = (
+    ("deals", "created_on"),
+    ("deals", "closed_on"),
+    ("activities", "occurred_on"),
+)
+"""(table, column) of the dates that mark actual events; a deal's ``closed_on`` counts only
+when the deal is won or lost."""
 
 
 def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
@@ -399,13 +420,12 @@ def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
     datetime.date(2025, 2, 1)
     """
     engine_of_tables(tables)
-    events: dict[str, list[tuple[str, nw.Expr]]] = {
-        "deals": [
-            ("created_on", nw.col("created_on")),
-            ("closed_on", nw.when(nw.col("outcome") != "open").then(nw.col("closed_on"))),
-        ],
-        "activities": [("occurred_on", nw.col("occurred_on"))],
-    }
+    events: dict[str, list[tuple[str, nw.Expr]]] = {}
+    for table, column in ACTUAL_EVENTS:
+        day = nw.col(column)
+        if (table, column) == ("deals", "closed_on"):
+            day = nw.when(nw.col("outcome") != "open").then(day)
+        events.setdefault(table, []).append((column, day))
     found: list[dt.date] = []
     for name, wanted in events.items():
         if name not in tables:
@@ -421,6 +441,65 @@ def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
             row = frame.select(maxima).collect(backend="polars").to_native().row(0)
             found += [d for d in row if d is not None]
     return max(found) if found else None
+
+
+def latest_date(portfolio: Portfolio, /) -> dt.date:
+    """Return the latest actual event of ``portfolio``: the default as-of of every analysis.
+
+    :func:`latest_event` of the tables the portfolio supplied (never today's date); raises
+    ValueError when they hold no date of an actual event.
+
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
+    ...         "created_on": ["2025-01-05", "2025-01-09"],
+    ...         "closed_on": ["2025-01-07", "2025-12-31"],
+    ...         "outcome": ["won", "open"], "amount": [10.0, 20.0]}))
+    >>> latest_date(p)  # the open deal's expected close is no event
+    datetime.date(2025, 1, 9)
+    """
+    latest = latest_event(portfolio_tables(portfolio))
+    if latest is None:
+        raise ValueError("the portfolio holds no dates of actual events; pass as_of explicitly")
+    return latest
+
+
+def portfolio_currency(portfolio: Portfolio, /) -> str | None:
+    """Return the ISO currency code of ``portfolio``; None when neither data nor loader names one.
+
+    The deals' ``currency`` (one per portfolio, which validation checks; the loader's
+    ``currency=`` option fills it), read by :func:`~partnerkit.facts.summary.currency_of`.
+
+    >>> from partnerkit.load import from_frames
+    >>> portfolio_currency(from_frames(partners=pl.DataFrame({"partner_id": ["p"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d"], "partner_id": ["p"],
+    ...         "created_on": ["2025-01-05"], "closed_on": [None], "outcome": ["open"],
+    ...         "amount": [5.0], "currency": ["eur"]})))
+    'EUR'
+    """
+    return currency_of({"deals": portfolio.deals})
+
+
+def open_past_expected(portfolio: Portfolio, /, as_of: dt.date | None = None) -> int:
+    """Count the open deals of ``portfolio`` whose expected close date is on or before ``as_of``.
+
+    ``as_of`` defaults to :func:`latest_date`. Such deals are still open (their close date
+    is what the CRM expected, not a close); the count is reported as a note. 0 when the
+    source supplied no close dates.
+
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
+    ...         "created_on": ["2025-01-05", "2025-01-09"],
+    ...         "closed_on": ["2025-01-07", "2025-12-31"],
+    ...         "outcome": ["open", "open"], "amount": [10.0, 20.0]}))
+    >>> open_past_expected(p), open_past_expected(p, dt.date(2026, 1, 1))
+    (1, 2)
+    """
+    day = as_of if as_of is not None else latest_date(portfolio)
+    if not portfolio.has("deals", "closed_on"):
+        return 0
+    return overdue_deals({"deals": portfolio.deals}, as_of=day)
 
 
 def portfolio_tables(portfolio: Portfolio, /) -> dict[str, pl.LazyFrame]:

@@ -9,11 +9,12 @@ Two kinds of comparison, both pure frame-in, frame-out transforms:
   The latest complete quarter is the quarter ending on ``as_of`` when ``as_of`` is a quarter's
   last day, else the quarter before the one ``as_of`` falls in: a part-quarter is never
   compared with a whole one.
-* :func:`measure_changes` gives the same two comparisons for several measures of one
+* :func:`measure_changes` gives the same two comparisons for several measures of a
   partner's activity -- won revenue, won deals, win rate and activities (engagement) --
-  read from the raw deals and activities of the partners asked for (a drill-through or a
-  one-pager reads one partner's rows; the whole portfolio is for stage 1): one row per
-  partner and measure (:data:`MEASURE_COLUMNS`).
+  read from the per-partner-quarter facts of stage 1 (``deal_quarters`` with its won and
+  lost deals, ``activity_quarters``; :func:`measure_changes_of` takes them from
+  :class:`~partnerkit.facts.Facts`): one row per partner and measure
+  (:data:`MEASURE_COLUMNS`).
 * :func:`since_last_review` compares the current scorecard with the metrics snapshot stored
   with each partner's latest decision in the ledger (:meth:`Ledger.current`).
 
@@ -46,6 +47,7 @@ from partnerkit.facts import Facts
 from partnerkit.window import quarter_start, shift_months
 
 __all__ = [
+    "CHANGE_LABELS",
     "CHANGE_MEASURES",
     "MEASURE_COLUMNS",
     "QUARTER_COLUMNS",
@@ -54,6 +56,7 @@ __all__ = [
     "as_measure_rows",
     "latest_complete_quarter",
     "measure_changes",
+    "measure_changes_of",
     "quarter_changes",
     "quarter_changes_of",
     "review_columns",
@@ -72,13 +75,16 @@ QUARTER_COLUMNS: dict[str, str] = {
 }
 """The columns :func:`quarter_changes` returns besides ``partner_id``, with definitions."""
 
-CHANGE_MEASURES: dict[str, str] = {
-    "won_revenue": "Won revenue: amount of the deals won, by close date.",
-    "won_deals": "Won deals: count of the deals won, by close date.",
-    "win_rate": "Win rate: won / (won + lost) of the deals closed (null when none closed).",
-    "activities": "Activities (engagement): count of logged activities, by date, either side.",
-}
+_MEASURES: tuple[tuple[str, str, str], ...] = (
+    ("won_revenue", "Won revenue", "amount of the deals won, by close date."),
+    ("won_deals", "Won deals", "count of the deals won, by close date."),
+    ("win_rate", "Win rate", "won / (won + lost) of the deals closed (null when none closed)."),
+    ("activities", "Activities", "count of logged activities (engagement), by date, either side."),
+)
+CHANGE_MEASURES: dict[str, str] = {name: f"{label}: {how}" for name, label, how in _MEASURES}
 """The measures :func:`measure_changes` compares, in the order it returns them."""
+CHANGE_LABELS: dict[str, str] = {name: label for name, label, _how in _MEASURES}
+"""The name a page shows for each measure of :data:`CHANGE_MEASURES`."""
 
 MEASURE_COLUMNS: dict[str, str] = {
     "measure": "One of :data:`CHANGE_MEASURES`.",
@@ -112,6 +118,18 @@ def latest_complete_quarter(as_of: dt.date, /) -> dt.date:
     if as_of == shift_months(start, 3) - dt.timedelta(days=1):
         return start
     return shift_months(start, -3)
+
+
+def compared_quarters(as_of: dt.date, names: Sequence[str], /) -> dict[str, dt.date]:
+    """Name the three quarters compared at ``as_of`` by ``names``: now, before, a year ago.
+
+    >>> compared_quarters(dt.date(2025, 6, 30), ("now", "prior", "year_ago"))
+    {'now': datetime.date(2025, 4, 1), 'prior': datetime.date(2025, 1, 1), \
+'year_ago': datetime.date(2024, 4, 1)}
+    """
+    current = latest_complete_quarter(as_of)
+    days = (current, shift_months(current, -3), shift_months(current, -12))
+    return dict(zip(names, days, strict=True))
 
 
 def _pct(change: str, base: str) -> pl.Expr:
@@ -151,12 +169,10 @@ def quarter_changes(
     >>> out.select("qoq_change", "qoq_change_pct", "yoy_change").collect().row(0)
     (-10.0, -0.25, None)
     """
-    current = latest_complete_quarter(as_of)
-    wanted = {
-        "quarter_revenue": current,
-        "prior_quarter_revenue": shift_months(current, -3),
-        "year_ago_quarter_revenue": shift_months(current, -12),
-    }
+    wanted = compared_quarters(
+        as_of, ("quarter_revenue", "prior_quarter_revenue", "year_ago_quarter_revenue")
+    )
+    current = wanted["quarter_revenue"]
     if tracked is None:
         known = set(quarterly.select(pl.col("quarter").unique()).collect()["quarter"].to_list())
     else:
@@ -188,66 +204,62 @@ def quarter_changes(
 
 
 def measure_changes(
-    deals: pl.LazyFrame,
+    quarters: pl.LazyFrame,
     /,
     *,
     partners: pl.LazyFrame,
     as_of: dt.date,
+    since: dt.date | None,
     activities: pl.LazyFrame | None = None,
-    since: dt.date | None = None,
+    tracked: Sequence[dt.date] | None = None,
 ) -> pl.LazyFrame:
     """Quarter on quarter and year on year of each measure of :data:`CHANGE_MEASURES`.
 
     Compares the latest complete quarter (:func:`latest_complete_quarter`) with the quarter
-    before it and with the same quarter a year earlier. Deals count in the quarter of their
-    ``closed_on`` (won or lost; open deals not at all), activities in the quarter of their
-    ``occurred_on``. A quarter ending before ``since`` -- the first day the data covers, by
-    default the earliest ``created_on`` of ``deals`` -- gives null, never 0: nothing is
-    known of it. Without ``activities`` the activity measure is null.
+    before it and with the same quarter a year earlier, reading the per-partner-quarter
+    facts of stage 1: ``quarters`` (the ``deal_quarters`` fact table: deals count in the
+    quarter of their close, won or lost; open deals not at all) and ``activities`` (the
+    ``activity_quarters`` fact table); a missing row is a quarter with nothing. A quarter
+    ending before ``since`` -- the first day the data covers (``first_deal_on`` of the
+    ``summary`` facts) -- or outside ``tracked`` (the quarters the facts cover, by
+    default all) gives null, never 0: nothing is known of it; so does every quarter when
+    ``since`` is None (no deals). Without ``activities`` the activity measure is null.
 
-    Requires columns: ``partner_id``, ``closed_on``, ``outcome``, ``amount`` (and
-    ``created_on`` unless ``since`` is given) in ``deals``; ``partner_id``, ``occurred_on`` in
+    Requires columns: ``partner_id``, ``quarter``, ``won_revenue``, ``won_deals``,
+    ``lost_deals`` in ``quarters``; ``partner_id``, ``quarter``, ``activities`` in
     ``activities``; ``partner_id`` in ``partners``. Returns ``partner_id`` and
     :data:`MEASURE_COLUMNS`, partners in the order of ``partners``, measures in the order of
     :data:`CHANGE_MEASURES`.
 
     Examples
     --------
-    >>> deals = pl.LazyFrame({"partner_id": ["a", "a", "a", "a"],
-    ...     "created_on": [dt.date(2024, 4, 2)] * 4,
-    ...     "closed_on": [dt.date(2024, 5, 1), dt.date(2025, 2, 1), dt.date(2025, 5, 1),
-    ...                   dt.date(2025, 6, 1)],
-    ...     "outcome": ["won", "won", "won", "lost"], "amount": [50.0, 80.0, 100.0, 30.0]})
-    >>> out = measure_changes(deals, partners=pl.LazyFrame({"partner_id": ["a"]}),
-    ...                       as_of=dt.date(2025, 6, 30)).collect()
+    >>> quarters = pl.LazyFrame({"partner_id": ["a", "a", "a"],
+    ...     "quarter": [dt.date(2024, 4, 1), dt.date(2025, 1, 1), dt.date(2025, 4, 1)],
+    ...     "won_revenue": [50.0, 80.0, 100.0], "won_deals": [1, 1, 1], "lost_deals": [0, 0, 1]})
+    >>> out = measure_changes(quarters, partners=pl.LazyFrame({"partner_id": ["a"]}),
+    ...                       as_of=dt.date(2025, 6, 30), since=dt.date(2024, 4, 2)).collect()
     >>> rows = out.select("measure", "value", "prior_value", "qoq_change", "yoy_change").rows()
     >>> rows[0], rows[2]
     (('won_revenue', 100.0, 80.0, 20.0, 50.0), ('win_rate', 0.5, 1.0, -0.5, -0.5))
     >>> out["measure"].to_list()[3], out["value"][3]  # no activities given
     ('activities', None)
     """
-    current = latest_complete_quarter(as_of)
-    wanted = {
-        "value": current,
-        "prior_value": shift_months(current, -3),
-        "year_ago_value": shift_months(current, -12),
-    }
-    if since is None:
-        since = deals.select(pl.col("created_on").min()).collect().item()
+    wanted = compared_quarters(as_of, ("value", "prior_value", "year_ago_value"))
+    current = wanted["value"]
+    known = None if tracked is None else set(tracked)
     covered = {
-        name: since is not None and shift_months(day, 3) > since for name, day in wanted.items()
+        name: since is not None
+        and shift_months(day, 3) > since
+        and (known is None or day in known)
+        for name, day in wanted.items()
     }
     days = pl.Series(list(wanted.values()), dtype=pl.Date).implode()
-    closed = (
-        deals.filter(pl.col("outcome").is_in(["won", "lost"]) & pl.col("closed_on").is_not_null())
-        .with_columns(_q=pl.col("closed_on").dt.truncate("1q"))
-        .filter(pl.col("_q").is_in(days))
-        .group_by("partner_id", "_q")
-        .agg(
-            won_revenue=pl.col("amount").filter(pl.col("outcome") == "won").sum(),
-            won_deals=(pl.col("outcome") == "won").sum().cast(pl.Float64),
-            _closed=pl.len().cast(pl.Float64),
-        )
+    closed = quarters.filter(pl.col("quarter").is_in(days)).select(
+        "partner_id",
+        pl.col("quarter").alias("_q"),
+        "won_revenue",
+        pl.col("won_deals").cast(pl.Float64),
+        (pl.col("won_deals") + pl.col("lost_deals")).cast(pl.Float64).alias("_closed"),
     )
     if activities is None:
         logged = pl.LazyFrame(
@@ -255,11 +267,10 @@ def measure_changes(
         )
         covered_activities = False
     else:
-        logged = (
-            activities.with_columns(_q=pl.col("occurred_on").dt.truncate("1q"))
-            .filter(pl.col("_q").is_in(days))
-            .group_by("partner_id", "_q")
-            .agg(activities=pl.len().cast(pl.Float64))
+        logged = activities.filter(pl.col("quarter").is_in(days)).select(
+            "partner_id",
+            pl.col("quarter").alias("_q"),
+            pl.col("activities").cast(pl.Float64),
         )
         covered_activities = True
     grid = (
@@ -377,6 +388,48 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
         facts.deal_quarters.rename({"won_revenue": "value"}),
         partners=facts.partners,
         as_of=facts.window.end,
+        tracked=facts.quarters,
+    )
+
+
+def measure_changes_of(
+    facts: Facts, /, *, partners: pl.LazyFrame | None = None, since: dt.date | None = None
+) -> pl.LazyFrame:
+    """:func:`measure_changes` of the ``partners`` (default: all) of the stage-1 ``facts``.
+
+    At the facts' as-of, over the quarters they track (``policy.stability_quarters``, 8 by
+    default: enough for year on year); ``since`` defaults to the first day of the deals
+    (``first_deal_on`` of ``facts.summary``). Activities the source did not supply give a
+    null activity measure, not 0.
+
+    Examples
+    --------
+    >>> from partnerkit.facts import from_portfolio
+    >>> from partnerkit.window import Window
+    >>> from partnerkit.policy import Policy
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["a"] * 3,
+    ...         "created_on": ["2025-01-05"] * 3,
+    ...         "closed_on": ["2025-03-01", "2025-05-01", "2025-06-01"],
+    ...         "outcome": ["won", "won", "lost"], "amount": [100.0, 150.0, 9.0]}))
+    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
+    >>> f = from_portfolio(p, window=w, policy=Policy()).collect()
+    >>> out = measure_changes_of(f).collect()
+    >>> out.select("measure", "value", "prior_value", "year_ago_value").rows()[:3]
+    [('won_revenue', 150.0, 100.0, None), ('won_deals', 1.0, 1.0, None), \
+('win_rate', 0.5, 1.0, None)]
+    """
+    if since is None:
+        first = facts.summary.select("first_deal_on").collect()
+        since = first.item() if first.height else None
+    return measure_changes(
+        facts.deal_quarters,
+        partners=facts.partners if partners is None else partners,
+        as_of=facts.window.end,
+        since=since,
+        activities=facts.activity_quarters if facts.has("activities") else None,
         tracked=facts.quarters,
     )
 

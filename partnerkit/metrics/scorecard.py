@@ -317,9 +317,11 @@ def quarterly_vitals(facts: Facts, /, *, counted: pl.LazyFrame, threshold: float
     (first day of the calendar quarter, a Date; the last one ends at as_of), ``value``,
     ``rank``, ``share`` and ``vital``; only partners with value > 0 in a quarter appear.
     """
-    values = facts.deal_quarters.select(
-        "partner_id", "quarter", pl.col("won_revenue").alias("value")
-    ).join(counted.select("partner_id"), on="partner_id", how="semi")
+    values = (
+        facts.deal_quarters.filter(pl.col("won_revenue") > 0)
+        .select("partner_id", "quarter", pl.col("won_revenue").alias("value"))
+        .join(counted.select("partner_id"), on="partner_id", how="semi")
+    )
     return vital_by_quarter(values, threshold=threshold)
 
 

@@ -1,30 +1,20 @@
 """Drill-through: one partner's deals, activities, investments and overlaps, and its figures.
 
-Every other widget works on the analysis' collected per-partner tables. The drill-through is
-the one place that reads raw rows, by definition, and it reads **one partner's** rows only:
-:func:`partner_rows` filters each of the portfolio's lazy frames on ``partner_id`` before
-collecting, so polars pushes the filter into the scan and the whole tables are never
-collected in the widget.
-
-:func:`recompute` then works the partner's scorecard figures out again from those rows --
-won revenue in W is the sum of its won deals closed in W, and so on -- with plain filters
-written here, not the stage-1 reductions, and :func:`trace` puts them side by side with the
-scorecard's figures: every figure on the scorecard can be traced to the rows behind it.
-
-Each deal also gets a ``counts_as`` label saying which figure it feeds (``won in window``,
-``lost in window``, ``open at as-of``, ``closed before the window``, ``after as-of``).
+Every other widget works on the analysis' collected per-partner tables. The drill-through
+also shows **one partner's** rows, which stage 1 reads for it
+(:func:`partnerkit.facts.partner.partner_rows`: the filter is pushed into the scans, so
+the whole tables are never collected, and each deal carries ``counts_as``, the figure it
+feeds: ``won in window``, ``lost in window``, ``open at as-of``, ``closed before the
+window``, ``after as-of``). :func:`~partnerkit.facts.partner.recompute` works the
+partner's scorecard figures out again from those rows with plain filters and sums, not the
+stage-1 reductions, and :func:`trace` puts them side by side with the scorecard's figures:
+every figure on the scorecard can be traced to the rows behind it. The change over time
+comes from the stage-1 facts (:func:`~partnerkit.metrics.change.measure_changes_of`).
 
 Examples
 --------
->>> import datetime as dt
->>> from partnerkit.window import Window
->>> deals = pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "a"],
-...     "created_on": [dt.date(2025, 1, 2)] * 2,
-...     "closed_on": [dt.date(2025, 5, 1), None], "outcome": ["won", "open"],
-...     "amount": [100.0, 40.0], "source": ["partner", None]})
->>> figures = recompute({"deals": deals}, window=Window.ending(dt.date(2025, 6, 30), months=12))
->>> figures["won_revenue"], figures["sourced_revenue"], figures["open_pipeline"]
-(100.0, 100.0, 40.0)
+>>> trace({"won_revenue": 100.0}, {"won_revenue": 100.0})["agrees"].to_list()
+[True]
 """
 
 from __future__ import annotations
@@ -45,7 +35,9 @@ from partnerkit.charts.export import export_chart
 from partnerkit.charts.onepager import partner_onepager
 from partnerkit.charts.pack import quarterly_values
 from partnerkit.decisions.ledger import Ledger
-from partnerkit.metrics.change import measure_changes, since_last_review
+from partnerkit.facts import Facts, from_portfolio, portfolio_currency
+from partnerkit.facts.partner import RAW_TABLES, counts_as, partner_frames, partner_rows, recompute
+from partnerkit.metrics.change import measure_changes_of, since_last_review
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
@@ -63,9 +55,6 @@ __all__ = [
     "trace",
 ]
 
-RAW_TABLES: tuple[str, ...] = ("deals", "activities", "investments", "overlaps")
-"""The raw tables the drill-through shows, one partner's rows each."""
-
 TRACED: dict[str, str] = {
     "won_revenue": "sum of its won deals closed in the window",
     "won_deals": "count of its won deals closed in the window",
@@ -82,160 +71,6 @@ TRACED: dict[str, str] = {
 """Scorecard figures worked out again from the partner's rows, with how."""
 
 _COUNTS = frozenset({"won_deals", "lost_deals", "deals_created", "activities", "overlap_accounts"})
-_SORT = {
-    "deals": ("created_on", "deal_id"),
-    "activities": ("occurred_on",),
-    "investments": ("starts_on",),
-    "overlaps": ("account_id",),
-}
-
-
-def partner_frames(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.LazyFrame]:
-    """Return each raw table of :data:`RAW_TABLES` filtered on one partner, still lazy.
-
-    The filter is the first step of each plan, so polars pushes it into the scan (a
-    Parquet scan reads only the matching row groups and rows).
-
-    Examples
-    --------
-    >>> from partnerkit.load import from_frames
-    >>> p = from_frames(
-    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
-    ...     deals=pl.DataFrame({"deal_id": ["d1"], "partner_id": ["a"],
-    ...         "created_on": ["2025-01-05"], "closed_on": [None],
-    ...         "outcome": ["open"], "amount": [5.0]}))
-    >>> sorted(partner_frames(p, "a"))
-    ['activities', 'deals', 'investments', 'overlaps']
-    """
-    mine = pl.col("partner_id") == partner_id
-    return {name: getattr(portfolio, name).filter(mine) for name in RAW_TABLES}
-
-
-def partner_rows(portfolio: Portfolio, partner_id: str, /) -> dict[str, pl.DataFrame]:
-    """Collect one partner's rows of each raw table (the filter is pushed into the scans).
-
-    Requires columns: ``partner_id`` in every table. Returns ``{table: frame}`` for
-    :data:`RAW_TABLES`, newest first where the table has a date.
-
-    Examples
-    --------
-    >>> from partnerkit.load import from_frames
-    >>> p = from_frames(
-    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]}),
-    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
-    ...         "created_on": ["2025-01-05"] * 2, "closed_on": [None, None],
-    ...         "outcome": ["open"] * 2, "amount": [5.0, 7.0]}))
-    >>> partner_rows(p, "b")["deals"]["deal_id"].to_list()
-    ['d2']
-    """
-    frames = partner_frames(portfolio, partner_id)
-    out = {}
-    for name, frame in zip(RAW_TABLES, pl.collect_all(frames.values()), strict=True):
-        order = [c for c in _SORT[name] if c in frame.columns]
-        dated = name != "overlaps"
-        out[name] = (
-            frame.sort(order, descending=dated, nulls_last=True, maintain_order=True)
-            if order
-            else frame
-        )
-    return out
-
-
-def counts_as(deals: pl.DataFrame, /, *, window: Window) -> pl.DataFrame:
-    """Add ``counts_as``: which scorecard figure each deal feeds.
-
-    Requires columns: ``created_on``, ``closed_on``, ``outcome``.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
-    >>> d = pl.DataFrame({"created_on": [dt.date(2024, 1, 1)] * 3,
-    ...     "closed_on": [dt.date(2025, 6, 30), dt.date(2024, 6, 30), None],
-    ...     "outcome": ["won", "won", "open"]})
-    >>> counts_as(d, window=w)["counts_as"].to_list()
-    ['won in window', 'closed before the window', 'open at as-of']
-    """
-    closed, created, outcome = Window.closed_on(), pl.col("created_on"), pl.col("outcome")
-    as_of, start = pl.lit(window.end), pl.lit(window.start)
-    label = (
-        pl.when(created > as_of)
-        .then(pl.lit("after as-of"))
-        .when(closed.is_null() | (closed > as_of))
-        .then(pl.lit("open at as-of"))
-        .when(closed <= start)
-        .then(pl.lit("closed before the window"))
-        .when(outcome == "won")
-        .then(pl.lit("won in window"))
-        .when(outcome == "lost")
-        .then(pl.lit("lost in window"))
-        .otherwise(pl.lit("closed in window, " + "not won or lost"))
-    )
-    return deals.with_columns(counts_as=label)
-
-
-def recompute(rows: Mapping[str, pl.DataFrame], /, *, window: Window) -> dict[str, Any]:
-    """Work out the figures of :data:`TRACED` again from one partner's raw rows.
-
-    The definitions are those of the scorecard (W = ``window``, as-of its end), written
-    here as plain filters and sums. Figures whose table is missing from ``rows`` are left
-    out. Money is rounded to cents.
-
-    Requires columns: deals ``created_on``, ``closed_on``, ``outcome``, ``amount`` (and
-    ``source`` for the sourced / influenced split); activities ``occurred_on``;
-    investments ``starts_on``, ``ends_on``, ``amount``; overlaps ``account_id``.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> w = Window.ending(dt.date(2025, 12, 31), months=12)
-    >>> inv = pl.DataFrame({"starts_on": [dt.date(2025, 7, 1)], "ends_on": [dt.date(2026, 6, 30)],
-    ...                     "amount": [365.0]})
-    >>> recompute({"investments": inv}, window=w)  # 184 of its 365 days fall in W
-    {'investment': 184.0}
-    """
-    start, end = window.start, window.end
-    out: dict[str, Any] = {}
-    deals = rows.get("deals")
-    if deals is not None:
-        known = deals.filter(pl.col("created_on") <= end)
-        in_w = known.filter(pl.col("closed_on") > start, pl.col("closed_on") <= end)
-        won = in_w.filter(pl.col("outcome") == "won")
-        created = known.filter(pl.col("created_on") > start)
-        opened = known.filter(
-            (pl.col("outcome") == "open")  # whatever its expected close date
-            | pl.col("closed_on").is_null()
-            | (pl.col("closed_on") > end)
-        )
-        source = won["source"] if "source" in won.columns else pl.Series([None] * won.height)
-        out["won_revenue"] = round(float(won["amount"].sum()), 2)
-        out["won_deals"] = won.height
-        out["sourced_revenue"] = round(float(won.filter(source == "partner")["amount"].sum()), 2)
-        out["influenced_revenue"] = round(float(won.filter(source == "vendor")["amount"].sum()), 2)
-        out["lost_deals"] = in_w.filter(pl.col("outcome") == "lost").height
-        out["open_pipeline"] = round(float(opened["amount"].sum()), 2)
-        out["pipeline_created"] = round(float(created["amount"].sum()), 2)
-        out["deals_created"] = created.height
-    activities = rows.get("activities")
-    if activities is not None:
-        out["activities"] = activities.filter(
-            pl.col("occurred_on") > start, pl.col("occurred_on") <= end
-        ).height
-    investments = rows.get("investments")
-    if investments is not None:
-        total = 0.0
-        for inv in investments.iter_rows(named=True):
-            first, last = inv["starts_on"], inv["ends_on"] or end
-            span = (last - first).days + 1
-            lo, hi = max(first, start + dt.timedelta(days=1)), min(last, end)
-            inside = max((hi - lo).days + 1, 0)
-            if span > 0:
-                total += inv["amount"] * inside / span
-        out["investment"] = round(total, 2)
-    overlaps = rows.get("overlaps")
-    if overlaps is not None:
-        out["overlap_accounts"] = overlaps["account_id"].n_unique()
-    return out
 
 
 def trace(scorecard_row: Mapping[str, Any], recomputed: Mapping[str, Any], /) -> pl.DataFrame:
@@ -319,7 +154,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         super().__init__()
         self.analysis = analysis
         self.ledger = ledger
-        self._since: tuple[dt.date | None] | None = None  # first day of the data, when known
+        self._built: Facts | None = None  # stage-1 facts, when the analysis has none
         self.out_dir = Path(out_dir)
         self.show_onepager = onepager
         self.onepager_chart: alt.VConcatChart | None = None
@@ -333,6 +168,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         self.export_button.on_click(lambda _b: self.export_onepager())
         self.written: list[str] = []
         self.portfolio = portfolio
+        self.currency = portfolio_currency(portfolio)
         window = getattr(analysis, "window", None)
         self.window = (
             window
@@ -361,7 +197,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
                 page_size=10,
                 out_dir=out_dir,
                 export_name=f"partner-{name}.csv",
-                currency=portfolio.currency,
+                currency=self.currency,
             )
             for name in RAW_TABLES
         }
@@ -456,31 +292,31 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             quarterly=quarterly,
             value=value,
             label="won revenue",
-            currency=self.portfolio.currency,
+            currency=self.currency,
             as_of=self.analysis.as_of,
             changes=self.changes(),
             review=self.review(),
         )
 
     def changes(self) -> pl.DataFrame:
-        """Return the change over time of the partner shown, from its own rows.
+        """Return the change over time of the partner shown, from the stage-1 facts.
 
-        :func:`partnerkit.metrics.change.measure_changes` of its deals and activities at the
-        analysis' as-of; a quarter before the portfolio's first deal is unknown (null).
+        :func:`partnerkit.metrics.change.measure_changes_of` of the analysis' facts (built
+        once from the portfolio when the analysis carries none) at the analysis' as-of; a
+        quarter before the portfolio's first deal is unknown (null).
         """
-        if self._since is None:
-            first = self.portfolio.deals.select(pl.col("created_on").min()).collect().item()
-            self._since = (first,)
-        rows = self.rows or partner_rows(self.portfolio, self.partner_id)
-        # activities the source did not supply are unknown, not zero
-        activities = rows.get("activities") if self.portfolio.has("activities") else None
-        return measure_changes(
-            rows["deals"].lazy(),
-            partners=pl.LazyFrame({"partner_id": [self.partner_id]}),
-            as_of=self.analysis.as_of,
-            activities=None if activities is None else activities.lazy(),
-            since=self._since[0],
+        return measure_changes_of(
+            self._facts(), partners=pl.LazyFrame({"partner_id": [self.partner_id]})
         ).collect()
+
+    def _facts(self) -> Facts:
+        facts = getattr(self.analysis, "facts", None)
+        if isinstance(facts, Facts) and facts.window == self.window:
+            return facts
+        if self._built is None:
+            stage = from_portfolio(self.portfolio, window=self.window, policy=self.analysis.policy)
+            self._built = stage.collect()
+        return self._built
 
     def review(self) -> pl.DataFrame | None:
         """Return what moved since the partner's last review (``None`` without a ledger).
@@ -538,8 +374,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             self._draw_header()
             self._trace.value = ""
             return
-        self.rows = partner_rows(self.portfolio, self.partner_id)
-        self.rows["deals"] = counts_as(self.rows["deals"], window=self.window)
+        self.rows = partner_rows(self.portfolio, self.partner_id, window=self.window)
         self._figures = trace(card.row(0, named=True), recompute(self.rows, window=self.window))
         for name, grid in self.grids.items():
             frame = self.rows[name].with_row_index("row", offset=1)
@@ -551,7 +386,7 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         for i, name in enumerate(RAW_TABLES):
             self._tabs.set_title(i, f"{name.capitalize()} ({self.rows[name].height:,})")
         self._draw_header()
-        self._trace.value = WIDGET_CSS + _trace_html(self._figures, self.portfolio.currency)
+        self._trace.value = WIDGET_CSS + _trace_html(self._figures, self.currency)
         if self.show_onepager:
             self.onepager_chart = self.onepager()
             self.onepager_view.outputs = ()

@@ -12,8 +12,10 @@ from partnerkit.charts.onepager import compact, key_figures, partner_onepager
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions import Ledger
 from partnerkit.decisions.recommend import REASONS
-from partnerkit.metrics.change import measure_changes, since_last_review
+from partnerkit.facts import FactSettings, build_facts
+from partnerkit.metrics.change import measure_changes_of, since_last_review
 from partnerkit.policy import Policy
+from partnerkit.window import Window
 
 EVIL = "<script>alert(1)</script>"
 
@@ -214,12 +216,12 @@ def sample_changes() -> pl.DataFrame:
             "occurred_on": [d(2025, 7, 3), d(2025, 9, 1), d(2025, 9, 2), d(2025, 5, 5)],
         }
     )
-    return measure_changes(
-        deals,
-        partners=pl.LazyFrame({"partner_id": ["p1", "p2"]}),
-        as_of=d(2025, 9, 30),
-        activities=activities,
-    ).collect()
+    partners = pl.LazyFrame({"partner_id": ["p1", "p2"]})
+    window = Window.ending(d(2025, 9, 30), months=12)
+    tables = {"partners": partners, "deals": deals, "activities": activities}
+    settings = FactSettings.from_policy(Policy(), window)
+    facts = build_facts(tables, window=window, settings=settings).collect()
+    return measure_changes_of(facts, partners=partners).collect()
 
 
 def test_change_panel_shows_quarter_on_quarter_and_year_on_year():

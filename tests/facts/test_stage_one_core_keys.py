@@ -15,7 +15,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from partnerkit.facts import FactSettings, core_facts, portfolio_tables
+from partnerkit.facts import FactSettings, core_facts, latest_date, portfolio_tables
 from partnerkit.facts import core as stage_core
 from partnerkit.facts.engines import hashed_keys
 from partnerkit.load import from_frames
@@ -43,7 +43,7 @@ def sample() -> Portfolio:
 
 
 def core(portfolio: Portfolio) -> pl.DataFrame:
-    w = Window.ending(portfolio.latest_date(), months=12)
+    w = Window.ending(latest_date(portfolio), months=12)
     return core_card(portfolio, window=w, policy=Policy()).collect()
 
 

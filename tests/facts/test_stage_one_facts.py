@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerkit.facts import FACT_ORDER, HOURS_COLUMNS, from_portfolio, hours_column
-from partnerkit.facts.activities import activity_facts
+from partnerkit.facts.activities import activity_facts, activity_quarters
 from partnerkit.facts.deals import deal_accounts, deal_facts, deal_quarters
 from partnerkit.facts.investments import investment_facts, prorated_amount
 from partnerkit.policy import Policy
@@ -53,15 +53,38 @@ def test_quarter_values_long(tiny):
     quarters = W.quarters(4)  # 2025-01-01 .. 2025-10-01
     facts = deal_quarters(nw.from_native(tiny.deals), window=W, quarters=quarters)
     long = facts.to_native().sort("partner_id", "quarter").collect()
-    # C's win of 2024-12-31 is before the first tracked quarter; E's after as_of; quarters
-    # without revenue (A's second and fourth) have no row
-    assert long.columns == ["partner_id", "quarter", "won_revenue"]
+    # C's win of 2024-12-31 is before the first tracked quarter; E's after as_of; A's open
+    # deal closes nothing; A's lost deal of 2025-04-01 gives Q2 a row with no revenue;
+    # quarters that closed nothing (A's fourth) have no row
+    assert long.columns == ["partner_id", "quarter", "won_revenue", "won_deals", "lost_deals"]
     assert long.rows() == [
-        ("A", D("2025-01-01"), 1000.0),
-        ("A", D("2025-07-01"), 3000.0),
-        ("B", D("2025-10-01"), 2000.0),
-        ("D", D("2025-04-01"), 800.0),
+        ("A", D("2025-01-01"), 1000.0, 1, 0),
+        ("A", D("2025-04-01"), 0.0, 0, 1),
+        ("A", D("2025-07-01"), 3000.0, 1, 0),
+        ("B", D("2025-10-01"), 2000.0, 1, 0),
+        ("D", D("2025-04-01"), 800.0, 1, 0),
     ]
+
+
+def test_activity_quarters_long(tiny):
+    quarters = W.quarters(4)
+    facts = activity_quarters(nw.from_native(tiny.activities), window=W, quarters=quarters)
+    long = facts.to_native().sort("partner_id", "quarter").collect()
+    # A: Feb and Mar in Q1, Apr and May in Q2, Oct in Q4, Nov 2024 before the first tracked
+    # quarter; B: Aug and Sep in Q3; C: Oct 2024 only, no row
+    assert long.rows() == [
+        ("A", D("2025-01-01"), 2),
+        ("A", D("2025-04-01"), 2),
+        ("A", D("2025-10-01"), 1),
+        ("B", D("2025-07-01"), 2),
+    ]
+    assert (
+        activity_quarters(nw.from_native(tiny.activities), window=W, quarters=())
+        .to_native()
+        .collect()
+        .height
+        == 0
+    )
 
 
 def test_no_tracked_quarters_no_rows(tiny):

@@ -29,7 +29,9 @@ import pytest
 
 from partnerkit.analysis import analyze, quick_scorecard
 from partnerkit.cli import main
+from partnerkit.facts import latest_date, open_past_expected
 from partnerkit.facts.deals import deal_accounts as stage_one_accounts
+from partnerkit.facts.deals import live_in, open_at
 from partnerkit.load import PortfolioError, from_frames
 from partnerkit.load.read import read_portfolio
 from partnerkit.widgets.drill import counts_as, recompute
@@ -69,7 +71,7 @@ def analysis(portfolio):
 
 
 def test_as_of_is_the_latest_actual_event(portfolio, analysis):
-    assert portfolio.latest_date() == D(2025, 3, 1)
+    assert latest_date(portfolio) == D(2025, 3, 1)
     assert analysis.as_of == D(2025, 3, 1)
 
 
@@ -91,8 +93,8 @@ def test_note_reports_open_deals_past_their_expected_close_date(portfolio, analy
     notes = [n for n in analysis.notes if "expected close date" in n]
     assert len(notes) == 1
     assert notes[0].startswith("2 open deals are past their expected close date")
-    assert portfolio.open_past_expected() == 2
-    assert portfolio.open_past_expected(D(2025, 2, 1)) == 1  # only d2 by then
+    assert open_past_expected(portfolio) == 2
+    assert open_past_expected(portfolio, D(2025, 2, 1)) == 1  # only d2 by then
 
 
 def test_expected_close_date_never_makes_a_deal_closed_in_the_window(portfolio):
@@ -138,8 +140,10 @@ def test_window_live_and_open_at_end_ignore_expected_dates():
             "outcome": ["open", "lost", "open", "open"],
         }
     )
-    assert f.select(w.live()).to_series().to_list() == [True, False, True, True]
-    assert f.select(w.open_at_end()).to_series().to_list() == [True, False, True, True]
+    live = nw.from_native(f).select(live_in(w)).to_native().to_series().to_list()
+    assert live == [True, False, True, True]
+    still_open = nw.from_native(f).select(open_at(w.end)).to_native().to_series().to_list()
+    assert still_open == [True, False, True, True]
 
 
 def test_as_of_ignores_forecast_tables_and_counts_activities():
@@ -153,13 +157,13 @@ def test_as_of_ignores_forecast_tables_and_counts_activities():
         }
     )
     p = from_frames(partners=PARTNERS, deals=DEALS, activities=activities, investments=investments)
-    assert p.latest_date() == D(2025, 3, 20)
+    assert latest_date(p) == D(2025, 3, 20)
 
 
 def test_only_open_deals_with_expected_dates_gives_the_latest_creation():
     deals = DEALS.filter(pl.col("outcome") == "open")
     p = from_frames(partners=PARTNERS, deals=deals)
-    assert p.latest_date() == D(2025, 2, 20)
+    assert latest_date(p) == D(2025, 2, 20)
 
 
 def _salesforce_api_export(root):
@@ -253,7 +257,7 @@ def test_salesforce_export_with_slipped_and_forecast_close_dates(tmp_path):
     p = read_portfolio(_salesforce_api_export(tmp_path), preset="salesforce")
     # actual events: creations up to 2024-03-01, the win 2024-03-15, the loss 2024-04-30;
     # O4's CloseDate 2025-06-30 is a forecast and O3's 2024-02-01 a slipped expectation
-    assert p.latest_date() == D(2024, 4, 30)
+    assert latest_date(p) == D(2024, 4, 30)
     a = analyze(p)
     card = a.scorecard.sort("partner_id")
     got = card.select("name", "won_revenue", "lost_deals", "open_pipeline").rows()
@@ -295,7 +299,7 @@ def test_hubspot_export_with_close_dates_on_open_deals(tmp_path):
     )  # fmt: skip
     p = read_portfolio(tmp_path, preset="hubspot")
     # actual events: the win on 2025-03-31 is the latest; 2026-01-31 is a forecast
-    assert p.latest_date() == D(2025, 3, 31)
+    assert latest_date(p) == D(2025, 3, 31)
     a = analyze(p)
     got = a.scorecard.sort("name").select("name", "won_revenue", "lost_deals", "open_pipeline")
     assert got.rows() == [

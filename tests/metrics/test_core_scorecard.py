@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from partnerkit.analysis import analyze, quick_scorecard
-from partnerkit.facts import FactSettings, core_facts, from_portfolio, portfolio_tables
+from partnerkit.facts import FactSettings, core_facts, from_portfolio, latest_date, portfolio_tables
 from partnerkit.metrics.scorecard import CORE_COLUMNS, core_scorecard, scorecard
 from partnerkit.policy import Policy
 from partnerkit.samples import generate
@@ -73,7 +73,7 @@ def test_tiny_portfolio_by_hand(tiny):
 def test_generated_portfolio_under_policies(change):
     portfolio = generate(partners=120, seed=11).portfolio()
     policy = dataclasses.replace(Policy(), **change)
-    core, full = both(portfolio, as_of=portfolio.latest_date(), policy=policy)
+    core, full = both(portfolio, as_of=latest_date(portfolio), policy=policy)
     assert_frame_equal(core, full)
     assert core["vital"].sum() > 0
 
@@ -128,7 +128,7 @@ def test_quick_scorecard_matches_analyze():
 def test_core_equals_scorecard_for_any_window(seed, months, back, threshold):
     portfolio = generate(partners=30, seed=seed).portfolio()
     policy = dataclasses.replace(Policy(), lookback_months=months, vital_threshold=threshold)
-    as_of = portfolio.latest_date() - dt.timedelta(days=back)
+    as_of = latest_date(portfolio) - dt.timedelta(days=back)
     core, full = both(portfolio, as_of=as_of, policy=policy)
     assert_frame_equal(core, full)
 

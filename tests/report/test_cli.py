@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 
 from partnerkit.cli import main
+from partnerkit.facts import portfolio_currency
 from partnerkit.load.read import read_portfolio
 from partnerkit.samples import write_sample
 
@@ -38,7 +39,7 @@ def test_report_command(source, tmp_path, capsys):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script" not in page.lower()
     assert page.count('class="page onepager"') == 1
-    currency = read_portfolio(source).currency
+    currency = portfolio_currency(read_portfolio(source))
     assert currency
     assert f"amounts in {currency}" in page  # the portfolio's currency reaches every page
     assert (out / "charts" / "pareto.svg").exists()

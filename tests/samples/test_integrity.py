@@ -8,6 +8,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partnerkit.facts import latest_date
 from partnerkit.load import read_portfolio
 from partnerkit.samples import PATTERNS, generate
 from partnerkit.schema import TABLE_ORDER, TABLES
@@ -138,7 +139,7 @@ def test_committed_sample_stays_small(samples_dir):
 
 def test_loader_accepts_the_committed_sample(end):
     portfolio = read_portfolio(SAMPLES)
-    assert portfolio.latest_date() == end
+    assert latest_date(portfolio) == end
     assert portfolio.quarantine is None or portfolio.quarantine.height == 0
     expected = read_sample(SAMPLES)
     for name in TABLE_ORDER:
@@ -175,5 +176,5 @@ def test_any_sample_follows_the_schema_and_holds_together(
 def test_generated_sample_becomes_a_validated_portfolio():
     sample = generate(seed=9, partners=40, deals_per_partner=10, end=date(2025, 6, 30))
     portfolio = sample.portfolio()
-    assert portfolio.latest_date() == date(2025, 6, 30)
+    assert latest_date(portfolio) == date(2025, 6, 30)
     assert portfolio.deals.collect().equals(sample.deals)
