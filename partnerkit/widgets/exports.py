@@ -3,7 +3,9 @@
 The buttons call the package's export functions
 (:func:`partnerkit.charts.export.export_charts` and
 :func:`partnerkit.decisions.export.export_decisions`); :attr:`ExportPanel.written` lists the
-files of the last export and :attr:`ExportPanel.message` says what happened.
+files of the last export and :attr:`ExportPanel.message` says what happened. While the chart
+pack renders (a few seconds in three formats), both buttons are disabled and a progress bar
+counts the files rendered.
 """
 
 from __future__ import annotations
@@ -69,19 +71,50 @@ class ExportPanel(widgets.HBox):  # type: ignore[misc]
         )
         self.charts_button.on_click(lambda _b: self.export_charts())
         self.decisions_button.on_click(lambda _b: self.export_decisions())
+        self.progress = widgets.IntProgress(
+            value=0, min=0, max=1, description="Rendering", layout={"display": "none"}
+        )
         self._message = widgets.HTML()
         traitlets.dlink(
             (self, "message"), (self._message, "value"), lambda m: f"<p>{html.escape(m)}</p>"
         )
-        self.children = [self.charts_button, self.decisions_button, self._message]
+        self.children = [self.charts_button, self.decisions_button, self.progress, self._message]
 
-    def export_charts(self) -> list[Path]:
-        """Write the chart pack to ``out_dir/charts`` and return the files written."""
+    def export_charts(self, formats: Sequence[str] | None = None) -> list[Path]:
+        """Write the chart pack to ``out_dir/charts`` and return the files written.
+
+        ``formats`` defaults to the panel's. Both buttons stay disabled until the pack is
+        written (a click meanwhile does nothing), and the progress bar counts the files.
+        """
+        if self.charts_button.disabled:  # an export is running
+            return []
         folder = self.out_dir / CHARTS_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
-        return self._done(
-            lambda: export_charts(self.analysis, folder, formats=self.formats), "charts"
-        )
+        wanted = self.formats if formats is None else tuple(formats)
+        decisions_disabled = self.decisions_button.disabled
+        self.charts_button.disabled = self.decisions_button.disabled = True
+        self.progress.value = 0
+        self.progress.layout.display = None
+        self.message = "Rendering the chart pack…"
+        try:
+            return self._done(
+                lambda: export_charts(
+                    self.analysis, folder, formats=wanted, progress=self._show_progress
+                ),
+                "charts",
+            )
+        except Exception as error:
+            self.message = f"Chart export failed: {error}"
+            raise
+        finally:
+            self.charts_button.disabled = False
+            self.decisions_button.disabled = decisions_disabled
+            self.progress.layout.display = "none"
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+        self.message = f"Rendering the chart pack: {done} of {total} file(s)…"
 
     def export_decisions(self) -> list[Path]:
         """Write the current decisions and the full history to ``out_dir``."""

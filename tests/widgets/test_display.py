@@ -128,6 +128,64 @@ def test_export_charts_button(tmp_path: Path) -> None:
     assert "pareto.json" in written
     assert all(Path(p).parent == tmp_path / "out" / "charts" for p in panel.written)
     assert panel.message == f"Exported charts: {len(written)} file(s) in {tmp_path / 'out'}."
+    assert (panel.progress.value, panel.progress.max) == (len(written), len(written))
+    assert not panel.charts_button.disabled
+    assert panel.progress.layout.display == "none"  # shown only while rendering
+
+
+def test_export_panel_disables_its_buttons_and_counts_files(tmp_path: Path, monkeypatch) -> None:
+    seen: list[tuple[bool, bool, int, int, str | None]] = []
+    panel: ExportPanel
+
+    def fake_export(analysis, folder, *, formats, progress):  # three formats, two charts
+        names = [f"{c}.{f}" for c in ("pareto", "lorenz") for f in formats]
+        for done in range(1, len(names) + 1):
+            progress(done, len(names))
+            seen.append(
+                (
+                    panel.charts_button.disabled,
+                    panel.decisions_button.disabled,
+                    panel.progress.value,
+                    panel.progress.max,
+                    panel.progress.layout.display,
+                )
+            )
+            assert panel.export_charts() == []  # a second click while busy does nothing
+        return [folder / name for name in names]
+
+    monkeypatch.setattr("partnerkit.widgets.exports.export_charts", fake_export)
+    panel = ExportPanel(object(), ledger=None, out_dir=tmp_path)  # type: ignore[arg-type]
+    assert not panel.charts_button.disabled
+    written = panel.export_charts()
+    assert [p.name for p in written] == [
+        "pareto.png",
+        "pareto.svg",
+        "pareto.html",
+        "lorenz.png",
+        "lorenz.svg",
+        "lorenz.html",
+    ]
+    assert seen == [(True, True, done, 6, None) for done in range(1, 7)]
+    assert not panel.charts_button.disabled
+    assert panel.decisions_button.disabled  # no ledger: stays disabled after the export
+    assert panel.message == f"Exported charts: 6 file(s) in {tmp_path}."
+    seen.clear()
+    assert [p.name for p in panel.export_charts(["svg"])] == ["pareto.svg", "lorenz.svg"]
+    assert [s[2:4] for s in seen] == [(1, 2), (2, 2)]
+
+
+def test_export_panel_gives_its_buttons_back_after_a_failure(tmp_path: Path, monkeypatch) -> None:
+    def failing(analysis, folder, *, formats, progress):
+        progress(1, 3)
+        raise OSError("disk full")
+
+    monkeypatch.setattr("partnerkit.widgets.exports.export_charts", failing)
+    panel = ExportPanel(object(), ledger=None, out_dir=tmp_path)  # type: ignore[arg-type]
+    with pytest.raises(OSError, match="disk full"):
+        panel.export_charts()
+    assert not panel.charts_button.disabled
+    assert panel.message == "Chart export failed: disk full"
+    assert panel.progress.layout.display == "none"
 
 
 def test_offline_renderer_names_a_layered_chart(small) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import altair as alt
 import polars as pl
 import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.load import from_frames
-from partnerkit.widgets.explorer import PICK, PortfolioExplorer
+from partnerkit.widgets.explorer import PICK, PortfolioExplorer, widget_chart
 from partnerkit.widgets.state import explore
 
 
@@ -248,6 +249,29 @@ def test_chart_spec_has_pick_selection_on_bars(small) -> None:
     assert spec["layer"][0]["encoding"]["opacity"]["condition"]["param"] == PICK
     assert list(ex.jupyter_chart.selections.trait_names()) == [PICK]
     assert ex.chart.to_dict()["params"][0]["name"] == PICK  # a valid altair chart
+
+
+def test_widget_chart_gives_the_chart_altair_parses(small) -> None:
+    # the wrapper handed to the JupyterChart: same validated spec and same selections as
+    # the chart alt.LayerChart.from_dict builds from the spec
+    ex = PortfolioExplorer(small)
+    parsed = alt.LayerChart.from_dict(ex.spec)
+    wrapped = widget_chart(ex.spec)
+    assert wrapped.to_dict() == parsed.to_dict() == ex.spec
+    assert ex.jupyter_chart.spec == ex.spec
+    assert alt.JupyterChart(wrapped)._selection_types == alt.JupyterChart(parsed)._selection_types
+    assert ex.jupyter_chart._selection_types == {PICK: "point"}
+
+
+def test_widget_chart_keeps_variable_params_and_refuses_a_bad_spec() -> None:
+    spec = {
+        "params": [{"name": "cut", "value": 3}],
+        "layer": [{"mark": "bar", "encoding": {"x": {"field": "a", "type": "quantitative"}}}],
+        "data": {"values": [{"a": 1}]},
+    }
+    assert alt.JupyterChart(widget_chart(spec)).params.cut == 3
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        widget_chart({**spec, "layer": [{"mark": "no-such-mark"}]}).to_dict()
 
 
 def test_setting_selected_filters_table(small) -> None:
