@@ -365,9 +365,7 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         sd_days_to_close=_F,
         sd_won_amount=_F,
     ),
-    "deal_quarters": _fact(
-        partner_id=_S, quarter=_D, won_revenue=_F, won_deals=_I, lost_deals=_I
-    ),
+    "deal_quarters": _fact(partner_id=_S, quarter=_D, won_revenue=_F, won_deals=_I, lost_deals=_I),
     "activity_quarters": _fact(partner_id=_S, quarter=_D, activities=_I),
     "accounts": _fact(
         partner_id=_S, account_id=_S, deals=_I, open_amount=_F, active_from=_D, active_to=_D

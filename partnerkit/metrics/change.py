@@ -248,9 +248,7 @@ def measure_changes(
     current = wanted["value"]
     known = None if tracked is None else set(tracked)
     covered = {
-        name: since is not None
-        and shift_months(day, 3) > since
-        and (known is None or day in known)
+        name: since is not None and shift_months(day, 3) > since and (known is None or day in known)
         for name, day in wanted.items()
     }
     days = pl.Series(list(wanted.values()), dtype=pl.Date).implode()
@@ -404,22 +402,20 @@ def measure_changes_of(
 
     Examples
     --------
-    >>> from partnerkit.facts import from_portfolio
+    >>> from partnerkit.facts import Facts
     >>> from partnerkit.window import Window
-    >>> from partnerkit.policy import Policy
-    >>> from partnerkit.load import from_frames
-    >>> p = from_frames(
-    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
-    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["a"] * 3,
-    ...         "created_on": ["2025-01-05"] * 3,
-    ...         "closed_on": ["2025-03-01", "2025-05-01", "2025-06-01"],
-    ...         "outcome": ["won", "won", "lost"], "amount": [100.0, 150.0, 9.0]}))
-    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
-    >>> f = from_portfolio(p, window=w, policy=Policy()).collect()
-    >>> out = measure_changes_of(f).collect()
-    >>> out.select("measure", "value", "prior_value", "year_ago_value").rows()[:3]
+    >>> facts = Facts.from_frames({
+    ...     "partners": pl.DataFrame({"partner_id": ["a"]}),
+    ...     "deal_quarters": pl.DataFrame({"partner_id": ["a", "a"],
+    ...         "quarter": [dt.date(2025, 1, 1), dt.date(2025, 4, 1)],
+    ...         "won_revenue": [100.0, 150.0], "won_deals": [1, 1], "lost_deals": [0, 1]}),
+    ...     "summary": pl.DataFrame({"first_deal_on": [dt.date(2025, 1, 5)]})},
+    ...     window=Window.ending(dt.date(2025, 6, 30), months=12),
+    ...     quarters=(dt.date(2025, 1, 1), dt.date(2025, 4, 1)), supplied={"deals": ("amount",)})
+    >>> out = measure_changes_of(facts).collect()  # no activities supplied: unknown
+    >>> out.select("measure", "value", "prior_value", "year_ago_value").rows()
     [('won_revenue', 150.0, 100.0, None), ('won_deals', 1.0, 1.0, None), \
-('win_rate', 0.5, 1.0, None)]
+('win_rate', 0.5, 1.0, None), ('activities', None, None, None)]
     """
     if since is None:
         first = facts.summary.select("first_deal_on").collect()

@@ -181,6 +181,35 @@ QUARTERS: list[tuple[str, dt.date, float]] = [
     ("p6", D("2025-04-01"), 20.00),
 ]
 
+# every won or lost deal closed from the first tracked quarter (2023-07-01) to as_of, by the
+# quarter of its close: partner, quarter, won revenue, won deals, lost deals
+DEAL_QUARTERS: list[tuple[str, dt.date, float, int, int]] = [
+    ("p1", D("2023-10-01"), 2000.00, 1, 0),  # d6, 2023-12-31
+    ("p1", D("2024-10-01"), 500.00, 1, 1),  # d2 won 2024-10-01, d3 lost 2024-11-30
+    ("p1", D("2025-01-01"), 1000.10, 1, 0),  # d1; d5 is open whatever its expected close
+    (ODD, D("2025-01-01"), 99.99, 1, 0),  # k1, the day after a year end
+    (ODD, D("2025-04-01"), 0.01, 1, 0),  # k2, the day after a quarter end
+    ("p4", D("2024-04-01"), 700.00, 1, 0),  # e1, closed on the window start: still tracked
+    ("p4", D("2024-07-01"), 0.0, 0, 1),  # e3 lost the day after: a row without revenue
+    ("p4", D("2024-10-01"), 10.00, 1, 0),  # e5
+    ("p4", D("2025-04-01"), 800.00, 1, 0),  # e2, on as_of
+    ("p5", D("2025-01-01"), 0.0, 1, 0),  # f1 won for nothing
+    ("p6", D("2025-04-01"), 20.00, 2, 0),  # h1 (no amount) and h2
+    ("p7", D("2025-04-01"), 0.0, 1, 0),  # m1 (no amount); g1 has no partner
+]
+# activities from the first tracked quarter to as_of, by quarter
+ACTIVITY_QUARTERS: list[tuple[str, dt.date, int]] = [
+    ("p1", D("2024-04-01"), 1),  # 2024-06-30, the window start: a quarter's last day
+    ("p1", D("2025-01-01"), 2),  # 2025-01-15, 2025-02-15
+    ("p1", D("2025-04-01"), 1),  # 2025-06-30 on as_of; 2025-07-01 is after it
+    (ODD, D("2024-10-01"), 1),  # 2024-12-31, a year end
+    (ODD, D("2025-01-01"), 1),  # 2025-03-31, a quarter end
+    ("p4", D("2024-01-01"), 1),  # 2024-01-10, before W but tracked; the null partner's is out
+]
+# the earliest deal created (d6, 2023-01-15, before W); d5 alone is open past its expected
+# close on as_of (d4, d7 and e4 have none); the deals name no currency
+SUMMARY = (D("2023-01-15"), 1, None)
+
 COUNT_COLUMNS = frozenset((
     "won_deals", "lost_deals", "open_deals", "open_past_expected", "deals_created",
     "activities", "partner_initiated", "referrals_given", "referrals_received",
@@ -261,6 +290,30 @@ def test_per_quarter_revenue_by_hand(facts):
     ).sort("partner_id", "quarter")
     got = quarter_view(facts).with_columns(pl.col("won_revenue").cast(pl.Float64))
     assert_frame_equal(got, want, abs_tol=1e-9)
+
+
+def test_per_quarter_deals_by_hand(facts):
+    schema = {
+        "partner_id": pl.String,
+        "quarter": pl.Date,
+        "won_revenue": pl.Float64,
+        "won_deals": pl.Int64,
+        "lost_deals": pl.Int64,
+    }
+    want = pl.DataFrame(DEAL_QUARTERS, schema=schema, orient="row")
+    got = facts["deal_quarters"]
+    assert_frame_equal(got.sort("partner_id", "quarter"), want.sort("partner_id", "quarter"))
+
+
+def test_per_quarter_activities_by_hand(facts):
+    schema = {"partner_id": pl.String, "quarter": pl.Date, "activities": pl.Int64}
+    want = pl.DataFrame(ACTIVITY_QUARTERS, schema=schema, orient="row")
+    got = facts["activity_quarters"]
+    assert_frame_equal(got.sort("partner_id", "quarter"), want.sort("partner_id", "quarter"))
+
+
+def test_summary_by_hand(facts):
+    assert facts["summary"].rows() == [SUMMARY]
 
 
 def test_partner_without_deals_or_activities_has_nothing(facts):

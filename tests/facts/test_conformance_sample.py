@@ -25,6 +25,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from partnerkit.load.read import read_portfolio
+from partnerkit.policy import Policy
 from partnerkit.schema import TABLE_ORDER
 from partnerkit.window import Window
 from tests.bench_modules import bench_module
@@ -161,6 +162,81 @@ COUNTS = (
 DATES = ("last_deal_on", "last_activity_on")
 
 
+TRACKED = Policy().stability_quarters
+"""Quarters stage 1 tracks per partner by default (the last one holds as_of)."""
+
+
+def _quarter(day: dt.date) -> dt.date:
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def first_tracked(w: Window) -> dt.date:
+    """First day of the oldest tracked quarter: TRACKED - 1 quarters before as_of's."""
+    last = _quarter(w.end)
+    months = last.year * 12 + last.month - 1 - 3 * (TRACKED - 1)
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def quarter_reference(
+    tables: Mapping[str, pl.DataFrame], w: Window
+) -> tuple[pl.DataFrame, pl.DataFrame, tuple[Any, ...]]:
+    """Per-partner-quarter deals and activities, and the summary row, row by row."""
+    first = first_tracked(w)
+    deals: dict[tuple[str, dt.date], list[Any]] = defaultdict(lambda: [[], 0, 0])
+    for r in tables["deals"].iter_rows(named=True):
+        day, pid = r["closed_on"], r["partner_id"]
+        if pid is None or day is None or not first <= day <= w.end:
+            continue
+        cell = deals[pid, _quarter(day)]
+        if r["outcome"] == "won":
+            cell[0].append(r["amount"] or 0.0)
+            cell[1] += 1
+        elif r["outcome"] == "lost":
+            cell[2] += 1
+    deal_rows = [
+        (pid, q, round(math.fsum(v[0]), 2), v[1], v[2])
+        for (pid, q), v in deals.items()
+        if v[1] or v[2]
+    ]
+    counted: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for r in tables.get("activities", pl.DataFrame()).iter_rows(named=True):
+        day, pid = r["occurred_on"], r["partner_id"]
+        if pid is not None and day is not None and first <= day <= w.end:
+            counted[pid, _quarter(day)] += 1
+    created = [r["created_on"] for r in tables["deals"].iter_rows(named=True)]
+    late = sum(
+        1
+        for r in tables["deals"].iter_rows(named=True)
+        if r["outcome"] == "open" and r["closed_on"] is not None and r["closed_on"] <= w.end
+    )
+    given = tables["deals"].get_column("currency", default=None)
+    currencies = {c for c in (given if given is not None else []) if c is not None}
+    summary = (
+        min((d for d in created if d is not None), default=None),
+        late,
+        currencies.pop() if len(currencies) == 1 else None,
+    )
+    key = {"partner_id": pl.String, "quarter": pl.Date}
+    return (
+        pl.DataFrame(
+            deal_rows,
+            schema={
+                **key,
+                "won_revenue": pl.Float64,
+                "won_deals": pl.Int64,
+                "lost_deals": pl.Int64,
+            },
+            orient="row",
+        ).sort("partner_id", "quarter"),
+        pl.DataFrame(
+            [(pid, q, n) for (pid, q), n in counted.items()],
+            schema={**key, "activities": pl.Int64},
+            orient="row",
+        ).sort("partner_id", "quarter"),
+        summary,
+    )
+
+
 @pytest.fixture(params=ENGINE_PARAMS)
 def engine(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -193,6 +269,21 @@ def test_facts_equal_the_plain_python_reference(data: Data, memo: FactsMemo, eng
     )
     # to the cent: the reference adds up in another order (exactly, with fsum)
     assert_frame_equal(got, reference(tables, w), abs_tol=0.0051, rel_tol=0)
+
+
+def test_quarter_facts_equal_the_plain_python_reference(data: Data, memo: FactsMemo, engine: str):
+    _, tables, _ = data
+    w = Window.ending(latest_event(tables), months=MONTHS)
+    facts = _facts(memo, data, engine)
+    deals, activities, summary = quarter_reference(tables, w)
+    # the data must exercise what it checks: lost-only quarters, several quarters, activities
+    assert deals.filter(pl.col("won_deals") == 0).height > 0
+    assert deals["quarter"].n_unique() == TRACKED
+    assert activities.height > 0
+    got = facts["deal_quarters"].sort("partner_id", "quarter")
+    assert_frame_equal(got, deals, abs_tol=0.0051, rel_tol=0)
+    assert_frame_equal(facts["activity_quarters"].sort("partner_id", "quarter"), activities)
+    assert facts["summary"].rows() == [summary]
 
 
 def test_latest_event_on_every_engine(data: Data, engines: Engines, engine: str):
