@@ -95,11 +95,12 @@ ON_DEMAND = ("lift", "coverage", "health_explained")
 """Outputs of :class:`Analysis` computed on first access (then kept), not by :func:`analyze`."""
 
 
-class _OnDemand:
+class _OnDemand(property):
     """An output of :class:`Analysis` computed on first access: ``on_demand[name]()``."""
 
     def __init__(self, doc: str, /) -> None:
-        self.__doc__ = doc
+        super().__init__(doc=doc)
+        self.__doc__ = doc  # a subclass of property keeps its class docstring otherwise
         self._name = ""
 
     def __set_name__(self, owner: type, name: str) -> None:

@@ -380,3 +380,22 @@ def test_order_lines_with_ambiguous_dates_are_refused_not_read_two_ways() -> Non
         )
     rules = {(p.column, p.rule) for p in info.value.problems}
     assert ("created_on", "ambiguous_date") in rules, rules
+
+
+def test_partner_names_resolve_beside_ids_and_a_name_that_also_reads_as_an_id() -> None:
+    # Acme and Beta are unique names; "Gamma" is the name of G but also the id of another
+    # partner: a value that is an id stays that id (ids first, names second).
+    partners = pl.DataFrame({"Id": ["A1", "B", "G", "Gamma"],
+        "Name": ["Acme", "Beta", "Gamma", "Other"]})  # fmt: skip
+    deals = pl.DataFrame({"Id": ["O1", "O2", "O3", "O4", "O5"],
+        "Partner Account": ["A1", " beta", "BETA ", "Gamma", "acme"],
+        "Created Date": ["1/5/2025"] * 5, "Close Date": ["3/1/2025"] * 5,
+        "Stage": ["Closed Won"] * 5, "Amount": ["1"] * 5})  # fmt: skip
+    loaded = load({"partners": partners, "deals": deals}, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.problems
+    got = loaded.portfolio.deals.sort("deal_id").collect()["partner_id"].to_list()
+    assert got == ["A1", "B", "B", "Gamma", "A1"]
+    deals_report = next(t for t in loaded.report.tables if t.table == "deals")
+    named = [n for n in deals_report.notes if "partner given by name" in n]
+    assert len(named) == 1
+    assert named[0].startswith("Partner Account: 3 rows:")
