@@ -195,7 +195,7 @@ def build_report(
     then investments; at most :data:`ONEPAGER_LIMIT`). ``partner_charts`` adds each
     reviewed partner's chart one-pager to its page; by default only when the partners were
     named (``partners``), so that a default report draws no chart per partner.
-    ``currency`` is the portfolio's (:attr:`partnerkit.portfolio.Portfolio.currency`);
+    ``currency`` is the portfolio's (:func:`partnerkit.facts.portfolio_currency`);
     without it the analysis' ``currency`` attribute, when it has one. ``formats`` are the
     chart-pack formats (any of png, svg, pdf, html, json); the page embeds SVG renders
     whatever they are. ``progress`` shows a progress bar on standard error (``True``) or is

@@ -238,7 +238,7 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
     limit
         Rows per page of the queue table.
     currency
-        The portfolio's ISO currency code (``Portfolio.currency``): money is written with it.
+        The portfolio's ISO currency code (``facts.portfolio_currency``): money is written with it.
     """
 
     partner_id = traitlets.Unicode("")
