@@ -4,7 +4,7 @@
 live; ``partnerkit analyze DIR`` runs stage 2 from them on a laptop. A facts folder holds
 one Parquet file per fact table (``<name>.parquet``) and ``facts.json``::
 
-    {"format": "partnerkit-facts", "version": 1, "partnerkit": "0.1.0",
+    {"format": "partnerkit-facts", "version": 2, "partnerkit": "0.1.0",
      "engine": "spark", "currency": "USD",
      "window": {"start": "2025-09-30", "end": "2026-09-30"},
      "quarters": ["2025-10-01", ...],
@@ -57,8 +57,10 @@ __all__ = [
 FACTS_FILE = "facts.json"
 """The name of the description file of a facts folder."""
 FORMAT = "partnerkit-facts"
-VERSION = 1
-"""The version of the facts folder layout this module writes and reads."""
+VERSION = 2
+"""The version of the facts folder layout this module writes and reads (2: ``deal_quarters``
+with won and lost deals, ``activity_quarters`` and ``summary``; a folder of version 1 is
+refused: write it again)."""
 
 
 class FactsFolderError(ValueError):
