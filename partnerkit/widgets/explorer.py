@@ -34,6 +34,7 @@ from partnerkit.facts import Facts
 from partnerkit.metrics.change import as_measure_rows, quarter_changes_of
 from partnerkit.metrics.pareto import partner_order
 from partnerkit.policy import HealthDimension
+from partnerkit.widgets.display import widget_chart
 from partnerkit.widgets.state import (
     FILTER_COLUMNS,
     AnalysisLike,
@@ -50,7 +51,7 @@ from partnerkit.widgets.state import (
 )
 from partnerkit.widgets.table import WIDGET_CSS, html_table
 
-__all__ = ["PICK", "VALUE_CHOICES", "Checklist", "PortfolioExplorer", "widget_chart", "with_pick"]
+__all__ = ["PICK", "VALUE_CHOICES", "Checklist", "PortfolioExplorer", "with_pick"]
 
 PICK = "pick"
 """Name of the chart's point selection (on the bars' ``rank`` and ``partners``)."""
@@ -91,31 +92,6 @@ ORDER = "_partner_order"
 
 KEPT_VIEWS = 16
 """How many recent settings keep their chart spec and figures for reuse."""
-
-
-def widget_chart(spec: dict[str, Any], /) -> alt.TopLevelLayerSpec:
-    """Wrap a layered spec for ``alt.JupyterChart`` without parsing it into chart objects.
-
-    The widget reads the chart's top-level ``params`` (to watch its selections) and its
-    ``to_dict()`` (validated once); only the parameters are turned into altair objects, the
-    layers stay the dicts they are. ``alt.LayerChart.from_dict`` would match every nested
-    dict against the schema first (0.3-0.4 s for the explorer's Pareto chart of the sample).
-
-    Examples
-    --------
-    >>> spec = with_pick({"layer": [{"mark": "bar", "encoding": {}}, {"mark": "line"}]})
-    >>> chart = widget_chart(spec)
-    >>> chart.to_dict(validate=False) == spec, chart.params[0].to_dict()["name"]
-    (True, 'pick')
-    """
-    with debug_mode(False):
-        params = [
-            (alt.TopLevelSelectionParameter if "select" in p else alt.VariableParameter).from_dict(
-                p, validate=False
-            )
-            for p in spec.get("params", [])
-        ]
-        return alt.TopLevelLayerSpec(**{**spec, "params": params})
 
 
 def with_pick(spec: dict[str, Any], /) -> dict[str, Any]:

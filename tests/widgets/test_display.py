@@ -20,6 +20,7 @@ from partnerkit.widgets.display import (
     offline_renderer,
     setup_notebook,
     table,
+    widget_chart,
 )
 from partnerkit.widgets.exports import ExportPanel
 from partnerkit.widgets.state import reflag
@@ -195,3 +196,42 @@ def test_offline_renderer_names_a_layered_chart(small) -> None:
         "Chart: Pareto: who produces the value (2 of 5 partners (40%) produce 80% of won revenue)"
     )
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def _kinds_of_charts() -> dict[str, alt.TopLevelMixin]:
+    data = pl.DataFrame({"p": ["a", "b", "c"], "v": [3.0, 1.0, 2.0], "g": ["x", "y", "x"]})
+    pick = alt.selection_point(name="pick", fields=["p"])
+    cut = alt.param(name="cut", value=2.0)
+    base = alt.Chart(data).mark_bar().encode(x="p:N", y="v:Q")
+    return {
+        "unit": base.add_params(pick, cut),
+        "layer": alt.layer(base.add_params(pick), base.mark_rule().encode(y="mean(v):Q")),
+        "vconcat": alt.vconcat(base.add_params(pick), base.mark_point()),
+        "hconcat": alt.hconcat(base, base.mark_line()),
+        "facet": base.facet("g:N"),
+        "repeat": alt.Chart(data)
+        .mark_bar()
+        .encode(x="p:N", y=alt.Y(alt.repeat("row"), type="quantitative"))
+        .repeat(row=["v"]),
+    }
+
+
+@pytest.mark.parametrize("kind", ["unit", "layer", "vconcat", "hconcat", "facet", "repeat"])
+def test_widget_chart_gives_the_widget_altair_gives(kind: str) -> None:
+    # the offline renderer's wrapper: the widget gets the same spec, selections and
+    # parameters as from the chart alt.Chart.from_dict parses back
+    chart = _kinds_of_charts()[kind]
+    spec = chart.to_dict()
+    wrapped = widget_chart(spec)
+    expected = "RepeatChart" if kind == "repeat" else f"TopLevel{kind}Spec"
+    assert type(wrapped).__name__.lower() == expected.lower()
+    ours, theirs = alt.JupyterChart(wrapped), alt.JupyterChart(alt.Chart.from_dict(spec))
+    assert ours.spec == theirs.spec == spec
+    assert ours._selection_types == theirs._selection_types
+    assert ours._params == theirs._params
+    assert ("pick" in ours._selection_types) == (kind in {"unit", "layer", "vconcat"})
+
+
+def test_offline_renderer_refuses_an_invalid_spec() -> None:
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError):
+        offline_renderer({"mark": "no-such-mark", "data": {"values": []}})

@@ -11,7 +11,8 @@ import pytest
 
 from partnerkit.analysis import analyze
 from partnerkit.load import from_frames
-from partnerkit.widgets.explorer import PICK, PortfolioExplorer, widget_chart
+from partnerkit.widgets.display import widget_chart
+from partnerkit.widgets.explorer import PICK, PortfolioExplorer
 from partnerkit.widgets.state import explore
 
 
