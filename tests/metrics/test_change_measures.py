@@ -92,13 +92,14 @@ def measure_changes(
     as_of: dt.date,
     activities: pl.LazyFrame | None = None,
     since: dt.date | None = None,
+    policy: Policy | None = None,
 ) -> pl.LazyFrame:
     """Stage 1 on the raw rows (a 12-month window ending at as_of), then the change."""
     tables = {"partners": partners, "deals": deals}
     if activities is not None:  # not given: not supplied, the measure is unknown
         tables["activities"] = activities
     window = Window.ending(as_of, months=12)
-    settings = FactSettings.from_policy(Policy(), window)
+    settings = FactSettings.from_policy(policy or Policy(), window)
     facts = build_facts(tables, window=window, settings=settings).collect()
     return measure_changes_of(facts, partners=partners, since=since)
 
@@ -270,3 +271,35 @@ def test_doubling_every_amount_doubles_revenue_and_nothing_else() -> None:
         .equals(base.filter(revenue).select("qoq_change_pct", "yoy_change_pct"))
     )
     assert double.filter(~revenue).equals(base.filter(~revenue))
+
+
+def test_a_quarter_the_facts_do_not_track_is_null_not_zero() -> None:
+    # two tracked quarters (Q2 and Q3 2025): the year-ago quarter Q3 2024 is not in the
+    # facts, so nothing is known of it, although the data (from 2024-01-05) covers it
+    short = Policy(stability_quarters=2)
+    got = table(
+        measure_changes(
+            deals(DEALS),
+            partners=PARTNERS,
+            as_of=AS_OF,
+            activities=activities(ACTIVITIES),
+            policy=short,
+        )
+    )
+    rev = got["a", "won_revenue"]
+    assert (rev["value"], rev["prior_value"], rev["year_ago_value"]) == (1500.0, 2000.0, None)
+    assert (rev["qoq_change"], rev["yoy_change"]) == (-500.0, None)
+    assert got["a", "activities"]["year_ago_value"] is None
+    assert got["a", "activities"]["prior_value"] == 1.0
+
+
+def test_lost_deals_alone_give_a_win_rate_of_zero_not_null() -> None:
+    # metamorphic: a partner whose only closed deals in a quarter are lost has a win rate
+    # of 0 there (closed, none won); removing the lost deal makes it unknown (none closed)
+    lost = [("b", D(2025, 7, 20), "lost", 300.0), ("b", D(2025, 8, 2), "lost", 0.0)]
+    got = table(measure_changes(deals([*DEALS, *lost]), partners=PARTNERS, as_of=AS_OF))
+    assert got["b", "win_rate"]["value"] == 0.0
+    assert got["b", "won_deals"]["value"] == 0.0
+    fewer = [r for r in DEALS if r[0] != "b"]
+    none = table(measure_changes(deals(fewer), partners=PARTNERS, as_of=AS_OF))
+    assert none["b", "win_rate"]["value"] is None
