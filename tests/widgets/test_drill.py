@@ -280,3 +280,16 @@ def test_onepager_shows_the_partners_change_over_time_and_since_its_review(
     assert "Since the review of 2025-03-31 (decided: watch):" in cells
     assert "won revenue +250 (was 100)" in cells
     assert spec["title"]["subtitle"].endswith("as of 2025-06-30")
+
+
+def test_changes_without_kept_facts_build_them_once_and_agree() -> None:
+    # an analysis-like object that kept no facts: the drill builds stage 1 itself for the
+    # window, and reads the same change over time as from the analysis' own facts
+    p = _portfolio()
+    a = _analysis(p)
+    bare = SimpleNamespace(scorecard=a.scorecard, as_of=a.as_of, policy=a.policy, window=a.window)
+    drill = PartnerDrill(bare, p, partner_id="a")
+    own = PartnerDrill(a, p, partner_id="a")
+    assert drill.changes().equals(own.changes())
+    assert drill._built is not None
+    assert own._built is None
