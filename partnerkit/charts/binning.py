@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import polars as pl
 
 __all__ = ["curve_points", "density_grid", "rank_bins", "symlog", "symlog_inverse"]
@@ -37,8 +36,9 @@ def curve_points(curve: pl.DataFrame, /, *, points: int) -> pl.DataFrame:
     n = curve.height
     if n <= points + 1:
         return curve
-    keep = np.unique(np.rint(np.linspace(0, n - 1, points + 1)).astype(np.int64))
-    return curve.with_row_index(_INDEX).filter(pl.col(_INDEX).is_in(keep.tolist())).drop(_INDEX)
+    step = (n - 1) / points  # the rows numpy's rint(linspace(0, n - 1, points + 1)) names
+    keep = sorted({round(i * step) for i in range(points)} | {n - 1})
+    return curve.with_row_index(_INDEX).filter(pl.col(_INDEX).is_in(keep)).drop(_INDEX)
 
 
 def rank_bins(
