@@ -44,6 +44,7 @@ from partnerkit.charts.theme import (
 from partnerkit.charts.trend import partner_quarters
 from partnerkit.decisions.recommend import REASONS
 from partnerkit.formatting import compact
+from partnerkit.metrics.change import CHANGE_LABELS
 from partnerkit.window import shift_months
 
 __all__ = ["REASON_MEANINGS", "change_lines", "compact", "key_figures", "partner_onepager"]
@@ -51,12 +52,6 @@ __all__ = ["REASON_MEANINGS", "change_lines", "compact", "key_figures", "partner
 REASON_MEANINGS: dict[str, str] = {r.code: r.meaning for r in REASONS}
 """Reason code -> the sentence the one-pager writes for it (the decisions' own wording)."""
 
-_MEASURE_LABELS: dict[str, str] = {
-    "won_revenue": "Won revenue",
-    "won_deals": "Won deals",
-    "win_rate": "Win rate",
-    "activities": "Activities",
-}
 _REVIEW_LABELS: dict[str, str] = {
     "won_revenue": "won revenue",
     "open_pipeline": "open pipeline",
@@ -392,7 +387,7 @@ def change_lines(
             measure = row["measure"]
             table.append(
                 [
-                    _MEASURE_LABELS.get(measure, measure.replace("_", " ")),
+                    CHANGE_LABELS.get(measure, measure.replace("_", " ")),
                     _level_text(measure, row["value"], currency),
                     _change_text(measure, row["qoq_change"], row["qoq_change_pct"], currency),
                     _change_text(measure, row["yoy_change"], row["yoy_change_pct"], currency),
