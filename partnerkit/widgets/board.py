@@ -31,6 +31,7 @@ All state lives in traitlets (``partner_id``, ``who``, ``rationale``, ``show``,
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -339,27 +340,23 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self._bulk_note = widgets.HTML()
         self._bulk_note.add_class("pk-bulk-note")
         self._message = widgets.HTML()
-        self.queue = DataGrid(
+        grid = functools.partial(DataGrid, page_size=limit, out_dir=out_dir, currency=currency)
+        self.queue = grid(
             self.listed,
             key="partner_id",
             columns=QUEUE_COLUMNS,
             labels={"at_stake": "at stake", "decision": "decided"},
             title="Queue (most urgent first)",
-            page_size=limit,
             selectable=True,
-            out_dir=out_dir,
             export_name="decision-queue.csv",
-            currency=currency,
         )
         self._whatif = widgets.HTML()
-        self.ledger_view = DataGrid(
+        self.ledger_view = grid(
             self._ledger_frame(),
             key="id",
             columns=LEDGER_COLUMNS,
             labels={"decided": "decided", "follows_recommendation": "as recommended"},
             title="Decisions recorded (latest first)",
-            page_size=limit,
-            out_dir=out_dir,
             export_name="decisions-view.csv",
         )
         self.ledger_view.empty_text = "No decision recorded yet."
