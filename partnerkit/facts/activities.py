@@ -83,7 +83,9 @@ def activity_facts(
     ``referrals_given``, ``referrals_received``, the hours per kind, ``last_activity_on``
     and ``last_partner_activity_on``; the last only as far as the state needs it: when
     ``settings.active_days`` fit in W, it is the last partner-initiated activity in W (null
-    when none), read from the rows of W instead of every history row.
+    when none), read from the rows of W instead of every history row, and then each row is
+    grouped once: the rows before W by partner (their last date), the rows of W by partner
+    and kind.
     """
     s = settings or FactSettings()
     # the core only asks whether the partner initiated an activity within active_days: when
@@ -97,9 +99,13 @@ def activity_facts(
         return kind.is_in(names).fill_null(value=False)
 
     # every row up to as_of, grouped by partner alone: the history dates (the partner-side
-    # signal of the state is the last partner-initiated activity, read in the same pass)
+    # signal of the state is the last partner-initiated activity, read in the same pass).
+    # When only the last date is asked of it (signal_in_w), the rows before W are enough:
+    # the rows of W give their last date in their own pass, so each row is grouped once
     history = (
-        activities.filter((day <= nw.lit(window.end)).fill_null(value=False))
+        activities.filter(
+            (day <= nw.lit(window.start if signal_in_w else window.end)).fill_null(value=False)
+        )
         .group_by(key)
         .agg(
             day.max().alias("last_activity_on"),
@@ -125,7 +131,11 @@ def activity_facts(
                 )
             ),
             hours.sum().alias("_h"),
-            *((max_if(them, day).alias("_last_them"),) if signal_in_w else ()),
+            *(
+                (max_if(them, day).alias("_last_them"), day.max().alias("_last"))
+                if signal_in_w
+                else ()
+            ),
         )
     )
     n = nw.col("_n")
@@ -159,11 +169,28 @@ def activity_facts(
             "partner_hours": money(nw.col("_h_them").sum()),
         }
     figures |= per_hours
-    signal = [nw.col("_last_them").max().alias("last_partner_activity_on")] if signal_in_w else []
+    signal = (
+        [
+            nw.col("_last_them").max().alias("last_partner_activity_on"),
+            nw.col("_last").max().alias("last_activity_on"),
+        ]
+        if signal_in_w
+        else []
+    )
     in_window = per_kind.group_by(key).agg(*(e.alias(name) for name, e in figures.items()), *signal)
     dates = ["last_activity_on", "last_partner_activity_on"]
     if not core:
         dates.insert(1, "last_qbr_on")
+    if signal_in_w:
+        # a partner's rows lie before W, in W or both: the two halves stacked, then per
+        # partner (a partner has one row of figures at most: max keeps it, and its type)
+        return (
+            nw.concat([in_window, history], how="diagonal")
+            .group_by(key)
+            .agg(*(nw.col(f).max() for f in figures), *(nw.col(d).max() for d in dates))
+            .with_columns(nw.col(*figures).fill_null(0))
+            .select(key, *figures, *dates)
+        )
     return (
         history.join(in_window, on=key, how="left")
         .with_columns(nw.col(*figures).fill_null(0))
