@@ -11,7 +11,8 @@ engagement counts and hours. :func:`core_facts` reads:
   :func:`partnerkit.facts.activities.activity_facts` in its core form: the last activity,
   the last partner-initiated one in W (the partner-side signal: the state asks for one
   within ``active_days`` of as_of, which lie in W) and the counts and hours in W come out of
-  one scan: the history dates grouped by partner, the rows of W by partner and kind.
+  one scan that groups each row once: the rows up to W's start by partner (their last
+  date), the rows of W by partner and kind.
 
 On polars, raw rows are grouped by a 64-bit hash of ``partner_id`` (an integer surrogate
 key, mapped back to the id by a join onto the partners inside this stage), not by the
