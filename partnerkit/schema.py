@@ -357,6 +357,7 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         deals_created=_I,
         first_win_on=_D,
         last_deal_on=_D,
+        first_deal_on=_D,
         revenue_prior=_F,
         revenue_recent=_F,
         revenue_before=_F,
@@ -421,7 +422,6 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         durability=_S,
     ),
     "lift_samples": _fact(partner_id=_S, amount=_F, days=_I),
-    "summary": _fact(first_deal_on=_D, open_past_expected=_I, currency=_S),
 }
 """The stage-1 fact tables (:mod:`partnerkit.facts`) and their schemas, in column order.
 
@@ -432,9 +432,7 @@ partner and tracked quarter that closed a deal (won revenue, won and lost deals)
 one row per partner and account with a deal live in W; ``activities``, ``investments`` and
 ``overlaps`` one row per partner;
 ``mapped`` the distinct pairs of the account mapping; ``incentives`` one row per incentive;
-``lift_samples`` the won deals of the groups small enough to bootstrap; ``summary`` is one
-row about the whole portfolio (first day of its deals, open deals past their expected close,
-currency).
+``lift_samples`` the won deals of the groups small enough to bootstrap.
 
 >>> FACT_SCHEMAS["deal_quarters"].names()
 ['partner_id', 'quarter', 'won_revenue', 'won_deals', 'lost_deals']

@@ -188,16 +188,17 @@ def deal_facts(
 
     Columns produced (W = ``window``), in the order of ``FACT_SCHEMAS["deals"]``
     (:mod:`partnerkit.schema`): ``won_revenue``/``won_deals`` (won, closed in W),
-    ``lost_deals``, ``sourced_revenue``/``influenced_revenue`` (won in W with source partner
-    / vendor), ``open_pipeline``/``open_deals`` (open at as_of: outcome ``open`` whatever its
+    ``lost_deals``, ``sourced_revenue``/``influenced_revenue`` (won in W with source partner /
+    vendor), ``open_pipeline``/``open_deals`` (open at as_of: outcome ``open`` whatever its
     expected close date, or won/lost after as_of), ``open_past_expected`` (open deals whose
-    expected close date is on or before as_of), ``sourced_pipeline`` (amount of
-    partner-sourced deals created in W), ``pipeline_created``/``deals_created`` (created in
-    W), ``first_win_on`` (first win up to as_of), ``last_deal_on`` (latest creation up to
-    as_of), ``revenue_prior``/``revenue_recent`` (won in each half of W), ``revenue_before``
-    (won in the span of as many days just before W), ``<bucket>_closed``/``<bucket>_won``
-    per engagement-timing bucket (:func:`engagement_bucket`), and ``avg_days_to_close``,
-    ``sd_days_to_close``, ``sd_won_amount`` of the deals won in W.
+    expected close date is on or before as_of), ``sourced_pipeline`` (amount of partner-sourced
+    deals created in W), ``pipeline_created``/``deals_created`` (created in W), ``first_win_on``
+    (first win up to as_of), ``last_deal_on`` (latest creation up to as_of), ``first_deal_on``
+    (earliest creation: where the partner's data starts), ``revenue_prior``/``revenue_recent``
+    (won in each half of W), ``revenue_before`` (won in the span of as many days just before W),
+    ``<bucket>_closed``/``<bucket>_won`` per engagement-timing bucket
+    (:func:`engagement_bucket`), and ``avg_days_to_close``, ``sd_days_to_close``,
+    ``sd_won_amount`` of the deals won in W.
 
     Examples
     --------
@@ -261,6 +262,7 @@ def deal_facts(
         "deals_created": count_if(new),
         "first_win_on": min_if(nw.col("_wq"), closed),
         "last_deal_on": created.max(),
+        "first_deal_on": created.min(),
         "revenue_prior": money(sum_if(won & between(closed, w.start, w.mid), amount)),
         "revenue_recent": money(sum_if(won & between(closed, w.mid, w.end), amount)),
         "revenue_before": money(sum_if(nw.col("_won_before"), amount)),

@@ -46,7 +46,7 @@ from partnerkit.facts.engines import engine_of_tables
 from partnerkit.facts.investments import incentive_durability, investment_facts
 from partnerkit.facts.overlaps import mapped_accounts, overlap_facts
 from partnerkit.facts.settings import FactSettings
-from partnerkit.facts.summary import currency_of, overdue_deals, summary_facts
+from partnerkit.facts.summary import currency_of, overdue_deals
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import FACT_SCHEMAS, TABLE_ORDER, TABLES
@@ -116,8 +116,7 @@ class Facts:
 
     One attribute per fact table of :data:`partnerkit.schema.FACT_SCHEMAS` (``partners``,
     ``deals``, ``deal_quarters``, ``activity_quarters``, ``accounts``, ``activities``,
-    ``investments``, ``overlaps``, ``mapped``, ``incentives``, ``lift_samples``,
-    ``summary``), plus:
+    ``investments``, ``overlaps``, ``mapped``, ``incentives``, ``lift_samples``), plus:
 
     Attributes
     ----------
@@ -143,7 +142,6 @@ class Facts:
     mapped: pl.LazyFrame
     incentives: pl.LazyFrame
     lift_samples: pl.LazyFrame
-    summary: pl.LazyFrame
     supplied: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def has(self, table: str, column: str | None = None) -> bool:
@@ -387,7 +385,6 @@ def build_facts(
             min_retention=s.incentive_min_retention,
         ),
         "lift_samples": lift_samples(deals, window=window, max_n=s.bootstrap_max_n, engine=engine),
-        "summary": summary_facts(deals, window=window),
     }
     return StageOne(
         engine=engine,

@@ -59,8 +59,8 @@ FACTS_FILE = "facts.json"
 FORMAT = "partnerkit-facts"
 VERSION = 2
 """The version of the facts folder layout this module writes and reads (2: ``deal_quarters``
-with won and lost deals, ``activity_quarters`` and ``summary``; a folder of version 1 is
-refused: write it again)."""
+with won and lost deals, ``activity_quarters``, ``first_deal_on`` in ``deals``; a folder of
+version 1 is refused: write it again)."""
 
 
 class FactsFolderError(ValueError):

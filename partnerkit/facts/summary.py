@@ -1,10 +1,11 @@
-"""Stage-1 facts about the whole portfolio: when its data starts, its currency, slipped deals.
+"""Stage-1 answers about the whole portfolio's deals: its currency, its slipped open deals.
 
-:func:`summary_facts` is the one-row ``summary`` fact table; :func:`currency_of` and
-:func:`overdue_deals` answer the same questions on the canonical tables directly, for a
-caller that has the tables but no facts yet (the validation notes, the currency of a
-report; :func:`partnerkit.facts.portfolio_currency` and :func:`partnerkit.facts.open_past_expected`
-take a portfolio). All run on the tables' engine, through narwhals.
+:func:`currency_of` and :func:`overdue_deals` answer on the canonical tables directly, for
+a caller that has the tables but no facts (the validation notes, the currency of a report;
+:func:`partnerkit.facts.portfolio_currency` and :func:`partnerkit.facts.open_past_expected`
+take a portfolio). The facts carry the same count per partner (``open_past_expected`` of
+the deal facts) and where the data starts (``first_deal_on``). Both run on the tables'
+engine, through narwhals.
 
 Examples
 --------
@@ -26,9 +27,8 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from partnerkit.facts.aggregates import count_if
-from partnerkit.window import Window
 
-__all__ = ["currency_of", "overdue_deals", "summary_facts"]
+__all__ = ["currency_of", "overdue_deals"]
 
 Frame = nw.LazyFrame[Any]
 
@@ -37,30 +37,6 @@ def _overdue(as_of: dt.date, /) -> nw.Expr:
     # still open although the CRM expected it closed by as_of (its close date is no close)
     return ((nw.col("outcome") == "open") & (nw.col("closed_on") <= nw.lit(as_of))).fill_null(
         value=False
-    )
-
-
-def summary_facts(deals: Frame, /, *, window: Window) -> Frame:
-    """Reduce the deals to the one-row ``summary`` fact table.
-
-    Requires columns: ``created_on``, ``closed_on``, ``outcome``, ``currency``. Returns
-    ``first_deal_on`` (the earliest creation: the first day the data covers; quarters
-    ending before it are unknown, not zero), ``open_past_expected`` (open deals whose
-    expected close date is on or before as_of; they are read as open) and ``currency``
-    (the deals' currency, one per portfolio; null when none is recorded). Always one row.
-
-    >>> import polars as pl
-    >>> deals = nw.from_native(pl.LazyFrame({"created_on": [dt.date(2025, 1, 5)] * 2,
-    ...     "closed_on": [dt.date(2025, 1, 20), None], "outcome": ["open", "open"],
-    ...     "currency": ["USD", "USD"]}))
-    >>> w = Window.ending(dt.date(2025, 3, 1), months=12)
-    >>> summary_facts(deals, window=w).collect().rows()
-    [(datetime.date(2025, 1, 5), 1, 'USD')]
-    """
-    return deals.select(
-        nw.col("created_on").min().alias("first_deal_on"),
-        count_if(_overdue(window.end)).fill_null(0).alias("open_past_expected"),
-        nw.col("currency").max().alias("currency"),
     )
 
 

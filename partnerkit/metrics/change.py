@@ -220,8 +220,8 @@ def measure_changes(
     facts of stage 1: ``quarters`` (the ``deal_quarters`` fact table: deals count in the
     quarter of their close, won or lost; open deals not at all) and ``activities`` (the
     ``activity_quarters`` fact table); a missing row is a quarter with nothing. A quarter
-    ending before ``since`` -- the first day the data covers (``first_deal_on`` of the
-    ``summary`` facts) -- or outside ``tracked`` (the quarters the facts cover, by
+    ending before ``since`` -- the first day the data covers (the earliest ``first_deal_on``
+    of the deal facts) -- or outside ``tracked`` (the quarters the facts cover, by
     default all) gives null, never 0: nothing is known of it; so does every quarter when
     ``since`` is None (no deals). Without ``activities`` the activity measure is null.
 
@@ -397,7 +397,7 @@ def measure_changes_of(
 
     At the facts' as-of, over the quarters they track (``policy.stability_quarters``, 8 by
     default: enough for year on year); ``since`` defaults to the first day of the deals
-    (``first_deal_on`` of ``facts.summary``). Activities the source did not supply give a
+    (the earliest ``first_deal_on`` of ``facts.deals``). Activities the source did not supply give a
     null activity measure, not 0.
 
     Examples
@@ -409,7 +409,7 @@ def measure_changes_of(
     ...     "deal_quarters": pl.DataFrame({"partner_id": ["a", "a"],
     ...         "quarter": [dt.date(2025, 1, 1), dt.date(2025, 4, 1)],
     ...         "won_revenue": [100.0, 150.0], "won_deals": [1, 1], "lost_deals": [0, 1]}),
-    ...     "summary": pl.DataFrame({"first_deal_on": [dt.date(2025, 1, 5)]})},
+    ...     "deals": pl.DataFrame({"first_deal_on": [dt.date(2025, 1, 5)]})},
     ...     window=Window.ending(dt.date(2025, 6, 30), months=12),
     ...     quarters=(dt.date(2025, 1, 1), dt.date(2025, 4, 1)), supplied={"deals": ("amount",)})
     >>> out = measure_changes_of(facts).collect()  # no activities supplied: unknown
@@ -418,8 +418,7 @@ def measure_changes_of(
 ('win_rate', 0.5, 1.0, None), ('activities', None, None, None)]
     """
     if since is None:
-        first = facts.summary.select("first_deal_on").collect()
-        since = first.item() if first.height else None
+        since = facts.deals.select(pl.col("first_deal_on").min()).collect().item()
     return measure_changes(
         facts.deal_quarters,
         partners=facts.partners if partners is None else partners,

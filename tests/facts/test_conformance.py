@@ -206,9 +206,17 @@ ACTIVITY_QUARTERS: list[tuple[str, dt.date, int]] = [
     (ODD, D("2025-01-01"), 1),  # 2025-03-31, a quarter end
     ("p4", D("2024-01-01"), 1),  # 2024-01-10, before W but tracked; the null partner's is out
 ]
-# the earliest deal created (d6, 2023-01-15, before W); d5 alone is open past its expected
-# close on as_of (d4, d7 and e4 have none); the deals name no currency
-SUMMARY = (D("2023-01-15"), 1, None)
+# where each partner's deals start (its earliest creation up to as_of; d7, created after
+# as_of, is not counted; g1 is the direct deals' row)
+FIRST_DEALS = {
+    "p1": D("2023-01-15"),  # d6, before W
+    ODD: D("2024-12-31"),
+    "p4": D("2024-01-01"),  # e1
+    "p5": D("2025-03-01"),
+    "p6": D("2025-03-01"),
+    "p7": D("2025-05-01"),
+    None: D("2025-01-01"),  # g1
+}
 
 COUNT_COLUMNS = frozenset((
     "won_deals", "lost_deals", "open_deals", "open_past_expected", "deals_created",
@@ -312,8 +320,13 @@ def test_per_quarter_activities_by_hand(facts):
     assert_frame_equal(got.sort("partner_id", "quarter"), want.sort("partner_id", "quarter"))
 
 
-def test_summary_by_hand(facts):
-    assert facts["summary"].rows() == [SUMMARY]
+def test_first_deals_by_hand(facts):
+    got = dict(facts["deals"].select("partner_id", "first_deal_on").rows())
+    assert got == FIRST_DEALS
+    # the portfolio's data start, and its open deals past their expected close on as_of:
+    # d5 alone (d4, d7 and e4 have no expected date)
+    assert facts["deals"]["first_deal_on"].min() == D("2023-01-15")
+    assert facts["deals"]["open_past_expected"].sum() == 1
 
 
 def test_partner_without_deals_or_activities_has_nothing(facts):
