@@ -4,7 +4,7 @@ The core computation every implementation performs (definitions as in
 ``partnerkit.metrics``; see ``bench/README.md``):
 
 - ``as_of`` = the latest actual event in the data (a deal created, won or lost, an activity;
-  an open deal's close date is an expected one and never counts, as ``Portfolio.latest_date``);
+  an open deal's close date is an expected one and never counts, as ``facts.latest_date``);
   W = (start, as_of] with start = as_of - 12 calendar months (clamped to the month's end);
   halves (start, mid] and (mid, as_of] with mid = start + floor(days(W) / 2) days.
 - per partner (every row of ``partners``): ``won_revenue`` / ``won_deals`` (won, closed in
@@ -282,7 +282,7 @@ def core_hand(paths: Paths, *, threshold: float = THRESHOLD, engine: Any = "auto
 
 PACKAGE_API = (
     "partnerkit.read_portfolio(folder, validate=...) -> partnerkit.analysis.quick_scorecard "
-    "(Portfolio.latest_date -> facts.core_facts -> metrics.scorecard.core_scorecard on the "
+    "(facts.latest_date -> facts.core_facts -> metrics.scorecard.core_scorecard on the "
     "lazy facts, collected once)"
 )
 
@@ -471,7 +471,7 @@ def _core_query(portfolio: Any, w: Any, policy: Any) -> pl.LazyFrame:
 def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
     """Time the parts of the package's core query alone, and summarise its plan.
 
-    The parts are the package's own (``Portfolio.latest_date``, the deal and the activity
+    The parts are the package's own (``partnerkit.facts.latest_date``, the deal and the activity
     fact tables of ``partnerkit.facts.core_facts``, the whole core query) and, for the two
     halves of the former activity reduction, queries of that shape on raw rows keyed by a
     64-bit hash of ``partner_id``; each is collected alone on the streaming engine.
@@ -516,7 +516,7 @@ def profile_package(folder: Path, *, reps: int = 3) -> dict[str, Any]:
         return lambda: q.collect(engine="streaming")
 
     parts = {
-        "as_of": _median_s(portfolio.latest_date, reps),
+        "as_of": _median_s(lambda: latest_date(portfolio), reps),
         "deals": _median_s(run(deals), reps),
         "activities": _median_s(run(stage.tables["activities"]), reps),
         "last_activity": _median_s(run(last), reps),
