@@ -116,13 +116,14 @@ def _first_line(path: Path, index: int) -> str:
     return text.replace("|", "\\|")[:60]
 
 
-def report(results: dict[Path, list[Run]], rounds: int) -> str:
-    """Return the Markdown tables of ``results``."""
+def report(results: dict[Path, list[Run]], rounds: int, *, load_before: float) -> str:
+    """Return the Markdown tables of ``results`` (``load_before``: 1-minute load at the start)."""
     out = [
         f"Rounds: {rounds} per notebook, each in a fresh kernel; medians, range in brackets.",
         (
             f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-            f"1-minute load {os.getloadavg()[0]:.1f} at the end; "
+            f"1-minute load {load_before:.1f} at the start and "
+            f"{os.getloadavg()[0]:.1f} at the end; "
             f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC."
         ),
         "",
@@ -159,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="also write the tables here")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    load_before = os.getloadavg()[0]
     folder = workspace()
     results: dict[Path, list[Run]] = {p: [] for p in paths}
     try:
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
                 sys.stderr.write(f"{path.name}: {results[path][-1].run_all:.2f} s\n")
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
-    text = report(results, args.rounds)
+    text = report(results, args.rounds, load_before=load_before)
     sys.stdout.write(text)
     if args.out:
         args.out.write_text(text)
