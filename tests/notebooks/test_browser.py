@@ -228,6 +228,17 @@ def test_decision_board_renders(lab: str, browser: Browser) -> None:
     exit_button.first.wait_for(timeout=180_000)
     assert page.get_by_text("Current decision:").first.is_visible()
     browser.shot("decide", exit_button.first)
+    # the chart pack is exported by the board's button: disabled, with a progress bar, while
+    # it renders (seconds in three formats), given back once the files are written
+    export = page.locator(".widget-button", has_text="Export charts").first
+    progress = page.locator(".widget-hprogress").first
+    assert not progress.is_visible()
+    export.click()
+    page.locator(".widget-button:disabled", has_text="Export charts").first.wait_for(timeout=30_000)
+    progress.wait_for(state="visible", timeout=30_000)
+    page.get_by_text("Exported charts:").first.wait_for(timeout=180_000)
+    assert export.is_enabled()
+    assert not progress.is_visible()
 
 
 def test_loopback_check() -> None:
