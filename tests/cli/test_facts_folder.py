@@ -105,7 +105,7 @@ def test_supplied_columns_survive_the_folder(tmp_path: Path) -> None:
     assert not back.has("deals", "source")
     assert not back.has("activities")
     won = back.deal_quarters.collect()
-    assert won.rows() == [("p1", dt.date(2025, 1, 1), 1200.0)]
+    assert won.rows() == [("p1", dt.date(2025, 1, 1), 1200.0, 1, 0)]  # d1 won, nothing lost
 
 
 def test_what_is_not_a_facts_folder_is_refused(tmp_path: Path) -> None:
