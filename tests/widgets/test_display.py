@@ -12,9 +12,11 @@ import pytest
 from partnerkit.analysis import analyze
 from partnerkit.charts import theme
 from partnerkit.charts.concentration import pareto_chart
+from partnerkit.charts.export import chart_from_spec
 from partnerkit.load import from_frames
 from partnerkit.widgets.display import (
     RENDERER,
+    chart_label,
     figures,
     headline,
     offline_renderer,
@@ -22,6 +24,7 @@ from partnerkit.widgets.display import (
     table,
     widget_chart,
 )
+from partnerkit.widgets.explorer import PortfolioExplorer
 from partnerkit.widgets.exports import ExportPanel
 from partnerkit.widgets.state import reflag
 
@@ -235,3 +238,15 @@ def test_widget_chart_gives_the_widget_altair_gives(kind: str) -> None:
 def test_offline_renderer_refuses_an_invalid_spec() -> None:
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
         offline_renderer({"mark": "no-such-mark", "data": {"values": []}})
+
+
+def test_widget_chart_of_a_partner_one_pager(small) -> None:
+    # the largest chart a notebook shows (vconcat of layers and hconcats, with titles)
+    with theme.enabled():
+        chart = PortfolioExplorer(small).one_pager()
+        assert chart is not None
+        spec = chart.to_dict()
+    ours, theirs = alt.JupyterChart(widget_chart(spec)), alt.JupyterChart(chart_from_spec(spec))
+    assert ours.spec == theirs.spec == spec
+    assert ours._selection_types == theirs._selection_types
+    assert offline_renderer(spec)["text/plain"] == chart_label(spec)
