@@ -14,6 +14,7 @@ Two measurements, each round in fresh processes (imports are part of what is mea
    ``chart specs`` (build the pack with altair and turn it into dicts), ``render`` (the SVGs,
    four at a time, including the renderer's first start), ``template`` (Jinja2) and
    ``write`` (CSV exports and the page).
+   As in the command, Python's cycle collector is paused after ``import partnerkit``.
 
 2. **Whole commands**: ``partnerkit report SOURCE --out DIR`` and ``partnerkit analyze
    SOURCE`` run in turn, their CPU (user + system of the process and its children, from
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import platform
@@ -76,6 +78,7 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     import partnerkit  # noqa: PLC0415
 
     mark("import partnerkit")
+    gc.disable()  # as the report command does from here on
     partnerkit._imports.headless()  # as the report command does
     from partnerkit.analysis import analyze  # noqa: PLC0415
     from partnerkit.charts import theme  # noqa: PLC0415

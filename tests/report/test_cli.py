@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import html
 import re
 
@@ -7,6 +8,7 @@ import polars as pl
 import pytest
 
 from partnerkit.cli import main
+from partnerkit.cli import report as report_command
 from partnerkit.facts import portfolio_currency
 from partnerkit.load.read import read_portfolio
 from partnerkit.samples import write_sample
@@ -95,3 +97,46 @@ def test_report_page_shows_what_the_exports_hold(source, tmp_path, capsys):
     counts = dict(recs.drop_nulls("recommendation").group_by("recommendation").len().rows())
     for rec, n in counts.items():
         assert f'>{rec}</span> <span class="count">{n:,}</span>' in page
+
+
+def _recording_run(monkeypatch):
+    """Replace the report's body by one that records whether the collector runs in it."""
+    seen: list[bool] = []
+
+    def body(args):
+        seen.append(gc.isenabled())
+        if args.partners == ["boom"]:
+            raise RuntimeError("boom")
+        return 0
+
+    monkeypatch.setattr(report_command, "_run", body)
+    return seen
+
+
+def test_report_pauses_the_collector_and_restores_it(monkeypatch):
+    seen = _recording_run(monkeypatch)
+    assert gc.isenabled()
+    assert main(["report", "any", "--out", "o"]) == 0
+    assert seen == [False]  # paused while the report is made
+    assert gc.isenabled()  # and running again after
+    with pytest.raises(RuntimeError, match="boom"):
+        main(["report", "any", "--out", "o", "--partners", "boom"])
+    assert seen == [False, False]
+    assert gc.isenabled()  # restored after a failure too
+
+
+def test_report_leaves_a_paused_collector_paused(monkeypatch):
+    seen = _recording_run(monkeypatch)
+    gc.disable()
+    try:
+        assert main(["report", "any", "--out", "o"]) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+def test_report_exit_code_with_the_collector_paused(tmp_path):
+    code = main(["report", str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert gc.isenabled()
