@@ -1,8 +1,8 @@
 """measure_changes: revenue, deals, win rate and activities, quarter on quarter and year on year.
 
 The raw deals and activities go through stage 1 (:func:`partnerkit.facts.build_facts`: the
-``deal_quarters``, ``activity_quarters`` and ``summary`` facts) and the change is read from
-those facts only (:func:`measure_changes_of`). Expected figures are worked out by hand in the
+``deal_quarters`` and ``activity_quarters`` facts) and the change is read from those facts
+only (:func:`measure_changes_of`). Expected figures are worked out by hand in the
 comments; the property test compares with a plain-Python reading of the definitions on deals
 drawn at random.
 """
@@ -303,3 +303,40 @@ def test_lost_deals_alone_give_a_win_rate_of_zero_not_null() -> None:
     fewer = [r for r in DEALS if r[0] != "b"]
     none = table(measure_changes(deals(fewer), partners=PARTNERS, as_of=AS_OF))
     assert none["b", "win_rate"]["value"] is None
+
+
+def test_a_deal_and_an_activity_moved_across_a_quarter_end_move_one_count() -> None:
+    # metamorphic, worked by hand: partner a gets one more won deal (40) and one more
+    # activity on 2025-06-30 (Q2's last day), then the same two on 2025-07-01 (Q3's first).
+    # On June 30: Q3 1,500 / 2 won / 2 of 3 / 3 activities; Q2 2,040 / 2 won / 2 of 4 / 2.
+    # On July 1:  Q3 1,540 / 3 won / 3 of 4 / 4 activities; Q2 2,000 / 1 won / 1 of 3 / 1.
+    # An activity on as_of counts in Q3; one the day after, or another partner's, nowhere.
+    def run(day: dt.date) -> dict[tuple[str, str], dict]:
+        extra_activities = [("a", day), ("a", D(2025, 10, 1)), ("zz", D(2025, 9, 30))]
+        return table(
+            measure_changes(
+                deals([*DEALS, ("a", day, "won", 40.0)]),
+                partners=PARTNERS,
+                as_of=AS_OF,
+                activities=activities([*ACTIVITIES, *extra_activities]),
+            )
+        )
+
+    def figures(got: dict[tuple[str, str], dict]) -> dict[str, tuple[object, object]]:
+        return {m: (got["a", m]["value"], got["a", m]["prior_value"]) for m in CHANGE_MEASURES}
+
+    assert figures(run(D(2025, 6, 30))) == {
+        "won_revenue": (1500.0, 2040.0),
+        "won_deals": (2.0, 2.0),
+        "win_rate": (pytest.approx(2 / 3), 0.5),
+        "activities": (3.0, 2.0),
+    }
+    assert figures(run(D(2025, 7, 1))) == {
+        "won_revenue": (1540.0, 2000.0),
+        "won_deals": (3.0, 1.0),
+        "win_rate": (0.75, pytest.approx(1 / 3)),
+        "activities": (4.0, 1.0),
+    }
+    on_as_of = run(D(2025, 9, 30))
+    assert on_as_of["a", "activities"]["value"] == 4.0
+    assert on_as_of["b", "activities"]["value"] == 0.0
