@@ -46,8 +46,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from partnerkit.facts import portfolio_currency
-
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 STEPS = (
@@ -84,6 +82,7 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     from partnerkit.charts import theme  # noqa: PLC0415
     from partnerkit.charts.export import render_all  # noqa: PLC0415
     from partnerkit.charts.pack import chart_pack  # noqa: PLC0415
+    from partnerkit.facts import portfolio_currency  # noqa: PLC0415
     from partnerkit.io import export_frame, write_atomic  # noqa: PLC0415
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
     from partnerkit.report import build, content  # noqa: PLC0415
