@@ -8,10 +8,7 @@ the package's own result on both data sets; the harness' comparison must catch a
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import polars as pl
 import pytest
@@ -19,25 +16,11 @@ from polars.testing import assert_frame_equal
 
 from partnerkit.facts import latest_date
 from partnerkit.load.read import read_portfolio
+from tests.bench_modules import bench_module
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _module(name: str) -> ModuleType:
-    if str(BENCH) not in sys.path:
-        sys.path.insert(0, str(BENCH))
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-gen_alt = _module("gen_alt")
-harness = _module("harness")
-impl_polars = _module("impl_polars")
+gen_alt = bench_module("gen_alt")
+harness = bench_module("harness")
+impl_polars = bench_module("impl_polars")
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +112,7 @@ def test_written_files_pass_every_rule_of_the_data_model(alt_folder):
 
 @pytest.mark.parametrize("dataset", ["alt", "base"])
 def test_peers_give_the_package_result(dataset, alt_folder, tmp_path):
-    impl_duckdb = _module("impl_duckdb")
+    impl_duckdb = bench_module("impl_duckdb")
     if dataset == "alt":
         folder = alt_folder
     else:
