@@ -142,7 +142,8 @@ def _pareto_data(
     bars = _pareto_bars(frame, value=value, max_bars=max_bars)
     vital_count = int(frame[c.VITAL].fill_null(value=False).sum())
     vital_share = vital_count / n if n else 0.0
-    vital_value_share = frame.filter(pl.col(c.VITAL).fill_null(value=False))[c.CUM_SHARE].max()
+    vital = frame.filter(pl.col(c.VITAL).fill_null(value=False))
+    produced: float | None = vital.select(pl.col(c.CUM_SHARE).max()).item() if n else None
     curve = pl.concat(
         [
             pl.DataFrame({_X1: [0.0], c.CUM_SHARE: [0.0]}),
@@ -159,7 +160,6 @@ def _pareto_data(
             "y": [0.55],
         }
     )
-    produced = None if vital_value_share is None else float(vital_value_share)  # type: ignore[arg-type]
     return _ParetoData(n, vital_count, produced, bars, curve, rule, vital_rule)
 
 
