@@ -411,33 +411,44 @@ def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
     expected one and does not count; signing and investment dates may be planned ahead and
     do not count either. Runs on the tables' engine; None when there is no such date.
 
+    Two queries per table at most: the latest creation and activity dates first (a column's
+    largest value, which Parquet statistics answer without reading rows), then the close
+    dates of won and lost deals after that date only, the one test that reads outcomes (a
+    filter on the close date, which statistics prune too).
+
     >>> deals = pl.LazyFrame({"created_on": [dt.date(2025, 1, 1)] * 2,
     ...     "closed_on": [dt.date(2025, 2, 1), dt.date(2026, 1, 1)], "outcome": ["won", "open"]})
     >>> latest_event({"deals": deals})
     datetime.date(2025, 2, 1)
     """
     engine_of_tables(tables)
-    events: dict[str, list[tuple[str, nw.Expr]]] = {}
-    for table, column in ACTUAL_EVENTS:
-        day = nw.col(column)
-        if (table, column) == ("deals", "closed_on"):
-            day = nw.when(nw.col("outcome") != "open").then(day)
-        events.setdefault(table, []).append((column, day))
+    frames = {name: _lazy(tables[name]) for name, _ in ACTUAL_EVENTS if name in tables}
+    columns = {name: set(frame.collect_schema().names()) for name, frame in frames.items()}
+
+    def largest(frame: Frame, exprs: list[nw.Expr]) -> list[dt.date]:
+        row = frame.select(exprs).collect(backend="polars").to_native().row(0)
+        return [d for d in row if d is not None]
+
     found: list[dt.date] = []
-    for name, wanted in events.items():
-        if name not in tables:
-            continue
-        frame = _lazy(tables[name])
-        columns = set(frame.collect_schema().names())
-        maxima = [
-            expr.max().alias(f"d{i}")
-            for i, (column, expr) in enumerate(wanted)
-            if column in columns and (column != "closed_on" or "outcome" in columns)
+    for name, frame in frames.items():
+        plain = [
+            nw.col(column).max().alias(f"d{i}")
+            for i, (table, column) in enumerate(ACTUAL_EVENTS)
+            if table == name and column in columns[name] and (table, column) != _CLOSED
         ]
-        if maxima:
-            row = frame.select(maxima).collect(backend="polars").to_native().row(0)
-            found += [d for d in row if d is not None]
+        if plain:
+            found += largest(frame, plain)
+    if _CLOSED[0] in frames and {"closed_on", "outcome"} <= columns[_CLOSED[0]]:
+        closed = nw.col("closed_on")
+        deals = frames[_CLOSED[0]].filter(nw.col("outcome") != "open")
+        if found:  # only a close after every other event can be the latest
+            deals = deals.filter(closed > nw.lit(max(found)))
+        found += largest(deals, [closed.max()])
     return max(found) if found else None
+
+
+_CLOSED = ("deals", "closed_on")
+"""The event of :data:`ACTUAL_EVENTS` that counts only for won and lost deals."""
 
 
 def latest_date(portfolio: Portfolio, /) -> dt.date:
