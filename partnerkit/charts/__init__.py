@@ -5,22 +5,28 @@ Every function takes collected polars frames from the analysis (or the analysis 
 recomputed. Large portfolios are reduced in polars before charting, so no chart ships more
 than a few thousand rows. Call :func:`partnerkit.charts.theme.enable` for the partnerkit
 look; nothing is switched on at import.
+
+Each public name is imported from its module on first use, so that a module of the package
+(the renderer process of :mod:`partnerkit.charts.renderer`, one chart) imports alone.
 """
 
 from __future__ import annotations
 
-from partnerkit.charts.concentration import lorenz_chart, pareto_chart
-from partnerkit.charts.export import export_chart, export_charts
-from partnerkit.charts.health import health_breakdown_chart, health_drivers_chart
-from partnerkit.charts.lift import lift_chart
-from partnerkit.charts.onepager import partner_onepager
-from partnerkit.charts.overlap import overlap_chart
-from partnerkit.charts.pack import chart_pack
-from partnerkit.charts.quadrant import quadrant_chart
-from partnerkit.charts.reciprocity import reciprocity_chart
-from partnerkit.charts.theme import RECOMMENDATION_COLORS, VITAL_COLORS
-from partnerkit.charts.tiers import tier_audit_chart
-from partnerkit.charts.trend import trend_chart
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from partnerkit.charts.concentration import lorenz_chart, pareto_chart
+    from partnerkit.charts.export import export_chart, export_charts
+    from partnerkit.charts.health import health_breakdown_chart, health_drivers_chart
+    from partnerkit.charts.lift import lift_chart
+    from partnerkit.charts.onepager import partner_onepager
+    from partnerkit.charts.overlap import overlap_chart
+    from partnerkit.charts.pack import chart_pack
+    from partnerkit.charts.quadrant import quadrant_chart
+    from partnerkit.charts.reciprocity import reciprocity_chart
+    from partnerkit.charts.theme import RECOMMENDATION_COLORS, VITAL_COLORS
+    from partnerkit.charts.tiers import tier_audit_chart
+    from partnerkit.charts.trend import trend_chart
 
 __all__ = [
     "RECOMMENDATION_COLORS",
@@ -40,3 +46,39 @@ __all__ = [
     "tier_audit_chart",
     "trend_chart",
 ]
+
+_LAZY = {
+    "RECOMMENDATION_COLORS": "partnerkit.charts.theme",
+    "VITAL_COLORS": "partnerkit.charts.theme",
+    "chart_pack": "partnerkit.charts.pack",
+    "export_chart": "partnerkit.charts.export",
+    "export_charts": "partnerkit.charts.export",
+    "health_breakdown_chart": "partnerkit.charts.health",
+    "health_drivers_chart": "partnerkit.charts.health",
+    "lift_chart": "partnerkit.charts.lift",
+    "lorenz_chart": "partnerkit.charts.concentration",
+    "overlap_chart": "partnerkit.charts.overlap",
+    "pareto_chart": "partnerkit.charts.concentration",
+    "partner_onepager": "partnerkit.charts.onepager",
+    "quadrant_chart": "partnerkit.charts.quadrant",
+    "reciprocity_chart": "partnerkit.charts.reciprocity",
+    "tier_audit_chart": "partnerkit.charts.tiers",
+    "trend_chart": "partnerkit.charts.trend",
+}
+"""Where each public name lives: imported from there on first use."""
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
+    """Import a public name from its module on first use."""
+    import importlib  # noqa: PLC0415
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'partnerkit.charts' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """List the module's names and its public names, imported or not."""
+    return sorted({*globals(), *__all__})

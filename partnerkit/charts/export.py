@@ -39,7 +39,7 @@ from typing import Any
 import altair as alt
 import vl_convert as vlc
 
-from partnerkit.charts import theme
+from partnerkit.charts import renderer, theme
 from partnerkit.charts.pack import AnalysisLike, chart_pack
 from partnerkit.io import write_atomic
 
@@ -71,7 +71,10 @@ Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each rendered file (a widget or a bar)."""
 
 WORKERS = 4
-"""Renders running at once: vl-convert renders outside Python's lock, so they overlap."""
+"""Renders asked for at once. vl-convert holds Python's lock while it renders: in this
+process they run one at a time; with the renderer process running
+(:func:`partnerkit.charts.renderer.start`), they queue there while this process goes on
+building charts."""
 
 
 def vegalite_version() -> str | None:
@@ -262,7 +265,9 @@ def render(chart: alt.TopLevelMixin | dict[str, Any], fmt: str, /, *, scale: flo
     makers: dict[str, Callable[[], bytes]] = {
         "png": lambda: _png(_svg(spec), scale=scale),
         "svg": lambda: _svg(spec).encode(),
-        "pdf": lambda: vlc.vegalite_to_pdf(spec, vl_version=version, allowed_base_urls=_NO_URLS),
+        "pdf": lambda: renderer.call(
+            "vegalite_to_pdf", spec, vl_version=version, allowed_base_urls=_NO_URLS
+        ),
         "html": lambda: html_page(spec, title=_title_of(spec)).encode(),
         "json": lambda: json.dumps(spec, indent=1, ensure_ascii=False).encode(),
     }
@@ -302,10 +307,12 @@ def render_stream(
 ) -> dict[tuple[str, str], bytes]:
     """:func:`render_all` of named specs that start rendering as soon as they are given.
 
-    ``specs`` may be a generator that builds each spec: while it builds the next one (in
-    Python), the renders of the previous ones run (in vl-convert, outside Python's lock), so
-    building and rendering overlap. ``progress(done, total)`` is called once the last spec is
-    given, as each file is done. Names must be distinct.
+    ``specs`` may be a generator that builds each spec: each spec is sent to render as soon
+    as it is built. With the renderer process running
+    (:func:`partnerkit.charts.renderer.start`), the renders of the previous specs run there
+    while this process builds the next one, so building and rendering overlap (in this
+    process they would not: vl-convert holds Python's lock). ``progress(done, total)`` is
+    called once the last spec is given, as each file is done. Names must be distinct.
 
     >>> built = ((name, {"mark": name}) for name in ("point", "bar"))
     >>> sorted(render_stream(built, ["svg"]))
@@ -357,14 +364,16 @@ def own_gradient_ids(svg: str, /) -> str:
 
 
 def _svg(spec: dict[str, Any]) -> str:
-    return own_gradient_ids(
-        vlc.vegalite_to_svg(spec, vl_version=vegalite_version(), allowed_base_urls=_NO_URLS)
+    svg: str = renderer.call(
+        "vegalite_to_svg", spec, vl_version=vegalite_version(), allowed_base_urls=_NO_URLS
     )
+    return own_gradient_ids(svg)
 
 
 def _png(svg: str, /, *, scale: float) -> bytes:
     """Rasterise an SVG render: vl-convert's PNG is this very raster of its SVG (same bytes)."""
-    return vlc.svg_to_png(svg, scale=scale)
+    png: bytes = renderer.call("svg_to_png", svg, scale=scale)
+    return png
 
 
 def _render_formats(

@@ -128,15 +128,16 @@ def chart_pack(
                 )
     if "tier_audit" in wanted and {c.TIER, c.IMPLIED_TIER} <= columns:
         charts["tier_audit"] = tier_audit_chart(card, tiers=policy.tier_ladder)
-    quarterly, quarter_value = quarterly_values(analysis)
-    if "trend" in wanted and quarterly is not None:
-        charts["trend"] = trend_chart(
-            quarterly,
-            partners=partners,
-            scorecard=card,
-            value=quarter_value,
-            label=c.WON_REVENUE.replace("_", " "),
-        )
+    if "trend" in wanted:
+        quarterly, quarter_value = quarterly_values(analysis)
+        if quarterly is not None:
+            charts["trend"] = trend_chart(
+                quarterly,
+                partners=partners,
+                scorecard=card,
+                value=quarter_value,
+                label=c.WON_REVENUE.replace("_", " "),
+            )
     if "reciprocity" in wanted and {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns:
         charts["reciprocity"] = reciprocity_chart(
             card, partners=partners, one_sided_share=policy.one_sided_share

@@ -151,8 +151,10 @@ def _theme() -> ThemeConfig:
 
 
 def _register() -> None:
-    if THEME_NAME not in alt.theme.names():
-        alt.theme.register(THEME_NAME, enable=False)(_theme)
+    # registering again only replaces the same function in altair's registry (a dict entry);
+    # asking it first for the names it knows (alt.theme.names) would list the entry points
+    # of every installed package each time: 0.05-0.07 s per chart drawn in a Jupyter setup
+    alt.theme.register(THEME_NAME, enable=False)(_theme)
 
 
 def enable() -> None:

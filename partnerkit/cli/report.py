@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -105,19 +104,17 @@ def _skip_slow_optional_imports() -> None:
     _imports.headless()
 
 
-def _start_renderer() -> threading.Thread:
-    """Start the chart renderer in the background while the portfolio is read and analysed.
+def _start_renderer() -> None:
+    """Start the chart renderer's own process while the portfolio is read and analysed.
 
-    vl-convert's first render starts its JavaScript engine (about a second of wall time,
-    outside Python's lock); doing it now overlaps that with reading and analysing.
+    vl-convert's first render starts its JavaScript engine (about a third of a second) and
+    every render holds Python's lock: in a process of their own
+    (:mod:`partnerkit.charts.renderer`), the engine starts while this one reads and
+    analyses, and the charts render while this one builds the next.
     """
-    import vl_convert as vlc  # noqa: PLC0415  (light; the renderer the report uses)
+    from partnerkit.charts import renderer  # noqa: PLC0415  (light: no altair, no vl-convert)
 
-    thread = threading.Thread(
-        target=vlc.vegalite_to_svg, args=({"mark": "point"},), name="renderer-start"
-    )
-    thread.start()
-    return thread
+    renderer.start()
 
 
 def run(args: Args) -> int:

@@ -25,6 +25,7 @@ Each chart is built once and rendered once per format, several renders at a time
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from altair.utils.schemapi import debug_mode
 from tqdm import tqdm
 
 from partnerkit.charts import columns as c
@@ -160,10 +162,11 @@ def _pack_specs(analysis: ReportSource) -> Iterator[tuple[str, dict[str, Any]]]:
     """Build the chart pack's specs one chart at a time (the partnerkit theme active).
 
     The same charts and specs as :func:`partnerkit.charts.pack.chart_pack` at once; the
-    chart tests validate these specs, so they are not validated a second time here.
+    chart tests validate these specs, so they are not validated a second time here (nor
+    each part as altair builds it: its debug mode is off while they are built).
     """
     for name in PACK:
-        with theme.enabled():
+        with theme.enabled(), debug_mode(False):
             built = chart_pack(analysis, names=[name])
             if name in built:
                 spec = built[name].to_dict(validate=False)
@@ -173,6 +176,91 @@ def _pack_specs(analysis: ReportSource) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def _page_text(
+    inputs: ReportSource,
+    card: pl.DataFrame,
+    chosen: Sequence[str],
+    *,
+    intro: str,
+    folder: Path,
+    currency: str | None,
+) -> dict[str, Any]:
+    """Every text of the report page, by template name; writes the two CSV files too."""
+    changes = _quarter_changes(inputs)
+    pages = [
+        content.partner_page(
+            card, pid, anchor=f"partner-{i + 1}", currency=currency, changes=changes
+        )
+        for i, pid in enumerate(chosen)
+    ]
+    export_frame(card, folder / "scorecard.csv")
+    rec_columns = [
+        col
+        for col in (c.PARTNER_ID, c.NAME, c.RANK, c.RECOMMENDATION, c.REASONS, c.EXPLANATION)
+        if col in card.columns
+    ]
+    export_frame(
+        card.select(rec_columns).sort([c.RANK, c.PARTNER_ID], nulls_last=True),
+        folder / "recommendations.csv",
+    )
+    concentration: dict[str, Any] = (
+        inputs.concentration.row(0, named=True) if inputs.concentration.height else {}
+    )
+    value = inputs.policy.pareto_value
+    scorecard, more_rows = content.scorecard_table(card, currency=currency)
+    counts = content.recommendation_counts(card)
+    return {
+        "meta": content.page_meta(
+            as_of=inputs.as_of,
+            window_start=inputs.window_start,
+            currency=currency,
+            policy=inputs.policy.fingerprint(),
+        ),
+        "figures": content.summary_figures(
+            card,
+            concentration,
+            value=value,
+            denominator=inputs.policy.denominator,
+            currency=currency,
+        ),
+        "changes": () if changes is None else content.change_figures(changes, currency=currency),
+        "counts": counts,
+        "rated": sum(n for _, _, n in counts),
+        "notes": inputs.notes,
+        "groups": content.recommendation_groups(card, value=value, currency=currency),
+        "value_label": value.replace("_", " ").capitalize(),
+        "partners_intro": intro if pages else "No partner selected.",
+        "partners": pages,
+        "scorecard": scorecard,
+        "more_rows": more_rows,
+    }
+
+
+def _partner_specs(
+    inputs: ReportSource,
+    card: pl.DataFrame,
+    pages: Sequence[Any],
+    *,
+    currency: str | None,
+) -> dict[str, dict[str, Any]]:
+    """Build the chart one-pager spec of each reviewed partner, keyed by its page's anchor."""
+    with theme.enabled(), debug_mode(False):  # validated by the chart tests
+        quarterly, quarter_value = quarterly_values(inputs)
+        return {
+            page.anchor: partner_onepager(
+                card,
+                page.partner_id,
+                health_explained=inputs.health_explained,
+                quarterly=quarterly,
+                value=quarter_value,
+                label=c.WON_REVENUE.replace("_", " "),
+                currency=currency,
+                as_of=inputs.as_of,
+            ).to_dict(validate=False)
+            for page in pages
+        }
 
 
 def build_report(
@@ -217,31 +305,19 @@ def build_report(
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    changes = _quarter_changes(analysis)
-    pages = [
-        content.partner_page(card, pid, anchor=f"partner-{i + 1}", currency=money, changes=changes)
-        for i, pid in enumerate(chosen)
-    ]
     page_formats = [*wanted, *(["svg"] if "svg" not in wanted else [])]
-    partner_specs: dict[str, dict[str, Any]] = {}
-    if draw_partners:
-        with theme.enabled():
-            quarterly, quarter_value = quarterly_values(inputs)
-            for page in pages:
-                partner_specs[page.anchor] = partner_onepager(
-                    card,
-                    page.partner_id,
-                    health_explained=inputs.health_explained,
-                    quarterly=quarterly,
-                    value=quarter_value,
-                    label=c.WON_REVENUE.replace("_", " "),
-                    currency=money,
-                    as_of=inputs.as_of,
-                ).to_dict()
+    text: dict[str, Any] = {}
+
+    def write_text() -> Iterator[tuple[str, dict[str, Any]]]:
+        # the page's text and the CSV files, written while the last charts render
+        text.update(_page_text(inputs, card, chosen, intro=intro, folder=folder, currency=money))
+        yield from ()
+
     with tqdm(
         total=None, desc="report", unit="render", file=sys.stderr, disable=progress is not True
     ) as bar:
         done = [0]
+        partner_specs: dict[str, dict[str, Any]] = {}
 
         def step(_done: int, pack_files: int) -> None:
             total = pack_files + len(partner_specs)
@@ -251,59 +327,31 @@ def build_report(
             if callable(progress):
                 progress(done[0], total)
 
-        # each chart of the pack renders while the next one is built
-        rendered = render_stream(_pack_specs(inputs), page_formats, scale=scale, progress=step)
+        # each chart of the pack renders while the next one is built, the last ones while
+        # the page's text is written
+        rendered = render_stream(
+            itertools.chain(_pack_specs(inputs), write_text()),
+            page_formats,
+            scale=scale,
+            progress=step,
+        )
         pack = [name for name in PACK if (name, "svg") in rendered]
         pack_files = len(pack) * len(page_formats)
+        if draw_partners:
+            partner_specs = _partner_specs(inputs, card, text["partners"], currency=money)
         rendered |= render_all(
             partner_specs, ["svg"], progress=lambda _done, _total: step(_done, pack_files)
         )
     for (name, fmt), data in rendered.items():
         if name in pack and fmt in wanted:
             write_atomic(folder / CHARTS_DIR / f"{name}.{fmt}", data)
-    export_frame(card, folder / "scorecard.csv")
-    rec_columns = [
-        col
-        for col in (c.PARTNER_ID, c.NAME, c.RANK, c.RECOMMENDATION, c.REASONS, c.EXPLANATION)
-        if col in card.columns
-    ]
-    export_frame(
-        card.select(rec_columns).sort([c.RANK, c.PARTNER_ID], nulls_last=True),
-        folder / "recommendations.csv",
-    )
-
-    concentration: dict[str, Any] = (
-        inputs.concentration.row(0, named=True) if inputs.concentration.height else {}
-    )
-    value = inputs.policy.pareto_value
-    scorecard, more_rows = content.scorecard_table(card, currency=money)
-    figures = content.summary_figures(
-        card, concentration, value=value, denominator=inputs.policy.denominator, currency=money
-    )
-    counts = content.recommendation_counts(card)
     html = render_report(
         {
+            **text,
             "title": TITLE,
-            "meta": content.page_meta(
-                as_of=inputs.as_of,
-                window_start=inputs.window_start,
-                currency=money,
-                policy=inputs.policy.fingerprint(),
-            ),
-            "figures": figures,
-            "changes": () if changes is None else content.change_figures(changes, currency=money),
-            "counts": counts,
-            "rated": sum(n for _, _, n in counts),
-            "notes": inputs.notes,
             "sections": content.chart_captions(SECTIONS, set(pack)),
             "images": {name: _b64(rendered[name, "svg"]) for name in pack},
-            "groups": content.recommendation_groups(card, value=value, currency=money),
-            "value_label": value.replace("_", " ").capitalize(),
-            "partners_intro": intro if pages else "No partner selected.",
-            "partners": pages,
             "partner_images": {a: _b64(rendered[a, "svg"]) for a in partner_specs},
-            "scorecard": scorecard,
-            "more_rows": more_rows,
             "colours": RECOMMENDATION_COLORS,
         }
     )

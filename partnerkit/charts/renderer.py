@@ -1,0 +1,168 @@
+"""Render charts in a process of their own, beside the one building them.
+
+vl-convert keeps Python's lock for the whole of a render, and its first render also starts
+its JavaScript engine (about a third of a second). In the process that builds the charts,
+every render therefore stops the building of the next chart, and threads cannot overlap
+them. :func:`start` launches one renderer process (a small script:
+:mod:`partnerkit.charts._render_worker`) that starts its engine at once; from then on the
+vl-convert calls of :mod:`partnerkit.charts.export` go to it (:func:`call`), so a report
+builds chart specs while the previous ones render, on another core, and the engine starts
+while the portfolio is still being analysed. Without :func:`start` (or once :func:`stop`
+ran, or if the process could not start) the calls run here, as before. The bytes are the
+same either way: the same vl-convert renders the same specs.
+
+Examples
+--------
+>>> started = start()
+>>> call("vegalite_to_svg", {"mark": "point"})[:4]
+'<svg'
+>>> stop()
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import pickle
+import subprocess
+import sys
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["RenderProcess", "RendererStoppedError", "call", "running", "start", "stop"]
+
+WORKER = Path(__file__).with_name("_render_worker.py")
+"""The script the renderer process runs."""
+
+
+class RendererStoppedError(RuntimeError):
+    """The renderer process ended (killed, or it could not start its renderer)."""
+
+    def __init__(self) -> None:
+        super().__init__("the chart renderer process has stopped")
+
+
+class RenderProcess:
+    """One renderer process, called from any thread; requests are served in turn.
+
+    >>> with RenderProcess() as renderer:
+    ...     renderer.call("vegalite_to_svg", {"mark": "bar"})[:4]
+    '<svg'
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(  # the interpreter running this package
+            [sys.executable, "-P", str(WORKER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._requests: IO[bytes] = self._process.stdin  # type: ignore[assignment]
+        self._replies: IO[bytes] = self._process.stdout  # type: ignore[assignment]
+        self._ids = itertools.count()
+        self._pending: dict[int, Future[Any]] = {}
+        self._lock = threading.Lock()
+        self._reader = threading.Thread(target=self._read, name="renderer-replies", daemon=True)
+        self._reader.start()
+
+    def submit(self, name: str, /, *args: Any, **kwargs: Any) -> Future[Any]:  # noqa: ANN401
+        """Send one vl-convert call; the future holds its result (ValueError if it failed)."""
+        future: Future[Any] = Future()
+        with self._lock:
+            if self._process.poll() is not None:
+                raise RendererStoppedError
+            ident = next(self._ids)
+            self._pending[ident] = future
+            pickle.dump(
+                (ident, name, args, kwargs), self._requests, protocol=pickle.HIGHEST_PROTOCOL
+            )
+            self._requests.flush()
+        return future
+
+    def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+        """Run ``vl_convert.<name>(*args, **kwargs)`` in the renderer process; return its result."""
+        return self.submit(name, *args, **kwargs).result()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                ident, ok, payload = pickle.load(self._replies)  # noqa: S301  (our own child)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                break
+            with self._lock:
+                future = self._pending.pop(ident)
+            if ok:
+                future.set_result(payload)
+            else:
+                future.set_exception(ValueError(payload))
+        with self._lock:
+            waiting, self._pending = self._pending, {}
+        for future in waiting.values():
+            future.set_exception(RendererStoppedError())
+
+    def close(self) -> None:
+        """Let the process finish what it was asked and end (its input closes)."""
+        with self._lock:
+            if not self._requests.closed:
+                self._requests.close()
+        self._process.wait(timeout=30)
+        self._reader.join(timeout=30)
+        self._replies.close()
+
+    def __enter__(self) -> RenderProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_current: RenderProcess | None = None
+_guard = threading.Lock()
+
+
+def start() -> bool:
+    """Start the renderer process (once) and its engine; True when it runs.
+
+    The engine starts at once (the process draws a chart of its own first). False when the
+    process could not be started: the calls then run in this process.
+    """
+    global _current  # noqa: PLW0603  (one renderer per process)
+    with _guard:
+        if _current is None:
+            try:
+                _current = RenderProcess()
+            except OSError:
+                return False
+            atexit.register(stop)
+        return True
+
+
+def running() -> bool:
+    """Whether calls go to the renderer process."""
+    return _current is not None
+
+
+def stop() -> None:
+    """End the renderer process, if any; later calls run in this process."""
+    global _current
+    with _guard:
+        renderer, _current = _current, None
+    if renderer is not None:
+        renderer.close()
+
+
+def call(name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
+    """``vl_convert.<name>(*args, **kwargs)``, in the renderer process when it runs.
+
+    Should the process have ended, this call and the later ones run here.
+    """
+    renderer = _current
+    if renderer is not None:
+        try:
+            return renderer.call(name, *args, **kwargs)
+        except RendererStoppedError:
+            stop()
+    import vl_convert as vlc  # noqa: PLC0415
+
+    return getattr(vlc, name)(*args, **kwargs)

@@ -1,0 +1,108 @@
+"""The renderer process gives the very bytes of an in-process render, and fails as clearly.
+
+:mod:`partnerkit.charts.renderer` moves vl-convert's calls to a process of their own so that
+a report builds charts while others render. Nothing a user gets may change with it: the
+same specs give the same SVG, PNG and PDF bytes, errors reach the caller as ValueError with
+vl-convert's message, replies go to the thread that asked (many threads ask at once), and a
+renderer that died says so instead of hanging.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import vl_convert as vlc
+
+from partnerkit.charts import renderer
+from partnerkit.charts.export import render, vegalite_version
+
+
+def spec(n: int) -> dict[str, object]:
+    """A small chart whose picture depends on ``n``."""
+    return {
+        "data": {"values": [{"x": i, "y": (i * n) % 7} for i in range(n + 3)]},
+        "mark": "bar",
+        "encoding": {
+            "x": {"field": "x", "type": "ordinal"},
+            "y": {"field": "y", "type": "quantitative"},
+        },
+        "title": f"chart {n}",
+    }
+
+
+@pytest.fixture(scope="module")
+def process():
+    with renderer.RenderProcess() as running:
+        yield running
+
+
+def test_the_process_renders_the_bytes_of_this_process(process):
+    version = vegalite_version()
+    svg = process.call("vegalite_to_svg", spec(4), vl_version=version)
+    assert svg == vlc.vegalite_to_svg(spec(4), vl_version=version)
+    assert process.call("svg_to_png", svg, scale=2.0) == vlc.svg_to_png(svg, scale=2.0)
+
+
+def test_the_export_functions_give_the_same_files_through_the_process():
+    alone = {fmt: render(spec(5), fmt) for fmt in ("svg", "png")}
+    assert renderer.start()
+    try:
+        assert renderer.running()
+        through = {fmt: render(spec(5), fmt) for fmt in ("svg", "png")}
+    finally:
+        renderer.stop()
+    assert not renderer.running()
+    assert through == alone
+
+
+def test_an_invalid_spec_raises_vl_converts_error_and_the_process_goes_on(process):
+    with pytest.raises(ValueError, match="conversion failed"):
+        process.call("vegalite_to_svg", {"mark": "no_such_mark"})
+    assert process.call("vegalite_to_svg", spec(1)).startswith("<svg")
+
+
+def test_only_the_renderer_calls_are_served(process):
+    with pytest.raises(ValueError, match="not a renderer call: 'javascript_bundle'"):
+        process.call("javascript_bundle")
+
+
+def test_each_thread_gets_the_reply_to_its_own_request(process):
+    expected = {n: vlc.vegalite_to_svg(spec(n)) for n in range(8)}
+    got: dict[int, str] = {}
+
+    def ask(n: int) -> None:
+        got[n] = process.call("vegalite_to_svg", spec(n))
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert got == expected
+
+
+def test_a_renderer_that_died_says_so():
+    dying = renderer.RenderProcess()
+    pending = dying.submit("vegalite_to_svg", spec(2))
+    dying._process.kill()
+    dying._process.wait(timeout=30)
+    dying._reader.join(timeout=30)
+    if not pending.exception():  # the render may have finished before the kill
+        assert pending.result().startswith("<svg")
+    with pytest.raises(RuntimeError, match="renderer process has stopped"):
+        dying.call("vegalite_to_svg", spec(2))
+    dying.close()
+
+
+def test_charts_render_here_when_the_renderer_cannot_run(monkeypatch, tmp_path):
+    monkeypatch.setattr(renderer, "WORKER", tmp_path / "missing.py")  # the process exits at once
+    assert renderer.start()
+    try:
+        assert (
+            render(spec(3), "svg")
+            == vlc.vegalite_to_svg(spec(3), vl_version=vegalite_version()).encode()
+        )
+        assert not renderer.running()
+    finally:
+        renderer.stop()
