@@ -50,7 +50,12 @@ import narwhals.stable.v2 as nw
 from partnerkit.facts.activities import HOURS_COLUMNS, activity_facts
 from partnerkit.facts.aggregates import between
 from partnerkit.facts.deals import actual_close, deal_facts
-from partnerkit.facts.engines import engine_of_tables, hashed_keys, with_partner_key
+from partnerkit.facts.engines import (
+    as_categories,
+    engine_of_tables,
+    hashed_keys,
+    with_partner_key,
+)
 from partnerkit.facts.settings import FactSettings
 from partnerkit.facts.stage import StageOne, canonical_tables
 from partnerkit.window import Window
@@ -110,7 +115,7 @@ def core_facts(
         only=CORE_DEAL_FACTS,
     )
     acts = activity_facts(
-        with_partner_key(raw["activities"], hashed=hashed),
+        as_categories(with_partner_key(raw["activities"], hashed=hashed), ["kind"], engine=engine),
         window=window,
         settings=settings,
         key="_key",

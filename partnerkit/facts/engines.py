@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -600,3 +600,27 @@ def with_partner_key(frame: nw.LazyFrame[Any], /, *, hashed: bool) -> nw.LazyFra
     )
     keyed: nw.LazyFrame[Any] = nw.from_native(native)
     return keyed
+
+
+def as_categories(
+    frame: nw.LazyFrame[Any], columns: Sequence[str], /, *, engine: str
+) -> nw.LazyFrame[Any]:
+    """On polars, read the text ``columns`` as categories (a small integer per value).
+
+    For the columns of few distinct values that a reduction groups by (an activity's
+    kind): grouping by (partner, kind) then compares integers instead of text, about 4%
+    of the core reduction on 50 million activities with long record ids. Values, nulls
+    and comparisons with text literals are unchanged; other engines get ``frame`` as is.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> f = nw.from_native(pl.LazyFrame({"kind": ["qbr", None]}))
+    >>> as_categories(f, ["kind"], engine="polars").collect()["kind"].to_list()
+    ['qbr', None]
+    """
+    if engine != "polars":
+        return frame
+    native: pl.LazyFrame = frame.to_native().with_columns(pl.col(*columns).cast(pl.Categorical))
+    categorical: nw.LazyFrame[Any] = nw.from_native(native)
+    return categorical
