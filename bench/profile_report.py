@@ -12,8 +12,10 @@ Two measurements, each round in fresh processes (imports are part of what is mea
    explanation, which the charts read), ``quarter changes`` (QoQ / YoY from the facts),
    ``content`` (every text of the page: figures, groups, partner pages, scorecard table),
    ``chart specs`` (build the pack with altair and turn it into dicts), ``render`` (the SVGs,
-   four at a time, including the renderer's first start), ``template`` (Jinja2) and
-   ``write`` (CSV exports and the page).
+   in the renderer process started, as the command does, right after ``import
+   partnerkit``), ``template`` (Jinja2) and ``write`` (CSV exports and the page). The
+   command overlaps the specs, the renders and the page's text; here each waits for the
+   one before.
    As in the command, Python's cycle collector is paused after ``import partnerkit``.
 
 2. **Whole commands**: ``partnerkit report SOURCE --out DIR`` and ``partnerkit analyze
@@ -78,6 +80,9 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     mark("import partnerkit")
     gc.disable()  # as the report command does from here on
     partnerkit._imports.headless()  # as the report command does
+    from partnerkit.charts import renderer  # noqa: PLC0415
+
+    renderer.start()  # as the report command does: charts render in a process of their own
     from partnerkit.analysis import analyze  # noqa: PLC0415
     from partnerkit.charts import theme  # noqa: PLC0415
     from partnerkit.charts.export import render_all  # noqa: PLC0415
