@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import pickle
 import subprocess
@@ -62,22 +63,32 @@ class RenderProcess:
         self._replies: IO[bytes] = self._process.stdout  # type: ignore[assignment]
         self._ids = itertools.count()
         self._pending: dict[int, Future[Any]] = {}
-        self._lock = threading.Lock()
+        self._stopped = False
+        self._book = threading.Lock()  # guards _pending and _stopped, held briefly
+        self._writing = threading.Lock()  # one request written at a time
         self._reader = threading.Thread(target=self._read, name="renderer-replies", daemon=True)
         self._reader.start()
 
     def submit(self, name: str, /, *args: Any, **kwargs: Any) -> Future[Any]:  # noqa: ANN401
         """Send one vl-convert call; the future holds its result (ValueError if it failed)."""
         future: Future[Any] = Future()
-        with self._lock:
-            if self._process.poll() is not None:
+        with self._book:
+            if self._stopped:
                 raise RendererStoppedError
             ident = next(self._ids)
             self._pending[ident] = future
-            pickle.dump(
-                (ident, name, args, kwargs), self._requests, protocol=pickle.HIGHEST_PROTOCOL
-            )
-            self._requests.flush()
+        # the replies are read meanwhile without this lock: a request larger than the pipe
+        # waits for the process to read it, which waits for its replies to be read
+        try:
+            with self._writing:
+                pickle.dump(
+                    (ident, name, args, kwargs), self._requests, protocol=pickle.HIGHEST_PROTOCOL
+                )
+                self._requests.flush()
+        except (OSError, ValueError):  # a broken pipe, or closed: the process has ended
+            with self._book:
+                self._pending.pop(ident, None)
+            raise RendererStoppedError from None
         return future
 
     def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
@@ -85,27 +96,30 @@ class RenderProcess:
         return self.submit(name, *args, **kwargs).result()
 
     def _read(self) -> None:
-        while True:
-            try:
+        try:
+            while True:
                 ident, ok, payload = pickle.load(self._replies)  # noqa: S301  (our own child)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                break
-            with self._lock:
-                future = self._pending.pop(ident)
-            if ok:
-                future.set_result(payload)
-            else:
-                future.set_exception(ValueError(payload))
-        with self._lock:
-            waiting, self._pending = self._pending, {}
-        for future in waiting.values():
-            future.set_exception(RendererStoppedError())
+                with self._book:
+                    future = self._pending.pop(ident)
+                if ok:
+                    future.set_result(payload)
+                else:
+                    future.set_exception(ValueError(payload))
+        except Exception:  # noqa: S110  (the end of the replies, or a reply unreadable)
+            pass
+        finally:
+            with self._book:
+                self._stopped = True
+                waiting, self._pending = self._pending, {}
+            for future in waiting.values():
+                future.set_exception(RendererStoppedError())
+            if self._process.poll() is None:  # replies unreadable: no request can be answered
+                self._process.kill()
 
     def close(self) -> None:
         """Let the process finish what it was asked and end (its input closes)."""
-        with self._lock:
-            if not self._requests.closed:
-                self._requests.close()
+        with self._writing, contextlib.suppress(OSError):  # the process may have ended
+            self._requests.close()
         self._process.wait(timeout=30)
         self._reader.join(timeout=30)
         self._replies.close()

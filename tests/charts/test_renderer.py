@@ -106,3 +106,37 @@ def test_charts_render_here_when_the_renderer_cannot_run(monkeypatch, tmp_path):
         assert not renderer.running()
     finally:
         renderer.stop()
+
+
+def test_large_requests_and_replies_from_many_threads_all_come_back(process):
+    # specs and PNGs larger than a pipe's buffer: a request written while replies wait to
+    # be read must not block both sides (it did, when one lock guarded both)
+    big = {
+        "data": {
+            "values": [{"x": i, "y": (i * 7) % 11, "t": f"label {i:05d}"} for i in range(3000)]
+        },
+        "mark": "point",
+        "encoding": {
+            "x": {"field": "x", "type": "quantitative"},
+            "y": {"field": "y", "type": "quantitative"},
+            "tooltip": {"field": "t"},
+        },
+        "width": 900,
+        "height": 700,
+    }
+    svg = process.call("vegalite_to_svg", big)
+    got: dict[int, bytes] = {}
+
+    def ask(n: int) -> None:
+        svg_n = process.call("vegalite_to_svg", {**big, "title": f"chart {n}"})
+        got[n] = process.call("svg_to_png", svg_n, scale=3.0)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert len(svg) > 65_536
+    assert sorted(got) == list(range(8))
+    assert all(len(png) > 65_536 and png[:4] == b"\x89PNG" for png in got.values())
