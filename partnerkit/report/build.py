@@ -158,14 +158,21 @@ def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
     return None if facts is None else quarter_changes_of(facts).collect()
 
 
+_BUILT_LAST = ("quadrant", "quadrant_health", "pareto", "lift")
+"""Charts of the pack that take longest to build (0.1-0.2 s each on the sample, the lift's
+with its intervals): built after the others, so that the first renders start sooner."""
+
+
 def _pack_specs(analysis: ReportSource) -> Iterator[tuple[str, dict[str, Any]]]:
     """Build the chart pack's specs one chart at a time (the partnerkit theme active).
 
     The same charts and specs as :func:`partnerkit.charts.pack.chart_pack` at once; the
     chart tests validate these specs, so they are not validated a second time here (nor
-    each part as altair builds it: its debug mode is off while they are built).
+    each part as altair builds it: its debug mode is off while they are built). The
+    quickest to build come first (:data:`_BUILT_LAST`); the page keeps the pack's order.
     """
-    for name in PACK:
+    last = {name: i for i, name in enumerate(_BUILT_LAST)}
+    for name in sorted(PACK, key=lambda n: last.get(n, -1)):
         with theme.enabled(), debug_mode(False):
             built = chart_pack(analysis, names=[name])
             if name in built:
