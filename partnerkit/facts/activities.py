@@ -30,7 +30,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from partnerkit.facts.aggregates import between, count_if, max_if, money, sum_if
+from partnerkit.facts.aggregates import count_if, max_if, money, sum_if, within
 from partnerkit.facts.deals import quarter_index, quarter_label
 from partnerkit.facts.settings import FactSettings
 from partnerkit.schema import ACTIVITY_KINDS
@@ -103,9 +103,7 @@ def activity_facts(
     # When only the last date is asked of it (signal_in_w), the rows before W are enough:
     # the rows of W give their last date in their own pass, so each row is grouped once
     history = (
-        activities.filter(
-            (day <= nw.lit(window.start if signal_in_w else window.end)).fill_null(value=False)
-        )
+        activities.filter(day <= nw.lit(window.start if signal_in_w else window.end))
         .group_by(key)
         .agg(
             day.max().alias("last_activity_on"),
@@ -115,7 +113,7 @@ def activity_facts(
     )
     # the rows in W, reduced per (partner, kind) first: a dozen rows per partner
     per_kind = (
-        activities.filter(between(day, window.start, window.end))
+        activities.filter(within(day, window.start, window.end))
         .group_by(key, "kind")
         .agg(
             nw.len().cast(nw.Int64).alias("_n"),
@@ -230,7 +228,8 @@ def activity_quarters(
     return (
         activities.filter(
             ~nw.col("partner_id").is_null()
-            & ((day >= nw.lit(quarters[0])) & (day <= nw.lit(window.end))).fill_null(value=False)
+            & (day >= nw.lit(quarters[0]))
+            & (day <= nw.lit(window.end))
         )
         .with_columns(_q=quarter_index("occurred_on"))
         .group_by("partner_id", "_q")

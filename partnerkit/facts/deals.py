@@ -230,7 +230,7 @@ def deal_facts(
     mean_days = nw.col("_days_sum") / n
     mean_amount = nw.col("_amount_sum") / n
     rows = (
-        deals.filter((created <= nw.lit(w.end)).fill_null(value=False))
+        deals.filter(created <= nw.lit(w.end))  # a null date is dropped
         .with_columns(
             _won=(outcome == "won").fill_null(value=False) & between(closed, w.start, w.end),
             _lost=(outcome == "lost").fill_null(value=False) & between(closed, w.start, w.end),
