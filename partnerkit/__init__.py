@@ -20,9 +20,10 @@ happening (see :mod:`partnerkit._imports`), wherever altair is then imported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from partnerkit import _imports  # noqa: F401  (first: marks the skipped imports)
+from partnerkit._imports import lazy_names
 
 # eager: importing the subpackage partnerkit.load (as reading does) binds the attribute
 # ``load`` of this module to it, so the function must be bound after it, here
@@ -114,19 +115,4 @@ _LAZY = {
 """Where each public name lives: imported from there on first use."""
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
-    """Import a public name (or the ``samples`` subpackage) from its module on first use."""
-    import importlib  # noqa: PLC0415
-
-    if name == "samples":
-        return importlib.import_module("partnerkit.samples")
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'partnerkit' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """List the module's names and its public names, imported or not."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__, subpackages=("samples",))

@@ -28,9 +28,12 @@ True
 
 from __future__ import annotations
 
+import importlib
 import sys
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
-__all__ = ["HEADLESS", "SKIPPED", "headless", "skip"]
+__all__ = ["HEADLESS", "SKIPPED", "headless", "lazy_names", "skip"]
 
 SKIPPED: tuple[str, ...] = ("rfc3987_syntax",)
 """Never imported in a process that imported partnerkit before jsonschema."""
@@ -79,6 +82,45 @@ def headless() -> list[str]:
     'anywidget'
     """
     return skip(HEADLESS, unless_loaded="altair")
+
+
+def lazy_names(
+    package: str,
+    where: Mapping[str, str],
+    public: Collection[str],
+    /,
+    *,
+    subpackages: Collection[str] = (),
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """Return a package's ``__getattr__`` and ``__dir__`` that import its names on first use.
+
+    ``where`` maps each public name to the module it lives in; the value is imported from
+    there when first asked for, and kept in the package. ``subpackages`` are imported whole.
+    ``__dir__`` lists the package's names and ``public`` (imported or not).
+
+    >>> getattr_, dir_ = lazy_names("json", {"dumps_": "json"}, ["dumps_"])
+    >>> "dumps_" in dir_()
+    True
+    >>> getattr_("loads_")
+    Traceback (most recent call last):
+    ...
+    AttributeError: module 'json' has no attribute 'loads_'
+    """
+    names = vars(sys.modules[package])
+
+    def getattr_(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
+        if name in subpackages:
+            return importlib.import_module(f"{package}.{name}")
+        if name in where:
+            value = getattr(importlib.import_module(where[name]), name)
+            names[name] = value
+            return value
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    def dir_() -> list[str]:
+        return sorted({*names, *public})
+
+    return getattr_, dir_
 
 
 skip(SKIPPED, unless_loaded="jsonschema")

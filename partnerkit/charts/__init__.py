@@ -12,7 +12,9 @@ Each public name is imported from its module on first use, so that a module of t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from partnerkit._imports import lazy_names
 
 if TYPE_CHECKING:
     from partnerkit.charts.concentration import lorenz_chart, pareto_chart
@@ -68,17 +70,4 @@ _LAZY = {
 """Where each public name lives: imported from there on first use."""
 
 
-def __getattr__(name: str) -> Any:  # noqa: ANN401  (module attributes of any kind)
-    """Import a public name from its module on first use."""
-    import importlib  # noqa: PLC0415
-
-    if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'partnerkit.charts' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    """List the module's names and its public names, imported or not."""
-    return sorted({*globals(), *__all__})
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__)
