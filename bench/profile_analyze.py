@@ -17,6 +17,13 @@ in turn so that machine drift cancels in the ratios):
    than the shared ``collect_all`` of :func:`partnerkit.analysis.analyze`) and one per
    on-demand output (``lift (bootstrap)`` is :func:`partnerkit.metrics.lift.lift`).
 
+``--only floors`` times, paired with DuckDB's core in each round, the two parts no
+read + validate + analyze can do without: reading every row with its checks
+(``read+validate``) and the core scorecard of the rows already read
+(:func:`partnerkit.analysis.quick_scorecard`, the least an analysis computes), and
+``analyze`` of the files read without row checks (``validate=False``), beside the pipeline;
+their ratios to DuckDB's core bound from below what the pipeline can reach.
+
 ``--dump`` accepts an old checkout too (``PYTHONPATH=<checkout>``), whose analysis may
 still compute the conflicts on demand: the frames are read by name either way.
 
@@ -139,6 +146,25 @@ def pipeline(folder: Path, *, everything: bool = False) -> Any:
     return a.compute() if everything and hasattr(a, "compute") else a
 
 
+def floors(folder: Path, times: dict[str, list[float]]) -> None:
+    """Time the parts of the pipeline that bound it from below (see the module docstring)."""
+    from partnerkit.analysis import analyze, quick_scorecard  # noqa: PLC0415
+    from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+
+    _timed(times, "read+validate", lambda: read_portfolio(folder))
+    unchecked = read_portfolio(folder, validate=False)
+    _timed(times, "core scorecard (rows read, unchecked)", lambda: quick_scorecard(unchecked))
+    _timed(
+        times,
+        "read without row checks + analyze",
+        lambda: analyze(read_portfolio(folder, validate=False)),
+    )
+
+
+FLOOR = ("read+validate", "core scorecard (rows read, unchecked)")
+"""The two parts whose sum bounds read + validate + analyze from below."""
+
+
 def duckdb_core(folder: Path) -> Any:
     """The hand-written DuckDB core scorecard on the same files."""
     import harness  # noqa: PLC0415
@@ -156,11 +182,15 @@ def profile(folder: Path, rounds: int, only: str | None) -> dict[str, list[float
         _timed(warm, "pipeline", lambda: pipeline(folder, everything=True))
     if only is None:
         steps(folder, warm)
+    if only == "floors":
+        floors(folder, warm)
     times: dict[str, list[float]] = {}
     for r in range(rounds):
-        if only in (None, "duckdb", "paired"):
+        if only in (None, "duckdb", "paired", "floors"):
             _timed(times, "duckdb-core", lambda: duckdb_core(folder))
-        if only in (None, "pipeline", "paired"):
+        if only == "floors":
+            floors(folder, times)
+        if only in (None, "pipeline", "paired", "floors"):
             _timed(times, "pipeline: read+validate+analyze", lambda: pipeline(folder))
             _timed(
                 times,
@@ -174,6 +204,12 @@ def profile(folder: Path, rounds: int, only: str | None) -> dict[str, list[float
 
 
 def render(folder: Path, times: dict[str, list[float]], command: str) -> str:
+    if all(times.get(n) for n in FLOOR):
+        for prefix in ("", CPU):
+            parts = [times[prefix + n] for n in FLOOR]
+            times[prefix + "floor: read+validate + core scorecard"] = [
+                sum(x) for x in zip(*parts, strict=True)
+            ]
     load = os.getloadavg()
     lines = [
         f"Command: `{command}`",
@@ -203,9 +239,15 @@ def render(folder: Path, times: dict[str, list[float]], command: str) -> str:
         )
     lines.append("")
     for kind, prefix in (("wall", ""), ("CPU", CPU)):
-        for name in ("pipeline: read+validate+analyze", "pipeline, on-demand outputs too"):
+        for name in (
+            "pipeline: read+validate+analyze",
+            "pipeline, on-demand outputs too",
+            *FLOOR,
+            "floor: read+validate + core scorecard",
+            "read without row checks + analyze",
+        ):
             ours, duck = times.get(prefix + name), times.get(prefix + "duckdb-core")
-            if not ours or not duck:
+            if not ours or not duck or len(ours) != len(duck):
                 continue
             ratios = [p / d for p, d in zip(ours, duck, strict=True)]
             lines.append(
@@ -279,8 +321,11 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument(
         "--only",
-        choices=("duckdb", "pipeline", "paired"),
-        help="time only DuckDB's core, only the pipeline, or both (paired) without the steps",
+        choices=("duckdb", "pipeline", "paired", "floors"),
+        help=(
+            "time only DuckDB's core, only the pipeline, or both (paired) without the steps; "
+            "floors: both, with the parts that bound the pipeline from below"
+        ),
     )
     ap.add_argument("--out", type=Path, help="write the markdown table here")
     ap.add_argument("--dump", type=Path, help="write the frames of one analyze here and stop")
