@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "",
         (
-            "Read + validate = `partnerkit.load(folder, currency='USD')` (partners: "
+            "Read + validate = `partnerkit.load.load(folder, currency='USD')` (partners: "
             f"{PARTNERS} rows), wall seconds over {args.runs} runs after one warm-up."
         ),
         "",

@@ -9,9 +9,9 @@ per partner to keep, invest, watch or exit.
 >>> int(analysis.concentration["partners"][0]) > 0
 True
 
-Every public name but :func:`load` is imported from its module on first use (the chart
-and report functions, :mod:`partnerkit.samples`, the decisions, ...), so that ``import
-partnerkit`` and imports of its modules stay light: a script that reads a portfolio and
+Every public name is imported from its module on first use (the chart and report
+functions, :mod:`partnerkit.samples`, the decisions, ...), so that ``import partnerkit``
+and imports of its modules stay light: a script that reads a portfolio and
 computes the core scorecard imports neither the sample generator nor the charts.
 
 Importing the package first keeps a slow optional import of altair's dependencies from
@@ -25,12 +25,8 @@ from typing import TYPE_CHECKING
 from partnerkit import _imports  # noqa: F401  (first: marks the skipped imports)
 from partnerkit._imports import lazy_names
 
-# eager: importing the subpackage partnerkit.load (as reading does) binds the attribute
-# ``load`` of this module to it, so the function must be bound after it, here
-from partnerkit.load.read import load
-
 if TYPE_CHECKING:
-    from partnerkit import samples
+    from partnerkit import load, samples  # noqa: F401  (load: the subpackage, on first use)
     from partnerkit.analysis import Analysis, analyze, quick_scorecard
     from partnerkit.charts.export import export_chart, export_charts
     from partnerkit.decisions.export import export_decisions
@@ -70,7 +66,6 @@ __all__ = [
     "export_charts",
     "export_decisions",
     "export_frame",
-    "load",
     "overlaps_from_accounts",
     "quick_scorecard",
     "read_portfolio",
@@ -115,4 +110,4 @@ _LAZY = {
 """Where each public name lives: imported from there on first use."""
 
 
-__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__, subpackages=("samples",))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY, __all__, subpackages=("load", "samples"))
