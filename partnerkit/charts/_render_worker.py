@@ -5,13 +5,15 @@ the package): it reads pickled requests ``(id, name, args, kwargs)`` from standa
 calls ``vl_convert.<name>`` for the few names of :data:`CALLS`, and writes ``(id, True,
 result)`` or ``(id, False, "<error>")`` to standard output, one request at a time, until its
 input closes. vl-convert holds Python's lock while it renders, so rendering here lets the
-calling process build the next chart meanwhile. Imports nothing but the standard library
-and vl-convert.
+calling process build the next chart meanwhile. Ctrl-C, which reaches every process of the
+terminal, is left to the parent: it ends this process by closing its input. Imports nothing
+but the standard library and vl-convert.
 """
 
 from __future__ import annotations
 
 import pickle
+import signal
 import sys
 
 CALLS = frozenset({"vegalite_to_svg", "vegalite_to_pdf", "svg_to_png"})
@@ -20,6 +22,7 @@ CALLS = frozenset({"vegalite_to_svg", "vegalite_to_pdf", "svg_to_png"})
 
 def main() -> int:
     """Serve requests until standard input closes; return the exit code."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import vl_convert as vlc  # noqa: PLC0415  (the renderer's one dependency)
 
     requests, replies = sys.stdin.buffer, sys.stdout.buffer

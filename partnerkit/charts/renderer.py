@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import io
 import itertools
+import os
 import pickle
 import subprocess
 import sys
@@ -43,6 +45,30 @@ class RendererStoppedError(RuntimeError):
 
     def __init__(self) -> None:
         super().__init__("the chart renderer process has stopped")
+
+
+_PLAIN = frozenset({str, bytes, int, float, bool, type(None), tuple, list, dict})
+"""The types a request may hold (exactly these: a str enum is not one)."""
+
+
+class _NotPlainError(TypeError):
+    """A request holding something else than plain data (an object of the caller's class)."""
+
+
+class _PlainPickler(pickle.Pickler):
+    """Pickles plain data only: the renderer process rebuilds it without importing anything."""
+
+    def reducer_override(self, obj: Any) -> Any:  # noqa: ANN401
+        if type(obj) in _PLAIN:
+            return NotImplemented
+        raise _NotPlainError(f"not plain data: {type(obj).__qualname__}")
+
+
+def _request(*request: Any) -> bytes:  # noqa: ANN401
+    """Pickle a request whole; :class:`_NotPlainError` if it holds anything but plain data."""
+    buffer = io.BytesIO()
+    _PlainPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(request)
+    return buffer.getvalue()
 
 
 class RenderProcess:
@@ -70,25 +96,33 @@ class RenderProcess:
         self._reader.start()
 
     def submit(self, name: str, /, *args: Any, **kwargs: Any) -> Future[Any]:  # noqa: ANN401
-        """Send one vl-convert call; the future holds its result (ValueError if it failed)."""
+        """Send one vl-convert call; the future holds its result (ValueError if it failed).
+
+        The arguments must be plain data (dicts, lists, tuples, str, bytes, numbers, None):
+        TypeError otherwise, and nothing is sent. A sent request cannot be cancelled.
+        """
         future: Future[Any] = Future()
+        future.set_running_or_notify_cancel()  # a request on its way is not withdrawn
         with self._book:
             if self._stopped:
                 raise RendererStoppedError
             ident = next(self._ids)
             self._pending[ident] = future
+        sent = False
         # the replies are read meanwhile without this lock: a request larger than the pipe
         # waits for the process to read it, which waits for its replies to be read
         try:
+            request = _request(ident, name, args, kwargs)  # whole, before any byte is written
             with self._writing:
-                pickle.dump(
-                    (ident, name, args, kwargs), self._requests, protocol=pickle.HIGHEST_PROTOCOL
-                )
+                self._requests.write(request)
                 self._requests.flush()
+            sent = True
         except (OSError, ValueError):  # a broken pipe, or closed: the process has ended
-            with self._book:
-                self._pending.pop(ident, None)
             raise RendererStoppedError from None
+        finally:
+            if not sent:
+                with self._book:
+                    self._pending.pop(ident, None)
         return future
 
     def call(self, name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
@@ -116,12 +150,20 @@ class RenderProcess:
             if self._process.poll() is None:  # replies unreadable: no request can be answered
                 self._process.kill()
 
-    def close(self) -> None:
-        """Let the process finish what it was asked and end (its input closes)."""
+    def close(self, timeout: float = 30) -> None:
+        """Let the process finish what it was asked and end (its input closes).
+
+        A process still running ``timeout`` seconds later is killed (calls still waiting
+        raise :class:`RendererStoppedError`).
+        """
         with self._writing, contextlib.suppress(OSError):  # the process may have ended
             self._requests.close()
-        self._process.wait(timeout=30)
-        self._reader.join(timeout=30)
+        try:
+            self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join(timeout=timeout)
         self._replies.close()
 
     def __enter__(self) -> RenderProcess:
@@ -152,6 +194,20 @@ def start() -> bool:
         return True
 
 
+def _forget_in_child() -> None:
+    """In a forked child: the renderer, its pipes and its reply reader are the parent's.
+
+    The child's calls run in the child; the locks, perhaps held by a thread of the parent
+    at the fork, are new.
+    """
+    global _current, _guard
+    _current, _guard = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)
+
+
 def running() -> bool:
     """Whether calls go to the renderer process."""
     return _current is not None
@@ -169,7 +225,8 @@ def stop() -> None:
 def call(name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
     """``vl_convert.<name>(*args, **kwargs)``, in the renderer process when it runs.
 
-    Should the process have ended, this call and the later ones run here.
+    Should the process have ended, this call and the later ones run here. So do calls
+    holding anything but plain data (the process could not rebuild a caller's own objects).
     """
     renderer = _current
     if renderer is not None:
@@ -177,6 +234,8 @@ def call(name: str, /, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
             return renderer.call(name, *args, **kwargs)
         except RendererStoppedError:
             stop()
+        except _NotPlainError:
+            pass
     import vl_convert as vlc  # noqa: PLC0415
 
     return getattr(vlc, name)(*args, **kwargs)

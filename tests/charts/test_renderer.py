@@ -9,7 +9,13 @@ renderer that died says so instead of hanging.
 
 from __future__ import annotations
 
+import enum
+import os
+import signal
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import vl_convert as vlc
@@ -140,3 +146,94 @@ def test_large_requests_and_replies_from_many_threads_all_come_back(process):
     assert len(svg) > 65_536
     assert sorted(got) == list(range(8))
     assert all(len(png) > 65_536 and png[:4] == b"\x89PNG" for png in got.values())
+
+
+def test_a_request_cannot_be_cancelled_once_sent_and_the_process_goes_on():
+    with renderer.RenderProcess() as own:
+        slow = own.submit("vegalite_to_svg", {**spec(3), "width": 2000, "height": 2000})
+        queued = own.submit("vegalite_to_svg", spec(1))  # behind the slow one
+        assert queued.cancel() or queued.result().startswith("<svg")
+        assert slow.result().startswith("<svg")
+        assert own.call("vegalite_to_svg", spec(2)).startswith("<svg")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Ctrl-C is a POSIX signal here")
+def test_ctrl_c_is_left_to_the_process_that_asked():
+    # Ctrl-C goes to every process of the terminal's group: the renderer leaves the
+    # decision to its parent, which ends it by closing its input
+    with renderer.RenderProcess() as own:
+        assert own.call("vegalite_to_svg", spec(1)).startswith("<svg")  # started
+        os.kill(own._process.pid, signal.SIGINT)
+        assert own.call("vegalite_to_svg", spec(2)).startswith("<svg")
+        assert own._process.poll() is None
+
+
+class Colour(enum.StrEnum):
+    """A caller's own class: the renderer process cannot import it."""
+
+    RED = "red"
+
+
+def test_specs_holding_the_callers_own_objects_render_as_they_do_here(monkeypatch):
+    monkeypatch.setattr(Colour, "__module__", "__main__")  # a class of the caller's script
+    monkeypatch.setattr(sys.modules["__main__"], "Colour", Colour, raising=False)
+    coloured = {**spec(2), "mark": {"type": "bar", "color": Colour.RED}}
+    unreadable = {**spec(2), "usermeta": {"made_by": lambda: None}}
+    here = render(coloured, "svg")
+    assert renderer.start()
+    try:
+        assert render(coloured, "svg") == here
+        with pytest.raises(ValueError, match="unsupported type"):  # vl-convert's own error
+            render(unreadable, "svg")
+        assert renderer.running()
+    finally:
+        renderer.stop()
+
+
+def test_close_ends_a_process_that_does_not_end_by_itself(monkeypatch, tmp_path):
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text("import time\ntime.sleep(600)\n")
+    monkeypatch.setattr(renderer, "WORKER", stuck)
+    own = renderer.RenderProcess()
+    try:
+        own.close(timeout=1)
+        assert own._process.poll() is not None
+    finally:
+        own._process.kill()
+        own._process.wait(timeout=30)
+
+
+FORKING = """
+import multiprocessing
+from partnerkit.charts import renderer
+from partnerkit.charts.export import render
+
+def svg(n):
+    return render({"mark": "point", "title": str(n)}, "svg")
+
+if __name__ == "__main__":
+    assert renderer.start()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        child = pool.apply_async(svg, (1,)).get(timeout=60)
+    assert child == svg(1)
+    assert renderer.running()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork")
+def test_a_forked_process_renders_on_its_own(tmp_path):
+    # a fork copies the renderer without its reply reader: the child renders itself. In a
+    # process of its own: vl-convert cannot render in a child forked after it rendered
+    script = tmp_path / "forking.py"
+    script.write_text(FORKING)
+    root = Path(renderer.__file__).parents[2]
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
