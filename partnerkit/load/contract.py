@@ -192,7 +192,7 @@ def partner_reference(
         "unknown_partner",
         col.is_not_null() & ~col.is_in(known.implode()),
         col,
-        "partner_id is not in the partners table",
+        "partner_id is not in the partners table (add the partner there, or correct the id)",
     )
     return frame, check
 

@@ -27,7 +27,8 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       ``PartnerAccountId`` or ``Partner Account`` (a name), unless an OpportunityPartner
       input names a primary partner.
     - ``partners``: a partner Account export, file ``Account.csv`` / ``accounts.csv`` /
-      ``partner_accounts.csv``: ``Id`` (``Account ID``), ``Name`` (``Account Name``),
+      ``partner_accounts.csv``: ``Id`` (``Account ID``; a report without it keys each
+      partner by its name, see :func:`keyed_by_name`), ``Name`` (``Account Name``),
       optional ``Type``, ``Partner_Tier__c`` (``Partner Tier``), ``Region__c``,
       ``Partner_Since__c``, ``Executive_Sponsor__c``. Account types ``Channel Partner /
       Reseller``, ``Technology Partner``, ``Installation Partner``, ``System
@@ -102,6 +103,7 @@ __all__ = [
     "PRESETS",
     "Preset",
     "credit_partners",
+    "keyed_by_name",
     "partner_accounts",
     "resolve_partner_names",
     "resolve_presets",
@@ -641,8 +643,46 @@ def _with_partner_accounts(inputs: dict[str, Input]) -> tuple[dict[str, Input], 
     return out, out.get(DEALS)
 
 
+def keyed_by_name(inp: Input, /) -> Input:
+    """Read each partner's name as its id when the export has no id column.
+
+    A Salesforce account report lists ``Account Name`` and leaves out ``Account ID``
+    unless the user adds that column (as its opportunities report leaves out
+    ``Opportunity ID``); the deals of such a report name their partner by name too. The
+    name then keys the partner, a note says so, and a repeated name is reported as a
+    duplicate id. An input with an id column, or without names, is returned unchanged.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import read_portfolio
+    >>> accounts = pl.DataFrame({"Account Name": ["Northwind", "Contoso"], "Type": ["Partner"] * 2})
+    >>> deals = pl.DataFrame({"Opportunity Name": ["Big"], "Partner Account": ["Contoso"],
+    ...     "Stage": ["Closed Won"], "Amount": ["10"], "Created Date": ["2025-01-02"],
+    ...     "Close Date": ["2025-02-01"]})
+    >>> p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
+    >>> p.partners.select("partner_id", "name").collect().rows()
+    [('Northwind', 'Northwind'), ('Contoso', 'Contoso')]
+    """
+    if PARTNER_ID in inp.present or NAME not in inp.present:
+        return inp
+    source = inp.plan.source_of(NAME)
+    note = (
+        f"no account id column: each partner is keyed by its {source!r} (add the "
+        "'Account ID' column to the report to key partners by id)"
+    )
+    return _update(
+        inp,
+        frame=inp.frame.with_columns(pl.col(NAME).alias(PARTNER_ID)),
+        present=(PARTNER_ID, *inp.present),
+        notes=(*inp.notes, note),
+    )
+
+
 def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
     out, deals = _with_partner_accounts(inputs)
+    if PARTNERS in out:
+        out[PARTNERS] = keyed_by_name(out[PARTNERS])
     if deals is not None:
         deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
         op = out.get(OPPORTUNITY_PARTNERS)

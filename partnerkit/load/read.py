@@ -547,6 +547,7 @@ def load(
         tuple(problems),
         set_aside if quarantine else None,
         tuple(source_notes),
+        _advice(problems, quarantine=quarantine, style=hint_style),
     )
     if problems:
         return Loaded(None, report)
@@ -554,6 +555,28 @@ def load(
     tables = _handed_out(inputs, checking.tables, findings, how)
     aside = set_aside if quarantine and set_aside.height else None
     return Loaded(_portfolio(tables, inputs, source=described, quarantine=aside), report)
+
+
+def _advice(problems: Sequence[Problem], *, quarantine: bool, style: HintStyle) -> str:
+    """How to go on from ``problems`` that break row rules: fix the rows or set them aside.
+
+    Empty when no problem is of a single row, or when quarantine already sets them aside
+    (what remains then is of whole tables).
+
+    >>> p = Problem("deals", "amount", "negative", 1, [(7, "-5")])
+    >>> _advice([p], quarantine=False, style="cli").endswith("(pass --quarantine; the rows set "
+    ...     "aside are listed).")
+    True
+    >>> _advice([p], quarantine=True, style="cli")
+    ''
+    """
+    if quarantine or not any(p.scope == "row" for p in problems):
+        return ""
+    return (
+        "To go on: correct the rows quoted above in the source, or set every row that "
+        f"breaks a row rule aside and analyse the rest ({fix_hint('quarantine', style=style)}"
+        "; the rows set aside are listed)."
+    )
 
 
 def _portfolio(

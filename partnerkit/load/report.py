@@ -84,6 +84,8 @@ class PortfolioError(ValueError):
         where = f" (source: {self.source})" if self.source else ""
         lines = [f"The portfolio has {n} problem{'s' if n != 1 else ''}{where}:"]
         lines += [f"{i}. {p.describe()}" for i, p in enumerate(self.problems, 1)]
+        if self.report is not None and self.report.advice:
+            lines.append(self.report.advice)
         return "\n".join(lines)
 
     def to_frame(self) -> pl.DataFrame:
@@ -138,6 +140,8 @@ class LoadReport:
     """The load report: per-table findings, problems, and rows set aside.
 
     ``ok`` is true when no problem remains (problems set aside by quarantine do not count).
+    ``advice``, when given, closes the list of problems: how to go on from them in the
+    interface in use (e.g. set the offending rows aside).
     """
 
     source: str
@@ -145,6 +149,7 @@ class LoadReport:
     problems: tuple[Problem, ...] = ()
     quarantined: pl.DataFrame | None = None
     notes: tuple[str, ...] = ()
+    advice: str = ""
 
     @property
     def ok(self) -> bool:
@@ -171,6 +176,8 @@ class LoadReport:
             n = len(self.problems)
             lines.append(f"{n} problem{'s' if n != 1 else ''}:")
             lines += [f"{i}. {p.describe()}" for i, p in enumerate(self.problems, 1)]
+            if self.advice:
+                lines.append(self.advice)
         elif aside is not None and aside.height:
             rows = _row_count(aside)
             lines.append(

@@ -188,3 +188,88 @@ def test_opportunity_partner_without_its_columns(tmp_path):
         ("opportunity_partners", "opportunity_id", "missing_column"),
         ("opportunity_partners", "partner_id", "missing_column"),
     ]
+
+
+def _without_column(path: Path, column: str, out: Path) -> Path:
+    """Write ``path`` (a report CSV with footers) to ``out`` without ``column``."""
+    import csv  # noqa: PLC0415
+
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        rows = list(csv.reader(f))
+    at = rows[0].index(column)
+    with out.open("w", newline="", encoding="utf-8-sig") as f:
+        csv.writer(f, quoting=csv.QUOTE_ALL).writerows(
+            [r[:at] + r[at + 1 :] if len(r) > at else r for r in rows]
+        )
+    return out
+
+
+def test_account_report_without_ids_keys_partners_by_name(tmp_path):
+    """An account report without 'Account ID' (its default columns) reads as with ids.
+
+    Every partner keeps its name, the deals naming them find them, and each partner's
+    figures are those of the same report with ids: only the key changes.
+    """
+    import partnerkit as pk  # noqa: PLC0415
+
+    values = {"deals": {"outcome": {"Closed - Disqualified": "lost"}}}
+    # one deal names its partner by id, which a report without ids cannot know: by name here
+    deals = tmp_path / "deals.csv"
+    text = (SF_REPORT / "opportunities report.csv").read_text(encoding="utf-8-sig")
+    deals.write_text(text.replace('"0015g00000PA004AAA"', '"Delta Distribution"'))
+    partners = _without_column(
+        SF_REPORT / "partner accounts report.csv", "Account ID", tmp_path / "accounts.csv"
+    )
+    loaded = load({"partners": partners, "deals": deals}, preset="salesforce", values=values)
+    assert loaded.portfolio is not None, loaded.report.describe()
+    notes = next(t for t in loaded.report.tables if t.table == "partners").notes
+    assert any("keyed by its 'Account Name'" in n for n in notes)
+    by_name = pk.analyze(loaded.portfolio).scorecard
+    with pytest.warns(DroppedRowsWarning):
+        with_ids = read_portfolio(
+            {"partners": SF_REPORT / "partner accounts report.csv", "deals": deals},
+            preset="salesforce",
+            values=values,
+        )
+    by_id = pk.analyze(with_ids).scorecard
+    figures = ["name", "won_revenue", "won_deals", "lost_deals", "open_pipeline", "state"]
+    assert by_name["partner_id"].to_list() == by_name["name"].to_list()
+    assert_frame_equal(by_name.select(figures).sort("name"), by_id.select(figures).sort("name"))
+    assert by_name["won_revenue"].sum() > 0
+
+
+def test_account_report_without_ids_reports_a_repeated_name(tmp_path):
+    text = (
+        '"Account Name","Type"\n"Northwind Cloud","Partner"\n"Bluebird Systems","Partner"\n'
+        '"Northwind Cloud","Reseller"\n'
+    )
+    (tmp_path / "partner accounts report.csv").write_text(text)
+    (tmp_path / "opportunities report.csv").write_text(
+        '"Opportunity Name","Partner Account","Stage","Amount","Close Date","Created Date"\n'
+        '"Big","Bluebird Systems","Closed Won","10","3/15/2024","1/2/2024"\n'
+    )
+    loaded = load(tmp_path, preset="salesforce")
+    assert loaded.portfolio is None
+    problem = next(p for p in loaded.report.problems if p.rule == "duplicate")
+    assert (problem.table, problem.column, problem.count) == ("partners", "partner_id", 1)
+    assert problem.rows[0][0] == 4  # the second 'Northwind Cloud', by line
+
+
+def test_problems_end_with_how_to_go_on_in_the_callers_words(tmp_path):
+    """Row problems close with the fix in the interface in use; table problems do not."""
+    from partnerkit.load import PortfolioError  # noqa: PLC0415
+
+    (tmp_path / "partners.csv").write_text("partner_id,name\np1,One\n")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "d1,p1,2025-01-02,2025-02-01,won,10\nd2,p9,2025-01-03,,open,5\n"
+    )
+    with pytest.raises(PortfolioError) as raised:
+        read_portfolio(tmp_path)
+    assert str(raised.value).endswith("(pass quarantine=True; the rows set aside are listed).")
+    cli = load(tmp_path, hint_style="cli").report.describe()
+    assert cli.splitlines()[-1].startswith("To go on:")
+    assert "pass --quarantine" in cli
+    assert "To go on" not in load(tmp_path, quarantine=True).report.describe()
+    (tmp_path / "deals.csv").write_text("deal_id,partner_id\nd1,p1\n")
+    assert "To go on" not in load(tmp_path).report.describe()
