@@ -30,6 +30,7 @@ OUTCOME = TABLES[DEALS].column("outcome").name
 CREATED_ON = TABLES[DEALS].column("created_on").name
 CLOSED_ON = TABLES[DEALS].column("closed_on").name
 CURRENCY = TABLES[DEALS].column("currency").name
+AMOUNT = TABLES[DEALS].column("amount").name
 STARTS_ON = TABLES[INVESTMENTS].column("starts_on").name
 ENDS_ON = TABLES[INVESTMENTS].column("ends_on").name
 CLOSED_OUTCOMES = tuple(o for o in TABLES[DEALS].column(OUTCOME).allowed or () if o != "open")
@@ -40,7 +41,12 @@ def _is_missing(column: str) -> pl.Expr:
 
 
 def contract_checks(
-    table: str, /, *, present: Collection[str], row_kind: RowKind = "line"
+    table: str,
+    /,
+    *,
+    present: Collection[str],
+    row_kind: RowKind = "line",
+    style: HintStyle = "python",
 ) -> tuple[Check, ...]:
     """Return the row checks the schema implies for ``table``, over its supplied columns.
 
@@ -49,7 +55,8 @@ def contract_checks(
     allowed set, negative amounts/hours, duplicate ids (later rows are the offenders),
     won or lost deals without a close date, a close date before the create date, an
     investment ending before it starts. Partner references and currencies are checked by
-    :func:`partner_reference` and :func:`currency_check`.
+    :func:`partner_reference` and :func:`currency_check`. A deal's empty amount is told how
+    to be read as zero (open deals often have none yet), in the words of ``style``.
 
     Examples
     --------
@@ -69,7 +76,7 @@ def contract_checks(
                     "missing_value",
                     _is_missing(c.name),
                     pl.lit(None, pl.String),
-                    f"{c.name} is required but empty",
+                    f"{c.name} is required but empty{_empty_fix(table, c.name, style)}",
                 )
             )
         if c.allowed is not None:
@@ -107,6 +114,14 @@ def contract_checks(
             )
     checks += _cross_checks(table, present)
     return tuple(checks)
+
+
+def _empty_fix(table: str, column: str, style: HintStyle) -> str:
+    """How to read an empty deal amount (an open deal not yet priced) as zero, or ''."""
+    if (table, column) != (DEALS, AMOUNT):
+        return ""
+    fix = fix_hint("default", style=style, table=table, column=column, value="0")
+    return f" (to read an empty amount as 0, as for open deals not yet priced: {fix})"
 
 
 def _repeated_hashes(column: pl.Expr) -> pl.Expr:

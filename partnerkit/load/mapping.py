@@ -87,6 +87,7 @@ from partnerkit.load.dates import parse_dates
 from partnerkit.load.files import SourceTable
 from partnerkit.load.problems import HintStyle, Problem, RowKind, did_you_mean, fix_hint, suggest
 from partnerkit.load.text import (
+    clean_text,
     key_of,
     label_key,
     normalise_label,
@@ -761,12 +762,12 @@ def fill_defaults(inp: Input, defaults: Mapping[str, Scalar], /) -> Input:
 
     >>> import polars as pl
     >>> from partnerkit.load.files import SourceTable
-    >>> lf = pl.LazyFrame({"__row": [2, 3], "amount": ["10", " "]})
+    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "amount": ["10", " ", "NULL"]})
     >>> src = SourceTable("deals", lf, ("amount",), "deals.csv", "line", eager=True)
     >>> inp = Input("deals", lf, ("amount",), src, ColumnPlan((("amount", "amount"),), ()))
     >>> out = fill_defaults(inp, {"amount": 0})
     >>> out.frame.collect()["amount"].to_list(), out.notices[0].rule
-    (['10', '0'], 'default_filled')
+    (['10', '0', '0'], 'default_filled')
     """
     frame, notices, present = inp.frame, list(inp.notices), list(inp.present)
     for target, value in defaults.items():
@@ -778,7 +779,7 @@ def fill_defaults(inp: Input, defaults: Mapping[str, Scalar], /) -> Input:
             inp = dataclasses.replace(inp, notes=notes)
             continue
         cell = pl.col(target).cast(pl.String)
-        empty = cell.is_null() | (cell.str.strip_chars() == "")
+        empty = clean_text(cell).is_null()  # blank, or NULL spelt out, as every reader sees it
         frame = frame.with_columns(empty.alias(f"__empty_{target}")).with_columns(
             pl.when(pl.col(f"__empty_{target}"))
             .then(pl.lit(text, dtype=pl.String))

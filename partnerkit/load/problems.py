@@ -88,8 +88,9 @@ RULES: dict[str, Rule] = {
 def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     """Return how to fix a problem, in the words of the interface in use.
 
-    ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"currency"``
-    or ``"quarantine"``.
+    ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
+    (give ``table``, ``column``, ``value``: a value for empty cells), ``"currency"`` or
+    ``"quarantine"``.
 
     Examples
     --------
@@ -97,6 +98,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     "pass mapping={'deals': {'Amt': 'amount'}}"
     >>> fix_hint("map_column", style="cli", table="deals", source="Amt", target="amount")
     'add [columns.deals] "Amt" = "amount" to a --mapping file'
+    >>> fix_hint("default", style="cli", table="deals", column="amount", value="0")
+    'add [defaults.deals] amount = 0 to a --mapping file'
     >>> fix_hint("currency", style="cli"), fix_hint("quarantine")
     ('pass --currency CODE', 'pass quarantine=True')
     """
@@ -106,6 +109,11 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         if cli:
             return f'add [columns.{table}] "{source}" = "{target}" to a --mapping file'
         return f"pass mapping={{{table!r}: {{{source!r}: {target!r}}}}}"
+    if kind == "default":
+        table, column, value = what["table"], what["column"], what["value"]
+        if cli:
+            return f"add [defaults.{table}] {column} = {value} to a --mapping file"
+        return f"pass shape=Shape(defaults={{{table!r}: {{{column!r}: {value}}}}})"
     if kind == "currency":
         return "pass --currency CODE" if cli else "pass currency='...'"
     if kind == "quarantine":

@@ -1066,7 +1066,7 @@ def _checked_table(
     checks = [
         *more,
         *out.checks,
-        *contract_checks(name, present=inp.present, row_kind=inp.row_kind),
+        *contract_checks(name, present=inp.present, row_kind=inp.row_kind, style=how.style),
         *inp.checks,
     ]
     if name != PARTNERS and PARTNER_ID in inp.present and partner_ids is not None:

@@ -399,3 +399,28 @@ def test_partner_names_resolve_beside_ids_and_a_name_that_also_reads_as_an_id() 
     named = [n for n in deals_report.notes if "partner given by name" in n]
     assert len(named) == 1
     assert named[0].startswith("Partner Account: 3 rows:")
+
+
+def _open_deal_without_amount(folder: Path, empty: str) -> Path:
+    (folder / "partners.csv").write_text("partner_id,name\np1,One\n")
+    (folder / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "d1,p1,2025-01-02,2025-02-01,won,10\n"
+        f"d2,p1,2025-01-03,,open,{empty}\n"
+    )
+    return folder
+
+
+@pytest.mark.parametrize("empty", ["", "NULL", " null "])
+def test_an_empty_amount_says_how_to_read_it_as_zero_and_that_works(
+    tmp_path: Path, empty: str
+) -> None:
+    """The fix an empty amount's problem names reads the file, whatever spells it empty."""
+    folder = _open_deal_without_amount(tmp_path, empty)
+    with pytest.raises(PortfolioError, match=r"shape=Shape\(defaults=\{'deals': \{'amount': 0\}"):
+        read_portfolio(folder)
+    assert "add [defaults.deals] amount = 0 to a --mapping file" in str(
+        load(folder, hint_style="cli").report
+    )
+    p = read_portfolio(folder, shape=Shape(defaults={"deals": {"amount": 0}}))
+    assert p.deals.collect().sort("deal_id")["amount"].to_list() == [10.0, 0.0]
