@@ -45,8 +45,9 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       :func:`partner_accounts`); so does a HubSpot companies export.
 
     Report exports' footer rows (``Grand Totals``, ``Confidential Information``,
-    copyright) are dropped and listed in the load report. Use the same id length (15 or
-    18 characters) in all files.
+    copyright) are dropped and listed in the load report. A partner referenced by its id
+    in the other length (15 or 18 characters) is read as that partner
+    (:func:`same_record_ids`); opportunity and account ids must have one length in all files.
 
 ``hubspot``
     - ``deals``: the deals export (``hubspot-crm-exports-all-deals-*.csv``):
@@ -107,6 +108,7 @@ __all__ = [
     "partner_accounts",
     "resolve_partner_names",
     "resolve_presets",
+    "same_record_ids",
 ]
 
 Prepare = Callable[[dict[str, Input]], dict[str, Input]]
@@ -679,10 +681,94 @@ def keyed_by_name(inp: Input, /) -> Input:
     )
 
 
+_SF_ID = r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$"
+"""A Salesforce record id: 15 case-sensitive characters, or 18 (the 15 and a 3-character
+suffix that makes the id unique ignoring case)."""
+
+
+def same_record_ids(inputs: dict[str, Input], /) -> dict[str, Input]:
+    """Read a partner reference of the other Salesforce id length as the partner's own id.
+
+    Salesforce writes a record's id in 15 characters (reports, spreadsheets, formula
+    fields) or 18 (the API, Data Loader); the first 15 characters of the 18 are the 15.
+    A ``partner_id`` of another input that matches no partner id, but whose first 15
+    characters are those of exactly one partner's id, is replaced by that id; a
+    note-level check counts the replacements. Values that are not ids of 15 or 18 letters
+    and digits (names, say) are left to :func:`resolve_partner_names`.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.read import read_portfolio
+    >>> accounts = pl.DataFrame({"Id": ["0015g00000PA001AAA"], "Name": ["Northwind"]})
+    >>> deals = pl.DataFrame({"Id": ["006A"], "Partner__c": ["0015g00000PA001"],
+    ...     "StageName": ["Closed Won"], "Amount": ["10"], "CreatedDate": ["2025-01-02"],
+    ...     "CloseDate": ["2025-02-01"]})
+    >>> p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
+    >>> p.deals.select("partner_id").collect().item()
+    '0015g00000PA001AAA'
+    """
+    partners = inputs.get(PARTNERS)
+    if partners is None or PARTNER_ID not in partners.present:
+        return inputs
+    ids = partners.frame.select(_text(PARTNER_ID).alias("__sf_id")).drop_nulls().unique()
+    known = ids.select(
+        pl.col("__sf_id").alias("__sf_known_id"), pl.lit(value=True).alias("__sf_known")
+    )
+    # per first 15 characters, the one partner id they begin (several: none, left unknown)
+    by_record = (
+        ids.filter(pl.col("__sf_id").str.contains(_SF_ID))
+        .group_by(pl.col("__sf_id").str.slice(0, 15).alias("__sf_record"))
+        .agg(pl.when(pl.len() == 1).then(pl.col("__sf_id").first()).alias("__sf_as"))
+    )
+    out = dict(inputs)
+    for name, inp in inputs.items():
+        if name == PARTNERS or PARTNER_ID not in inp.present:
+            continue
+        given = _text(PARTNER_ID)
+        record = pl.when(given.str.contains(_SF_ID)).then(given.str.slice(0, 15))
+        frame = (
+            inp.frame.with_columns(given.alias("__sf_given"), record.alias("__sf_record"))
+            .join(
+                known,
+                left_on="__sf_given",
+                right_on="__sf_known_id",
+                how="left",
+                maintain_order="left",
+            )
+            .join(by_record, on="__sf_record", how="left", maintain_order="left")
+            .with_columns(
+                (pl.col("__sf_known").is_null() & pl.col("__sf_as").is_not_null()).alias(
+                    "__sf_other_length"
+                )
+            )
+            .with_columns(
+                pl.when(pl.col("__sf_other_length"))
+                .then(pl.col("__sf_as"))
+                .otherwise(pl.col(PARTNER_ID))
+                .alias(PARTNER_ID)
+            )
+            .drop("__sf_known", "__sf_record", "__sf_as")
+        )
+        notice = Check(
+            inp.plan.source_of(PARTNER_ID),
+            "partner_id_length",
+            pl.col("__sf_other_length"),
+            pl.format("{} -> {}", pl.col("__sf_given"), pl.col(PARTNER_ID)),
+            "partner id of the other Salesforce length (15 or 18 characters); read as the "
+            "id of the partner it names",
+            scope="note",
+        )
+        out[name] = _update(inp, frame=frame, notices=(*inp.notices, notice))
+    return out
+
+
 def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
-    out, deals = _with_partner_accounts(inputs)
+    out, _ = _with_partner_accounts(inputs)
     if PARTNERS in out:
         out[PARTNERS] = keyed_by_name(out[PARTNERS])
+    out = same_record_ids(out)
+    deals = out.get(DEALS)
     if deals is not None:
         deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
         op = out.get(OPPORTUNITY_PARTNERS)

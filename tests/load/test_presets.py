@@ -273,3 +273,58 @@ def test_problems_end_with_how_to_go_on_in_the_callers_words(tmp_path):
     assert "To go on" not in load(tmp_path, quarantine=True).report.describe()
     (tmp_path / "deals.csv").write_text("deal_id,partner_id\nd1,p1\n")
     assert "To go on" not in load(tmp_path).report.describe()
+
+
+@pytest.mark.parametrize(("partner_len", "reference_len"), [(18, 15), (15, 18)])
+def test_a_partner_id_of_the_other_salesforce_length_is_that_partner(
+    partner_len: int, reference_len: int
+) -> None:
+    """15- and 18-character ids of one record name one partner; the figures do not move."""
+    import polars as pl  # noqa: PLC0415
+
+    import partnerkit as pk  # noqa: PLC0415
+
+    ids = ["0015g00000PA001AAA", "0015g00000PA002AAC"]
+    accounts = pl.DataFrame({"Id": [i[:partner_len] for i in ids], "Name": ["North", "Blue"]})
+    deals = pl.DataFrame(
+        {
+            "Id": ["006A", "006B", "006C"],
+            "Partner__c": [ids[0][:reference_len], ids[1][:reference_len], ids[0][:partner_len]],
+            "StageName": ["Closed Won", "Closed Won", "Closed Lost"],
+            "Amount": ["10", "20", "5"],
+            "CreatedDate": ["2025-01-02"] * 3,
+            "CloseDate": ["2025-02-01"] * 3,
+        }
+    )
+    loaded = load({"partners": accounts, "deals": deals}, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    got = loaded.portfolio.deals.collect().sort("deal_id")["partner_id"].to_list()
+    assert got == [ids[0][:partner_len], ids[1][:partner_len], ids[0][:partner_len]]
+    notes = next(t for t in loaded.report.tables if t.table == "deals").notes
+    assert any("Partner__c: 2 rows: partner id of the other Salesforce length" in n for n in notes)
+    same = deals.with_columns(pl.col("Partner__c").str.slice(0, partner_len))
+    expected = read_portfolio({"partners": accounts, "deals": same}, preset="salesforce")
+    columns = ["partner_id", "won_revenue", "won_deals", "lost_deals"]
+    assert_frame_equal(
+        pk.analyze(loaded.portfolio).scorecard.select(columns).sort("partner_id"),
+        pk.analyze(expected).scorecard.select(columns).sort("partner_id"),
+    )
+
+
+def test_a_fifteen_letter_partner_name_is_still_a_name() -> None:
+    """A name that looks like a 15-character id but begins no partner id stays a name."""
+    import polars as pl  # noqa: PLC0415
+
+    accounts = pl.DataFrame({"Id": ["0015g00000PA001AAA"], "Name": ["AcmeCorporation"]})
+    deals = pl.DataFrame(
+        {
+            "Id": ["006A"],
+            "Partner Account": ["AcmeCorporation"],
+            "StageName": ["Closed Won"],
+            "Amount": ["10"],
+            "CreatedDate": ["2025-01-02"],
+            "CloseDate": ["2025-02-01"],
+        }
+    )
+    p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
+    assert p.deals.collect()["partner_id"].to_list() == ["0015g00000PA001AAA"]
