@@ -1084,10 +1084,19 @@ def _checked_table(
     return checked, staged, list(out.problems)
 
 
+_RECORD_OF = {"overlaps": "account_id"}
+"""The column naming the record a row is about, for tables without an id of their own: an
+overlap row is about one account (as the account-mapping export's ``Record`` says)."""
+
+
 def _record_id(inp: Input) -> pl.Expr | None:
-    """Return the record id of each row: the table's id column, as the source wrote it."""
+    """Return the record id of each row: the table's id column, as the source wrote it.
+
+    A table without an id column quotes the record its rows are about (:data:`_RECORD_OF`).
+    """
     ids = [c.name for c in TABLES[inp.name].columns if c.unique]
-    return pl.col(raw(ids[0])) if ids and ids[0] in inp.present else None
+    column = ids[0] if ids else _RECORD_OF.get(inp.name)
+    return pl.col(raw(column)) if column is not None and column in inp.present else None
 
 
 def _verified_by(
