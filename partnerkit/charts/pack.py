@@ -2,8 +2,10 @@
 
 :func:`chart_pack` builds the charts from an analysis
 (:class:`partnerkit.results.AnalysisLike`); :func:`partnerkit.charts.export.export_charts`
-writes them. Charts whose input is absent or empty (no lift table, no per-quarter values)
-are left out of the pack rather than drawn empty.
+writes them. Charts whose input is absent, empty or all nulls (no lift table, no
+per-quarter values, no account mapping, no tiers, no health scores) are left out of the
+pack rather than drawn as empty axes; a notebook asking for such a chart by name may take
+a short note in its place instead (``placeholders=True``).
 
 Examples
 --------
@@ -18,6 +20,8 @@ Examples
 ['lorenz', 'pareto']
 >>> list(chart_pack(analysis, names=["pareto"]))
 ['pareto']
+>>> list(chart_pack(analysis, names=["pareto", "lift"], placeholders=True))
+['pareto', 'lift']
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from partnerkit.charts.tiers import tier_audit_chart
 from partnerkit.charts.trend import trend_chart
 from partnerkit.results import AnalysisLike
 
-__all__ = ["PACK", "AnalysisLike", "chart_pack", "quarterly_values"]
+__all__ = ["NO_DATA", "PACK", "AnalysisLike", "chart_pack", "no_data_chart", "quarterly_values"]
 
 QUARTER_VALUE = "value"
 """Value column (won revenue) of the analysis' per-partner quarterly table (``vital_quarters``)."""
@@ -79,6 +83,49 @@ PACK: tuple[str, ...] = (
 )
 """Names of the charts of the pack, in the order :func:`chart_pack` returns them."""
 
+_HEALTH = "no health score: none of the health metrics has a value (see the notes)"
+_MAPPING = "no account mapping: the overlaps table is absent or empty"
+NO_DATA: dict[str, tuple[str, str]] = {
+    "quadrant": ("Won revenue vs untapped overlap", _MAPPING),
+    "quadrant_health": ("Value vs health", _HEALTH),
+    "health_drivers": ("Health drivers across the portfolio", _HEALTH),
+    "health_breakdown": ("Health: what drives each score", _HEALTH),
+    "tier_audit": ("Tier audit: assigned vs implied", "no partner has an assigned tier"),
+    "trend": ("Won revenue per quarter", "no won revenue in the tracked quarters"),
+    "reciprocity": (
+        "Reciprocity and effort balance",
+        "no activities in the window with who initiated them",
+    ),
+    "overlap": ("Account overlap and co-sell potential", _MAPPING),
+    "lift": (
+        "With vs without partner",
+        "no deals in the window on one side (with a partner, or direct) to compare",
+    ),
+}
+"""Per chart that may be left out of the pack: its title and why it has nothing to draw."""
+
+
+def _drawn(card: pl.DataFrame, *columns: str) -> bool:
+    """Whether ``card`` holds every column, each with a value somewhere (nulls draw nothing)."""
+    return all(col in card.columns and card[col].null_count() < card.height for col in columns)
+
+
+def no_data_chart(name: str, /) -> alt.Chart:
+    """Return a small chart saying that chart ``name`` of the pack has nothing to draw, and why.
+
+    >>> no_data_chart("tier_audit").to_dict()["title"]
+    'Tier audit: assigned vs implied'
+    """
+    title, why = NO_DATA.get(name, (name.replace("_", " ").capitalize(), "no data to draw"))
+    note = pl.DataFrame({"note": [f"Nothing to draw: {why}."]})
+    chart: alt.Chart = (
+        alt.Chart(note)
+        .mark_text(align="left", baseline="middle", fontSize=13, color="#555")
+        .encode(x=alt.value(0), y=alt.value(15), text="note:N")
+        .properties(title=title, width=520, height=30)
+    )
+    return chart
+
 
 def chart_pack(
     analysis: AnalysisLike,
@@ -86,6 +133,7 @@ def chart_pack(
     *,
     partners: Sequence[str] | None = None,
     names: Sequence[str] | None = None,
+    placeholders: bool = False,
 ) -> dict[str, alt.TopLevelMixin]:
     """Every portfolio chart of ``analysis``, keyed by a file-friendly name.
 
@@ -94,7 +142,8 @@ def chart_pack(
     untapped potential for overlap). Thresholds come from ``analysis.policy``. ``names``
     builds only those charts of :data:`PACK` (a notebook showing two charts builds two, and
     reads no on-demand output, such as the lift, that they do not draw); unknown names raise
-    ``KeyError``.
+    ``KeyError``. A chart with nothing to draw is left out, or with ``placeholders`` given
+    as :func:`no_data_chart` (a notebook then shows why instead of failing on the name).
     """
     unknown = [n for n in names or () if n not in PACK]
     if unknown:
@@ -111,22 +160,22 @@ def chart_pack(
         charts["lorenz"] = lorenz_chart(
             card, value=value, gini=_scalar(analysis.concentration, c.GINI)
         )
-    if "quadrant" in wanted and {c.UNTAPPED_OVERLAP, c.NAME} <= columns:
+    if "quadrant" in wanted and _drawn(card, c.UNTAPPED_OVERLAP, c.NAME):
         charts["quadrant"] = quadrant_chart(card, x=value, y=c.UNTAPPED_OVERLAP)
-    if "quadrant_health" in wanted and c.HEALTH in columns:
+    if "quadrant_health" in wanted and _drawn(card, c.HEALTH):
         charts["quadrant_health"] = quadrant_chart(
             card, x=value, y=c.HEALTH, title="Value vs health"
         )
     if wanted & {"health_drivers", "health_breakdown"}:
         explained = analysis.health_explained
-        if explained is not None and explained.height:
+        if explained is not None and _drawn(explained, c.CONTRIBUTION):
             if "health_drivers" in wanted:
                 charts["health_drivers"] = health_drivers_chart(explained)
             if "health_breakdown" in wanted:
                 charts["health_breakdown"] = health_breakdown_chart(
                     explained, partners=partners, scorecard=card
                 )
-    if "tier_audit" in wanted and {c.TIER, c.IMPLIED_TIER} <= columns:
+    if "tier_audit" in wanted and _drawn(card, c.TIER) and c.IMPLIED_TIER in columns:
         charts["tier_audit"] = tier_audit_chart(card, tiers=policy.tier_ladder)
     if "trend" in wanted:
         quarterly, quarter_value = quarterly_values(analysis)
@@ -138,16 +187,24 @@ def chart_pack(
                 value=quarter_value,
                 label=c.WON_REVENUE.replace("_", " "),
             )
-    if "reciprocity" in wanted and {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns:
+    if "reciprocity" in wanted and (
+        {c.RECIPROCITY, c.OUR_EFFORT_SHARE} <= columns
+        and (_drawn(card, c.RECIPROCITY) or _drawn(card, c.OUR_EFFORT_SHARE))
+    ):
         charts["reciprocity"] = reciprocity_chart(
             card, partners=partners, one_sided_share=policy.one_sided_share
         )
-    if "overlap" in wanted and {c.OVERLAP_ACCOUNTS, c.COSELL_POTENTIAL, c.REALIZED_OVERLAP} <= (
-        columns
+    if (
+        "overlap" in wanted
+        and {c.COSELL_POTENTIAL, c.REALIZED_OVERLAP} <= columns
+        and _drawn(card, c.OVERLAP_ACCOUNTS)
     ):
         charts["overlap"] = overlap_chart(card, partners=partners)
     if "lift" in wanted:
         lift = analysis.lift
         if lift is not None and lift.filter(pl.col(c.SCOPE) == c.OVERALL).height:
             charts["lift"] = lift_chart(lift)
+    if placeholders:
+        charts |= {n: no_data_chart(n) for n in PACK if n in wanted and n not in charts}
+        return {n: charts[n] for n in PACK if n in charts}
     return charts

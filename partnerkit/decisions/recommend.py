@@ -152,8 +152,8 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "DORMANT",
-        "No material results and no sign of life from the partner (deal created, "
-        "partner-initiated activity, open deal) in the last policy.active_days.",
+        "No material results and no recent sign of life from the partner: no deal created, "
+        "partner-initiated activity or open deal within the policy's active days.",
         'state == "dormant"',
     ),
     Reason(

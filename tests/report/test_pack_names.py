@@ -70,3 +70,56 @@ def test_chart_from_spec_equals_validated_from_dict_for_every_pack_chart(analysi
             assert type(ours) is type(theirs), name
             assert ours.to_dict() == theirs.to_dict() == spec, name
             assert chart.to_dict(validate=False) == spec, name  # what the exports render
+
+
+@pytest.fixture(scope="module")
+def deals_only() -> Any:
+    """A portfolio of partners and deals only: no activities, overlaps, tiers or health."""
+    import polars as pl  # noqa: PLC0415
+
+    partners = pl.DataFrame({"partner_id": ["a", "b", "c"], "name": ["A", "B", "C"]})
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2", "d3", "d4", "d5", "d6"],
+            "partner_id": ["a", "a", "b", None, None, "c"],
+            "created_on": [
+                "2025-01-05",
+                "2025-02-01",
+                "2025-03-01",
+                "2025-02-02",
+                "2025-04-01",
+                "2025-04-02",
+            ],
+            "closed_on": [
+                "2025-03-01",
+                "2025-05-01",
+                "2025-06-01",
+                "2025-04-01",
+                "2025-06-15",
+                None,
+            ],
+            "outcome": ["won", "won", "lost", "won", "lost", "open"],
+            "amount": [100.0, 50.0, 70.0, 30.0, 20.0, 10.0],
+        }
+    )
+    return pk.analyze(pk.load.from_frames(partners=partners, deals=deals))
+
+
+def test_charts_with_nothing_to_draw_are_left_out_or_say_why(deals_only: Any) -> None:
+    """Empty axes are never drawn; asked for by name with placeholders, each says why."""
+    from partnerkit.charts.pack import NO_DATA  # noqa: PLC0415
+
+    drawn = chart_pack(deals_only)
+    empty = {"quadrant", "quadrant_health", "health_drivers", "health_breakdown"}
+    empty |= {"tier_audit", "reciprocity", "overlap"}
+    assert not empty & set(drawn), sorted(drawn)
+    assert {"pareto", "lorenz"} <= set(drawn)
+    asked = ["pareto", "overlap", "tier_audit", "health_breakdown"]
+    shown = chart_pack(deals_only, names=asked, placeholders=True)
+    assert list(shown) == [n for n in PACK if n in asked]
+    for name in ["overlap", "tier_audit", "health_breakdown"]:
+        spec = shown[name].to_dict()
+        assert spec["title"] == NO_DATA[name][0]
+        notes = [row["note"] for rows in spec["datasets"].values() for row in rows]
+        assert notes == [f"Nothing to draw: {NO_DATA[name][1]}."]
+    assert shown["pareto"].to_dict() == drawn["pareto"].to_dict()
