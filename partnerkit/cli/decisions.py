@@ -6,12 +6,14 @@ Sub-actions::
     partnerkit decisions history [--ledger PATH] [--partner ID]
     partnerkit decisions record  [--ledger PATH] --partner ID --decision exit
                                  --rationale "..." --who NAME [--as-of DATE]
-                                 [--policy FILE.toml] SOURCE
+                                 [--policy FILE.toml] [--preset NAME] [--mapping FILE]
+                                 [...source options] SOURCE
     partnerkit decisions export  [--ledger PATH] --out FILE.(csv|parquet|xlsx) [--history]
 
-``record`` analyses the portfolio at SOURCE first, so the ledger keeps the ``as_of`` date,
-the policy fingerprint and a snapshot of the partner's metrics (with the recommendation and
-its reasons) the decision was made on.
+``record`` reads the portfolio at SOURCE as ``analyze`` does (the same ``--preset``,
+``--mapping``, ``--quarantine``, ... options) and analyses it first, so the ledger keeps the
+``as_of`` date, the policy fingerprint and a snapshot of the partner's metrics (with the
+recommendation and its reasons) the decision was made on.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ from typing import Any
 import click
 import polars as pl
 
-from partnerkit.cli.options import Args, as_of_option, complain, finish, policy_option
+from partnerkit.cli.options import (
+    Args,
+    as_of_option,
+    complain,
+    finish,
+    policy_option,
+    source_options,
+)
 from partnerkit.decisions.export import export_decisions
 from partnerkit.decisions.ledger import DECISIONS, DEFAULT_LEDGER, Ledger, LedgerError
 from partnerkit.decisions.recommend import require_recommendations
@@ -103,30 +112,42 @@ def _export(args: Args) -> int:
 
 
 def snapshot(
-    source: Path, partner_id: str, *, as_of: dt.date | None, policy: Policy
+    source: Any,  # noqa: ANN401  (a folder, file or table mapping, as read_portfolio takes)
+    partner_id: str,
+    *,
+    as_of: dt.date | None,
+    policy: Policy,
+    reading: Mapping[str, Any] | None = None,
 ) -> tuple[dt.date, Mapping[str, Any]]:
     """Analyse the portfolio at ``source``; return ``as_of`` and one partner's metrics.
 
-    The metrics are the partner's scorecard row plus its recommendation, reasons and
-    explanation. Raises ``ValueError`` when the partner is not in the portfolio.
+    ``reading`` holds the keyword arguments of :func:`partnerkit.read_portfolio` (a preset, a
+    mapping, quarantine, ...). The metrics are the partner's scorecard row plus its
+    recommendation, reasons and explanation. Raises ``ValueError`` when the partner is not
+    in the portfolio.
     """
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy; only for record)
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
 
-    analysis = analyze(read_portfolio(source), as_of=as_of, policy=policy)
+    portfolio = read_portfolio(source, **(reading or {}))
+    analysis = analyze(portfolio, as_of=as_of, policy=policy)
     card = require_recommendations(analysis.scorecard)  # the analysis made them under policy
     found = card.filter(pl.col("partner_id") == partner_id)
     if found.is_empty():
-        raise ValueError(f"partner {partner_id!r} is not in the portfolio at {source}")
+        raise ValueError(f"partner {partner_id!r} is not in the portfolio at {portfolio.source}")
     return analysis.as_of, found.row(0, named=True)
 
 
 def _record(args: Args) -> int:
+    from partnerkit.cli.source import source_call  # noqa: PLC0415  (the readers: only for record)
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     try:
         policy = args.policy or Policy()
-        as_of, metrics = snapshot(args.source, args.partner, as_of=args.as_of, policy=policy)
+        source, reading = source_call(args)
+        as_of, metrics = snapshot(
+            source, args.partner, as_of=args.as_of, policy=policy, reading=reading
+        )
         with Ledger(args.ledger) as ledger:
             decision = ledger.record(
                 args.partner,
@@ -170,6 +191,7 @@ def _history_command(**options: Any) -> None:  # noqa: ANN401  (click passes opt
 @click.option("--who", required=True, help="who decided")
 @as_of_option
 @policy_option
+@source_options
 @click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE")
 def _record_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)
     finish(_record(Args(**options)))

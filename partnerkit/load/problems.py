@@ -89,8 +89,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     """Return how to fix a problem, in the words of the interface in use.
 
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
-    (give ``table``, ``column``, ``value``: a value for empty cells), ``"currency"`` or
-    ``"quarantine"``.
+    (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
+    ``names``, comma-separated), ``"currency"`` or ``"quarantine"``.
 
     Examples
     --------
@@ -114,6 +114,11 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         if cli:
             return f"add [defaults.{table}] {column} = {value} to a --mapping file"
         return f"pass shape=Shape(defaults={{{table!r}: {{{column!r}: {value}}}}})"
+    if kind == "preset":
+        names = what["names"].split(",")
+        if cli:
+            return "pass " + " ".join(f"--preset {n}" for n in names)
+        return f"pass preset={names[0]!r}" if len(names) == 1 else f"pass preset={names!r}"
     if kind == "currency":
         return "pass --currency CODE" if cli else "pass currency='...'"
     if kind == "quarantine":

@@ -102,6 +102,7 @@ from partnerkit.load.mapping import (
     split_targets,
 )
 from partnerkit.load.presets import (
+    PRESETS,
     Preset,
     credit_partners,
     resolve_partner_names,
@@ -520,7 +521,9 @@ def load(
     if day_first is not None or decimal is not None or table_of_rates is not None:
         plain = set()  # the options apply to the parsing plan: no lean re-read of sources
     problems += found
-    problems += _missing_tables(inputs, failed={p.table for p in problems})
+    missing = _missing_tables(inputs, failed={p.table for p in problems})
+    hint = _preset_hint(source, style=hint_style) if missing and not presets else ""
+    problems += [dataclasses.replace(p, message=p.message + hint) for p in missing]
 
     maps = [*(p.values for p in presets), values]
     how = _How(
@@ -866,6 +869,36 @@ def _missing_tables(inputs: Mapping[str, Input], *, failed: set[str]) -> list[Pr
         for spec in TABLES.values()
         if spec.required and spec.name not in inputs and spec.name not in failed
     ]
+
+
+def _preset_hint(source: object, /, *, style: HintStyle) -> str:
+    """Name the presets whose export files a folder read without one holds, or ''.
+
+    A folder of CRM exports read without ``preset`` finds no canonical table; when the
+    files are named as a preset expects (``Opportunity.csv``, ``hubspot-crm-exports-...``),
+    the missing-table problem says which preset reads them.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = pathlib.Path(d, "hubspot-crm-exports-all-deals-2026-01-02.csv").write_text("x")
+    ...     _preset_hint(d, style="cli")
+    '; the folder holds files named as hubspot exports: pass --preset hubspot'
+    """
+    if not isinstance(source, str | Path) or not Path(source).is_dir():
+        return ""
+    found = [
+        name
+        for name, preset in sorted(PRESETS.items())
+        if any(
+            n not in TABLE_ORDER or path.stem.lower() != n
+            for n, path in find_files(Path(source), _input_names([preset]))[0].items()
+        )
+    ]
+    if not found:
+        return ""
+    named = " and ".join(found)
+    fix = fix_hint("preset", style=style, names=",".join(found))
+    return f"; the folder holds files named as {named} exports: {fix}"
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,8 @@ def stub(monkeypatch):
     """Stand in for the analysis: one known partner, as_of 2025-06-30."""
     calls = []
 
-    def snapshot(source, partner_id, *, as_of, policy):
-        calls.append((source, partner_id, as_of, policy))
+    def snapshot(source, partner_id, *, as_of, policy, reading=None):
+        calls.append((source, partner_id, as_of, policy, reading))
         if partner_id != "p1":
             raise ValueError(f"partner {partner_id!r} is not in the portfolio at {source}")
         return as_of or dt.date(2025, 6, 30), {"won_revenue": 1200.0, "reasons": ["DORMANT"]}
@@ -123,3 +123,22 @@ def test_bad_decision_is_a_usage_error(tmp_path, capsys):
     )
     assert code == 2
     assert "'fire' is not one of" in capsys.readouterr().err
+
+
+def test_record_reads_a_crm_export_with_its_preset(tmp_path, capsys):
+    """``record`` takes the reading options of ``analyze``: a HubSpot export, as it comes."""
+    from pathlib import Path  # noqa: PLC0415
+
+    exports = Path(__file__).parents[1] / "fixtures" / "crm" / "hubspot"
+    ledger = tmp_path / "l.sqlite"
+    from partnerkit.load.read import read_portfolio  # noqa: PLC0415
+
+    partner = read_portfolio(exports, preset="hubspot").partners.collect()["partner_id"][0]
+    argv = ["--ledger", str(ledger), "--partner", partner, "--decision", "watch"]
+    argv += ["--rationale", "new", "--who", "ana", str(exports)]
+    assert run("record", *argv) == 1  # without its preset the folder holds no canonical table
+    assert "pass --preset hubspot" in capsys.readouterr().err
+    assert run("record", *argv, "--preset", "hubspot") == 0
+    assert f"recorded decision 1: {partner} -> watch" in capsys.readouterr().out
+    with Ledger(ledger) as book:
+        assert book.current()["partner_id"].to_list() == [partner]

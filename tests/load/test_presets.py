@@ -328,3 +328,23 @@ def test_a_fifteen_letter_partner_name_is_still_a_name() -> None:
     )
     p = read_portfolio({"partners": accounts, "deals": deals}, preset="salesforce")
     assert p.deals.collect()["partner_id"].to_list() == ["0015g00000PA001AAA"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "preset"), [("hubspot", "hubspot"), ("salesforce_api", "salesforce")]
+)
+def test_exports_read_without_their_preset_are_told_which_preset(folder: str, preset: str) -> None:
+    """A folder of CRM exports read as canonical tables names the preset that reads it."""
+    problems = load(CRM / folder).report.problems
+    missing = [p for p in problems if p.rule == "missing_table"]
+    assert {p.table for p in missing} == {"partners", "deals"}
+    assert all(p.message.endswith(f"pass preset={preset!r}") for p in missing), missing
+    cli = load(CRM / folder, hint_style="cli").report.problems
+    assert all(f"pass --preset {preset}" in p.message for p in cli if p.rule == "missing_table")
+    assert load(CRM / folder, preset=preset).report.ok
+
+
+def test_a_canonical_folder_missing_a_table_gets_no_preset_hint(tmp_path: Path) -> None:
+    (tmp_path / "partners.csv").write_text("partner_id,name\np1,One\n")
+    (problem,) = load(tmp_path).report.problems
+    assert problem.message == "the deals table is required (deals.csv or deals.parquet)"
