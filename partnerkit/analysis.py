@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
@@ -265,6 +266,7 @@ class Analysis:
             policy,
             kept={k: self.on_demand[k] for k in kept},
             pairs=self.conflicts,
+            data_notes=tuple(n for n in self.notes if n.startswith(_STALE)),
         )
 
 
@@ -379,6 +381,31 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
     return tuple(notes)
 
 
+_STALE = "The latest actual event in the data"
+
+
+def stale_as_of(latest: dt.date, as_of: dt.date, /, *, days: int) -> tuple[str, ...]:
+    """Return a note when the data's latest actual event lies well before ``as_of``.
+
+    An ``as_of`` typed a year too late leaves the window (nearly) empty and every partner
+    dormant; the note names the latest event so that it can be checked. Empty within
+    ``days`` (the policy's ``active_days``: a shorter gap makes no partner dormant by itself).
+
+    >>> stale_as_of(dt.date(2026, 3, 1), dt.date(2026, 3, 31), days=91)
+    ()
+    >>> stale_as_of(dt.date(2026, 3, 1), dt.date(2027, 3, 1), days=91)[0][:60]
+    'The latest actual event in the data is on 2026-03-01, 365 da'
+    """
+    gap = (as_of - latest).days
+    if gap <= days:
+        return ()
+    note = (
+        f"{_STALE} is on {latest}, {gap:,} days before as_of {as_of}: the recent figures are "
+        "empty and partners without a sign of life since are dormant. Check as_of."
+    )
+    return (note,)
+
+
 def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.LazyFrame]:
     """Return the stage-2 outputs :func:`analyze` collects, as LazyFrames over ``card``."""
     return {
@@ -430,6 +457,7 @@ def _stage_two(
     *,
     kept: Mapping[str, Callable[[], pl.DataFrame]] | None = None,
     pairs: pl.DataFrame | None = None,
+    data_notes: tuple[str, ...] = (),
 ) -> Analysis:
     """Conflicts, then the scorecard (collected once), then the outputs derived from it in one go.
 
@@ -469,7 +497,7 @@ def _stage_two(
         health_percentiles=done["health_percentiles"],
         tiers=done["tiers"],
         conflicts=pairs,
-        notes=_notes(facts, policy, card),
+        notes=(*_notes(facts, policy, card), *data_notes),
         facts=facts,
         on_demand=later,
     )
@@ -503,7 +531,11 @@ def analyze(
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     facts = from_portfolio(portfolio, window=window, policy=policy).collect()
-    return _stage_two(facts, policy)
+    stale: tuple[str, ...] = ()
+    if as_of is not None:  # the default as_of is the latest event itself
+        with contextlib.suppress(ValueError):  # no event at all: other notes say so
+            stale = stale_as_of(latest_date(portfolio), as_of, days=policy.active_days)
+    return _stage_two(facts, policy, data_notes=stale)
 
 
 def analyze_facts(facts: Facts, /, *, policy: Policy | None = None) -> Analysis:

@@ -402,3 +402,17 @@ def test_on_demand_output_computed_once_across_threads(tiny):
     with ThreadPoolExecutor(max_workers=4) as pool:
         frames = list(pool.map(lambda _: a.lift, range(8)))
     assert all(f is frames[0] for f in frames)
+
+
+def test_an_as_of_long_after_the_data_is_noted_and_the_default_never_is(tiny):
+    """An as_of past the latest event by more than the active days gets a note naming it."""
+    latest = latest_date(tiny)
+    policy = Policy()
+    assert not [n for n in analyze(tiny).notes if "Check as_of" in n]
+    near = analyze(tiny, as_of=latest + dt.timedelta(days=policy.active_days))
+    assert not [n for n in near.notes if "Check as_of" in n]
+    late = analyze(tiny, as_of=latest + dt.timedelta(days=400))
+    (note,) = [n for n in late.notes if "Check as_of" in n]
+    assert f"is on {latest}, 400 days before as_of" in note
+    reweighted = late.with_policy(dataclasses.replace(policy, vital_threshold=0.7))
+    assert note in reweighted.notes

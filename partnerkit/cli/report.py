@@ -164,7 +164,9 @@ def _run(args: Args) -> int:
         sys.stderr.write(f"{exc}\n")
         return 1
     except (SourceError, ValueError, KeyError, OSError) as exc:
-        sys.stderr.write(f"partnerkit report: {exc}\n")
+        # a KeyError's str() is its message quoted: show the message itself
+        text = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        sys.stderr.write(f"partnerkit report: {text}\n")
         return 2
     sys.stdout.write(f"{path}\nwritten in {time.perf_counter() - started:.1f} s\n")
     return 0

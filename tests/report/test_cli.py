@@ -63,7 +63,7 @@ def test_report_command_default_pack_is_svg(source, tmp_path, capsys):
 def test_report_command_rejects_unknown_partner(source, tmp_path, capsys):
     code = main(["report", str(source), "--out", str(tmp_path / "o"), "--partners", "nope"])
     assert code == 2
-    assert "nope" in capsys.readouterr().err
+    assert capsys.readouterr().err == "partnerkit report: unknown partner ids: nope\n"
 
 
 def test_report_command_needs_a_readable_source(tmp_path, capsys):
