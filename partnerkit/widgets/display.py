@@ -39,6 +39,7 @@ __all__ = [
     "FIXES",
     "RENDERER",
     "WIDGET_PLACEHOLDER",
+    "Notes",
     "ProblemList",
     "Table",
     "WidgetPlaceholders",
@@ -46,6 +47,7 @@ __all__ = [
     "data_summary",
     "figures",
     "headline",
+    "notes",
     "offline_renderer",
     "problem_list",
     "setup_notebook",
@@ -265,6 +267,9 @@ FIXES: dict[str, str] = {
 
 
 def _fix(problem: Problem) -> str:
+    if problem.rule == "missing_table" and "exports: pass preset=" in problem.message:
+        preset = problem.message.rsplit("pass preset=", 1)[1]
+        return f"set preset = {preset} in the settings cell: the folder holds its exports"
     text = FIXES.get(problem.rule, "fix the rows in the source file")
     return text.replace("TABLE", problem.table).replace("COLUMN", problem.column or "column")
 
@@ -550,6 +555,44 @@ def vital_presence(
         .select("name", *names, "quarters_vital")
     )
     return Table(frame, limit=limit)
+
+
+class Notes:
+    """The analysis notes as a short list: what could not be computed, and why.
+
+    Examples
+    --------
+    >>> print(repr(Notes(("No tiers: the tier audit is empty.",))))
+    - No tiers: the tier audit is empty.
+    >>> print(repr(Notes(())))
+    No notes: every analysis had the data it needs.
+    """
+
+    def __init__(self, notes: Sequence[str], /) -> None:
+        self.notes = tuple(notes)
+
+    def __repr__(self) -> str:
+        if not self.notes:
+            return "No notes: every analysis had the data it needs."
+        return "\n".join(f"- {n}" for n in self.notes)
+
+    def _repr_html_(self) -> str:
+        if not self.notes:
+            return f"<p>{_escape(repr(self))}</p>"
+        items = "".join(f"<li>{_escape(n)}</li>" for n in self.notes)
+        return f"<ul class='pk-notes'>{items}</ul>"
+
+
+def notes(analysis: Any, /) -> Notes:  # noqa: ANN401  (an Analysis, or anything with .notes)
+    """Show the notes of an analysis: analyses left empty or degraded, and why.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> notes(SimpleNamespace(notes=("No activity log.",)))
+    - No activity log.
+    """
+    return Notes(analysis.notes)
 
 
 def data_summary(portfolio: Portfolio, /) -> Table:

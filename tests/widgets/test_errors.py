@@ -116,3 +116,22 @@ def test_every_rule_has_a_fix() -> None:
 def test_source_error_alone() -> None:
     shown = problem_list(SourceError("'x' is not a known preset"))
     assert shown.frame.row(0, named=True)["first rows"] == "'x' is not a known preset"
+
+
+def test_crm_exports_without_their_preset_are_told_to_set_it_in_the_settings_cell():
+    from partnerkit.load.read import load  # noqa: PLC0415
+    from partnerkit.widgets.display import ProblemList  # noqa: PLC0415
+
+    folder = Path(__file__).parents[1] / "fixtures" / "crm" / "hubspot"
+    shown = ProblemList.of(PortfolioError(load(folder).report.problems)).frame
+    fixes = shown.filter(shown["rule"] == "missing_table")["how to fix it"].to_list()
+    assert (
+        fixes == ["set preset = 'hubspot' in the settings cell: the folder holds its exports"] * 2
+    )
+
+
+def test_notes_are_listed_escaped_or_said_to_be_none():
+    from partnerkit.widgets.display import Notes  # noqa: PLC0415
+
+    assert "<li>a &lt;b&gt; note</li>" in Notes(["a <b> note"])._repr_html_()
+    assert "No notes" in Notes([])._repr_html_()
