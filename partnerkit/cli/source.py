@@ -102,7 +102,8 @@ def set_aside_report(report: LoadReport, /) -> list[str]:
             listed = "; ".join(f"{t.row_kind} {n}: {why}" for n, why in t.dropped[:6])
             more = f" (and {len(t.dropped) - 6} more)" if len(t.dropped) > 6 else ""
             lines.append(
-                f"warning: {t.table}: dropped {len(t.dropped)} rows holding no data: {listed}{more}"
+                f"warning: {t.table}: dropped {len(t.dropped)} "
+                f"row{'' if len(t.dropped) == 1 else 's'} holding no data: {listed}{more}"
             )
     aside = report.quarantined
     if aside is not None and aside.height:

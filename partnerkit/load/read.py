@@ -254,7 +254,7 @@ def read_portfolio(
         more = f" (and {len(report.dropped) - 6} more)" if len(report.dropped) > 6 else ""
         warnings.warn(
             DroppedRowsWarning(
-                f"dropped {len(report.dropped)} rows holding no data: {listed}{more}"
+                f"dropped {_rows(len(report.dropped))} holding no data: {listed}{more}"
             ),
             stacklevel=2,
         )
@@ -558,6 +558,11 @@ def load(
     tables = _handed_out(inputs, checking.tables, findings, how)
     aside = set_aside if quarantine and set_aside.height else None
     return Loaded(_portfolio(tables, inputs, source=described, quarantine=aside), report)
+
+
+def _rows(n: int, /) -> str:
+    """``"1 row"``, ``"2 rows"``."""
+    return f"{n} row{'' if n == 1 else 's'}"
 
 
 def _advice(problems: Sequence[Problem], *, quarantine: bool, style: HintStyle) -> str:

@@ -129,7 +129,12 @@ class TableReport:
         if self.ignored:
             lines.append(f"  ignored columns: {', '.join(repr(c) for c in self.ignored)}")
         if self.dropped:
-            lines.append(f"  dropped {len(self.dropped)} rows that hold no data:")
+            what = (
+                "1 row that holds"
+                if len(self.dropped) == 1
+                else f"{len(self.dropped)} rows that hold"
+            )
+            lines.append(f"  dropped {what} no data:")
             lines += [f"     {self.row_kind} {n}: {why}" for n, why in self.dropped]
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)

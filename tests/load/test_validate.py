@@ -161,7 +161,7 @@ def test_load_report_text():
         "deals  (deals.csv: 3 rows)",
         "  supplied: deal_id",
         "  missing:  amount",
-        "  dropped 1 rows that hold no data:",
+        "  dropped 1 row that holds no data:",
         "     line 5: blank row",
         "  note: hello",
         "No problems: the portfolio is valid.",
