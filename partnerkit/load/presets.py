@@ -464,9 +464,11 @@ def _credit_pairs(inputs: Mapping[str, Input]) -> pl.LazyFrame | None:
         if c in schema
     ]
     if lists:
+        key = _text(DEAL_ID)
         return (
-            deals.frame.select(
-                _text(DEAL_ID).alias("__credit_deal"),
+            deals.frame.filter(pl.col(ROW) == pl.col(ROW).min().over(key))  # see credit_partners
+            .select(
+                key.alias("__credit_deal"),
                 pl.coalesce(lists).str.split(";").alias("__credit_partner"),
             )
             .explode("__credit_partner")
@@ -516,11 +518,17 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
     if deals is None or pairs is None or DEAL_ID not in deals.present:
         return inputs
     own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
+    # a deal id given twice is a duplicate the checks set aside: only its first row is shared
+    key = _text(DEAL_ID)
+    first = pl.col(ROW) == pl.col(ROW).min().over(key)
     frame = (
-        deals.frame.with_columns(_text(DEAL_ID).alias("__credit_key"))
+        deals.frame.with_columns(
+            key.alias("__credit_key"),
+            pl.when(first).then(key).alias("__credit_join"),
+        )
         .join(
             pairs,
-            left_on="__credit_key",
+            left_on="__credit_join",
             right_on="__credit_deal",
             how="left",
             maintain_order="left_right",
@@ -549,7 +557,7 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
             .otherwise(pl.col(AMOUNT))
             .alias(AMOUNT)
         )
-    frame = frame.with_columns(exprs)
+    frame = frame.with_columns(exprs).drop("__credit_join")
     present = tuple(dict.fromkeys((*deals.present, PARTNER_ID, DEAL_ID)))
     shared = frame.filter(pl.col("__credit_i") == 1).select(pl.len()).collect().item()
     rows = frame.filter(pl.col("__credit_k") > 1).select(pl.len()).collect().item()

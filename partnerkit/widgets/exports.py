@@ -11,7 +11,7 @@ counts the files rendered.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -96,20 +96,22 @@ class ExportPanel(widgets.HBox):  # type: ignore[misc]
         self.progress.value = 0
         self.progress.layout.display = None
         self.message = "Rendering the chart pack…"
-        try:
-            return self._done(
-                lambda: export_charts(
-                    self.analysis, folder, formats=wanted, progress=self._show_progress
-                ),
-                "charts",
-            )
-        except Exception as error:
-            self.message = f"Chart export failed: {error}"
-            raise
-        finally:
+
+        def idle() -> None:  # buttons back and the bar hidden before the outcome is said
             self.charts_button.disabled = False
             self.decisions_button.disabled = decisions_disabled
             self.progress.layout.display = "none"
+
+        try:
+            paths = export_charts(
+                self.analysis, folder, formats=wanted, progress=self._show_progress
+            )
+        except Exception as error:
+            idle()
+            self.message = f"Chart export failed: {error}"
+            raise
+        idle()
+        return self._finish(paths, "charts")
 
     def _show_progress(self, done: int, total: int) -> None:
         self.progress.max = max(total, 1)
@@ -123,16 +125,13 @@ class ExportPanel(widgets.HBox):  # type: ignore[misc]
             self.message = "No ledger: nothing to export."
             return []
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        return self._done(
-            lambda: [
-                export_decisions(ledger, self.out_dir / DECISIONS_FILE),
-                export_decisions(ledger, self.out_dir / HISTORY_FILE, history=True),
-            ],
-            "decisions",
-        )
+        paths = [
+            export_decisions(ledger, self.out_dir / DECISIONS_FILE),
+            export_decisions(ledger, self.out_dir / HISTORY_FILE, history=True),
+        ]
+        return self._finish(paths, "decisions")
 
-    def _done(self, run: Callable[[], list[Path]], what: str) -> list[Path]:
-        paths = run()
+    def _finish(self, paths: list[Path], what: str) -> list[Path]:
         self.written = [str(p) for p in paths]
         self.message = f"Exported {what}: {len(paths)} file(s) in {self.out_dir}."
         return paths

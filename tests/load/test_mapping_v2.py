@@ -315,6 +315,46 @@ def test_deleted_and_reordered_partner_rows_change_nothing() -> None:
         assert_frame_equal(got, base)
 
 
+def aside(loaded: object) -> list[tuple[str, str]]:
+    quarantined = loaded.report.quarantined  # type: ignore[attr-defined]
+    return quarantined.select("rule", "record").rows() if quarantined is not None else []
+
+
+@pytest.mark.parametrize("credit", ["split", "full"])
+def test_a_repeated_deal_id_is_set_aside_before_its_partners_are_credited(credit: str) -> None:
+    # HubSpot: deal 9 is given twice; the second row (partner 3) is a duplicate set aside,
+    # so deal 9 is shared by its first row's partners 1 and 2 only
+    companies = pl.DataFrame({"Record ID": ["1", "2", "3"], "Company name": ["A", "B", "C"]})
+    deals = pl.DataFrame({"Record ID": ["9", "9", "8"], "Deal Stage": ["Closed Won"] * 3,
+        "Amount": ["900", "600", "50"], "Create Date": ["2025-01-01"] * 3,
+        "Close Date": ["2025-02-01"] * 3,
+        "Associated Partner Client IDs": ["1;2", "3", "3"]})  # fmt: skip
+    share = {"split": 450.0, "full": 900.0}[credit]
+    loaded = load(
+        {"partners": companies, "deals": deals},
+        preset="hubspot",
+        shape=Shape(credit=credit),
+        quarantine=True,
+    )
+    assert loaded.portfolio is not None
+    got = loaded.portfolio.deals.select("deal_id", "partner_id", "amount").collect().rows()
+    assert got == [("9", "1", share), ("9~2", "2", share), ("8", "3", 50.0)]
+    assert aside(loaded) == [("duplicate", "9")]
+    # Salesforce: the partner rows are keyed by deal id; only the deal's first row is shared
+    twice = pl.concat([SF_DEALS, SF_DEALS.head(1).with_columns(pl.lit("5").alias("Amount"))])
+    loaded = load(
+        {"partners": SF_PARTNERS, "deals": twice, "opportunity_partners": SF_OP},
+        preset="salesforce",
+        shape=Shape(credit=credit),
+        quarantine=True,
+    )
+    assert loaded.portfolio is not None
+    expected = credited(credit).select("deal_id", "partner_id", "amount")
+    got_sf = loaded.portfolio.deals.select("deal_id", "partner_id", "amount").collect()
+    assert_frame_equal(got_sf, expected)
+    assert aside(loaded) == [("duplicate", "O1")]
+
+
 def test_a_salesforce_report_without_ids_is_keyed_by_opportunity_name() -> None:
     partners = pl.DataFrame({"Account ID": ["A"], "Account Name": ["Acme"]})
     deals = pl.DataFrame({"Opportunity Name": ["Big deal", "Small deal", "Big deal"],

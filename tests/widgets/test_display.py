@@ -192,6 +192,33 @@ def test_export_panel_gives_its_buttons_back_after_a_failure(tmp_path: Path, mon
     assert panel.progress.layout.display == "none"
 
 
+@pytest.mark.parametrize("fails", [False, True])
+def test_export_panel_says_the_outcome_once_it_is_idle(tmp_path: Path, monkeypatch, fails) -> None:
+    # the page gets each widget change as its own message; the outcome comes last, so a reader
+    # who sees it also sees the buttons back and the progress bar gone
+    def export(analysis, folder, *, formats, progress):
+        progress(1, 1)
+        if fails:
+            raise OSError("disk full")
+        return [folder / "pareto.svg"]
+
+    monkeypatch.setattr("partnerkit.widgets.exports.export_charts", export)
+    panel = ExportPanel(object(), ledger=None, out_dir=tmp_path)  # type: ignore[arg-type]
+    at_outcome: list[tuple[bool, str | None]] = []
+
+    def said(change: dict) -> None:
+        if change["new"].startswith(("Exported", "Chart export failed")):
+            at_outcome.append((panel.charts_button.disabled, panel.progress.layout.display))
+
+    panel.observe(said, "message")
+    if fails:
+        with pytest.raises(OSError):
+            panel.export_charts()
+    else:
+        panel.export_charts()
+    assert at_outcome == [(False, "none")]
+
+
 def test_offline_renderer_names_a_layered_chart(small) -> None:
     view = reflag(small.scorecard, value="won_revenue", threshold=0.8, denominator="enrolled")
     data = offline_renderer(pareto_chart(view).to_dict())
