@@ -53,8 +53,10 @@ from partnerkit.facts import (
     core_facts,
     from_portfolio,
     latest_date,
+    lone_event,
     portfolio_tables,
 )
+from partnerkit.load.events import LoneEvent
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.overlap import coverage
@@ -406,6 +408,36 @@ def stale_as_of(latest: dt.date, as_of: dt.date, /, *, days: int) -> tuple[str, 
     return (note,)
 
 
+def lone_as_of(lone: LoneEvent | None, /) -> tuple[str, ...]:
+    """Return a note when the default as_of is the date of one event far after all the others.
+
+    A won deal with a mistyped close date (2027 among 2024 to 2026) sets the default as_of:
+    the window moves into an empty future, revenue falls out of it and partners look dormant.
+    The note names the record and the date of the rest of the data.
+
+    >>> lone = LoneEvent("deals", "closed_on", dt.date(2027, 12, 31), dt.date(2026, 3, 31),
+    ...     ((14, "5002"),), 1)
+    >>> print(lone_as_of(lone)[0])  # doctest: +NORMALIZE_WHITESPACE
+    The latest actual event in the data, the closed_on of deal 5002 on 2027-12-31, lies 640
+    days after every other event (the latest on 2026-03-31) and sets the default as_of: the
+    window holds little else and partners look dormant. Check that date (partnerkit validate
+    quotes its line), or analyse as of 2026-03-31.
+    """
+    if lone is None:
+        return ()
+    record = {"deals": "deal", "activities": "activity"}.get(lone.table, lone.table)
+    ids = [i for _, i in lone.rows if i is not None]
+    what = f"{record} {ids[0]}" if ids else f"an {record}" if record[0] in "aeiou" else record
+    more = f" (and {lone.count - 1:,} other rows on that date)" if lone.count > 1 else ""
+    note = (
+        f"{_STALE}, the {lone.column} of {what} on {lone.on}{more}, lies {lone.gap:,} days "
+        f"after every other event (the latest on {lone.before}) and sets the default as_of: "
+        "the window holds little else and partners look dormant. Check that date "
+        f"(partnerkit validate quotes its line), or analyse as of {lone.before}."
+    )
+    return (note,)
+
+
 def _derived(card: pl.LazyFrame, facts: Facts, policy: Policy) -> dict[str, pl.LazyFrame]:
     """Return the stage-2 outputs :func:`analyze` collects, as LazyFrames over ``card``."""
     return {
@@ -531,10 +563,12 @@ def analyze(
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     facts = from_portfolio(portfolio, window=window, policy=policy).collect()
+    if as_of is None:  # the default as_of is the latest event: is it one far after the rest?
+        lone = lone_event(portfolio, days=policy.active_days, latest=window.end)
+        return _stage_two(facts, policy, data_notes=lone_as_of(lone))
     stale: tuple[str, ...] = ()
-    if as_of is not None:  # the default as_of is the latest event itself
-        with contextlib.suppress(ValueError):  # no event at all: other notes say so
-            stale = stale_as_of(latest_date(portfolio), as_of, days=policy.active_days)
+    with contextlib.suppress(ValueError):  # no event at all: other notes say so
+        stale = stale_as_of(latest_date(portfolio), as_of, days=policy.active_days)
     return _stage_two(facts, policy, data_notes=stale)
 
 

@@ -28,7 +28,6 @@ Examples
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -38,6 +37,7 @@ from partnerkit import formatting as fmt
 from partnerkit.analysis import Analysis, analyze, quick_scorecard
 from partnerkit.cli.options import (
     Args,
+    ExportFile,
     as_of_option,
     complain,
     engine_options,
@@ -66,7 +66,7 @@ __all__ = ["command", "core_summary", "run", "summary"]
 @source_options
 @click.option(
     "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=ExportFile(),
     metavar="FILE",
     help="write the scorecard (.csv, .parquet, .xlsx)",
 )

@@ -29,6 +29,7 @@ import polars as pl
 
 from partnerkit.cli.options import (
     Args,
+    ExportFile,
     as_of_option,
     complain,
     finish,
@@ -200,7 +201,11 @@ def _record_command(**options: Any) -> None:  # noqa: ANN401  (click passes opti
 @command.command("export", help="export decisions to CSV, Parquet or Excel")
 @ledger_option
 @click.option(
-    "--out", type=click.Path(path_type=Path), required=True, metavar="FILE", help="output file"
+    "--out",
+    type=ExportFile(),
+    required=True,
+    metavar="FILE",
+    help="output file (.csv, .parquet, .xlsx)",
 )
 @click.option("--history", is_flag=True, help="every decision, not just current")
 def _export_command(**options: Any) -> None:  # noqa: ANN401  (click passes options by name)

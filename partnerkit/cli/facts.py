@@ -47,7 +47,11 @@ __all__ = ["command", "run"]
 )
 @click.argument("source")
 @click.option(
-    "--out", type=click.Path(path_type=Path), required=True, metavar="DIR", help="output folder"
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    metavar="DIR",
+    help="output folder (created when missing)",
 )
 @as_of_option
 @policy_option

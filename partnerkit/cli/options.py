@@ -36,12 +36,14 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from partnerkit.facts.engines import ENGINES
+from partnerkit.io import format_of
 from partnerkit.load.mapping import CREDITS
 from partnerkit.load.presets import PRESETS
 from partnerkit.policy import Policy
 
 __all__ = [
     "Args",
+    "ExportFile",
     "IsoDate",
     "PolicyFile",
     "as_of_option",
@@ -99,6 +101,32 @@ class IsoDate(click.ParamType[dt.date]):
             self.fail(f"must be a date like 2026-06-30, not {value!r}", param, ctx)
 
 
+class ExportFile(click.ParamType[Path]):
+    """A file to write a table to, in the format its suffix names (csv, parquet, xlsx).
+
+    The suffix is checked when the command line is read, before any work is done.
+
+    >>> ExportFile().convert("scores.xlsx", None, None)
+    PosixPath('scores.xlsx')
+    """
+
+    name = "FILE"
+
+    def convert(
+        self,
+        value: Any,  # noqa: ANN401  (what the command line or a default gives)
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> Path:
+        """Return ``value`` as a path; fail with a usage error when its suffix names no format."""
+        path = Path(value)
+        try:
+            format_of(path)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+        return path
+
+
 class PolicyFile(click.ParamType[Policy]):
     """A policy TOML file, read and checked into a :class:`~partnerkit.policy.Policy`."""
 
@@ -151,7 +179,7 @@ source_options = _apply(
         "--preset",
         multiple=True,
         metavar="NAME",
-        help=f"CRM export preset ({', '.join(sorted(PRESETS))}); repeat to combine",
+        help=f"CRM export preset ({', '.join(sorted(PRESETS))}); repeat or list a,b to combine",
     ),
     click.option(
         "--mapping",

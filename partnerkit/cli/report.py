@@ -61,7 +61,11 @@ def _formats(ctx: click.Context, param: click.Parameter, text: str) -> list[str]
 )
 @click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE")
 @click.option(
-    "--out", type=click.Path(path_type=Path), required=True, metavar="DIR", help="output folder"
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    metavar="DIR",
+    help="output folder (created when missing)",
 )
 @as_of_option
 @policy_option

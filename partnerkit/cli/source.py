@@ -120,7 +120,7 @@ def read_source(args: Args, /, *, validate: bool = True) -> Portfolio:
     :class:`~partnerkit.load.PortfolioError` for invalid data.
     """
     source, options = source_call(args)
-    loaded = load(source, validate=validate, **options)
+    loaded = load(source, validate=validate, lone_latest=False, **options)  # analysis notes it
     report = loaded.report
     if loaded.portfolio is None:
         raise PortfolioError(report.problems, report=report, source=report.source)

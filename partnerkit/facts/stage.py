@@ -47,6 +47,7 @@ from partnerkit.facts.investments import incentive_durability, investment_facts
 from partnerkit.facts.overlaps import mapped_accounts, overlap_facts
 from partnerkit.facts.settings import FactSettings
 from partnerkit.facts.summary import currency_of, overdue_deals
+from partnerkit.load.events import ACTUAL_EVENTS, LoneEvent, lone_latest
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import FACT_SCHEMAS, TABLE_ORDER, TABLES
@@ -63,6 +64,7 @@ __all__ = [
     "from_portfolio",
     "latest_date",
     "latest_event",
+    "lone_event",
     "open_past_expected",
     "portfolio_currency",
     "portfolio_tables",
@@ -395,15 +397,6 @@ def build_facts(
     )
 
 
-ACTUAL_EVENTS: tuple[tuple[str, str], ...] = (
-    ("deals", "created_on"),
-    ("deals", "closed_on"),
-    ("activities", "occurred_on"),
-)
-"""(table, column) of the dates that mark actual events; a deal's ``closed_on`` counts only
-when the deal is won or lost."""
-
-
 def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
     """Return the latest actual event in ``tables``: a deal created, won or lost, an activity.
 
@@ -486,6 +479,29 @@ def portfolio_currency(portfolio: Portfolio, /) -> str | None:
     'EUR'
     """
     return currency_of({"deals": portfolio.deals})
+
+
+def lone_event(
+    portfolio: Portfolio, /, *, days: int, latest: dt.date | None = None
+) -> LoneEvent | None:
+    """Return the latest actual event of ``portfolio`` when it lies ``days`` after all others.
+
+    The deal (by id) or activity whose date would set the default as_of, far after the
+    rest of the data (see :func:`partnerkit.load.events.lone_latest`); None otherwise.
+    ``latest`` is :func:`latest_date` when known already.
+
+    >>> from partnerkit.load import from_frames
+    >>> days = [dt.date(2025, 1, 1) + dt.timedelta(days=7 * i) for i in range(25)]
+    >>> p = from_frames(partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": [f"d{i}" for i in range(26)], "partner_id": "a",
+    ...         "created_on": [*days, dt.date(2025, 1, 1)],
+    ...         "closed_on": [*days, dt.date(2027, 12, 31)], "outcome": "won", "amount": 1.0}))
+    >>> lone = lone_event(p, days=91)
+    >>> lone.rows, lone.column, lone.gap
+    (((None, 'd25'),), 'closed_on', 926)
+    """
+    tables = portfolio_tables(portfolio)
+    return lone_latest(tables, days=days, latest=latest, record={"deals": "deal_id"})
 
 
 def open_past_expected(portfolio: Portfolio, /, as_of: dt.date | None = None) -> int:

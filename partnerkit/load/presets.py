@@ -993,6 +993,8 @@ def resolve_presets(preset: str | Preset | Sequence[str | Preset] | None, /) -> 
 
     >>> [p.name for p in resolve_presets("salesforce,crossbeam")]
     ['salesforce', 'crossbeam']
+    >>> [p.name for p in resolve_presets(["salesforce, crossbeam", "hubspot"])]
+    ['salesforce', 'crossbeam', 'hubspot']
     >>> resolve_presets("hubspt")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -1000,19 +1002,19 @@ def resolve_presets(preset: str | Preset | Sequence[str | Preset] | None, /) -> 
     """
     if preset is None:
         return ()
-    items: Sequence[str | Preset]
-    if isinstance(preset, Preset):
-        items = [preset]
-    elif isinstance(preset, str):
-        items = [p.strip() for p in preset.split(",") if p.strip()]
-    else:
-        items = preset
+    given = [preset] if isinstance(preset, str | Preset) else preset
+    items: list[str | Preset] = []
+    for entry in given:  # "a,b" names two presets, alone or as an item of a list
+        if isinstance(entry, Preset):
+            items.append(entry)
+        else:
+            items += [name.strip() for name in entry.split(",") if name.strip()]
     out: list[Preset] = []
     for item in items:
         if isinstance(item, Preset):
             out.append(item)
             continue
-        key = item.strip().lower()
+        key = item.lower()
         if key not in PRESETS:
             hint = did_you_mean(key, PRESETS)
             raise KeyError(f"unknown preset {item!r}{hint} (presets: {', '.join(sorted(PRESETS))})")

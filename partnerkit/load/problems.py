@@ -90,7 +90,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
 
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
-    ``names``, comma-separated), ``"currency"`` or ``"quarantine"``.
+    ``names``, comma-separated), ``"as_of"`` (give ``day``), ``"currency"`` or
+    ``"quarantine"``.
 
     Examples
     --------
@@ -123,6 +124,11 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         return "pass --currency CODE" if cli else "pass currency='...'"
     if kind == "quarantine":
         return "pass --quarantine" if cli else "pass quarantine=True"
+    if kind == "as_of":
+        day = what["day"]
+        if cli:
+            return f"pass --as-of {day}"
+        return f"pass as_of=datetime.date.fromisoformat({day!r}) (notebooks: as_of = {day!r})"
     raise ValueError(f"unknown hint {kind!r}")
 
 

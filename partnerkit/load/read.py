@@ -57,6 +57,7 @@ from types import MappingProxyType
 
 import polars as pl
 
+from partnerkit.load import events
 from partnerkit.load.checks import (
     ENGINE,
     ROW,
@@ -111,6 +112,7 @@ from partnerkit.load.presets import (
 from partnerkit.load.problems import HintStyle, Problem, did_you_mean, fix_hint, suggest
 from partnerkit.load.report import LoadReport, PortfolioError, TableReport
 from partnerkit.load.text import DECIMALS, normalise_name
+from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
 
@@ -245,6 +247,7 @@ def read_portfolio(
         day_first=day_first,
         decimal=decimal,
         rates=rates,
+        lone_latest=False,
     )
     report = loaded.report
     if loaded.portfolio is None:
@@ -466,12 +469,16 @@ def load(
     day_first: bool | None = None,
     decimal: str | None = None,
     rates: pl.DataFrame | str | Path | None = None,
+    lone_latest: bool = True,
 ) -> Loaded:
     """Read and validate like :func:`read_portfolio`, returning the report instead of raising.
 
     Requires: the same inputs as :func:`read_portfolio`. Raises :class:`SourceError` only
     for a wrong call (no such folder, unknown preset); data problems are in
-    ``report.problems`` and then ``portfolio`` is None.
+    ``report.problems`` and then ``portfolio`` is None. With ``lone_latest`` (the default),
+    a latest event far after every other one, which would set the default as_of, is
+    quoted in a note by line and id (one more pass over the date columns; the analysis
+    notes it too, so :func:`read_portfolio` leaves it out).
 
     Examples
     --------
@@ -544,9 +551,10 @@ def load(
     problems += _empty_parquet(inputs, findings.heights)
     problems += findings.problems
     set_aside = findings.set_aside
+    lone = _lone_latest(inputs, checking.tables, set_aside, style=hint_style) if lone_latest else {}
     report = LoadReport(
         described,
-        _table_reports(inputs, findings),
+        _table_reports(inputs, findings, also=lone),
         tuple(problems),
         set_aside if quarantine else None,
         tuple(source_notes),
@@ -1168,8 +1176,50 @@ def _empty_parquet(inputs: Mapping[str, Input], heights: Mapping[str, int]) -> l
     ]
 
 
-def _table_reports(inputs: Mapping[str, Input], findings: Findings) -> tuple[TableReport, ...]:
-    notices: dict[str, list[str]] = {}
+def _lone_latest(
+    inputs: Mapping[str, Input],
+    staged: Mapping[str, _Staged],
+    set_aside: pl.DataFrame,
+    *,
+    style: HintStyle,
+) -> dict[str, list[str]]:
+    """Note the row whose date, far after every other event, would set the default as_of.
+
+    Rows set aside do not count. Returns ``{table: [note]}`` (empty when no event stands
+    alone; see :func:`partnerkit.load.events.lone_latest`).
+    """
+    frames = {}
+    for name in ("deals", "activities"):
+        if name not in staged:
+            continue
+        frame = staged[name].frame
+        aside = set_aside.filter(pl.col("table") == name).select(pl.col("row_number").alias(ROW))
+        if aside.height:
+            frame = frame.join(
+                aside.lazy().cast({ROW: frame.collect_schema()[ROW]}), on=ROW, how="anti"
+            )
+        frames[name] = frame
+    ids = {name: _record_id(inputs[name]) for name in frames}
+    record = {n: e.meta.output_name() for n, e in ids.items() if e is not None}
+    lone = events.lone_latest(frames, days=Policy().active_days, row=ROW, record=record)
+    if lone is None:
+        return {}
+    kind = inputs[lone.table].row_kind
+    where = ", ".join(f"{kind} {n}" + (f" (id {i})" if i else "") for n, i in lone.rows)
+    more = f" and {lone.count - len(lone.rows):,} more" if lone.count > len(lone.rows) else ""
+    note = (
+        f"{lone.column}: {where}{more}: {lone.on} is the latest event in the data, "
+        f"{lone.gap:,} days after every other one (the latest on {lone.before}); being the "
+        "latest, it sets the default as_of and leaves the rest of the data out of the recent "
+        f"window. Check the date, or {fix_hint('as_of', style=style, day=str(lone.before))}"
+    )
+    return {lone.table: [note]}
+
+
+def _table_reports(
+    inputs: Mapping[str, Input], findings: Findings, *, also: Mapping[str, list[str]]
+) -> tuple[TableReport, ...]:
+    notices: dict[str, list[str]] = {n: list(notes) for n, notes in also.items()}
     for notice in findings.notices:
         notices.setdefault(notice.table, []).append(_describe_notice(notice))
     reports = []

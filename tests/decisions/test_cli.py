@@ -113,7 +113,8 @@ def test_errors_exit_with_1_and_a_message(tmp_path, stub, capsys):
     Ledger(tmp_path / "empty.sqlite").close()
     assert run("list", "--ledger", str(tmp_path / "empty.sqlite")) == 0
     assert "no decisions recorded" in capsys.readouterr().out
-    assert run("export", "--ledger", str(tmp_path / "empty.sqlite"), "--out", "x.json") == 1
+    code = run("export", "--ledger", str(tmp_path / "empty.sqlite"), "--out", "x.json")
+    assert code == 2  # a usage error
     assert "export format" in capsys.readouterr().err
 
 

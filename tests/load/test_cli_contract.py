@@ -47,6 +47,40 @@ def test_report_exits_one_on_invalid_data_and_two_on_usage(
     assert not (tmp_path / "r" / "report.html").exists()
 
 
+def test_output_paths_are_checked_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a scorecard file whose suffix names no format, a report folder that is a file: usage
+    # errors (exit 2) said before the portfolio is read, never a traceback after the analysis
+    a_file = tmp_path / "report.html"
+    a_file.write_text("x", encoding="utf-8")
+    for argv in (
+        ["analyze", str(VALID), "--out", str(tmp_path / "score.json")],
+        ["decisions", "export", "--ledger", str(tmp_path / "l.sqlite"), "--out", "d.json"],
+        ["report", str(VALID), "--out", str(a_file)],
+        ["facts", str(VALID), "--out", str(a_file)],
+    ):
+        assert main(argv) == 2, argv
+        out, err = capsys.readouterr()
+        assert "Invalid value for '--out'" in err, argv
+        assert "Traceback" not in err, argv
+        assert "Errno" not in err, argv
+        assert "as of" not in out, argv
+        if argv[-1].endswith(".json"):
+            assert "use a name ending in .csv, .parquet, .xlsx" in err, argv
+    assert not (tmp_path / "l.sqlite").exists()
+
+
+def test_presets_listed_with_a_comma_are_read_as_when_repeated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    crossbeam = FIXTURES / "crm" / "crossbeam"
+    repeated = main(["validate", str(crossbeam), "--preset", "salesforce", "--preset", "crossbeam"])
+    first = capsys.readouterr().out.rsplit("(checked in", 1)[0]  # less the timing
+    assert main(["validate", str(crossbeam), "--preset", "salesforce,crossbeam"]) == repeated
+    assert capsys.readouterr().out.rsplit("(checked in", 1)[0] == first
+
+
 def test_command_line_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["analyze"], ["report", str(VALID)], ["nope"], ["decisions", "frobnicate"]):
         assert main(argv) == 2, argv
