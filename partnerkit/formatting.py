@@ -12,7 +12,8 @@ same figure reads the same everywhere. The conventions:
 - **percentages** of fractions are whole from 10% up and carry one decimal below: ``42%``,
   ``4.3%``, ``0%``;
 - **changes** carry their sign: ``+12%``, ``-0.25``;
-- **dates** are ISO 8601 (``2025-03-31``), unambiguous in every locale.
+- **dates** are ISO 8601 (``2025-03-31``), unambiguous in every locale;
+- **rounding** is half away from zero, as in a spreadsheet: ``19,750.50`` reads ``19,751``.
 
 Each text function has a polars expression twin (``*_expr``) for tables built in polars;
 the text column keeps the name of the input column.
@@ -23,13 +24,14 @@ Examples
 ('EUR 1,234,567', 'EUR 1.23M', '4.3%')
 >>> import polars as pl
 >>> pl.DataFrame({"v": [-1234.5]}).select(money_expr(pl.col("v"), "USD")).item()
-'USD -1,234'
+'USD -1,235'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import polars as pl
 
@@ -60,6 +62,18 @@ def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _scaled(value: float, digits: int, /) -> int:
+    """Return ``|value| * 10**digits`` rounded half away from zero, as an integer.
+
+    The same figure polars' ``round(mode="half_away_from_zero")`` gives, so that each text
+    function and its expression twin agree.
+
+    >>> _scaled(19750.5, 0), _scaled(-2.5, 0), _scaled(0.125, 2)
+    (19751, 3, 13)
+    """
+    return int(Decimal(abs(value) * 10**digits).to_integral_value(rounding=ROUND_HALF_UP))
+
+
 def _with_currency(text: str, currency: str | None) -> str:
     return f"{currency} {text}" if currency else text
 
@@ -82,9 +96,12 @@ def number(value: float | None, /, *, digits: int = 0) -> str:
     if _missing(value):
         return MISSING
     assert value is not None
-    text = f"{value:,.{digits}f}"
-    zero = text.startswith("-") and not text.strip("-0.,")
-    return text[1:] if zero else text  # never "-0"
+    if math.isinf(value):
+        return f"{value:,}"
+    scaled = _scaled(value, digits)
+    whole, fraction = divmod(scaled, 10**digits)
+    text = f"{whole:,}" + (f".{fraction:0{digits}d}" if digits else "")
+    return f"-{text}" if value < 0 and scaled else text  # never "-0"
 
 
 def compact(value: float | None, /, *, digits: int = 3) -> str:
@@ -112,8 +129,8 @@ def money(value: float | None, currency: str | None = None, /, *, short: bool = 
     ``currency`` is the portfolio's ISO code; without one the amount stands alone.
     ``short`` writes three significant digits (``USD 1.23M``), for charts and key figures.
 
-    >>> money(1234567.4, "USD"), money(0.0, "USD"), money(None, "USD"), money(99.5)
-    ('USD 1,234,567', 'USD 0', 'n/a', '100')
+    >>> money(1234567.4, "USD"), money(0.0, "USD"), money(None, "USD"), money(19750.5)
+    ('USD 1,234,567', 'USD 0', 'n/a', '19,751')
     >>> money(-2500.0, "GBP", short=True)
     'GBP -2.5k'
     """
@@ -133,9 +150,14 @@ def percent(value: float | None, /) -> str:
         return MISSING
     assert value is not None
     pct = value * 100
-    text = f"{pct:.0f}" if abs(pct) >= 9.95 else f"{pct:.1f}"
-    text = text[:-2] if text.endswith(".0") else text
-    return ("0" if text in {"-0", "-0.0"} else text) + "%"
+    if abs(pct) >= 9.95:
+        scaled = _scaled(pct, 0)
+        text = str(scaled)
+    else:
+        scaled = _scaled(pct, 1)
+        whole, tenth = divmod(scaled, 10)
+        text = f"{whole}.{tenth}" if tenth else str(whole)
+    return ("-" if pct < 0 and scaled else "") + text + "%"
 
 
 def signed(value: float | None, /, *, digits: int = 2) -> str:
@@ -146,7 +168,10 @@ def signed(value: float | None, /, *, digits: int = 2) -> str:
     """
     if _missing(value):
         return MISSING
-    return f"{value:+.{digits}f}"
+    assert value is not None
+    whole, fraction = divmod(_scaled(value, digits), 10**digits)
+    sign = "-" if value < 0 and (whole or fraction) else "+"
+    return f"{sign}{whole}" + (f".{fraction:0{digits}d}" if digits else "")
 
 
 def signed_percent(value: float | None, /) -> str:
@@ -213,7 +238,8 @@ def number_expr(expr: pl.Expr, /, *, digits: int = 0) -> pl.Expr:
     ['1,234,568', '0', 'n/a', '12']
     """
     value = expr.cast(pl.Float64)
-    scaled = (value.abs() * 10**digits).round(0).cast(pl.Int64, strict=False)
+    scaled = (value.abs() * 10**digits).round(0, mode="half_away_from_zero")
+    scaled = scaled.cast(pl.Int64, strict=False)
     whole = _grouped(scaled // 10**digits)
     if digits:
         fraction = (scaled % 10**digits).cast(pl.String).str.zfill(digits)
@@ -248,8 +274,8 @@ def percent_expr(expr: pl.Expr, /) -> pl.Expr:
     ['42%', '4.3%', '0%', 'n/a', '100%']
     """
     pct = expr.cast(pl.Float64) * 100
-    whole = pct.round(0)
-    tenth = pct.round(1)
+    whole = pct.round(0, mode="half_away_from_zero")
+    tenth = pct.round(1, mode="half_away_from_zero")
     body = (
         pl.when(pct.abs() >= 9.95)
         .then(whole.cast(pl.Int64, strict=False).cast(pl.String))

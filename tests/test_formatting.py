@@ -16,7 +16,10 @@ from partnerkit import formatting as f
     ("value", "currency", "expected"),
     [
         (1234567.4, "USD", "USD 1,234,567"),
-        (999.5, "EUR", "EUR 1,000"),  # 999.5 rounds half to even: 1,000
+        (999.5, "EUR", "EUR 1,000"),
+        (19750.5, "EUR", "EUR 19,751"),  # half away from zero, as a spreadsheet rounds
+        (19752.5, "EUR", "EUR 19,753"),  # (half to even would give 19,750 and 19,752)
+        (-2.5, None, "-3"),
         (0.49, "EUR", "EUR 0"),
         (-0.4, "EUR", "EUR 0"),  # never "-0"
         (-1500.0, None, "-1,500"),
@@ -63,7 +66,11 @@ def test_percent(value: float | None, expected: str) -> None:
 def test_signed_and_dates() -> None:
     assert f.signed_percent(0.2) == "+20%"
     assert f.signed_percent(-0.2) == "-20%"
-    assert f.signed(0.125, digits=1) == "+0.1"  # half to even
+    assert f.signed(0.125, digits=1) == "+0.1"
+    assert f.signed(0.125, digits=2) == "+0.13"  # half away from zero
+    assert f.signed(-0.004) == "+0.00"  # never "-0.00"
+    assert f.percent(0.045) == "4.5%"
+    assert f.percent(0.125) == "13%"
     assert f.count(1_000_000) == "1,000,000"
     assert f.date(dt.date(2026, 1, 2)) == "2026-01-02"
     # the window (2025-03-31, 2026-03-31] starts on the day after its open end

@@ -38,6 +38,21 @@ def test_every_cli_command_is_documented():
         assert f"partnerkit {name}" in README, name
 
 
+def test_every_option_in_the_command_table_is_an_option_of_its_command():
+    import click  # noqa: PLC0415
+
+    rows = re.findall(r"^\| `partnerkit ([^`]+)` \|", README, flags=re.MULTILINE)
+    assert len(rows) >= 10
+    for row in rows:
+        words = row.split()
+        command: click.Command = cli
+        while isinstance(command, click.Group) and words and words[0] in command.commands:
+            command = command.commands[words.pop(0)]
+        known = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        for option in re.findall(r"--[a-z][a-z-]*", row):
+            assert option in known, f"{option} is no option of 'partnerkit {row}'"
+
+
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
 

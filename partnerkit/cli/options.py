@@ -37,7 +37,7 @@ import click
 
 from partnerkit.facts.engines import ENGINES
 from partnerkit.io import format_of
-from partnerkit.load.mapping import CREDITS
+from partnerkit.load.mapping import CREDITS, MAPPING_KEYS
 from partnerkit.load.presets import PRESETS
 from partnerkit.policy import Policy
 
@@ -185,7 +185,8 @@ source_options = _apply(
         "--mapping",
         type=click.Path(path_type=Path, dir_okay=False),
         metavar="FILE.toml",
-        help="column/value mapping file (keys: preset, currency, files, columns, values)",
+        help=f"mapping file: how the export's files, columns, values and rows read "
+        f"(keys: {', '.join(MAPPING_KEYS)})",
     ),
     click.option("--currency", metavar="CODE", help="the portfolio's currency"),
     click.option(

@@ -100,6 +100,8 @@ from partnerkit.schema import TABLES
 __all__ = [
     "AGGREGATES",
     "CREDITS",
+    "MAPPING_KEYS",
+    "SHAPE_KEYS",
     "ColumnPlan",
     "Input",
     "MappingFile",
@@ -124,6 +126,15 @@ ColumnMap = Mapping[str, Mapping[str, str | Sequence[str] | None]]
 
 ValueMap = Mapping[str, Mapping[str, Mapping[str, str]]]
 """Value mapping: table -> column -> source value -> canonical value ("*" = any other)."""
+
+SHAPE_KEYS = ("constants", "defaults", "filters", "aggregate", "derive_partners", "credit")
+"""The keys of a mapping file that shape the rows (mapping v2, :class:`Shape`)."""
+
+MAPPING_KEYS = (
+    "preset", "currency", "files", "columns", "values", *SHAPE_KEYS,
+    "sheet", "day_first", "decimal",
+)  # fmt: skip
+"""Every key a mapping file may hold (:func:`read_mapping_file`)."""
 
 ANY_OTHER = "*"
 
@@ -484,11 +495,11 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     {'deals': {'Amt': 'amount'}}
     """
     data: dict[str, Any] = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    v2 = {"constants", "defaults", "filters", "aggregate", "derive_partners", "credit"}
-    reading = {"sheet", "day_first", "decimal"}
-    unknown = set(data) - {"preset", "currency", "files", "columns", "values", *v2, *reading}
+    v2 = set(SHAPE_KEYS)
+    unknown = set(data) - set(MAPPING_KEYS)
     if unknown:
-        raise ValueError(f"{path}: unknown keys {sorted(unknown)}")
+        hints = "".join(did_you_mean(k, MAPPING_KEYS) for k in sorted(unknown))
+        raise ValueError(f"{path}: unknown keys {sorted(unknown)}{hints}")
     preset = data.get("preset", ())
     presets = (preset,) if isinstance(preset, str) else tuple(preset)
     currency = data.get("currency")

@@ -366,7 +366,7 @@ def scorecard_table(
     ...     "win_rate": [0.5]})
     >>> table, more = scorecard_table(card, currency="EUR")
     >>> table.headers, table.rows, more
-    (('Rank', 'ID', 'Won revenue (EUR)', 'Win rate'), (('1', 'a', '1,234', '50%'),), 0)
+    (('Rank', 'ID', 'Won revenue (EUR)', 'Win rate'), (('1', 'a', '1,235', '50%'),), 0)
     """
     shown = [spec for spec in _SCORECARD if spec[0] in card.columns]
     headers = tuple(

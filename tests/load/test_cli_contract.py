@@ -81,6 +81,21 @@ def test_presets_listed_with_a_comma_are_read_as_when_repeated(
     assert capsys.readouterr().out.rsplit("(checked in", 1)[0] == first
 
 
+def test_the_mapping_option_names_every_key_a_mapping_file_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from partnerkit.load.mapping import MAPPING_KEYS  # noqa: PLC0415
+
+    assert main(["validate", "--help"]) == 0
+    helped = " ".join(capsys.readouterr().out.split())
+    assert all(key in helped for key in MAPPING_KEYS), helped
+    assert {"aggregate", "derive_partners", "credit", "filters"} <= set(MAPPING_KEYS)
+    typo = tmp_path / "m.toml"
+    typo.write_text('presett = "hubspot"\n', encoding="utf-8")
+    assert main(["validate", str(VALID), "--mapping", str(typo)]) == 2
+    assert "unknown keys ['presett']; did you mean 'preset'?" in capsys.readouterr().err
+
+
 def test_command_line_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
     for argv in (["analyze"], ["report", str(VALID)], ["nope"], ["decisions", "frobnicate"]):
         assert main(argv) == 2, argv
