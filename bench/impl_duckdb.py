@@ -291,7 +291,9 @@ SELECT partner_id, won_revenue, won_deals, lost_deals,
        THEN (r_recent - r_prior) / (r_recent + r_prior) END AS revenue_trend,
   CASE WHEN inside THEN n_inside END AS rank,
   CASE WHEN inside AND total > 0 THEN cum / total END AS cum_share,
-  inside AND total > 0 AND (cum - u) < {threshold!r} * total * (1 - {TOLERANCE!r}) AS vital
+  inside AND total > 0
+    AND min(cum - u) OVER (PARTITION BY inside, u) < {threshold!r} * total * (1 - {TOLERANCE!r})
+    AS vital
 FROM r
 ORDER BY partner_id
 """

@@ -174,5 +174,6 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     cum = u.cumsum()
     out["rank"] = inside.cumsum().where(inside).astype("Int64")
     out["cum_share"] = (cum / total).where(inside & (total > 0), np.nan)
-    out["vital"] = inside & (total > 0) & ((cum - out["u"]) < threshold * total * (1 - TOLERANCE))
+    before = (cum - out["u"]).groupby([inside, out["u"]]).transform("min")  # a tie decides as one
+    out["vital"] = inside & (total > 0) & (before < threshold * total * (1 - TOLERANCE))
     return out[list(RESULT_COLUMNS)].sort_values("partner_id").reset_index(drop=True)

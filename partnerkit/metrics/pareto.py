@@ -7,7 +7,9 @@ Definitions (value = a non-negative column, by default won revenue in W):
 - ``share = value / total`` and ``cum_share`` is the running sum of shares in rank order;
   both are null when the total is 0.
 - A partner is **vital** when the cumulative share *before* it is below the threshold: the
-  vital few are the minimal prefix of the ranking whose share reaches the threshold. Total 0
+  vital few are the minimal prefix of the ranking whose share reaches the threshold, and
+  partners tied in value with the last of them are vital too (who is vital never depends on
+  ids: the cumulative share before a partner is read at the first of its tie). Total 0
   means nobody is vital. Values are compared in whole cents (integers), so sums are exact,
   and a prefix reaching the threshold exactly counts as reaching it.
 - Partners outside the denominator get null rank and shares and are never vital.
@@ -133,7 +135,7 @@ def _flagged(
         .with_columns(_pos=over(place.cast(pl.Int64) - 1), _total=over(u.sum()))
         .with_columns(_cum=over(u.sort_by(pos).cum_sum().gather(pos)))
     )
-    return _finish(marked, threshold=threshold, grouped=bool(keys))
+    return _finish(marked, threshold=threshold, by=keys)
 
 
 def _flagged_by_order(
@@ -167,13 +169,19 @@ def _flagged_by_order(
     marked = marked.with_columns(
         pos.alias("_pos"), cum.alias("_cum"), pl.lit(units.sum(), pl.Int64).alias("_total")
     )
-    return _finish(marked, threshold=threshold, grouped=False)
+    return _finish(marked, threshold=threshold, by=[])
 
 
-def _finish(frame: Frame, /, *, threshold: float, grouped: bool) -> Frame:
-    """Add ``rank``, ``share``, ``cum_share`` and ``vital`` from the helper columns."""
+def _finish(frame: Frame, /, *, threshold: float, by: Sequence[str]) -> Frame:
+    """Add ``rank``, ``share``, ``cum_share`` and ``vital`` from the helper columns.
+
+    ``by`` are the ranking's groups. A tie (same value, within a group) is ranked in
+    consecutive places; the cumulative value before its first place decides for all of it.
+    """
     inside, u, pos = pl.col("_in"), pl.col("_u"), pl.col("_pos")
     total, cum = pl.col("_total"), pl.col("_cum")
+    grouped = bool(by)
+    before_tie = (cum - u).min().over([*by, "_in", "_u"])
 
     def ratio(x: pl.Expr) -> pl.Expr:
         # a whole-frame total is a scalar, divided as a reciprocal product; a total per group
@@ -186,7 +194,7 @@ def _finish(frame: Frame, /, *, threshold: float, grouped: bool) -> Frame:
         rank=pl.when(inside).then(pos.cast(pl.Int64) + 1),
         share=pl.when(inside & (total > 0)).then(ratio(u)),
         cum_share=pl.when(inside & (total > 0)).then(ratio(cum)),
-        vital=inside & (total > 0) & ((cum - u) < threshold * total * (1 - _TOLERANCE)),
+        vital=inside & (total > 0) & (before_tie < threshold * total * (1 - _TOLERANCE)),
     ).drop("_u", "_total", "_cum")
 
 

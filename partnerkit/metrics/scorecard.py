@@ -167,7 +167,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "share": "Value / total value of the denominator; null when the total is 0.",
     "cum_share": "Cumulative share down to and including this partner.",
     "vital": "In the vital few: cumulative share before the partner < "
-    "policy.vital_threshold (nobody when the total is 0).",
+    "policy.vital_threshold (nobody when the total is 0); a partner tied in value with a "
+    "vital one is vital too, whatever its id.",
     "vital_quarters": "Number of the last policy.stability_quarters calendar quarters in "
     "which the partner was among that quarter's vital few (won revenue).",
     # --- health ------------------------------------------------------------------------------

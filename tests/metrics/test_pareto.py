@@ -27,9 +27,11 @@ def ranked(values, **kw):
 def test_pareto_hand_example():
     out = ranked([50.0, 20.0, 10.0, 10.0, 5.0, 5.0, 0.0, 0.0, 0.0, 0.0]).collect()
     assert out["rank"].to_list() == list(range(1, 11))
-    # cumulative: .5 .7 .8 .9 .95 1 1 1 1 1; vital while the share before is < .8
+    # cumulative: .5 .7 .8 .9 .95 1 1 1 1 1; vital while the share before is < .8, and the
+    # fourth (10, tied with the third) is vital too: which of two equal partners is vital
+    # must not depend on their ids
     assert out["cum_share"].to_list() == pytest.approx([0.5, 0.7, 0.8, 0.9, 0.95, 1, 1, 1, 1, 1])
-    assert out["vital"].to_list() == [True, True, True] + [False] * 7
+    assert out["vital"].to_list() == [True] * 4 + [False] * 6
 
 
 def test_concentration_hand_example():
@@ -39,9 +41,9 @@ def test_concentration_hand_example():
         .collect()
         .row(0, named=True)
     )
-    assert (c["partners"], c["total_value"], c["vital_count"]) == (10, 100.0, 3)
-    assert c["vital_share"] == 0.3
-    assert c["vital_value_share"] == pytest.approx(0.8)
+    assert (c["partners"], c["total_value"], c["vital_count"]) == (10, 100.0, 4)  # a tie of 10s
+    assert c["vital_share"] == 0.4
+    assert c["vital_value_share"] == pytest.approx(0.9)
     assert c["zero_value_share"] == 0.4
     # top 20% = 2 partners: .5 + .2; top 10% = 1 partner; top 5% = half of the first: .25
     assert c["top20_share"] == pytest.approx(0.7)
@@ -178,14 +180,31 @@ def test_pareto_properties(values, threshold, rnd):
     cum = out["cum_share"].to_list()
     assert all(b >= a for a, b in itertools.pairwise(cum))
     assert cum[-1] == pytest.approx(1.0)
-    # the vital set is the minimal prefix whose share reaches the threshold (exact arithmetic)
+    # the vital set is the minimal prefix whose share reaches the threshold (exact arithmetic),
+    # with the partners tied in value with its last one
     vital = out["vital"].to_list()
     k = sum(vital)
     assert vital == [True] * k + [False] * (len(vital) - k)
     units = [round(v * 100) for v in by_rank]
     t = Fraction(str(threshold))
-    assert Fraction(sum(units[:k]), total) >= t
-    assert k == 1 or Fraction(sum(units[: k - 1]), total) < t
+    shortest = next(n for n in range(1, len(units) + 1) if Fraction(sum(units[:n]), total) >= t)
+    tied = sum(1 for u in units[shortest:] if u == units[shortest - 1])
+    assert k == shortest + tied
+
+
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=12), st.randoms(use_true_random=False))
+@settings(max_examples=100, deadline=None)
+def test_who_is_vital_does_not_depend_on_ids(values, rnd):  # small values: ties are common
+    # metamorphic: give the partners other ids (a shuffled naming): the vital values are the same
+    ids = [f"p{i:03d}" for i in range(len(values))]
+    renamed = ids[:]
+    rnd.shuffle(renamed)
+
+    def vital_partners(names: list[str]) -> list[bool]:  # by the partner's place in `values`
+        frame = pl.LazyFrame({"partner_id": names, "won_revenue": [v / 100 for v in values]})
+        return pareto_flags(frame, value="won_revenue", threshold=0.8).collect()["vital"].to_list()
+
+    assert vital_partners(ids) == vital_partners(renamed)
 
 
 @given(cents, st.randoms(use_true_random=False))
@@ -290,9 +309,10 @@ def test_reflag_with_partner_order_breaks_ties_by_id_hand_example():
     ).with_columns(partner_order())
     assert card["partner_order"].to_list() == [1, 3, 0, 4, 2]
     out = reflag(card, value="v", threshold=0.6, denominator="active", order="partner_order")
-    # total 25: d 10 (cum .4), a 5 (.6), b 5 (.8), c 5 (1.0); vital while cum before < .6
+    # total 25: d 10 (cum .4), a 5 (.6), b 5 (.8), c 5 (1.0); vital while cum before < .6,
+    # and b and c are tied with a: vital too (the ids order the ranks, never the flags)
     assert out["rank"].to_list() == [3, 1, 2, None, 4]
-    assert out["vital"].to_list() == [False, True, True, False, False]
+    assert out["vital"].to_list() == [True, True, True, False, True]
     # a filter keeps the order column valid: without d, a leads the tie group
     rest = reflag(
         card.filter(pl.col("partner_id") != "d"),

@@ -128,7 +128,7 @@ def plain_pareto(
 
     ``rows`` are (partner_id, value in cents, counted, state); ``percent`` the threshold in
     whole percent, so the vital test is exact in integers: vital when
-    100 * (value of the partners ranked before) < percent * total.
+    100 * (value of the partners ranked before its tie) < percent * total.
     """
 
     def takes_part(cents: int, counted: bool, state: str) -> bool:
@@ -147,12 +147,14 @@ def plain_pareto(
         pid: (None, None, False) for pid, *_ in rows
     }
     before = 0
+    tie_before: dict[int, int] = {}  # value -> value of the partners ranked before its tie
     for rank, (pid, cents) in enumerate(inside, start=1):
         cum = before + cents
+        first = tie_before.setdefault(cents, before)
         out[pid] = (
             rank,
             cum / total if total else None,
-            total > 0 and 100 * before < percent * total,
+            total > 0 and 100 * first < percent * total,
         )
         before = cum
     return out
