@@ -37,7 +37,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Mapping
@@ -51,8 +50,10 @@ from partnerkit.facts import (
     Facts,
     FactSettings,
     core_facts,
+    earliest_event,
     from_portfolio,
     latest_date,
+    latest_event,
     lone_event,
     portfolio_tables,
 )
@@ -268,7 +269,7 @@ class Analysis:
             policy,
             kept={k: self.on_demand[k] for k in kept},
             pairs=self.conflicts,
-            data_notes=tuple(n for n in self.notes if n.startswith(_STALE)),
+            data_notes=tuple(n for n in self.notes if n.startswith((_STALE, _EARLY))),
         )
 
 
@@ -404,6 +405,30 @@ def stale_as_of(latest: dt.date, as_of: dt.date, /, *, days: int) -> tuple[str, 
     note = (
         f"{_STALE} is on {latest}, {gap:,} days before as_of {as_of}: the recent figures are "
         "empty and partners without a sign of life since are dormant. Check as_of."
+    )
+    return (note,)
+
+
+_EARLY = "The earliest actual event in the data"
+
+
+def early_as_of(earliest: dt.date, as_of: dt.date, /) -> tuple[str, ...]:
+    """Return a note when ``as_of`` lies before the data's earliest actual event.
+
+    The window then holds no deal and no activity: every partner is dormant and every figure
+    zero, which reads as a verdict on the partners rather than on the date typed.
+
+    >>> early_as_of(dt.date(2025, 1, 1), dt.date(2025, 1, 1))
+    ()
+    >>> print(early_as_of(dt.date(2025, 1, 1), dt.date(2024, 6, 30))[0])  # doctest: +ELLIPSIS
+    The earliest actual event in the data is on 2025-01-01, 185 days after as_of 2024-06-30: ...
+    """
+    if as_of >= earliest:
+        return ()
+    note = (
+        f"{_EARLY} is on {earliest}, {(earliest - as_of).days:,} days after as_of {as_of}: "
+        "the window holds no deal and no activity, so every partner is dormant and every "
+        "figure is zero. Check as_of."
     )
     return (note,)
 
@@ -566,10 +591,12 @@ def analyze(
     if as_of is None:  # the default as_of is the latest event: is it one far after the rest?
         lone = lone_event(portfolio, days=policy.active_days, latest=window.end)
         return _stage_two(facts, policy, data_notes=lone_as_of(lone))
-    stale: tuple[str, ...] = ()
-    with contextlib.suppress(ValueError):  # no event at all: other notes say so
-        stale = stale_as_of(latest_date(portfolio), as_of, days=policy.active_days)
-    return _stage_two(facts, policy, data_notes=stale)
+    tables = portfolio_tables(portfolio)
+    latest, earliest = latest_event(tables), earliest_event(tables)
+    notes: tuple[str, ...] = ()
+    if latest is not None and earliest is not None:  # no event at all: other notes say so
+        notes = stale_as_of(latest, as_of, days=policy.active_days) + early_as_of(earliest, as_of)
+    return _stage_two(facts, policy, data_notes=notes)
 
 
 def analyze_facts(facts: Facts, /, *, policy: Policy | None = None) -> Analysis:

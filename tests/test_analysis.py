@@ -416,3 +416,16 @@ def test_an_as_of_long_after_the_data_is_noted_and_the_default_never_is(tiny):
     assert f"is on {latest}, 400 days before as_of" in note
     reweighted = late.with_policy(dataclasses.replace(policy, vital_threshold=0.7))
     assert note in reweighted.notes
+
+
+def test_an_as_of_before_every_event_is_noted_and_one_on_the_first_event_is_not(tiny):
+    """An as_of before the data leaves every partner dormant: the note names the first event."""
+    from partnerkit.facts import earliest_event, portfolio_tables  # noqa: PLC0415
+
+    first = earliest_event(portfolio_tables(tiny))
+    assert first is not None
+    assert not [n for n in analyze(tiny, as_of=first).notes if "earliest actual event" in n]
+    early = analyze(tiny, as_of=first - dt.timedelta(days=30))
+    (note,) = [n for n in early.notes if "earliest actual event" in n]
+    assert f"is on {first}, 30 days after as_of {first - dt.timedelta(days=30)}" in note
+    assert note in early.with_policy(dataclasses.replace(Policy(), vital_threshold=0.7)).notes

@@ -99,7 +99,8 @@ class Reason:
 REASONS: tuple[Reason, ...] = (
     Reason(
         "NOT_COUNTED",
-        "Not counted in portfolio statistics (prospect or exited); no recommendation.",
+        "Not counted in portfolio statistics (a status outside policy.include_statuses, such "
+        "as prospect or exited, or signed after as_of); no recommendation.",
         "counted is false",
     ),
     Reason(
@@ -280,6 +281,7 @@ _OPTIONAL: dict[str, pl.DataType] = {
     "tier": pl.String(),
     "implied_tier": pl.String(),
     "tier_gap": pl.Int64(),
+    "signed_on": pl.Date(),
 }
 
 _P = "__rec_"  # prefix of the helper columns, dropped before returning
@@ -731,9 +733,19 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
     counted_sentence = pl.concat_str(
         [lead, pl.lit(": "), _c("main"), warning_clause, cap_clause, pl.lit(".")]
     )
-    status = pl.col("status").cast(pl.String).fill_null("not counted")
+    status = pl.col("status").cast(pl.String)
+    included = pl.col("status").is_in(list(policy.include_statuses)).fill_null(value=False)
     explanation = (
-        pl.when(branch == "not_counted")
+        pl.when((branch == "not_counted") & included & pl.col("signed_on").is_not_null())
+        .then(
+            pl.format(
+                "No recommendation: signed on {}, after as_of; not counted in the portfolio yet.",
+                pl.col("signed_on").cast(pl.String),
+            )
+        )
+        .when((branch == "not_counted") & pl.col("status").is_null())
+        .then(pl.lit("No recommendation: no status given, so not counted in the portfolio."))
+        .when(branch == "not_counted")
         .then(pl.format("No recommendation: status {} is not counted in the portfolio.", status))
         .otherwise(counted_sentence)
     )
@@ -757,7 +769,8 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     ``policy.pareto_value``, ``revenue_trend``, ``revenue_before``, ``revenue_yoy``,
     ``one_sided``, ``our_effort_share``, ``sponsor_present``, ``review_overdue`` (or
     ``days_since_qbr``), ``health``, ``untapped_overlap``, ``conflict_partners``,
-    ``ephemeral_incentives``, ``tier_gap`` (or ``tier`` and ``implied_tier``).
+    ``ephemeral_incentives``, ``tier_gap`` (or ``tier`` and ``implied_tier``), ``signed_on``
+    (a partner of a counted status that is not counted was signed after as_of).
 
     Parameters
     ----------

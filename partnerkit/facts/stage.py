@@ -61,6 +61,7 @@ __all__ = [
     "build_facts",
     "canonical_tables",
     "check_facts",
+    "earliest_event",
     "from_portfolio",
     "latest_date",
     "latest_event",
@@ -414,30 +415,51 @@ def latest_event(tables: Mapping[str, object], /) -> dt.date | None:
     >>> latest_event({"deals": deals})
     datetime.date(2025, 2, 1)
     """
+    return _event_bound(tables, latest=True)
+
+
+def earliest_event(tables: Mapping[str, object], /) -> dt.date | None:
+    """Return the earliest actual event in ``tables`` (the events of :func:`latest_event`).
+
+    An as_of before it leaves the analysis window without a single event. Runs on the
+    tables' engine; None when there is no such date.
+
+    >>> deals = pl.LazyFrame({"created_on": [dt.date(2025, 3, 1)] * 2,
+    ...     "closed_on": [dt.date(2025, 1, 1), dt.date(2024, 1, 1)], "outcome": ["won", "open"]})
+    >>> earliest_event({"deals": deals})  # a close date before creation is an event too
+    datetime.date(2025, 1, 1)
+    """
+    return _event_bound(tables, latest=False)
+
+
+def _event_bound(tables: Mapping[str, object], /, *, latest: bool) -> dt.date | None:
+    """Return the latest (or earliest) actual event in ``tables``; None when there is none."""
     engine_of_tables(tables)
     frames = {name: _lazy(tables[name]) for name, _ in ACTUAL_EVENTS if name in tables}
     columns = {name: set(frame.collect_schema().names()) for name, frame in frames.items()}
+    bound = max if latest else min
 
-    def largest(frame: Frame, exprs: list[nw.Expr]) -> list[dt.date]:
+    def extreme(frame: Frame, exprs: list[nw.Expr]) -> list[dt.date]:
         row = frame.select(exprs).collect(backend="polars").to_native().row(0)
         return [d for d in row if d is not None]
 
     found: list[dt.date] = []
     for name, frame in frames.items():
         plain = [
-            nw.col(column).max().alias(f"d{i}")
+            (nw.col(column).max() if latest else nw.col(column).min()).alias(f"d{i}")
             for i, (table, column) in enumerate(ACTUAL_EVENTS)
             if table == name and column in columns[name] and (table, column) != _CLOSED
         ]
         if plain:
-            found += largest(frame, plain)
+            found += extreme(frame, plain)
     if _CLOSED[0] in frames and {"closed_on", "outcome"} <= columns[_CLOSED[0]]:
         closed = nw.col("closed_on")
         deals = frames[_CLOSED[0]].filter(nw.col("outcome") != "open")
-        if found:  # only a close after every other event can be the latest
-            deals = deals.filter(closed > nw.lit(max(found)))
-        found += largest(deals, [closed.max()])
-    return max(found) if found else None
+        if found:  # only a close beyond every other event can move the bound
+            beyond = closed > nw.lit(max(found)) if latest else closed < nw.lit(min(found))
+            deals = deals.filter(beyond)
+        found += extreme(deals, [closed.max() if latest else closed.min()])
+    return bound(found) if found else None
 
 
 _CLOSED = ("deals", "closed_on")

@@ -158,6 +158,18 @@ def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
     return None if facts is None else quarter_changes_of(facts).collect()
 
 
+def _counted_only(changes: pl.DataFrame, card: pl.DataFrame, /) -> pl.DataFrame:
+    """Keep the ``changes`` of the partners counted in portfolio statistics, as the tiles do.
+
+    A partner signed after as_of or of a status not counted has no share in the total won
+    revenue beside the changes; its quarters must not count in the portfolio's change either.
+    """
+    if "counted" not in card.columns:
+        return changes
+    counted = card.filter(pl.col("counted").fill_null(value=False)).select(c.PARTNER_ID)
+    return changes.join(counted, on=c.PARTNER_ID, how="semi")
+
+
 _BUILT_LAST = ("quadrant", "quadrant_health", "pareto", "lift")
 """Charts of the pack that take longest to build (0.1-0.2 s each on the sample, the lift's
 with its intervals): built after the others, so that the first renders start sooner."""
@@ -231,8 +243,11 @@ def _page_text(
             value=value,
             denominator=inputs.policy.denominator,
             currency=currency,
+            as_of=inputs.as_of,
         ),
-        "changes": () if changes is None else content.change_figures(changes, currency=currency),
+        "changes": ()
+        if changes is None
+        else content.change_figures(_counted_only(changes, card), currency=currency),
         "counts": counts,
         "rated": sum(n for _, _, n in counts),
         "notes": inputs.notes,

@@ -197,6 +197,7 @@ def summary_figures(
     value: str,
     denominator: str,
     currency: str | None,
+    as_of: dt.date | None = None,
 ) -> tuple[Figure, ...]:
     """Return the executive summary's key figures.
 
@@ -204,17 +205,18 @@ def summary_figures(
     a recommendation: prospects and exited partners are not) and in the concentration's
     denominator; the recommendation counts add up to the rated partners.
 
-    Requires columns: ``partner_id``, ``recommendation`` (optional).
+    Requires columns: ``partner_id``; reads ``recommendation``, ``status`` and ``signed_on``
+    when present (the partners not rated are told apart by status, or signed after ``as_of``).
 
     >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"],
-    ...     "recommendation": ["keep", "exit", None]})
+    ...     "recommendation": ["keep", "exit", None], "status": ["active", "active", "prospect"]})
     >>> conc = {"partners": 1, "total_value": 2500.0, "vital_count": 1, "vital_share": 1.0}
     >>> figures = summary_figures(card, conc, value="won_revenue", denominator="active",
     ...     currency="USD")
     >>> for f in figures[:4]:
     ...     print(f"{f.label}: {f.value}")
     Partners listed: 3
-    Rated: 2 (1 not rated: prospect or exited)
+    Rated: 2 (1 not rated: prospect)
     In the denominator: 1 (active)
     Total won revenue: USD 2,500
     """
@@ -230,7 +232,7 @@ def summary_figures(
         Figure(
             "Rated",
             fmt.count(rated)
-            + (f" ({fmt.count(unrated)} not rated: prospect or exited)" if unrated else ""),
+            + (f" ({fmt.count(unrated)} not rated: {_unrated(card, as_of)})" if unrated else ""),
         ),
         Figure(
             "In the denominator",
@@ -254,6 +256,31 @@ def summary_figures(
             str(concentration.get("benchmark_position") or fmt.MISSING),
         ),
     )
+
+
+def _unrated(card: pl.DataFrame, as_of: dt.date | None, /) -> str:
+    """Say why the partners without a recommendation have none: their status, or signed later.
+
+    >>> card = pl.DataFrame({"recommendation": [None, None, None, "keep"],
+    ...     "status": ["prospect", "active", "prospect", "active"],
+    ...     "signed_on": [None, dt.date(2026, 2, 1), None, None]})
+    >>> _unrated(card, dt.date(2026, 1, 31))
+    '2 prospect, 1 signed after as_of'
+    """
+    out = card.filter(pl.col(c.RECOMMENDATION).is_null()) if c.RECOMMENDATION in card else card
+    later = pl.lit(value=False)
+    if as_of is not None and "signed_on" in out.columns:
+        later = (pl.col("signed_on") > pl.lit(as_of)).fill_null(value=False)
+    status = pl.col("status").cast(pl.String) if "status" in out.columns else pl.lit(None)
+    why = (
+        pl.when(later)
+        .then(pl.lit("signed after as_of"))
+        .otherwise(status.fill_null("status not given"))
+    )
+    counts = out.group_by(why.alias("why")).len().sort("len", "why", descending=[True, False])
+    if counts.height == 1:  # the count is said already
+        return str(counts["why"][0])
+    return ", ".join(f"{fmt.count(n)} {w}" for w, n in counts.iter_rows())
 
 
 def recommendation_counts(card: pl.DataFrame, /) -> tuple[tuple[str, str, int], ...]:

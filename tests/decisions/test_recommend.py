@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import polars as pl
@@ -75,6 +76,16 @@ def test_partners_not_counted_get_no_recommendation(make_scorecard, status):
     assert out["reasons"] == ["NOT_COUNTED"]
     assert out["explanation"] == (
         f"No recommendation: status {status} is not counted in the portfolio."
+    )
+
+
+def test_a_partner_signed_after_as_of_is_told_so_not_blamed_on_its_status(make_scorecard):
+    frame = make_scorecard({"status": "active", "counted": False, "state": "dormant"})
+    out = run(frame.with_columns(signed_on=pl.lit(dt.date(2026, 11, 2)))).row(0, named=True)
+    assert out["recommendation"] is None
+    assert out["reasons"] == ["NOT_COUNTED"]
+    assert out["explanation"] == (
+        "No recommendation: signed on 2026-11-02, after as_of; not counted in the portfolio yet."
     )
 
 

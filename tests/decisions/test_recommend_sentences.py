@@ -199,7 +199,7 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         {"counted": False, "status": None},
         None,
         ["NOT_COUNTED"],
-        "No recommendation: status not counted is not counted in the portfolio.",
+        "No recommendation: no status given, so not counted in the portfolio.",
     ),
     # No state at all and no flag: no rule matches, no reason holds.
     ({"state": None}, "watch", [], "Watch: not enough data to classify."),

@@ -352,19 +352,20 @@ def test_every_fact_table_equals_polars(memo: FactsMemo, engine: str):
 
 
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
-def test_latest_event_is_the_latest_actual_event(engines: Engines, engine: str):
-    from partnerkit.facts import latest_event  # noqa: PLC0415
+def test_latest_and_earliest_events_are_actual_events(engines: Engines, engine: str):
+    from partnerkit.facts import earliest_event, latest_event  # noqa: PLC0415
 
     literals = {
         "partners": {"partner_id": ["a"], "name": ["A"]},
         "deals": {
-            "deal_id": ["x", "y", "z"],
-            "partner_id": ["a", "a", None],
-            "created_on": ["2025-05-01", "2025-04-01", "2025-03-01"],
-            # an open deal's expected close is a plan, not an event
-            "closed_on": ["2026-01-01", "2025-05-05", "2025-05-04"],
-            "outcome": ["open", "won", "lost"],
-            "amount": [1.0, 2.0, 3.0],
+            "deal_id": ["x", "y", "z", "w"],
+            "partner_id": ["a", "a", None, "a"],
+            "created_on": ["2025-05-01", "2025-04-01", "2025-03-01", "2025-03-02"],
+            # an open deal's expected close is a plan, not an event; a lost deal closed
+            # before it was created (a data slip) is still the earliest event
+            "closed_on": ["2026-01-01", "2025-05-05", "2025-05-04", "2025-02-20"],
+            "outcome": ["open", "won", "lost", "lost"],
+            "amount": [1.0, 2.0, 3.0, 4.0],
         },
         "activities": {
             "partner_id": ["a"],
@@ -375,6 +376,7 @@ def test_latest_event_is_the_latest_actual_event(engines: Engines, engine: str):
     }
     native = engines.native(engine, canonical_tables(**literals))
     assert latest_event(native) == D("2025-05-05")
+    assert earliest_event(native) == D("2025-02-20")
 
 
 def test_the_comparison_catches_a_cent_a_row_and_a_type(memo: FactsMemo):

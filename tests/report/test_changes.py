@@ -52,9 +52,11 @@ def _deals(extra: list[tuple[str, str, str, str | None, str, float]] = ()) -> pl
     )
 
 
-def _report(tmp_path: Path, deals: pl.DataFrame) -> str:
+def _report(tmp_path: Path, deals: pl.DataFrame, partners: pl.DataFrame | None = None) -> str:
     portfolio = from_frames(
-        partners=pl.DataFrame({"partner_id": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"]}),
+        partners=pl.DataFrame({"partner_id": ["A", "B", "C"], "name": ["Alpha", "Beta", "Gamma"]})
+        if partners is None
+        else partners,
         deals=deals,
     )
     analysis = analyze(portfolio, as_of=AS_OF)
@@ -86,6 +88,22 @@ def test_executive_summary_totals(html: str) -> None:
     assert "Won revenue in Q3 2025 EUR 130 " in summary
     assert "Quarter on quarter, against Q2 2025 EUR +90 (+225%)" in summary
     assert "Year on year, against Q3 2024 EUR +80 (+160%)" in summary
+
+
+@pytest.mark.slow
+def test_a_partner_not_counted_moves_no_portfolio_total(tmp_path: Path, html: str) -> None:
+    """C exited with a large Q3 deal: the tiles leave it out, so the changes do too."""
+    partners = pl.DataFrame(
+        {
+            "partner_id": ["A", "B", "C"],
+            "name": ["Alpha", "Beta", "Gamma"],
+            "status": ["active", "active", "exited"],
+        }
+    )
+    deals = _deals([("d9", "C", "2025-07-01", "2025-08-15", "won", 5000.0)])
+    summary = _summary(_report(tmp_path, deals, partners))
+    assert "Won revenue in Q3 2025 EUR 130 " in summary
+    assert "Quarter on quarter, against Q2 2025 EUR +90 (+225%)" in summary
 
 
 def test_each_partner_page(html: str) -> None:

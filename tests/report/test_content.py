@@ -42,6 +42,26 @@ CONCENTRATION = {
 }
 
 
+def test_the_unrated_are_told_apart_by_status_and_by_a_signing_after_as_of():
+    card = CARD.with_columns(
+        status=pl.Series(["active"] * 3 + ["prospect", "active"]),
+        signed_on=pl.Series([None] * 4 + [dt.date(2026, 3, 1)], dtype=pl.Date),
+        recommendation=pl.Series(["keep", "exit", "invest", None, None]),
+    )
+    figures = {
+        f.label: f.value
+        for f in content.summary_figures(
+            card,
+            CONCENTRATION,
+            value="won_revenue",
+            denominator="active",
+            currency="CHF",
+            as_of=dt.date(2026, 1, 31),
+        )
+    }
+    assert figures["Rated"] == "3 (2 not rated: 1 prospect, 1 signed after as_of)"
+
+
 def test_summary_names_each_count_and_they_add_up():
     figures = {
         f.label: f.value
@@ -50,7 +70,7 @@ def test_summary_names_each_count_and_they_add_up():
         )
     }
     assert figures["Partners listed"] == "5"
-    assert figures["Rated"] == "4 (1 not rated: prospect or exited)"
+    assert figures["Rated"] == "4 (1 not rated: status not given)"  # CARD has no status
     assert figures["In the denominator"] == "4 (active)"
     assert figures["Total won revenue"] == "CHF 10,000"
     assert figures["Vital few"] == "2 partners (50%)"
