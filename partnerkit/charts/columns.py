@@ -88,6 +88,7 @@ LOW = "_lo"
 HIGH = "_hi"
 OVERALL = "portfolio"
 DIRECT = "direct"
+WITH_PARTNER = "partner"
 
 # --- per-partner quarterly revenue -----------------------------------------------------------
 QUARTER = "quarter"

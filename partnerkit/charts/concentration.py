@@ -373,8 +373,8 @@ def lorenz_chart(
                 binning.curve_points(steps, points=points),
             ]
         )
-    else:
-        curve = pl.DataFrame({"partners_share": [0.0, 1.0], "value_share": [0.0, 1.0]})
+    else:  # no value at all: the diagonal drawn as the curve would read as perfect equality
+        curve = pl.DataFrame(schema={"partners_share": pl.Float64, "value_share": pl.Float64})
     equality = pl.DataFrame({"partners_share": [0.0, 1.0], "value_share": [0.0, 1.0]})
     unit = alt.Scale(domain=[0, 1], nice=False)
     x = alt.X(
@@ -404,7 +404,9 @@ def lorenz_chart(
         height=300,
         title=alt.Title(
             f"Lorenz curve — Gini {shown}",
-            subtitle=f"{n:,} partners; dashed: perfect equality",
+            subtitle=f"{n:,} partners; dashed: perfect equality"
+            if curve.height
+            else f"None of the {n:,} partners has any {value.replace('_', ' ')}: no curve",
         ),
     )
 

@@ -124,8 +124,8 @@ def lift_chart(
     formats = {c.WIN_RATE: ".0%", c.MEAN_DEAL: ",.0f", c.DAYS_TO_CLOSE: ",.0f"}
     panels = []
     for metric, label in LIFT_METRICS.items():
-        part = rows.filter(pl.col("metric") == label) if rows.height else rows
-        if part.height == 0:
+        part = rows.filter((pl.col("metric") == label) & pl.col("value").is_not_null())
+        if part.height == 0:  # no closed (or won) deal of the scope: no point to draw
             continue
         fmt = formats[metric]
         x = alt.X("value:Q", title=None, axis=alt.Axis(format=fmt), scale=alt.Scale(zero=True))
@@ -163,12 +163,22 @@ def lift_chart(
             )
         )
     scope_text = "all deals in the window" if scope == c.OVERALL else f"scope {scope}"
+    if not panels:  # empty axes would read as figures of zero
+        note = pl.DataFrame({"note": ["Nothing to draw: no deal of this scope closed in W."]})
+        panels.append(
+            alt.Chart(note)
+            .mark_text(align="left", baseline="middle", fontSize=13, color=MUTED)
+            .encode(x=alt.value(0), y=alt.value(15), text="note:N")
+            .properties(width=420, height=30)
+        )
     chart: alt.VConcatChart = alt.vconcat(
         *panels,
         spacing=14,
         title=alt.Title(
             title or "With vs without partner",
-            subtitle=f"{scope_text}; lines: confidence intervals; faint: sample too small",
+            subtitle=f"{scope_text}; lines: confidence intervals; faint: sample too small"
+            if rows.height and rows["value"].null_count() < rows.height
+            else scope_text,
         ),
     ).resolve_scale(x="independent")
     return chart

@@ -86,6 +86,7 @@ PACK: tuple[str, ...] = (
 _HEALTH = "no health score: none of the health metrics has a value (see the notes)"
 _MAPPING = "no account mapping: the overlaps table is absent or empty"
 NO_DATA: dict[str, tuple[str, str]] = {
+    "lorenz": ("Lorenz curve", "no ranked partner has any of the value ranked (pareto_value)"),
     "quadrant": ("Won revenue vs untapped overlap", _MAPPING),
     "quadrant_health": ("Value vs health", _HEALTH),
     "health_drivers": ("Health drivers across the portfolio", _HEALTH),
@@ -108,6 +109,19 @@ NO_DATA: dict[str, tuple[str, str]] = {
 def _drawn(card: pl.DataFrame, *columns: str) -> bool:
     """Whether ``card`` holds every column, each with a value somewhere (nulls draw nothing)."""
     return all(col in card.columns and card[col].null_count() < card.height for col in columns)
+
+
+def _positive(card: pl.DataFrame, value: str, /) -> bool:
+    """Whether a ranked partner has some ``value``: a curve of zeros would read as equality."""
+    if value not in card.columns or c.RANK not in card.columns:
+        return False
+    return card.filter(pl.col(c.RANK).is_not_null() & (pl.col(value) > 0)).height > 0
+
+
+def _compared(lift: pl.DataFrame, /) -> bool:
+    """Whether the portfolio's deals closed in W, with a partner and direct, can be compared."""
+    overall = lift.filter((pl.col(c.SCOPE) == c.OVERALL) & (pl.col(c.N_CLOSED) > 0))
+    return set(overall[c.GROUP].to_list()) >= {c.WITH_PARTNER, c.DIRECT}
 
 
 def no_data_chart(name: str, /) -> alt.Chart:
@@ -156,7 +170,7 @@ def chart_pack(
     charts: dict[str, alt.TopLevelMixin] = {}
     if "pareto" in wanted:
         charts["pareto"] = pareto_chart(card, value=value, threshold=policy.vital_threshold)
-    if "lorenz" in wanted:
+    if "lorenz" in wanted and _positive(card, value):
         charts["lorenz"] = lorenz_chart(
             card, value=value, gini=_scalar(analysis.concentration, c.GINI)
         )
@@ -202,7 +216,7 @@ def chart_pack(
         charts["overlap"] = overlap_chart(card, partners=partners)
     if "lift" in wanted:
         lift = analysis.lift
-        if lift is not None and lift.filter(pl.col(c.SCOPE) == c.OVERALL).height:
+        if lift is not None and _compared(lift):
             charts["lift"] = lift_chart(lift)
     if placeholders:
         charts |= {n: no_data_chart(n) for n in PACK if n in wanted and n not in charts}

@@ -40,7 +40,7 @@ from partnerkit.charts import columns as c
 from partnerkit.charts import theme
 from partnerkit.charts.export import FORMATS, Progress, render_all, render_stream
 from partnerkit.charts.onepager import partner_onepager
-from partnerkit.charts.pack import PACK, chart_pack, quarterly_values
+from partnerkit.charts.pack import NO_DATA, PACK, chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.io import export_frame, write_atomic
@@ -372,6 +372,7 @@ def build_report(
             **text,
             "title": TITLE,
             "sections": content.chart_captions(SECTIONS, set(pack)),
+            "notes": (*text["notes"], *content.charts_not_drawn(SECTIONS, set(pack), NO_DATA)),
             "images": {name: _b64(rendered[name, "svg"]) for name in pack},
             "partner_images": {a: _b64(rendered[a, "svg"]) for a in partner_specs},
             "colours": RECOMMENDATION_COLORS,

@@ -599,6 +599,36 @@ def _shift_quarter(first_day: dt.date, back: int, /) -> dt.date:
     return dt.date(months // 12, months % 12 + 1, 1)
 
 
+def charts_not_drawn(
+    sections: Sequence[tuple[str, str, Sequence[tuple[str, str]]]],
+    available: set[str],
+    reasons: Mapping[str, tuple[str, str]],
+    /,
+) -> tuple[str, ...]:
+    """Say, for each chart of ``sections`` left out of ``available``, why it has nothing to draw.
+
+    ``reasons`` maps a chart's name to its title and reason
+    (:data:`partnerkit.charts.pack.NO_DATA`); charts without one are not mentioned.
+
+    Charts left out for one reason are named together.
+
+    >>> why = {"x": ("Lorenz curve", "no partner has any value"), "z": ("Overlap", "no map"),
+    ...     "w": ("Quadrant", "no map")}
+    >>> for note in charts_not_drawn([("a", "A", [("x", "X."), ("y", "Y.")]),
+    ...         ("b", "B", [("z", "Z."), ("w", "W.")])], {"y"}, why):
+    ...     print(note)
+    Not drawn, no partner has any value: Lorenz curve.
+    Not drawn, no map: Overlap, Quadrant.
+    """
+    missing: dict[str, list[str]] = {}
+    for _, _, items in sections:
+        for name, _ in items:
+            if name not in available and name in reasons:
+                title, why = reasons[name]
+                missing.setdefault(why, []).append(title)
+    return tuple(f"Not drawn, {why}: {', '.join(titles)}." for why, titles in missing.items())
+
+
 def chart_captions(
     sections: Sequence[tuple[str, str, Sequence[tuple[str, str]]]], available: set[str], /
 ) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:

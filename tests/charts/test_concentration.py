@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from itertools import pairwise
 
 import polars as pl
@@ -158,8 +159,12 @@ def test_lorenz_curve_points_and_gini_title():
 
 
 def test_lorenz_without_gini_or_value():
+    """No value at all draws no curve: the diagonal alone would read as perfect equality."""
     spec = lorenz_chart(FOUR.with_columns(won_revenue=pl.lit(0.0)), gini=None).to_dict()
     assert spec["title"]["text"] == "Lorenz curve — Gini n/a"
+    assert spec["title"]["subtitle"] == "None of the 4 partners has any won revenue: no curve"
+    assert layer_data(spec, spec["layer"][1]) == []
+    assert len(layer_data(spec, spec["layer"][2])) == 2  # the line of equality, dashed
 
 
 @settings(max_examples=20, deadline=None)
@@ -176,6 +181,10 @@ def test_lorenz_sample_is_exact_bounded_and_monotone(values, points):
     )
     spec = lorenz_chart(card, gini=0.0, points=points).to_dict()
     curve = layer_data(spec, spec["layer"][1])
+    if not any(v >= sys.float_info.min for v in values):  # no value: no curve, said so
+        assert curve == []
+        assert spec["title"]["subtitle"].endswith("has any won revenue: no curve")
+        return
     assert len(curve) <= points + 2
     assert curve[0] == {"partners_share": 0.0, "value_share": 0.0}
     assert curve[-1]["partners_share"] == 1.0

@@ -282,3 +282,15 @@ def test_lift_for_a_partner_adds_the_direct_baseline_and_flags_small_samples():
     opacity = spec["vconcat"][0]["layer"][1]["encoding"]["opacity"]
     assert opacity["condition"]["value"] == 1.0
     assert opacity["value"] == 0.3
+
+
+def test_lift_without_a_closed_deal_says_so_instead_of_empty_axes():
+    empty = LIFT.with_columns(
+        n_closed=pl.lit(0),
+        **{m: pl.lit(None, pl.Float64) for m in ("win_rate", "mean_deal", "days_to_close")},
+    )
+    spec = lift_chart(empty, scope="p1").to_dict()
+    (panel,) = spec["vconcat"]
+    assert panel["mark"]["type"] == "text"
+    assert data_of(spec, panel) == [{"note": "Nothing to draw: no deal of this scope closed in W."}]
+    assert spec["title"]["subtitle"] == "scope p1"

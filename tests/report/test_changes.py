@@ -181,3 +181,14 @@ def test_falls_and_labels() -> None:
         "Q3 2025",
         "Q4 2025",
     ]
+
+
+@pytest.mark.slow
+def test_charts_left_out_are_named_in_the_notes_with_their_reason(html: str) -> None:
+    """No account mapping, tiers or activities here: the summary says which charts are not drawn."""
+    from partnerkit.charts.pack import NO_DATA  # noqa: PLC0415
+
+    summary = _summary(html)
+    overlap, quadrant = NO_DATA["overlap"], NO_DATA["quadrant"]
+    assert f"Not drawn, {overlap[1]}: {quadrant[0]}, {overlap[0]}." in summary
+    assert NO_DATA["lorenz"][0] not in summary.split("Notes")[1]  # A and B won something

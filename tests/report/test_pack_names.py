@@ -123,3 +123,51 @@ def test_charts_with_nothing_to_draw_are_left_out_or_say_why(deals_only: Any) ->
         notes = [row["note"] for rows in spec["datasets"].values() for row in rows]
         assert notes == [f"Nothing to draw: {NO_DATA[name][1]}."]
     assert shown["pareto"].to_dict() == drawn["pareto"].to_dict()
+
+
+@pytest.fixture(scope="module")
+def nothing_closed() -> Any:
+    """Partners and deals, none won or lost: no value to rank, no closed deal to compare."""
+    import polars as pl  # noqa: PLC0415
+
+    partners = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]})
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2", "d3"],
+            "partner_id": ["a", "b", None],
+            "created_on": ["2025-01-01", "2025-02-01", "2025-03-01"],
+            "closed_on": [None, None, None],
+            "outcome": ["open", "open", "open"],
+            "amount": [5.0, 6.0, 7.0],
+        }
+    )
+    return pk.analyze(pk.load.from_frames(partners=partners, deals=deals))
+
+
+def test_no_value_and_no_closed_deal_draw_no_lorenz_curve_and_no_lift(nothing_closed: Any) -> None:
+    """A Lorenz curve of zeros read as perfect equality, the lift as empty axes: both left out."""
+    drawn = chart_pack(nothing_closed)
+    assert "lorenz" not in drawn
+    assert "lift" not in drawn
+    assert "pareto" in drawn  # its subtitle says that no partner has any value
+
+
+def test_one_side_without_a_closed_deal_draws_no_lift(deals_only: Any) -> None:
+    """No direct deal closed in W: nothing to compare the partner deals with."""
+    import polars as pl  # noqa: PLC0415
+
+    assert "lift" in chart_pack(deals_only, names=["lift"])
+    partners = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]})
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2", "d3"],
+            "partner_id": ["a", "b", None],
+            "created_on": ["2025-01-01", "2025-02-01", "2025-03-01"],
+            "closed_on": ["2025-03-01", "2025-04-01", None],
+            "outcome": ["won", "lost", "open"],
+            "amount": [5.0, 6.0, 7.0],
+        }
+    )
+    partner_side = pk.analyze(pk.load.from_frames(partners=partners, deals=deals))
+    assert "lift" not in chart_pack(partner_side, names=["lift"])
+    assert "lorenz" in chart_pack(partner_side, names=["lorenz"])
