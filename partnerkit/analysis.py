@@ -45,6 +45,7 @@ from typing import Any, overload
 
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.decisions.recommend import recommend
 from partnerkit.facts import (
     Facts,
@@ -380,8 +381,39 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
         )
     future = card.filter(pl.col("signed_on") > facts.window.end).height
     if future:
-        notes.append(f"{future} partner(s) signed after as_of are listed but not counted.")
+        are = "is" if future == 1 else "are"
+        notes.append(
+            f"{fmt.counted(future, 'partner')} signed after as_of {are} listed but not counted."
+        )
+    notes.extend(_direct_only(facts))
     return tuple(notes)
+
+
+def _direct_only(facts: Facts, /) -> tuple[str, ...]:
+    """Note a window whose won deals are all direct: no partner has any won revenue.
+
+    Often a partner column that was not read (a lookup exported as a name, an association
+    left out of the export) rather than a portfolio that sold nothing.
+    """
+    direct = pl.col("partner_id").is_null()
+    won = (
+        facts.deals.select(
+            pl.col("won_deals").filter(direct).sum().alias("direct"),
+            pl.col("won_revenue").filter(direct).sum().alias("revenue"),
+            pl.col("won_deals").filter(~direct).sum().alias("partner"),
+        )
+        .collect()
+        .row(0, named=True)
+    )
+    if not won["direct"] or won["partner"]:
+        return ()
+    note = (
+        f"Every deal won in the window is direct: {fmt.counted(won['direct'], 'deal')} with no "
+        f"partner, {fmt.number(won['revenue'])} of won revenue, and no partner won anything. "
+        "Check that the deals' partner column is read (a partner lookup exported as a name, "
+        "or the partner association left out of the export, leaves it empty)."
+    )
+    return (note,)
 
 
 _STALE = "The latest actual event in the data"

@@ -40,6 +40,7 @@ __all__ = [
     "compact",
     "count",
     "count_expr",
+    "counted",
     "date",
     "money",
     "money_expr",
@@ -85,6 +86,15 @@ def count(value: int | None, /) -> str:
     ('1,234', '0', 'n/a')
     """
     return MISSING if value is None else f"{value:,}"
+
+
+def counted(value: int, noun: str, /, plural: str | None = None) -> str:
+    """Write a count with its noun, singular for one (``plural`` defaults to noun + "s").
+
+    >>> counted(1, "partner"), counted(1234, "partner"), counted(0, "activity", "activities")
+    ('1 partner', '1,234 partners', '0 activities')
+    """
+    return f"{value:,} {noun if value == 1 else plural or noun + 's'}"
 
 
 def number(value: float | None, /, *, digits: int = 0) -> str:
@@ -143,8 +153,13 @@ def money(value: float | None, currency: str | None = None, /, *, short: bool = 
 def percent(value: float | None, /) -> str:
     """Write a fraction as a percentage: whole from 10% up, one decimal below.
 
+    Only exactly 100% reads "100%": a figure that would round to it keeps one decimal, cut
+    off on its side of 100 (a fall of 99.86% reads "99.8%", never "100%").
+
     >>> percent(0.4237), percent(0.043), percent(0.0), percent(1.0), percent(None)
     ('42%', '4.3%', '0%', '100%', 'n/a')
+    >>> percent(0.9997), percent(-0.9986), percent(1.0012)
+    ('99.9%', '-99.8%', '100.2%')
     """
     if _missing(value):
         return MISSING
@@ -153,6 +168,10 @@ def percent(value: float | None, /) -> str:
     if abs(pct) >= 9.95:
         scaled = _scaled(pct, 0)
         text = str(scaled)
+        if scaled == 100 and abs(pct) != 100:  # the one figure kept exact
+            cut = math.floor if abs(pct) < 100 else math.ceil
+            whole, tenth = divmod(cut(round(abs(pct) * 10, 6)), 10)
+            text = f"{whole}.{tenth}"
     else:
         scaled = _scaled(pct, 1)
         whole, tenth = divmod(scaled, 10)
@@ -269,15 +288,21 @@ def money_expr(expr: pl.Expr, currency: str | None = None, /) -> pl.Expr:
 def percent_expr(expr: pl.Expr, /) -> pl.Expr:
     """Expression twin of :func:`percent`.
 
-    >>> frame = pl.DataFrame({"s": [0.4237, 0.043, 0.0, None, 1.0]})
+    >>> frame = pl.DataFrame({"s": [0.4237, 0.043, 0.0, None, 1.0, -0.9986]})
     >>> frame.select(percent_expr(pl.col("s")))["s"].to_list()
-    ['42%', '4.3%', '0%', 'n/a', '100%']
+    ['42%', '4.3%', '0%', 'n/a', '100%', '-99.8%']
     """
     pct = expr.cast(pl.Float64) * 100
     whole = pct.round(0, mode="half_away_from_zero")
     tenth = pct.round(1, mode="half_away_from_zero")
+    tenths = (pct.abs() * 10).round(6)
+    cut = pl.when(pct.abs() < 100).then(tenths.floor()).otherwise(tenths.ceil())
+    near = cut.cast(pl.Int64, strict=False)
+    sign = pl.when(pct < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     body = (
-        pl.when(pct.abs() >= 9.95)
+        pl.when((whole.abs() == 100) & (pct.abs() != 100))
+        .then(pl.format("{}{}.{}", sign, near // 10, near % 10))
+        .when(pct.abs() >= 9.95)
         .then(whole.cast(pl.Int64, strict=False).cast(pl.String))
         .when(tenth == tenth.round(0))
         .then(tenth.cast(pl.Int64, strict=False).cast(pl.String))

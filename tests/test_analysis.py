@@ -80,7 +80,7 @@ def test_other_outputs_of_the_tiny_portfolio(result):
 
 
 def test_notes_of_a_complete_portfolio(result):
-    assert result.notes == ("1 partner(s) signed after as_of are listed but not counted.",)
+    assert result.notes == ("1 partner signed after as_of is listed but not counted.",)
 
 
 def test_bare_minimum_portfolio_notes_and_no_crash():
@@ -429,3 +429,27 @@ def test_an_as_of_before_every_event_is_noted_and_one_on_the_first_event_is_not(
     (note,) = [n for n in early.notes if "earliest actual event" in n]
     assert f"is on {first}, 30 days after as_of {first - dt.timedelta(days=30)}" in note
     assert note in early.with_policy(dataclasses.replace(Policy(), vital_threshold=0.7)).notes
+
+
+def test_a_window_whose_won_deals_are_all_direct_is_noted():
+    """No partner credited with any won deal, direct ones won: the partner column is suspect."""
+    partners = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]})
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2", "d3"],
+            "partner_id": [None, None, "a"],
+            "created_on": ["2025-01-01", "2025-02-01", "2025-03-01"],
+            "closed_on": ["2025-03-01", "2025-04-01", "2025-05-01"],
+            "outcome": ["won", "won", "lost"],
+            "amount": [1000.0, 2500.0, 70.0],
+        }
+    )
+    direct = analyze(from_frames(partners=partners, deals=deals))
+    (note,) = [n for n in direct.notes if n.startswith("Every deal won")]
+    assert "2 deals with no partner, 3,500 of won revenue" in note
+    credited = deals.with_columns(outcome=pl.Series(["won", "won", "won"]))
+    assert not [
+        n
+        for n in analyze(from_frames(partners=partners, deals=credited)).notes
+        if n.startswith("Every deal won")
+    ]

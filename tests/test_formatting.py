@@ -56,6 +56,13 @@ def test_money_short(value: float, expected: str) -> None:
         (-0.25, "-25%"),
         (-0.0001, "0%"),
         (1.5, "150%"),
+        (1.0, "100%"),
+        (-1.0, "-100%"),
+        (0.9997, "99.9%"),  # never "100%" unless exact
+        (0.995, "99.5%"),
+        (0.9949, "99%"),
+        (-0.9986, "-99.8%"),  # 5,000 down to 7: not "fell 100%"
+        (1.004, "100.4%"),
         (None, "n/a"),
     ],
 )
@@ -125,3 +132,12 @@ def test_money_text_reads_back_to_the_rounded_amount(value: float) -> None:
     text = f.money(value, "USD")
     assert text.startswith("USD ")
     assert abs(float(text.removeprefix("USD ").replace(",", "")) - value) <= 0.5 + 1e-9 * value
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.floats(0.99, 1.01) | st.floats(-1.01, -0.99), min_size=1))
+def test_percent_twins_agree_next_to_a_hundred(values: list[float]) -> None:
+    frame = pl.DataFrame({"v": values}, schema={"v": pl.Float64})
+    texts = [f.percent(v) for v in values]
+    assert frame.select(f.percent_expr(pl.col("v")))["v"].to_list() == texts
+    assert all(t.lstrip("-") != "100%" for v, t in zip(values, texts, strict=True) if abs(v) != 1)

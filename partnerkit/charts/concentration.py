@@ -31,6 +31,7 @@ import altair as alt
 import narwhals.stable.v1 as nw  # the version altair converts frames with
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import binning
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import (
@@ -164,7 +165,7 @@ def _pareto_data(
 
 
 def _x_title(n: int, value: str) -> str:
-    return f"Share of partners, ranked by {value.replace('_', ' ')} ({n:,} partners)"
+    return f"Share of partners, ranked by {value.replace('_', ' ')} ({fmt.counted(n, 'partner')})"
 
 
 def _pareto_subtitle(data: _ParetoData, value: str) -> str:
@@ -404,9 +405,9 @@ def lorenz_chart(
         height=300,
         title=alt.Title(
             f"Lorenz curve — Gini {shown}",
-            subtitle=f"{n:,} partners; dashed: perfect equality"
+            subtitle=f"{fmt.counted(n, 'partner')}; dashed: perfect equality"
             if curve.height
-            else f"None of the {n:,} partners has any {value.replace('_', ' ')}: no curve",
+            else f"No partner has any {value.replace('_', ' ')}: no curve",
         ),
     )
 

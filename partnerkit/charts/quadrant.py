@@ -24,6 +24,7 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import binning
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import (
@@ -213,10 +214,10 @@ def quadrant_chart(
     )
     shown = points.height
     subtitle = (
-        f"{shown:,} partners drawn (largest on either axis); "
+        f"{fmt.counted(shown, 'partner')} drawn (largest on either axis); "
         f"{rest.height:,} more counted in the grey grid; dashed: medians"
         if rest.height
-        else f"{shown:,} partners; dashed lines: medians"
+        else f"{fmt.counted(shown, 'partner')}; dashed lines: medians"
     )
     layers = [density, median_rules, dots] if grid.height else [median_rules, dots]
     chart: alt.LayerChart = (

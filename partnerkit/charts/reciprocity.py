@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import ACCENT, MUTED
 from partnerkit.policy import Policy
@@ -183,7 +184,7 @@ def reciprocity_chart(
         effort,
         title=alt.Title(
             title or "Reciprocity and effort balance",
-            subtitle=f"{rows.height} partners; {flagged} one-sided "
+            subtitle=f"{fmt.counted(rows.height, 'partner')}; {flagged} one-sided "
             f"(our share of effort above {one_sided_share:.0%}, dashed)",
         ),
     ).resolve_scale(y="shared")

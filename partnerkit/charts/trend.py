@@ -22,6 +22,7 @@ from collections.abc import Sequence
 import altair as alt
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import BAR, COMPACT_LABEL, INK
 
@@ -136,7 +137,7 @@ def trend_chart(
         columns=columns,
         title=alt.Title(
             title or f"{label.capitalize()} per quarter",
-            subtitle=f"{len(panel_order)} partners"
+            subtitle=fmt.counted(len(panel_order), "partner")
             + ("; shared scale" if shared_y else "; each panel on its own scale"),
         ),
     )

@@ -193,7 +193,7 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "KEEP_CAP_REACHED",
         "Would be kept or invested in, but the cap on kept partners is reached.",
-        "more than policy.max_keep partners ranked above it are kept or invested in",
+        "policy.max_keep or more partners ranked above it would be kept or invested in",
     ),
 )
 """Every reason code :func:`recommend` can emit, in the order codes appear in ``reasons``."""
@@ -505,14 +505,8 @@ def _num(expr: pl.Expr) -> pl.Expr:
 
 
 def _pct(expr: pl.Expr) -> pl.Expr:
-    """Format a fraction as a percentage: whole from 10%, else one decimal (0.043 -> 4.3%)."""
-    pct = expr * 100
-    return (
-        pl.when(pct.abs() >= 10)
-        .then(pct.round(0).cast(pl.Int64, strict=False).cast(pl.String))
-        .otherwise(pct.round(1).cast(pl.String))
-        + "%"
-    )
+    """Percentage as every figure reads (:func:`partnerkit.formatting.percent`); null stays null."""
+    return pl.when(expr.is_not_null()).then(fmt.percent_expr(expr))
 
 
 def _join_and(parts: list[pl.Expr]) -> pl.Expr:
@@ -722,9 +716,9 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         pl.when(_c("capped"))
         .then(
             pl.format(
-                "; the cap of {} kept partners is reached (rank {})",
-                pl.lit(policy.max_keep),
-                pl.col("rank").cast(pl.String).fill_null("unranked"),
+                "; the cap of {} is reached ({})",
+                pl.lit(fmt.counted(policy.max_keep or 0, "kept partner")),
+                pl.format("rank {}", pl.col("rank")).fill_null("unranked"),
             )
         )
         .otherwise(pl.lit(""))

@@ -472,6 +472,8 @@ def vital_few_sentence(
     if not partners:
         return "no partner to rank"
     if not vital_count:
+        if partners == 1:
+            return f"the one partner has no {what}: no vital few"
         return f"none of the {fmt.count(partners)} partners has any {what}: no vital few"
     noun = "partner" if partners == 1 else "partners"
     verb = "produces" if vital_count == 1 else "produce"

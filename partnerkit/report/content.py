@@ -245,7 +245,7 @@ def summary_figures(
         ),
         Figure(
             "Vital few",
-            f"{fmt.count(concentration.get(c.VITAL_COUNT, 0))} partners "
+            f"{fmt.counted(concentration.get(c.VITAL_COUNT) or 0, 'partner')} "
             f"({fmt.percent(concentration.get(c.VITAL_SHARE))})",
         ),
         Figure("Top 20% produce", fmt.percent(concentration.get("top20_share"))),

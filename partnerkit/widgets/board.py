@@ -213,7 +213,7 @@ def whatif_lines(summary: Mapping[str, Any], /, *, currency: str | None = None) 
     if "vital_count_before" in summary:
         lines.append(
             f"Vital few before: {summary['vital_count_before']} of "
-            f"{summary.get('partners_before')} partners; after: "
+            f"{fmt.counted(summary.get('partners_before') or 0, 'partner')}; after: "
             f"{summary.get('vital_count_after')} of {summary.get('partners_after')}."
         )
     return lines

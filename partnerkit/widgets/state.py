@@ -404,13 +404,14 @@ def summary_line(
         if matching:
             denominator = figures.get("denominator") or "counted"
             return (
-                f"{matching:,} partners match these filters, none of them {denominator}: "
+                f"{fmt.counted(matching, 'partner')} match these filters, none of them "
+                f"{denominator}: "
                 "nothing to rank (clear a filter to see partners again)."
             )
         return "No partner matches these filters: clear a filter to see partners again."
     if not figures["total_value"]:
         return (
-            f"{figures['partners']:,} partners, none with any {what}: no vital few "
+            f"{fmt.counted(figures['partners'], 'partner')}, none with any {what}: no vital few "
             "(rank by another value or clear a filter)."
         )
     sentence = pareto.vital_few_sentence(

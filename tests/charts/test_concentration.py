@@ -162,7 +162,7 @@ def test_lorenz_without_gini_or_value():
     """No value at all draws no curve: the diagonal alone would read as perfect equality."""
     spec = lorenz_chart(FOUR.with_columns(won_revenue=pl.lit(0.0)), gini=None).to_dict()
     assert spec["title"]["text"] == "Lorenz curve — Gini n/a"
-    assert spec["title"]["subtitle"] == "None of the 4 partners has any won revenue: no curve"
+    assert spec["title"]["subtitle"] == "No partner has any won revenue: no curve"
     assert layer_data(spec, spec["layer"][1]) == []
     assert len(layer_data(spec, spec["layer"][2])) == 2  # the line of equality, dashed
 

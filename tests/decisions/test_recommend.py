@@ -51,8 +51,8 @@ def test_healthy_productive_partner_is_kept(make_scorecard):
     out = one(make_scorecard)
     assert out["recommendation"] == "keep"
     assert out["reasons"] == ["PRODUCTIVE_HEALTHY"]
-    # share 0.05 -> "5.0%" (one decimal below 10%), won revenue 10,000, health 50.
-    assert out["explanation"] == "Keep: producing 5.0% of won revenue (10,000), health 50."
+    # share 0.05 -> "5%" (one decimal below 10%, none when it is 0), won revenue 10,000, health 50.
+    assert out["explanation"] == "Keep: producing 5% of won revenue (10,000), health 50."
 
 
 def test_output_keeps_rows_and_columns(make_scorecard):
@@ -177,6 +177,19 @@ def test_vital_watch_sentence_worked_by_hand(make_scorecard):
         "on half and won revenue fell 50% against the year before (620,000)."
     )
     assert out["follow_up"] == "Schedule a QBR (none for 190 days)."
+
+
+def test_a_fall_short_of_everything_never_reads_as_a_hundred_percent(make_scorecard):
+    # 5,000 the year before, 7 now: a fall of 99.86%, which rounds to 100% but is not all
+    out = one(
+        make_scorecard,
+        vital=True,
+        share=0.31,
+        won_revenue=7.0,
+        revenue_before=5_000.0,
+        revenue_yoy=(7.0 - 5_000.0) / 5_000.0,
+    )
+    assert "won revenue fell 99.8% against the year before (5,000)" in out["explanation"]
 
 
 def test_a_half_on_half_dip_of_a_partner_up_on_the_year_is_not_fading(make_scorecard):
@@ -338,7 +351,7 @@ def test_productive_and_healthy_is_an_investment(make_scorecard):
     assert out["recommendation"] == "invest"
     assert out["reasons"] == ["HIGH_HEALTH", "PRODUCTIVE_HEALTHY"]
     assert out["explanation"] == (
-        "Invest: producing 5.0% of won revenue (10,000) with health 60 (invest from 60)."
+        "Invest: producing 5% of won revenue (10,000) with health 60 (invest from 60)."
     )
 
 

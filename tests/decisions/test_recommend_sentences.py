@@ -169,7 +169,7 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         "keep",
         ["EPHEMERAL_INCENTIVE", "HIGH_HEALTH", "PRODUCTIVE_HEALTHY"],
         (
-            "Keep: producing 5.0% of won revenue (10,000), health 80 but an incentive's lift did"
+            "Keep: producing 5% of won revenue (10,000), health 80 but an incentive's lift did"
             " not last after it."
         ),
     ),
@@ -190,7 +190,7 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         "watch",
         ["COLLAPSED_YOY"],
         (
-            "Watch: producing 5.0% of won revenue (10,000), health 50 but won revenue fell 75%"
+            "Watch: producing 5% of won revenue (10,000), health 50 but won revenue fell 75%"
             " against the year before (40,000)."
         ),
     ),
@@ -244,8 +244,8 @@ def test_keep_cap_sentence_with_an_unranked_partner(make_scorecard):
     assert out["recommendation"].to_list() == ["keep", "watch"]
     assert out["reasons"][1].to_list() == ["PRODUCTIVE_HEALTHY", "KEEP_CAP_REACHED"]
     assert out["explanation"][1] == (
-        "Watch: producing 5.0% of won revenue (10,000), health 50; the cap of 1 kept partners"
-        " is reached (rank unranked)."
+        "Watch: producing 5% of won revenue (10,000), health 50; the cap of 1 kept partner"
+        " is reached (unranked)."
     )
 
 
