@@ -3,7 +3,8 @@
 Each test changes a planted portfolio (:mod:`tests.judgments.archetypes`) in one way and
 compares the analysis before and after: a touch from our side added to a dormant partner;
 zero-revenue partners added; a faded partner's wins moved entirely before the window; every
-date shifted by a year; every id renamed.
+date shifted by a year; every id renamed; a large partner that is not counted added; direct
+deals added; every table's rows shuffled; every amount scaled with the money floor.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 from partnerkit.analysis import analyze
 from partnerkit.metrics.tiers import tier_audit, tier_level
@@ -201,3 +203,89 @@ def test_renaming_ids_changes_nothing():
     )
     assert after.select(JUDGMENT).equals(BASE.select(JUDGMENT))
     assert after["implied_tier"].to_list() == BASE["implied_tier"].to_list()
+
+
+SCORED = [*JUDGMENT, "won_revenue", "rank", "share", "vital", "health", "progress"]
+
+
+def _counted_only(card: pl.DataFrame) -> pl.DataFrame:
+    return card.filter(pl.col("counted")).select(SCORED).sort("partner_id")
+
+
+@pytest.mark.parametrize("status", ["exited", "prospect"])
+def test_a_partner_not_counted_moves_no_counted_partner(status):
+    """An exited partner (or a prospect) with the largest revenue of all is listed, not scored.
+
+    Every share, rank, vital flag and judgment of the counted partners stays, and so does the
+    concentration: its revenue is in no total they are measured against.
+    """
+    top = float(WORLD.deals["amount"].max()) * 50
+    partner = WORLD.partners.head(1).with_columns(
+        partner_id=pl.lit("ZZ-OUT"), name=pl.lit("Gone"), status=pl.lit(status)
+    )
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["ZZ1", "ZZ2"],
+            "partner_id": ["ZZ-OUT"] * 2,
+            "created_on": [WORLD.as_of - dt.timedelta(days=d) for d in (200, 90)],
+            "closed_on": [WORLD.as_of - dt.timedelta(days=d) for d in (100, 5)],
+            "outcome": ["won", "won"],
+            "amount": [top, top],
+        }
+    )
+    world = with_tables(
+        WORLD,
+        partners=pl.concat([WORLD.partners, partner], how="diagonal_relaxed"),
+        deals=pl.concat([WORLD.deals, deals], how="diagonal_relaxed"),
+    )
+    before = analyze(WORLD.portfolio(), as_of=WORLD.as_of)
+    after = analyze(world.portfolio(), as_of=world.as_of)
+    assert_frame_equal(_counted_only(after.scorecard), _counted_only(before.scorecard))
+    assert_frame_equal(after.concentration, before.concentration)
+    out = after.scorecard.filter(pl.col("partner_id") == "ZZ-OUT").row(0, named=True)
+    assert (out["counted"], out["recommendation"]) == (False, None)
+    assert out["won_revenue"] == pytest.approx(2 * top)
+
+
+def test_shuffling_the_rows_of_every_table_changes_nothing():
+    """Row order carries no meaning: the same scorecard, row for row, from shuffled inputs."""
+    world = with_tables(
+        WORLD,
+        partners=WORLD.partners.sample(fraction=1.0, shuffle=True, seed=3),
+        deals=WORLD.deals.sample(fraction=1.0, shuffle=True, seed=4),
+        activities=WORLD.activities.sample(fraction=1.0, shuffle=True, seed=5),
+        overlaps=WORLD.overlaps.sample(fraction=1.0, shuffle=True, seed=6),
+    )
+    assert_frame_equal(card_of(world), BASE)
+
+
+def test_direct_deals_move_no_partner():
+    """Deals without a partner, won in the window, are no partner's revenue or share."""
+    direct = pl.DataFrame(
+        {
+            "deal_id": [f"DX{i}" for i in range(30)],
+            "partner_id": [None] * 30,
+            "created_on": [WORLD.as_of - dt.timedelta(days=60 + i) for i in range(30)],
+            "closed_on": [WORLD.as_of - dt.timedelta(days=10 + i) for i in range(30)],
+            "outcome": ["won", "lost"] * 15,
+            "amount": [12_345.0] * 30,
+        },
+        schema_overrides={"partner_id": pl.String},
+    )
+    world = with_tables(WORLD, deals=pl.concat([WORLD.deals, direct], how="diagonal_relaxed"))
+    assert_frame_equal(card_of(world).select(SCORED), BASE.select(SCORED))
+
+
+def test_amounts_in_another_currency_change_no_judgment():
+    """Every amount times 100 (cents, or a weak currency), the money floor with it: same calls."""
+    scaled = with_tables(WORLD, deals=WORLD.deals.with_columns(pl.col("amount") * 100))
+    floor = 1_000.0
+    policy = dataclasses.replace(analyze(WORLD.portfolio()).policy, productive_min_revenue=floor)
+    cents = dataclasses.replace(policy, productive_min_revenue=floor * 100)
+    before = analyze(WORLD.portfolio(), as_of=WORLD.as_of, policy=policy).scorecard
+    after = analyze(scaled.portfolio(), as_of=WORLD.as_of, policy=cents).scorecard
+    keep = [*JUDGMENT, "rank", "vital", "health"]
+    assert after.sort("partner_id").select(keep).equals(before.sort("partner_id").select(keep))
+    assert after.sort("partner_id")["share"].to_list() == pytest.approx(
+        before.sort("partner_id")["share"].to_list(), nan_ok=True
+    )
