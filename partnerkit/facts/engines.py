@@ -54,6 +54,8 @@ from partnerkit.schema import TABLE_ORDER, TABLES
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+    from partnerkit.load import Problem
+
 __all__ = [
     "ENGINES",
     "SPARK_SETTINGS",
@@ -523,12 +525,33 @@ def read_tables(
     frames = {f.table: _native_read(f, chosen, spark) for f in files}
     origins = {f.table: Path(f.path.removesuffix("/*.parquet")).name for f in files}
     try:
-        return canonical_tables(frames, currency=currency, origins=origins)
+        tables, supplied = canonical_tables(frames, currency=currency, origins=origins)
     except PortfolioError as exc:
         for problem in exc.problems:
             if problem.rule == "missing_table":
                 object.__setattr__(problem, "message", f"{problem.message} to {text}")
         raise PortfolioError(exc.problems, source=text) from None
+    empty = _empty_required(tables, origins)
+    if empty:
+        raise PortfolioError(empty, source=text)
+    return tables, supplied
+
+
+def _empty_required(tables: Mapping[str, Any], origins: Mapping[str, str], /) -> list[Problem]:
+    """List the required tables without a row (``no_rows``), as the polars reader does.
+
+    One row of each is asked for, which every engine answers without a full scan.
+    """
+    from partnerkit.load import Problem  # noqa: PLC0415  (the reader's wording)
+
+    return [
+        Problem(name, None, "no_rows", 0, message=f"{origins[name]} has no rows", origin=origin)
+        for name in TABLE_ORDER
+        if TABLES[name].required
+        and name in tables
+        and nw.from_native(tables[name]).head(1).collect().shape[0] == 0
+        for origin in [origins[name]]
+    ]
 
 
 def day_number(column: str, /, *, engine: str) -> nw.Expr:

@@ -409,6 +409,25 @@ def rate_table(
     return clean, trouble
 
 
+def conversion_probes(currency: str, /) -> tuple[pl.Expr, pl.Expr]:
+    """Return aggregates over :func:`convert_amounts`' output: deals converted, and from what.
+
+    ``__converted`` counts the deals whose amount was converted into ``currency``;
+    ``__converted_from`` lists their currencies, comma-separated.
+
+    >>> frame = pl.DataFrame({"__no_rate_currency": ["EUR", "USD", "GBP", "EUR", "JPY"],
+    ...     "__no_rate": [False, False, False, False, True]})
+    >>> frame.select(conversion_probes("USD")).row(0)
+    (3, 'EUR, GBP')
+    """
+    was = pl.col("__no_rate_currency")
+    done = was.is_not_null() & (was != currency) & ~pl.col("__no_rate")
+    return (
+        done.sum().cast(pl.Int64).alias("__converted"),
+        was.filter(done).unique().sort().str.join(", ").alias("__converted_from"),
+    )
+
+
 def convert_amounts(
     frame: pl.LazyFrame, /, *, rates: pl.DataFrame, currency: str
 ) -> tuple[pl.LazyFrame, Check]:

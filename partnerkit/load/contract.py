@@ -21,7 +21,7 @@ from partnerkit.load.checks import ENGINE, ROW, Check, raw
 from partnerkit.load.problems import HintStyle, RowKind, fix_hint
 from partnerkit.schema import TABLES
 
-__all__ = ["contract_checks", "currency_check", "partner_reference"]
+__all__ = ["blank_currency_check", "contract_checks", "currency_check", "partner_reference"]
 
 # Column and table names the cross-column rules use, read from the schema.
 DEALS, INVESTMENTS = TABLES["deals"].name, TABLES["investments"].name
@@ -212,6 +212,33 @@ def partner_reference(
     return frame, check
 
 
+def blank_currency_check(currency: str, /) -> Check:
+    """Return the rule that a deal's currency is not blank when the deals hold several.
+
+    A blank currency among deals in one currency is that currency (the portfolio's, given
+    as ``currency``); among deals in several, taking it for the portfolio's would be a guess
+    that a wrong rate, or none, cannot reveal.
+
+    >>> frame = pl.DataFrame({raw(CURRENCY): ["EUR", None, "usd"]})
+    >>> frame.select(blank_currency_check("USD").failing).to_series().to_list()
+    [False, True, False]
+    >>> one = pl.DataFrame({raw(CURRENCY): ["USD", None]})
+    >>> one.select(blank_currency_check("USD").failing).to_series().to_list()
+    [False, False]
+    """
+    written = pl.col(raw(CURRENCY)).cast(pl.String).str.strip_chars().str.to_uppercase()
+    other = (written.is_not_null() & (written != currency)).any()
+    return Check(
+        CURRENCY,
+        "blank_currency",
+        written.is_null() & other,
+        pl.lit("(blank)"),
+        f"the deal has no currency while others are in another currency than {currency}: "
+        f"it cannot be taken for {currency}; fill in its currency in the source",
+        screen=(written.is_null().any() & other).cast(pl.Int64),
+    )
+
+
 def currency_check(currency: str | None, /, *, style: HintStyle = "python") -> Check:
     """Return the deals currency check: one currency per portfolio.
 
@@ -229,7 +256,8 @@ def currency_check(currency: str | None, /, *, style: HintStyle = "python") -> C
             "other_currency",
             col.is_not_null() & (col != currency),
             pl.col(raw(CURRENCY)),
-            f"the portfolio currency is {currency}",
+            f"the portfolio currency is {currency}; convert the others with a rate table "
+            f"({fix_hint('rates', style=style)})",
         )
     majority = col.drop_nulls().mode().sort().first()
     found = col.drop_nulls().unique().sort().str.join(", ")
@@ -239,8 +267,9 @@ def currency_check(currency: str | None, /, *, style: HintStyle = "python") -> C
         col.is_not_null() & (col != majority),
         pl.col(raw(CURRENCY)),
         "deal amounts are in more than one currency and cannot be added up; convert them "
-        f"to one currency, or {fix_hint('currency', style=style)} to keep one (other rows "
-        f"are then errors, or set aside: {fix_hint('quarantine', style=style)})",
+        f"with a rate table ({fix_hint('rates', style=style)}), or "
+        f"{fix_hint('currency', style=style)} to keep one (other rows are then errors, or "
+        f"set aside: {fix_hint('quarantine', style=style)})",
         note=pl.format("found {}; most rows are in {}", found, majority),
         scope="table",
         screen=(col.min() != col.max()).cast(pl.Int64),  # zero when one currency or none

@@ -77,6 +77,11 @@ RULES: dict[str, Rule] = {
         Rule("close_before_create", "row", "a deal closed before it was created"),
         Rule("ends_before_starts", "row", "an investment ending before it starts"),
         Rule("other_currency", "row", "a deal in another currency than the portfolio's"),
+        Rule(
+            "blank_currency",
+            "row",
+            "a deal without a currency among deals in several currencies",
+        ),
         Rule("several_values", "note", "a cell listing several values; the first is used"),
         Rule("partner_by_name", "note", "a partner given by name, read as its id"),
         Rule("population_not_status", "note", "overlap populations read as status 'none'"),
@@ -90,7 +95,7 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
 
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
-    ``names``, comma-separated), ``"as_of"`` (give ``day``), ``"currency"`` or
+    ``names``, comma-separated), ``"as_of"`` (give ``day``), ``"currency"``, ``"rates"`` or
     ``"quarantine"``.
 
     Examples
@@ -122,6 +127,10 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         return f"pass preset={names[0]!r}" if len(names) == 1 else f"pass preset={names!r}"
     if kind == "currency":
         return "pass --currency CODE" if cli else "pass currency='...'"
+    if kind == "rates":
+        if cli:
+            return "pass --currency CODE --rates FILE, a table of currency, date, rate"
+        return "pass currency='...' and rates='rates.csv', a table of currency, date, rate"
     if kind == "quarantine":
         return "pass --quarantine" if cli else "pass quarantine=True"
     if kind == "as_of":

@@ -54,6 +54,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 import polars as pl
 
@@ -73,12 +74,18 @@ from partnerkit.load.checks import (
 from partnerkit.load.conform import (
     VOCABULARY_LIMIT,
     conform,
+    conversion_probes,
     convert_amounts,
     rate_table,
     source_text,
     vocabulary,
 )
-from partnerkit.load.contract import contract_checks, currency_check, partner_reference
+from partnerkit.load.contract import (
+    blank_currency_check,
+    contract_checks,
+    currency_check,
+    partner_reference,
+)
 from partnerkit.load.delivery import (
     assumable,
     assumption_probe,
@@ -548,13 +555,17 @@ def load(
     checked, checking, found = _checked_tables(inputs, how)
     problems += found
     findings = summarise(checked, quarantine=quarantine, counts=checking.counts)
-    problems += _empty_parquet(inputs, findings.heights)
+    problems += _empty_tables(inputs, findings.heights)
     problems += findings.problems
     set_aside = findings.set_aside
     lone = _lone_latest(inputs, checking.tables, set_aside, style=hint_style) if lone_latest else {}
+    if table_of_rates is not None and currency is not None:
+        said = _converted(findings.probes.get(DEALS, {}), currency=currency, rates=rates)
+        lone.setdefault(DEALS, []).extend(said)
+        source_notes = _rates_not_ignored(source_notes, source=source, rates=rates)
     report = LoadReport(
         described,
-        _table_reports(inputs, findings, also=lone),
+        _table_reports(inputs, findings, also=lone, unread=_unread(problems)),
         tuple(problems),
         set_aside if quarantine else None,
         tuple(source_notes),
@@ -566,6 +577,44 @@ def load(
     tables = _handed_out(inputs, checking.tables, findings, how)
     aside = set_aside if quarantine and set_aside.height else None
     return Loaded(_portfolio(tables, inputs, source=described, quarantine=aside), report)
+
+
+def _rates_name(rates: pl.DataFrame | str | Path | None, /) -> str:
+    return Path(rates).name if isinstance(rates, str | Path) else "the rate table"
+
+
+def _converted(
+    probes: Mapping[str, Any], /, *, currency: str, rates: pl.DataFrame | str | Path | None
+) -> list[str]:
+    """Say how many deals were converted into ``currency``, from which, at whose rates.
+
+    >>> print(*_converted({"__converted": 2, "__converted_from": "EUR, GBP"}, currency="USD",
+    ...     rates="fx/rates.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    converted 2 deals (EUR, GBP) to USD at the rates of rates.csv: each at the latest rate
+    on or before its close date (its created date when open)
+    >>> _converted({"__converted": 0, "__converted_from": ""}, currency="USD", rates=None)
+    ['no deal needed converting: every amount is in USD already']
+    """
+    n = int(probes.get("__converted") or 0)
+    if not n:
+        return [f"no deal needed converting: every amount is in {currency} already"]
+    deals = "deal" if n == 1 else "deals"
+    said = (
+        f"converted {n:,} {deals} ({probes.get('__converted_from')}) to {currency} at the "
+        f"rates of {_rates_name(rates)}: each at the latest rate on or before its close "
+        "date (its created date when open)"
+    )
+    return [said]
+
+
+def _rates_not_ignored(
+    notes: Sequence[str], /, *, source: Source, rates: pl.DataFrame | str | Path | None
+) -> list[str]:
+    """Drop the "ignored file" note of a rate table kept in the source folder: it is read."""
+    if not isinstance(rates, str | Path) or not isinstance(source, str | Path):
+        return list(notes)
+    kept_in = Path(rates).resolve().parent == Path(source).resolve()
+    return [n for n in notes if not (kept_in and n == f"ignored file {Path(rates).name}")]
 
 
 def _rows(n: int, /) -> str:
@@ -1120,9 +1169,13 @@ def _checked_table(
         checks.append(reference)
     if name == DEALS and CURRENCY in inp.present:
         checks.append(currency_check(how.currency, style=how.style))
+        if how.currency is not None:
+            checks.append(blank_currency_check(how.currency))
     checks += inp.notices
     verified = _verified_by(name, vocabularies, checks)
     probes = tuple(assumption_probe(name, c) for c, i in verified.items() if i is None)
+    if more and how.currency is not None:  # amounts converted at the rate table
+        probes += conversion_probes(how.currency)
     checked = CheckedTable(
         name, frame, tuple(checks), inp.row_kind, inp.origin, probes, _record_id(inp)
     )
@@ -1166,13 +1219,16 @@ def _verified_by(
     return verified
 
 
-def _empty_parquet(inputs: Mapping[str, Input], heights: Mapping[str, int]) -> list[Problem]:
+def _empty_tables(inputs: Mapping[str, Input], heights: Mapping[str, int]) -> list[Problem]:
+    """List the tables supplied without a row, whatever their source (CSV says so as read).
+
+    An empty deals table in a DataFrame or a Parquet file is refused as a header-only CSV
+    file is: an analysis of it would call every partner dormant, from an export gone wrong.
+    """
     return [
         Problem(name, None, "no_rows", 0, message=f"{inp.origin} has no rows", origin=inp.origin)
         for name, inp in inputs.items()
         if heights.get(name) == 0
-        and not inp.source.eager
-        and inp.source.origin.endswith((".parquet", ".pq"))
     ]
 
 
@@ -1216,8 +1272,21 @@ def _lone_latest(
     return {lone.table: [note]}
 
 
+_UNREAD_RULES = frozenset({"empty_file", "no_rows", "delimiter", "unreadable"})
+"""Rules that leave a supplied file unread: its table is said to be there, and empty."""
+
+
+def _unread(problems: Sequence[Problem], /) -> dict[str, str]:
+    """Map each table whose file was found but not read to that file."""
+    return {p.table: p.origin for p in problems if p.rule in _UNREAD_RULES and p.origin}
+
+
 def _table_reports(
-    inputs: Mapping[str, Input], findings: Findings, *, also: Mapping[str, list[str]]
+    inputs: Mapping[str, Input],
+    findings: Findings,
+    *,
+    also: Mapping[str, list[str]],
+    unread: Mapping[str, str] | None = None,
 ) -> tuple[TableReport, ...]:
     notices: dict[str, list[str]] = {n: list(notes) for n, notes in also.items()}
     for notice in findings.notices:
@@ -1227,7 +1296,9 @@ def _table_reports(
         inp = inputs.get(name)
         canonical = TABLES[name].names if name in TABLES else ()
         if inp is None:
-            reports.append(TableReport(name, "not supplied", "row", None, None, (), canonical))
+            origin = (unread or {}).get(name)
+            said = "not supplied" if origin is None else f"{origin}, not read: see the problems"
+            reports.append(TableReport(name, said, "row", None, None, (), canonical))
             continue
         aside = findings.set_aside.filter(pl.col("table") == name)["row_number"].n_unique()
         rows_read = findings.heights.get(name)

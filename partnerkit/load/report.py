@@ -116,7 +116,8 @@ class TableReport:
 
     def describe(self) -> str:
         """Return a short multi-line description of this table's load."""
-        count = "" if self.rows_read is None else f": {self.rows_read} rows"
+        rows = self.rows_read
+        count = "" if rows is None else f": {rows:,} row{'' if rows == 1 else 's'}"
         if self.rows_loaded is not None and self.rows_loaded != self.rows_read:
             count += f", {self.rows_loaded} loaded"
         lines = [f"{self.table}  ({self.origin}{count})"]

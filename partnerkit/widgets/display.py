@@ -244,7 +244,8 @@ FIXES: dict[str, str] = {
     "unknown_mapping": "use the column names of the file's header in mapping=",
     "wrong_type": "fix the values in the file, or set the bad rows aside: "
     "read_portfolio(source, quarantine=True)",
-    "mixed_currency": "pick the portfolio's currency: read_portfolio(source, currency='EUR')",
+    "mixed_currency": "convert with a rate table: read_portfolio(source, currency='EUR', "
+    "rates='rates.csv'), or keep one currency: read_portfolio(source, currency='EUR')",
     "bad_date": "write the dates as YYYY-MM-DD, or read_portfolio(source, quarantine=True)",
     "bad_number": "fix the numbers in the file, or read_portfolio(source, quarantine=True)",
     "bad_flag": "use true/false, or read_portfolio(source, quarantine=True)",
@@ -260,7 +261,10 @@ FIXES: dict[str, str] = {
     "closed_without_date": "add the close date, or read_portfolio(source, quarantine=True)",
     "close_before_create": "fix the dates, or read_portfolio(source, quarantine=True)",
     "ends_before_starts": "fix the dates, or read_portfolio(source, quarantine=True)",
-    "other_currency": "convert these deals, or read_portfolio(source, quarantine=True)",
+    "other_currency": "convert these deals: read_portfolio(source, currency='EUR', "
+    "rates='rates.csv'), or read_portfolio(source, quarantine=True)",
+    "blank_currency": "fill in the deal's currency in the file, or "
+    "read_portfolio(source, quarantine=True)",
     "source": "check the source setting in the first cell",
 }
 """How to fix each rule's problem, in Python where an argument of ``read_portfolio`` helps."""

@@ -144,6 +144,46 @@ def test_empty_parquet_has_no_rows(tmp_path):
     assert rules == [("partners", "no_rows")]
 
 
+EMPTY_DEALS = pl.DataFrame(
+    schema={
+        "deal_id": pl.String,
+        "partner_id": pl.String,
+        "created_on": pl.Date,
+        "closed_on": pl.Date,
+        "outcome": pl.String,
+        "amount": pl.Float64,
+    }
+)
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "frame"])
+def test_an_empty_deals_table_is_refused_whatever_its_source(tmp_path, form):
+    """A header without rows in a CSV file, a Parquet file or a DataFrame: the same no_rows."""
+    partners = pl.DataFrame({"partner_id": ["p1"], "name": ["A"]})
+    if form == "frame":
+        source: object = {"partners": partners, "deals": EMPTY_DEALS}
+    else:
+        partners.write_csv(tmp_path / "partners.csv")
+        path = tmp_path / f"deals.{form}"
+        EMPTY_DEALS.write_csv(path) if form == "csv" else EMPTY_DEALS.write_parquet(path)
+        source = tmp_path
+    report = load(source).report
+    assert [(p.table, p.rule) for p in report.problems] == [("deals", "no_rows")]
+    if form == "csv":  # the file is there, though unread: never "not supplied"
+        assert "deals  (deals.csv, not read: see the problems)" in report.describe()
+
+
+def test_an_empty_deals_table_is_refused_on_duckdb_too(tmp_path):
+    from partnerkit.facts.engines import read_tables  # noqa: PLC0415
+    from partnerkit.load import PortfolioError  # noqa: PLC0415
+
+    pl.DataFrame({"partner_id": ["p1"], "name": ["A"]}).write_csv(tmp_path / "partners.csv")
+    EMPTY_DEALS.write_parquet(tmp_path / "deals.parquet")
+    with pytest.raises(PortfolioError) as refused:
+        read_tables(tmp_path, engine="duckdb")
+    assert [(p.table, p.rule) for p in refused.value.problems] == [("deals", "no_rows")]
+
+
 def test_unknown_file_types_and_missing_files(tmp_path):
     _, problems = read_table("deals", tmp_path / "deals.xlsx")
     assert problems[0].rule == "unreadable"

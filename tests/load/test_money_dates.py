@@ -173,6 +173,76 @@ def test_a_deal_before_the_first_rate_breaks_no_rate(tmp_path):
     assert rules(loaded) == [("currency", "no_rate", 1)]
 
 
+def _folder(tmp_path, currencies):
+    """A folder as exported: partners, deals in ``currencies`` (None: a blank cell), rates."""
+    pl.DataFrame({"partner_id": ["P1", "P2"], "name": ["A", "B"]}).write_csv(
+        tmp_path / "partners.csv"
+    )
+    n = len(currencies)
+    pl.DataFrame(
+        {
+            "deal_id": [f"D{i}" for i in range(n)],
+            "partner_id": ["P1", "P2"] * (n // 2) + ["P1"] * (n % 2),
+            "created_on": ["2024-03-05"] * n,
+            "closed_on": ["2024-04-01"] * n,
+            "outcome": ["won"] * n,
+            "amount": [100.0] * n,
+            "currency": currencies,
+        },
+        schema_overrides={"currency": pl.String},
+    ).write_csv(tmp_path / "deals.csv")
+    RATES.write_csv(tmp_path / "rates.csv")
+    return tmp_path
+
+
+def test_a_blank_currency_among_several_is_a_row_problem_not_a_guess(tmp_path):
+    """USD, EUR and a blank: the blank deal cannot be taken for USD, converted or not."""
+    folder = _folder(tmp_path, ["USD", "EUR", None, "GBP"])
+    for rates in (folder / "rates.csv", None):
+        loaded = load(folder, currency="USD", rates=rates)
+        found = [p for p in loaded.report.problems if p.rule == "blank_currency"]
+        assert [(p.count, p.rows) for p in found] == [(1, [(4, "(blank)")])], rates
+        assert "(id D2)" in loaded.report.describe(), rates
+    kept = load(folder, currency="USD", rates=folder / "rates.csv", quarantine=True)
+    assert kept.portfolio is not None
+    assert kept.portfolio.deals.collect()["deal_id"].to_list() == ["D0", "D1", "D3"]
+
+
+def test_a_blank_currency_among_one_is_that_currency(tmp_path):
+    folder = _folder(tmp_path, ["USD", None, "usd"])
+    loaded = load(folder, currency="USD", rates=folder / "rates.csv")
+    assert loaded.report.problems == ()
+    assert loaded.portfolio is not None
+    assert loaded.portfolio.deals.collect()["currency"].to_list() == ["USD"] * 3
+
+
+def test_the_load_report_counts_the_deals_converted_and_reads_the_rates_it_uses(tmp_path):
+    folder = _folder(tmp_path, ["USD", "EUR", "GBP", "EUR"])
+    text = load(folder, currency="USD", rates=folder / "rates.csv").report.describe()
+    assert "ignored file rates.csv" not in text  # it is read, as the rate table
+    assert "converted 3 deals (EUR, GBP) to USD at the rates of rates.csv" in text
+    alone = load(folder, currency="USD").report.describe()
+    assert "ignored file rates.csv" in alone  # not passed: not read
+
+
+def test_several_currencies_without_rates_name_the_rate_table_in_each_interface(tmp_path):
+    folder = _folder(tmp_path, ["USD", "EUR", "EUR"])
+    (problem,) = load(folder).report.problems
+    assert problem.rule == "mixed_currency"
+    assert "pass currency='...' and rates='rates.csv'" in problem.message
+    (other,) = load(folder, currency="USD").report.problems
+    assert other.rule == "other_currency"
+    assert "rates='rates.csv'" in other.message
+
+
+def test_several_currencies_on_the_command_line_point_to_rates(tmp_path, capsys):
+    from partnerkit.cli import main  # noqa: PLC0415
+
+    folder = _folder(tmp_path, ["USD", "EUR", "EUR"])
+    assert main(["validate", str(folder)]) == 1
+    assert "pass --currency CODE --rates FILE" in capsys.readouterr().out
+
+
 def test_rates_need_a_currency_and_a_sound_table():
     with pytest.raises(SourceError, match="portfolio currency"):
         load({"partners": PARTNERS, "deals": deals_frame([1.0])}, rates=RATES)
