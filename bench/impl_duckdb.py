@@ -103,6 +103,7 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
   d AS (
     SELECT partner_id,
       count(*) FILTER (WHERE {still_open}) AS open_deals,
+      max(coalesce(closed_on, {as_of})) FILTER (WHERE {still_open}) AS open_until,
       max(created_on) AS last_deal_on,
       round(coalesce(sum(amount) FILTER (WHERE {won}), 0), 2) AS won_revenue,
       count(*) FILTER (WHERE {won}) AS won_deals,
@@ -239,7 +240,7 @@ def sql(
     awake = f"""((won_revenue > 0 AND won_revenue >= {MIN_REVENUE!r}
            AND won_revenue >= total_counted * {MIN_SHARE!r})
          OR last_deal_on > {since} OR last_partner_activity > {since}
-         OR open_deals > 0)"""
+         OR open_until > {since})"""
     hours_out = ", ".join(f"coalesce(a.hours_{k}, 0) AS hours_{k}" for k in KINDS)
     hours_cols = ", ".join(f"hours_{k}" for k in KINDS)
     return f"""
@@ -250,6 +251,7 @@ WITH{_deals_cte(p, w)},{acts},
         AND (p.signed_on IS NULL OR p.signed_on <= {as_of}) AS counted,
       coalesce(d.deals_created, 0) AS deals_created,
       coalesce(d.open_deals, 0) AS open_deals,
+      d.open_until,
       d.last_deal_on,
       a.last_partner_activity,
       coalesce(a.activities, 0) AS activities,

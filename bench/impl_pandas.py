@@ -50,7 +50,9 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     _dates(partners, "signed_on")
     _dates(deals, "created_on", "closed_on")
     _dates(acts, "occurred_on")
-    # an open deal's close date is an expected one: never a close, never an event
+    # an open deal's close date is an expected one: never a close, never an event (it is kept
+    # apart: an open deal long past its expected close is no sign of life)
+    deals["expected_on"] = deals["closed_on"]
     deals["closed_on"] = deals["closed_on"].where(deals["outcome"] != "open")
 
     # as_of: the latest actual event (deal created, won or lost; activity)
@@ -84,6 +86,9 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     )[matters]
     d = per_deal.groupby("partner_id").sum()
     d["last_deal_on"] = deals[matters].groupby("partner_id")["created_on"].max()
+    # the latest expected close of the deals open at as_of (as_of for one without)
+    expected = deals["expected_on"].fillna(as_of).where(still_open)
+    d["open_until"] = expected[matters].groupby(deals.loc[matters, "partner_id"]).max()
     money = ["won_revenue", "sourced_pipeline", "r_recent", "r_prior"]
     d[money] = d[money].round(2)
 
@@ -162,7 +167,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     signal = (
         (out["last_deal_on"] > since)
         | (out["last_partner_activity"] > since)
-        | (out["open_deals"] > 0)
+        | (out["open_until"] > since)
     )
     dormant = ~material & ~signal
     out["inside"] = counted & ~dormant

@@ -161,7 +161,7 @@ def finish(facts: pl.LazyFrame, as_of: dt.date, threshold: float) -> pl.LazyFram
     signal = (
         (pl.col("last_deal_on") > since).fill_null(value=False)
         | (pl.col("last_partner_activity") > since).fill_null(value=False)
-        | (pl.col("open_deals") > 0)
+        | (pl.col("open_until") > since).fill_null(value=False)
     )
     dormant = ~material & ~signal
     derived = facts.with_columns(
@@ -201,6 +201,7 @@ def deal_facts(paths: Paths, start: dt.date, mid: dt.date, as_of: dt.date) -> pl
         .group_by("partner_id")
         .agg(
             open_deals=still_open.sum(),
+            open_until=pl.col("closed_on").fill_null(as_of).filter(still_open).max(),
             last_deal_on=created.max(),
             won_revenue=_money(amount.filter(won).sum()),
             won_deals=won.sum(),

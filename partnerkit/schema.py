@@ -352,6 +352,7 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         open_pipeline=_F,
         open_deals=_I,
         open_past_expected=_I,
+        open_until=_D,
         sourced_pipeline=_F,
         pipeline_created=_F,
         deals_created=_I,

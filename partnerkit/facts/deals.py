@@ -41,7 +41,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from partnerkit.facts.aggregates import between, count_if, min_if, money, sum_if
+from partnerkit.facts.aggregates import between, count_if, max_if, min_if, money, sum_if
 from partnerkit.facts.engines import day_number
 from partnerkit.schema import TIMING_BUCKETS
 from partnerkit.window import Window
@@ -187,18 +187,18 @@ def deal_facts(
     ``source`` and ``partner_engaged_on`` (the last two may be all null).
 
     Columns produced (W = ``window``), in the order of ``FACT_SCHEMAS["deals"]``
-    (:mod:`partnerkit.schema`): ``won_revenue``/``won_deals`` (won, closed in W),
-    ``lost_deals``, ``sourced_revenue``/``influenced_revenue`` (won in W with source partner /
-    vendor), ``open_pipeline``/``open_deals`` (open at as_of: outcome ``open`` whatever its
-    expected close date, or won/lost after as_of), ``open_past_expected`` (open deals whose
-    expected close date is on or before as_of), ``sourced_pipeline`` (amount of partner-sourced
-    deals created in W), ``pipeline_created``/``deals_created`` (created in W), ``first_win_on``
-    (first win up to as_of), ``last_deal_on`` (latest creation up to as_of), ``first_deal_on``
-    (earliest creation: where the partner's data starts), ``revenue_prior``/``revenue_recent``
-    (won in each half of W), ``revenue_before`` (won in the span of as many days just before W),
-    ``<bucket>_closed``/``<bucket>_won`` per engagement-timing bucket
-    (:func:`engagement_bucket`), and ``avg_days_to_close``, ``sd_days_to_close``,
-    ``sd_won_amount`` of the deals won in W.
+    (:mod:`partnerkit.schema`): ``won_revenue``/``won_deals`` (won, closed in W), ``lost_deals``,
+    ``sourced_revenue``/``influenced_revenue`` (won in W with source partner / vendor),
+    ``open_pipeline``/``open_deals`` (open at as_of: outcome ``open`` whatever its expected close
+    date, or won/lost after as_of), ``open_past_expected`` (open deals whose expected close date is
+    on or before as_of), ``open_until`` (the latest expected close date of the deals open at as_of,
+    as_of for one without), ``sourced_pipeline`` (amount of partner-sourced deals created in W),
+    ``pipeline_created``/``deals_created`` (created in W), ``first_win_on`` (first win up to as_of),
+    ``last_deal_on`` (latest creation up to as_of), ``first_deal_on`` (earliest creation: where the
+    partner's data starts), ``revenue_prior``/``revenue_recent`` (won in each half of W),
+    ``revenue_before`` (won in the span of as many days just before W),
+    ``<bucket>_closed``/``<bucket>_won`` per engagement-timing bucket (:func:`engagement_bucket`),
+    and ``avg_days_to_close``, ``sd_days_to_close``, ``sd_won_amount`` of the deals won in W.
 
     Examples
     --------
@@ -257,6 +257,10 @@ def deal_facts(
         "open_pipeline": money(sum_if(nw.col("_open"), amount)),
         "open_deals": count_if(nw.col("_open")),
         "open_past_expected": count_if(nw.col("_overdue")),
+        # an open deal without an expected close date is expected any day: as_of
+        "open_until": max_if(
+            nw.col("_open"), nw.when(closed.is_null()).then(nw.lit(w.end)).otherwise(closed)
+        ),
         "sourced_pipeline": money(sum_if(new & sourced, amount)),
         "pipeline_created": money(sum_if(new, amount)),
         "deals_created": count_if(new),

@@ -4,8 +4,10 @@
   material: above zero, at least ``policy.productive_min_revenue`` and at least
   ``policy.productive_min_share`` of the counted partners' total; ``active`` when it is not,
   but the partner gave a sign of life of its own within ``policy.active_days`` of as_of: a
-  deal created through it, an activity it initiated, or a deal of it open at as_of;
-  ``dormant`` otherwise. Our own touches (activities we initiated) never make a partner
+  deal created through it, an activity it initiated, or a deal of it open at as_of and
+  expected to close within ``active_days`` before as_of or later (a deal left open long
+  after its expected close date is a stale record, not a sign of life); ``dormant``
+  otherwise. Our own touches (activities we initiated) never make a partner
   active: they are effort, not a signal from the partner. Without an activity log (or
   without initiators) only deals decide.
 - **stage**: ``ramping`` while ``tenure_days < policy.ramp_days``, then ``mature``. Without a
@@ -73,8 +75,10 @@ def productivity_state(
     the policy's).
 
     Requires columns: ``won_revenue``, ``last_deal_on``, ``last_partner_activity_on``,
-    ``open_deals`` (nulls count as no signal) and ``include`` (unless None): the partners
-    whose revenue makes the total that ``min_share`` is a share of.
+    ``open_until`` (the latest expected close date of the partner's open deals; nulls count
+    as no signal) and ``include`` (unless None): the partners whose revenue makes the total
+    that ``min_share`` is a share of. A frame with ``open_deals`` instead of ``open_until``
+    counts every open deal as a signal.
     """
     won = pl.col("won_revenue").fill_null(0.0)
     keep = pl.lit(value=True) if include is None else pl.col(include).fill_null(value=False)
@@ -84,7 +88,11 @@ def productivity_state(
     signal = (
         (pl.col("last_deal_on") > since).fill_null(value=False)
         | (pl.col("last_partner_activity_on") > since).fill_null(value=False)
-        | (pl.col("open_deals").fill_null(0) > 0)
+        | (
+            (pl.col("open_until") > since).fill_null(value=False)
+            if "open_until" in frame.collect_schema().names()
+            else (pl.col("open_deals").fill_null(0) > 0)
+        )
     )
     return frame.with_columns(
         state=pl.when(material)

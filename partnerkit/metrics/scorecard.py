@@ -111,8 +111,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "state": "productive (material won revenue in W: at least policy.productive_min_share of "
     "the counted total and policy.productive_min_revenue), active (not productive, but a "
     "partner-side signal within policy.active_days of as_of: a deal created, a "
-    "partner-initiated activity, or an open deal; our own touches are not one) or dormant "
-    "(neither).",
+    "partner-initiated activity, or an open deal expected to close within policy.active_days "
+    "before as_of or later (one left open long after its expected close date is a stale "
+    "record); our own touches are not one) or dormant (neither).",
     # --- engagement -----------------------------------------------------------------------
     "activities": "Number of activities in W.",
     "last_activity_on": "Date of the latest activity up to as_of.",
@@ -190,7 +191,7 @@ _DEAL_COLUMNS = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
     "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
     "avg_days_to_close", "first_win_on", "last_deal_on", "revenue_prior", "revenue_recent",
-    "revenue_before",
+    "revenue_before", "open_until",
 )  # fmt: skip
 _DEAL_ZERO = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
@@ -489,7 +490,7 @@ def core_scorecard(facts: Facts, /, *, policy: Policy) -> pl.LazyFrame:
     """
     window = facts.window
     partners = facts.partners.select(TABLES["partners"].names)
-    deals = facts.deals.select("partner_id", *_CORE_DEALS, "last_deal_on")
+    deals = facts.deals.select("partner_id", *_CORE_DEALS, "last_deal_on", "open_until")
     card = partners.join(deals, on="partner_id", how="left").with_columns(
         pl.col(_CORE_DEALS).fill_null(0)
     )

@@ -145,3 +145,41 @@ def test_the_comparison_catches_a_cent_a_flag_and_a_null(alt_folder):
     changed = null["win_rate"].null_count() != package["win_rate"].null_count()
     assert not changed or harness.compare(null, package)
     assert harness.compare(package.head(10), package)
+
+
+def test_peers_follow_the_package_on_open_deals_long_past_their_expected_close(tmp_path):
+    """Dormant partners given an open deal: stale (expected 300 days ago) or slipping (30)."""
+    from partnerkit.analysis import analyze  # noqa: PLC0415
+    from partnerkit.samples.generator import write_sample  # noqa: PLC0415
+
+    impl_duckdb = bench_module("impl_duckdb")
+    impl_pandas = bench_module("impl_pandas")
+    folder = tmp_path / "base"
+    write_sample(folder, partners=200, seed=5, format="parquet")
+    before = analyze(read_portfolio(folder)).scorecard
+    as_of = latest_date(read_portfolio(folder))
+    dormant = before.filter(pl.col("state") == "dormant")["partner_id"].sort().to_list()[:6]
+    assert len(dormant) == 6
+    deals = pl.read_parquet(folder / "deals.parquet")
+    extra = pl.DataFrame(
+        {
+            "deal_id": [f"X{i}" for i in range(6)],
+            "partner_id": dormant,
+            "created_on": [as_of - dt.timedelta(days=400)] * 6,
+            "closed_on": [as_of - dt.timedelta(days=300 if i < 3 else 30) for i in range(6)],
+            "outcome": ["open"] * 6,
+            "amount": [5000.0] * 6,
+        }
+    )
+    pl.concat([deals, extra], how="diagonal_relaxed").write_parquet(folder / "deals.parquet")
+    after = analyze(read_portfolio(folder), as_of=as_of).scorecard
+    states = dict(
+        after.filter(pl.col("partner_id").is_in(dormant)).select("partner_id", "state").iter_rows()
+    )
+    assert [states[p] for p in dormant] == ["dormant"] * 3 + ["active"] * 3
+    paths = harness.table_paths(folder)
+    package = impl_polars.core_package(impl_polars.package_portfolio(folder, validate=False))
+    duck = impl_duckdb.core(paths)
+    assert harness.compare(package, duck) == []
+    assert harness.compare(impl_polars.core_hand(paths, engine="streaming"), duck) == []
+    assert harness.compare(pl.from_pandas(impl_pandas.core(paths)), duck) == []

@@ -98,3 +98,37 @@ def test_progress_is_mean_percentile_among_counted():
 def test_progress_unknown_metric():
     with pytest.raises(ValueError, match="nope"):
         progress(pl.LazyFrame({"a": [1]}), metrics=["nope"], include=None)
+
+
+@pytest.mark.parametrize(
+    ("expected_close", "state"),
+    [
+        ("2024-06-30", "dormant"),  # left open 18 months past its expected close: stale
+        ("2025-09-01", "dormant"),  # 121 days past: beyond active_days (91)
+        ("2025-11-15", "active"),  # 46 days past: a deal slipping, still alive
+        ("2026-03-31", "active"),  # expected ahead
+        (None, "active"),  # no expected date: expected any day
+    ],
+)
+def test_an_open_deal_long_past_its_expected_close_is_no_sign_of_life(expected_close, state):
+    """The partner's only deal was created long ago and is still open: alive only while due."""
+    from partnerkit.analysis import analyze, quick_scorecard  # noqa: PLC0415
+    from partnerkit.load import from_frames  # noqa: PLC0415
+
+    partners = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"]})
+    deals = pl.DataFrame(
+        {
+            "deal_id": ["d1", "d2"],
+            "partner_id": ["a", "b"],
+            "created_on": ["2024-01-10", "2025-02-01"],
+            "closed_on": [expected_close, "2025-12-31"],
+            "outcome": ["open", "won"],
+            "amount": [7000.0, 100.0],
+        },
+        schema_overrides={"closed_on": pl.String},
+    )
+    portfolio = from_frames(partners=partners, deals=deals)
+    full = analyze(portfolio, as_of=AS_OF).scorecard
+    core = quick_scorecard(portfolio, as_of=AS_OF)
+    for card in (full, core):
+        assert card.filter(pl.col("partner_id") == "a")["state"].item() == state
