@@ -205,7 +205,14 @@ def _outcome_from_flags(inp: Input, *, won: str, closed: str | None, lost: str |
         branches.append((f_closed, LOST))
     pair = [f for f in (f_won, f_closed if f_closed is not None else f_lost) if f is not None]
     if len(pair) == 2:
-        branches.append((pair[0].is_not_null() & pair[1].is_not_null(), OPEN))
+        both = pair[0].is_not_null() & pair[1].is_not_null()
+        if OUTCOME in inp.present:  # every flag cell blank: the stage says it, not "open"
+            written = [
+                pl.col(f"__text_{t}").str.strip_chars().str.len_chars().fill_null(0) > 0
+                for t in flag_targets
+            ]
+            both = both & pl.any_horizontal(written)
+        branches.append((both, OPEN))
     derived: pl.Expr = pl.lit(None, pl.String)
     for condition, value in reversed(branches):  # first branch that holds wins
         derived = pl.when(condition).then(pl.lit(value)).otherwise(derived)

@@ -336,3 +336,28 @@ def test_validate_command_notes_open_deals_past_their_expected_close_date(tmp_pa
     out = capsys.readouterr().out
     # O3 is open with an expected CloseDate of 2024-02-01, before the latest actual event
     assert "note: 1 open deal(s) past the expected close date (on or before 2024-04-30" in out
+
+
+def test_hubspot_blank_flags_defer_to_the_stage(tmp_path):
+    """Both flag cells blank: the stage says won, lost or open; a blank is no "false"."""
+    head = '"Record ID","Deal Name","Deal Stage","Amount","Close Date","Create Date",'
+    head += '"Is Closed Won","Is closed lost","Associated Partner Client IDs"'
+    rows = [
+        '"9001","A","Closed Won","25000.0","2025-03-31 17:00","2025-01-14 09:30","","","301"',
+        '"9002","B","Contract Sent","4000.0","2025-05-28 17:00","2025-01-20 09:30","","","301"',
+        '"9003","C","Closed Lost","6000.0","2025-03-10 17:00","2025-02-10 09:30","","","302"',
+        (
+            '"9004","D","Closed Won","1000.0","2025-03-11 17:00","2025-02-01 09:30",'
+            '"false","false","302"'
+        ),
+    ]
+    (tmp_path / "hubspot-crm-exports-all-deals-2025-11-28.csv").write_text(
+        "\n".join([head, *rows]) + "\n", encoding="utf-8"
+    )
+    (tmp_path / "hubspot-crm-exports-all-companies-2025-11-28.csv").write_text(
+        '"Record ID","Company name"\n"301","Northwind"\n"302","Bluebird"\n', encoding="utf-8"
+    )
+    p = read_portfolio(tmp_path, preset="hubspot")
+    got = p.deals.select("deal_id", "outcome").sort("deal_id").collect().rows()
+    # written flags still win over the stage (9004: both written false is open)
+    assert got == [("9001", "won"), ("9002", "open"), ("9003", "lost"), ("9004", "open")]
