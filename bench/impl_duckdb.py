@@ -103,7 +103,7 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
   d AS (
     SELECT partner_id,
       count(*) FILTER (WHERE {still_open}) AS open_deals,
-      max(coalesce(closed_on, {as_of})) FILTER (WHERE {still_open}) AS open_until,
+      max(coalesce(closed_on, created_on)) FILTER (WHERE {still_open}) AS open_until,
       max(created_on) AS last_deal_on,
       round(coalesce(sum(amount) FILTER (WHERE {won}), 0), 2) AS won_revenue,
       count(*) FILTER (WHERE {won}) AS won_deals,

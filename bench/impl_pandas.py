@@ -86,8 +86,8 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     )[matters]
     d = per_deal.groupby("partner_id").sum()
     d["last_deal_on"] = deals[matters].groupby("partner_id")["created_on"].max()
-    # the latest expected close of the deals open at as_of (as_of for one without)
-    expected = deals["expected_on"].fillna(as_of).where(still_open)
+    # the latest expected close of the deals open at as_of (its creation for one without)
+    expected = deals["expected_on"].fillna(deals["created_on"]).where(still_open)
     d["open_until"] = expected[matters].groupby(deals.loc[matters, "partner_id"]).max()
     money = ["won_revenue", "sourced_pipeline", "r_recent", "r_prior"]
     d[money] = d[money].round(2)

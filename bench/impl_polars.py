@@ -201,7 +201,7 @@ def deal_facts(paths: Paths, start: dt.date, mid: dt.date, as_of: dt.date) -> pl
         .group_by("partner_id")
         .agg(
             open_deals=still_open.sum(),
-            open_until=pl.col("closed_on").fill_null(as_of).filter(still_open).max(),
+            open_until=pl.col("closed_on").fill_null(created).filter(still_open).max(),
             last_deal_on=created.max(),
             won_revenue=_money(amount.filter(won).sum()),
             won_deals=won.sum(),

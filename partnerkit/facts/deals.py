@@ -257,9 +257,10 @@ def deal_facts(
         "open_pipeline": money(sum_if(nw.col("_open"), amount)),
         "open_deals": count_if(nw.col("_open")),
         "open_past_expected": count_if(nw.col("_overdue")),
-        # an open deal without an expected close date is expected any day: as_of
+        # an open deal without an expected close date is dated by its creation: an undated
+        # deal opened years ago is no sign of life
         "open_until": max_if(
-            nw.col("_open"), nw.when(closed.is_null()).then(nw.lit(w.end)).otherwise(closed)
+            nw.col("_open"), nw.when(closed.is_null()).then(created).otherwise(closed)
         ),
         "sourced_pipeline": money(sum_if(new & sourced, amount)),
         "pipeline_created": money(sum_if(new, amount)),

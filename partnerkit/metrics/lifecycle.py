@@ -6,10 +6,10 @@
   but the partner gave a sign of life of its own within ``policy.active_days`` of as_of: a
   deal created through it, an activity it initiated, or a deal of it open at as_of and
   expected to close within ``active_days`` before as_of or later (a deal left open long
-  after its expected close date is a stale record, not a sign of life); ``dormant``
-  otherwise. Our own touches (activities we initiated) never make a partner
-  active: they are effort, not a signal from the partner. Without an activity log (or
-  without initiators) only deals decide.
+  after its expected close date is a stale record, not a sign of life; an undated one is
+  dated by its creation); ``dormant`` otherwise. Our own touches (activities we initiated)
+  never make a partner active: they are effort, not a signal from the partner. Without an
+  activity log (or without initiators) only deals decide.
 - **stage**: ``ramping`` while ``tenure_days < policy.ramp_days``, then ``mature``. Without a
   signing date the tenure is unknown and the partner is taken as ``mature`` (it is judged on
   results, the conservative reading for a relationship of unknown age). A partner signed

@@ -113,7 +113,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "partner-side signal within policy.active_days of as_of: a deal created, a "
     "partner-initiated activity, or an open deal expected to close within policy.active_days "
     "before as_of or later (one left open long after its expected close date is a stale "
-    "record); our own touches are not one) or dormant (neither).",
+    "record; an undated one counts from its creation); our own touches are not one) or "
+    "dormant (neither).",
     # --- engagement -----------------------------------------------------------------------
     "activities": "Number of activities in W.",
     "last_activity_on": "Date of the latest activity up to as_of.",

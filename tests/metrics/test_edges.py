@@ -43,7 +43,7 @@ def test_bare_minimum_columns(build):
         [
             ("a", "2025-02-01", "2025-03-01", "won", 70.0),
             ("b", "2025-02-01", "2025-03-01", "won", 30.0),
-            ("c", "2025-02-01", None, "open", 5.0),
+            ("c", "2025-02-01", "2026-01-31", "open", 5.0),
         ],
     )
     card = card_of(p)
@@ -51,7 +51,8 @@ def test_bare_minimum_columns(build):
     # no signing dates: tenure unknown, everybody mature; all statuses default to active
     assert card["stage"].to_list() == ["mature"] * 3
     assert card["counted"].to_list() == [True] * 3
-    # a 70 (vital), b: 0.7 before it < 0.8 -> vital; c active (deal created in W), share 0
+    # a 70 (vital), b: 0.7 before it < 0.8 -> vital; c active (an open deal expected after
+    # as_of), share 0
     assert card["vital"].to_list() == [True, True, False]
     assert card["cum_share"].to_list() == pytest.approx([0.7, 1.0, 1.0])
     # inputs not supplied are null, not zero
@@ -245,7 +246,9 @@ def test_overlaps_without_deal_accounts(build):
 
 @pytest.mark.parametrize("denominator", ["enrolled", "active", "positive"])
 def test_value_zero_everywhere(build, denominator):
-    p = bare(build, ["a", "b"], [("a", "2025-02-01", None, "open", 5.0)])
+    # a's open deal is expected after as_of: a sign of life (an undated one created in
+    # February would count from its creation, and be stale by December)
+    p = bare(build, ["a", "b"], [("a", "2025-02-01", "2026-02-01", "open", 5.0)])
     card = card_of(p, policy=dataclasses.replace(Policy(), denominator=denominator))
     assert card["vital"].to_list() == [False, False]
     assert card["share"].null_count() == 2

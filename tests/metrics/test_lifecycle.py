@@ -107,7 +107,7 @@ def test_progress_unknown_metric():
         ("2025-09-01", "dormant"),  # 121 days past: beyond active_days (91)
         ("2025-11-15", "active"),  # 46 days past: a deal slipping, still alive
         ("2026-03-31", "active"),  # expected ahead
-        (None, "active"),  # no expected date: expected any day
+        (None, "dormant"),  # no expected date: dated by its creation, two years ago
     ],
 )
 def test_an_open_deal_long_past_its_expected_close_is_no_sign_of_life(expected_close, state):
