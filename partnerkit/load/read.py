@@ -560,7 +560,9 @@ def load(
     set_aside = findings.set_aside
     lone = _lone_latest(inputs, checking.tables, set_aside, style=hint_style) if lone_latest else {}
     if table_of_rates is not None and currency is not None:
-        said = _converted(findings.probes.get(DEALS, {}), currency=currency, rates=rates)
+        probes = findings.probes.get(DEALS, {})
+        kept = _kept_conversions(probes, checking.tables.get(DEALS), set_aside, currency=currency)
+        said = _converted(kept, currency=currency, rates=rates, aside=_count(probes) - _count(kept))
         lone.setdefault(DEALS, []).extend(said)
         source_notes = _rates_not_ignored(source_notes, source=source, rates=rates)
     report = LoadReport(
@@ -583,10 +585,44 @@ def _rates_name(rates: pl.DataFrame | str | Path | None, /) -> str:
     return Path(rates).name if isinstance(rates, str | Path) else "the rate table"
 
 
+def _count(probes: Mapping[str, Any], /) -> int:
+    """Return the number of deals converted, as :func:`conversion_probes` counted them."""
+    return int(probes.get("__converted") or 0)
+
+
+def _kept_conversions(
+    probes: Mapping[str, Any],
+    staged: _Staged | None,
+    set_aside: pl.DataFrame,
+    /,
+    *,
+    currency: str,
+) -> Mapping[str, Any]:
+    """Return the conversion probes over the deals kept: without the rows set aside.
+
+    ``probes`` were counted over every deal read; when deals were set aside (quarantine),
+    they are counted again over the others, so that the report names only currencies the
+    portfolio holds deals from.
+    """
+    aside = set_aside.filter(pl.col("table") == DEALS).select(pl.col("row_number").alias(ROW))
+    if staged is None or not aside.height or not _count(probes):
+        return probes
+    frame = staged.frame
+    kept = frame.join(aside.lazy().cast({ROW: frame.collect_schema()[ROW]}), on=ROW, how="anti")
+    return kept.select(conversion_probes(currency)).collect(engine=ENGINE).row(0, named=True)
+
+
 def _converted(
-    probes: Mapping[str, Any], /, *, currency: str, rates: pl.DataFrame | str | Path | None
+    probes: Mapping[str, Any],
+    /,
+    *,
+    currency: str,
+    rates: pl.DataFrame | str | Path | None,
+    aside: int = 0,
 ) -> list[str]:
     """Say how many deals were converted into ``currency``, from which, at whose rates.
+
+    ``probes`` count the deals kept; ``aside`` more converted deals were set aside.
 
     >>> print(*_converted({"__converted": 2, "__converted_from": "EUR, GBP"}, currency="USD",
     ...     rates="fx/rates.csv"))  # doctest: +NORMALIZE_WHITESPACE
@@ -594,8 +630,15 @@ def _converted(
     on or before its close date (its created date when open)
     >>> _converted({"__converted": 0, "__converted_from": ""}, currency="USD", rates=None)
     ['no deal needed converting: every amount is in USD already']
+    >>> _converted({"__converted": 0, "__converted_from": ""}, currency="USD", rates=None,
+    ...     aside=1)
+    ['no deal kept needed converting: the 1 deal converted to USD was set aside']
     """
-    n = int(probes.get("__converted") or 0)
+    n = _count(probes)
+    if not n and aside:
+        deals, were = ("deal", "was") if aside == 1 else ("deals", "were")
+        said = f"the {aside:,} {deals} converted to {currency} {were} set aside"
+        return [f"no deal kept needed converting: {said}"]
     if not n:
         return [f"no deal needed converting: every amount is in {currency} already"]
     deals = "deal" if n == 1 else "deals"
@@ -604,6 +647,8 @@ def _converted(
         f"rates of {_rates_name(rates)}: each at the latest rate on or before its close "
         "date (its created date when open)"
     )
+    if aside:
+        said += f"; {aside:,} more converted, then set aside"
     return [said]
 
 

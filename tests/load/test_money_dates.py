@@ -225,6 +225,49 @@ def test_the_load_report_counts_the_deals_converted_and_reads_the_rates_it_uses(
     assert "ignored file rates.csv" in alone  # not passed: not read
 
 
+EXPORT_WITH_BAD_ROWS = """\
+"deal_id","partner_id","created_on","closed_on","outcome","amount","currency"
+"D-1001","P1","2024-03-05","2024-04-01","Won","1,000.00","USD"
+"D-1002","P2","2024-03-05","2024-04-01","Won","2,000.00","EUR"
+"D-1003","P9","2024-03-05","2024-04-01","Won","3,000.00","EUR"
+"D-1004","P1","2024-03-05","2024-04-01","Won","-400.00","GBP"
+"""
+
+
+def test_the_conversion_count_leaves_out_the_deals_set_aside(tmp_path):
+    """Quarantined rows are not in the portfolio: the report names no currency they alone had.
+
+    D-1003 (EUR, unknown partner) and D-1004 (GBP, negative amount) are converted and then
+    set aside: the portfolio holds one converted deal, from EUR; none from GBP.
+    """
+    folder = _folder(tmp_path, ["USD"])
+    (folder / "deals.csv").write_text(EXPORT_WITH_BAD_ROWS)
+    kept = load(folder, currency="USD", rates=folder / "rates.csv", quarantine=True)
+    assert kept.portfolio is not None
+    assert kept.portfolio.deals.collect()["deal_id"].to_list() == ["D-1001", "D-1002"]
+    text = kept.report.describe()
+    assert "converted 1 deal (EUR) to USD at the rates of rates.csv" in text
+    assert "; 2 more converted, then set aside" in text
+    refused = load(folder, currency="USD", rates=folder / "rates.csv")
+    assert refused.portfolio is None  # no quarantine: the count is over every deal read
+    assert "converted 3 deals (EUR, GBP) to USD" in refused.report.describe()
+
+
+def test_no_deal_kept_needed_converting_when_every_converted_one_is_set_aside(tmp_path):
+    folder = _folder(tmp_path, ["USD"])
+    (folder / "deals.csv").write_text(
+        '"deal_id","partner_id","created_on","closed_on","outcome","amount","currency"\n'
+        '"D-1","P1","2024-03-05","2024-04-01","Won","100","USD"\n'
+        '"D-2","P9","2024-03-05","2024-04-01","Won","200","EUR"\n'
+    )
+    loaded = load(folder, currency="USD", rates=folder / "rates.csv", quarantine=True)
+    assert loaded.portfolio is not None
+    assert (
+        "no deal kept needed converting: the 1 deal converted to USD was set aside"
+        in loaded.report.describe()
+    )
+
+
 def test_several_currencies_without_rates_name_the_rate_table_in_each_interface(tmp_path):
     folder = _folder(tmp_path, ["USD", "EUR", "EUR"])
     (problem,) = load(folder).report.problems
