@@ -124,7 +124,8 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "ONE_SIDED",
         "We do most of the work in the relationship.",
-        "one_sided (our_effort_share > policy.one_sided_share)",
+        "one_sided (our_effort_share > policy.one_sided_share; without hours, "
+        "1 - partner_initiated_share)",
     ),
     Reason(
         "CHANNEL_CONFLICT",
@@ -271,6 +272,7 @@ _OPTIONAL: dict[str, pl.DataType] = {
     "revenue_yoy": pl.Float64(),
     "one_sided": pl.Boolean(),
     "our_effort_share": pl.Float64(),
+    "partner_initiated_share": pl.Float64(),
     "sponsor_present": pl.Boolean(),
     "days_since_qbr": pl.Int64(),
     "review_overdue": pl.Boolean(),
@@ -468,6 +470,17 @@ def _actions() -> pl.Expr:
     return _listed(conditions, _c("counted"))
 
 
+def _effort(hours: str = "hours") -> pl.Expr:
+    """Say how one-sided the effort is: by the hours, else by who initiated the activities."""
+    return pl.coalesce(
+        pl.format(f"we put in {{}} of the {hours}", _pct(pl.col("our_effort_share"))),
+        pl.format(
+            "we initiated {} of the activities, no hours recorded",
+            _pct(1 - pl.col("partner_initiated_share")),
+        ),
+    )
+
+
 def _follow_up() -> pl.Expr:
     """Say the actions as one sentence, with the figures behind them."""
     has = pl.col("actions").list
@@ -479,9 +492,9 @@ def _follow_up() -> pl.Expr:
         ),
         pl.when(has.contains("NAME_SPONSOR")).then(pl.lit("name an executive sponsor")),
         pl.when(has.contains("REBALANCE_EFFORT")).then(
-            pl.format(
-                "rebalance effort (we put in {} of the hours)", _pct(pl.col("our_effort_share"))
-            ).fill_null("rebalance effort")
+            pl.concat_str(pl.lit("rebalance effort ("), _effort(), pl.lit(")")).fill_null(
+                "rebalance effort"
+            )
         ),
         pl.when(has.contains("RESOLVE_CONFLICT")).then(
             pl.format(
@@ -584,9 +597,7 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
             )
         ),
         "w_one_sided": pl.when(_c("one_sided")).then(
-            pl.format(
-                "we put in {} of the engagement hours", _pct(pl.col("our_effort_share"))
-            ).fill_null("effort is one-sided")
+            _effort("engagement hours").fill_null("effort is one-sided")
         ),
         "w_conflict": pl.when(_c("conflict")).then(
             pl.format("in channel conflict with {} partner(s)", pl.col("conflict_partners"))
@@ -761,10 +772,11 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     present (absent ones count as unknown): ``counted``, ``status``, ``stage``,
     ``tenure_days``, ``progress``, ``vital``, ``share``, ``rank``, ``won_revenue``,
     ``policy.pareto_value``, ``revenue_trend``, ``revenue_before``, ``revenue_yoy``,
-    ``one_sided``, ``our_effort_share``, ``sponsor_present``, ``review_overdue`` (or
-    ``days_since_qbr``), ``health``, ``untapped_overlap``, ``conflict_partners``,
-    ``ephemeral_incentives``, ``tier_gap`` (or ``tier`` and ``implied_tier``), ``signed_on``
-    (a partner of a counted status that is not counted was signed after as_of).
+    ``one_sided``, ``our_effort_share`` (else ``partner_initiated_share``),
+    ``sponsor_present``, ``review_overdue`` (or ``days_since_qbr``), ``health``,
+    ``untapped_overlap``, ``conflict_partners``, ``ephemeral_incentives``, ``tier_gap`` (or
+    ``tier`` and ``implied_tier``), ``signed_on`` (a partner of a counted status that is not
+    counted was signed after as_of).
 
     Parameters
     ----------

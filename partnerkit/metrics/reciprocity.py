@@ -7,7 +7,11 @@
   gives, -1 we only give, 0 balanced; null when neither happened.
 - ``our_effort_share = our_hours / (our_hours + partner_hours)``, the hours of activities in
   W initiated by each side; null when no hours were recorded.
-- ``one_sided`` when ``our_effort_share > policy.one_sided_share`` (null when unknown).
+- ``one_sided`` when ``our_effort_share > policy.one_sided_share``. When no hours were
+  recorded, the hours cannot say, so the activities do: our share of the activities with
+  a known initiator (``1 - partner_initiated_share``, when the frame has that column) is
+  held to the same threshold. Null when neither is known. A blank hours column thus never
+  hides effort that is plainly ours alone.
 
 Examples
 --------
@@ -15,6 +19,13 @@ Examples
 ...     "our_hours": [80.0, 0.0], "partner_hours": [20.0, 0.0]})
 >>> reciprocity(f, one_sided_share=0.7).collect().rows()
 [(1, 3, 80.0, 20.0, 0.5, 0.8, True), (0, 0, 0.0, 0.0, None, None, None)]
+
+Without hours, the initiators of the activities decide:
+
+>>> g = f.with_columns(our_hours=pl.lit(0.0), partner_hours=pl.lit(0.0),
+...     partner_initiated_share=pl.Series([0.0, 0.5]))
+>>> reciprocity(g, one_sided_share=0.7).collect()["one_sided"].to_list()
+[True, False]
 """
 
 from __future__ import annotations
@@ -28,11 +39,15 @@ def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFra
     """Add ``reciprocity``, ``our_effort_share`` and ``one_sided`` (module docstring).
 
     Requires columns: ``referrals_given``, ``referrals_received``, ``our_hours``,
-    ``partner_hours``.
+    ``partner_hours``; reads ``partner_initiated_share`` when present.
     """
     given, received = pl.col("referrals_given"), pl.col("referrals_received")
     ours, theirs = pl.col("our_hours"), pl.col("partner_hours")
-    return frame.with_columns(
+    frame = frame.with_columns(
         reciprocity=pl.when(given + received > 0).then((received - given) / (received + given)),
         our_effort_share=pl.when(ours + theirs > 0).then(ours / (ours + theirs)),
-    ).with_columns(one_sided=pl.col("our_effort_share") > one_sided_share)
+    )
+    share = pl.col("our_effort_share")
+    if "partner_initiated_share" in frame.collect_schema().names():
+        share = pl.coalesce(share, 1 - pl.col("partner_initiated_share"))
+    return frame.with_columns(one_sided=share > one_sided_share)

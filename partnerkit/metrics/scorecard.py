@@ -141,7 +141,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
         for kind in ACTIVITY_KINDS
     },
     "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours.",
-    "one_sided": "our_effort_share > policy.one_sided_share.",
+    "one_sided": "our_effort_share > policy.one_sided_share; when no hours were recorded, "
+    "1 - partner_initiated_share (our share of the activities) against the same threshold.",
     # --- investment -----------------------------------------------------------------------
     "investment": "Investment in W: each investment's amount pro-rated by its days inside W "
     "(ongoing ones run until as_of).",

@@ -289,3 +289,40 @@ def test_amounts_in_another_currency_change_no_judgment():
     assert after.sort("partner_id")["share"].to_list() == pytest.approx(
         before.sort("partner_id")["share"].to_list(), nan_ok=True
     )
+
+
+def test_blank_hours_never_hide_that_the_effort_is_ours_alone():
+    """A dormant partner we court alone is exited whether or not the CRM recorded hours.
+
+    With hours, our share of them (100%) makes the effort one-sided, and a one-sided dormant
+    partner is exited however healthy our own touches make it look. An export without hours
+    must reach the same call: then the initiators of the activities say whose effort it is.
+    """
+    pid = BASE.filter(pl.col("state") == "dormant").sort("partner_id")["partner_id"][0]
+    kinds = ["enablement", "training", "certification", "joint_marketing", "qbr", "other"]
+    courted = pl.DataFrame(
+        {
+            "partner_id": [pid] * 36,
+            "occurred_on": [WORLD.as_of - dt.timedelta(days=100 + 7 * i) for i in range(36)],
+            "kind": [kinds[i % len(kinds)] for i in range(36)],
+            "initiated_by": ["us"] * 36,
+            "hours": [3.0] * 36,
+        }
+    )
+    others = WORLD.activities.filter(pl.col("partner_id") != pid)
+    calls = {}
+    for label, hours in (("hours", courted), ("blank", courted.with_columns(hours=None))):
+        acts = pl.concat([others, hours], how="diagonal_relaxed")
+        row = card_of(with_tables(WORLD, activities=acts)).filter(pl.col("partner_id") == pid)
+        calls[label] = row.row(0, named=True)
+    assert calls["hours"]["health"] >= analyze(WORLD.portfolio()).policy.invest_min_health
+    for row in calls.values():
+        assert row["state"] == "dormant"
+        assert row["one_sided"] is True
+        assert row["recommendation"] == "exit"
+        assert "ONE_SIDED" in row["reasons"]
+    assert calls["blank"]["our_effort_share"] is None  # the share of the hours stays unknown
+    assert "we put in 100% of the engagement hours" in calls["hours"]["explanation"]
+    assert "we initiated 100% of the activities, no hours recorded" in (
+        calls["blank"]["explanation"]
+    )
