@@ -386,7 +386,48 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
             f"{fmt.counted(future, 'partner')} signed after as_of {are} listed but not counted."
         )
     notes.extend(_direct_only(facts))
+    if has("activities", "initiated_by"):
+        notes.extend(_no_initiator(facts.activities, counted, active_days=policy.active_days))
     return tuple(notes)
+
+
+def _no_initiator(
+    activities: pl.LazyFrame, counted: pl.DataFrame, /, *, active_days: int
+) -> tuple[str, ...]:
+    """Note the activities of the window with no initiator recorded.
+
+    Only an activity the partner initiated is a sign of life, so one whose ``initiated_by``
+    is blank never keeps a partner active: the note counts them, and the dormant partners
+    that have some, so a column left out of the export is seen rather than taken for silence.
+    """
+    blank = pl.col("activities") - pl.col("initiated_known")
+    figures = activities.select("partner_id", "activities", "initiated_known").collect()
+    row = (
+        figures.join(counted.select("partner_id", "state"), on="partner_id")
+        .select(
+            blank.sum().alias("blank"),
+            pl.col("activities").sum().alias("all"),
+            ((blank > 0) & (pl.col("state") == "dormant")).sum().alias("dormant"),
+        )
+        .row(0, named=True)
+    )
+    if not row["blank"]:
+        return ()
+    dormant = (
+        f"; {fmt.counted(row['dormant'], 'dormant partner')} "
+        f"{'has' if row['dormant'] == 1 else 'have'} some"
+        if row["dormant"]
+        else ""
+    )
+    have = "has" if row["blank"] == 1 else "have"
+    note = (
+        f"{fmt.number(row['blank'])} of the {fmt.counted(row['all'], 'activity', 'activities')} "
+        f"of counted partners in the window {have} no initiator recorded (initiated_by "
+        "blank): they count as engagement, never as a sign of life from the partner (one it "
+        f"initiated within {active_days} days){dormant}. Fill initiated_by in the export "
+        "(us or partner) where it is known."
+    )
+    return (note,)
 
 
 def _direct_only(facts: Facts, /) -> tuple[str, ...]:

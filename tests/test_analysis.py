@@ -83,6 +83,43 @@ def test_notes_of_a_complete_portfolio(result):
     assert result.notes == ("1 partner signed after as_of is listed but not counted.",)
 
 
+def test_activities_without_an_initiator_are_noted():
+    """A blank initiated_by is never a sign of life: the note counts those activities."""
+    p = make_portfolio(
+        partners={"partner_id": ["a", "b", "c"], "name": ["A", "B", "C"],
+                  "signed_on": ["2023-01-01"] * 3},
+        deals={
+            "deal_id": ["d1"], "partner_id": ["a"], "created_on": ["2025-01-05"],
+            "closed_on": ["2025-03-01"], "outcome": ["won"], "amount": [10.0],
+        },
+        activities={
+            "partner_id": ["b", "b", "c", "c"],
+            "occurred_on": ["2025-02-20", "2025-02-25", "2025-02-26", "2024-01-01"],
+            "kind": ["qbr", "training", "cosell", "qbr"],
+            "initiated_by": [None, "us", None, None],
+        },
+    )  # fmt: skip
+    a = analyze(p, as_of=dt.date(2025, 3, 1))
+    assert a.scorecard.filter(pl.col("partner_id").is_in(["b", "c"]))["state"].to_list() == [
+        "dormant", "dormant",
+    ]  # fmt: skip
+    (note,) = (n for n in a.notes if "initiator" in n)
+    # c's activity of 2024-01-01 is before the window: 2 of the 3 in W have no initiator
+    assert note.startswith(
+        "2 of the 3 activities of counted partners in the window have no initiator recorded "
+        "(initiated_by blank): they count as engagement, never as a sign of life from the "
+        "partner (one it initiated within 91 days); 2 dormant partners have some."
+    )
+    filled = make_portfolio(
+        partners={"partner_id": ["a"], "name": ["A"]},
+        deals={"deal_id": ["d1"], "partner_id": ["a"], "created_on": ["2025-01-05"],
+               "closed_on": ["2025-03-01"], "outcome": ["won"], "amount": [10.0]},
+        activities={"partner_id": ["a"], "occurred_on": ["2025-02-20"], "kind": ["qbr"],
+                    "initiated_by": ["partner"]},
+    )  # fmt: skip
+    assert not [n for n in analyze(filled).notes if "initiator" in n]
+
+
 def test_bare_minimum_portfolio_notes_and_no_crash():
     p = make_portfolio(
         partners={"partner_id": ["a", "b"], "name": ["A", "B"]},
