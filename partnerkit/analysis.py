@@ -386,9 +386,34 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
             f"{fmt.counted(future, 'partner')} signed after as_of {are} listed but not counted."
         )
     notes.extend(_direct_only(facts))
+    notes.extend(_off_the_ladder(counted, ladder=policy.tier_ladder))
     if has("activities", "initiated_by"):
         notes.extend(_no_initiator(facts.activities, counted, active_days=policy.active_days))
     return tuple(notes)
+
+
+def _off_the_ladder(counted: pl.DataFrame, /, *, ladder: tuple[str, ...]) -> tuple[str, ...]:
+    """Note the counted partners whose tier is not on the policy's ladder (not audited)."""
+    if "tier_level" not in counted.columns:
+        return ()
+    tier = pl.col("tier").cast(pl.String).str.strip_chars()
+    off = (
+        counted.filter(pl.col("tier_level").is_null() & tier.is_not_null() & (tier != ""))
+        .group_by(tier)
+        .len()
+        .sort(["len", "tier"], descending=[True, False])
+    )
+    if not off.height:
+        return ()
+    named = ", ".join(f"{t!r} ({n:,})" for t, n in off.iter_rows())
+    total = int(off["len"].sum())
+    has = "has" if total == 1 else "have"
+    note = (
+        f"{fmt.counted(total, 'partner')} {has} a tier not on policy.tier_ladder "
+        f"({', '.join(ladder)}): {named}; their tier is not audited. Set "
+        "policy.tier_ladder to the programme's tier names, top first."
+    )
+    return (note,)
 
 
 def _no_initiator(

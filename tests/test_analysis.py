@@ -120,6 +120,25 @@ def test_activities_without_an_initiator_are_noted():
     assert not [n for n in analyze(filled).notes if "initiator" in n]
 
 
+def test_tiers_off_the_ladder_are_noted():
+    p = make_portfolio(
+        partners={"partner_id": ["a", "b", "c", "d", "e"], "name": list("ABCDE"),
+                  "tier": ["Gold", " Premier ", "Premier", "Elite", None]},
+        deals={"deal_id": ["d1"], "partner_id": ["a"], "created_on": ["2025-01-05"],
+               "closed_on": ["2025-03-01"], "outcome": ["won"], "amount": [10.0]},
+    )  # fmt: skip
+    a = analyze(p)
+    assert a.scorecard.filter(pl.col("tier_level").is_null()).height == 4
+    (note,) = (n for n in a.notes if "tier_ladder" in n)
+    assert note == (
+        "3 partners have a tier not on policy.tier_ladder (platinum, gold, silver, registered): "
+        "'Premier' (2), 'Elite' (1); their tier is not audited. Set policy.tier_ladder to the "
+        "programme's tier names, top first."
+    )
+    ladder = dataclasses.replace(a.policy, tier_ladder=("elite", "premier", "gold"))
+    assert not [n for n in analyze(p, policy=ladder).notes if "tier_ladder" in n]
+
+
 def test_bare_minimum_portfolio_notes_and_no_crash():
     p = make_portfolio(
         partners={"partner_id": ["a", "b"], "name": ["A", "B"]},

@@ -180,7 +180,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "encouragement": _DIMENSION,
     "health": "Mean of the health dimensions (0-100); null for partners not counted.",
     # --- tier audit -------------------------------------------------------------------------
-    "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0).",
+    "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0); null for a "
+    "tier not on the ladder (not audited; the analysis notes name such tiers).",
     "implied_tier": "Tier the partner would hold if tiers were handed out by performance "
     "(policy.tier_value, default the Pareto value) in today's proportions; a tie group gets "
     "the tier the whole group earns, zero value the bottom tier; null for ramping partners "
