@@ -68,6 +68,7 @@ from partnerkit.metrics.tiers import tier_summary
 from partnerkit.metrics.timing import timing
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
+from partnerkit.schema import TABLE_ORDER
 from partnerkit.window import Window
 
 __all__ = [
@@ -270,7 +271,7 @@ class Analysis:
             policy,
             kept={k: self.on_demand[k] for k in kept},
             pairs=self.conflicts,
-            data_notes=tuple(n for n in self.notes if n.startswith((_STALE, _EARLY))),
+            data_notes=tuple(n for n in self.notes if n.startswith((_STALE, _EARLY, _ASIDE))),
         )
 
 
@@ -482,6 +483,47 @@ def _direct_only(facts: Facts, /) -> tuple[str, ...]:
     return (note,)
 
 
+_ASIDE = "Set aside by quarantine"
+
+
+def set_aside(quarantine: pl.DataFrame | None, /) -> tuple[str, ...]:
+    """Return a note on the rows quarantine set aside: they are in no figure.
+
+    ``quarantine`` is :attr:`Portfolio.quarantine` (one row per rule broken; a row may
+    break several). Empty when nothing was set aside.
+
+    >>> q = pl.DataFrame({"table": ["deals", "deals", "deals", "activities"],
+    ...     "row_number": [3, 4, 4, 9], "rule": ["unknown_partner", "negative", "bad_date",
+    ...     "bad_date"]})
+    >>> print(*set_aside(q))  # doctest: +NORMALIZE_WHITESPACE
+    Set aside by quarantine and left out of every figure: 3 rows, 2 of deals (bad_date 1,
+    negative 1, unknown_partner 1) and 1 of activities (bad_date 1). The load report lists
+    each by line and record id (Portfolio.quarantine holds them).
+    >>> set_aside(None)
+    ()
+    """
+    if quarantine is None or not quarantine.height:
+        return ()
+    rows = quarantine.group_by("table").agg(
+        pl.col("row_number").n_unique().alias("rows"),
+        pl.col("rule").value_counts(sort=True, name="n").alias("rules"),
+        pl.col("rule").n_unique().alias("kinds"),
+    )
+    order = {name: i for i, name in enumerate(TABLE_ORDER)}
+    parts = []
+    for table, n, rules, _ in sorted(rows.iter_rows(), key=lambda r: order.get(r[0], 99)):
+        broken = sorted((r["rule"], r["n"]) for r in rules)
+        said = ", ".join(f"{rule} {count:,}" for rule, count in broken)
+        parts.append(f"{n:,} of {table} ({said})")
+    total = int(rows["rows"].sum())
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    note = (
+        f"{_ASIDE} and left out of every figure: {fmt.counted(total, 'row')}, {listed}. The "
+        "load report lists each by line and record id (Portfolio.quarantine holds them)."
+    )
+    return (note,)
+
+
 _STALE = "The latest actual event in the data"
 
 
@@ -686,15 +728,16 @@ def analyze(
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     facts = from_portfolio(portfolio, window=window, policy=policy).collect()
+    aside = set_aside(portfolio.quarantine)
     if as_of is None:  # the default as_of is the latest event: is it one far after the rest?
         lone = lone_event(portfolio, days=policy.active_days, latest=window.end)
-        return _stage_two(facts, policy, data_notes=lone_as_of(lone))
+        return _stage_two(facts, policy, data_notes=lone_as_of(lone) + aside)
     tables = portfolio_tables(portfolio)
     latest, earliest = latest_event(tables), earliest_event(tables)
     notes: tuple[str, ...] = ()
     if latest is not None and earliest is not None:  # no event at all: other notes say so
         notes = stale_as_of(latest, as_of, days=policy.active_days) + early_as_of(earliest, as_of)
-    return _stage_two(facts, policy, data_notes=notes)
+    return _stage_two(facts, policy, data_notes=notes + aside)
 
 
 def analyze_facts(facts: Facts, /, *, policy: Policy | None = None) -> Analysis:

@@ -139,6 +139,32 @@ def test_tiers_off_the_ladder_are_noted():
     assert not [n for n in analyze(p, policy=ladder).notes if "tier_ladder" in n]
 
 
+def test_rows_set_aside_by_quarantine_are_noted(tmp_path):
+    (tmp_path / "partners.csv").write_text("partner_id,name\nP1,A\nP2,B\n")
+    (tmp_path / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "D1,P1,2025-01-01,2025-02-01,won,100\n"
+        "D2,P9,2025-01-01,2025-02-01,won,900\n"
+        "D3,P2,2025-01-01,2025-02-01,won,-5\n"
+    )
+    a = analyze(read_portfolio(tmp_path, quarantine=True))
+    said = (
+        "Set aside by quarantine and left out of every figure: 2 rows, 2 of deals (negative 1, "
+        "unknown_partner 1). The load report lists each by line and record id "
+        "(Portfolio.quarantine holds them)."
+    )
+    assert said in a.notes
+    assert said in a.with_policy(dataclasses.replace(a.policy, exit_max_health=10)).notes
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "partners.csv").write_text("partner_id,name\nP1,A\n")
+    (clean / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "D1,P1,2025-01-01,2025-02-01,won,100\n"
+    )
+    assert not [n for n in analyze(read_portfolio(clean, quarantine=True)).notes if "aside" in n]
+
+
 def test_bare_minimum_portfolio_notes_and_no_crash():
     p = make_portfolio(
         partners={"partner_id": ["a", "b"], "name": ["A", "B"]},
