@@ -390,7 +390,7 @@ def concentration(
 
 
 def _pct_text(x: pl.Expr) -> pl.Expr:
-    return pl.format("{}%", (x * 100).round(0).cast(pl.Int64))
+    return fmt.percent_expr(x)  # as every other figure reads (62.5% is "63%" everywhere)
 
 
 def _position(

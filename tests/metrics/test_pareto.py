@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from partnerkit import formatting as fmt
 from partnerkit.metrics.pareto import (
     concentration,
     in_denominator,
@@ -385,3 +386,26 @@ def test_reflag_refuses_an_order_column_with_gaps():
     )
     with pytest.raises(ValueError, match="'o' has missing values"):
         reflag(card, value="v", threshold=0.8, denominator="enrolled", order="o")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [82.5, 17.5, 0.0, 0.0, 0.0],  # 82.5%: the tie of the two roundings
+        [62.5, 12.5, 10.0, 10.0, 5.0],
+        [96.5, 3.5, 0.0, 0.0, 0.0],
+        [40.0, 20.0, 15.0, 15.0, 10.0],
+    ],
+)
+def test_the_benchmark_phrase_reads_the_top_share_as_the_figures_do(values):
+    """'the top 20% make X' and the top-20% figure of the report are one number, one text."""
+    frame = pl.LazyFrame({"partner_id": [f"p{i}" for i in range(5)], "won_revenue": values})
+    ranked = pareto(frame, value="won_revenue", threshold=0.8)
+    c = concentration(ranked, value="won_revenue", threshold=0.8, denominator="enrolled")
+    row = c.collect().row(0, named=True)
+    phrase = row["benchmark_position"]
+    if phrase.startswith("as concentrated"):
+        top = phrase.split("the top ")[1].split("%")[0]
+        assert phrase.endswith(f"make {fmt.percent(row[f'top{top}_share'])}")
+    else:
+        assert phrase.endswith(f"of partners make {fmt.percent(0.8)}")
