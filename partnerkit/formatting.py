@@ -50,6 +50,7 @@ __all__ = [
     "percent_expr",
     "signed",
     "signed_percent",
+    "top_share",
     "window",
 ]
 
@@ -177,6 +178,24 @@ def percent(value: float | None, /) -> str:
         whole, tenth = divmod(scaled, 10)
         text = f"{whole}.{tenth}" if tenth else str(whole)
     return ("-" if pct < 0 and scaled else "") + text + "%"
+
+
+def top_share(share: float | None, partners: int | None, /, *, fraction: float = 0.2) -> str:
+    """Write the share of value the top ``fraction`` of ``partners`` hold, with how many.
+
+    The concentration curve is read between partners, so when ``fraction`` of the partners
+    is not a whole number the figure takes part of the next partner's share: the text gives
+    the fractional count ("top 0.8 of 4") rather than let it pass for whole partners.
+
+    >>> top_share(0.74, 150), top_share(0.6, 4), top_share(None, 0)
+    ('74% (top 30 of 150)', '60% (top 0.8 of 4, on the curve)', 'n/a')
+    """
+    if _missing(share) or not partners:
+        return MISSING
+    at = round(partners * fraction, 9)
+    if at == int(at):
+        return f"{percent(share)} (top {int(at):,} of {partners:,})"
+    return f"{percent(share)} (top {at:,.1f} of {partners:,}, on the curve)"
 
 
 def signed(value: float | None, /, *, digits: int = 2) -> str:

@@ -22,7 +22,7 @@ Examples
 >>> from click.testing import CliRunner
 >>> result = CliRunner().invoke(command, ["data/samples", "--as-of", "2026-06-30"])
 >>> result.exit_code, result.output.splitlines()[0]
-(0, 'as of 2026-06-30 (window 2025-06-30 .. 2026-06-30, 12 months)')
+(0, 'as of 2026-06-30 (window 2025-07-01 to 2026-06-30, 12 months)')
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def summary(analysis: Analysis, /) -> str:
     what = str(c["value_column"]).replace("_", " ")
     lines = [
         (
-            f"as of {analysis.as_of} (window {analysis.window_start} .. {analysis.as_of}, "
+            f"as of {analysis.as_of} (window {fmt.window(analysis.window_start, analysis.as_of)}, "
             f"{analysis.policy.lookback_months} months)"
         ),
         (
@@ -126,7 +126,7 @@ def summary(analysis: Analysis, /) -> str:
         (
             f"total {what}: {fmt.number(c['total_value'], digits=2)}; "
             f"zero value: {fmt.percent(c['zero_value_share'])} of partners; "
-            f"top 20%: {fmt.percent(c['top20_share'])}"
+            f"top 20%: {fmt.top_share(c['top20_share'], c['partners'])}"
         ),
         (
             f"Gini {fmt.number(c['gini'], digits=2)}; HHI {fmt.number(c['hhi'], digits=3)}; "

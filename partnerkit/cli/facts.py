@@ -25,6 +25,7 @@ from typing import Any
 import click
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.cli.options import (
     Args,
     as_of_option,
@@ -88,7 +89,7 @@ def run(args: Args) -> int:
         rows = frame.select(pl.len()).collect().item()
         sys.stdout.write(f"{name:<24} {rows:>12,} rows\n")
     sys.stdout.write(
-        f"facts of {facts.window.start} .. {facts.window.end} by {args.engine}: {path}\n"
+        f"facts of {fmt.window(facts.window.start, facts.window.end)} by {args.engine}: {path}\n"
         f"built in {time.perf_counter() - started:.1f} s\n"
     )
     return 0

@@ -246,9 +246,12 @@ def summary_figures(
         Figure(
             "Vital few",
             f"{fmt.counted(concentration.get(c.VITAL_COUNT) or 0, 'partner')} "
-            f"({fmt.percent(concentration.get(c.VITAL_SHARE))})",
+            f"({fmt.percent(concentration.get(c.VITAL_SHARE))})" + _vital_value(concentration),
         ),
-        Figure("Top 20% produce", fmt.percent(concentration.get("top20_share"))),
+        Figure(
+            "Top 20% produce",
+            fmt.top_share(concentration.get("top20_share"), concentration.get(c.PARTNERS)),
+        ),
         Figure("Zero-value partners", fmt.percent(concentration.get(c.ZERO_VALUE_SHARE))),
         Figure("Gini", fmt.number(gini, digits=2)),
         Figure(
@@ -256,6 +259,16 @@ def summary_figures(
             str(concentration.get("benchmark_position") or fmt.MISSING),
         ),
     )
+
+
+def _vital_value(concentration: Mapping[str, Any], /) -> str:
+    """Say what share of the value the vital few hold (the threshold or more: ties count).
+
+    >>> _vital_value({"vital_value_share": 0.8123}), _vital_value({})
+    (' hold 81%', '')
+    """
+    held = concentration.get("vital_value_share")
+    return "" if held is None else f" hold {fmt.percent(held)}"
 
 
 def _unrated(card: pl.DataFrame, as_of: dt.date | None, /) -> str:

@@ -64,7 +64,7 @@ def test_duckdb_reads_parquet_and_csv_alike(
 def test_hand_worked_portfolio_on_duckdb(flat: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "analyze", str(flat), "--engine", "duckdb")
     assert code == 0, err
-    assert out.startswith("as of 2024-03-03 (window 2023-03-03 .. 2024-03-03, 12 months)\n")
+    assert out.startswith("as of 2024-03-03 (window 2023-03-04 to 2024-03-03, 12 months)\n")
     assert "vital few: 2 of 3 partners (67%) produce 80% of won revenue" in out
     assert "total won revenue: 100,000.00" in out
     assert "benchmark: flatter than 80/20: 67% of partners make 80%" in out
@@ -88,7 +88,7 @@ def test_facts_folder_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[s
     folder = tmp_path / "facts"
     code, out, err = run(capsys, "facts", str(SAMPLE), "--engine", "duckdb", "--out", str(folder))
     assert code == 0, err
-    assert "facts of 2025-09-30 .. 2026-09-30 by duckdb" in out
+    assert "facts of 2025-10-01 to 2026-09-30 by duckdb" in out
     description = json.loads((folder / "facts.json").read_text())
     assert description["engine"] == "duckdb"
     assert description["window"] == {"start": "2025-09-30", "end": "2026-09-30"}

@@ -74,7 +74,7 @@ def test_summary_names_each_count_and_they_add_up():
     assert figures["In the denominator"] == "4 (active)"
     assert figures["Total won revenue"] == "CHF 10,000"
     assert figures["Vital few"] == "2 partners (50%)"
-    assert figures["Top 20% produce"] == "60%"
+    assert figures["Top 20% produce"] == "60% (top 0.8 of 4, on the curve)"
     assert figures["Zero-value partners"] == "25%"
     assert figures["Gini"] == "0.46"
     counts = content.recommendation_counts(CARD)
@@ -166,3 +166,14 @@ def test_page_meta_without_a_currency_says_so():
     )
     assert meta.window == "2025-02-01 to 2026-01-31"
     assert "amounts in the portfolio's currency (not named in the data)" in meta.line
+
+
+def test_the_vital_few_say_what_they_hold_against_the_threshold():
+    held = {**CONCENTRATION, "vital_value_share": 0.85}
+    figures = {
+        f.label: f.value
+        for f in content.summary_figures(
+            CARD, held, value="won_revenue", denominator="active", currency="CHF"
+        )
+    }
+    assert figures["Vital few"] == "2 partners (50%) hold 85%"
