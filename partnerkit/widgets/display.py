@@ -612,6 +612,9 @@ def data_summary(portfolio: Portfolio, /) -> Table:
     ...         "outcome": ["won"], "amount": [1200.0]}))
     >>> data_summary(p).frame.select("table", "rows", "supplied").rows()[:3]
     [('partners', 1, True), ('deals', 1, True), ('activities', 0, False)]
+
+    When quarantine set rows aside, a ``set_aside`` column counts them per table (the rows
+    themselves, with line, record id and rule, are in ``portfolio.quarantine``).
     """
     counts = pl.collect_all([portfolio.table(name).select(pl.len()) for name in TABLE_ORDER])
     missing = portfolio.missing()
@@ -626,6 +629,12 @@ def data_summary(portfolio: Portfolio, /) -> Table:
             ],
         }
     )
+    if portfolio.quarantine is not None:
+        aside = portfolio.quarantine.group_by("table").agg(pl.col("row_number").n_unique())
+        held = dict(aside.iter_rows())
+        frame = frame.with_columns(
+            set_aside=pl.Series([int(held.get(name, 0)) for name in TABLE_ORDER])
+        )
     return Table(frame, limit=len(TABLE_ORDER))
 
 
