@@ -323,6 +323,5 @@ def test_blank_hours_never_hide_that_the_effort_is_ours_alone():
         assert "ONE_SIDED" in row["reasons"]
     assert calls["blank"]["our_effort_share"] is None  # the share of the hours stays unknown
     assert "we put in 100% of the engagement hours" in calls["hours"]["explanation"]
-    assert "we initiated 100% of the activities, no hours recorded" in (
-        calls["blank"]["explanation"]
-    )
+    blank = calls["blank"]["explanation"]
+    assert "we initiated 100% of the activities, no hours recorded" in blank
