@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from partnerkit import formatting as fmt
 from partnerkit.metrics.pareto import concentration, pareto
 
 
@@ -70,7 +71,10 @@ def test_moving_value_to_the_top_never_makes_it_flatter() -> None:
 
 
 def _expected(values: list[float]) -> str | None:
-    """The phrase worked out in plain Python, from the definitions (not the polars code)."""
+    """The phrase worked out in plain Python, from the definitions (not the polars code).
+
+    Percentages are written as every figure of the kit is (:func:`partnerkit.formatting.percent`).
+    """
     cents = sorted((round(v * 100) for v in values), reverse=True)
     total = sum(cents)
     if total == 0:
@@ -91,11 +95,9 @@ def _expected(values: list[float]) -> str | None:
         ("80/20", 0.20, 0.80, " (not 90/10)"),
     ):
         if curve(p) >= v - 1e-12:
-            return (
-                f"as concentrated as {label}{rest}: the top {p:.0%} make {round(curve(p) * 100)}%"
-            )
+            return f"as concentrated as {label}{rest}: the top {p:.0%} make {fmt.percent(curve(p))}"
     k = next(i for i, c in enumerate(cum, 1) if c >= 0.8 - 1e-12)
-    return f"flatter than 80/20: {round(100 * k / n)}% of partners make 80%"
+    return f"flatter than 80/20: {fmt.percent(k / n)} of partners make 80%"
 
 
 @pytest.mark.slow
