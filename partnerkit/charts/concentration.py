@@ -157,7 +157,7 @@ def _pareto_data(
     vital_rule = pl.DataFrame(
         {
             "vital_share": [vital_share],
-            _LABEL: [f"vital few: {vital_count:,} ({vital_share:.0%})"],
+            _LABEL: [f"vital few: {vital_count:,} ({fmt.percent(vital_share)})"],
             "y": [0.55],
         }
     )

@@ -84,6 +84,28 @@ def test_pareto_line_threshold_rule_and_benchmarks():
     assert spec["title"]["subtitle"] == "2 of 4 partners (50%) produce 80% of won revenue"
 
 
+def test_the_vital_few_label_reads_as_the_subtitle_beside_it():
+    """6 of 105 partners: 5.7% in the subtitle and on the chart (not "6%" on one of them)."""
+    n = 105
+    values = [1000.0] * 6 + [10.0] * (n - 6)
+    total = sum(values)
+    cum = [sum(values[: k + 1]) / total for k in range(n)]
+    frame = pl.DataFrame(
+        {
+            "partner_id": [f"p{i:03d}" for i in range(n)],
+            "name": [f"P{i}" for i in range(n)],
+            "rank": list(range(1, n + 1)),
+            "won_revenue": values,
+            "cum_share": cum,
+            "vital": [k < 6 for k in range(n)],
+        }
+    )
+    spec = pareto_chart(frame, threshold=0.8).to_dict()
+    label = layer_data(spec, spec["layer"][1]["layer"][4])[0]["label"]
+    assert label == "vital few: 6 (5.7%)"
+    assert spec["title"]["subtitle"].startswith("6 of 105 partners (5.7%) produce")
+
+
 def test_pareto_threshold_is_drawn_where_asked():
     spec = pareto_chart(FOUR, threshold=0.95).to_dict()
     rule = spec["layer"][1]["layer"][1]
