@@ -475,7 +475,7 @@ def _effort(hours: str = "hours") -> pl.Expr:
     return pl.coalesce(
         pl.format(f"we put in {{}} of the {hours}", _pct(pl.col("our_effort_share"))),
         pl.format(
-            "we initiated {} of the activities, no hours recorded",
+            "we initiated {} of the activities (hours not recorded on both sides)",
             _pct(1 - pl.col("partner_initiated_share")),
         ),
     )

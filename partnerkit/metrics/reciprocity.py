@@ -6,7 +6,10 @@
 - ``reciprocity = (received - given) / (received + given)`` in [-1, 1]: +1 the partner only
   gives, -1 we only give, 0 balanced; null when neither happened.
 - ``our_effort_share = our_hours / (our_hours + partner_hours)``, the hours of activities in
-  W initiated by each side; null when no hours were recorded.
+  W initiated by each side; null when no hours were recorded, and null when a side that
+  initiated activities in W has no hours recorded (when the frame has the counts
+  ``partner_initiated`` and ``initiated_known``): the partner's meetings logged without
+  hours beside ours logged with them would read as all our effort.
 - ``one_sided`` when ``our_effort_share > policy.one_sided_share``. When no hours were
   recorded, the hours cannot say, so the activities do: our share of the activities with
   a known initiator (``1 - partner_initiated_share``, when the frame has that column) is
@@ -26,6 +29,15 @@ Without hours, the initiators of the activities decide:
 ...     partner_initiated_share=pl.Series([0.0, 0.5]))
 >>> reciprocity(g, one_sided_share=0.7).collect()["one_sided"].to_list()
 [True, False]
+
+Hours on our side only, while the partner initiated most activities: the hours cannot
+compare, the activities do (2 of 12 ours):
+
+>>> h = pl.LazyFrame({"referrals_given": [0], "referrals_received": [0], "our_hours": [5.0],
+...     "partner_hours": [0.0], "partner_initiated": [10], "initiated_known": [12],
+...     "partner_initiated_share": [10 / 12]})
+>>> reciprocity(h, one_sided_share=0.7).select("our_effort_share", "one_sided").collect().row(0)
+(None, False)
 """
 
 from __future__ import annotations
@@ -43,11 +55,18 @@ def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFra
     """
     given, received = pl.col("referrals_given"), pl.col("referrals_received")
     ours, theirs = pl.col("our_hours"), pl.col("partner_hours")
+    names = frame.collect_schema().names()
+    hours = ours + theirs > 0
+    if "partner_initiated" in names and "initiated_known" in names:
+        by_them = pl.col("partner_initiated")
+        by_us = pl.col("initiated_known") - by_them
+        # a side that initiated activities but has no hours: the hours cannot compare
+        hours &= ~((ours == 0) & (by_us > 0)) & ~((theirs == 0) & (by_them > 0))
     frame = frame.with_columns(
         reciprocity=pl.when(given + received > 0).then((received - given) / (received + given)),
-        our_effort_share=pl.when(ours + theirs > 0).then(ours / (ours + theirs)),
+        our_effort_share=pl.when(hours).then(ours / (ours + theirs)),
     )
     share = pl.col("our_effort_share")
-    if "partner_initiated_share" in frame.collect_schema().names():
+    if "partner_initiated_share" in names:
         share = pl.coalesce(share, 1 - pl.col("partner_initiated_share"))
     return frame.with_columns(one_sided=share > one_sided_share)

@@ -140,8 +140,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
         hours_column(kind): f"Hours of the activities of kind {kind} in W, whoever initiated them."
         for kind in ACTIVITY_KINDS
     },
-    "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours.",
-    "one_sided": "our_effort_share > policy.one_sided_share; when no hours were recorded, "
+    "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours, or when "
+    "a side that initiated activities in W has none recorded.",
+    "one_sided": "our_effort_share > policy.one_sided_share; when it is null, "
     "1 - partner_initiated_share (our share of the activities) against the same threshold.",
     # --- investment -----------------------------------------------------------------------
     "investment": "Investment in W: each investment's amount pro-rated by its days inside W "

@@ -324,4 +324,29 @@ def test_blank_hours_never_hide_that_the_effort_is_ours_alone():
     assert calls["blank"]["our_effort_share"] is None  # the share of the hours stays unknown
     assert "we put in 100% of the engagement hours" in calls["hours"]["explanation"]
     blank = calls["blank"]["explanation"]
-    assert "we initiated 100% of the activities, no hours recorded" in blank
+    assert "we initiated 100% of the activities (hours not recorded on both sides)" in blank
+
+
+def test_hours_on_our_side_only_never_make_the_partners_effort_ours():
+    """A partner that initiates most activities, logged without hours beside ours logged with
+    them, is not one-sided: the hours cannot compare, so the activities decide."""
+    pid = BASE.filter(pl.col("state") == "dormant").sort("partner_id")["partner_id"][0]
+    day = [WORLD.as_of - dt.timedelta(days=120 + 9 * i) for i in range(12)]
+    mixed = pl.DataFrame(
+        {
+            "partner_id": [pid] * 12,
+            "occurred_on": day,
+            "kind": ["cosell"] * 12,
+            "initiated_by": ["partner"] * 10 + ["us"] * 2,
+            "hours": [None] * 10 + [5.0, 5.0],
+        },
+        schema_overrides={"hours": pl.Float64},
+    )
+    acts = pl.concat(
+        [WORLD.activities.filter(pl.col("partner_id") != pid), mixed], how="diagonal_relaxed"
+    )
+    row = card_of(with_tables(WORLD, activities=acts)).filter(pl.col("partner_id") == pid)
+    row = row.row(0, named=True)
+    assert row["our_effort_share"] is None  # not 100%: the partner's hours are not recorded
+    assert row["one_sided"] is False  # 2 of the 12 activities are ours
+    assert "ONE_SIDED" not in row["reasons"]
