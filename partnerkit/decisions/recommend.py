@@ -23,8 +23,10 @@ first match wins:
 1. not counted: no recommendation (``NOT_COUNTED``);
 2. vital with a warning sign (fading, collapsed year on year, one-sided effort, low
    health): ``watch``; vital otherwise: ``keep``;
-3. ramping: ``keep`` with progress at or above ``ramp_min_progress`` (on track), ``watch``
-   below it (stalled); a ramping partner is never exited for lack of revenue;
+3. ramping: ``keep`` with progress at or above ``ramp_min_progress`` (on track) and a sign
+   of life from the partner within ``active_days`` (not dormant), ``watch`` otherwise
+   (stalled: too little progress, or gone silent since); a ramping partner is never exited
+   for lack of revenue;
 4. productive (material results in W): ``watch`` with a warning sign (as for the vital);
    ``invest`` when health is at or above ``invest_min_health``, the partner is not
    over-tiered, not in a channel conflict (no more investment into partners competing on
@@ -178,12 +180,14 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "RAMPING_ON_TRACK",
         "Still ramping with enough progress; judged on progress, not revenue.",
-        'stage == "ramping" and progress >= policy.ramp_min_progress',
+        'stage == "ramping" and progress >= policy.ramp_min_progress and state != "dormant"',
     ),
     Reason(
         "RAMPING_STALLED",
-        "Still ramping with too little progress; watched, never exited while ramping.",
-        'stage == "ramping" and (progress < policy.ramp_min_progress or unknown)',
+        "Still ramping with too little progress, or silent since; watched, never exited "
+        "while ramping.",
+        'stage == "ramping" and (progress < policy.ramp_min_progress or unknown, or state == '
+        '"dormant")',
     ),
     Reason(
         "PRODUCTIVE_HEALTHY",
@@ -347,7 +351,7 @@ def _branch() -> pl.Expr:
         .then(pl.lit("vital_watch"))
         .when(_c("vital"))
         .then(pl.lit("vital_keep"))
-        .when(_c("ramping") & _c("on_track"))
+        .when(_c("ramping") & _c("on_track") & ~_c("dormant"))
         .then(pl.lit("ramping_on_track"))
         .when(_c("ramping"))
         .then(pl.lit("ramping_stalled"))
@@ -632,6 +636,21 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                 "no material results but {} untapped co-sell accounts (re-activation from {})",
                 pl.col("untapped_overlap"),
                 pl.lit(policy.reactivation_min_untapped),
+            )
+        )
+        .when((branch == "ramping_stalled") & _c("on_track"))
+        .then(
+            pl.concat_str(
+                [
+                    _c("tenure"),
+                    pl.format(
+                        " with progress {} (on track from {}) but no sign of life from the "
+                        "partner in {} days: stalled, not exited while ramping",
+                        _c("progress_txt"),
+                        pl.lit(f"{policy.ramp_min_progress:g}"),
+                        pl.lit(policy.active_days),
+                    ),
+                ]
             )
         )
         .when(branch == "ramping_stalled")

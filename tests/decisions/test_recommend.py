@@ -322,6 +322,19 @@ def test_ramping_partner_with_progress_is_kept(make_scorecard):
     )
 
 
+def test_a_ramping_partner_gone_silent_is_stalled_whatever_its_progress(make_scorecard):
+    """Progress made months ago, then no sign of life from the partner: not on track."""
+    row = {"stage": "ramping", "tenure_days": 242, "won_revenue": 0.0, "progress": 44.0}
+    out = run(make_scorecard({**row, "state": "dormant"}, {**row, "state": "active"}))
+    assert out["recommendation"].to_list() == ["watch", "keep"]
+    assert "RAMPING_STALLED" in out["reasons"][0]
+    assert "RAMPING_ON_TRACK" not in out["reasons"][0]
+    assert out["explanation"][0] == (
+        "Watch: ramping (242 of 270 days) with progress 44 (on track from 25) but no sign of "
+        "life from the partner in 91 days: stalled, not exited while ramping."
+    )
+
+
 # ---- mature without results --------------------------------------------------------------
 
 
