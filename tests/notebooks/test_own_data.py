@@ -19,33 +19,40 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 HUBSPOT = ROOT / "tests" / "fixtures" / "crm" / "hubspot"
 
 
+PARTNERS = "partner_id,name\na,Alpha\nb,Beta\nc,Gamma\n"
+
+
+def _folder(folder: Path, deals: str) -> Path:
+    """Three partners and the ``deals`` given, as CSV files in a new ``folder``."""
+    folder.mkdir()
+    (folder / "partners.csv").write_text(PARTNERS)
+    (folder / "deals.csv").write_text(deals)
+    return folder
+
+
 def _sparse(folder: Path) -> Path:
     """Partners and deals only: no activities, overlaps, tiers or investments."""
-    folder.mkdir()
-    (folder / "partners.csv").write_text("partner_id,name\na,Alpha\nb,Beta\nc,Gamma\n")
-    (folder / "deals.csv").write_text(
+    return _folder(
+        folder,
         "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
         "d1,a,2025-01-05,2025-03-01,won,100\nd2,a,2025-02-01,2025-05-01,won,50\n"
         "d3,b,2025-03-01,2025-06-01,lost,70\nd4,,2025-02-02,2025-04-01,won,30\n"
-        "d5,,2025-04-01,2025-06-15,lost,20\nd6,c,2025-04-02,,open,10\n"
+        "d5,,2025-04-01,2025-06-15,lost,20\nd6,c,2025-04-02,,open,10\n",
     )
-    return folder
 
 
 def _currencies(folder: Path) -> Path:
     """Deals in three currencies, a rate table beside the folder and one negative amount."""
-    folder.mkdir()
-    (folder / "partners.csv").write_text("partner_id,name\na,Alpha\nb,Beta\nc,Gamma\n")
-    (folder / "deals.csv").write_text(
-        "deal_id,partner_id,created_on,closed_on,outcome,amount,currency\n"
-        "d1,a,2025-01-05,2025-03-01,won,100,USD\nd2,a,2025-02-01,2025-05-01,won,50,EUR\n"
-        "d3,b,2025-03-01,2025-06-01,won,70,GBP\nd4,c,2025-02-02,2025-04-01,won,-30,EUR\n"
-        "d5,c,2025-04-01,2025-06-15,lost,20,USD\n"
-    )
     (folder.parent / "rates.csv").write_text(
         "currency,date,rate\nEUR,2024-12-31,1.10\nGBP,2024-12-31,1.25\n"
     )
-    return folder
+    return _folder(
+        folder,
+        "deal_id,partner_id,created_on,closed_on,outcome,amount,currency\n"
+        "d1,a,2025-01-05,2025-03-01,won,100,USD\nd2,a,2025-02-01,2025-05-01,won,50,EUR\n"
+        "d3,b,2025-03-01,2025-06-01,won,70,GBP\nd4,c,2025-02-02,2025-04-01,won,-30,EUR\n"
+        "d5,c,2025-04-01,2025-06-15,lost,20,USD\n",
+    )
 
 
 def _run(
