@@ -450,6 +450,9 @@ def table(
     return Table(frame, columns=columns, limit=limit, title=title)
 
 
+_TOP_SHARES = {"top20_share": 0.2, "top10_share": 0.1, "top5_share": 0.05}
+
+
 def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) -> Table:
     """Show key figures as a two-column table: figure, value.
 
@@ -464,12 +467,26 @@ def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) 
     partners     128
     vital share  19%
     total value  28,648,040.58
+
+    The shares of the top 20%, 10% and 5% say how many partners they cover, as in the report
+    (:func:`partnerkit.formatting.top_share`), when ``partners`` is among the values:
+
+    >>> figures({"partners": 113, "top20_share": 0.7429})
+    figure       value
+    partners     113
+    top20 share  74% (top 22.6 of 113, on the curve)
     """
     names = [k for k in (keys or values.keys()) if k in values]
+
+    def written(key: str) -> str:
+        if key in _TOP_SHARES and values.get("partners") is not None:
+            return fmt.top_share(values[key], values["partners"], fraction=_TOP_SHARES[key])
+        return format_value(values[key], column=key)
+
     frame = pl.DataFrame(
         {
             "figure": [k.replace("_", " ") for k in names],
-            "value": [format_value(values[k], column=k) for k in names],
+            "value": [written(k) for k in names],
         },
         schema={"figure": pl.String, "value": pl.String},
     )
