@@ -19,7 +19,7 @@ import polars as pl
 
 from partnerkit.load.checks import ENGINE, ROW, Check, raw
 from partnerkit.load.problems import HintStyle, RowKind, fix_hint
-from partnerkit.schema import TABLES
+from partnerkit.schema import TABLES, Column
 
 __all__ = ["blank_currency_check", "contract_checks", "currency_check", "partner_reference"]
 
@@ -86,7 +86,7 @@ def contract_checks(
                     "not_allowed",
                     col.is_not_null() & ~col.is_in(c.allowed),
                     pl.col(raw(c.name)),
-                    f"{c.name} must be one of the allowed values",
+                    f"{c.name} must be one of the allowed values{_label_fix(table, c, style)}",
                     allowed=c.allowed,
                 )
             )
@@ -114,6 +114,25 @@ def contract_checks(
             )
     checks += _cross_checks(table, present)
     return tuple(checks)
+
+
+def _label_fix(table: str, column: Column, style: HintStyle) -> str:
+    """How to read a source's own labels as the allowed values, on the command line.
+
+    In Python the notebooks' problem table says it in its own column; on the command line
+    the message is all there is.
+
+    >>> from partnerkit.schema import TABLES
+    >>> print(_label_fix("deals", TABLES["deals"].column("outcome"), "cli").strip())
+    ... # doctest: +NORMALIZE_WHITESPACE
+    (to read your own labels as them, add [values.deals.outcome] "Your label" = "open" to a
+    --mapping file)
+    """
+    if style != "cli" or not column.allowed:
+        return ""
+    first = column.allowed[0]
+    fix = fix_hint("map_value", style=style, table=table, column=column.name, value=first)
+    return f" (to read your own labels as them, {fix})"
 
 
 def _empty_fix(table: str, column: str, style: HintStyle) -> str:

@@ -95,8 +95,9 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
 
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
-    ``names``, comma-separated), ``"as_of"`` (give ``day``), ``"currency"``, ``"rates"`` or
-    ``"quarantine"``.
+    ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
+    allowed value to map a label to), ``"as_of"`` (give ``day``), ``"currency"``,
+    ``"rates"`` or ``"quarantine"``.
 
     Examples
     --------
@@ -106,6 +107,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     'add [columns.deals] "Amt" = "amount" to a --mapping file'
     >>> fix_hint("default", style="cli", table="deals", column="amount", value="0")
     'add [defaults.deals] amount = 0 to a --mapping file'
+    >>> fix_hint("map_value", style="cli", table="deals", column="outcome", value="won")
+    'add [values.deals.outcome] "Your label" = "won" to a --mapping file'
     >>> fix_hint("currency", style="cli"), fix_hint("quarantine")
     ('pass --currency CODE', 'pass quarantine=True')
     """
@@ -125,6 +128,11 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         if cli:
             return "pass " + " ".join(f"--preset {n}" for n in names)
         return f"pass preset={names[0]!r}" if len(names) == 1 else f"pass preset={names!r}"
+    if kind == "map_value":
+        table, column, value = what["table"], what["column"], what["value"]
+        if cli:
+            return f'add [values.{table}.{column}] "Your label" = "{value}" to a --mapping file'
+        return f"pass values={{{table!r}: {{{column!r}: {{'Your label': {value!r}}}}}}}"
     if kind == "currency":
         return "pass --currency CODE" if cli else "pass currency='...'"
     if kind == "rates":

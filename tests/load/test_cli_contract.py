@@ -376,3 +376,25 @@ def test_sample_and_decisions_follow_the_scheme(
     foreign.write_bytes(b"not a database" * 20)
     assert main(["decisions", "list", "--ledger", str(foreign)]) == 1
     capsys.readouterr()
+
+
+def test_a_label_outside_the_allowed_values_is_answered_with_a_mapping_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hint is a line of a --mapping file, and that line, written down, reads the label."""
+    folder = tmp_path / "labels"
+    folder.mkdir()
+    (folder / "partners.csv").write_text("partner_id,name\nP1,A\n")
+    (folder / "deals.csv").write_text(
+        "deal_id,partner_id,created_on,closed_on,outcome,amount\n"
+        "D1,P1,2025-01-01,2025-02-01,won,100\nD2,P1,2025-01-01,2025-02-01,Booked,50\n"
+    )
+    assert main(["validate", str(folder)]) == 1
+    said = capsys.readouterr()
+    err = said.out + said.err
+    assert 'add [values.deals.outcome] "Your label" = "open" to a --mapping file' in err
+    assert "line 3 (id D2): 'Booked'" in err
+    mapping = tmp_path / "labels.toml"
+    mapping.write_text('[values.deals.outcome]\n"Booked" = "won"\n')
+    assert main(["validate", str(folder), "--mapping", str(mapping)]) == 0
+    capsys.readouterr()
