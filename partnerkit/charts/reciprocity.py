@@ -2,8 +2,10 @@
 
 Left panel: the referral balance (R - G) / (R + G) the analysis computed, from -1 (we give,
 they never return) to +1 (they give, we never return). Right panel: our share of the
-engagement hours, drawn from the even 50% mark, with the policy's one-sided threshold as a
-rule. One row per chosen partner, so the chart is small at any portfolio size.
+engagement hours (of the activities where the hours cannot compare the two sides, as
+``one_sided`` judges it), drawn from the even 50% mark, with the policy's one-sided
+threshold as a rule. One row per chosen partner, so the chart is small at any portfolio
+size.
 
 Examples
 --------
@@ -63,6 +65,32 @@ def most_one_sided(scorecard: pl.DataFrame, /, *, limit: int) -> list[str]:
     )
 
 
+def _effort_share(frame: pl.DataFrame, /) -> pl.DataFrame:
+    """Our share of the effort as ``one_sided`` judges it: hours, else activities.
+
+    Where the hours cannot compare the two sides (``our_effort_share`` null), our share of
+    the activities with a known initiator (``1 - partner_initiated_share``) stands in, so a
+    partner flagged one-sided by its activities is drawn, not left without a bar. Adds
+    ``measured_by`` (``hours``, ``activities`` or null).
+
+    >>> f = pl.DataFrame({"our_effort_share": [0.8, None, None],
+    ...     "partner_initiated_share": [0.5, 0.1, None]})
+    >>> _effort_share(f).rows()
+    [(0.8, 0.5, 'hours'), (0.9, 0.1, 'activities'), (None, None, None)]
+    """
+    hours = pl.col(c.OUR_EFFORT_SHARE)
+    if "partner_initiated_share" not in frame.columns:
+        return frame.with_columns(measured_by=pl.when(hours.is_not_null()).then(pl.lit("hours")))
+    activities = 1 - pl.col("partner_initiated_share")
+    return frame.with_columns(
+        measured_by=pl.when(hours.is_not_null())
+        .then(pl.lit("hours"))
+        .when(activities.is_not_null())
+        .then(pl.lit("activities")),
+        **{c.OUR_EFFORT_SHARE: pl.coalesce(hours, activities)},
+    )
+
+
 def reciprocity_chart(
     scorecard: pl.DataFrame | pl.LazyFrame,
     /,
@@ -94,6 +122,7 @@ def reciprocity_chart(
         (c.PARTNER_ID, c.NAME, c.RANK, c.RECIPROCITY, c.OUR_EFFORT_SHARE),
         chart="reciprocity",
     )
+    frame = _effort_share(frame)
     chosen = list(partners) if partners is not None else most_one_sided(frame, limit=limit)
     order = {pid: i for i, pid in enumerate(chosen)}
     one_sided = (
@@ -111,6 +140,7 @@ def reciprocity_chart(
             pl.col(c.RECIPROCITY).cast(pl.Float64),
             pl.col(c.OUR_EFFORT_SHARE).cast(pl.Float64),
             one_sided.alias(c.ONE_SIDED),
+            "measured_by",
             pl.when(pl.col(c.RECIPROCITY) > 0)
             .then(pl.lit("they give more"))
             .when(pl.col(c.RECIPROCITY) < 0)
@@ -139,6 +169,7 @@ def reciprocity_chart(
         alt.Tooltip("partner:N", title="partner"),
         alt.Tooltip(f"{c.RECIPROCITY}:Q", title="referral balance", format="+.2f"),
         alt.Tooltip(f"{c.OUR_EFFORT_SHARE}:Q", title="our share of effort", format=".0%"),
+        alt.Tooltip("measured_by:N", title="measured by"),
         alt.Tooltip(f"{c.ONE_SIDED}:N", title="one-sided"),
     ]
     base = alt.Chart().encode(y=y, tooltip=tooltip)
@@ -164,7 +195,11 @@ def reciprocity_chart(
             bare.mark_bar().encode(
                 x=alt.X(
                     f"{c.OUR_EFFORT_SHARE}:Q",
-                    title="Our share of engagement hours",
+                    title=(
+                        "Our share of the effort (hours, else activities)"
+                        if rows["measured_by"].eq("activities").any()
+                        else "Our share of engagement hours"
+                    ),
                     scale=alt.Scale(domain=[0, 1]),
                     axis=alt.Axis(format="%"),
                 ),

@@ -189,6 +189,31 @@ def test_reciprocity_diverging_bars_and_one_sided_rule():
     assert rows["c"]["partner"] == "Other"
 
 
+def test_a_partner_one_sided_by_its_activities_is_drawn_by_them():
+    """No hours to compare: the bar is our share of the activities, as one_sided judged it."""
+    card = pl.DataFrame(
+        {
+            "partner_id": ["a", "b", "c"],
+            "name": ["A", "B", "C"],
+            "rank": [1, 2, 3],
+            "reciprocity": [None, None, None],
+            "our_effort_share": [0.75, None, 0.4],
+            "partner_initiated_share": [0.5, 0.1, 0.6],
+            "one_sided": [True, True, False],
+        },
+        schema_overrides={"reciprocity": pl.Float64},
+    )
+    spec = reciprocity_chart(card, one_sided_share=0.7).to_dict()
+    rows = [(r["partner_id"], r["our_effort_share"], r["measured_by"]) for r in data_of(spec)]
+    assert rows == [("b", 0.9, "activities"), ("a", 0.75, "hours"), ("c", 0.4, "hours")]
+    effort = spec["hconcat"][1]["layer"][0]["encoding"]["x"]
+    assert effort["title"] == "Our share of the effort (hours, else activities)"
+    hours_only = reciprocity_chart(card.drop("partner_initiated_share")).to_dict()
+    assert hours_only["hconcat"][1]["layer"][0]["encoding"]["x"]["title"] == (
+        "Our share of engagement hours"
+    )
+
+
 # --- overlap --------------------------------------------------------------------------------
 def test_overlap_defaults_to_most_untapped():
     card = pl.DataFrame(
