@@ -42,6 +42,7 @@ __all__ = [
     "count_expr",
     "counted",
     "date",
+    "effort_share",
     "money",
     "money_expr",
     "number",
@@ -196,6 +197,24 @@ def top_share(share: float | None, partners: int | None, /, *, fraction: float =
     if at == int(at):
         return f"{percent(share)} (top {int(at):,} of {partners:,})"
     return f"{percent(share)} (top {at:,.1f} of {partners:,}, on the curve)"
+
+
+def effort_share(hours: float | None, partner_initiated: float | None = None, /) -> str:
+    """Write our share of the effort: of the hours, else of the activities.
+
+    ``hours`` is ``our_effort_share``; ``partner_initiated`` is ``partner_initiated_share``,
+    whose complement stands in where the hours cannot compare the two sides, as
+    ``one_sided`` judges it.
+
+    >>> effort_share(0.8, 0.5), effort_share(None, 0.25), effort_share(None, None)
+    ('80%', '75% of activities', 'n/a')
+    """
+    if not _missing(hours):
+        return percent(hours)
+    if _missing(partner_initiated):
+        return MISSING
+    assert partner_initiated is not None
+    return f"{percent(1 - partner_initiated)} of activities"
 
 
 def signed(value: float | None, /, *, digits: int = 2) -> str:

@@ -112,10 +112,13 @@ def key_figures(
     [('Won revenue', '2.5k', 0, 0), ('Tier (implied)', 'gold → silver', 1, 0)]
     """
 
-    def shown(value: Any, how: Callable[[Any], str] | str) -> str:  # noqa: ANN401
+    def shown(col: str, how: Callable[[Any], str] | str) -> str:
+        value = partner[col]
+        if col == c.OUR_EFFORT_SHARE:  # of the hours, else of the activities
+            return fmt.effort_share(value, partner.get("partner_initiated_share"))
         return fmt.money(value, currency, short=True) if how == _MONEY else how(value)  # type: ignore[operator]
 
-    items = [(label, shown(partner[col], how)) for label, col, how in _FIGURES if col in partner]
+    items = [(label, shown(col, how)) for label, col, how in _FIGURES if col in partner]
     if c.TIER in partner:
         implied = partner.get(c.IMPLIED_TIER)
         items.append(("Tier (implied)", f"{_plain(partner[c.TIER])} → {_plain(implied)}"))

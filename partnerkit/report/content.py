@@ -466,7 +466,11 @@ def _partner_figures(
         ("Share of value", c.SHARE, fmt.percent),
         ("State", c.STATE, _text),
         ("Stage", c.STAGE, _text),
-        ("Our effort share", c.OUR_EFFORT_SHARE, fmt.percent),
+        (
+            "Our effort share",
+            c.OUR_EFFORT_SHARE,
+            lambda v: fmt.effort_share(v, row.get("partner_initiated_share")),
+        ),
         ("Referral balance", c.RECIPROCITY, fmt.signed),
         ("Overlap accounts", c.OVERLAP_ACCOUNTS, _count_cell),
         ("Co-sell potential", c.COSELL_POTENTIAL, _count_cell),

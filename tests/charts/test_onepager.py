@@ -274,3 +274,8 @@ def test_since_the_last_review_from_a_ledger_snapshot(tmp_path):
     assert change_texts(never) == [
         "Since the last review: no decision recorded for this partner yet."
     ]
+
+
+def test_key_figures_write_the_effort_share_of_the_activities_without_hours():
+    grid = key_figures({"our_effort_share": None, "partner_initiated_share": 0.1})
+    assert grid.rows() == [("Our effort share", "90% of activities", 0, 0)]

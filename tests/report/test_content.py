@@ -177,3 +177,20 @@ def test_the_vital_few_say_what_they_hold_against_the_threshold():
         )
     }
     assert figures["Vital few"] == "2 partners (50%) hold 85%"
+
+
+def test_the_effort_share_figure_falls_back_to_the_activities():
+    card = pl.DataFrame(
+        {
+            "partner_id": ["a", "b"],
+            "name": ["A", "B"],
+            "our_effort_share": [0.8, None],
+            "partner_initiated_share": [0.5, 0.1],
+        }
+    )
+    pages = {pid: content.partner_page(card, pid, anchor=pid, currency=None) for pid in "ab"}
+    shown = {
+        pid: {f.label: f.value for f in page.figures}["Our effort share"]
+        for pid, page in pages.items()
+    }
+    assert shown == {"a": "80%", "b": "90% of activities"}
