@@ -68,7 +68,6 @@ from partnerkit.metrics.tiers import tier_summary
 from partnerkit.metrics.timing import timing
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
-from partnerkit.schema import TABLE_ORDER
 from partnerkit.window import Window
 
 __all__ = [
@@ -486,40 +485,38 @@ def _direct_only(facts: Facts, /) -> tuple[str, ...]:
 _ASIDE = "Set aside by quarantine"
 
 
-def set_aside(quarantine: pl.DataFrame | None, /) -> tuple[str, ...]:
+def set_aside(portfolio: Portfolio, /) -> tuple[str, ...]:
     """Return a note on the rows quarantine set aside: they are in no figure.
 
-    ``quarantine`` is :attr:`Portfolio.quarantine` (one row per rule broken; a row may
-    break several). Empty when nothing was set aside.
+    Counts the rows per table (:meth:`Portfolio.rows_set_aside`) and the rules they broke
+    (a row may break several). Empty when nothing was set aside.
 
-    >>> q = pl.DataFrame({"table": ["deals", "deals", "deals", "activities"],
-    ...     "row_number": [3, 4, 4, 9], "rule": ["unknown_partner", "negative", "bad_date",
-    ...     "bad_date"]})
-    >>> print(*set_aside(q))  # doctest: +NORMALIZE_WHITESPACE
-    Set aside by quarantine and left out of every figure: 3 rows, 2 of deals (bad_date 1,
-    negative 1, unknown_partner 1) and 1 of activities (bad_date 1). The load report lists
-    each by line and record id (Portfolio.quarantine holds them).
-    >>> set_aside(None)
-    ()
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2", "d3"], "partner_id": ["a", "z", "a"],
+    ...         "created_on": ["2025-01-05"] * 3, "closed_on": ["2025-03-01"] * 3,
+    ...         "outcome": ["won"] * 3, "amount": [1200.0, 5.0, -1.0]}), quarantine=True)
+    >>> print(*set_aside(p))  # doctest: +NORMALIZE_WHITESPACE
+    Set aside by quarantine and left out of every figure: 2 rows, 2 of deals (negative 1,
+    unknown_partner 1). The load report lists each by line and record id
+    (Portfolio.quarantine holds them).
     """
-    if quarantine is None or not quarantine.height:
+    rows = {name: n for name, n in portfolio.rows_set_aside().items() if n}
+    if not rows:
         return ()
-    rows = quarantine.group_by("table").agg(
-        pl.col("row_number").n_unique().alias("rows"),
-        pl.col("rule").value_counts(sort=True, name="n").alias("rules"),
-        pl.col("rule").n_unique().alias("kinds"),
-    )
-    order = {name: i for i, name in enumerate(TABLE_ORDER)}
+    assert portfolio.quarantine is not None
+    rules = portfolio.quarantine.group_by("table", "rule").len().sort("table", "rule")
     parts = []
-    for table, n, rules, _ in sorted(rows.iter_rows(), key=lambda r: order.get(r[0], 99)):
-        broken = sorted((r["rule"], r["n"]) for r in rules)
+    for table, n in rows.items():
+        broken = rules.filter(pl.col("table") == table).select("rule", "len").iter_rows()
         said = ", ".join(f"{rule} {count:,}" for rule, count in broken)
         parts.append(f"{n:,} of {table} ({said})")
-    total = int(rows["rows"].sum())
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     note = (
-        f"{_ASIDE} and left out of every figure: {fmt.counted(total, 'row')}, {listed}. The "
-        "load report lists each by line and record id (Portfolio.quarantine holds them)."
+        f"{_ASIDE} and left out of every figure: {fmt.counted(sum(rows.values()), 'row')}, "
+        f"{listed}. The load report lists each by line and record id (Portfolio.quarantine "
+        "holds them)."
     )
     return (note,)
 
@@ -728,7 +725,7 @@ def analyze(
     """
     policy, window = _settings(portfolio, as_of=as_of, policy=policy)
     facts = from_portfolio(portfolio, window=window, policy=policy).collect()
-    aside = set_aside(portfolio.quarantine)
+    aside = set_aside(portfolio)
     if as_of is None:  # the default as_of is the latest event: is it one far after the rest?
         lone = lone_event(portfolio, days=policy.active_days, latest=window.end)
         return _stage_two(facts, policy, data_notes=lone_as_of(lone) + aside)

@@ -89,3 +89,24 @@ class Portfolio:
             name: tuple(c for c in TABLES[name].names if not self.has(name, c))
             for name in TABLE_ORDER
         }
+
+    def rows_set_aside(self) -> dict[str, int]:
+        """Count the rows quarantine set aside, per table (a row breaking several rules once).
+
+        Every table of :data:`~partnerkit.schema.TABLE_ORDER` is listed; empty when nothing
+        was set aside.
+
+        >>> from partnerkit.load import from_frames
+        >>> p = from_frames(partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+        ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "z"],
+        ...         "created_on": ["2025-01-05"] * 2, "closed_on": ["2025-03-01"] * 2,
+        ...         "outcome": ["won"] * 2, "amount": [1.0, -1.0]}), quarantine=True)
+        >>> p.rows_set_aside()["deals"], from_frames(partners=p.partners.collect(),
+        ...     deals=p.deals.collect()).rows_set_aside()
+        (1, {})
+        """
+        if self.quarantine is None:
+            return {}
+        per_table = self.quarantine.group_by("table").agg(pl.col("row_number").n_unique())
+        counted = dict(per_table.iter_rows())
+        return {name: int(counted.get(name, 0)) for name in TABLE_ORDER}

@@ -28,6 +28,7 @@ import polars as pl
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import ACCENT, MUTED
+from partnerkit.metrics.reciprocity import activity_effort_share
 from partnerkit.policy import Policy
 
 __all__ = ["BALANCE_COLORS", "reciprocity_chart"]
@@ -81,7 +82,7 @@ def _effort_share(frame: pl.DataFrame, /) -> pl.DataFrame:
     hours = pl.col(c.OUR_EFFORT_SHARE)
     if "partner_initiated_share" not in frame.columns:
         return frame.with_columns(measured_by=pl.when(hours.is_not_null()).then(pl.lit("hours")))
-    activities = 1 - pl.col("partner_initiated_share")
+    activities = activity_effort_share()
     return frame.with_columns(
         measured_by=pl.when(hours.is_not_null())
         .then(pl.lit("hours"))

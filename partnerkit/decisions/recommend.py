@@ -54,6 +54,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from partnerkit import formatting as fmt
+from partnerkit.metrics.reciprocity import activity_effort_share
 from partnerkit.metrics.tiers import tier_level
 from partnerkit.policy import Policy
 
@@ -126,8 +127,8 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "ONE_SIDED",
         "We do most of the work in the relationship.",
-        "one_sided (our_effort_share > policy.one_sided_share; without hours, "
-        "1 - partner_initiated_share)",
+        "one_sided (our_effort_share > policy.one_sided_share; where the hours cannot compare "
+        "the two sides, 1 - partner_initiated_share)",
     ),
     Reason(
         "CHANNEL_CONFLICT",
@@ -480,7 +481,7 @@ def _effort(hours: str = "hours") -> pl.Expr:
         pl.format(f"we put in {{}} of the {hours}", _pct(pl.col("our_effort_share"))),
         pl.format(
             "we initiated {} of the activities (hours not recorded on both sides)",
-            _pct(1 - pl.col("partner_initiated_share")),
+            _pct(activity_effort_share()),
         ),
     )
 

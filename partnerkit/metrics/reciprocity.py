@@ -10,11 +10,11 @@
   initiated activities in W has no hours recorded (when the frame has the counts
   ``partner_initiated`` and ``initiated_known``): the partner's meetings logged without
   hours beside ours logged with them would read as all our effort.
-- ``one_sided`` when ``our_effort_share > policy.one_sided_share``. When no hours were
-  recorded, the hours cannot say, so the activities do: our share of the activities with
-  a known initiator (``1 - partner_initiated_share``, when the frame has that column) is
-  held to the same threshold. Null when neither is known. A blank hours column thus never
-  hides effort that is plainly ours alone.
+- ``one_sided`` when ``our_effort_share > policy.one_sided_share``. Where the hours cannot
+  compare the two sides (``our_effort_share`` null), the activities do: our share of the
+  activities with a known initiator (:func:`activity_effort_share`, when the frame has
+  ``partner_initiated_share``) is held to the same threshold. Null when neither is known.
+  A blank hours column thus never hides effort that is plainly ours alone.
 
 Examples
 --------
@@ -44,7 +44,20 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["reciprocity"]
+__all__ = ["activity_effort_share", "reciprocity"]
+
+
+def activity_effort_share() -> pl.Expr:
+    """Our share of the activities with a known initiator: ``1 - partner_initiated_share``.
+
+    What judges the effort where the hours cannot compare the two sides (``one_sided``, the
+    sentences of the recommendations, the reciprocity chart).
+
+    >>> pl.DataFrame({"partner_initiated_share": [0.25, None]}).select(
+    ...     activity_effort_share()).to_series().to_list()
+    [0.75, None]
+    """
+    return (1 - pl.col("partner_initiated_share")).alias("activity_effort_share")
 
 
 def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFrame:
@@ -68,5 +81,5 @@ def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFra
     )
     share = pl.col("our_effort_share")
     if "partner_initiated_share" in names:
-        share = pl.coalesce(share, 1 - pl.col("partner_initiated_share"))
+        share = pl.coalesce(share, activity_effort_share())
     return frame.with_columns(one_sided=share > one_sided_share)

@@ -646,12 +646,9 @@ def data_summary(portfolio: Portfolio, /) -> Table:
             ],
         }
     )
-    if portfolio.quarantine is not None:
-        aside = portfolio.quarantine.group_by("table").agg(pl.col("row_number").n_unique())
-        held = dict(aside.iter_rows())
-        frame = frame.with_columns(
-            set_aside=pl.Series([int(held.get(name, 0)) for name in TABLE_ORDER])
-        )
+    aside = portfolio.rows_set_aside()
+    if aside:
+        frame = frame.with_columns(set_aside=pl.Series([aside[name] for name in TABLE_ORDER]))
     return Table(frame, limit=len(TABLE_ORDER))
 
 
