@@ -1,13 +1,14 @@
 """Stage-1 reduction of the engagement log: one row per partner with an activity up to as_of.
 
-Two reductions of the rows up to as_of (one scan on polars, whose plan shares it): every
-row grouped by partner alone gives the history dates (``last_activity_on``,
-``last_qbr_on``, and ``last_partner_activity_on``, the partner-side signal of the
-productivity state, in the same pass); the rows in W are reduced per (partner, kind) first
-— a dozen rows per partner holding the counts and hours (by us, by the partner, initiator
-known) — and every per-partner figure of W is a conditional sum over those few rows.
-Grouping every row of the history by (partner, kind) instead was measured slower (about
-15% more CPU on 5 million activities): the history needs the partner alone.
+Each row up to as_of is grouped once (one scan on polars, whose plan shares it): the rows
+before W by partner alone give their history dates (``last_activity_on``, ``last_qbr_on``,
+and ``last_partner_activity_on``, the partner-side signal of the productivity state); the
+rows in W are reduced per (partner, kind) — a dozen rows per partner holding the counts,
+the hours (by us, by the partner, initiator known) and the last dates — and every
+per-partner figure of W is a conditional sum over those few rows. The two halves are then
+stacked per partner. Grouping every row of the history by (partner, kind) instead was
+measured slower (about 15% more CPU on 5 million activities), and grouping the rows of W in
+both reductions about 6% more than once.
 
 Examples
 --------
@@ -78,19 +79,23 @@ def activity_facts(
     ``last_activity_on``, ``last_qbr_on`` and ``last_partner_activity_on`` (initiated by
     the partner) look at all history up to as_of.
 
-    ``key`` names the column to group by (``partner_id``, or a surrogate key of it). With
-    ``core``, only the figures of the core scorecard are computed: ``activities``,
-    ``referrals_given``, ``referrals_received``, the hours per kind, ``last_activity_on``
-    and ``last_partner_activity_on``; the last only as far as the state needs it: when
-    ``settings.active_days`` fit in W, it is the last partner-initiated activity in W (null
-    when none), read from the rows of W instead of every history row, and then each row is
-    grouped once: the rows before W by partner (their last date), the rows of W by partner
-    and kind.
+    ``key`` names the column to group by (``partner_id``, or a surrogate key of it). Each
+    row is grouped once: the rows before W by partner (their history dates), the rows of W
+    by partner and kind (their figures, and their own last dates), and the two halves are
+    then stacked per partner. With ``core``, only the figures of the core scorecard are
+    computed: ``activities``, ``referrals_given``, ``referrals_received``, the hours per
+    kind, ``last_activity_on`` and ``last_partner_activity_on``; the last only as far as
+    the state needs it: when ``settings.active_days`` fit in W, it is the last
+    partner-initiated activity in W (null when none), and the rows before W give only their
+    last date; otherwise every row up to as_of is grouped by partner for the history dates.
     """
     s = settings or FactSettings()
-    # the core only asks whether the partner initiated an activity within active_days: when
-    # those days lie inside W, the rows of W answer it (no test over every history row)
-    signal_in_w = core and s.active_days <= window.days
+    # each row is grouped once: the rows before W for the history dates, the rows of W for
+    # their figures and their own last dates. The core only asks whether the partner
+    # initiated an activity within active_days: when those days lie inside W, the rows of W
+    # answer it, and the rows before W give only their last date; when they do not, every
+    # row up to as_of is grouped for the history dates, as one pass
+    split = not core or s.active_days <= window.days
     kind, by, day = nw.col("kind"), nw.col("initiated_by"), nw.col("occurred_on")
     hours = nw.col("hours").cast(nw.Float64).fill_null(0.0)
     us, them = (by == "us").fill_null(value=False), (by == "partner").fill_null(value=False)
@@ -98,17 +103,16 @@ def activity_facts(
     def kinds(names: tuple[str, ...]) -> nw.Expr:
         return kind.is_in(names).fill_null(value=False)
 
-    # every row up to as_of, grouped by partner alone: the history dates (the partner-side
-    # signal of the state is the last partner-initiated activity, read in the same pass).
-    # When only the last date is asked of it (signal_in_w), the rows before W are enough:
-    # the rows of W give their last date in their own pass, so each row is grouped once
+    # the rows before W (every row up to as_of when not split), grouped by partner alone:
+    # the history dates (the partner-side signal of the state is the last
+    # partner-initiated activity, read in the same pass)
     history = (
-        activities.filter(day <= nw.lit(window.start if signal_in_w else window.end))
+        activities.filter(day <= nw.lit(window.start if split else window.end))
         .group_by(key)
         .agg(
             day.max().alias("last_activity_on"),
             *(() if core else (max_if(kinds(s.qbr_kinds), day).alias("last_qbr_on"),)),
-            *(() if signal_in_w else (max_if(them, day).alias("last_partner_activity_on"),)),
+            *(() if core and split else (max_if(them, day).alias("last_partner_activity_on"),)),
         )
     )
     # the rows in W, reduced per (partner, kind) first: a dozen rows per partner
@@ -129,11 +133,7 @@ def activity_facts(
                 )
             ),
             hours.sum().alias("_h"),
-            *(
-                (max_if(them, day).alias("_last_them"), day.max().alias("_last"))
-                if signal_in_w
-                else ()
-            ),
+            *((max_if(them, day).alias("_last_them"), day.max().alias("_last")) if split else ()),
         )
     )
     n = nw.col("_n")
@@ -171,15 +171,16 @@ def activity_facts(
         [
             nw.col("_last_them").max().alias("last_partner_activity_on"),
             nw.col("_last").max().alias("last_activity_on"),
+            *(() if core else (max_if(kinds(s.qbr_kinds), nw.col("_last")).alias("last_qbr_on"),)),
         ]
-        if signal_in_w
+        if split
         else []
     )
     in_window = per_kind.group_by(key).agg(*(e.alias(name) for name, e in figures.items()), *signal)
     dates = ["last_activity_on", "last_partner_activity_on"]
     if not core:
         dates.insert(1, "last_qbr_on")
-    if signal_in_w:
+    if split:
         # a partner's rows lie before W, in W or both: the two halves stacked, then per
         # partner (a partner has one row of figures at most: max keeps it, and its type)
         return (
