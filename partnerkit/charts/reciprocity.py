@@ -31,7 +31,7 @@ from partnerkit.charts.theme import ACCENT, MUTED
 from partnerkit.metrics.reciprocity import activity_effort_share
 from partnerkit.policy import Policy
 
-__all__ = ["BALANCE_COLORS", "reciprocity_chart"]
+__all__ = ["BALANCE_COLORS", "reciprocity_chart", "shown_count"]
 
 BALANCE_COLORS: dict[str, str] = {
     "they give more": "#009E73",
@@ -53,9 +53,8 @@ def most_one_sided(scorecard: pl.DataFrame, /, *, limit: int) -> list[str]:
     ...     "our_effort_share": [0.4, 0.9, 0.95]}), limit=2)
     ['b', 'a']
     """
-    shown = pl.col(c.COUNTED) if c.COUNTED in scorecard.columns else pl.col(c.RANK).is_not_null()
     return (
-        scorecard.filter(shown)
+        scorecard.filter(_counted(scorecard))
         .sort(
             [c.OUR_EFFORT_SHARE, c.RANK, c.PARTNER_ID],
             descending=[True, False, False],
@@ -129,8 +128,10 @@ def reciprocity_chart(
     one_sided = (
         pl.col(c.ONE_SIDED).fill_null(value=False)
         if c.ONE_SIDED in frame.columns
-        else pl.col(c.OUR_EFFORT_SHARE) > one_sided_share
+        else (pl.col(c.OUR_EFFORT_SHARE) > one_sided_share).fill_null(value=False)
     )
+    frame = frame.with_columns(one_sided.alias(c.ONE_SIDED))
+    one_sided = pl.col(c.ONE_SIDED)
     rows = (
         frame.filter(pl.col(c.PARTNER_ID).is_in(chosen))
         .with_columns(pl.col(c.PARTNER_ID).replace_strict(order).alias("order"))
@@ -140,7 +141,7 @@ def reciprocity_chart(
             c.NAME,
             pl.col(c.RECIPROCITY).cast(pl.Float64),
             pl.col(c.OUR_EFFORT_SHARE).cast(pl.Float64),
-            one_sided.alias(c.ONE_SIDED),
+            c.ONE_SIDED,
             "measured_by",
             pl.when(pl.col(c.RECIPROCITY) > 0)
             .then(pl.lit("they give more"))
@@ -214,14 +215,44 @@ def reciprocity_chart(
         ],
         data=rows,
     ).properties(width=260, height=alt.Step(16))
-    flagged = int(rows[c.ONE_SIDED].sum())
+    counted = frame.filter(_counted(frame))
     chart: alt.HConcatChart = alt.hconcat(
         balance,
         effort,
         title=alt.Title(
             title or "Reciprocity and effort balance",
-            subtitle=f"{fmt.counted(rows.height, 'partner')}; {flagged} one-sided "
+            subtitle=f"{shown_count(rows, counted)} "
             f"(our share of effort above {one_sided_share:.0%}, dashed)",
         ),
     ).resolve_scale(y="shared")
     return chart
+
+
+def _counted(frame: pl.DataFrame, /) -> pl.Expr:
+    """Select the partners counted in portfolio statistics: ``counted``, else those ranked."""
+    return pl.col(c.COUNTED) if c.COUNTED in frame.columns else pl.col(c.RANK).is_not_null()
+
+
+def shown_count(rows: pl.DataFrame, counted: pl.DataFrame, /) -> str:
+    """Say how many partners the chart shows, of all counted, and how many are one-sided.
+
+    ``rows`` are the partners drawn, ``counted`` every counted partner; both hold
+    ``partner_id`` and ``one_sided``. The one-sided partners are counted in the whole
+    portfolio, so a chart showing the top 25 does not hide the others flagged.
+
+    >>> counted = pl.DataFrame({"partner_id": ["a", "b", "c"],
+    ...     "one_sided": [True, True, False]})
+    >>> shown_count(counted.head(1), counted)
+    '1 of 3 partners shown; 2 one-sided in all, 1 of them shown'
+    >>> shown_count(counted, counted)
+    '3 partners; 2 one-sided'
+    """
+    flagged_all = int(counted[c.ONE_SIDED].fill_null(value=False).sum())
+    flagged_shown = int(rows[c.ONE_SIDED].fill_null(value=False).sum())
+    everyone = set(counted[c.PARTNER_ID].to_list())
+    if rows.height == counted.height and set(rows[c.PARTNER_ID].to_list()) == everyone:
+        return f"{fmt.counted(rows.height, 'partner')}; {flagged_shown} one-sided"
+    return (
+        f"{rows.height:,} of {fmt.counted(counted.height, 'partner')} shown; "
+        f"{flagged_all} one-sided in all, {flagged_shown} of them shown"
+    )
