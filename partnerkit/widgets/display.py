@@ -15,6 +15,7 @@ to run, so nbval checks the figures they show.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +26,13 @@ from altair.utils.schemapi import debug_mode
 from partnerkit import formatting as fmt
 from partnerkit.charts import theme
 from partnerkit.charts.export import chart_from_spec, enable_offline_widgets
+from partnerkit.facts import Facts
 from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
+from partnerkit.metrics.change import QUARTER_COLUMNS, quarter_changes_of
 from partnerkit.metrics.pareto import vital_few_sentence
 from partnerkit.portfolio import Portfolio
+from partnerkit.results import AnalysisLike
 from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
@@ -43,7 +47,9 @@ __all__ = [
     "ProblemList",
     "Table",
     "WidgetPlaceholders",
+    "change_figures",
     "chart_label",
+    "counted_changes",
     "data_summary",
     "figures",
     "headline",
@@ -491,6 +497,141 @@ def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) 
         schema={"figure": pl.String, "value": pl.String},
     )
     return Table(frame, limit=len(names))
+
+
+def counted_changes(analysis: AnalysisLike, /) -> pl.DataFrame:
+    """Each counted partner's change of won revenue, quarter on quarter and year on year.
+
+    :func:`partnerkit.metrics.change.quarter_changes_of` of the analysis' facts, for the
+    partners the report's change figures and summary tiles count: ``counted`` in the
+    scorecard (status in ``policy.include_statuses``, signed by as_of). An exited partner or
+    a prospect has no share in the won revenue beside the changes, so its quarters do not
+    count in the portfolio's change either. Each row carries the partner's ``name`` and
+    ``recommendation``; an analysis without stage-1 facts gives no rows.
+
+    Returns ``partner_id``, ``name``, ``recommendation`` and
+    :data:`~partnerkit.metrics.change.QUARTER_COLUMNS`, in the order of the facts' partners.
+
+    Examples
+    --------
+    >>> from partnerkit.analysis import analyze
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(
+    ...     partners=pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"],
+    ...         "status": ["active", "exited"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": ["a", "b"],
+    ...         "created_on": ["2025-01-05"] * 2, "closed_on": ["2025-05-01"] * 2,
+    ...         "outcome": ["won", "won"], "amount": [100.0, 900.0]}))
+    >>> counted_changes(analyze(p, as_of=dt.date(2025, 6, 30)))["partner_id"].to_list()
+    ['a']
+    """
+    card = analysis.scorecard
+    wanted = [col for col in ("partner_id", "name", "recommendation") if col in card.columns]
+    facts = getattr(analysis, "facts", None)
+    if not isinstance(facts, Facts):
+        schema = {col: card.schema[col] for col in wanted} | dict.fromkeys(
+            QUARTER_COLUMNS, pl.Float64
+        )
+        return pl.DataFrame(schema=schema | {"quarter": pl.Date})
+    if "counted" in card.columns:
+        card = card.filter(pl.col("counted").fill_null(value=False))
+    return (
+        quarter_changes_of(facts)
+        .collect()
+        .join(card.select(wanted), on="partner_id", how="inner", maintain_order="left")
+        .select(*wanted, *QUARTER_COLUMNS)
+    )
+
+
+def _quarter_label(first_day: dt.date, /) -> str:
+    """Name a quarter by its first day, as the report does: ``Q3 2025``.
+
+    >>> _quarter_label(dt.date(2025, 7, 1))
+    'Q3 2025'
+    """
+    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
+
+
+def _quarters_back(first_day: dt.date, back: int, /) -> dt.date:
+    months = first_day.year * 12 + first_day.month - 1 - 3 * back
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def _signed_money(value: float, currency: str | None, /) -> str:
+    """Money with its sign (``USD +1,200``, ``USD -30``, ``USD 0``).
+
+    >>> _signed_money(1200.4, "USD"), _signed_money(-30.0, None), _signed_money(0.2, "EUR")
+    ('USD +1,200', '-30', 'EUR 0')
+    """
+    text = fmt.number(value)
+    sign = "+" if text != "0" and value > 0 else ""
+    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
+
+
+def _total(frame: pl.DataFrame, column: str, /) -> float | None:
+    values = frame[column]
+    if frame.height == 0 or values.null_count() == frame.height:
+        return None  # the quarter is not in the data
+    return float(values.sum())
+
+
+def _compared(current: float | None, base: float | None, label: str, currency: str | None) -> str:
+    if current is None or base is None:
+        return f"{fmt.MISSING}: {label} is not in the data"
+    change = current - base
+    if base == 0:
+        return f"{_signed_money(change, currency)} (nothing in {label})"
+    return f"{_signed_money(change, currency)} ({fmt.signed_percent(change / base)})"
+
+
+def change_figures(
+    changes: pl.DataFrame, /, *, currency: str | None = None, partner_id: str | None = None
+) -> Table:
+    """Show the change of won revenue as key figures: the quarter, QoQ and YoY.
+
+    ``changes`` is :func:`counted_changes` (or
+    :func:`partnerkit.metrics.change.quarter_changes`); the figures are the totals of its
+    partners, or one partner's with ``partner_id``, written as the report writes its change
+    figures: the latest complete quarter's won revenue, then its change against the quarter
+    before and the same quarter a year earlier, in money with its sign and as a percentage
+    of the quarter compared. A quarter the data does not cover says so instead of counting
+    as 0.
+
+    Requires columns: ``partner_id``, ``quarter``, ``quarter_revenue``,
+    ``prior_quarter_revenue``, ``year_ago_quarter_revenue``.
+
+    Examples
+    --------
+    >>> changes = pl.DataFrame({"partner_id": ["a", "b"],
+    ...     "quarter": [dt.date(2025, 7, 1)] * 2, "quarter_revenue": [100.0, 30.0],
+    ...     "prior_quarter_revenue": [40.0, 0.0], "year_ago_quarter_revenue": [50.0, 0.0]})
+    >>> change_figures(changes, currency="EUR")
+    figure                               value
+    Won revenue in Q3 2025               EUR 130
+    Quarter on quarter, against Q2 2025  EUR +90 (+225%)
+    Year on year, against Q3 2024        EUR +80 (+160%)
+    """
+    rows = changes if partner_id is None else changes.filter(pl.col("partner_id") == partner_id)
+    labels: list[str] = []
+    values: list[str] = []
+    if rows.height and rows["quarter"].null_count() < rows.height:
+        quarter = rows["quarter"].drop_nulls()[0]
+        prior, year_ago = (_quarter_label(_quarters_back(quarter, n)) for n in (1, 4))
+        current = _total(rows, "quarter_revenue")
+        labels = [
+            f"Won revenue in {_quarter_label(quarter)}",
+            f"Quarter on quarter, against {prior}",
+            f"Year on year, against {year_ago}",
+        ]
+        values = [
+            fmt.money(current, currency),
+            _compared(current, _total(rows, "prior_quarter_revenue"), prior, currency),
+            _compared(current, _total(rows, "year_ago_quarter_revenue"), year_ago, currency),
+        ]
+    frame = pl.DataFrame(
+        {"figure": labels, "value": values}, schema={"figure": pl.String, "value": pl.String}
+    )
+    return Table(frame, limit=max(frame.height, 1))
 
 
 def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> str:

@@ -14,9 +14,13 @@ from partnerkit.charts import theme
 from partnerkit.charts.concentration import pareto_chart
 from partnerkit.charts.export import chart_from_spec
 from partnerkit.load import from_frames
+from partnerkit.portfolio import Portfolio
+from partnerkit.report.content import change_figures as report_change_figures
 from partnerkit.widgets.display import (
     RENDERER,
+    change_figures,
     chart_label,
+    counted_changes,
     figures,
     headline,
     offline_renderer,
@@ -277,3 +281,42 @@ def test_widget_chart_of_a_partner_one_pager(small) -> None:
     assert ours.spec == theirs.spec == spec
     assert ours._selection_types == theirs._selection_types
     assert offline_renderer(spec)["text/plain"] == chart_label(spec)
+
+
+def _two_partner_portfolio() -> Portfolio:
+    """An active partner and an exited one, each with won deals in Q1 and Q2 2025."""
+    return from_frames(
+        partners=pl.DataFrame(
+            {"partner_id": ["a", "x"], "name": ["Active", "Gone"], "status": ["active", "exited"]}
+        ),
+        deals=pl.DataFrame(
+            {
+                "deal_id": ["d1", "d2", "d3", "d4"],
+                "partner_id": ["a", "a", "x", "x"],
+                "created_on": ["2024-12-01"] * 4,
+                "closed_on": ["2025-02-01", "2025-05-01", "2025-02-01", "2025-05-01"],
+                "outcome": ["won"] * 4,
+                "amount": [100.0, 150.0, 1000.0, 5000.0],
+            }
+        ),
+    )
+
+
+def test_change_figures_count_the_partners_the_report_counts() -> None:
+    analysis = analyze(_two_partner_portfolio(), as_of=dt.date(2025, 6, 30))
+    changes = counted_changes(analysis)
+    # The exited partner's quarters are left out, as in the report and the summary tiles.
+    assert changes["partner_id"].to_list() == ["a"]
+    assert changes.select("name", "recommendation", "quarter_revenue").row(0)[::2] == (
+        "Active",
+        150.0,
+    )
+    shown = change_figures(changes, currency="USD").frame.rows()
+    assert shown == [(f.label, f.value) for f in report_change_figures(changes, currency="USD")]
+    assert shown[:2] == [
+        ("Won revenue in Q2 2025", "USD 150"),
+        ("Quarter on quarter, against Q1 2025", "USD +50 (+50%)"),
+    ]
+    # One partner's figures, and none for a frame without a compared quarter.
+    assert change_figures(changes, partner_id="a").frame["value"][0] == "150"
+    assert change_figures(changes.clear()).frame.height == 0
