@@ -82,7 +82,7 @@ def _shape(shape: Shape | None, credit: str | None) -> Shape | None:
 
 
 def set_aside_report(report: LoadReport, /) -> list[str]:
-    r"""Return plain lines on the rows left out: dropped (no data) and set aside.
+    r"""Return plain lines on the rows left out (dropped, set aside) and the load warnings.
 
     Examples
     --------
@@ -105,6 +105,7 @@ def set_aside_report(report: LoadReport, /) -> list[str]:
                 f"warning: {t.table}: dropped {len(t.dropped)} "
                 f"row{'' if len(t.dropped) == 1 else 's'} holding no data: {listed}{more}"
             )
+    lines += [f"warning: {w}" for w in report.warnings]
     aside = report.quarantined
     if aside is not None and aside.height:
         kinds = {t.table: t.row_kind for t in report.tables}

@@ -18,6 +18,7 @@ from partnerkit.load.problems import RULES, Problem, Rule, fix_hint, suggest
 from partnerkit.load.read import (
     DroppedRowsWarning,
     Loaded,
+    LoadWarning,
     SourceError,
     from_frames,
     load,
@@ -30,6 +31,7 @@ __all__ = [
     "RULES",
     "DroppedRowsWarning",
     "LoadReport",
+    "LoadWarning",
     "Loaded",
     "PortfolioError",
     "Preset",

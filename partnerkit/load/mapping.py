@@ -74,6 +74,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -416,6 +417,107 @@ def apply_values(
     return staged.with_columns(exprs).drop([tmp(c) for c in todo])
 
 
+_CLOSED_WORDS = r"\b(won|lost|closed)\b"
+"""Words of a stage label that say the deal is closed (matched on the label's key)."""
+
+_SHOWN_LABELS = 10
+
+
+def caught_labels(
+    inp: Input, maps: Sequence[ValueMap | None], /, *, style: HintStyle = "python"
+) -> Input:
+    """Say which labels a catch-all rule (``"*"``) read, and warn of closed-looking ones.
+
+    Requires: nothing (columns without a ``"*"`` entry in ``maps`` are left alone). For
+    each column of ``inp`` with an allowed set whose value map has ``"*"``, a note lists
+    the labels matched by no entry of their own, with their row counts, as read by the
+    catch-all; a label holding *won*, *lost* or *closed* (``"Renewal Won"``) read that way
+    gets a warning with the value-map line that reads it, in the words of ``style``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from partnerkit.load.files import SourceTable
+    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "outcome": ["Closed Won", "Renewal Won", "Demo"]})
+    >>> src = SourceTable("deals", lf, ("outcome",), "deals.csv", "line", eager=True)
+    >>> inp = Input("deals", lf, ("outcome",), src, ColumnPlan((("Stage", "outcome"),), ()))
+    >>> vm = {"deals": {"outcome": {"Closed Won": "won", "*": "open"}}}
+    >>> out = caught_labels(inp, [vm], style="cli")
+    >>> print(out.notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    Stage: 2 rows read as 'open' by the catch-all rule "*": 'Renewal Won' 1 (line 3),
+    'Demo' 1 (line 4)
+    >>> print(out.warnings[0])  # doctest: +NORMALIZE_WHITESPACE
+    Stage: 'Renewal Won' (1 row, line 3) reads like a closed stage but is read as 'open' by
+    the catch-all rule "*"; if it is won, add [values.deals.outcome] "Renewal Won" = "won"
+    to a --mapping file
+    """
+    if inp.name not in TABLES:
+        return inp
+    spec = TABLES[inp.name]
+    schema = inp.frame.collect_schema()
+    notes, warnings = list(inp.notes), list(inp.warnings)
+    for column in inp.present:
+        mapping = _merged_values(inp.name, column, *maps)
+        other = mapping.get(ANY_OTHER)
+        allowed = spec.column(column).allowed if column in spec.names else None
+        if other is None or not allowed or schema.get(column) != pl.String:
+            continue
+        explicit = [k for k in mapping if k != ANY_OTHER]
+        text = pl.col(column).str.strip_chars()
+        caught = (
+            text.is_not_null()
+            & (text != "")
+            & ~label_key(text).is_in(explicit)
+            & ~_label(text, allowed).is_in(allowed)
+        )
+        found = (
+            inp.frame.filter(caught)
+            .group_by(label_key(text).alias("__key"))
+            .agg(
+                text.first().alias("__label"),
+                pl.len().alias("__n"),
+                pl.col(ROW).min().alias("__row"),
+            )
+            .sort("__row")
+            .collect()
+        )
+        if not found.height:
+            continue
+        source = inp.plan.source_of(column)
+        rows = int(found["__n"].sum())
+        kind = inp.row_kind
+        listed = ", ".join(
+            f"{label!r} {n} ({kind} {row})"
+            for label, n, row in found.select("__label", "__n", "__row").head(_SHOWN_LABELS).rows()
+        )
+        more = f", and {found.height - _SHOWN_LABELS} more" if found.height > _SHOWN_LABELS else ""
+        notes.append(
+            f"{source}: {rows} row{'' if rows == 1 else 's'} read as {other!r} by the "
+            f'catch-all rule "*": {listed}{more}'
+        )
+        for key, label, n, row in found.iter_rows():
+            words = set(re.findall(_CLOSED_WORDS, key))
+            if not words:
+                continue
+            value = "won" if "won" in words else "lost" if "lost" in words else None
+            hint = fix_hint(
+                "map_value",
+                style=style,
+                table=inp.name,
+                column=column,
+                value=value or "lost",
+                label=label,
+            )
+            said = f"if it is {value}" if value else "if it is closed"
+            hint += "" if value else " (or 'won')"
+            where = f"{n} row{'' if n == 1 else 's'}, {kind} {row}"
+            warnings.append(
+                f"{source}: {label!r} ({where}) reads like a closed stage but is read as "
+                f'{other!r} by the catch-all rule "*"; {said}, {hint}'
+            )
+    return dataclasses.replace(inp, notes=tuple(notes), warnings=tuple(warnings))
+
+
 def _label(text: pl.Expr, allowed: tuple[str, ...] | None) -> pl.Expr:
     """Lower-snake-case ``text``; read near spellings of an allowed value as that value."""
     if not allowed:
@@ -450,6 +552,7 @@ class Input:
     notices: tuple[Check, ...] = ()
     notes: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def origin(self) -> str:

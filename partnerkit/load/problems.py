@@ -96,8 +96,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
     ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
-    allowed value to map a label to), ``"as_of"`` (give ``day``), ``"currency"``,
-    ``"rates"`` or ``"quarantine"``.
+    allowed value to map a label to; ``label``, optional, the label to map), ``"as_of"``
+    (give ``day``), ``"currency"``, ``"rates"`` or ``"quarantine"``.
 
     Examples
     --------
@@ -130,9 +130,10 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         return f"pass preset={names[0]!r}" if len(names) == 1 else f"pass preset={names!r}"
     if kind == "map_value":
         table, column, value = what["table"], what["column"], what["value"]
+        label = what.get("label", "Your label")
         if cli:
-            return f'add [values.{table}.{column}] "Your label" = "{value}" to a --mapping file'
-        return f"pass values={{{table!r}: {{{column!r}: {{'Your label': {value!r}}}}}}}"
+            return f'add [values.{table}.{column}] "{label}" = "{value}" to a --mapping file'
+        return f"pass values={{{table!r}: {{{column!r}: {{{label!r}: {value!r}}}}}}}"
     if kind == "currency":
         return "pass --currency CODE" if cli else "pass currency='...'"
     if kind == "rates":

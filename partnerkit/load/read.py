@@ -101,6 +101,7 @@ from partnerkit.load.mapping import (
     Shape,
     ValueMap,
     aggregate_lines,
+    caught_labels,
     derive_partners,
     fill_defaults,
     filter_rows,
@@ -125,6 +126,7 @@ from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
 
 __all__ = [
     "DroppedRowsWarning",
+    "LoadWarning",
     "Loaded",
     "SourceError",
     "folder_inputs",
@@ -147,6 +149,10 @@ class SourceError(ValueError):
 
 class DroppedRowsWarning(UserWarning):
     """Rows holding no data (blank rows, report footers) were dropped while loading."""
+
+
+class LoadWarning(UserWarning):
+    """A value read as the rules say but perhaps not as the source meant (see the report)."""
 
 
 @dataclass(frozen=True)
@@ -268,6 +274,8 @@ def read_portfolio(
             ),
             stacklevel=2,
         )
+    for said in report.warnings:
+        warnings.warn(LoadWarning(said), stacklevel=2)
     return loaded.portfolio
 
 
@@ -540,6 +548,7 @@ def load(
     problems += [dataclasses.replace(p, message=p.message + hint) for p in missing]
 
     maps = [*(p.values for p in presets), values]
+    inputs = {n: caught_labels(inp, maps, style=hint_style) for n, inp in inputs.items()}
     how = _How(
         plain=frozenset(plain),
         maps=maps,
@@ -1360,6 +1369,7 @@ def _table_reports(
                 inp.plan.ignored,
                 inp.source.dropped,
                 (*inp.source.notes, *inp.plan.notes, *inp.notes, *notices.get(name, [])),
+                inp.warnings,
             )
         )
     return tuple(reports)

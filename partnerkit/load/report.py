@@ -113,6 +113,7 @@ class TableReport:
     ignored: tuple[str, ...] = ()
     dropped: tuple[tuple[int, str], ...] = ()
     notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """Return a short multi-line description of this table's load."""
@@ -167,6 +168,15 @@ class LoadReport:
         """Every row dropped because it held no data: ``(table, row_number, reason)``."""
         return tuple((t.table, n, why) for t in self.tables for n, why in t.dropped)
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What was read but may not be what the source meant: ``"table: text"`` each.
+
+        A warning is no problem (the portfolio loads) but asks to be checked, as a stage
+        label that reads like a closed stage and is read as open.
+        """
+        return tuple(f"{t.table}: {w}" for t in self.tables for w in t.warnings)
+
     def describe(self) -> str:
         """Return the readable report printed by ``partnerkit validate``."""
         lines = [f"Portfolio source: {self.source}"]
@@ -178,6 +188,8 @@ class LoadReport:
         kinds = {t.table: t.row_kind for t in self.tables}
         if aside is not None and aside.height:
             lines += [*set_aside_lines(aside, row_kinds=kinds), ""]
+        if self.warnings:
+            lines += [*(f"warning: {w}" for w in self.warnings), ""]
         if self.problems:
             n = len(self.problems)
             lines.append(f"{n} problem{'s' if n != 1 else ''}:")

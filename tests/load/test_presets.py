@@ -14,7 +14,13 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from partnerkit.load.presets import PRESETS, Preset, resolve_presets
-from partnerkit.load.read import DroppedRowsWarning, SourceError, load, read_portfolio
+from partnerkit.load.read import (
+    DroppedRowsWarning,
+    LoadWarning,
+    SourceError,
+    load,
+    read_portfolio,
+)
 
 CRM = Path(__file__).parents[1] / "fixtures" / "crm"
 SF_API = CRM / "salesforce_api"
@@ -85,7 +91,7 @@ def test_without_the_value_mapping_a_custom_stage_is_open():
         "partners": SF_REPORT / "partner accounts report.csv",
         "deals": SF_REPORT / "opportunities report.csv",
     }
-    with pytest.warns(DroppedRowsWarning):
+    with pytest.warns(DroppedRowsWarning), pytest.warns(LoadWarning, match="Closed - Disq"):
         got = read_portfolio(source, preset="salesforce")
     outcome = got.deals.collect().filter(deal_id="0065g00000OP008AAA")["outcome"].item()
     assert outcome == "open"

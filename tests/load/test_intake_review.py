@@ -1,0 +1,141 @@
+"""Exports in the documented shapes of real CRM files that were read wrongly or told badly.
+
+Each test writes its export in the shape FORMATS.md documents (HubSpot: every field quoted,
+CRLF; Salesforce reports: labels and footer rows; order lines: the order number repeated)
+and checks what the loader reads and what the load report, the warnings and the errors say,
+in the words of the interface in use.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from partnerkit.cli import main
+from partnerkit.load.read import LoadWarning, load, read_portfolio
+
+
+def _quoted(rows: list[list[str]]) -> str:
+    return "".join(",".join(f'"{v}"' for v in row) + "\r\n" for row in rows)
+
+
+HUBSPOT_DEALS = [
+    "Record ID",
+    "Deal Name",
+    "Deal Stage",
+    "Pipeline",
+    "Amount",
+    "Close Date",
+    "Create Date",
+    "Associated Company IDs",
+    "Associated Company",
+    "Associated Partner Client IDs",
+    "Currency",
+]
+
+
+def _hubspot(folder: Path, deals: list[list[str]], companies: list[list[str]]) -> Path:
+    """A HubSpot deals view without Is Closed Won / Is closed lost, and a companies export."""
+    folder.mkdir(parents=True, exist_ok=True)
+    head = ["Record ID", "Company name", "Type", "Partner Tier"]
+    (folder / "hubspot-crm-exports-all-companies-2026-09-01.csv").write_text(
+        _quoted([head, *companies]), encoding="utf-8", newline=""
+    )
+    (folder / "hubspot-crm-exports-all-deals-2026-09-01.csv").write_text(
+        _quoted([HUBSPOT_DEALS, *deals]), encoding="utf-8", newline=""
+    )
+    return folder
+
+
+def _deal(record: str, stage: str, partner: str, company: str = "501") -> list[str]:
+    return [
+        record,
+        f"Deal {record}",
+        stage,
+        "Renewals Pipeline",
+        "9000.0",
+        "2026-07-15 10:00",
+        "2026-05-01 13:00",
+        company,
+        "Harbor Freight",
+        partner,
+        "USD",
+    ]
+
+
+PARTNER_COMPANIES = [
+    ["301", "Northwind Cloud", "Partner", "Gold"],
+    ["302", "Bluebird Systems", "Reseller", "Silver"],
+    ["501", "Harbor Freight", "Customer", ""],
+]
+
+
+@pytest.fixture
+def renewal_stages(tmp_path: Path) -> Path:
+    deals = [
+        _deal("9001", "Closed Won", "301"),
+        _deal("9002", "Contract Sent", "301"),
+        _deal("9003", "Renewal Won", "302"),
+        _deal("9004", "Renewal Lost", "302"),
+        _deal("9005", "Renewal Won", "301"),
+    ]
+    return _hubspot(tmp_path / "hubspot", deals, PARTNER_COMPANIES)
+
+
+def test_stage_labels_taken_as_open_by_the_catch_all_are_listed(renewal_stages: Path) -> None:
+    loaded = load(renewal_stages, preset="hubspot")
+    deals = next(t for t in loaded.report.tables if t.table == "deals")
+    assert (
+        "Deal Stage: 4 rows read as 'open' by the catch-all rule \"*\": 'Contract Sent' 1 "
+        "(line 3), 'Renewal Won' 2 (line 4), 'Renewal Lost' 1 (line 5)"
+    ) in deals.notes
+    won = (
+        "deals: Deal Stage: 'Renewal Won' (2 rows, line 4) reads like a closed stage but is "
+        "read as 'open' by the catch-all rule \"*\"; if it is won, pass "
+        "values={'deals': {'outcome': {'Renewal Won': 'won'}}}"
+    )
+    lost = (
+        "deals: Deal Stage: 'Renewal Lost' (1 row, line 5) reads like a closed stage but is "
+        "read as 'open' by the catch-all rule \"*\"; if it is lost, pass "
+        "values={'deals': {'outcome': {'Renewal Lost': 'lost'}}}"
+    )
+    assert loaded.report.warnings == (won, lost)
+
+
+def test_python_callers_are_warned_of_closed_looking_labels(renewal_stages: Path) -> None:
+    with pytest.warns(LoadWarning) as caught:
+        read_portfolio(renewal_stages, preset="hubspot")
+    said = [str(w.message) for w in caught]
+    assert [s.split(" reads like")[0] for s in said] == [
+        "deals: Deal Stage: 'Renewal Won' (2 rows, line 4)",
+        "deals: Deal Stage: 'Renewal Lost' (1 row, line 5)",
+    ]
+    values = {"deals": {"outcome": {"Renewal Won": "won", "Renewal Lost": "lost"}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LoadWarning)
+        p = read_portfolio(renewal_stages, preset="hubspot", values=values)
+    outcomes = dict(p.deals.select("deal_id", "outcome").collect().rows())
+    assert outcomes == {
+        "9001": "won",
+        "9002": "open",
+        "9003": "won",
+        "9004": "lost",
+        "9005": "won",
+    }
+
+
+def test_the_command_line_warns_with_the_mapping_file_line(
+    renewal_stages: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(renewal_stages), "--preset", "hubspot"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "warning: deals: Deal Stage: 'Renewal Won' (2 rows, line 4) reads like a closed stage "
+        "but is read as 'open' by the catch-all rule \"*\"; if it is won, add "
+        '[values.deals.outcome] "Renewal Won" = "won" to a --mapping file'
+    ) in out
+    assert main(["analyze", str(renewal_stages), "--preset", "hubspot"]) == 0
+    err = capsys.readouterr().err
+    assert '[values.deals.outcome] "Renewal Lost" = "lost"' in err
