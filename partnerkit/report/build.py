@@ -63,8 +63,10 @@ REPORT_FILE = "report.html"
 """Name of the report page inside the output folder."""
 
 ONEPAGER_LIMIT = 40
-"""Most partner review pages in the default selection (the partners needing a decision);
-``partners`` or ``all_partners`` choose more."""
+"""Most partner review pages in the default selection (the partners needing a decision,
+shared among exits, vital partners on watch and investments:
+:func:`partnerkit.report.content.review_groups`); ``partners`` or ``all_partners`` choose
+more."""
 
 DEFAULT_FORMATS: tuple[str, ...] = ("svg",)
 """Chart-pack formats written by default: the SVG files the page embeds, nothing more."""
@@ -129,24 +131,35 @@ def with_recommendations(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.Da
 
 
 def _chosen(
-    card: pl.DataFrame, partners: Sequence[str] | None, *, all_partners: bool
-) -> tuple[list[str], str]:
-    """Return the partners given a review page, and a sentence saying who they are."""
+    card: pl.DataFrame,
+    partners: Sequence[str] | None,
+    *,
+    all_partners: bool,
+    currency: str | None = None,
+) -> tuple[list[str], str, tuple[content.ReviewGroup, ...]]:
+    """Return the partners given a review page and a sentence saying who they are.
+
+    With neither ``partners`` nor ``all_partners``, also the partners needing a decision by
+    kind, with those left out (:func:`partnerkit.report.content.review_groups`).
+    """
     if all_partners:
         ids = card.sort([c.RANK, c.PARTNER_ID], nulls_last=True)[c.PARTNER_ID].to_list()
-        return ids, "A review page for every partner, best-ranked first."
+        intro = "A review page for every partner, best-ranked first."
+        return ids, intro if ids else "No partner selected.", ()
     if partners is not None:
         known = set(card[c.PARTNER_ID].to_list())
         unknown = [p for p in partners if p not in known]
         if unknown:
             raise KeyError(f"unknown partner ids: {', '.join(unknown)}")
-        return list(dict.fromkeys(partners)), "Review pages for the partners asked for."
-    ids = content.decision_partners(card, limit=ONEPAGER_LIMIT)
-    return ids, (
-        "Review pages for the partners needing a decision: the recommended exits, then the "
-        f"recommended investments, best-ranked first (at most {ONEPAGER_LIMIT}). Ask for "
-        "others by id, or for every partner."
-    )
+        ids = list(dict.fromkeys(partners))
+        return (
+            ids,
+            "Review pages for the partners asked for." if ids else "No partner selected.",
+            (),
+        )
+    groups = content.review_groups(card, limit=ONEPAGER_LIMIT, currency=currency)
+    ids = [p.partner_id for group in groups for p in group.shown]
+    return ids, content.review_intro(groups, limit=ONEPAGER_LIMIT), groups
 
 
 def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
@@ -253,8 +266,9 @@ def _page_text(
         "notes": inputs.notes,
         "groups": content.recommendation_groups(card, value=value, currency=currency),
         "value_label": value.replace("_", " ").capitalize(),
-        "partners_intro": intro if pages else "No partner selected.",
+        "partners_intro": intro,
         "partners": pages,
+        "pages_by_id": {page.partner_id: page for page in pages},
         "scorecard": scorecard,
         "more_rows": more_rows,
     }
@@ -301,8 +315,11 @@ def build_report(
     """Write the review pack, the chart pack and the CSV exports; return the report's path.
 
     Review pages go to ``partners`` when given (in that order), to every partner with
-    ``all_partners``, and otherwise to the partners needing a decision (recommended exits,
-    then investments; at most :data:`ONEPAGER_LIMIT`). ``partner_charts`` adds each
+    ``all_partners``, and otherwise to the partners needing a decision: recommended exits,
+    vital partners on watch and recommended investments, the most money at stake first
+    within each, the :data:`ONEPAGER_LIMIT` pages shared among them
+    (:func:`partnerkit.report.content.review_groups`); the page says how many of each were
+    left out and names them. ``partner_charts`` adds each
     reviewed partner's chart one-pager to its page; by default only when the partners were
     named (``partners``), so that a default report draws no chart per partner.
     ``currency`` is the portfolio's (:func:`partnerkit.facts.portfolio_currency`);
@@ -317,13 +334,13 @@ def build_report(
     """
     inputs = analysis
     card = require_recommendations(analysis.scorecard)
-    chosen, intro = _chosen(card, partners, all_partners=all_partners)
+    money = currency or getattr(analysis, "currency", None)
+    chosen, intro, groups = _chosen(card, partners, all_partners=all_partners, currency=money)
     wanted = list(dict.fromkeys(f.lower().lstrip(".") for f in formats))
     bad = [f for f in wanted if f not in FORMATS]
     if bad:
         raise ValueError(f"unknown chart formats: {', '.join(bad)}")
     draw_partners = partners is not None if partner_charts is None else partner_charts
-    money = currency or getattr(analysis, "currency", None)
 
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -376,6 +393,9 @@ def build_report(
             "images": {name: _b64(rendered[name, "svg"]) for name in pack},
             "partner_images": {a: _b64(rendered[a, "svg"]) for a in partner_specs},
             "colours": RECOMMENDATION_COLORS,
+            "review_groups": groups,
+            "review_more": content.review_more(groups),
+            "left_out_named": content.LEFT_OUT_NAMED,
         }
     )
     return write_atomic(folder / REPORT_FILE, html.encode("utf-8"))

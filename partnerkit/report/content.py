@@ -34,12 +34,17 @@ from partnerkit.decisions.recommend import REASONS
 
 __all__ = [
     "GROUP_ROWS",
+    "LEFT_OUT_NAMED",
+    "REVIEW_KINDS",
+    "STAKE_COLUMNS",
     "TABLE_ROWS",
     "Figure",
     "Group",
     "PageMeta",
     "PartnerPage",
     "ReasonLine",
+    "ReviewEntry",
+    "ReviewGroup",
     "Table",
     "change_figures",
     "decision_partners",
@@ -47,6 +52,9 @@ __all__ = [
     "partner_page",
     "quarter_label",
     "recommendation_groups",
+    "review_groups",
+    "review_intro",
+    "review_more",
     "scorecard_table",
     "summary_figures",
 ]
@@ -56,9 +64,6 @@ TABLE_ROWS = 200
 
 GROUP_ROWS = 50
 """Partners listed per recommendation in the page; the CSV has every partner."""
-
-DECISIONS: tuple[str, ...] = ("exit", "invest")
-"""Recommendations that change a partnership: their partners need a decision at the review."""
 
 NO_CURRENCY = "the portfolio's currency (not named in the data)"
 
@@ -423,25 +428,221 @@ def scorecard_table(
     return table, max(ordered.height - rows, 0)
 
 
-def decision_partners(card: pl.DataFrame, /, *, limit: int) -> list[str]:
-    """Partners needing a decision at the review: recommended exits, then investments.
+LEFT_OUT_NAMED = 20
+"""Partners left out of the default review pages named per kind, most at stake first (the
+others are counted; recommendations.csv lists every partner)."""
 
-    Best-ranked first within each; at most ``limit``.
+STAKE_COLUMNS: tuple[str, ...] = ("won_revenue", "open_pipeline", "investment")
+"""Scorecard columns summed into the money at stake: what an exit would touch.
 
-    Requires columns: ``partner_id``, ``rank``, ``recommendation``.
+The decision queue's measure and order (``partnerkit.widgets.board.decision_queue``), which
+the report cannot import (widgets are a separate room, with ipywidgets); a test holds the two
+orders equal.
+"""
 
-    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d"], "rank": [1, 2, 3, 4],
-    ...     "recommendation": ["keep", "exit", "invest", "exit"]})
-    >>> decision_partners(card, limit=10), decision_partners(card, limit=2)
-    (['b', 'd', 'c'], ['b', 'd'])
+REVIEW_KINDS: tuple[tuple[str, str, bool], ...] = (
+    ("exit", "recommended exits", False),
+    ("watch", "vital partners on watch", True),
+    ("invest", "recommended investments", False),
+)
+"""The partners needing a decision at the review, most urgent first (the queue's order):
+(recommendation, what the group is called, vital partners only)."""
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """A partner needing a decision: id, name and the money at stake, as text."""
+
+    partner_id: str
+    name: str
+    at_stake: str
+
+
+@dataclass(frozen=True)
+class ReviewGroup:
+    """One kind of decision among the default review pages: who got a page, who did not.
+
+    ``shown`` are the partners given a page, ``left_out`` the others; both most money at
+    stake first.
+    """
+
+    recommendation: str
+    colour: str
+    label: str
+    shown: tuple[ReviewEntry, ...]
+    left_out: tuple[ReviewEntry, ...]
+
+    @property
+    def total(self) -> int:
+        """Partners of this kind, with a page or not."""
+        return len(self.shown) + len(self.left_out)
+
+
+def _shares(sizes: Sequence[int], limit: int, /) -> list[int]:
+    """Share ``limit`` pages among groups of ``sizes``: a page each in turn, most urgent first.
+
+    A group smaller than its share leaves the rest to the others.
+
+    >>> _shares([101, 3, 12], 40), _shares([28, 1, 19], 40), _shares([5, 0, 2], 40)
+    ([25, 3, 12], [20, 1, 19], [5, 0, 2])
+    """
+    shares = [0] * len(sizes)
+    left = limit
+    while left > 0 and any(s < n for s, n in zip(shares, sizes, strict=True)):
+        for i, size in enumerate(sizes):
+            if left > 0 and shares[i] < size:
+                shares[i] += 1
+                left -= 1
+    return shares
+
+
+def review_groups(
+    card: pl.DataFrame, /, *, limit: int, currency: str | None = None
+) -> tuple[ReviewGroup, ...]:
+    """Return the partners needing a decision at the review, by kind, and who gets a page.
+
+    The kinds (:data:`REVIEW_KINDS`) are recommended exits, vital partners on watch and
+    recommended investments, most urgent first; within each, the most money at stake first
+    (the sum of the :data:`STAKE_COLUMNS` present, nulls as 0), then ``partner_id``: the
+    decision queue's order. The ``limit`` pages are shared among the kinds, a page each in
+    turn, so that every kind with partners is represented; a kind with fewer partners than
+    its share leaves the rest to the others. Kinds without partners are left out.
+
+    Requires columns: ``partner_id``, ``recommendation``; reads ``vital`` (without it, no
+    partner on watch counts as vital) and the :data:`STAKE_COLUMNS` present.
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d", "e"],
+    ...     "recommendation": ["keep", "exit", "invest", "exit", "watch"],
+    ...     "vital": [True, False, False, False, True],
+    ...     "won_revenue": [9.0, 10.0, 0.0, 50.0, 7.0], "open_pipeline": [0.0, 5.0, 1.0, 0.0, 0.0]})
+    >>> groups = review_groups(card, limit=2, currency="EUR")
+    >>> [(g.recommendation, [p.partner_id for p in g.shown]) for g in groups]
+    [('exit', ['d']), ('watch', ['e']), ('invest', [])]
+    >>> [p.partner_id for p in groups[0].left_out], groups[0].shown[0].at_stake, groups[0].total
+    (['b'], 'EUR 50', 2)
     """
     if c.RECOMMENDATION not in card.columns:
-        return []
-    ordered = _ordered(card)
-    chosen: list[str] = []
-    for rec in DECISIONS:
-        chosen.extend(ordered.filter(pl.col(c.RECOMMENDATION) == rec)[c.PARTNER_ID].to_list())
-    return chosen[:limit]
+        return ()
+    stake = [pl.col(col).fill_null(0.0) for col in STAKE_COLUMNS if col in card.columns]
+    vital = pl.col(c.VITAL).fill_null(value=False) if c.VITAL in card.columns else pl.lit(False)
+    ordered = card.with_columns(
+        _at_stake=(pl.sum_horizontal(stake) if stake else pl.lit(0.0)).round(2)
+    ).sort(["_at_stake", c.PARTNER_ID], descending=[True, False])
+    kinds = [
+        (
+            rec,
+            label,
+            ordered.filter(
+                pl.col(c.RECOMMENDATION) == rec, vital if only_vital else pl.lit(value=True)
+            ),
+        )
+        for rec, label, only_vital in REVIEW_KINDS
+    ]
+    kinds = [(rec, label, rows) for rec, label, rows in kinds if rows.height]
+    shares = _shares([rows.height for _, _, rows in kinds], limit)
+
+    def entries(rows: pl.DataFrame) -> tuple[ReviewEntry, ...]:
+        return tuple(
+            ReviewEntry(
+                partner_id=str(row[c.PARTNER_ID]),
+                name=str(row.get(c.NAME) or row[c.PARTNER_ID]),
+                at_stake=fmt.money(row["_at_stake"], currency),
+            )
+            for row in rows.iter_rows(named=True)
+        )
+
+    return tuple(
+        ReviewGroup(
+            recommendation=rec,
+            colour=RECOMMENDATION_COLORS[rec],
+            label=label,
+            shown=entries(rows.head(share)),
+            left_out=entries(rows.slice(share)),
+        )
+        for (rec, label, rows), share in zip(kinds, shares, strict=True)
+    )
+
+
+def review_intro(groups: Sequence[ReviewGroup], /, *, limit: int) -> str:
+    """Say which partners the default review pages go to, in what order, and who is left out.
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"],
+    ...     "recommendation": ["exit", "exit", "invest"], "won_revenue": [1.0, 2.0, 3.0]})
+    >>> print(review_intro(review_groups(card, limit=2), limit=2))
+    Review pages for the partners needing a decision, most urgent first: recommended exits, \
+vital partners on watch, then recommended investments; within each, the most money at stake \
+first (won revenue, open pipeline and investment). The 2 pages at most are shared among them, \
+so that each is represented. Left out: 1 of 2 recommended exits (named below).
+    >>> print(review_intro((), limit=40))
+    No partner needs a decision: no exit or investment is recommended, no vital partner is \
+on watch.
+    """
+    if not groups:
+        return (
+            "No partner needs a decision: no exit or investment is recommended, "
+            "no vital partner is on watch."
+        )
+    text = (
+        "Review pages for the partners needing a decision, most urgent first: "
+        + ", ".join(label for _, label, _ in REVIEW_KINDS[:-1])
+        + f", then {REVIEW_KINDS[-1][1]}; within each, the most money at stake first "
+        "(won revenue, open pipeline and investment). "
+        f"The {fmt.count(limit)} pages at most are shared among them, so that each is "
+        "represented."
+    )
+    left = [g for g in groups if g.left_out]
+    if not left:
+        return text + " None is left out."
+    said = [f"{fmt.count(len(g.left_out))} of {fmt.count(g.total)} {g.label}" for g in left]
+    return f"{text} Left out: {_and(said)} (named below)."
+
+
+def review_more(groups: Sequence[ReviewGroup], /) -> str:
+    """Say how to get the review pages of the partners left out; empty when none is.
+
+    >>> left = ReviewGroup("exit", "#D55E00", "recommended exits", (),
+    ...     (ReviewEntry("p9", "Nine", "EUR 5"),))
+    >>> print(review_more([left]))
+    For review pages of partners left out, run partnerkit report again with \
+--partners ID,ID,... (pages for those partners only, in that order) or --all-partners (a page \
+for every partner). recommendations.csv lists every partner with its recommendation.
+    >>> review_more([])
+    ''
+    """
+    if not any(g.left_out for g in groups):
+        return ""
+    return (
+        "For review pages of partners left out, run partnerkit report again with "
+        "--partners ID,ID,... (pages for those partners only, in that order) or "
+        "--all-partners (a page for every partner). recommendations.csv lists every "
+        "partner with its recommendation."
+    )
+
+
+def _and(items: Sequence[str], /) -> str:
+    """Join ``items`` as a sentence does.
+
+    >>> _and(["a"]), _and(["a", "b"]), _and(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def decision_partners(card: pl.DataFrame, /, *, limit: int) -> list[str]:
+    """Partners given a review page by default: those :func:`review_groups` shows, in order.
+
+    Recommended exits, vital partners on watch, then recommended investments, the ``limit``
+    pages shared among them; the most money at stake first within each.
+
+    Requires columns: ``partner_id``, ``recommendation``.
+
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c", "d"],
+    ...     "recommendation": ["keep", "exit", "invest", "exit"],
+    ...     "won_revenue": [900.0, 10.0, 0.0, 50.0]})
+    >>> decision_partners(card, limit=10), decision_partners(card, limit=2)
+    (['d', 'b', 'c'], ['d', 'c'])
+    """
+    return [p.partner_id for group in review_groups(card, limit=limit) for p in group.shown]
 
 
 def _money_figure(currency: str | None) -> Callable[[Any], str]:

@@ -173,12 +173,15 @@ def test_no_sentence_repeats_in_the_tables(syn, tmp_path):
 
 def test_default_review_pages_are_the_partners_needing_a_decision(built, analysis):
     _, _, page = built
-    card = with_recommendations(analysis.scorecard, policy=analysis.policy).sort(
-        ["rank", "partner_id"]
+    card = with_recommendations(analysis.scorecard, policy=analysis.policy)
+    stake = pl.sum_horizontal(
+        pl.col(c).fill_null(0.0) for c in ("won_revenue", "open_pipeline", "investment")
     )
-    exits = card.filter(pl.col("recommendation") == "exit")["partner_id"].to_list()
-    invests = card.filter(pl.col("recommendation") == "invest")["partner_id"].to_list()
-    expected = (exits + invests)[:ONEPAGER_LIMIT]
+    ordered = card.sort([stake, pl.col("partner_id")], descending=[True, False])
+    exits = ordered.filter(pl.col("recommendation") == "exit")["partner_id"].to_list()
+    watched = ordered.filter(pl.col("recommendation") == "watch", pl.col("vital"))
+    invests = ordered.filter(pl.col("recommendation") == "invest")["partner_id"].to_list()
+    expected = (exits + watched["partner_id"].to_list() + invests)[:ONEPAGER_LIMIT]
     shown = re.findall(
         r'class="page onepager" id="partner-\d+">.*?\(([^)]+)\)</span>', page, re.DOTALL
     )
