@@ -1,4 +1,4 @@
-"""What drives health: per partner, and across the portfolio per dimension.
+"""What drives health: per partner, and across the portfolio per group of partners.
 
 Both charts read the analysis' ``health_explained`` table (one row per partner, dimension
 and metric, with the metric's value, its percentile within the portfolio, its weight and its
@@ -14,8 +14,8 @@ Examples
 >>> spec = health_breakdown_chart(explained, partners=["a"]).to_dict()
 >>> spec["mark"]["type"], spec["encoding"]["x"]["aggregate"]
 ('bar', 'sum')
->>> health_drivers_chart(explained).to_dict()["encoding"]["x"]["field"]
-'mean_contribution'
+>>> health_drivers_chart(explained).to_dict()["encoding"]["yOffset"]["field"]
+'group'
 """
 
 from __future__ import annotations
@@ -28,12 +28,21 @@ from altair.utils.schemapi import Undefined, UndefinedType
 
 from partnerkit.charts import columns as c
 from partnerkit.charts.columns import default_partners
-from partnerkit.charts.theme import BAR, CATEGORY_SCHEME, MUTED, WIDE_CATEGORY_SCHEME
-from partnerkit.metrics.health import health_drivers
+from partnerkit.charts.theme import (
+    CATEGORY_SCHEME,
+    MUTED,
+    RECOMMENDATION_COLORS,
+    UNRATED,
+    VITAL_COLORS,
+    WIDE_CATEGORY_SCHEME,
+)
 
 __all__ = [
+    "DRIVER_GROUPS",
+    "HEALTH_THIRDS",
     "default_partners",
     "drawable",
+    "driver_groups",
     "health_breakdown_chart",
     "health_drivers_chart",
     "metric_label",
@@ -199,38 +208,215 @@ def health_breakdown_chart(
     return chart
 
 
+DRIVER_GROUPS: dict[str, str] = {
+    "vital few": VITAL_COLORS["vital few"],
+    "keep / invest": RECOMMENDATION_COLORS["keep"],
+    "watch": RECOMMENDATION_COLORS["watch"],
+    "exit": RECOMMENDATION_COLORS["exit"],
+    UNRATED: RECOMMENDATION_COLORS[UNRATED],
+}
+"""The groups the health drivers compare, in legend order, with their fixed colours.
+
+The vital few first; every other partner by its recommendation (keep and invest together:
+the partners the portfolio goes on with); ``unrated`` for a partner without one."""
+
+HEALTH_THIRDS: dict[str, str] = {
+    "healthiest third": "#1B3A5C",
+    "middle third": "#6F8FAF",
+    "least healthy third": "#C9D1D9",
+}
+"""The groups the health drivers compare without a scorecard: partners by health, in thirds."""
+
+_GROUP = "group"
+
+
+def driver_groups(
+    health_explained: pl.DataFrame, /, scorecard: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Put each partner of ``health_explained`` in the group the health drivers compare.
+
+    With a ``scorecard`` holding ``vital`` or ``recommendation``: the vital few, then the
+    rest by recommendation (:data:`DRIVER_GROUPS`). Otherwise the partners in thirds of
+    their health (the mean of their dimension scores, each the sum of its contributions;
+    :data:`HEALTH_THIRDS`). Returns ``partner_id`` and ``group``, one row per partner.
+
+    >>> explained = pl.DataFrame({"partner_id": ["a", "b", "c"],
+    ...     "dimension": ["interest"] * 3, "contribution": [90.0, 50.0, 10.0]})
+    >>> card = pl.DataFrame({"partner_id": ["a", "b", "c"], "vital": [True, False, False],
+    ...     "recommendation": ["keep", "invest", None]})
+    >>> driver_groups(explained, card)["group"].to_list()
+    ['vital few', 'keep / invest', 'unrated']
+    >>> driver_groups(explained)["group"].to_list()
+    ['healthiest third', 'middle third', 'least healthy third']
+    """
+    ids = health_explained.select(c.PARTNER_ID).unique(maintain_order=True)
+    if scorecard is not None and {c.VITAL, c.RECOMMENDATION} & set(scorecard.columns):
+        vital = pl.col(c.VITAL).fill_null(value=False) if c.VITAL in scorecard.columns else None
+        recommendation = (
+            pl.col(c.RECOMMENDATION)
+            if c.RECOMMENDATION in scorecard.columns
+            else pl.lit(None, pl.String)
+        )
+        by_recommendation = (
+            pl.when(recommendation.is_in(["keep", "invest"]))
+            .then(pl.lit("keep / invest"))
+            .when(recommendation.is_in(["watch", "exit"]))
+            .then(recommendation)
+            .otherwise(pl.lit(UNRATED))
+        )
+        group = (
+            by_recommendation
+            if vital is None
+            else pl.when(vital).then(pl.lit("vital few")).otherwise(by_recommendation)
+        )
+        card = scorecard.select(
+            c.PARTNER_ID,
+            *([c.VITAL] if vital is not None else []),
+            *([c.RECOMMENDATION] if c.RECOMMENDATION in scorecard.columns else []),
+        )
+        return ids.join(card, on=c.PARTNER_ID, how="left").select(c.PARTNER_ID, group.alias(_GROUP))
+    health = (
+        health_explained.group_by(c.PARTNER_ID, c.DIMENSION, maintain_order=True)
+        .agg(pl.col(c.CONTRIBUTION).sum(), pl.col(c.CONTRIBUTION).is_not_null().any().alias("n"))
+        .filter("n")
+        .group_by(c.PARTNER_ID, maintain_order=True)
+        .agg(pl.col(c.CONTRIBUTION).mean().alias(c.HEALTH))
+    )
+    thirds = list(HEALTH_THIRDS)
+    ranked = health.with_columns(
+        ((pl.col(c.HEALTH).rank("ordinal", descending=True) - 1) * 3 // pl.len()).alias("third")
+    )
+    return ids.join(ranked, on=c.PARTNER_ID, how="left").select(
+        c.PARTNER_ID,
+        pl.col("third")
+        .fill_null(len(thirds) - 1)
+        .replace_strict(dict(enumerate(thirds)), return_dtype=pl.String)
+        .alias(_GROUP),
+    )
+
+
+def _driver_label(partners: int, /) -> pl.Expr:
+    """Name each metric, with how many of the ``partners`` have a value when some have none.
+
+    A metric most partners lack (a mean over a few) then says so where it is read.
+    """
+    valued = pl.col("with_value").sum().over(c.METRIC)
+    return (
+        pl.when(valued < partners)
+        .then(
+            pl.format(
+                "{} ({} of {} with a value)",
+                pl.col(c.METRIC).str.replace_all("_", " "),
+                valued,
+                pl.lit(partners),
+            )
+        )
+        .otherwise(pl.col(c.METRIC).str.replace_all("_", " "))
+        .alias(_METRIC_LABEL)
+    )
+
+
+def _averaged_over() -> pl.Expr:
+    """Say over which partners a group's mean points of a metric are taken."""
+    scored, valued = pl.col("scored"), pl.col("with_value")
+    return (
+        pl.when(scored == valued)
+        .then(pl.format("the {} with a value", valued))
+        .otherwise(
+            pl.format("all {} ({} without a value score the lowest)", scored, scored - valued)
+        )
+        .alias("averaged_over")
+    )
+
+
 def health_drivers_chart(
     health_explained: pl.DataFrame | pl.LazyFrame,
     /,
     *,
+    scorecard: pl.DataFrame | None = None,
     title: str | None = None,
 ) -> alt.Chart:
-    """Per dimension, the mean points each metric contributes across all partners.
+    """Per metric, the mean points it adds to its dimension score in each group of partners.
 
-    One bar per metric (a handful of rows whatever the portfolio size), grouped by
-    dimension (the figures of :func:`partnerkit.metrics.health.health_drivers`); the tooltip
-    adds the metric's weight and mean percentile.
+    Every metric's percentiles average 50 over the whole portfolio, so a portfolio mean
+    shows only the weights; what tells what drives health is how the groups differ. The
+    groups are those of :func:`driver_groups`: the vital few and the rest by recommendation
+    when ``scorecard`` is given, else thirds of health. One bar per metric and group,
+    grouped by dimension, the metrics that separate the groups most on top; the tooltip
+    gives the group's partner count and over how many partners the metric has a value.
 
     Requires columns: ``partner_id``, ``dimension``, ``metric``, ``percentile``, ``weight``,
-    ``contribution``.
+    ``contribution`` (``value`` is used when present); ``partner_id`` and ``vital`` or
+    ``recommendation`` in ``scorecard``.
 
     Examples
     --------
     >>> explained = pl.DataFrame({"partner_id": ["a", "b"], "dimension": ["interest"] * 2,
     ...     "metric": ["reciprocity"] * 2, "percentile": [20.0, 80.0], "weight": [1.0, 1.0],
     ...     "contribution": [10.0, 40.0]})
-    >>> health_drivers_chart(explained).data["mean_contribution"].to_list()
-    [25.0]
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "vital": [False, True],
+    ...     "recommendation": ["exit", "keep"]})
+    >>> health_drivers_chart(explained, scorecard=card).data.select(
+    ...     "group", "mean_contribution", "partners").rows()
+    [('vital few', 40.0, 1), ('exit', 10.0, 1)]
     """
     frame = c.collected(health_explained, _REQUIRED, chart="health drivers")
     dimensions = frame[c.DIMENSION].unique(maintain_order=True).to_list()
-    drivers = health_drivers(frame.lazy()).with_columns(metric_label()).collect()
+    groups = driver_groups(frame, scorecard)
+    palette = DRIVER_GROUPS if groups[_GROUP].is_in(list(DRIVER_GROUPS)).all() else HEALTH_THIRDS
+    present = set(groups[_GROUP].to_list())
+    order = [g for g in palette if g in present]
+    sizes = groups.group_by(_GROUP).agg(pl.len().alias("partners"))
+    valued = pl.col(c.VALUE) if c.VALUE in frame.columns else pl.col(c.CONTRIBUTION)
+    drivers = (
+        frame.join(groups, on=c.PARTNER_ID, how="left")
+        .group_by(_GROUP, c.DIMENSION, c.METRIC)
+        .agg(
+            pl.col(c.CONTRIBUTION).mean().alias("mean_contribution"),
+            pl.col(c.WEIGHT).first(),
+            pl.col(c.CONTRIBUTION).is_not_null().sum().alias("scored"),
+            valued.is_not_null().sum().alias("with_value"),
+        )
+        .filter(pl.col("scored") > 0)
+        .join(sizes, on=_GROUP)
+        .with_columns(
+            _driver_label(groups.height),
+            _averaged_over(),
+            pl.col(_GROUP).replace_strict({g: i for i, g in enumerate(order)}).alias("order"),
+        )
+    )
+    # the metrics on which the groups differ most come first in their dimension
+    spread = (
+        drivers.group_by(_METRIC_LABEL)
+        .agg((pl.col("mean_contribution").max() - pl.col("mean_contribution").min()).alias("s"))
+        .sort(["s", _METRIC_LABEL], descending=[True, False])[_METRIC_LABEL]
+        .to_list()
+    )
+    dim_order = {d: i for i, d in enumerate(dimensions)}
+    drivers = drivers.sort(pl.col(c.DIMENSION).replace_strict(dim_order), _METRIC_LABEL, "order")
+    counts = "; ".join(
+        f"{g} {n:,}"
+        for g, n in sizes.sort(
+            pl.col(_GROUP).replace_strict({g: i for i, g in enumerate(order)})
+        ).iter_rows()
+    )
+    compared = (
+        "the vital few and the rest by recommendation"
+        if palette is DRIVER_GROUPS
+        else "partners in thirds of health"
+    )
     chart: alt.Chart = (
         alt.Chart(drivers)
-        .mark_bar(color=BAR)
+        .mark_bar()
         .encode(
-            x=alt.X("mean_contribution:Q", title="mean points per partner"),
-            y=alt.Y(f"{_METRIC_LABEL}:N", title=None, sort="-x"),
+            x=alt.X("mean_contribution:Q", title="mean points per partner in the group"),
+            y=alt.Y(f"{_METRIC_LABEL}:N", title=None, sort=spread, axis=alt.Axis(labelLimit=320)),
+            yOffset=alt.YOffset(f"{_GROUP}:N", sort=order),
+            color=alt.Color(
+                f"{_GROUP}:N",
+                title="partners",
+                scale=alt.Scale(domain=order, range=[palette[g] for g in order]),
+            ),
             row=alt.Row(
                 f"{c.DIMENSION}:N",
                 sort=dimensions,
@@ -238,21 +424,26 @@ def health_drivers_chart(
                 header=alt.Header(labelAngle=0, labelAlign="left", labelFontWeight="bold"),
             ),
             tooltip=[
+                alt.Tooltip(f"{_GROUP}:N", title="group"),
+                alt.Tooltip("partners:Q", title="partners in the group", format=","),
                 alt.Tooltip(f"{c.DIMENSION}:N", title="dimension"),
                 alt.Tooltip(f"{_METRIC_LABEL}:N", title="metric"),
                 alt.Tooltip("weight:Q", title="weight", format=".2~f"),
-                alt.Tooltip("mean_percentile:Q", title="mean percentile", format=".0f"),
                 alt.Tooltip("mean_contribution:Q", title="mean points", format=".1f"),
-                alt.Tooltip("partners:Q", title="partners", format=","),
+                alt.Tooltip("averaged_over:N", title="averaged over"),
+                alt.Tooltip("with_value:Q", title="partners with a value", format=","),
             ],
         )
         .resolve_scale(y="independent")
         .properties(
             width=320,
-            height=alt.Step(20),
+            height=alt.Step(7),  # per bar: the step of the offset
             title=alt.Title(
-                title or "Health drivers across the portfolio",
-                subtitle="mean points each metric adds to its dimension score",
+                title or "Health drivers: what separates the groups of partners",
+                subtitle=[
+                    f"mean points each metric adds to its dimension score, for {compared}",
+                    f"({counts} partners); the metrics that differ most first",
+                ],
                 subtitleColor=MUTED,
             ),
         )

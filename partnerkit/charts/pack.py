@@ -89,7 +89,7 @@ NO_DATA: dict[str, tuple[str, str]] = {
     "lorenz": ("Lorenz curve", "no ranked partner has any of the value ranked (pareto_value)"),
     "quadrant": ("Won revenue vs untapped overlap", _MAPPING),
     "quadrant_health": ("Value vs health", _HEALTH),
-    "health_drivers": ("Health drivers across the portfolio", _HEALTH),
+    "health_drivers": ("Health drivers: what separates the groups of partners", _HEALTH),
     "health_breakdown": ("Health: what drives each score", _HEALTH),
     "tier_audit": ("Tier audit: assigned vs implied", "no partner has an assigned tier"),
     "trend": ("Won revenue per quarter", "no won revenue in the tracked quarters"),
@@ -184,7 +184,7 @@ def chart_pack(
         explained = analysis.health_explained
         if explained is not None and _drawn(explained, c.CONTRIBUTION):
             if "health_drivers" in wanted:
-                charts["health_drivers"] = health_drivers_chart(explained)
+                charts["health_drivers"] = health_drivers_chart(explained, scorecard=card)
             if "health_breakdown" in wanted:
                 charts["health_breakdown"] = health_breakdown_chart(
                     explained, partners=partners, scorecard=card

@@ -58,14 +58,17 @@ def test_health_breakdown_for_chosen_partners_only():
     assert {r["partner_id"] for r in data_of(spec)} == {"a"}
 
 
-def test_health_drivers_mean_points_per_metric():
-    chart = health_drivers_chart(EXPLAINED)
-    drivers = {(r["dimension"], r["metric"]): r for r in chart.data.iter_rows(named=True)}
-    # sourced pipeline: (50 + 0) / 2; reciprocity: (30 + 10) / 2; training: (100 + 0) / 2
-    assert drivers["interest", "sourced_pipeline"]["mean_contribution"] == 25.0
-    assert drivers["interest", "reciprocity"]["mean_contribution"] == 20.0
-    assert drivers["awareness", "training"]["mean_contribution"] == 50.0
-    assert drivers["interest", "reciprocity"]["mean_percentile"] == 40.0
+def test_health_drivers_mean_points_per_metric_and_group() -> None:
+    card = pl.DataFrame(
+        {"partner_id": ["a", "b"], "vital": [True, False], "recommendation": ["keep", "exit"]}
+    )
+    chart = health_drivers_chart(EXPLAINED, scorecard=card)
+    drivers = {(r["group"], r["metric"]): r for r in chart.data.iter_rows(named=True)}
+    # a is the vital few, b is to exit: each group's mean is its one partner's points
+    assert drivers["vital few", "sourced_pipeline"]["mean_contribution"] == 50.0
+    assert drivers["exit", "sourced_pipeline"]["mean_contribution"] == 0.0
+    assert drivers["vital few", "reciprocity"]["mean_contribution"] == 30.0
+    assert drivers["exit", "training"]["partners"] == 1
     spec = chart.to_dict()
     assert spec["encoding"]["row"]["field"] == "dimension"
 
