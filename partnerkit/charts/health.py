@@ -29,12 +29,11 @@ from altair.utils.schemapi import Undefined, UndefinedType
 from partnerkit.charts import columns as c
 from partnerkit.charts.columns import default_partners
 from partnerkit.charts.theme import (
-    CATEGORY_SCHEME,
     MUTED,
     RECOMMENDATION_COLORS,
     UNRATED,
     VITAL_COLORS,
-    WIDE_CATEGORY_SCHEME,
+    metric_scale,
 )
 
 __all__ = [
@@ -82,7 +81,7 @@ def points_bars(
     rows: pl.DataFrame,
     /,
     *,
-    metrics: int,
+    metrics: Sequence[str],
     x_title: str,
     x_axis: alt.Axis | UndefinedType = Undefined,
     legend: alt.Legend | UndefinedType = Undefined,
@@ -90,14 +89,16 @@ def points_bars(
     """Stack the points each metric adds to a health score, one colour a metric.
 
     The part the portfolio's health breakdown and a one-pager's health panel share: the sum
-    of ``contribution`` on a 0-100 axis, coloured by ``metric_label`` (a wider palette above
-    ten ``metrics``), stacked in metric order. Callers add the rows' axis and the tooltip.
+    of ``contribution`` on a 0-100 axis, coloured by ``metric_label`` with each metric's
+    fixed colour (:func:`partnerkit.charts.theme.metric_scale`; ``metrics`` are every metric
+    of the health model, so a custom metric is coloured alike in every chart), stacked in
+    metric order. Callers add the rows' axis and the tooltip.
 
-    >>> rows = pl.DataFrame({"metric": ["training"], "metric_label": ["training"],
+    >>> rows = pl.DataFrame({"metric": ["reciprocity"], "metric_label": ["reciprocity"],
     ...     "contribution": [40.0]})
-    >>> spec = points_bars(rows, metrics=1, x_title="points").to_dict()
-    >>> spec["encoding"]["x"]["scale"], spec["encoding"]["color"]["field"]
-    ({'domain': [0, 100]}, 'metric_label')
+    >>> spec = points_bars(rows, metrics=["reciprocity"], x_title="points").to_dict()
+    >>> spec["encoding"]["x"]["scale"], spec["encoding"]["color"]["scale"]
+    ({'domain': [0, 100]}, {'domain': ['reciprocity'], 'range': ['#72B7B2']})
     """
     chart: alt.Chart = (
         alt.Chart(rows)
@@ -112,13 +113,19 @@ def points_bars(
             color=alt.Color(
                 f"{_METRIC_LABEL}:N",
                 title="metric",
-                scale=alt.Scale(scheme=CATEGORY_SCHEME if metrics <= 10 else WIDE_CATEGORY_SCHEME),
+                scale=metric_scale(_drawn_metrics(rows, metrics), metrics),
                 legend=legend,
             ),
             order=alt.Order(f"{c.METRIC}:N"),
         )
     )
     return chart
+
+
+def _drawn_metrics(rows: pl.DataFrame, metrics: Sequence[str], /) -> list[str]:
+    """List the metrics of ``rows`` in the order of ``metrics`` (the model's), then any other."""
+    drawn = set(rows[c.METRIC].to_list())
+    return [m for m in metrics if m in drawn] + sorted(drawn - set(metrics))
 
 
 def metric_tooltips() -> list[alt.Tooltip]:
@@ -167,7 +174,8 @@ def health_breakdown_chart(
     >>> health_breakdown_chart(explained).to_dict()["encoding"]["column"]["field"]
     'dimension'
     """
-    frame = drawable(c.collected(health_explained, (*_REQUIRED, c.VALUE), chart="health breakdown"))
+    every = c.collected(health_explained, (*_REQUIRED, c.VALUE), chart="health breakdown")
+    frame = drawable(every)
     chosen = c.chosen_partners(frame, partners=partners, scorecard=scorecard, limit=limit)
     rows = frame.filter(pl.col(c.PARTNER_ID).is_in(chosen))
     order = {pid: i for i, pid in enumerate(chosen)}
@@ -178,11 +186,10 @@ def health_breakdown_chart(
     ).sort("order", c.DIMENSION, c.METRIC)
     partner_order = rows.unique(_PARTNER_LABEL, keep="first").sort("order")[_PARTNER_LABEL]
     dimensions = frame[c.DIMENSION].unique(maintain_order=True).to_list()
-    metrics = frame[c.METRIC].n_unique()
     chart: alt.Chart = (
         points_bars(
             rows,
-            metrics=metrics,
+            metrics=every[c.METRIC].unique(maintain_order=True).to_list(),
             x_title="score (points)",
             x_axis=alt.Axis(values=[0, 50, 100]),
         )

@@ -40,6 +40,7 @@ from partnerkit.charts.theme import (
     MUTED,
     RECOMMENDATION_COLORS,
     UNRATED,
+    integer_ticks,
 )
 from partnerkit.charts.trend import partner_quarters
 from partnerkit.decisions.recommend import REASONS
@@ -260,9 +261,15 @@ def _overlap_panel(partner: dict[str, Any]) -> alt.LayerChart:
         },
         schema={"measure": pl.String, "accounts": pl.Float64},
     )
+    ticks = integer_ticks(frame.select(pl.col("accounts").max()).item())
     base = alt.Chart(frame).encode(
         y=alt.Y("measure:N", sort=list(labels.values()), title=None),
-        x=alt.X("accounts:Q", title="accounts", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X(
+            "accounts:Q",
+            title="accounts",
+            scale=alt.Scale(domain=[0, ticks[-1]], nice=False),
+            axis=alt.Axis(values=ticks, tickMinStep=1, format="d"),
+        ),
     )
     return alt.LayerChart(
         layer=[
@@ -283,12 +290,11 @@ def _overlap_panel(partner: dict[str, Any]) -> alt.LayerChart:
 
 def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     dimensions = everyone[c.DIMENSION].unique(maintain_order=True).to_list()
-    metrics = everyone[c.METRIC].n_unique()
     rows = drawable(explained).with_columns(metric_label())
     chart: alt.Chart = (
         points_bars(
             rows,
-            metrics=metrics,
+            metrics=everyone[c.METRIC].unique(maintain_order=True).to_list(),
             x_title="score (points of 100)",
             legend=alt.Legend(columns=2, orient="right"),
         )

@@ -27,11 +27,13 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import altair as alt
 
 from partnerkit.decisions.recommend import DECISIONS
+from partnerkit.policy import DEFAULT_HEALTH
 
 if TYPE_CHECKING:
     from altair.theme import ThemeConfig
 
 __all__ = [
+    "METRIC_COLORS",
     "RECOMMENDATIONS",
     "RECOMMENDATION_COLORS",
     "THEME_NAME",
@@ -40,6 +42,9 @@ __all__ = [
     "config",
     "enable",
     "enabled",
+    "integer_ticks",
+    "metric_colors",
+    "metric_scale",
     "recommendation_scale",
     "vital_scale",
 ]
@@ -86,6 +91,75 @@ COMPACT_LABEL = (
     "format(datum.value, '~g')"
 )
 """Axis label expression writing 1500 as 1.5k and 2000000 as 2M, tick by tick."""
+
+
+# Vega's tableau10 and the other ten of tableau20, written out so a colour never depends on
+# which metrics a chart happens to draw.
+_TABLEAU10 = (
+    "#4C78A8", "#F58518", "#E45756", "#72B7B2", "#54A24B",
+    "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D", "#BAB0AC",
+)  # fmt: skip
+_TABLEAU20_LIGHT = (
+    "#9ECAE9", "#FFBF79", "#FF9D98", "#88D27A", "#B79A20",
+    "#83BCB6", "#F2CF5B", "#FABFD2", "#D6A5C9", "#D8B5A5",
+)  # fmt: skip
+
+METRIC_COLORS: dict[str, str] = {
+    m.column: _TABLEAU10[i % len(_TABLEAU10)]
+    for i, m in enumerate(m for dim in DEFAULT_HEALTH for m in dim.metrics)
+}
+"""Fixed colour per health metric of the default model, so a metric reads the same everywhere."""
+
+
+def metric_colors(metrics: Iterable[str], /) -> dict[str, str]:
+    """Return a colour per metric: its fixed colour, else one of a second palette.
+
+    Metrics outside :data:`METRIC_COLORS` (a custom health model) take the colours of a
+    second palette in the order of their names, so charts given the same model's metrics
+    colour each metric alike.
+
+    >>> metric_colors(["sourced_pipeline", "zeta", "alpha"])
+    {'sourced_pipeline': '#F58518', 'zeta': '#FFBF79', 'alpha': '#9ECAE9'}
+    """
+    names = list(dict.fromkeys(metrics))
+    other = sorted(m for m in names if m not in METRIC_COLORS)
+    extra = {m: _TABLEAU20_LIGHT[i % len(_TABLEAU20_LIGHT)] for i, m in enumerate(other)}
+    return {m: METRIC_COLORS.get(m) or extra[m] for m in names}
+
+
+def metric_scale(present: Iterable[str], /, every: Iterable[str] = ()) -> alt.Scale:
+    """Return the colour scale of the metric labels (``sourced pipeline``) of ``present``.
+
+    The domain holds the metrics drawn (``present``, metric names), the range their fixed
+    colours (:func:`metric_colors` of ``every`` metric of the model, default ``present``).
+
+    >>> metric_scale(["reciprocity", "sourced_pipeline"]).to_dict()
+    {'domain': ['reciprocity', 'sourced pipeline'], 'range': ['#72B7B2', '#F58518']}
+    """
+    shown = list(dict.fromkeys(present))
+    colours = metric_colors([*every, *shown])
+    return alt.Scale(domain=[m.replace("_", " ") for m in shown], range=[colours[m] for m in shown])
+
+
+def integer_ticks(top: float | None, /, *, most: int = 6) -> list[int]:
+    """Return whole-number tick values from 0 past ``top``, at most ``most`` + 1 of them.
+
+    For axes of counts: Vega's own ticks put 0.5 steps on a short axis, which a whole-number
+    format writes as "0 1 1 2 2". The step is 1, 2 or 5 times a power of ten.
+
+    >>> integer_ticks(2), integer_ticks(0), integer_ticks(17), integer_ticks(None)
+    ([0, 1, 2], [0, 1], [0, 5, 10, 15, 20], [0, 1])
+    """
+    top = max(float(top or 0.0), 1.0)
+    step, power = 1, 1
+    while -(-top // step) > most:
+        for factor in (2, 5, 10):
+            step = factor * power
+            if -(-top // step) <= most:
+                break
+        power *= 10
+    last = int(-(-top // step)) * step
+    return list(range(0, last + 1, step))
 
 
 def recommendation_scale(present: Iterable[str] = ()) -> alt.Scale:
