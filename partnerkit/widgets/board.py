@@ -49,6 +49,7 @@ from partnerkit.decisions.whatif import prune
 from partnerkit.facts import Facts
 from partnerkit.metrics.change import quarter_changes_of, since_last_review
 from partnerkit.policy import Policy
+from partnerkit.widgets.display import denominator_note
 from partnerkit.widgets.exports import ExportPanel
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import (
@@ -167,16 +168,24 @@ def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFram
     )
 
 
-def whatif_lines(summary: Mapping[str, Any], /, *, currency: str | None = None) -> list[str]:
+def whatif_lines(
+    summary: Mapping[str, Any], /, *, currency: str | None = None, denominator: str = "active"
+) -> list[str]:
     """Readable sentences of a what-if summary (:attr:`WhatIf.summary`).
 
-    Money is written with ``currency`` (the portfolio's ISO code) when given.
+    Money is written with ``currency`` (the portfolio's ISO code) when given. The vital few
+    are counted among the partners of the policy's ``denominator``; the sentence says how
+    many of the exited partners were among them (:func:`denominator_note`).
 
     Examples
     --------
     >>> whatif_lines({"partners_exited": 2, "won_revenue_at_risk": 1500.0,
     ...     "won_revenue_at_risk_share": 0.1}, currency="EUR")[0]
     'Exiting 2 partners puts EUR 1,500 of won revenue at risk (10% of the total).'
+    >>> whatif_lines({"partners_exited": 2, "vital_count_before": 3, "vital_count_after": 3,
+    ...     "partners_before": 12, "partners_after": 12})[-1]  # doctest: +NORMALIZE_WHITESPACE
+    "Vital few before: 3, after: 3; active partners in the concentration: 12 before and
+    after: the 2 exited partners were not in the concentration's denominator (active partners)."
     """
 
     def money(key: str) -> str:
@@ -212,9 +221,9 @@ def whatif_lines(summary: Mapping[str, Any], /, *, currency: str | None = None) 
         )
     if "vital_count_before" in summary:
         lines.append(
-            f"Vital few before: {summary['vital_count_before']} of "
-            f"{fmt.counted(summary.get('partners_before') or 0, 'partner')}; after: "
-            f"{summary.get('vital_count_after')} of {summary.get('partners_after')}."
+            f"Vital few before: {fmt.count(summary['vital_count_before'])}, after: "
+            f"{fmt.count(summary.get('vital_count_after'))}; {denominator} partners in the "
+            f"concentration: {denominator_note(summary, denominator=denominator)}."
         )
     return lines
 
@@ -707,7 +716,11 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self.whatif = dict(result.summary)
         items = "".join(
             f"<li>{html.escape(line)}</li>"
-            for line in whatif_lines(result.summary, currency=self.currency)
+            for line in whatif_lines(
+                result.summary,
+                currency=self.currency,
+                denominator=self.analysis.policy.denominator,
+            )
         )
         self._whatif.value = (
             f"<div class='pk-whatif'><b>What if the {n:,} selected partner"

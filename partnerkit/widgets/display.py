@@ -31,6 +31,7 @@ from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
 from partnerkit.metrics.change import QUARTER_COLUMNS, quarter_changes_of
 from partnerkit.metrics.pareto import vital_few_sentence
+from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.results import AnalysisLike
 from partnerkit.schema import TABLE_ORDER
@@ -51,6 +52,7 @@ __all__ = [
     "chart_label",
     "counted_changes",
     "data_summary",
+    "denominator_note",
     "figures",
     "headline",
     "notes",
@@ -59,6 +61,7 @@ __all__ = [
     "setup_notebook",
     "table",
     "vital_presence",
+    "what_if_figures",
     "widget_chart",
 ]
 
@@ -632,6 +635,133 @@ def change_figures(
         {"figure": labels, "value": values}, schema={"figure": pl.String, "value": pl.String}
     )
     return Table(frame, limit=max(frame.height, 1))
+
+
+def denominator_note(summary: Mapping[str, Any], /, *, denominator: str) -> str:
+    """Say how many partners the concentration counts before and after a what-if's exits.
+
+    The concentration is read on the partners of the policy's ``denominator`` (active
+    partners by default): exiting a partner outside it (one already exited, a prospect)
+    leaves the count as it was. The note says how many of the exited partners were in it.
+
+    Requires keys: ``partners_exited``, ``partners_before``, ``partners_after``
+    (:attr:`partnerkit.decisions.whatif.WhatIf.summary`).
+
+    Examples
+    --------
+    >>> denominator_note({"partners_exited": 101, "partners_before": 131,
+    ...     "partners_after": 131}, denominator="active")
+    "131 before and after: the 101 exited partners were not in the concentration's \
+denominator (active partners)"
+    >>> denominator_note({"partners_exited": 3, "partners_before": 131,
+    ...     "partners_after": 129}, denominator="active")
+    '131 before, 129 after: 2 of the 3 exited partners were in the denominator, 1 was not'
+    >>> denominator_note({"partners_exited": 2, "partners_before": 10, "partners_after": 8},
+    ...     denominator="active")
+    '10 before, 8 after'
+    """
+    exited = int(summary.get("partners_exited") or 0)
+    before, after = summary.get("partners_before"), summary.get("partners_after")
+    if before is None or after is None:
+        return fmt.MISSING
+    inside = int(before) - int(after)
+    outside = exited - inside
+    if exited and not inside:
+        them = "the exited partner was" if exited == 1 else f"the {exited:,} exited partners were"
+        return (
+            f"{fmt.count(before)} before and after: {them} not in the concentration's "
+            f"denominator ({denominator} partners)"
+        )
+    text = f"{fmt.count(before)} before, {fmt.count(after)} after"
+    if outside > 0:
+        were = ("was" if inside == 1 else "were", "was" if outside == 1 else "were")
+        text += (
+            f": {fmt.count(inside)} of the {fmt.count(exited)} exited partners {were[0]} in "
+            f"the denominator, {fmt.count(outside)} {were[1]} not"
+        )
+    return text
+
+
+def _of_total(part: object, total: object, share: object, currency: str | None) -> str:
+    money = [p if isinstance(p, int | float) else None for p in (part, total)]
+    written = f"{fmt.money(money[0], currency)} of {fmt.money(money[1], currency)}"
+    return written + f" ({fmt.percent(share if isinstance(share, float) else None)})"
+
+
+_WHAT_IF_MONEY = (
+    ("won_revenue_at_risk", "won_revenue", "Won revenue at risk"),
+    ("sourced_revenue_at_risk", "sourced_revenue", "Partner-sourced revenue at risk"),
+    ("influenced_revenue_at_risk", "influenced_revenue", "Influenced revenue at risk"),
+    ("open_pipeline_touched", "open_pipeline", "Open pipeline touched"),
+    ("investment_freed", "investment", "Investment freed"),
+)
+
+
+def what_if_figures(
+    summary: Mapping[str, Any], /, *, policy: Policy, currency: str | None = None
+) -> Table:
+    """Show what exiting partners would do, as key figures in words.
+
+    ``summary`` is :attr:`partnerkit.decisions.whatif.WhatIf.summary`. Money is written in
+    whole units with ``currency`` (the portfolio's ISO code), each part beside its total
+    and share; the concentration before and after is read on the partners of the
+    ``policy``'s denominator, and the figure of its partners says how many of the exited
+    partners were in it (:func:`denominator_note`).
+
+    Examples
+    --------
+    >>> from partnerkit.policy import Policy
+    >>> summary = {"partners_exited": 2, "won_revenue_at_risk": 1500.4,
+    ...     "won_revenue_at_risk_share": 0.1, "won_revenue_total": 15004.0,
+    ...     "accounts_covered": 40, "accounts_uncovered": 3, "accounts_uncovered_share": 0.075,
+    ...     "partners_before": 12, "partners_after": 12, "vital_count_before": 3,
+    ...     "vital_count_after": 3, "gini_before": 0.5, "gini_after": 0.52}
+    >>> what_if_figures(summary, policy=Policy(), currency="EUR")  # doctest: +NORMALIZE_WHITESPACE
+    figure                                 value
+    Partners exited                        2
+    Won revenue at risk                    EUR 1,500 of EUR 15,004 (10%)
+    Accounts left without a partner        3 of 40 (7.5%)
+    Partners in the concentration          12 before and after: the 2 exited partners were
+    not in the concentration's denominator (active partners)
+    Vital few                              3 before, 3 after
+    Gini                                   0.50 before, 0.52 after
+    """
+    rows: list[tuple[str, str]] = [("Partners exited", fmt.count(summary.get("partners_exited")))]
+    for name, column, label in _WHAT_IF_MONEY:
+        if name in summary:
+            part = summary[name]
+            total, share = summary.get(column + "_total"), summary.get(name + "_share")
+            rows.append((label, _of_total(part, total, share, currency)))
+    if "accounts_uncovered" in summary:
+        accounts = (
+            f"{fmt.count(summary['accounts_uncovered'])} of "
+            f"{fmt.count(summary.get('accounts_covered'))} "
+            f"({fmt.percent(summary.get('accounts_uncovered_share'))})"
+        )
+        rows.append(("Accounts left without a partner", accounts))
+    for key, label in (
+        ("regions_uncovered", "Regions left without a partner"),
+        ("types_uncovered", "Partner types left without a partner"),
+    ):
+        if key in summary:
+            rows.append((label, fmt.count(summary[key])))
+    if "partners_before" in summary:
+        note = denominator_note(summary, denominator=policy.denominator)
+        rows.append(("Partners in the concentration", note))
+    value = policy.pareto_value.replace("_", " ")
+    compared: tuple[tuple[str, str, Any], ...] = (
+        ("vital_count", "Vital few", fmt.count),
+        ("vital_value_share", f"Vital few's share of {value}", fmt.percent),
+        ("top20_share", f"Top 20% of partners' share of {value}", fmt.percent),
+        ("gini", "Gini", lambda v: fmt.number(v, digits=2)),
+        ("hhi", "HHI (sum of squared shares)", lambda v: fmt.number(v, digits=3)),
+    )
+    for key, label, write in compared:
+        if key + "_before" in summary:
+            then, now = summary[key + "_before"], summary.get(key + "_after")
+            rows.append((label, f"{write(then)} before, {write(now)} after"))
+    frame = pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.String}, orient="row")
+    return Table(frame, limit=frame.height)
 
 
 def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> str:

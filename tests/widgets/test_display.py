@@ -13,9 +13,12 @@ from partnerkit.analysis import analyze
 from partnerkit.charts import theme
 from partnerkit.charts.concentration import pareto_chart
 from partnerkit.charts.export import chart_from_spec
+from partnerkit.decisions.whatif import prune
 from partnerkit.load import from_frames
+from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.report.content import change_figures as report_change_figures
+from partnerkit.widgets.board import whatif_lines
 from partnerkit.widgets.display import (
     RENDERER,
     change_figures,
@@ -26,6 +29,7 @@ from partnerkit.widgets.display import (
     offline_renderer,
     setup_notebook,
     table,
+    what_if_figures,
     widget_chart,
 )
 from partnerkit.widgets.explorer import PortfolioExplorer
@@ -320,3 +324,53 @@ def test_change_figures_count_the_partners_the_report_counts() -> None:
     # One partner's figures, and none for a frame without a compared quarter.
     assert change_figures(changes, partner_id="a").frame["value"][0] == "150"
     assert change_figures(changes.clear()).frame.height == 0
+
+
+def test_what_if_figures_say_the_exits_were_outside_the_denominator(small) -> None:
+    card = small.scorecard.with_columns(
+        status=pl.Series(["active", "active", "active", "active", "exited"]),
+        counted=pl.Series([True, True, True, True, False]),
+    )
+    cover = pl.DataFrame({"partner_id": ["p5"], "account_id": ["x"]})
+    summary = prune(card, exit=["p5"], coverage=cover, policy=Policy()).summary
+    assert summary["partners_before"] == summary["partners_after"] == 4
+    shown = dict(what_if_figures(summary, policy=Policy(), currency="USD").frame.rows())
+    assert shown["Partners in the concentration"] == (
+        "4 before and after: the exited partner was not in the concentration's denominator "
+        "(active partners)"
+    )
+    # money in whole units with the currency, beside its total; labels in words
+    assert shown["Won revenue at risk"] == "USD 40 of USD 1,000 (4%)"
+    assert shown["Vital few"] == "2 before, 2 after"
+    assert "hhi before" not in shown
+    lines = whatif_lines(summary, currency="USD", denominator="active")
+    assert lines[-1].endswith(
+        "the exited partner was not in the concentration's denominator (active partners)."
+    )
+
+
+def test_what_if_figures_count_the_exits_inside_the_denominator(small) -> None:
+    summary = prune(
+        small.scorecard,
+        exit=["p4", "p5"],
+        coverage=pl.DataFrame({"partner_id": ["p4"], "account_id": ["x"]}),
+        policy=Policy(),
+    ).summary
+    shown = dict(what_if_figures(summary, policy=Policy()).frame.rows())
+    # p5 is dormant: outside the active partners the concentration is read on
+    assert shown["Partners in the concentration"] == (
+        "4 before, 3 after: 1 of the 2 exited partners was in the denominator, 1 was not"
+    )
+    assert shown["Investment freed"] == "40 of 210 (19%)"
+    summary = prune(
+        small.scorecard,
+        exit=["p3", "p4"],
+        coverage=pl.DataFrame({"partner_id": ["p4"], "account_id": ["x"]}),
+        policy=Policy(),
+    ).summary
+    assert (
+        dict(what_if_figures(summary, policy=Policy()).frame.rows())[
+            "Partners in the concentration"
+        ]
+        == "4 before, 2 after"
+    )
