@@ -1050,26 +1050,84 @@ def _ambiguous_lines(
     ]
 
 
+_CASE_SENSITIVE_ID = r"^[a-zA-Z0-9]*[0-9][a-zA-Z0-9]*$"
+"""A partner value of letters and digits with a digit: an id, compared as written (a
+Salesforce 15-character id is case-sensitive), never folded with another spelling."""
+
+
 def derive_partners(inputs: Mapping[str, Input], /) -> dict[str, Input]:
     """Read the partners table from the distinct partners of the deals.
 
     Requires: a ``deals`` input with ``partner_id`` and no ``partners`` input (else the
-    inputs are returned as they are). Each partner's name is the helper ``partner_name``
-    of its first deal when the deals have one, else its id; its row number is that of
-    its first deal.
+    inputs are returned as they are). Values that differ only in case or spaces
+    (``Müller Systemhaus`` and ``MÜLLER SYSTEMHAUS``) are one partner, as partner names
+    match elsewhere: the deals take the spelling of the first line, and a note lists the
+    other spellings (values of letters and digits holding a digit are ids, compared as
+    written). Each partner's name is the helper ``partner_name`` of its first deal when
+    the deals have one, else its id; its row number is that of its first deal.
 
     >>> import polars as pl
     >>> from partnerkit.load.files import SourceTable
-    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "partner_id": ["Ann", None, " Ann "]})
+    >>> lf = pl.LazyFrame({"__row": [2, 3, 4], "partner_id": ["Ann", None, " ANN "]})
     >>> src = SourceTable("deals", lf, ("partner_id",), "pipeline.csv", "line", eager=True)
     >>> deals = Input("deals", lf, ("partner_id",), src, ColumnPlan((), ()))
-    >>> derive_partners({"deals": deals})["partners"].frame.collect().rows()
+    >>> out = derive_partners({"deals": deals})
+    >>> out["partners"].frame.collect().rows()
     [(2, 'Ann', 'Ann')]
+    >>> out["deals"].frame.collect()["partner_id"].to_list()
+    ['Ann', None, 'Ann']
+    >>> print(out["deals"].notes[0])  # doctest: +NORMALIZE_WHITESPACE
+    partner_id: 1 row spelt otherwise than the partner's first line, read as that partner
+    (case and spaces ignored, as partner names match): 'ANN' (line 4) -> 'Ann'
     """
     deals = inputs.get("deals")
     if deals is None or "partners" in inputs or "partner_id" not in deals.present:
         return dict(inputs)
     pid = pl.col("partner_id").cast(pl.String).str.strip_chars()
+    key = pl.when(pid.str.contains(_CASE_SENSITIVE_ID)).then(pid).otherwise(label_key(pid))
+    staged = deals.frame.with_columns(pid.alias("__given"), key.alias("__partner_key"))
+    given = pl.col("__given").is_not_null() & (pl.col("__given") != "")
+    first = (
+        staged.filter(given)
+        .sort(ROW)
+        .group_by("__partner_key", maintain_order=True)
+        .agg(pl.col("__given").first().alias("__first"))
+    )
+    staged = (
+        staged.join(first, on="__partner_key", how="left", maintain_order="left")
+        .with_columns(
+            pl.when(given)
+            .then(pl.col("__first"))
+            .otherwise(pl.col("partner_id"))
+            .alias("partner_id")
+        )
+        .collect()
+        .lazy()
+    )
+    respelt = (
+        staged.filter(given & (pl.col("__given") != pl.col("__first")))
+        .select(ROW, "__given", "__first")
+        .collect()
+    )
+    deal_notes = deals.notes
+    if respelt.height:
+        shown = ", ".join(
+            f"{g!r} ({deals.row_kind} {n}) -> {f!r}"
+            for n, g, f in respelt.unique(["__given"], keep="first", maintain_order=True)
+            .head(8)
+            .rows()
+        )
+        rows = respelt.height
+        said = (
+            f"partner_id: {rows} row{'' if rows == 1 else 's'} spelt otherwise than the "
+            "partner's first line, read as that partner (case and spaces ignored, as partner "
+            f"names match): {shown}"
+        )
+        deal_notes = (*deal_notes, said)
+    deals = dataclasses.replace(
+        deals, frame=staged.drop("__given", "__partner_key", "__first"), notes=deal_notes
+    )
+    pid = pl.col("partner_id")
     name = (
         pl.col("partner_name").cast(pl.String).str.strip_chars()
         if "partner_name" in deals.present
@@ -1090,7 +1148,13 @@ def derive_partners(inputs: Mapping[str, Input], /) -> dict[str, Input]:
     origin = f"derived from the deals ({deals.origin})"
     source = SourceTable("partners", frame, columns, origin, deals.row_kind, eager=True)
     plan = ColumnPlan(tuple((c, c) for c in columns), ())
-    notes = ("one partner per distinct partner_id of the deals; no partner file was given",)
+    notes = (
+        (
+            "one partner per distinct partner_id of the deals, case and spaces ignored; no "
+            "partner file was given"
+        ),
+    )
     out = dict(inputs)
+    out["deals"] = deals
     out["partners"] = Input("partners", frame, columns, source, plan, notes=notes)
     return out

@@ -11,9 +11,11 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from partnerkit.cli import main
+from partnerkit.load.mapping import read_mapping_file
 from partnerkit.load.read import LoadWarning, load, read_portfolio
 
 
@@ -139,3 +141,55 @@ def test_the_command_line_warns_with_the_mapping_file_line(
     assert main(["analyze", str(renewal_stages), "--preset", "hubspot"]) == 0
     err = capsys.readouterr().err
     assert '[values.deals.outcome] "Renewal Lost" = "lost"' in err
+
+
+ORDER_LINES = (
+    "Order No,Reseller,Customer,Order Date,Product,Line Amount,Currency\r\n"
+    'SO-1001,Müller Systemhaus,Café Noir,03.02.2026,Licence,"1.000,00",EUR\r\n'
+    'SO-1001,Müller Systemhaus,Café Noir,03.02.2026,Support,"250,50",EUR\r\n'
+    'SO-1002,MÜLLER SYSTEMHAUS ,Brasserie Lyon,15.03.2026,Licence,"2.000,00",EUR\r\n'
+    'SO-1003,Société Générale IT,Hôtel Azur,20.04.2026,Licence,"3.000,00",EUR\r\n'
+)
+
+ORDERS_TOML = """currency = "EUR"
+derive_partners = true
+decimal = ","
+[files]
+deals = "order_lines.csv"
+[columns.deals]
+"Order No" = "deal_id"
+"Reseller" = ["partner_id", "partner_name"]
+"Customer" = "account_id"
+"Order Date" = ["created_on", "closed_on"]
+"Line Amount" = "amount"
+"Currency" = "currency"
+"Product" = ""
+[constants.deals]
+outcome = "won"
+[aggregate.deals]
+by = "deal_id"
+amount = "sum"
+created_on = "min"
+closed_on = "max"
+"""
+
+
+def test_derived_partners_spelt_in_other_case_are_one_partner(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "orders"
+    folder.mkdir()
+    (folder / "order_lines.csv").write_bytes(ORDER_LINES.encode("cp1252"))
+    mapping = tmp_path / "orders.toml"
+    mapping.write_text(ORDERS_TOML, encoding="utf-8")
+    assert main(["validate", str(folder), "--mapping", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert "partners  (derived from the deals (order_lines.csv): 2 rows)" in out
+    assert (
+        "partner_id: 1 row spelt otherwise than the partner's first line, read as that "
+        "partner (case and spaces ignored, as partner names match): 'MÜLLER SYSTEMHAUS' "
+        "(line 4) -> 'Müller Systemhaus'"
+    ) in out
+    p = read_portfolio(folder, mapping=read_mapping_file(mapping))
+    by_partner = dict(p.deals.group_by("partner_id").agg(pl.col("amount").sum()).collect().rows())
+    assert by_partner == {"Müller Systemhaus": 3250.5, "Société Générale IT": 3000.0}
