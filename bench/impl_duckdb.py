@@ -105,6 +105,7 @@ def _deals_cte(p: Mapping[str, str], w: Window) -> str:
       count(*) FILTER (WHERE {still_open}) AS open_deals,
       max(coalesce(closed_on, created_on)) FILTER (WHERE {still_open}) AS open_until,
       max(created_on) AS last_deal_on,
+      max(closed_on) FILTER (WHERE {won}) AS last_won_on,
       round(coalesce(sum(amount) FILTER (WHERE {won}), 0), 2) AS won_revenue,
       count(*) FILTER (WHERE {won}) AS won_deals,
       count(*) FILTER (WHERE outcome = 'lost' AND {closed_w}) AS lost_deals,
@@ -240,7 +241,7 @@ def sql(
     awake = f"""((won_revenue > 0 AND won_revenue >= {MIN_REVENUE!r}
            AND won_revenue >= total_counted * {MIN_SHARE!r})
          OR last_deal_on > {since} OR last_partner_activity > {since}
-         OR open_until > {since})"""
+         OR open_until > {since} OR last_won_on > {since})"""
     hours_out = ", ".join(f"coalesce(a.hours_{k}, 0) AS hours_{k}" for k in KINDS)
     hours_cols = ", ".join(f"hours_{k}" for k in KINDS)
     return f"""
@@ -253,6 +254,7 @@ WITH{_deals_cte(p, w)},{acts},
       coalesce(d.open_deals, 0) AS open_deals,
       d.open_until,
       d.last_deal_on,
+      d.last_won_on,
       a.last_partner_activity,
       coalesce(a.activities, 0) AS activities,
       CAST(round(coalesce(d.won_revenue, 0) * 100) AS BIGINT) AS u,

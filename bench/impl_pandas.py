@@ -86,6 +86,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
     )[matters]
     d = per_deal.groupby("partner_id").sum()
     d["last_deal_on"] = deals[matters].groupby("partner_id")["created_on"].max()
+    d["last_won_on"] = deals.loc[won, "closed_on"].groupby(deals.loc[won, "partner_id"]).max()
     # the latest expected close of the deals open at as_of (its creation for one without)
     expected = deals["expected_on"].fillna(deals["created_on"]).where(still_open)
     d["open_until"] = expected[matters].groupby(deals.loc[matters, "partner_id"]).max()
@@ -168,6 +169,7 @@ def core(paths: Mapping[str, str], *, threshold: float = THRESHOLD) -> pd.DataFr
         (out["last_deal_on"] > since)
         | (out["last_partner_activity"] > since)
         | (out["open_until"] > since)
+        | (out["last_won_on"] > since)
     )
     dormant = ~material & ~signal
     out["inside"] = counted & ~dormant

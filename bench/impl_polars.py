@@ -162,6 +162,7 @@ def finish(facts: pl.LazyFrame, as_of: dt.date, threshold: float) -> pl.LazyFram
         (pl.col("last_deal_on") > since).fill_null(value=False)
         | (pl.col("last_partner_activity") > since).fill_null(value=False)
         | (pl.col("open_until") > since).fill_null(value=False)
+        | (pl.col("last_won_on") > since).fill_null(value=False)
     )
     dormant = ~material & ~signal
     derived = facts.with_columns(
@@ -203,6 +204,7 @@ def deal_facts(paths: Paths, start: dt.date, mid: dt.date, as_of: dt.date) -> pl
             open_deals=still_open.sum(),
             open_until=pl.col("closed_on").fill_null(created).filter(still_open).max(),
             last_deal_on=created.max(),
+            last_won_on=closed.filter(won).max(),
             won_revenue=_money(amount.filter(won).sum()),
             won_deals=won.sum(),
             lost_deals=(closed_w & (outcome == "lost")).sum(),

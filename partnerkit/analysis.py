@@ -63,7 +63,7 @@ from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.overlap import coverage
 from partnerkit.metrics.pareto import concentration
-from partnerkit.metrics.scorecard import core_scorecard, quarterly_vitals, scorecard
+from partnerkit.metrics.scorecard import core_scorecard, counted, quarterly_vitals, scorecard
 from partnerkit.metrics.tiers import tier_summary
 from partnerkit.metrics.timing import timing
 from partnerkit.policy import Policy
@@ -164,7 +164,8 @@ class Analysis:
     timing
         Engagement timing: :func:`partnerkit.metrics.timing.timing`.
     conflicts
-        :func:`partnerkit.metrics.conflicts.conflicts`.
+        :func:`partnerkit.metrics.conflicts.conflicts` among the counted partners (a partner
+        that is exited, a prospect or signed after as_of is in conflict with nobody).
     incentives
         :func:`partnerkit.metrics.incentives.incentive_durability`.
     health_explained
@@ -269,7 +270,9 @@ class Analysis:
             self.facts,
             policy,
             kept={k: self.on_demand[k] for k in kept},
-            pairs=self.conflicts,
+            pairs=self.conflicts
+            if policy.include_statuses == self.policy.include_statuses
+            else None,
             data_notes=tuple(n for n in self.notes if n.startswith((_STALE, _EARLY, _ASIDE))),
         )
 
@@ -665,10 +668,15 @@ def _stage_two(
     ``kept`` hands over those of another analysis that the policy change cannot alter
     (coverage depends on the facts only, the lift on its own settings), so that they are
     computed at most once for both; ``pairs`` are the conflicts of another analysis of the
-    same facts (they depend on the facts only).
+    same facts (they depend on the facts and on which partners are counted: only counted
+    partners are in conflict).
     """
     if pairs is None:
-        pairs = conflicts(facts.accounts, partners=facts.partners).collect(engine="streaming")
+        # a partner that is not counted (exited, prospect, signed after as_of) is in conflict
+        # with nobody: its deals are no competition for a partner we are judging
+        pairs = conflicts(
+            facts.accounts, partners=facts.partners.filter(counted(policy, facts.window))
+        ).collect(engine="streaming")
     card = recommend(
         scorecard(facts.partners, facts=facts, policy=policy, conflict_pairs=pairs.lazy()),
         policy=policy,

@@ -357,6 +357,7 @@ FACT_SCHEMAS: dict[str, pl.Schema] = {
         pipeline_created=_F,
         deals_created=_I,
         first_win_on=_D,
+        last_win_on=_D,
         last_deal_on=_D,
         first_deal_on=_D,
         revenue_prior=_F,

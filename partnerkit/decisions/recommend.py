@@ -125,6 +125,12 @@ REASONS: tuple[Reason, ...] = (
         "revenue_yoy <= -policy.collapse_share",
     ),
     Reason(
+        "SILENT",
+        "Produced in the window, but no sign of life from the partner since: no deal created "
+        "or won, partner-initiated activity or open deal within the policy's active days.",
+        'silent and (state == "productive" or vital)',
+    ),
+    Reason(
         "ONE_SIDED",
         "We do most of the work in the relationship.",
         "one_sided (our_effort_share > policy.one_sided_share; where the hours cannot compare "
@@ -157,8 +163,8 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "DORMANT",
-        "No material results and no recent sign of life from the partner: no deal created, "
-        "partner-initiated activity or open deal within the policy's active days.",
+        "No material results and no recent sign of life from the partner: no deal created or "
+        "won, partner-initiated activity or open deal within the policy's active days.",
         'state == "dormant"',
     ),
     Reason(
@@ -180,21 +186,29 @@ REASONS: tuple[Reason, ...] = (
     ),
     Reason(
         "RAMPING_ON_TRACK",
-        "Still ramping with enough progress; judged on progress, not revenue.",
-        'stage == "ramping" and progress >= policy.ramp_min_progress and state != "dormant"',
+        "Still ramping with enough progress, or already producing, and giving signs of life; "
+        "judged on progress, not revenue.",
+        'stage == "ramping", (progress >= policy.ramp_min_progress or state == "productive") '
+        "and not silent",
+    ),
+    Reason(
+        "RAMPING_EARLY",
+        "Signed less than the policy's active days ago: too early to judge its progress or "
+        "its silence; kept while it starts.",
+        'stage == "ramping", tenure_days < policy.active_days, not RAMPING_ON_TRACK',
     ),
     Reason(
         "RAMPING_STALLED",
         "Still ramping with too little progress, or silent since; watched, never exited "
         "while ramping.",
-        'stage == "ramping" and (progress < policy.ramp_min_progress or unknown, or state == '
-        '"dormant")',
+        'stage == "ramping", tenure_days >= policy.active_days and (progress < '
+        'policy.ramp_min_progress or unknown, with state != "productive"; or silent)',
     ),
     Reason(
         "PRODUCTIVE_HEALTHY",
         "Producing material results with no warning sign.",
         'state == "productive", not vital, not ramping, no FADING_TREND, COLLAPSED_YOY, '
-        "ONE_SIDED or LOW_HEALTH",
+        "SILENT, ONE_SIDED or LOW_HEALTH",
     ),
     Reason(
         "KEEP_CAP_REACHED",
@@ -289,6 +303,10 @@ _OPTIONAL: dict[str, pl.DataType] = {
     "implied_tier": pl.String(),
     "tier_gap": pl.Int64(),
     "signed_on": pl.Date(),
+    "silent": pl.Boolean(),
+    "last_win_on": pl.Date(),
+    "open_pipeline": pl.Float64(),
+    "open_deals": pl.Int64(),
 }
 
 _P = "__rec_"  # prefix of the helper columns, dropped before returning
@@ -332,11 +350,16 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
         "low_health": pl.col("health") <= policy.exit_max_health,
         "high_health": pl.col("health") >= policy.invest_min_health,
         "dormant": state == "dormant",
+        # no sign of life from the partner (without the column: as the state reads it)
+        "silent": pl.coalesce(pl.col("silent"), state == "dormant"),
+        "silent_producer": pl.col("silent")
+        & ((state == "productive") | pl.col("vital").fill_null(value=False)),
         "active": state == "active",
         "productive": state == "productive",
         "trivial": (pl.col("won_revenue") > 0) & (state != "productive"),
         "ramping": stage == "ramping",
         "on_track": pl.col("progress") >= policy.ramp_min_progress,
+        "early": pl.col("tenure_days") < policy.active_days,
         "untapped": pl.col("untapped_overlap") >= policy.reactivation_min_untapped,
     }
     return {_P + k: v.fill_null(value=False) for k, v in flags.items()}
@@ -344,7 +367,11 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
 
 def _branch() -> pl.Expr:
     """Which rule decides the partner (the first that matches)."""
-    warn = _c("fading") | _c("collapsed") | _c("one_sided") | _c("low_health")
+    warn = (
+        _c("fading") | _c("collapsed") | _c("silent_producer") | _c("one_sided") | _c("low_health")
+    )
+    # a ramping partner already producing is on track, whatever its progress score
+    ramp_ok = (_c("on_track") | _c("productive")) & ~_c("silent")
     return (
         pl.when(~_c("counted"))
         .then(pl.lit("not_counted"))
@@ -352,8 +379,10 @@ def _branch() -> pl.Expr:
         .then(pl.lit("vital_watch"))
         .when(_c("vital"))
         .then(pl.lit("vital_keep"))
-        .when(_c("ramping") & _c("on_track") & ~_c("dormant"))
+        .when(_c("ramping") & ramp_ok)
         .then(pl.lit("ramping_on_track"))
+        .when(_c("ramping") & _c("early"))
+        .then(pl.lit("ramping_early"))
         .when(_c("ramping"))
         .then(pl.lit("ramping_stalled"))
         .when(_c("productive") & warn)
@@ -387,6 +416,7 @@ _BRANCH_DECISION: dict[str, str | None] = {
     "reactivate": "invest",
     "ramping_stalled": "watch",
     "ramping_on_track": "keep",
+    "ramping_early": "keep",
     "dormant_watch": "watch",
     "dormant_exit": "exit",
     "no_results_exit": "exit",
@@ -398,7 +428,7 @@ _BRANCH_DECISION: dict[str, str | None] = {
 }
 _PRODUCTIVE = ("productive_watch", "productive_invest", "productive_keep")
 # Branches whose main clause is good news: warnings follow a "but" (and low health is one).
-_POSITIVE = ("vital_watch", "vital_keep", "ramping_on_track", *_PRODUCTIVE)
+_POSITIVE = ("vital_watch", "vital_keep", "ramping_on_track", "ramping_early", *_PRODUCTIVE)
 
 
 def _capped(policy: Policy) -> pl.Expr:
@@ -443,6 +473,7 @@ def _reasons() -> pl.Expr:
         "VITAL": _c("vital"),
         "FADING_TREND": _c("fading"),
         "COLLAPSED_YOY": _c("collapsed"),
+        "SILENT": _c("silent_producer"),
         "ONE_SIDED": _c("one_sided"),
         "CHANNEL_CONFLICT": _c("conflict"),
         "EPHEMERAL_INCENTIVE": _c("ephemeral"),
@@ -454,6 +485,7 @@ def _reasons() -> pl.Expr:
         "TRIVIAL_RESULTS": _c("trivial"),
         "REACTIVATE_UNTAPPED_OVERLAP": branch == "reactivate",
         "RAMPING_ON_TRACK": branch == "ramping_on_track",
+        "RAMPING_EARLY": branch == "ramping_early",
         "RAMPING_STALLED": branch == "ramping_stalled",
         "PRODUCTIVE_HEALTHY": branch.is_in(["productive_invest", "productive_keep"]),
         "KEEP_CAP_REACHED": _c("capped"),
@@ -502,9 +534,12 @@ def _follow_up() -> pl.Expr:
             )
         ),
         pl.when(has.contains("RESOLVE_CONFLICT")).then(
-            pl.format(
-                "resolve the channel conflict with {} partner(s) on shared accounts",
-                pl.col("conflict_partners"),
+            pl.concat_str(
+                [
+                    pl.lit("resolve the channel conflict with "),
+                    _partners(pl.col("conflict_partners")),
+                    pl.lit(" on shared accounts"),
+                ]
             )
         ),
     ]
@@ -551,9 +586,45 @@ def _join_and(parts: list[pl.Expr]) -> pl.Expr:
 
 
 _WARNINGS = (
-    "w_fading", "w_collapsed", "w_one_sided", "w_conflict", "w_ephemeral", "w_health", "w_tier",
+    "w_fading", "w_collapsed", "w_silent", "w_one_sided", "w_conflict", "w_ephemeral",
+    "w_health", "w_tier",
 )  # fmt: skip
 """Helper columns holding the warning phrases, in the order they are listed in a sentence."""
+
+
+def _partners(count: pl.Expr) -> pl.Expr:
+    """``"1 partner"``, ``"3 partners"``: a count of partners as a sentence says it."""
+    return pl.concat_str(
+        [
+            count.cast(pl.String),
+            pl.when(count == 1).then(pl.lit(" partner")).otherwise(pl.lit(" partners")),
+        ]
+    )
+
+
+def _health_text(policy: Policy) -> pl.Expr:
+    """Health as the sentence writes it: whole points, unless rounding would cross a threshold.
+
+    59.6 would read "60" beside "invest from 60", and 30.4 "30" beside "exit at or below
+    30": such values keep one decimal, rounded away from the threshold (59.5 reads "59.5",
+    59.96 reads "59.9", 30.04 reads "30.1").
+
+    >>> card = pl.DataFrame({"health": [59.6, 59.96, 30.04, 44.5, 60.0, None]})
+    >>> card.select(_health_text(Policy())).to_series().to_list()
+    ['59.6', '59.9', '30.1', '44', '60', None]
+    """
+    health = pl.col("health")
+    whole = health.round(0)
+    invest, exit_at = policy.invest_min_health, policy.exit_max_health
+    below_invest = (health < invest) & (whole >= invest)
+    above_exit = (health > exit_at) & (whole <= exit_at)
+    return (
+        pl.when(below_invest)
+        .then(((health * 10).floor() / 10).round(1).cast(pl.String))
+        .when(above_exit)
+        .then(((health * 10).ceil() / 10).round(1).cast(pl.String))
+        .otherwise(whole.cast(pl.Int64, strict=False).cast(pl.String))
+    )
 
 
 def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
@@ -571,7 +642,7 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
     # trend t = (R - P) / (R + P), so R / P = (1 + t) / (1 - t) and the fall is 2t / (1 - t).
     fall = pl.when(trend < 1).then((-2 * trend / (1 - trend)).clip(upper_bound=1.0))
     pieces = {
-        "health": pl.col("health").round(0).cast(pl.Int64, strict=False).cast(pl.String),
+        "health": _health_text(policy),
         "share_pct": _pct(pl.col("share")),
         "value_num": _num(pl.col(value)),
         "positive": branch.is_in(_POSITIVE),
@@ -601,11 +672,23 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                 _num(pl.col("revenue_before")),
             )
         ),
+        "w_silent": pl.when(_c("silent_producer")).then(
+            pl.concat_str(
+                [
+                    pl.lit(f"no sign of life from the partner in {policy.active_days} days"),
+                    pl.format(
+                        " (its latest win closed on {})", pl.col("last_win_on").cast(pl.String)
+                    ).fill_null(""),
+                ]
+            )
+        ),
         "w_one_sided": pl.when(_c("one_sided")).then(
             _effort("engagement hours").fill_null("effort is one-sided")
         ),
         "w_conflict": pl.when(_c("conflict")).then(
-            pl.format("in channel conflict with {} partner(s)", pl.col("conflict_partners"))
+            pl.concat_str(
+                [pl.lit("in channel conflict with "), _partners(pl.col("conflict_partners"))]
+            )
         ),
         "w_ephemeral": pl.when(_c("ephemeral")).then(
             pl.lit("an incentive's lift did not last after it")
@@ -624,6 +707,30 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
     assert tuple(warnings) == _WARNINGS
 
     health_note = pl.format(", health {}", health).fill_null("")
+    # a dormant partner's open deals are all stale records (a live one is a sign of life)
+    open_deals = pl.col("open_deals")
+    stale = (
+        pl.when(open_deals == 1)
+        .then(
+            pl.format(
+                "; its open deal ({}) is stale: not expected to close within {} days before "
+                "as_of or later",
+                _num(pl.col("open_pipeline")).fill_null("amount unknown"),
+                pl.lit(policy.active_days),
+            )
+        )
+        .when(open_deals > 1)
+        .then(
+            pl.format(
+                "; its {} open deals ({}) are stale: none expected to close within {} days "
+                "before as_of or later",
+                _num(open_deals),
+                _num(pl.col("open_pipeline")).fill_null("amount unknown"),
+                pl.lit(policy.active_days),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
     producing = pl.format(
         "producing {} of {} ({})", _c("share_pct"), pl.lit(label), _c("value_num")
     ).fill_null("producing results")
@@ -639,14 +746,31 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                 pl.lit(policy.reactivation_min_untapped),
             )
         )
-        .when((branch == "ramping_stalled") & _c("on_track"))
+        .when((branch == "ramping_stalled") & _c("silent") & (_c("on_track") | _c("productive")))
         .then(
             pl.concat_str(
                 [
                     _c("tenure"),
                     pl.format(
-                        " with progress {} (on track from {}) but no sign of life from the "
-                        "partner in {} days: stalled, not exited while ramping",
+                        " with progress {} ({}) but no sign of life from the partner in {} "
+                        "days: stalled, not exited while ramping",
+                        _c("progress_txt"),
+                        pl.when(_c("on_track"))
+                        .then(pl.lit(f"on track from {policy.ramp_min_progress:g}"))
+                        .otherwise(pl.format("producing {} of {}", _c("share_pct"), pl.lit(label))),
+                        pl.lit(policy.active_days),
+                    ),
+                ]
+            )
+        )
+        .when((branch == "ramping_stalled") & _c("silent"))
+        .then(
+            pl.concat_str(
+                [
+                    _c("tenure"),
+                    pl.format(
+                        " with progress {} below {} and no sign of life from the partner in {} "
+                        "days: stalled, not exited while ramping",
                         _c("progress_txt"),
                         pl.lit(f"{policy.ramp_min_progress:g}"),
                         pl.lit(policy.active_days),
@@ -661,6 +785,37 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                     _c("tenure"),
                     pl.format(
                         " with progress {} below {}: stalled, not exited while ramping",
+                        _c("progress_txt"),
+                        pl.lit(f"{policy.ramp_min_progress:g}"),
+                    ),
+                ]
+            )
+        )
+        .when((branch == "ramping_on_track") & ~_c("on_track"))
+        .then(
+            pl.concat_str(
+                [
+                    _c("tenure"),
+                    pl.format(
+                        " and already producing {} of {} ({}): on track whatever its progress "
+                        "score ({})",
+                        _c("share_pct"),
+                        pl.lit(label),
+                        _c("value_num"),
+                        _c("progress_txt"),
+                    ),
+                ]
+            )
+        )
+        .when(branch == "ramping_early")
+        .then(
+            pl.concat_str(
+                [
+                    _c("tenure"),
+                    pl.format(
+                        ", signed less than {} days ago: too early to judge (progress {}, on "
+                        "track from {})",
+                        pl.lit(policy.active_days),
                         _c("progress_txt"),
                         pl.lit(f"{policy.ramp_min_progress:g}"),
                     ),
@@ -683,11 +838,17 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         )
         .when(branch == "dormant_watch")
         .then(
-            pl.format(
-                "no sign of life from the partner in {} days, but health {} is at or above {}",
-                pl.lit(policy.active_days),
-                health,
-                pl.lit(f"{policy.invest_min_health:g}"),
+            pl.concat_str(
+                [
+                    pl.format(
+                        "no sign of life from the partner in {} days, but health {} is at or "
+                        "above {}",
+                        pl.lit(policy.active_days),
+                        health,
+                        pl.lit(f"{policy.invest_min_health:g}"),
+                    ),
+                    stale,
+                ]
             )
         )
         .when(branch == "dormant_exit")
@@ -699,6 +860,7 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
                         "and no material results"
                     ),
                     health_note,
+                    stale,
                 ]
             )
         )

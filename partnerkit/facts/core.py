@@ -64,7 +64,7 @@ __all__ = ["CORE_ACTIVITY_FACTS", "CORE_DEAL_FACTS", "core_facts"]
 
 CORE_DEAL_FACTS = (
     "won_revenue", "won_deals", "lost_deals", "open_deals", "open_until", "sourced_pipeline",
-    "deals_created", "last_deal_on", "revenue_prior", "revenue_recent",
+    "deals_created", "last_win_on", "last_deal_on", "revenue_prior", "revenue_recent",
 )  # fmt: skip
 """The deal facts of :func:`core_facts`, in the order of the full deal facts."""
 

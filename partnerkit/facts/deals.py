@@ -193,9 +193,10 @@ def deal_facts(
     date, or won/lost after as_of), ``open_past_expected`` (open deals whose expected close date is
     on or before as_of), ``open_until`` (the latest expected close date of the deals open at as_of,
     as_of for one without), ``sourced_pipeline`` (amount of partner-sourced deals created in W),
-    ``pipeline_created``/``deals_created`` (created in W), ``first_win_on`` (first win up to as_of),
-    ``last_deal_on`` (latest creation up to as_of), ``first_deal_on`` (earliest creation: where the
-    partner's data starts), ``revenue_prior``/``revenue_recent`` (won in each half of W),
+    ``pipeline_created``/``deals_created`` (created in W), ``first_win_on``/``last_win_on``
+    (first and latest win up to as_of), ``last_deal_on`` (latest creation up to as_of),
+    ``first_deal_on`` (earliest creation: where the partner's data starts),
+    ``revenue_prior``/``revenue_recent`` (won in each half of W),
     ``revenue_before`` (won in the span of as many days just before W),
     ``<bucket>_closed``/``<bucket>_won`` per engagement-timing bucket (:func:`engagement_bucket`),
     and ``avg_days_to_close``, ``sd_days_to_close``, ``sd_won_amount`` of the deals won in W.
@@ -266,6 +267,7 @@ def deal_facts(
         "pipeline_created": money(sum_if(new, amount)),
         "deals_created": count_if(new),
         "first_win_on": min_if(nw.col("_wq"), closed),
+        "last_win_on": max_if(nw.col("_wq"), closed),
         "last_deal_on": created.max(),
         "first_deal_on": created.min(),
         "revenue_prior": money(sum_if(won & between(closed, w.start, w.mid), amount)),

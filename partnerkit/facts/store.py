@@ -57,10 +57,11 @@ __all__ = [
 FACTS_FILE = "facts.json"
 """The name of the description file of a facts folder."""
 FORMAT = "partnerkit-facts"
-VERSION = 3
-"""The version of the facts folder layout this module writes and reads (3: ``open_until`` in
-``deals``; 2: ``deal_quarters`` with won and lost deals, ``activity_quarters``,
-``first_deal_on`` in ``deals``; a folder of an earlier version is refused: write it again)."""
+VERSION = 4
+"""The version of the facts folder layout this module writes and reads (4: ``last_win_on`` in
+``deals``; 3: ``open_until`` in ``deals``; 2: ``deal_quarters`` with won and lost deals,
+``activity_quarters``, ``first_deal_on`` in ``deals``; a folder of an earlier version is
+refused: write it again)."""
 
 
 class FactsFolderError(ValueError):

@@ -4,11 +4,13 @@
   material: above zero, at least ``policy.productive_min_revenue`` and at least
   ``policy.productive_min_share`` of the counted partners' total; ``active`` when it is not,
   but the partner gave a sign of life of its own within ``policy.active_days`` of as_of: a
-  deal created through it, an activity it initiated, or a deal of it open at as_of and
+  deal created or won through it, an activity it initiated, or a deal of it open at as_of and
   expected to close within ``active_days`` before as_of or later (a deal left open long
   after its expected close date is a stale record, not a sign of life; an undated one is
-  dated by its creation); ``dormant`` otherwise. Our own touches (activities we initiated)
-  never make a partner active: they are effort, not a signal from the partner. Without an
+  dated by its creation); ``dormant`` otherwise. ``silent`` says there was no such sign of
+  life, whatever the results (a productive partner can be silent). Our own touches
+  (activities we initiated) never make a partner active: they are effort, not a signal from
+  the partner. Without an
   activity log (or without initiators) only deals decide.
 - **stage**: ``ramping`` while ``tenure_days < policy.ramp_days``, then ``mature``. Without a
   signing date the tenure is unknown and the partner is taken as ``mature`` (it is judged on
@@ -68,7 +70,11 @@ def productivity_state(
     min_revenue: float,
     include: str | None = "counted",
 ) -> pl.LazyFrame:
-    """Add ``state``: productive / active / dormant (module docstring).
+    """Add ``state``: productive / active / dormant (module docstring), and ``silent``.
+
+    ``silent`` is true when the partner gave no sign of life of its own within
+    ``active_days``, whatever its results: every dormant partner, and a productive one
+    whose results lie in the past.
 
     ``active_days``, ``min_share`` and ``min_revenue`` are the policy's ``active_days``,
     ``productive_min_share`` and ``productive_min_revenue`` (no default: the caller passes
@@ -78,19 +84,26 @@ def productivity_state(
     ``open_until`` (the latest expected close date of the partner's open deals; nulls count
     as no signal) and ``include`` (unless None): the partners whose revenue makes the total
     that ``min_share`` is a share of. A frame with ``open_deals`` instead of ``open_until``
-    counts every open deal as a signal.
+    counts every open deal as a signal. ``last_win_on`` (the latest won deal's close date),
+    when present, is a signal too: a deal won through the partner is one of its own.
     """
     won = pl.col("won_revenue").fill_null(0.0)
     keep = pl.lit(value=True) if include is None else pl.col(include).fill_null(value=False)
     total = won.filter(keep).sum()
     material = (won > 0) & (won >= min_revenue) & (won >= total * min_share)
     since = pl.lit(as_of - dt.timedelta(days=active_days))
+    names = frame.collect_schema().names()
     signal = (
         (pl.col("last_deal_on") > since).fill_null(value=False)
         | (pl.col("last_partner_activity_on") > since).fill_null(value=False)
         | (
+            (pl.col("last_win_on") > since).fill_null(value=False)
+            if "last_win_on" in names
+            else pl.lit(value=False)
+        )
+        | (
             (pl.col("open_until") > since).fill_null(value=False)
-            if "open_until" in frame.collect_schema().names()
+            if "open_until" in names
             else (pl.col("open_deals").fill_null(0) > 0)
         )
     )
@@ -99,7 +112,8 @@ def productivity_state(
         .then(pl.lit(STATES[0]))
         .when(signal)
         .then(pl.lit(STATES[1]))
-        .otherwise(pl.lit(STATES[2]))
+        .otherwise(pl.lit(STATES[2])),
+        silent=~signal,
     )
 
 

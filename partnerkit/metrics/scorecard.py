@@ -48,6 +48,7 @@ __all__ = [
     "CORE_COLUMNS",
     "SCORECARD_COLUMNS",
     "core_scorecard",
+    "counted",
     "quarterly_vitals",
     "scorecard",
     "scorecard_columns",
@@ -92,6 +93,7 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "deals_created": "Number of the partner's deals created in W.",
     "avg_days_to_close": "Mean days from creation to close of the deals won in W.",
     "first_win_on": "Close date of the partner's first won deal up to as_of.",
+    "last_win_on": "Close date of the partner's latest won deal up to as_of.",
     "days_to_first_win": "Days from signed_on to first_win_on (activation).",
     "last_deal_on": "Creation date of the partner's latest deal up to as_of.",
     "revenue_prior": "Won revenue in the prior half of W, (start, mid].",
@@ -110,11 +112,14 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "how ramping partners are judged.",
     "state": "productive (material won revenue in W: at least policy.productive_min_share of "
     "the counted total and policy.productive_min_revenue), active (not productive, but a "
-    "partner-side signal within policy.active_days of as_of: a deal created, a "
+    "partner-side signal within policy.active_days of as_of: a deal created or won, a "
     "partner-initiated activity, or an open deal expected to close within policy.active_days "
     "before as_of or later (one left open long after its expected close date is a stale "
     "record; an undated one counts from its creation); our own touches are not one) or "
     "dormant (neither).",
+    "silent": "No sign of life from the partner within policy.active_days of as_of (as state "
+    "reads it), whatever its results: true for every dormant partner, and for a productive "
+    "one whose results lie in the past.",
     # --- engagement -----------------------------------------------------------------------
     "activities": "Number of activities in W.",
     "last_activity_on": "Date of the latest activity up to as_of.",
@@ -151,8 +156,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "revenue_per_investment": "won_revenue / investment; null when investment is 0.",
     "incentives": "Number of incentives (policy.incentive_categories) started by as_of.",
     "ephemeral_incentives": "Incentives whose lift did not last (see Analysis.incentives).",
-    "conflict_partners": "Partners of the same category working the same accounts as this "
-    "one at the same time in W (see Analysis.conflicts); null without categories or accounts.",
+    "conflict_partners": "Counted partners of the same category working the same accounts as "
+    "this one at the same time in W (see Analysis.conflicts); null without categories or "
+    "accounts.",
     "incentive_retention": "Mean share of the incentive lift kept afterwards; null when not "
     "measurable.",
     # --- account overlap ------------------------------------------------------------------
@@ -194,8 +200,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
 _DEAL_COLUMNS = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
     "open_pipeline", "open_deals", "sourced_pipeline", "pipeline_created", "deals_created",
-    "avg_days_to_close", "first_win_on", "last_deal_on", "revenue_prior", "revenue_recent",
-    "revenue_before", "open_until",
+    "avg_days_to_close", "first_win_on", "last_win_on", "last_deal_on", "revenue_prior",
+    "revenue_recent", "revenue_before", "open_until",
 )  # fmt: skip
 _DEAL_ZERO = (
     "won_revenue", "won_deals", "lost_deals", "sourced_revenue", "influenced_revenue",
@@ -247,7 +253,19 @@ def _days(delta: pl.Expr, /) -> pl.Expr:
     return delta.dt.total_days()
 
 
-def _counted(policy: Policy, window: Window) -> pl.Expr:
+def counted(policy: Policy, window: Window, /) -> pl.Expr:
+    """Expression: the partner is counted in portfolio statistics (column ``counted``).
+
+    Its status is in ``policy.include_statuses`` and it was signed on or before as_of (or
+    its signing date is unknown). Requires columns ``status`` and ``signed_on``.
+
+    >>> import datetime as dt
+    >>> p = pl.DataFrame({"status": ["active", "exited", "active"],
+    ...     "signed_on": [dt.date(2025, 1, 1), None, dt.date(2026, 1, 1)]})
+    >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
+    >>> p.select(counted(Policy(), w)).to_series().to_list()
+    [True, False, False]
+    """
     signed = pl.col("signed_on")
     return pl.col("status").is_in(list(policy.include_statuses)).fill_null(value=False) & (
         signed.is_null() | (signed <= pl.lit(window.end))
@@ -390,7 +408,7 @@ def scorecard(
 
     sponsor = pl.col("executive_sponsor").str.strip_chars()
     card = card.with_columns(
-        counted=_counted(policy, facts.window),
+        counted=counted(policy, facts.window),
         **_results(facts.window),
         revenue_yoy=pl.when(pl.col("revenue_before") > 0).then(
             (pl.col("won_revenue") - pl.col("revenue_before")) / pl.col("revenue_before")
@@ -494,7 +512,9 @@ def core_scorecard(facts: Facts, /, *, policy: Policy) -> pl.LazyFrame:
     """
     window = facts.window
     partners = facts.partners.select(TABLES["partners"].names)
-    deals = facts.deals.select("partner_id", *_CORE_DEALS, "last_deal_on", "open_until")
+    deals = facts.deals.select(
+        "partner_id", *_CORE_DEALS, "last_deal_on", "last_win_on", "open_until"
+    )
     card = partners.join(deals, on="partner_id", how="left").with_columns(
         pl.col(_CORE_DEALS).fill_null(0)
     )
@@ -522,6 +542,6 @@ def core_scorecard(facts: Facts, /, *, policy: Policy) -> pl.LazyFrame:
     if missing:
         schema = card.collect_schema()
         card = card.with_columns(_nulls(tuple(missing), schema))
-    card = card.with_columns(counted=_counted(policy, window), **_results(window))
+    card = card.with_columns(counted=counted(policy, window), **_results(window))
     card = _ranked(_state(card, policy, window), policy)
     return card.select(CORE_COLUMNS).sort("rank", "partner_id", nulls_last=True)

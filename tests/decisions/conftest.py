@@ -76,6 +76,9 @@ SCHEMA = pl.Schema(
         )
         for k, v in BASE.items()
     }
+    # null unless a test gives them: without ``silent`` a partner is silent when dormant,
+    # and a dormant partner's open deals are not counted (no stale-deal clause)
+    | {"silent": pl.Boolean(), "last_win_on": pl.Date(), "open_deals": pl.Int64()}
 )
 
 

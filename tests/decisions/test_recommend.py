@@ -139,9 +139,7 @@ def test_conflict_and_ephemeral_incentive_are_reason_codes(make_scorecard):
     assert out["recommendation"] == "keep"
     assert {"CHANNEL_CONFLICT", "EPHEMERAL_INCENTIVE"} <= set(out["reasons"])
     assert out["actions"] == ["RESOLVE_CONFLICT"]
-    assert out["follow_up"] == (
-        "Resolve the channel conflict with 2 partner(s) on shared accounts."
-    )
+    assert out["follow_up"] == ("Resolve the channel conflict with 2 partners on shared accounts.")
 
 
 @pytest.mark.parametrize("sign", [{"conflict_partners": 1}, {"ephemeral_incentives": 1}])
@@ -301,8 +299,8 @@ def test_ramping_partner_is_never_exited_for_lack_of_revenue(make_scorecard):
     assert out["recommendation"].to_list() == ["watch", "exit"]
     assert "RAMPING_STALLED" in out["reasons"][0]
     assert out["explanation"][0] == (
-        "Watch: ramping (120 of 270 days) with progress 0 below 25: stalled, not exited while "
-        "ramping."
+        "Watch: ramping (120 of 270 days) with progress 0 below 25 and no sign of life from the "
+        "partner in 91 days: stalled, not exited while ramping."
     )
 
 

@@ -8,6 +8,7 @@ signal within 91 days, value column ``won_revenue`` (label "won revenue").
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 from typing import Any
 
@@ -72,7 +73,7 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         (
             "Watch: in the vital few (40% of won revenue, 1,234,567) but revenue fell 67% half on"
             " half, won revenue fell 50% against the year before (2,469,135), we put in 82% of"
-            " the engagement hours, in channel conflict with 2 partner(s), an incentive's lift"
+            " the engagement hours, in channel conflict with 2 partners, an incentive's lift"
             " did not last after it, health 20 (at or below 30) and over-tiered (gold performing"
             " like silver)."
         ),
@@ -87,12 +88,66 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
             " also we put in 90% of the engagement hours."
         ),
     ),
-    # Ramping and stalled, tenure and progress unknown: just "ramping", progress "unknown".
+    # Ramping and stalled, tenure and progress unknown: just "ramping", progress "unknown";
+    # dormant, so silent too.
     (
         {**DORMANT, "stage": "ramping", "tenure_days": None, "progress": None},
         "watch",
         ["DORMANT", "RAMPING_STALLED"],
-        "Watch: ramping with progress unknown below 25: stalled, not exited while ramping.",
+        (
+            "Watch: ramping with progress unknown below 25 and no sign of life from the partner"
+            " in 91 days: stalled, not exited while ramping."
+        ),
+    ),
+    # Ramping, progress 12 below 25 but already producing: on track, kept.
+    (
+        {
+            "stage": "ramping",
+            "tenure_days": 120,
+            "progress": 12.0,
+            "share": 0.011,
+            "won_revenue": 60_000.0,
+        },
+        "keep",
+        ["RAMPING_ON_TRACK"],
+        (
+            "Keep: ramping (120 of 270 days) and already producing 1.1% of won revenue (60,000):"
+            " on track whatever its progress score (12)."
+        ),
+    ),
+    # Ramping for 10 days, nothing done yet (dormant, progress 0, health 20): too early to
+    # judge, kept; low health is a warning after "but".
+    (
+        {**DORMANT, "stage": "ramping", "tenure_days": 10, "progress": 0.0, "health": 20.0},
+        "keep",
+        ["LOW_HEALTH", "DORMANT", "RAMPING_EARLY"],
+        (
+            "Keep: ramping (10 of 270 days), signed less than 91 days ago: too early to judge"
+            " (progress 0, on track from 25) but health 20 (at or below 30)."
+        ),
+    ),
+    # Productive, healthy, but silent since its last win: watched, not invested in.
+    (
+        {
+            "health": 72.0,
+            "share": 0.123,
+            "won_revenue": 98_765.4,
+            "silent": True,
+            "last_win_on": dt.date(2025, 3, 1),
+        },
+        "watch",
+        ["SILENT", "HIGH_HEALTH"],
+        (
+            "Watch: producing 12% of won revenue (98,765), health 72 but no sign of life from"
+            " the partner in 91 days (its latest win closed on 2025-03-01)."
+        ),
+    ),
+    # Productive, health 59.6 below 60: one decimal, never "60" beside "invest from 60".
+    (
+        {"health": 59.6},
+        "keep",
+        ["PRODUCTIVE_HEALTHY"],
+        "Keep: producing 5% of won revenue (10,000), health 59.6.",
     ),
     # Ramping on track (progress 40 >= 25); low health (5 <= 30) is a warning after "but".
     (
@@ -117,6 +172,25 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
         "exit",
         ["LOW_HEALTH", "DORMANT"],
         "Exit: no sign of life from the partner in 91 days and no material results, health 13.",
+    ),
+    # Dormant with open deals: every one of them is stale (a live one is a sign of life).
+    (
+        {**DORMANT, "health": 12.6, "open_deals": 25, "open_pipeline": 724_898.0},
+        "exit",
+        ["LOW_HEALTH", "DORMANT"],
+        (
+            "Exit: no sign of life from the partner in 91 days and no material results, health"
+            " 13; its 25 open deals (724,898) are stale: none expected to close within 91 days"
+            " before as_of or later."
+        ),
+    ),
+    # Active without results, health 30.4 above 30: one decimal, never "30" beside an exit
+    # "at or below 30".
+    (
+        {**ACTIVE, "health": 30.4},
+        "watch",
+        ["NO_RESULTS"],
+        "Watch: signs of life but no material results in the window, health 30.4.",
     ),
     # Active with a trivial win (12 is not material), health exactly 30: exit; one-sided with
     # unknown effort share.
@@ -224,7 +298,7 @@ def test_follow_up_sentence_lists_every_action_in_order(make_scorecard):
     ]
     assert out["follow_up"] == (
         "Schedule a QBR (none for 200 days), name an executive sponsor, rebalance effort (we put"
-        " in 82% of the hours) and resolve the channel conflict with 2 partner(s) on shared"
+        " in 82% of the hours) and resolve the channel conflict with 2 partners on shared"
         " accounts."
     )
 

@@ -16,6 +16,7 @@ import polars as pl
 
 from partnerkit.analysis import analyze
 from partnerkit.load.read import read_portfolio
+from partnerkit.policy import Policy
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples"
 
@@ -53,11 +54,18 @@ def test_newly_signed_partners_are_never_exited_and_judged_on_progress(cards):
     new = cards.filter(pl.col("pattern") == "newly_signed")
     assert (new["recommendation"] != "exit").all()
     assert (new["stage"] == "ramping").all()
-    # nothing done since signing is no progress: stalled, not on track
+    # nothing done since signing is no progress: stalled, not on track, once the partner has
+    # had the policy's active days to start; before that it is too early to judge (kept)
     idle = new.filter((pl.col("enablement_activities") == 0) & (pl.col("pipeline_created") == 0))
-    assert idle.height > 0
-    assert all("RAMPING_STALLED" in r for r in idle["reasons"])
-    assert (idle["recommendation"] == "watch").all()
+    days = Policy().active_days
+    late = idle.filter(pl.col("tenure_days") >= days)
+    early = idle.filter(pl.col("tenure_days") < days)
+    assert late.height > 0
+    assert early.height > 0
+    assert all("RAMPING_STALLED" in r for r in late["reasons"])
+    assert (late["recommendation"] == "watch").all()
+    assert all("RAMPING_EARLY" in r for r in early["reasons"])
+    assert (early["recommendation"] == "keep").all()
 
 
 def test_stray_touches_from_us_never_wake_a_partner(cards):

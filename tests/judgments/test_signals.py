@@ -55,11 +55,15 @@ def test_states_on_the_tiny_portfolio():
     # C: no win, last deal 2024-06-01, last partner activity 2024-10-01, nothing open: dormant
     assert [card[k]["state"] for k in "ABC"] == ["productive", "productive", "dormant"]
     # a floor of 2500 makes B's 2000 trivial; B created no deal after 2025-07-01 and its
-    # co-sell of 2025-09-01 is 121 days old, outside 91: dormant, active with 180 days
+    # co-sell of 2025-09-01 is 121 days old, outside 91, but its deal won on as_of is a sign
+    # of life of its own: active, and silent on neither count
     floor = dataclasses.replace(Policy(), productive_min_revenue=2500.0)
-    assert card_of(floor)["B"]["state"] == "dormant"
-    wide = dataclasses.replace(floor, active_days=180)
-    assert card_of(wide)["B"]["state"] == "active"
+    b = card_of(floor)["B"]
+    assert (b["state"], b["silent"], b["last_win_on"]) == ("active", False, AS_OF)
+    # C's last win closed on 2024-12-31, a year before as_of: dormant and silent
+    assert (card["C"]["state"], card["C"]["silent"]) == ("dormant", True)
+    # A, productive, gave signs of life (its activity of 2025-10-01, its open deal)
+    assert card["A"]["silent"] is False
 
 
 @pytest.mark.parametrize(
