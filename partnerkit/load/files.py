@@ -93,7 +93,11 @@ FOOTER_PATTERNS: tuple[str, ...] = (
     r"(?i)^copyright\b",
     r"^\u00a9",
 )
-"""First-cell patterns of report footer rows (with every other cell empty)."""
+"""First-cell patterns of report footer rows (with every other cell empty; the grand
+totals row may hold the totals, numbers, in the other cells)."""
+
+_TOTALS = r"^(?:[A-Za-z]{3}\s*)?[^A-Za-z]*\d[^A-Za-z]*(?:\s*[A-Za-z]{3})?$"
+"""A cell of a grand-totals row: a number, with a currency symbol or code around it."""
 
 _OTHER_SEPARATORS = {";": "';'", "\t": "tab", "|": "'|'"}
 _FOOTER_SCAN = 50  # a footer block is a handful of rows; look no further back than this
@@ -414,12 +418,17 @@ def _filler_rows(
     )
     tail_start = max(0, df.height - _FOOTER_SCAN)
     rest_empty = pl.all_horizontal([empty(c) for c in cols[1:]] or [pl.lit(value=True)])
+    rest_totals = pl.all_horizontal(
+        [empty(c) | pl.col(c).str.strip_chars().str.contains(_TOTALS) for c in cols[1:]]
+        or [pl.lit(value=True)]
+    )
     first = pl.col(cols[0]).str.strip_chars()
     footer_text = (
         df.slice(tail_start)
         .select(
             (
-                rest_empty & pl.any_horizontal(first.str.contains(p) for p in FOOTER_PATTERNS)
+                (rest_empty & pl.any_horizontal(first.str.contains(p) for p in FOOTER_PATTERNS))
+                | (rest_totals & first.str.contains(FOOTER_PATTERNS[0]))
             ).fill_null(value=False)
         )
         .to_series()
@@ -436,10 +445,19 @@ def _filler_rows(
         return None, ()
     numbers = df[ROW]
     values = df[cols[0]]
-    dropped = tuple(
-        (int(numbers[i]), "blank row" if i in blank_at else f"report footer: {values[i]!r}")
-        for i in dropped_at
-    )
+    totals = df.select(
+        pl.concat_str([pl.col(c) for c in cols[1:]], separator=", ", ignore_nulls=True)
+        if len(cols) > 1
+        else pl.lit("")
+    ).to_series()
+
+    def why(i: int) -> str:
+        if i in blank_at:
+            return "blank row"
+        held = (totals[i] or "").strip(", ")
+        return f"report footer: {values[i]!r}" + (f" (totals {held})" if held else "")
+
+    dropped = tuple((int(numbers[i]), why(i)) for i in dropped_at)
     drop = pl.int_range(0, df.height, dtype=pl.Int64, eager=True).is_in(dropped_at)
     return drop, dropped
 
