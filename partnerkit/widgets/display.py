@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 from partnerkit.widgets.table import format_value, html_table, is_money, text_table
 
 __all__ = [
+    "FIGURE_LABELS",
     "FIXES",
     "RENDERER",
     "WIDGET_PLACEHOLDER",
@@ -53,6 +54,7 @@ __all__ = [
     "counted_changes",
     "data_summary",
     "denominator_note",
+    "figure_label",
     "figures",
     "headline",
     "notes",
@@ -419,21 +421,37 @@ class Table:
         columns: Sequence[str] | None = None,
         limit: int = 20,
         title: str | None = None,
+        currency: str | None = None,
+        right: Sequence[str] = (),
     ) -> None:
         self.frame = frame
         self.columns = tuple(columns or frame.columns)
         self.limit = limit
         self.title = title
+        self.currency = currency
+        self.right = tuple(right)
 
     def __repr__(self) -> str:
-        text = text_table(self.frame, columns=self.columns, limit=self.limit)
+        text = text_table(
+            self.frame,
+            columns=self.columns,
+            limit=self.limit,
+            currency=self.currency,
+            right=self.right,
+        )
         return f"{self.title}\n{text}" if self.title else text
 
     def _repr_html_(self) -> str:
         more = self.frame.height - self.limit
         tail = f"<p>… {more:,} more rows</p>" if more > 0 else ""
         head = f"<p><b>{_escape(self.title)}</b></p>" if self.title else ""
-        body = html_table(self.frame, columns=self.columns, limit=self.limit)
+        body = html_table(
+            self.frame,
+            columns=self.columns,
+            limit=self.limit,
+            currency=self.currency,
+            right=self.right,
+        )
         return head + body + tail
 
 
@@ -444,57 +462,116 @@ def table(
     columns: Sequence[str] | None = None,
     limit: int = 20,
     title: str | None = None,
+    currency: str | None = None,
 ) -> Table:
     """Show the first ``limit`` rows of ``columns`` with readable numbers.
+
+    Money is written in whole units with ``currency``, the portfolio's ISO code
+    (:func:`partnerkit.facts.portfolio_currency`).
 
     Requires columns: any of ``columns`` (absent ones are skipped; default: all).
 
     Examples
     --------
-    >>> table(pl.DataFrame({"partner_id": ["p1", "p2"], "won_revenue": [1e6, 2.4]}))
-    partner id  won revenue
-    p1            1,000,000
-    p2                    2
+    >>> table(pl.DataFrame({"partner_id": ["p1", "p2"], "won_revenue": [1e6, 2.4]}),
+    ...       currency="USD")
+    partner id    won revenue
+    p1          USD 1,000,000
+    p2                  USD 2
     """
-    return Table(frame, columns=columns, limit=limit, title=title)
+    return Table(frame, columns=columns, limit=limit, title=title, currency=currency)
 
 
 _TOP_SHARES = {"top20_share": 0.2, "top10_share": 0.1, "top5_share": 0.05}
 
 
-def figures(values: Mapping[str, Any], /, *, keys: Sequence[str] | None = None) -> Table:
-    """Show key figures as a two-column table: figure, value.
+FIGURE_LABELS: dict[str, str] = {
+    "partners": "Partners in the denominator",
+    "total_value": "Total {value}",
+    "vital_count": "Vital few (partners)",
+    "vital_share": "Vital few, share of the partners",
+    "vital_value_share": "Vital few's share of {value}",
+    "zero_value_share": "Partners with no {value}",
+    "top20_share": "Top 20% produce",
+    "top10_share": "Top 10% produce",
+    "top5_share": "Top 5% produce",
+    "gini": "Gini",
+    "hhi": "HHI (sum of squared shares)",
+    "benchmark_position": "Against 80/20, 90/10, 95/5",
+    "partner_id": "Partner id",
+    "implied_tier": "Tier its results earn",
+    "health": "Health (0-100)",
+    "untapped_overlap": "Shared accounts not yet co-sold",
+    "rank": "Rank",
+    "vital": "In the vital few",
+}
+"""What :func:`figures` calls each key figure (``{value}``: the value the concentration is
+read on); other keys read as their name in words (``won_revenue``: "Won revenue")."""
 
-    Values as the tables write them (:func:`partnerkit.widgets.table.format_value`, the
-    shared formatting): shares (names ending in ``_share`` or ``_rate``) as percentages,
-    money in whole units, other numbers with two decimals.
+
+def figure_label(key: str, /, *, value: str = "won_revenue") -> str:
+    """Name a key figure in words (:data:`FIGURE_LABELS`), else its name in words.
 
     Examples
     --------
-    >>> figures({"partners": 128, "vital_share": 0.1875, "total_value": 28648040.58})
-    figure       value
-    partners     128
-    vital share  19%
-    total value  28,648,040.58
+    >>> figure_label("top20_share"), figure_label("total_value", value="won_deals")
+    ('Top 20% produce', 'Total won deals')
+    >>> figure_label("open_pipeline")
+    'Open pipeline'
+    """
+    text = FIGURE_LABELS.get(key, key.replace("_", " ").capitalize())
+    return text.replace("{value}", value.replace("_", " "))
+
+
+def figures(
+    values: Mapping[str, Any],
+    /,
+    *,
+    keys: Sequence[str] | None = None,
+    currency: str | None = None,
+) -> Table:
+    """Show key figures as a two-column table: figure, value.
+
+    Figures are named in words (:func:`figure_label`); values are written as the tables
+    write them (:func:`partnerkit.widgets.table.format_value`, the shared formatting):
+    shares (names ending in ``_share`` or ``_rate``) as percentages, money in whole units
+    with ``currency`` (the portfolio's ISO code), counts whole, other numbers with two
+    decimals. The concentration's ``total_value`` is money when its ``value_column`` is.
+
+    Examples
+    --------
+    >>> figures({"partners": 128, "vital_share": 0.1875, "total_value": 28648040.58,
+    ...          "value_column": "won_revenue"}, keys=["partners", "vital_share",
+    ...          "total_value"], currency="USD")
+    figure                            value
+    Partners in the denominator       128
+    Vital few, share of the partners  19%
+    Total won revenue                 USD 28,648,041
 
     The shares of the top 20%, 10% and 5% say how many partners they cover, as in the report
     (:func:`partnerkit.formatting.top_share`), when ``partners`` is among the values:
 
     >>> figures({"partners": 113, "top20_share": 0.7429})
-    figure       value
-    partners     113
-    top20 share  74% (top 22.6 of 113, on the curve)
+    figure                       value
+    Partners in the denominator  113
+    Top 20% produce              74% (top 22.6 of 113, on the curve)
     """
     names = [k for k in (keys or values.keys()) if k in values]
+    value = str(values.get("value_column") or "won_revenue")
 
     def written(key: str) -> str:
         if key in _TOP_SHARES and values.get("partners") is not None:
             return fmt.top_share(values[key], values["partners"], fraction=_TOP_SHARES[key])
-        return format_value(values[key], column=key)
+        if key in ("gini", "hhi"):
+            return fmt.number(values[key], digits=2 if key == "gini" else 3)
+        if key == "total_value":
+            column = value if is_money(value) else "total"
+            return format_value(values[key], column=column, currency=currency)
+        return format_value(values[key], column=key, currency=currency)
 
     frame = pl.DataFrame(
         {
-            "figure": [k.replace("_", " ") for k in names],
+            "figure": [figure_label(k, value=value) for k in names],
             "value": [written(k) for k in names],
         },
         schema={"figure": pl.String, "value": pl.String},

@@ -39,6 +39,7 @@ from partnerkit.facts import Facts, from_portfolio, portfolio_currency
 from partnerkit.facts.partner import RAW_TABLES, counts_as, partner_frames, partner_rows, recompute
 from partnerkit.metrics.change import measure_changes_of, since_last_review
 from partnerkit.portfolio import Portfolio
+from partnerkit.widgets.display import Table
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
 from partnerkit.widgets.table import WIDGET_CSS
@@ -53,6 +54,7 @@ __all__ = [
     "partner_rows",
     "recompute",
     "trace",
+    "trace_table",
 ]
 
 TRACED: dict[str, str] = {
@@ -410,15 +412,50 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         )
 
 
+def _trace_value(figure: str, value: float, currency: str | None) -> str:
+    """Write a traced figure: a count whole, money with the portfolio's currency."""
+    return formatting.count(int(value)) if figure in _COUNTS else formatting.money(value, currency)
+
+
+def trace_table(figures: pl.DataFrame, /, *, currency: str | None = None) -> Table:
+    """Show a :func:`trace` as the drill-through does: counts whole, money with ``currency``.
+
+    Each row is one figure, so the ``scorecard`` and ``from_rows`` columns mix counts and
+    money: each value is written as its figure reads (``318`` deals, ``USD 8,214,734``).
+
+    Requires columns: ``figure``, ``how``, ``scorecard``, ``from_rows``, ``agrees``.
+
+    Examples
+    --------
+    >>> trace_table(trace({"won_revenue": 1234.5, "won_deals": 2},
+    ...                   {"won_revenue": 1234.5, "won_deals": 2}), currency="EUR")
+    figure       scorecard  from rows  agrees  how
+    won revenue  EUR 1,235  EUR 1,235  yes     sum of its won deals closed in the window
+    won deals            2          2  yes     count of its won deals closed in the window
+    """
+    written = {
+        column: [
+            _trace_value(f, v, currency)
+            for f, v in zip(figures["figure"], figures[column], strict=True)
+        ]
+        for column in ("scorecard", "from_rows")
+    }
+    frame = figures.select(
+        pl.col("figure").str.replace_all("_", " "),
+        *(pl.Series(column, values, dtype=pl.String) for column, values in written.items()),
+        "agrees",
+        "how",
+    )
+    return Table(frame, limit=max(frame.height, 1), right=("scorecard", "from_rows"))
+
+
 def _trace_html(figures: pl.DataFrame, currency: str | None) -> str:
     rows = []
     for rec in figures.iter_rows(named=True):
         mark = "&#10003;" if rec["agrees"] else "&#10007; differs"
-        counts = rec["figure"] in _COUNTS
 
-        def fmt(v: float, *, counts: bool = counts) -> str:
-            text = formatting.count(int(v)) if counts else formatting.money(v, currency)
-            return html.escape(text)
+        def fmt(v: float, *, figure: str = rec["figure"]) -> str:
+            return html.escape(_trace_value(figure, v, currency))
 
         rows.append(
             f"<tr><td>{html.escape(rec['figure'].replace('_', ' '))}</td>"

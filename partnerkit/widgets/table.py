@@ -60,6 +60,38 @@ MONEY_SUFFIXES: tuple[str, ...] = ("revenue", "pipeline", "investment", "amount"
 SIGNED_COLUMNS: frozenset[str] = frozenset({"revenue_trend", "reciprocity"})
 """Columns in [-1, 1] written with their sign."""
 
+MONEY_COLUMNS: frozenset[str] = frozenset(
+    {
+        "investment_over_tiered",
+        "mean_deal",
+        "mean_deal_lo",
+        "mean_deal_hi",
+        # the what-if's parts (partnerkit.decisions.whatif)
+        "won_revenue_at_risk",
+        "sourced_revenue_at_risk",
+        "influenced_revenue_at_risk",
+        "open_pipeline_touched",
+        "investment_freed",
+        "won_revenue_total",
+        "sourced_revenue_total",
+        "influenced_revenue_total",
+        "open_pipeline_total",
+        "investment_total",
+    }
+)
+"""Columns of money whose names do not end in a :data:`MONEY_SUFFIXES` word."""
+
+MONEY_CHANGE_COLUMNS: frozenset[str] = frozenset({"qoq_change", "yoy_change"})
+"""Changes of won revenue (:mod:`partnerkit.metrics.change`), written as money with a sign."""
+
+QUARTER_COLUMNS: frozenset[str] = frozenset({"quarter"})
+"""Columns holding a quarter's first day, written as the quarter (``Q3 2025``)."""
+
+WHOLE_COLUMNS: frozenset[str] = frozenset(
+    {"won_deals", "lost_deals", "deals_created", "activities", "overlap_accounts", "partners"}
+)
+"""Counts that may come as floats: written as whole numbers."""
+
 
 def is_money(column: str, /) -> bool:
     """Whether ``column`` holds an amount of money (by its name).
@@ -68,8 +100,10 @@ def is_money(column: str, /) -> bool:
     --------
     >>> is_money("won_revenue"), is_money("open_pipeline"), is_money("win_rate")
     (True, True, False)
+    >>> is_money("investment_over_tiered"), is_money("mean_deal"), is_money("qoq_change")
+    (True, True, True)
     """
-    return column.endswith(MONEY_SUFFIXES)
+    return column.endswith(MONEY_SUFFIXES) or column in MONEY_COLUMNS | MONEY_CHANGE_COLUMNS
 
 
 def is_share(column: str, /) -> bool:
@@ -112,6 +146,17 @@ def format_value(value: object, /, *, column: str = "", currency: str | None = N
     ('2026-01-02', '-0.25')
     >>> format_value(dt.datetime(2026, 1, 2, 9, 30, 15, tzinfo=dt.UTC))
     '2026-01-02 09:30 UTC'
+
+    Changes of won revenue carry their sign, in money and as a percentage; a quarter reads
+    as the quarter; a whole number in a float column reads as a whole number:
+
+    >>> format_value(108232.04, column="qoq_change", currency="USD")
+    'USD +108,232'
+    >>> format_value(0.053, column="qoq_change_pct"), format_value(dt.date(2025, 7, 1),
+    ...     column="quarter")
+    ('+5.3%', 'Q3 2025')
+    >>> format_value(318.0, column="won_deals"), format_value(0.25, column="lift")
+    ('318', '0.25')
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return fmt.MISSING
@@ -121,20 +166,42 @@ def format_value(value: object, /, *, column: str = "", currency: str | None = N
         zone = " UTC" if value.utcoffset() == dt.timedelta(0) else ""
         return f"{value:%Y-%m-%d %H:%M}{zone}"
     if isinstance(value, dt.date):
-        return fmt.date(value)
+        return _quarter(value) if column in QUARTER_COLUMNS else fmt.date(value)
     if isinstance(value, int | float):
+        if column in MONEY_CHANGE_COLUMNS:
+            return _signed_money(value, currency)
         if is_money(column):
             return fmt.money(value, currency)
         if isinstance(value, int):
             return fmt.count(value)
+        if column.endswith("_change_pct"):
+            return fmt.signed_percent(value)
         if is_share(column):
             return fmt.percent(value)
         if column in SIGNED_COLUMNS:
             return fmt.signed(value)
+        if value.is_integer() and column in WHOLE_COLUMNS:
+            return fmt.count(int(value))
         return fmt.number(value, digits=2)
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
+
+
+def _quarter(first_day: dt.date, /) -> str:
+    """Name a quarter by its first day, as the report does: ``Q3 2025``."""
+    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
+
+
+def _signed_money(value: float, currency: str | None, /) -> str:
+    """Money with its sign, as the report writes a change: ``USD +1,200``, ``-30``, ``0``.
+
+    >>> _signed_money(1200.4, "USD"), _signed_money(-30.0, None), _signed_money(0.2, "EUR")
+    ('USD +1,200', '-30', 'EUR 0')
+    """
+    text = fmt.number(value)
+    sign = "+" if text != "0" and value > 0 else ""
+    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
 
 
 def format_cell(value: object, /, *, column: str = "", currency: str | None = None) -> str:
@@ -158,12 +225,14 @@ def html_table(
     limit: int = 15,
     highlight: str | None = None,
     currency: str | None = None,
+    right: Sequence[str] = (),
 ) -> str:
     """Render the first ``limit`` rows of ``columns`` as an HTML table, every cell escaped.
 
     Column headers have underscores replaced by spaces. When ``highlight`` names a boolean
     column, rows where it is true are shown in bold. Columns missing from ``frame`` are
     skipped, so a table can ask for optional columns. Money is written with ``currency``.
+    Numbers are right-aligned, and so are the columns of ``right`` (figures already written).
 
     Requires columns: any of ``columns`` (those present are shown).
 
@@ -174,7 +243,7 @@ def html_table(
     2
     """
     shown = [c for c in columns if c in frame.columns]
-    numeric = {c for c in shown if frame.schema[c].is_numeric()}
+    numeric = {c for c in shown if frame.schema[c].is_numeric() or c in right}
     align = {c: "right" if c in numeric else "left" for c in shown}
     head = "".join(
         f'<th style="text-align:{align[c]}">{html.escape(c.replace("_", " "))}</th>' for c in shown
@@ -202,10 +271,12 @@ def text_table(
     columns: Sequence[str] | None = None,
     limit: int = 15,
     currency: str | None = None,
+    right: Sequence[str] = (),
 ) -> str:
     """Render the first ``limit`` rows as aligned plain text (numbers right-aligned).
 
-    Values as :func:`format_value` writes them (money with ``currency``).
+    Values as :func:`format_value` writes them (money with ``currency``); the columns of
+    ``right`` (figures already written) are right-aligned too.
 
     Requires columns: any of ``columns`` (default: all).
 
@@ -218,7 +289,7 @@ def text_table(
     Bo          EUR 7
     """
     shown = [c for c in (columns or frame.columns) if c in frame.columns]
-    numeric = {c for c in shown if frame.schema[c].is_numeric()}
+    numeric = {c for c in shown if frame.schema[c].is_numeric() or c in right}
     head = [c.replace("_", " ") for c in shown]
     body = [
         [format_value(record[c], column=c, currency=currency) for c in shown]

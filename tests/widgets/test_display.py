@@ -32,6 +32,7 @@ from partnerkit.widgets.display import (
     what_if_figures,
     widget_chart,
 )
+from partnerkit.widgets.drill import trace, trace_table
 from partnerkit.widgets.explorer import PortfolioExplorer
 from partnerkit.widgets.exports import ExportPanel
 from partnerkit.widgets.state import reflag
@@ -90,11 +91,55 @@ def test_table_says_how_many_rows_are_left_out() -> None:
 
 
 def test_figures_format_by_name() -> None:
-    text = repr(figures({"won_revenue_at_risk": 1500.0, "won_revenue_at_risk_share": 0.015}))
-    # 1,500 of 100,000 is 1.5%: shares are percentages, money has cents.
+    values = {
+        "won_revenue_at_risk": 1500.4,
+        "won_revenue_at_risk_share": 0.015,
+        "total_value": 37917769.49,
+        "value_column": "won_revenue",
+        "hhi": 0.0812,
+    }
+    text = repr(figures(values, keys=[*list(values)[:-2], "hhi"], currency="USD"))
+    # money in whole units with the currency, shares as percentages, labels in words
     assert text.splitlines()[1:] == [
-        "won revenue at risk        1,500.00",
-        "won revenue at risk share  1.5%",
+        "Won revenue at risk          USD 1,500",
+        "Won revenue at risk share    1.5%",
+        "Total won revenue            USD 37,917,769",
+        "HHI (sum of squared shares)  0.081",
+    ]
+
+
+def test_notebook_tables_write_money_quarters_and_counts_readably() -> None:
+    changes = pl.DataFrame(
+        {
+            "name": ["Acme"],
+            "quarter": [dt.date(2025, 7, 1)],
+            "quarter_revenue": [2132543.0],
+            "qoq_change": [108232.04],
+            "qoq_change_pct": [0.053],
+            "mean_deal": [28426.94],
+            "investment_over_tiered": [5078.34],
+        }
+    )
+    assert repr(table(changes, currency="EUR")).splitlines()[1].split() == [
+        "Acme",
+        "Q3",
+        "2025",
+        "EUR",
+        "2,132,543",
+        "EUR",
+        "+108,232",
+        "+5.3%",
+        "EUR",
+        "28,427",
+        "EUR",
+        "5,078",
+    ]
+    traced = trace(
+        {"won_revenue": 8214733.91, "won_deals": 318}, {"won_revenue": 8214733.91, "won_deals": 318}
+    )
+    assert [r[1:3] for r in trace_table(traced, currency="USD").frame.rows()] == [
+        ("USD 8,214,734", "USD 8,214,734"),
+        ("318", "318"),
     ]
 
 
