@@ -44,7 +44,9 @@ def source_call(args: Args, /) -> tuple[Any, dict[str, Any]]:
     if getattr(args, "mapping", None) is not None:
         try:
             spec = read_mapping_file(args.mapping)
-        except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        except tomllib.TOMLDecodeError as exc:  # says where, not which file
+            raise SourceError(f"cannot read mapping file {args.mapping}: {exc}") from None
+        except (OSError, ValueError) as exc:  # these name the file already
             raise SourceError(f"cannot read mapping file: {exc}") from None
     presets = [*spec.preset, *(getattr(args, "preset", None) or [])]
     source = (

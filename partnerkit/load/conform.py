@@ -44,7 +44,7 @@ from partnerkit.load.checks import ROW, Check, raw
 from partnerkit.load.contract import currency_check
 from partnerkit.load.dates import DATE_FORMATS, DAY_FIRST_FORMATS, parse_dates
 from partnerkit.load.mapping import ValueMap, apply_values, relabel
-from partnerkit.load.problems import Problem
+from partnerkit.load.problems import HintStyle, Problem, fix_hint
 from partnerkit.load.text import clean_text, parse_number_columns
 from partnerkit.schema import TABLES
 
@@ -155,6 +155,7 @@ def conform(
     vocabularies: Mapping[str, pl.DataFrame] | None = None,
     day_first: bool | None = None,
     decimal: str | None = None,
+    style: HintStyle = "python",
 ) -> Conformed:
     """Parse the ``present`` columns of ``table`` and add the absent ones.
 
@@ -168,9 +169,10 @@ def conform(
     ``day_first`` and ``decimal`` say how to read slash dates and number separators (see
     :mod:`partnerkit.load.dates` and :mod:`partnerkit.load.text`); without them a column
     whose reading is ambiguous breaks the rule ``ambiguous_date`` / ``ambiguous_number``
-    on the rows concerned, never a per-row guess. A deals table without a currency column
-    takes each deal's currency from the symbol or code written in its amount
-    (``$1,200`` is USD), so that amounts in several currencies are never added up raw.
+    on the rows concerned, never a per-row guess (its fix in the words of ``style``). A
+    deals table without a currency column takes each deal's currency from the symbol or
+    code written in its amount (``$1,200`` is USD), so that amounts in several currencies
+    are never added up raw.
 
     Examples
     --------
@@ -264,7 +266,7 @@ def conform(
             fails = pl.col(raw(c.name)).is_not_null() & pl.col(c.name).is_null()
             if c.name in flagged:
                 fails = fails & ~pl.col(_ambiguous(c.name))
-                checks.append(_ambiguity_check(c.name, date=c.dtype == pl.Date))
+                checks.append(_ambiguity_check(c.name, date=c.dtype == pl.Date, style=style))
             checks.append(Check(c.name, rule, fails, pl.col(raw(c.name)), why))
         if c.name == AMOUNT and marks:
             checks.append(currency_check(currency))
@@ -297,21 +299,21 @@ def _ambiguous(column: str) -> str:
     return f"__ambiguous_{column}"
 
 
-def _ambiguity_check(column: str, *, date: bool) -> Check:
+def _ambiguity_check(column: str, *, date: bool, style: HintStyle = "python") -> Check:
     """Return the rule broken by values whose reading the column leaves open."""
     if date:
         rule = "ambiguous_date"
         why = (
             "slash date whose order is ambiguous: the column also holds day-first dates "
-            "(DD/MM, a day above 12 first), so 03/01 could be 3 January or 1 March; set the "
-            "day_first option (true: DD/MM, false: MM/DD) to read the whole column one way"
+            "(DD/MM, a day above 12 first), so 03/01 could be 3 January or 1 March; to read "
+            f"the whole column one way, {fix_hint('day_first', style=style)}"
         )
     else:
         rule = "ambiguous_number"
         why = (
-            "number whose decimal separator is ambiguous (1.234 could be 1234 or 1.234, or "
-            "the column mixes 1,234.50 and 1.234,50); set the decimal option ('.' or ',') "
-            "to read the whole column one way"
+            "number whose decimal separator is ambiguous (1,200 could be 1200 or 1.2, or "
+            "the column mixes 1,234.50 and 1.234,50); to read the whole column one way, "
+            f"{fix_hint('decimal', style=style)}"
         )
     return Check(column, rule, pl.col(_ambiguous(column)), pl.col(raw(column)), why)
 

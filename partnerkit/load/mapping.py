@@ -553,6 +553,8 @@ class Input:
     notes: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
     warnings: tuple[str, ...] = ()
+    left_out: tuple[tuple[str | None, str | None, int, str], ...] = ()
+    """Rows of a partners input left out as customers: ``(id, name, row, why)``."""
 
     @property
     def origin(self) -> str:
@@ -920,6 +922,7 @@ def aggregate_lines(
     *,
     day_first: bool | None = None,
     decimal: str | None = None,
+    style: HintStyle = "python",
 ) -> Input:
     """Add the lines of one record (order lines) up into one row per ``how["by"]``.
 
@@ -985,7 +988,9 @@ def aggregate_lines(
             if target in dates and day_first is None:
                 flag = pl.col(f"__agg_{target}__ambiguous").fill_null(value=False)
                 bad = bad | flag
-                problems.extend(_ambiguous_lines(inp, staged, flag, target=target, by=by))
+                problems.extend(
+                    _ambiguous_lines(inp, staged, flag, target=target, by=by, style=style)
+                )
             reduced = {"sum": value.sum(), "min": value.min(), "max": value.max()}[op]
             if target in dates:
                 reduced_text = reduced.dt.to_string("%Y-%m-%d")
@@ -1022,7 +1027,14 @@ def aggregate_lines(
 
 
 def _ambiguous_lines(
-    inp: Input, staged: pl.LazyFrame, flag: pl.Expr, /, *, target: str, by: str
+    inp: Input,
+    staged: pl.LazyFrame,
+    flag: pl.Expr,
+    /,
+    *,
+    target: str,
+    by: str,
+    style: HintStyle = "python",
 ) -> list[Problem]:
     """Return the ``ambiguous_date`` problem of order lines, judged before adding up.
 
@@ -1041,8 +1053,8 @@ def _ambiguous_lines(
             flagged.height,
             rows=list(zip(first[ROW].to_list(), first[target].to_list(), strict=True)),
             message="slash dates whose order is ambiguous: the column also holds day-first "
-            "dates (a day above 12 first), so 03/01 could be 3 January or 1 March; set the "
-            "day_first option to read the whole column one way",
+            "dates (a day above 12 first), so 03/01 could be 3 January or 1 March; to read the "
+            f"whole column one way, {fix_hint('day_first', style=style)}",
             row_kind=inp.row_kind,
             origin=inp.origin,
             records=first[by].to_list(),

@@ -596,7 +596,27 @@ def _type_in(text: pl.Expr, words: Sequence[str]) -> pl.Expr:
     return spaced.str.contains(r"\b(" + "|".join(words) + r")s?\b").fill_null(value=False)
 
 
-def partner_accounts(inp: Input, /) -> Input:
+def _deal_keys(deals: Input | None, targets: Sequence[str]) -> set[str]:
+    """Return the ids and name keys the deals give in ``targets`` (lists ``a;b`` split)."""
+    if deals is None:
+        return set()
+    present = [t for t in targets if t in deals.present]
+    if not present:
+        return set()
+    values = (
+        deals.frame.select(pl.concat_list(_text(t).str.split(";") for t in present).alias("__v"))
+        .explode("__v")
+        .select(pl.col("__v").str.strip_chars())
+        .drop_nulls()
+        .unique()
+        .collect()
+        .to_series()
+        .to_list()
+    )
+    return {v for v in values if v} | {" ".join(v.split()).lower() for v in values if v}
+
+
+def partner_accounts(inp: Input, /, deals: Input | None = None) -> Input:
     """Keep only the partner accounts of an Account / Companies export holding customers.
 
     Requires: nothing; uses the helper ``is_partner`` (``IsPartner``) and ``type`` when
@@ -606,6 +626,12 @@ def partner_accounts(inp: Input, /) -> Input:
     row is kept unless its type names a customer, prospect, lead, vendor, competitor,
     investor or press (:data:`CUSTOMER_TYPE_WORDS`). The rows left out are counted in a
     note with their line numbers; an export of partners only is read as it is.
+
+    A blank ``Type`` says nothing. In an export that mixes customers in (some row's type
+    names one), a company with a blank type that ``deals`` name as the account of a deal
+    (``account_id`` or the helper ``account_name``), and as no deal's partner, is a
+    customer and is left out; the other companies with a blank type are kept. A note names
+    both kinds that are deal accounts.
 
     Examples
     --------
@@ -629,34 +655,96 @@ def partner_accounts(inp: Input, /) -> Input:
         inp = _flags(inp, [IS_PARTNER], scope="table")
     is_flag = pl.col(f"__flag_{IS_PARTNER}") if flag else pl.lit(None, pl.Boolean)
     kind = _text("type") if typed else pl.lit(None, pl.String)
+    ident = _text(PARTNER_ID) if PARTNER_ID in inp.present else pl.lit(None, pl.String)
+    named = _text(NAME) if NAME in inp.present else pl.lit(None, pl.String)
     marked = inp.frame.with_columns(
         is_flag.fill_null(value=False).alias("__flagged"),
         _type_in(kind, PARTNER_TYPE_WORDS).alias("__partner_type"),
         _type_in(kind, CUSTOMER_TYPE_WORDS).alias("__customer_type"),
+        (kind.is_null() if typed else pl.lit(value=False)).alias("__blank_type"),
+        ident.alias("__ident"),
+        named.alias("__named"),
     ).collect()
+    notes = list(inp.notes)
     if marked["__flagged"].any():
         keep = pl.col("__flagged") | pl.col("__partner_type")
+    elif marked["__customer_type"].any() and marked["__blank_type"].any():
+        accounts = _deal_keys(deals, [ACCOUNT_ID, ACCOUNT_NAME])
+        partners = _deal_keys(deals, [PARTNER_ID, PARTNER_NAME])
+
+        def among(keys: set[str]) -> pl.Expr:
+            listed = pl.Series(sorted(keys), dtype=pl.String).implode()
+            return pl.col("__ident").is_in(listed).fill_null(value=False) | label_key(
+                pl.col("__named")
+            ).is_in(listed).fill_null(value=False)
+
+        marked = marked.with_columns(
+            (pl.col("__blank_type") & among(accounts)).alias("__account"),
+            among(partners).alias("__partner"),
+        )
+        customer = pl.col("__account") & ~pl.col("__partner")
+        keep = ~pl.col("__customer_type") & ~customer
+        for how, rows, then in (
+            (
+                "left out as customers: accounts of deals and no deal's partner",
+                marked.filter(customer),
+                "; give them a partner Type to count them as partners",
+            ),
+            (
+                "kept as partners though accounts of deals too: some deal's partner",
+                marked.filter(pl.col("__account") & pl.col("__partner")),
+                "",
+            ),
+        ):
+            if rows.height:
+                listed = ", ".join(
+                    f"{n or i!r} ({inp.row_kind} {r})"
+                    for r, i, n in rows.select(ROW, "__ident", "__named").head(8).rows()
+                )
+                what = "company" if rows.height == 1 else "companies"
+                notes.append(f"{rows.height} {what} with a blank Type {how} ({listed}){then}")
     else:
         keep = ~pl.col("__customer_type")
+    before = inp.frame.collect_schema().names()
+    helpers = [c for c in marked.columns if c.startswith("__") and c not in before]
+    helpers = [c for c in helpers if c != ROW] + ["__partner_account"]
     marked = marked.with_columns(keep.alias("__partner_account"))
     if marked["__partner_account"].all():
         return inp
-    helpers = ["__flagged", "__partner_type", "__customer_type", "__partner_account"]
     left = marked.filter(~pl.col("__partner_account"))[ROW].to_list()
     kept = marked.filter(pl.col("__partner_account")).drop(helpers)
+    source = inp.plan.source_of("type") if typed else "Type"
+    flag_source = inp.plan.source_of(IS_PARTNER) if flag else "IsPartner"
+    written = _text("type") if typed else pl.lit(None, pl.String)
+    why = (
+        pl.when(pl.col("__blank_type") & pl.col("__account").fill_null(value=False))
+        .then(pl.lit(f"a blank {source}, and an account of deals"))
+        .when(written.is_not_null())
+        .then(pl.format(f"{source} '{{}}'", written))
+        .otherwise(pl.lit(f"no partner {source}"))
+    )
+    if flag:
+        why = pl.format(f"{flag_source} not true, {{}}", why)
+    if "__account" not in marked.columns:
+        marked = marked.with_columns(pl.lit(value=False).alias("__account"))
+    out = marked.filter(~pl.col("__partner_account"))
+    left_out = tuple(
+        (i, n, int(r), str(w))
+        for r, i, n, w in out.select(ROW, "__ident", "__named", why.alias("__why")).rows()
+    )
     shown = ", ".join(str(n) for n in left[:8]) + (", ..." if len(left) > 8 else "")
     note = (
         f"kept {kept.height} partner accounts; left out {len(left)} customers and other "
         f"accounts ({inp.row_kind} {shown})"
     )
-    return _update(inp, frame=kept.lazy(), notes=(*inp.notes, note))
+    return _update(inp, frame=kept.lazy(), notes=(*notes, note), left_out=left_out)
 
 
 def _with_partner_accounts(inputs: dict[str, Input]) -> tuple[dict[str, Input], Input | None]:
     """Copy ``inputs`` keeping the partner accounts only; return it and its deals (or None)."""
     out = dict(inputs)
     if PARTNERS in out:
-        out[PARTNERS] = partner_accounts(out[PARTNERS])
+        out[PARTNERS] = partner_accounts(out[PARTNERS], out.get(DEALS))
     return out, out.get(DEALS)
 
 

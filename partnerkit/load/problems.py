@@ -97,7 +97,7 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
     ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
     allowed value to map a label to; ``label``, optional, the label to map), ``"as_of"``
-    (give ``day``), ``"currency"``, ``"rates"`` or ``"quarantine"``.
+    (give ``day``), ``"currency"``, ``"rates"``, ``"quarantine"``, ``"decimal"`` or ``"day_first"``.
 
     Examples
     --------
@@ -111,6 +111,10 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     'add [values.deals.outcome] "Your label" = "won" to a --mapping file'
     >>> fix_hint("currency", style="cli"), fix_hint("quarantine")
     ('pass --currency CODE', 'pass quarantine=True')
+    >>> fix_hint("decimal", style="cli")
+    'pass --decimal . (1,200 is 1200) or --decimal , (1,200 is 1.2)'
+    >>> fix_hint("day_first")
+    'pass day_first=True (03/01 is 3 January) or day_first=False (1 March)'
     """
     cli = style == "cli"
     if kind == "map_column":
@@ -142,6 +146,14 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         return "pass currency='...' and rates='rates.csv', a table of currency, date, rate"
     if kind == "quarantine":
         return "pass --quarantine" if cli else "pass quarantine=True"
+    if kind == "decimal":
+        if cli:
+            return "pass --decimal . (1,200 is 1200) or --decimal , (1,200 is 1.2)"
+        return "pass decimal='.' (1,200 is 1200) or decimal=',' (1,200 is 1.2)"
+    if kind == "day_first":
+        if cli:
+            return "pass --day-first (03/01 is 3 January) or --no-day-first (1 March)"
+        return "pass day_first=True (03/01 is 3 January) or day_first=False (1 March)"
     if kind == "as_of":
         day = what["day"]
         if cli:

@@ -565,7 +565,7 @@ def load(
     problems += found
     findings = summarise(checked, quarantine=quarantine, counts=checking.counts)
     problems += _empty_tables(inputs, findings.heights)
-    problems += findings.problems
+    problems += _left_out_partners(findings.problems, inputs.get(PARTNERS))
     set_aside = findings.set_aside
     lone = _lone_latest(inputs, checking.tables, set_aside, style=hint_style) if lone_latest else {}
     if table_of_rates is not None and currency is not None:
@@ -956,7 +956,11 @@ def _mapped_inputs(
     for name in list(inputs):  # lines add up first; defaults fill what stays empty
         if name in shape.aggregate:
             inputs[name] = aggregate_lines(
-                inputs[name], shape.aggregate[name], day_first=day_first, decimal=decimal
+                inputs[name],
+                shape.aggregate[name],
+                day_first=day_first,
+                decimal=decimal,
+                style=style,
             )
         if name in shape.defaults:
             inputs[name] = fill_defaults(inputs[name], shape.defaults[name])
@@ -1204,6 +1208,7 @@ def _checked_table(
         vocabularies=vocabularies,
         day_first=how.day_first,
         decimal=how.decimal,
+        style=how.style,
     )
     converted = out.frame
     more: list[Check] = []
@@ -1271,6 +1276,54 @@ def _verified_by(
             (i for i, c in enumerate(checks) if c.column == column and c.rule == rule), None
         )
     return verified
+
+
+def _left_out_partners(problems: Sequence[Problem], partners: Input | None) -> list[Problem]:
+    """Say, of an unknown partner, that it is an account the partners export left out.
+
+    An Account / Companies export holding customers keeps only the partner accounts
+    (:func:`~partnerkit.load.presets.partner_accounts`); a deal naming one of the others as
+    its partner breaks ``unknown_partner``, and the message then names that account, its
+    line and why it was left out.
+
+    >>> import polars as pl
+    >>> loaded = load({"partners": pl.DataFrame({"Id": ["001P", "001C"],
+    ...         "Name": ["Partner Co", "Customer Co"], "Type": ["Reseller", "Customer"]}),
+    ...     "deals": pl.DataFrame({"Id": ["006A"], "Partner__c": ["001C"],
+    ...         "StageName": ["Closed Won"], "Amount": ["10"], "CreatedDate": ["2025-01-02"],
+    ...         "CloseDate": ["2025-02-01"]})}, preset="salesforce")
+    >>> print(loaded.report.problems[0].message)  # doctest: +NORMALIZE_WHITESPACE
+    partner_id is not in the partners table (add the partner there, or correct the id);
+    '001C' is the account 'Customer Co' (row 1 of DataFrame), left out of the partners as
+    a customer (Type 'Customer')
+    """
+    left = partners.left_out if partners is not None else ()
+    if not left or partners is None:
+        return list(problems)
+    by_key: dict[str, tuple[str | None, str | None, int, str]] = {}
+    for entry in left:
+        ident, name, _, _ = entry
+        for key in (ident, name and " ".join(name.split()).lower()):
+            if key:
+                by_key.setdefault(key, entry)
+    out = []
+    for problem in problems:
+        said = []
+        if problem.rule == "unknown_partner":
+            for value in dict.fromkeys(v for _, v in problem.rows if v):
+                found = by_key.get(value) or by_key.get(" ".join(value.split()).lower())
+                if found is not None:
+                    _, name, row, why = found
+                    what = f"the account {name!r}" if name else "an account"
+                    said.append(
+                        f"{value!r} is {what} ({partners.row_kind} {row} of "
+                        f"{partners.origin}), left out of the partners as a customer ({why})"
+                    )
+        if said:
+            told = f"{problem.message}; {'; '.join(said)}"
+            problem = dataclasses.replace(problem, message=told)  # noqa: PLW2901
+        out.append(problem)
+    return out
 
 
 def _empty_tables(inputs: Mapping[str, Input], heights: Mapping[str, int]) -> list[Problem]:
