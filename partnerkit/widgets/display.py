@@ -65,6 +65,7 @@ __all__ = [
     "vital_presence",
     "what_if_figures",
     "widget_chart",
+    "with_names",
 ]
 
 TABLE_ROWS = 25
@@ -839,6 +840,48 @@ def what_if_figures(
             rows.append((label, f"{write(then)} before, {write(now)} after"))
     frame = pl.DataFrame(rows, schema={"figure": pl.String, "value": pl.String}, orient="row")
     return Table(frame, limit=frame.height)
+
+
+def with_names(frame: pl.DataFrame, partners: pl.DataFrame, /, *columns: str) -> pl.DataFrame:
+    """Name the partners of ``columns``: long CRM ids alone say nothing to a reader.
+
+    A ``partner_id`` column gains a ``name`` column before it; any other column of ids (a
+    pair's ``partner_a``, a list such as ``exited_partners``) is written ``Name (id)``, a
+    list's partners joined by commas. An id without a name is left as it is.
+
+    Requires columns: ``partner_id``, ``name`` in ``partners`` (the scorecard); ``columns``
+    in ``frame`` (default: ``partner_id``).
+
+    Examples
+    --------
+    >>> partners = pl.DataFrame({"partner_id": ["001a", "001b"], "name": ["Acme", "Bolt"]})
+    >>> pairs = pl.DataFrame({"partner_a": ["001a"], "partner_b": ["001c"]})
+    >>> with_names(pairs, partners, "partner_a", "partner_b").row(0)
+    ('Acme (001a)', '001c')
+    >>> accounts = pl.DataFrame({"account_id": ["x"], "exited_partners": [["001a", "001b"]]})
+    >>> with_names(accounts, partners, "exited_partners")["exited_partners"][0]
+    'Acme (001a), Bolt (001b)'
+    >>> with_names(pl.DataFrame({"partner_id": ["001b"], "lift": [1.2]}), partners).columns
+    ['name', 'partner_id', 'lift']
+    """
+    names = dict(partners.select("partner_id", "name").iter_rows())
+
+    def named(pid: str | None) -> str | None:
+        return pid if pid is None or names.get(pid) is None else f"{names[pid]} ({pid})"
+
+    out = frame
+    for column in columns or ("partner_id",):
+        values = frame[column]
+        if column == "partner_id":
+            name = pl.Series("name", [names.get(p) for p in values], dtype=pl.String)
+            out = out.drop("name", strict=False)
+            out = out.insert_column(out.columns.index(column), name)
+        elif isinstance(values.dtype, pl.List):
+            written = [None if v is None else ", ".join(map(str, map(named, v))) for v in values]
+            out = out.with_columns(pl.Series(column, written, dtype=pl.String))
+        else:
+            out = out.with_columns(pl.Series(column, map(named, values), dtype=pl.String))
+    return out
 
 
 def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> str:

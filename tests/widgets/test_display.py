@@ -31,6 +31,7 @@ from partnerkit.widgets.display import (
     table,
     what_if_figures,
     widget_chart,
+    with_names,
 )
 from partnerkit.widgets.drill import trace, trace_table
 from partnerkit.widgets.explorer import PortfolioExplorer
@@ -419,3 +420,14 @@ def test_what_if_figures_count_the_exits_inside_the_denominator(small) -> None:
         ]
         == "4 before, 2 after"
     )
+
+
+def test_with_names_names_the_partners_of_id_columns(small) -> None:
+    card = small.scorecard
+    pairs = pl.DataFrame({"partner_a": ["p1"], "partner_b": ["p9"], "deals": [3]})
+    assert with_names(pairs, card, "partner_a", "partner_b").row(0) == ("Acme (p1)", "p9", 3)
+    accounts = pl.DataFrame({"account_id": ["x", "y"], "exited_partners": [["p4", "p5"], []]})
+    shown = repr(table(with_names(accounts, card, "exited_partners")))
+    assert shown.splitlines()[1:] == ["x           Dune (p4), Echo (p5)", "y"]
+    incentives = pl.DataFrame({"partner_id": ["p3", "p9"], "lift": [1.2, None]})
+    assert with_names(incentives, card).rows() == [("Cora", "p3", 1.2), (None, "p9", None)]
