@@ -125,6 +125,7 @@ class _ParetoData:
     curve: pl.DataFrame
     rule: pl.DataFrame
     vital_rule: pl.DataFrame
+    needed: int | None = None  # the shortest list from the top reaching the threshold
 
     def frames(self) -> dict[str, pl.DataFrame]:
         return {
@@ -161,7 +162,27 @@ def _pareto_data(
             "y": [0.55],
         }
     )
-    return _ParetoData(n, vital_count, produced, bars, curve, rule, vital_rule)
+    reached = frame.filter(pl.col(c.CUM_SHARE) >= threshold * (1 - 1e-12))
+    needed = reached[c.RANK].min() if reached.height else None
+    return _ParetoData(
+        n,
+        vital_count,
+        produced,
+        bars,
+        curve,
+        rule,
+        vital_rule,
+        needed=needed if isinstance(needed, int) else None,
+    )
+
+
+def _label_left_of_rule(data: _ParetoData) -> bool:
+    """Whether the vital-few label goes left of its rule (past the middle of the axis).
+
+    Right of a rule near the end it would run into the right-hand axis.
+    """
+    rule = data.vital_rule
+    return bool(rule.height) and float(rule["vital_share"][0]) > 0.5
 
 
 def _x_title(n: int, value: str) -> str:
@@ -186,6 +207,7 @@ def _pareto_subtitle(data: _ParetoData, value: str) -> str:
         vital_count=data.vital_count,
         vital_value_share=data.vital_value_share,
         value=value,
+        needed=data.needed,
     )
     return sentence[:1].upper() + sentence[1:]
 
@@ -284,9 +306,10 @@ def pareto_chart(
         .mark_rule(color=ACCENT, strokeDash=[2, 2])
         .encode(x="vital_share:Q")
     )
+    right = _label_left_of_rule(data)
     vital_text = (
         alt.Chart(vital_rule_frame)
-        .mark_text(align="left", dx=4, color=ACCENT)
+        .mark_text(align="right" if right else "left", dx=-4 if right else 4, color=ACCENT)
         .encode(x="vital_share:Q", y=alt.Y("y:Q", scale=share_axis), text=f"{_LABEL}:N")
     )
     refs = pl.DataFrame(
@@ -447,7 +470,13 @@ class ParetoSpecs:
     ) -> dict[str, Any]:
         """Return the spec :func:`pareto_chart` gives for these arguments (not validated)."""
         data = _pareto_data(scorecard, value=value, threshold=threshold, max_bars=max_bars)
-        key = (value, data.n <= max_bars, c.NAME in data.bars.columns, title)
+        key = (
+            value,
+            data.n <= max_bars,
+            c.NAME in data.bars.columns,
+            title,
+            _label_left_of_rule(data),
+        )
         kept = self._templates.get(key)
         if kept is None:
             chart = pareto_chart(

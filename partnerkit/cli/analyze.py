@@ -122,6 +122,7 @@ def summary(analysis: Analysis, /) -> str:
             vital_value_share=c["vital_value_share"],
             value=c["value_column"],
             threshold=c["threshold"],
+            needed=c["vital_needed"],
         ),
         (
             f"total {what}: {fmt.number(c['total_value'], digits=2)}; "
@@ -151,12 +152,17 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
     total = float(inside[value].sum())
     vital = inside.filter(pl.col("vital"))
     share = float(vital[value].sum()) / total if total else None
+    needed = None
+    if {"rank", "cum_share"} <= set(card.columns):
+        reached = inside.filter(pl.col("cum_share") >= policy.vital_threshold * (1 - 1e-12))
+        needed = reached["rank"].min()
     return "vital few: " + vital_few_sentence(
         partners=inside.height,
         vital_count=vital.height,
         vital_value_share=share,
         value=value,
         threshold=policy.vital_threshold,
+        needed=needed if isinstance(needed, int) else None,
     )
 
 

@@ -95,14 +95,16 @@ def core_facts(
     as_of = window.end
     recent = window.end - dt.timedelta(days=settings.active_days)
     closed = actual_close()
-    # only deals created or closed in W feed a core column (and those open at as_of or
-    # created within active_days of it: the partner-side signals of the state)
+    # only deals created or closed in W feed a core column (and those open at as_of, or
+    # created or closed within active_days of it: the partner-side signals of the state;
+    # ``last_win_on`` is so only as far as the state reads it, a win within active_days)
     still_open = (nw.col("outcome") == "open") | (closed > nw.lit(as_of)).fill_null(value=True)
     counting = ~nw.col("partner_id").is_null() & (
         between(closed, window.start, window.end)
         | between("created_on", window.start, window.end)
         | still_open.fill_null(value=False)
         | between("created_on", recent, window.end)
+        | between(closed, recent, window.end)
     )
     hashed = hashed_keys(raw["partners"], engine=engine)
     ids = with_partner_key(raw["partners"].select("partner_id"), hashed=hashed)

@@ -328,7 +328,9 @@ def concentration(
 
     Requires columns: ``rank``, ``share``, ``cum_share``, ``vital`` and ``value``. Returns
     ``denominator``, ``value_column``, ``threshold``, ``partners`` (ranked), ``total_value``,
-    ``vital_count``, ``vital_share`` (vital / partners), ``vital_value_share``,
+    ``vital_count``, ``vital_needed`` (the fewest partners from the top whose share reaches
+    the threshold: fewer than ``vital_count`` when partners tie in value with the last of
+    them, who are vital too), ``vital_share`` (vital / partners), ``vital_value_share``,
     ``zero_value_share``, ``top20_share``, ``top10_share``, ``top5_share``, ``gini``
     (0 = equal, toward 1 = concentrated), ``hhi`` (sum of squared shares, 0-1),
     ``closest_benchmark`` and ``benchmark_position`` (a phrase); the shares are null when
@@ -372,6 +374,10 @@ def concentration(
         n.cast(pl.Int64).alias("partners"),
         (total.cast(pl.Float64) / 100).alias("total_value"),
         pl.col("vital").sum().cast(pl.Int64).alias("vital_count"),
+        pl.when(total > 0)
+        .then(rank.filter(pl.col("cum_share") >= threshold * (1 - _TOLERANCE)).min())
+        .cast(pl.Int64)
+        .alias("vital_needed"),
         share_of.then(pl.col("vital").sum() / n).alias("vital_share"),
         pl.when(total > 0)
         .then(pl.col("share").filter(pl.col("vital")).sum())
@@ -447,6 +453,7 @@ def vital_few_sentence(
     vital_value_share: float | None,
     value: str,
     threshold: float | None = None,
+    needed: int | None = None,
 ) -> str:
     """Say who the vital few are in one clause, the same in every view.
 
@@ -454,13 +461,19 @@ def vital_few_sentence(
     all write it with this function, so the same figures always read the same. The share of
     partners is ``vital_count / partners``; ``vital_value_share`` is what they produce (at
     least ``threshold`` when there is any value). It starts in lower case: a caller that puts
-    it first in a sentence capitalises it.
+    it first in a sentence capitalises it. ``needed`` is the concentration's
+    ``vital_needed``: when ties in value at the cut make the vital few longer than the
+    shortest list reaching the threshold, the clause says by how many.
 
     Examples
     --------
     >>> vital_few_sentence(partners=128, vital_count=24, vital_value_share=0.8163,
     ...     value="won_revenue", threshold=0.8)
     '24 of 128 partners (19%) produce 82% of won revenue (threshold 80%)'
+    >>> vital_few_sentence(partners=11, vital_count=11, vital_value_share=1.0,
+    ...     value="won_revenue", threshold=0.8, needed=3)  # doctest: +NORMALIZE_WHITESPACE
+    '11 of 11 partners (100%) produce 100% of won revenue (threshold 80%), 8 of them tied in
+    value with the last partner needed: the shortest list reaching the threshold has 3'
     >>> vital_few_sentence(partners=1, vital_count=1, vital_value_share=1.0, value="won_deals")
     '1 of 1 partner (100%) produces 100% of won deals'
     >>> vital_few_sentence(partners=3, vital_count=0, vital_value_share=None, value="won_revenue")
@@ -482,4 +495,11 @@ def vital_few_sentence(
         f"({fmt.percent(vital_count / partners)}) {verb} "
         f"{fmt.percent(vital_value_share)} of {what}"
     )
-    return sentence if threshold is None else f"{sentence} (threshold {threshold:.0%})"
+    if threshold is not None:
+        sentence += f" (threshold {threshold:.0%})"
+    if needed is not None and 0 < needed < vital_count:
+        sentence += (
+            f", {fmt.count(vital_count - needed)} of them tied in value with the last partner "
+            f"needed: the shortest list reaching the threshold has {fmt.count(needed)}"
+        )
+    return sentence

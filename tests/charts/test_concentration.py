@@ -310,3 +310,37 @@ def test_refilled_specs_equal_freshly_built_charts():
         slow = pareto_chart(card, threshold=threshold, max_bars=bars).to_dict(validate=False)
         assert _resolved(fast) == _resolved(slow), (frame.height, threshold, bars)
     assert total > 0
+
+
+def test_pareto_says_when_ties_enlarge_the_vital_few_and_keeps_its_label_inside():
+    # 75% with one partner, then ten tied at 2.5%: 11 vital, 3 needed; the vital rule sits at
+    # 100% of partners, so its label must go left of the rule, not into the right-hand axis
+    values = [30_000.0] + [1_000.0] * 10
+    card = pl.DataFrame(
+        {
+            "partner_id": [f"p{i:02d}" for i in range(11)],
+            "won_revenue": values,
+            "rank": list(range(1, 12)),
+            "cum_share": [sum(values[: i + 1]) / sum(values) for i in range(11)],
+            "vital": [True] * 11,
+        }
+    )
+    spec = pareto_chart(card, threshold=0.8).to_dict()
+    assert spec["title"]["subtitle"].endswith(
+        "8 of them tied in value with the last partner needed: the shortest list reaching the "
+        "threshold has 3"
+    )
+
+    def layers(node):
+        for layer in node.get("layer", []):
+            yield layer
+            yield from layers(layer)
+
+    label = next(
+        layer
+        for layer in layers(spec)
+        if isinstance(layer.get("mark"), dict)
+        and layer["mark"].get("type") == "text"
+        and layer.get("encoding", {}).get("x", {}).get("field") == "vital_share"
+    )
+    assert (label["mark"]["align"], label["mark"]["dx"]) == ("right", -4)

@@ -16,6 +16,7 @@ from partnerkit.metrics.pareto import (
     partner_order,
     reflag,
     vital_by_quarter,
+    vital_few_sentence,
 )
 
 
@@ -409,3 +410,46 @@ def test_the_benchmark_phrase_reads_the_top_share_as_the_figures_do(values):
         assert phrase.endswith(f"make {fmt.percent(row[f'top{top}_share'])}")
     else:
         assert phrase.endswith(f"of partners make {fmt.percent(0.8)}")
+
+
+def test_ties_at_the_cut_are_counted_apart_and_said():
+    # one partner holds 75%, ten tie at 2.5% each: the shortest list reaching 80% has 3
+    # (75 + 2.5 + 2.5), but all ten tied partners are vital (who is vital never depends on
+    # ids), so the vital few are 11 of 11 and the summary must say why
+    f = pl.LazyFrame(
+        {"partner_id": [f"p{i:02d}" for i in range(11)], "won_revenue": [30_000.0] + [1_000.0] * 10}
+    )
+    ranked = pareto(f, value="won_revenue", threshold=0.8)
+    c = concentration(ranked, value="won_revenue", threshold=0.8, denominator="enrolled")
+    row = c.collect().row(0, named=True)
+    assert (row["vital_count"], row["vital_needed"]) == (11, 3)
+    sentence = vital_few_sentence(
+        partners=row["partners"],
+        vital_count=row["vital_count"],
+        vital_value_share=row["vital_value_share"],
+        value="won_revenue",
+        threshold=0.8,
+        needed=row["vital_needed"],
+    )
+    assert sentence.endswith(
+        "8 of them tied in value with the last partner needed: the shortest list reaching the "
+        "threshold has 3"
+    )
+    # without ties the shortest list is the vital few, and nothing is added
+    plain = pl.LazyFrame({"partner_id": list("abc"), "won_revenue": [70.0, 20.0, 10.0]})
+    c = concentration(
+        pareto(plain, value="won_revenue", threshold=0.8),
+        value="won_revenue",
+        threshold=0.8,
+        denominator="enrolled",
+    ).collect()
+    assert c.select("vital_count", "vital_needed").row(0) == (2, 2)
+    # nothing to rank: no list reaches anything
+    zero = pl.LazyFrame({"partner_id": ["a"], "won_revenue": [0.0]})
+    c = concentration(
+        pareto(zero, value="won_revenue", threshold=0.8),
+        value="won_revenue",
+        threshold=0.8,
+        denominator="enrolled",
+    ).collect()
+    assert c["vital_needed"].item() is None
