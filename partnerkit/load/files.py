@@ -11,9 +11,11 @@ unparseable value can be reported). On the way in:
 - blank rows, and the footer block of a Salesforce report export (a blank line,
   ``Grand Totals (N records)``, ``Confidential Information - Do Not Distribute``, a
   copyright line) are dropped and listed as dropped in the load report, never silently;
-- a zero-byte file, a header without rows, a file that is not comma-separated (one
-  column whose name holds ``;``, tabs or ``|``) and a row with too many fields are
-  reported as problems. ``.tsv`` files are read tab-separated.
+- a file whose header line does not split on commas but names two columns or more on
+  ``;``, a tab or ``|`` (a spreadsheet saved in a locale whose decimal mark is the comma)
+  is read with that separator, with a note;
+- a zero-byte file, a header without rows and a row with too many fields are reported as
+  problems. ``.tsv`` files are read tab-separated.
 
 Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
 its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
@@ -100,6 +102,7 @@ _TOTALS = r"^(?:[A-Za-z]{3}\s*)?[^A-Za-z]*\d[^A-Za-z]*(?:\s*[A-Za-z]{3})?$"
 """A cell of a grand-totals row: a number, with a currency symbol or code around it."""
 
 _OTHER_SEPARATORS = {";": "';'", "\t": "tab", "|": "'|'"}
+_SEPARATOR_NAMES = {",": "','", **_OTHER_SEPARATORS}
 _FOOTER_SCAN = 50  # a footer block is a handful of rows; look no further back than this
 
 
@@ -303,6 +306,42 @@ def _header(data: bytes, separator: str) -> list[str]:
     return next(csv.reader([first], delimiter=separator), [])
 
 
+def _other_separator(data: bytes, separator: str) -> str | None:
+    r"""Return the separator the header line splits on, when it does not split on ``separator``.
+
+    The header names two columns or more on ``;``, a tab or ``|`` (the one naming the most),
+    each name not blank; None when none does.
+
+    >>> _other_separator(b'"Account Name";"Type"\r\nNorthwind;Partner\r\n', ",")
+    ';'
+    >>> _other_separator(b"partner_id\nP1\n", ",") is None
+    True
+    """
+    best, width = None, 1
+    for other in _OTHER_SEPARATORS:
+        if other == separator:
+            continue
+        names = _header(data, other)
+        if len(names) > width and all(n.strip() for n in names):
+            best, width = other, len(names)
+    return best
+
+
+def _delimiter_trouble(name: str, origin: str, column: str, separator: str) -> Problem | None:
+    """Return the ``delimiter`` problem of a one-column header holding a separator, or None."""
+    for sep, label in _OTHER_SEPARATORS.items():
+        if sep in column and sep != separator:
+            return _problem(
+                name,
+                "delimiter",
+                f"{origin} has a single column {column[:60]!r}: it looks {label}-delimited "
+                "but its header does not split into named columns on it; re-export it "
+                "comma-separated",
+                origin,
+            )
+    return None
+
+
 def _ragged_line(text: str, separator: str) -> str | None:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     width = None
@@ -326,23 +365,16 @@ def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
     header = _header(data, separator)
     if len(header) == 1:
-        for sep, label in _OTHER_SEPARATORS.items():
-            if sep in header[0] and sep != separator:
-                hint = (
-                    "save it as .tsv or re-export it comma-separated"
-                    if sep == "\t"
-                    else "re-export it comma-separated, or read it with "
-                    f"pl.read_csv(path, separator={sep!r}) and pass the frame"
-                )
-                return None, [
-                    _problem(
-                        name,
-                        "delimiter",
-                        f"{origin} has a single column {header[0][:60]!r}: it looks "
-                        f"{label}-delimited; {hint}",
-                        origin,
-                    )
-                ]
+        other = _other_separator(data, separator)
+        if other is not None:
+            said, was = _OTHER_SEPARATORS[other], _SEPARATOR_NAMES[separator]
+            note = f"{origin}: the header splits on {said}, not on {was}: read as {said}-separated"
+            notes = (*notes, note)
+            separator = other
+        else:
+            refused = _delimiter_trouble(name, origin, header[0], separator)
+            if refused is not None:
+                return None, [refused]
     try:
         df = pl.read_csv(
             data,
