@@ -49,7 +49,9 @@ __all__ = [
     "number_expr",
     "percent",
     "percent_expr",
+    "quarter",
     "signed",
+    "signed_money",
     "signed_percent",
     "top_share",
     "window",
@@ -231,6 +233,20 @@ def signed(value: float | None, /, *, digits: int = 2) -> str:
     return f"{sign}{whole}" + (f".{fraction:0{digits}d}" if digits else "")
 
 
+def signed_money(value: float | None, currency: str | None = None, /) -> str:
+    """Write money with its sign, as a change reads: whole units, ``+`` when it rose.
+
+    >>> signed_money(1200.4, "USD"), signed_money(-30.0), signed_money(0.2, "EUR")
+    ('USD +1,200', '-30', 'EUR 0')
+    """
+    if _missing(value):
+        return MISSING
+    assert value is not None
+    text = number(value)
+    sign = "+" if text != "0" and value > 0 else ""
+    return _with_currency(f"{sign}{text}", currency)
+
+
 def signed_percent(value: float | None, /) -> str:
     """Write a relative change (a fraction) as a signed percentage.
 
@@ -251,6 +267,15 @@ def date(value: dt.date | None, /) -> str:
     ('2025-03-31', 'n/a')
     """
     return MISSING if value is None else value.isoformat()
+
+
+def quarter(day: dt.date | None, /) -> str:
+    """Name the calendar quarter holding ``day``, as every view writes it.
+
+    >>> quarter(dt.date(2025, 7, 1)), quarter(dt.date(2025, 12, 31)), quarter(None)
+    ('Q3 2025', 'Q4 2025', 'n/a')
+    """
+    return MISSING if day is None else f"Q{(day.month - 1) // 3 + 1} {day.year}"
 
 
 def window(start: dt.date, end: dt.date, /) -> str:

@@ -311,10 +311,6 @@ def _health_panel(explained: pl.DataFrame, everyone: pl.DataFrame) -> alt.Chart:
     return chart
 
 
-def _quarter(day: dt.date) -> str:
-    return f"Q{(day.month - 1) // 3 + 1} {day.year}"
-
-
 def _signed_money(value: float, currency: str | None) -> str:
     if value == 0:
         return "±0"
@@ -387,9 +383,9 @@ def change_lines(
         table.append(
             [
                 "",
-                _quarter(day),
-                f"vs {_quarter(shift_months(day, -3))}",
-                f"vs {_quarter(shift_months(day, -12))}",
+                fmt.quarter(day),
+                f"vs {fmt.quarter(shift_months(day, -3))}",
+                f"vs {fmt.quarter(shift_months(day, -12))}",
             ]
         )
         for row in changes.iter_rows(named=True):

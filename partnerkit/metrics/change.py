@@ -43,6 +43,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.facts import Facts
 from partnerkit.window import quarter_start, shift_months
 
@@ -54,6 +55,8 @@ __all__ = [
     "REVIEW_NUMBERS",
     "REVIEW_TEXTS",
     "as_measure_rows",
+    "change_lines",
+    "counted_only",
     "latest_complete_quarter",
     "measure_changes",
     "measure_changes_of",
@@ -505,4 +508,87 @@ def since_last_review(
             for name in numbers
         )
         .select("partner_id", *review_columns(numbers, texts))
+    )
+
+
+def counted_only(changes: pl.DataFrame, scorecard: pl.DataFrame, /) -> pl.DataFrame:
+    """Keep the ``changes`` of the partners counted in portfolio statistics.
+
+    A partner signed after as_of, or of a status not counted (exited, prospect), has no
+    share in the total won revenue beside the changes; its quarters must not count in the
+    portfolio's change either. Rows keep their order; a scorecard without ``counted`` keeps
+    them all.
+
+    Requires columns: ``partner_id`` (both), ``counted`` (``scorecard``, optional).
+
+    >>> changes = pl.DataFrame({"partner_id": ["a", "b"], "quarter_revenue": [1.0, 9.0]})
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "counted": [True, False]})
+    >>> counted_only(changes, card)["partner_id"].to_list()
+    ['a']
+    """
+    if "counted" not in scorecard.columns:
+        return changes
+    counted = scorecard.filter(pl.col("counted").fill_null(value=False)).select("partner_id")
+    return changes.join(counted, on="partner_id", how="semi", maintain_order="left")
+
+
+def _total(frame: pl.DataFrame, column: str, /) -> float | None:
+    """Sum of ``column``; None when every value is null (the quarter is not in the data)."""
+    values = frame[column]
+    if frame.height == 0 or values.null_count() == frame.height:
+        return None
+    return float(values.sum())
+
+
+def _compared(current: float | None, base: float | None, label: str, currency: str | None) -> str:
+    if current is None or base is None:
+        return f"{fmt.MISSING}: {label} is not in the data"
+    change = current - base
+    if base == 0:
+        return f"{fmt.signed_money(change, currency)} (nothing in {label})"
+    return f"{fmt.signed_money(change, currency)} ({fmt.signed_percent(change / base)})"
+
+
+def change_lines(
+    changes: pl.DataFrame, /, *, currency: str | None = None, partner_id: str | None = None
+) -> tuple[tuple[str, str], ...]:
+    """Say the change of won revenue as (label, value) lines: the quarter, QoQ and YoY.
+
+    ``changes`` is :func:`quarter_changes` (one row per partner, usually
+    :func:`counted_only`); the lines are the totals of its partners, or one partner's with
+    ``partner_id``: the latest complete quarter's won revenue, then its change against the
+    quarter before and the same quarter a year earlier, in money with its sign and as a
+    percentage of the quarter compared. A quarter the data does not cover says so instead
+    of counting as 0. The report's change figures and the notebooks' write these lines.
+
+    Requires columns: ``partner_id``, ``quarter``, ``quarter_revenue``,
+    ``prior_quarter_revenue``, ``year_ago_quarter_revenue``.
+
+    >>> changes = pl.DataFrame({"partner_id": ["a", "b"],
+    ...     "quarter": [dt.date(2025, 7, 1)] * 2, "quarter_revenue": [100.0, 30.0],
+    ...     "prior_quarter_revenue": [40.0, 0.0], "year_ago_quarter_revenue": [50.0, 0.0]})
+    >>> for label, value in change_lines(changes, currency="EUR"):
+    ...     print(f"{label}: {value}")
+    Won revenue in Q3 2025: EUR 130
+    Quarter on quarter, against Q2 2025: EUR +90 (+225%)
+    Year on year, against Q3 2024: EUR +80 (+160%)
+    >>> change_lines(changes, currency="EUR", partner_id="b")[1][1]
+    'EUR +30 (nothing in Q2 2025)'
+    """
+    rows = changes if partner_id is None else changes.filter(pl.col("partner_id") == partner_id)
+    if rows.height == 0 or rows["quarter"].null_count() == rows.height:
+        return ()
+    quarter = rows["quarter"].drop_nulls()[0]
+    prior, year_ago = (fmt.quarter(shift_months(quarter, -3 * back)) for back in (1, 4))
+    current = _total(rows, "quarter_revenue")
+    return (
+        (f"Won revenue in {fmt.quarter(quarter)}", fmt.money(current, currency)),
+        (
+            f"Quarter on quarter, against {prior}",
+            _compared(current, _total(rows, "prior_quarter_revenue"), prior, currency),
+        ),
+        (
+            f"Year on year, against {year_ago}",
+            _compared(current, _total(rows, "year_ago_quarter_revenue"), year_ago, currency),
+        ),
     )

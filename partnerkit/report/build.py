@@ -44,7 +44,7 @@ from partnerkit.charts.pack import NO_DATA, PACK, chart_pack, quarterly_values
 from partnerkit.charts.theme import RECOMMENDATION_COLORS
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.io import export_frame, write_atomic
-from partnerkit.metrics.change import quarter_changes_of
+from partnerkit.metrics.change import counted_only, quarter_changes_of
 from partnerkit.policy import Policy
 from partnerkit.report import content
 from partnerkit.report.render import render_report
@@ -171,18 +171,6 @@ def _quarter_changes(analysis: ReportSource) -> pl.DataFrame | None:
     return None if facts is None else quarter_changes_of(facts).collect()
 
 
-def _counted_only(changes: pl.DataFrame, card: pl.DataFrame, /) -> pl.DataFrame:
-    """Keep the ``changes`` of the partners counted in portfolio statistics, as the tiles do.
-
-    A partner signed after as_of or of a status not counted has no share in the total won
-    revenue beside the changes; its quarters must not count in the portfolio's change either.
-    """
-    if "counted" not in card.columns:
-        return changes
-    counted = card.filter(pl.col("counted").fill_null(value=False)).select(c.PARTNER_ID)
-    return changes.join(counted, on=c.PARTNER_ID, how="semi")
-
-
 _BUILT_LAST = ("quadrant", "quadrant_health", "pareto", "lift")
 """Charts of the pack that take longest to build (0.1-0.2 s each on the sample, the lift's
 with its intervals): built after the others, so that the first renders start sooner."""
@@ -260,7 +248,7 @@ def _page_text(
         ),
         "changes": ()
         if changes is None
-        else content.change_figures(_counted_only(changes, card), currency=currency),
+        else content.change_figures(counted_only(changes, card), currency=currency),
         "counts": counts,
         "rated": sum(n for _, _, n in counts),
         "notes": inputs.notes,

@@ -30,7 +30,9 @@ import polars as pl
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import RECOMMENDATION_COLORS, RECOMMENDATIONS, UNRATED
+from partnerkit.decisions.queue import STAKE_COLUMNS, in_queue_order
 from partnerkit.decisions.recommend import REASONS
+from partnerkit.metrics.change import change_lines
 
 __all__ = [
     "GROUP_ROWS",
@@ -50,7 +52,6 @@ __all__ = [
     "decision_partners",
     "page_meta",
     "partner_page",
-    "quarter_label",
     "recommendation_groups",
     "review_groups",
     "review_intro",
@@ -432,14 +433,6 @@ LEFT_OUT_NAMED = 20
 """Partners left out of the default review pages named per kind, most at stake first (the
 others are counted; recommendations.csv lists every partner)."""
 
-STAKE_COLUMNS: tuple[str, ...] = ("won_revenue", "open_pipeline", "investment")
-"""Scorecard columns summed into the money at stake: what an exit would touch.
-
-The decision queue's measure and order (``partnerkit.widgets.board.decision_queue``), which
-the report cannot import (widgets are a separate room, with ipywidgets); a test holds the two
-orders equal.
-"""
-
 REVIEW_KINDS: tuple[tuple[str, str, bool], ...] = (
     ("exit", "recommended exits", False),
     ("watch", "vital partners on watch", True),
@@ -523,11 +516,8 @@ def review_groups(
     """
     if c.RECOMMENDATION not in card.columns:
         return ()
-    stake = [pl.col(col).fill_null(0.0) for col in STAKE_COLUMNS if col in card.columns]
     vital = pl.col(c.VITAL).fill_null(value=False) if c.VITAL in card.columns else pl.lit(False)
-    ordered = card.with_columns(
-        _at_stake=(pl.sum_horizontal(stake) if stake else pl.lit(0.0)).round(2)
-    ).sort(["_at_stake", c.PARTNER_ID], descending=[True, False])
+    ordered = in_queue_order(card)
     kinds = [
         (
             rec,
@@ -546,7 +536,7 @@ def review_groups(
             ReviewEntry(
                 partner_id=str(row[c.PARTNER_ID]),
                 name=str(row.get(c.NAME) or row[c.PARTNER_ID]),
-                at_stake=fmt.money(row["_at_stake"], currency),
+                at_stake=fmt.money(row["at_stake"], currency),
             )
             for row in rows.iter_rows(named=True)
         )
@@ -736,38 +726,6 @@ def partner_page(
     )
 
 
-def quarter_label(first_day: dt.date, /) -> str:
-    """Name the calendar quarter starting on ``first_day``.
-
-    >>> quarter_label(dt.date(2025, 7, 1))
-    'Q3 2025'
-    """
-    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
-
-
-def _signed_money(value: float, currency: str | None) -> str:
-    text = fmt.number(value)
-    sign = "+" if text != "0" and value > 0 else ""
-    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
-
-
-def _total(frame: pl.DataFrame, column: str) -> float | None:
-    """Sum of ``column``; ``None`` when every value is null (the quarter is not in the data)."""
-    values = frame[column]
-    if frame.height == 0 or values.null_count() == frame.height:
-        return None
-    return float(values.sum())
-
-
-def _compared(current: float | None, base: float | None, label: str, currency: str | None) -> str:
-    if current is None or base is None:
-        return f"{fmt.MISSING}: {label} is not in the data"
-    change = current - base
-    if base == 0:
-        return f"{_signed_money(change, currency)} (nothing in {label})"
-    return f"{_signed_money(change, currency)} ({fmt.signed_percent(change / base)})"
-
-
 def change_figures(
     changes: pl.DataFrame, /, *, currency: str | None, partner_id: str | None = None
 ) -> tuple[Figure, ...]:
@@ -793,28 +751,8 @@ def change_figures(
     >>> change_figures(changes, currency="EUR", partner_id="b")[1].value
     'EUR +30 (nothing in Q2 2025)'
     """
-    rows = changes if partner_id is None else changes.filter(pl.col(c.PARTNER_ID) == partner_id)
-    if rows.height == 0 or rows["quarter"].null_count() == rows.height:
-        return ()
-    quarter = rows["quarter"].drop_nulls()[0]
-    prior, year_ago = (quarter_label(_shift_quarter(quarter, back)) for back in (1, 4))
-    current = _total(rows, "quarter_revenue")
-    return (
-        Figure(f"Won revenue in {quarter_label(quarter)}", fmt.money(current, currency)),
-        Figure(
-            f"Quarter on quarter, against {prior}",
-            _compared(current, _total(rows, "prior_quarter_revenue"), prior, currency),
-        ),
-        Figure(
-            f"Year on year, against {year_ago}",
-            _compared(current, _total(rows, "year_ago_quarter_revenue"), year_ago, currency),
-        ),
-    )
-
-
-def _shift_quarter(first_day: dt.date, back: int, /) -> dt.date:
-    months = first_day.year * 12 + first_day.month - 1 - 3 * back
-    return dt.date(months // 12, months % 12 + 1, 1)
+    lines = change_lines(changes, currency=currency, partner_id=partner_id)
+    return tuple(Figure(label, value) for label, value in lines)
 
 
 def charts_not_drawn(

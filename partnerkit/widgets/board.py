@@ -44,6 +44,7 @@ import traitlets
 from partnerkit import formatting as fmt
 from partnerkit.decisions import DECISIONS, REASONS, Ledger, LedgerError
 from partnerkit.decisions.export import decision_table
+from partnerkit.decisions.queue import STAKE_COLUMNS, in_queue_order
 from partnerkit.decisions.recommend import URGENCY
 from partnerkit.decisions.whatif import prune
 from partnerkit.facts import Facts
@@ -77,9 +78,6 @@ ALL = "all"
 DROPDOWN_LIMIT = 300
 """Entries of the partner dropdown: the head of the queue (search or the table reach all)."""
 
-
-STAKE_COLUMNS: tuple[str, ...] = ("won_revenue", "open_pipeline", "investment")
-"""Scorecard columns summed into ``at_stake``: what an exit would touch."""
 
 BUTTON_STYLES: dict[str, str] = {
     "keep": "success",
@@ -151,21 +149,7 @@ def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFram
     >>> decision_queue(card, policy=Policy()).select("partner_id", "at_stake").rows()
     [('b', 110.0), ('c', 50.0), ('d', 5.0), ('a', 900.0)]
     """
-    frame = candidates(scorecard, policy=policy)
-    stake = [pl.col(c).fill_null(0.0) for c in STAKE_COLUMNS if c in frame.columns]
-    order = {d: i for i, d in enumerate(URGENCY)}
-    return (
-        frame.with_columns(at_stake=(pl.sum_horizontal(stake) if stake else pl.lit(0.0)).round(2))
-        .sort(
-            [
-                pl.col("recommendation").replace_strict(order, default=len(order)),
-                pl.col("at_stake"),
-                pl.col("partner_id"),
-            ],
-            descending=[False, True, False],
-        )
-        .with_row_index("urgency", offset=1)
-    )
+    return in_queue_order(candidates(scorecard, policy=policy)).with_row_index("urgency", offset=1)
 
 
 def whatif_lines(

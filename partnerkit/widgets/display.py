@@ -15,7 +15,6 @@ to run, so nbval checks the figures they show.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +28,12 @@ from partnerkit.charts.export import chart_from_spec, enable_offline_widgets
 from partnerkit.facts import Facts
 from partnerkit.load import PortfolioError, Problem
 from partnerkit.load.read import SourceError
-from partnerkit.metrics.change import QUARTER_COLUMNS, quarter_changes_of
+from partnerkit.metrics.change import (
+    QUARTER_COLUMNS,
+    change_lines,
+    counted_only,
+    quarter_changes_of,
+)
 from partnerkit.metrics.pareto import vital_few_sentence
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
@@ -595,6 +599,7 @@ def counted_changes(analysis: AnalysisLike, /) -> pl.DataFrame:
 
     Examples
     --------
+    >>> import datetime as dt
     >>> from partnerkit.analysis import analyze
     >>> from partnerkit.load import from_frames
     >>> p = from_frames(
@@ -614,55 +619,11 @@ def counted_changes(analysis: AnalysisLike, /) -> pl.DataFrame:
             QUARTER_COLUMNS, pl.Float64
         )
         return pl.DataFrame(schema=schema | {"quarter": pl.Date})
-    if "counted" in card.columns:
-        card = card.filter(pl.col("counted").fill_null(value=False))
     return (
-        quarter_changes_of(facts)
-        .collect()
+        counted_only(quarter_changes_of(facts).collect(), card)
         .join(card.select(wanted), on="partner_id", how="inner", maintain_order="left")
         .select(*wanted, *QUARTER_COLUMNS)
     )
-
-
-def _quarter_label(first_day: dt.date, /) -> str:
-    """Name a quarter by its first day, as the report does: ``Q3 2025``.
-
-    >>> _quarter_label(dt.date(2025, 7, 1))
-    'Q3 2025'
-    """
-    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
-
-
-def _quarters_back(first_day: dt.date, back: int, /) -> dt.date:
-    months = first_day.year * 12 + first_day.month - 1 - 3 * back
-    return dt.date(months // 12, months % 12 + 1, 1)
-
-
-def _signed_money(value: float, currency: str | None, /) -> str:
-    """Money with its sign (``USD +1,200``, ``USD -30``, ``USD 0``).
-
-    >>> _signed_money(1200.4, "USD"), _signed_money(-30.0, None), _signed_money(0.2, "EUR")
-    ('USD +1,200', '-30', 'EUR 0')
-    """
-    text = fmt.number(value)
-    sign = "+" if text != "0" and value > 0 else ""
-    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
-
-
-def _total(frame: pl.DataFrame, column: str, /) -> float | None:
-    values = frame[column]
-    if frame.height == 0 or values.null_count() == frame.height:
-        return None  # the quarter is not in the data
-    return float(values.sum())
-
-
-def _compared(current: float | None, base: float | None, label: str, currency: str | None) -> str:
-    if current is None or base is None:
-        return f"{fmt.MISSING}: {label} is not in the data"
-    change = current - base
-    if base == 0:
-        return f"{_signed_money(change, currency)} (nothing in {label})"
-    return f"{_signed_money(change, currency)} ({fmt.signed_percent(change / base)})"
 
 
 def change_figures(
@@ -683,6 +644,7 @@ def change_figures(
 
     Examples
     --------
+    >>> import datetime as dt
     >>> changes = pl.DataFrame({"partner_id": ["a", "b"],
     ...     "quarter": [dt.date(2025, 7, 1)] * 2, "quarter_revenue": [100.0, 30.0],
     ...     "prior_quarter_revenue": [40.0, 0.0], "year_ago_quarter_revenue": [50.0, 0.0]})
@@ -692,23 +654,9 @@ def change_figures(
     Quarter on quarter, against Q2 2025  EUR +90 (+225%)
     Year on year, against Q3 2024        EUR +80 (+160%)
     """
-    rows = changes if partner_id is None else changes.filter(pl.col("partner_id") == partner_id)
-    labels: list[str] = []
-    values: list[str] = []
-    if rows.height and rows["quarter"].null_count() < rows.height:
-        quarter = rows["quarter"].drop_nulls()[0]
-        prior, year_ago = (_quarter_label(_quarters_back(quarter, n)) for n in (1, 4))
-        current = _total(rows, "quarter_revenue")
-        labels = [
-            f"Won revenue in {_quarter_label(quarter)}",
-            f"Quarter on quarter, against {prior}",
-            f"Year on year, against {year_ago}",
-        ]
-        values = [
-            fmt.money(current, currency),
-            _compared(current, _total(rows, "prior_quarter_revenue"), prior, currency),
-            _compared(current, _total(rows, "year_ago_quarter_revenue"), year_ago, currency),
-        ]
+    lines = change_lines(changes, currency=currency, partner_id=partner_id)
+    labels = [label for label, _ in lines]
+    values = [value for _, value in lines]
     frame = pl.DataFrame(
         {"figure": labels, "value": values}, schema={"figure": pl.String, "value": pl.String}
     )
@@ -928,7 +876,7 @@ def vital_presence(
     """Show in which quarters each partner of today's vital few was also vital.
 
     One row per partner vital now (best rank first), one column per calendar quarter (oldest
-    first, labelled like ``2025 Q1``) marked ``yes`` when the partner was vital that quarter,
+    first, labelled like ``Q1 2025``) marked ``yes`` when the partner was vital that quarter,
     and the count of such quarters.
 
     Requires columns: ``vital_quarters``: ``partner_id``, ``quarter``, ``vital``;
@@ -943,7 +891,7 @@ def vital_presence(
     >>> card = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"], "rank": [1, 2],
     ...                      "vital": [True, False]})
     >>> vital_presence(vq, card)
-    name  2025 Q1  2025 Q2  quarters vital
+    name  Q1 2025  Q2 2025  quarters vital
     A     yes      yes                   2
     """
     now = scorecard.filter(pl.col("vital").fill_null(value=False)).sort("rank")
@@ -951,12 +899,12 @@ def vital_presence(
     marks = (
         vital_quarters.filter(pl.col("vital"))
         .with_columns(
-            pl.format("{} Q{}", pl.col("quarter").dt.year(), pl.col("quarter").dt.quarter()),
+            pl.format("Q{} {}", pl.col("quarter").dt.quarter(), pl.col("quarter").dt.year()),
             mark=pl.lit("yes"),
         )
         .pivot("quarter", index="partner_id", values="mark")
     )
-    names = [f"{q.year} Q{(q.month - 1) // 3 + 1}" for q in quarters]
+    names = [fmt.quarter(q) for q in quarters]
     missing = [pl.lit("").alias(q) for q in names if q not in marks.columns]
     frame = (
         now.select("partner_id", "name")

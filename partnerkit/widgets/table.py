@@ -166,10 +166,10 @@ def format_value(value: object, /, *, column: str = "", currency: str | None = N
         zone = " UTC" if value.utcoffset() == dt.timedelta(0) else ""
         return f"{value:%Y-%m-%d %H:%M}{zone}"
     if isinstance(value, dt.date):
-        return _quarter(value) if column in QUARTER_COLUMNS else fmt.date(value)
+        return fmt.quarter(value) if column in QUARTER_COLUMNS else fmt.date(value)
     if isinstance(value, int | float):
         if column in MONEY_CHANGE_COLUMNS:
-            return _signed_money(value, currency)
+            return fmt.signed_money(value, currency)
         if is_money(column):
             return fmt.money(value, currency)
         if isinstance(value, int):
@@ -186,22 +186,6 @@ def format_value(value: object, /, *, column: str = "", currency: str | None = N
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def _quarter(first_day: dt.date, /) -> str:
-    """Name a quarter by its first day, as the report does: ``Q3 2025``."""
-    return f"Q{(first_day.month - 1) // 3 + 1} {first_day.year}"
-
-
-def _signed_money(value: float, currency: str | None, /) -> str:
-    """Money with its sign, as the report writes a change: ``USD +1,200``, ``-30``, ``0``.
-
-    >>> _signed_money(1200.4, "USD"), _signed_money(-30.0, None), _signed_money(0.2, "EUR")
-    ('USD +1,200', '-30', 'EUR 0')
-    """
-    text = fmt.number(value)
-    sign = "+" if text != "0" and value > 0 else ""
-    return f"{currency} {sign}{text}" if currency else f"{sign}{text}"
 
 
 def format_cell(value: object, /, *, column: str = "", currency: str | None = None) -> str:

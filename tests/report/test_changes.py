@@ -25,10 +25,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from partnerkit import formatting as fmt
 from partnerkit.analysis import analyze
 from partnerkit.load import from_frames
 from partnerkit.report.build import build_report
-from partnerkit.report.content import change_figures, quarter_label
+from partnerkit.report.content import change_figures
 
 AS_OF = dt.date(2025, 9, 30)
 
@@ -175,7 +176,7 @@ def test_falls_and_labels() -> None:
     ]
     values = [f.value for f in change_figures(changes, currency="USD")]
     assert values == ["USD 25", "USD -75 (-75%)", "USD 0 (0%)"]
-    assert [quarter_label(dt.date(2025, m, 1)) for m in (1, 4, 7, 10)] == [
+    assert [fmt.quarter(dt.date(2025, m, 1)) for m in (1, 4, 7, 10)] == [
         "Q1 2025",
         "Q2 2025",
         "Q3 2025",
