@@ -21,10 +21,13 @@ Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_ex
 its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
 ``2024-01-22 00:00:00``, a number cell as ``1234.5``: the engine writes numbers with at most
 nine decimals, exact for money), from the first sheet or the ``sheet``
-named (by name or 0-based position). The header is the first row holding two cells or more:
-empty rows above it are skipped and single-cell title lines (the report name and filters of
-a formatted report export) are dropped and listed; each row keeps its **Excel row number**,
-and blank rows and report footers are dropped and listed exactly as for CSV.
+named (by name or 0-based position). The header is the top row naming the most column
+names the table is known by (two or more), else the first of the top rows about as wide as
+the table (more than half as many cells as the widest), and the load
+report says which row it is: empty rows above it are skipped and the title lines (the report
+name, ``As of:`` | date, ``Filtered By:`` | filter of a formatted report export) are dropped
+and listed; each row keeps its **Excel row number**, and blank rows and report footers are
+dropped and listed exactly as for CSV.
 
 CSV and Excel files are parsed into memory (the whole file). Parquet files are scanned lazily
 (:func:`polars.scan_parquet`); their rows, like the rows of in-memory frames, are numbered
@@ -48,7 +51,7 @@ import codecs
 import csv
 import fnmatch
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,6 +107,7 @@ _TOTALS = r"^(?:[A-Za-z]{3}\s*)?[^A-Za-z]*\d[^A-Za-z]*(?:\s*[A-Za-z]{3})?$"
 _OTHER_SEPARATORS = {";": "';'", "\t": "tab", "|": "'|'"}
 _SEPARATOR_NAMES = {",": "','", **_OTHER_SEPARATORS}
 _FOOTER_SCAN = 50  # a footer block is a handful of rows; look no further back than this
+_HEADER_SCAN = 20  # a report's title block is a handful of rows; look no further down
 
 
 @dataclass(frozen=True)
@@ -134,13 +138,20 @@ def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
 
 
 def read_table(
-    name: str, item: TableItem, /, *, sheet: Sheet | None = None
+    name: str,
+    item: TableItem,
+    /,
+    *,
+    sheet: Sheet | None = None,
+    labels: Collection[str] = (),
 ) -> tuple[SourceTable | None, list[Problem]]:
     """Read table ``name`` from a path or a frame; return it or the problems found.
 
     Requires: a ``.csv``, ``.tsv``, ``.parquet``, ``.xlsx``/``.xlsm``/``.xls`` path, or a
     polars DataFrame/LazyFrame. ``sheet`` picks the worksheet of an Excel workbook (name
-    or 0-based position; default the first); it is ignored for other sources.
+    or 0-based position; default the first); it is ignored for other sources. ``labels``
+    are the column names the table is known by (a preset's and the mapping's): the header
+    of a worksheet is the top row naming the most of them (see :func:`_header_row`).
 
     Examples
     --------
@@ -172,7 +183,7 @@ def read_table(
     if path.stat().st_size == 0:
         return None, [_problem(name, "empty_file", f"{origin} is empty (zero bytes)", origin)]
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(name, path, sheet)
+        return _read_excel(name, path, sheet, labels)
     separator = SUFFIXES[suffix]
     if separator is None:
         return _read_parquet(name, path)
@@ -191,14 +202,15 @@ def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Probl
 
 
 def _read_excel(
-    name: str, path: Path, sheet: Sheet | None
+    name: str, path: Path, sheet: Sheet | None, labels: Collection[str] = ()
 ) -> tuple[SourceTable | None, list[Problem]]:
     """Read one worksheet as text; rows keep their Excel row numbers.
 
-    The header is the first row holding two cells or more (the first holding anything in a
-    one-column sheet); empty rows above it are skipped and single-cell title lines (a
-    formatted report export's name and filters) are listed as dropped, so a table starting
-    lower down still gets the row numbers Excel shows.
+    The header is the top row naming the most of ``labels``, else the first of the top rows
+    about as wide as the table (:func:`_header_row`); empty rows above it are skipped and
+    the title lines (a formatted report export's name, date and filters) are listed as
+    dropped, so a table starting lower down still gets the row numbers Excel shows. A note
+    says which row was taken as the header when it is not the first.
     """
     origin = path.name if sheet is None else f"{path.name} [{sheet}]"
     sheet_id = 1 if sheet is None else sheet + 1 if isinstance(sheet, int) else None
@@ -234,15 +246,12 @@ def _read_excel(
     filled = counts.filter(pl.col("n") > 0)
     if filled.height == 0:
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
-    # The header is the first row holding two cells or more: single cells above it are the
-    # title lines of a formatted report export (listed as dropped). A one-column sheet's
-    # header is its first row holding anything.
-    wide = filled.filter(pl.col("n") >= 2)
-    top = (wide if wide.height else filled)[ROW][0]
+    top, why = _header_row(cells, filled, labels)
     titles = tuple(
-        (n, f"report title: {next(v for v in cells.row(n - 1)[:-1] if v)!r}")
+        (n, f"report title: {', '.join(repr(v) for v in cells.row(n - 1)[:-1] if v)}")
         for n in filled.filter(pl.col(ROW) < top)[ROW].to_list()
     )
+    notes = (f"{origin}: row {top} taken as the header ({why})",) if top > 1 else ()
     header = _header_names(cells.row(top - 1)[:-1])
     df = cells.slice(top).rename(dict(zip(cells.columns[:-1], header, strict=True)))
     df = df.select(ROW, *header)
@@ -253,7 +262,37 @@ def _read_excel(
     if kept is None:
         return None, trouble
     dropped = (*titles, *dropped)
-    return SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped), []
+    table = SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped, notes)
+    return table, []
+
+
+def _header_row(
+    cells: pl.DataFrame, filled: pl.DataFrame, labels: Collection[str]
+) -> tuple[int, str]:
+    """Return the Excel row number of a sheet's header and why it was taken.
+
+    Among the top rows holding anything, the header is the row naming the most of
+    ``labels`` (the column names the table's presets and mapping know), two or more;
+    else the first holding more than half as many cells as the widest of them (a title
+    line holds one or two). Title blocks of formatted report exports
+    (the report name, ``As of:`` | date, ``Filtered By:`` | filter) sit above it.
+    """
+    top = filled.head(_HEADER_SCAN)
+    known = {normalise_name(label) for label in labels} - {""}
+    best, matched = 0, 0
+    for number in top[ROW].to_list():
+        named = sum(
+            1 for v in cells.row(number - 1)[:-1] if v is not None and normalise_name(v) in known
+        )
+        if named > matched:
+            best, matched = number, named
+    if matched >= 2:  # one known name may be a word of a title line
+        return best, f"it holds {matched} known column names"
+    # not the widest row itself: a data row may fill a column whose header cell is empty
+    wide = top.filter((pl.col("n") * 2 > pl.col("n").max()) & (pl.col("n") >= 2))
+    if wide.height == 0:  # a one-column sheet: its first row holding anything
+        return int(top[ROW][0]), "its first row"
+    return int(wide[ROW][0]), "the first of the top rows as wide as the table"
 
 
 def _header_names(cells: Sequence[str | None]) -> list[str]:

@@ -902,8 +902,19 @@ def _mapped_inputs(
     problems: list[Problem] = []
     inputs: dict[str, Input] = {}
     for name, item in items.items():
+        user, extra = split_targets((mapping or {}).get(name))
+        known: dict[str, tuple[str, ...]] = {}
+        for p in presets:
+            for target, aliases in p.columns.get(name, {}).items():
+                known[target] = (*known.get(target, ()), *aliases)
+        labels = {*user, *known, *(a for aliases in known.values() for a in aliases)}
+        if name in TABLES:
+            labels.update(TABLES[name].names)
         table, found = read_table(
-            name, item, sheet=sheet.get(name) if isinstance(sheet, Mapping) else sheet
+            name,
+            item,
+            sheet=sheet.get(name) if isinstance(sheet, Mapping) else sheet,
+            labels=labels,
         )
         problems += found
         if table is None:
@@ -920,11 +931,6 @@ def _mapped_inputs(
             )
             problems += filter_problems
             table = dataclasses.replace(table, frame=kept)
-        user, extra = split_targets((mapping or {}).get(name))
-        known: dict[str, tuple[str, ...]] = {}
-        for p in presets:
-            for target, aliases in p.columns.get(name, {}).items():
-                known[target] = (*known.get(target, ()), *aliases)
         if name == "deals" and shape.derive_partners:
             known.setdefault("partner_name", ())  # the derived partners' names
         plan = plan_columns(
