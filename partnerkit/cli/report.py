@@ -55,8 +55,9 @@ def _formats(ctx: click.Context, param: click.Parameter, text: str) -> list[str]
     short_help="write a self-contained HTML report, the chart pack and the scorecard",
     help="Read the portfolio in SOURCE, analyse it and write report.html (offline, "
     "self-contained), the chart pack (charts/) and scorecard.csv and recommendations.csv to "
-    "DIR. Review pages go to the partners needing a decision (recommended exits, then "
-    "investments) unless --partners or --all-partners says otherwise; --pdf also prints the "
+    "DIR. Review pages go to the partners needing a decision (recommended exits, vital "
+    "partners on watch and recommended investments share 40 pages, most money at stake first "
+    "within each) unless --partners or --all-partners says otherwise; --pdf also prints the "
     "pack to report.pdf through headless Chromium.",
 )
 @click.argument("source", type=click.Path(path_type=Path), metavar="SOURCE")

@@ -100,7 +100,10 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         "relationships",
         "Relationships",
         (
-            ("health_drivers", "What drives health across the portfolio."),
+            (
+                "health_drivers",
+                "What separates the vital few from the partners kept, watched and exited, metric by metric.",
+            ),
             ("health_breakdown", "What drives each partner's health."),
             ("reciprocity", "Referral balance and effort share."),
             ("overlap", "Account overlap and co-sell potential."),
