@@ -102,7 +102,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         (
             (
                 "health_drivers",
-                "What separates the vital few from the partners kept, watched and exited, metric by metric.",
+                "What separates the vital few from those kept, watched and exited.",
             ),
             ("health_breakdown", "What drives each partner's health."),
             ("reciprocity", "Referral balance and effort share."),
