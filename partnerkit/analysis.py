@@ -382,6 +382,7 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
             f"{late} open deal{are} past {their} expected close date (on or before as_of "
             f"{facts.window.end}): counted as open pipeline, not as closed."
         )
+    notes.extend(_stale_pipeline(counted, active_days=policy.active_days))
     future = card.filter(pl.col("signed_on") > facts.window.end).height
     if future:
         are = "is" if future == 1 else "are"
@@ -393,6 +394,40 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
     if has("activities", "initiated_by"):
         notes.extend(_no_initiator(facts.activities, counted, active_days=policy.active_days))
     return tuple(notes)
+
+
+def _stale_pipeline(counted: pl.DataFrame, /, *, active_days: int) -> tuple[str, ...]:
+    """Note the open pipeline of the dormant partners: stale records, no sign of life.
+
+    A deal open at as_of and expected to close within ``active_days`` before it, or later,
+    is a sign of life; so every open deal of a dormant partner is a stale record (open long
+    past its expected close date, or undated and created long ago). Such deals still count
+    in open pipeline and in what an exit touches.
+
+    >>> card = pl.DataFrame({"state": ["dormant", "dormant", "active"],
+    ...     "open_deals": [25, 0, 3], "open_pipeline": [724_898.0, 0.0, 10.0]})
+    >>> print(_stale_pipeline(card, active_days=91)[0])  # doctest: +NORMALIZE_WHITESPACE
+    25 open deals (724,898 of open pipeline) belong to 1 dormant partner: stale records, open
+    long past their expected close date or, undated, created over 91 days before as_of. They
+    count in open pipeline and in what an exit touches, but are no sign of life; close them
+    in the CRM, or read those figures with this in mind.
+    """
+    if not {"state", "open_deals", "open_pipeline"} <= set(counted.columns):
+        return ()
+    stale = counted.filter((pl.col("state") == "dormant") & (pl.col("open_deals") > 0))
+    if not stale.height:
+        return ()
+    deals = int(stale["open_deals"].sum())
+    amount = fmt.number(float(stale["open_pipeline"].sum()))
+    note = (
+        f"{fmt.counted(deals, 'open deal')} ({amount} of open pipeline) belong"
+        f"{'s' if deals == 1 else ''} to {fmt.counted(stale.height, 'dormant partner')}: stale "
+        "records, open long past their expected close date or, undated, created over "
+        f"{active_days} days before as_of. They count in open pipeline and in what an exit "
+        "touches, but are no sign of life; close them in the CRM, or read those figures with "
+        "this in mind."
+    )
+    return (note,)
 
 
 def _off_the_ladder(counted: pl.DataFrame, /, *, ladder: tuple[str, ...]) -> tuple[str, ...]:

@@ -190,10 +190,16 @@ def test_a_dormant_partners_open_pipeline_is_called_stale():
         ("o2", "OLD", "b2", "2021-05-01", None, "open", 400_000.0),
         ("o3", "OLD", "b3", "2024-01-01", "2024-06-30", "open", 24_898.0),
     )
-    old = _row(_analysis(partners, deals), "OLD")
+    analysis = _analysis(partners, deals)
+    old = _row(analysis, "OLD")
     assert (old["state"], old["open_pipeline"]) == ("dormant", 724_898.0)
     assert old["recommendation"] == "exit"
     assert old["explanation"].endswith(
         "; its 3 open deals (724,898) are stale: none expected to close within 91 days before "
         "as_of or later."
+    )
+    # and the analysis notes count the stale pipeline of the dormant partners
+    assert any(
+        note.startswith("3 open deals (724,898 of open pipeline) belong to 1 dormant partner")
+        for note in analysis.notes
     )
