@@ -731,10 +731,22 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         )
         .otherwise(pl.lit(""))
     )
+    # ranked on another value, the sentence still says the won revenue that makes a partner
+    # productive ("9.1% of won deals (1; won revenue 1,000,000)")
+    value_text = (
+        _c("value_num")
+        if value == "won_revenue"
+        else pl.concat_str(
+            [
+                _c("value_num"),
+                pl.format("; won revenue {}", _num(pl.col("won_revenue"))).fill_null(""),
+            ]
+        )
+    )
     producing = pl.format(
-        "producing {} of {} ({})", _c("share_pct"), pl.lit(label), _c("value_num")
+        "producing {} of {} ({})", _c("share_pct"), pl.lit(label), value_text
     ).fill_null("producing results")
-    of_value = pl.format(" ({} of {}, {})", _c("share_pct"), pl.lit(label), _c("value_num"))
+    of_value = pl.format(" ({} of {}, {})", _c("share_pct"), pl.lit(label), value_text)
     main = (
         pl.when(branch.is_in(["vital_watch", "vital_keep"]))
         .then(pl.concat_str([pl.lit("in the vital few"), of_value.fill_null("")]))

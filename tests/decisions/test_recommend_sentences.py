@@ -352,3 +352,22 @@ def test_join_and_reads_like_a_list(parts):
     frame = pl.DataFrame({f"c{i}": pl.Series([p], dtype=pl.String) for i, p in enumerate(parts)})
     got = frame.select(x=_join_and([pl.col(name) for name in frame.columns]))["x"].item()
     assert got == expected
+
+
+def test_ranked_on_another_value_the_sentence_still_gives_won_revenue(make_scorecard):
+    # ranked on won deals, a partner with 1 deal of 1,000,000 and one with 9 deals of 10
+    # each: the share is of won deals, and the won revenue that makes a partner productive
+    # is said beside it
+    policy = replace(Policy(), pareto_value="won_deals")
+    card = make_scorecard(
+        {"share": 0.091, "won_deals": 1, "won_revenue": 1_000_000.0, "health": 83.0},
+        {"vital": True, "share": 0.82, "won_deals": 9, "won_revenue": 90.0},
+    )
+    out = recommend(card.lazy(), policy=policy).collect()["explanation"].to_list()
+    assert out == [
+        (
+            "Invest: producing 9.1% of won deals (1; won revenue 1,000,000) with health 83"
+            " (invest from 60)."
+        ),
+        "Keep: in the vital few (82% of won deals, 9; won revenue 90).",
+    ]
