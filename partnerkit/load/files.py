@@ -70,6 +70,7 @@ __all__ = [
     "TableItem",
     "find_files",
     "read_table",
+    "sheet_survey",
 ]
 
 TableItem = str | Path | pl.DataFrame | pl.LazyFrame
@@ -118,7 +119,9 @@ class SourceTable:
     0-based row index otherwise) followed by the source columns. ``eager`` says the data
     is already in memory; ``rows`` is the row count when known without a scan. ``base``
     is the lazy source itself (a Parquet scan or the LazyFrame given), without row
-    numbers; None for in-memory data.
+    numbers; None for in-memory data. A worksheet keeps its ``workbook`` path, the
+    ``sheet`` asked for (None: the first) and the column names it was read with
+    (``labels``), so that a sheet lacking the table's columns can point to another.
     """
 
     name: str
@@ -131,6 +134,9 @@ class SourceTable:
     dropped: tuple[tuple[int, str], ...] = ()
     notes: tuple[str, ...] = ()
     base: pl.LazyFrame | None = None
+    workbook: Path | None = None
+    sheet: Sheet | None = None
+    labels: frozenset[str] = frozenset()
 
 
 def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
@@ -262,8 +268,74 @@ def _read_excel(
     if kept is None:
         return None, trouble
     dropped = (*titles, *dropped)
-    table = SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped, notes)
+    table = SourceTable(
+        name,
+        kept.lazy(),
+        cols,
+        origin,
+        "line",
+        eager=True,
+        rows=kept.height,
+        dropped=dropped,
+        notes=notes,
+        workbook=path,
+        sheet=sheet,
+        labels=frozenset(labels),
+    )
     return table, []
+
+
+def sheet_survey(path: Path, labels: Collection[str], /) -> list[tuple[str, int]]:
+    """Return each sheet of workbook ``path`` with how many of ``labels`` its header names.
+
+    The header of each sheet is found as when it is read (the top row naming the most of
+    ``labels``); 0 for a sheet naming fewer than two or that cannot be read. Sheets keep
+    the workbook's order; an unreadable workbook gives an empty list.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, xlsxwriter
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = pathlib.Path(d, "report.xlsx")
+    ...     book = xlsxwriter.Workbook(str(path))
+    ...     _ = book.add_worksheet("Summary").write_row(0, 0, ["Total", 61000])
+    ...     _ = book.add_worksheet("Opportunities").write_row(2, 0, ["Stage", "Amount", "Owner"])
+    ...     book.close()
+    ...     sheet_survey(path, ["Stage", "Amount", "Close Date"])
+    [('Summary', 0), ('Opportunities', 2)]
+    """
+    import fastexcel  # noqa: PLC0415  (the engine of read_excel; only needed on failure)
+
+    try:
+        names = fastexcel.read_excel(path).sheet_names
+    except Exception:  # the engine raises several unrelated types
+        return []
+    known = {normalise_name(label) for label in labels} - {""}
+    survey = []
+    for sheet in names:
+        try:
+            top = pl.read_excel(
+                path,
+                engine="calamine",
+                sheet_name=sheet,
+                has_header=False,
+                read_options={"n_rows": _HEADER_SCAN * 2},
+                infer_schema_length=0,
+                raise_if_empty=False,
+            )
+        except Exception:  # the engine raises several unrelated types
+            survey.append((sheet, 0))
+            continue
+        named = (
+            max(
+                (sum(1 for v in row if v is not None and normalise_name(str(v)) in known))
+                for row in top.iter_rows()
+            )
+            if top.height
+            else 0
+        )
+        survey.append((sheet, named if named >= 2 else 0))
+    return survey
 
 
 def _header_row(

@@ -97,7 +97,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
     ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
     allowed value to map a label to; ``label``, optional, the label to map), ``"as_of"``
-    (give ``day``), ``"currency"``, ``"rates"``, ``"quarantine"``, ``"decimal"`` or ``"day_first"``.
+    (give ``day``), ``"sheet"`` (give ``table``, ``sheet``: the worksheet of that input's
+    workbook), ``"currency"``, ``"rates"``, ``"quarantine"``, ``"decimal"`` or ``"day_first"``.
 
     Examples
     --------
@@ -115,6 +116,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     'pass --decimal . (1,200 is 1200) or --decimal , (1,200 is 1.2)'
     >>> fix_hint("day_first")
     'pass day_first=True (03/01 is 3 January) or day_first=False (1 March)'
+    >>> fix_hint("sheet", table="deals", sheet="Opportunities")
+    "pass sheet={'deals': 'Opportunities'}"
     """
     cli = style == "cli"
     if kind == "map_column":
@@ -154,6 +157,14 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         if cli:
             return "pass --day-first (03/01 is 3 January) or --no-day-first (1 March)"
         return "pass day_first=True (03/01 is 3 January) or day_first=False (1 March)"
+    if kind == "sheet":
+        table, sheet = what["table"], what["sheet"]
+        if cli:
+            return (
+                f'add [sheet] {table} = "{sheet}" to a --mapping file (--sheet picks the '
+                "sheet of every workbook)"
+            )
+        return f"pass sheet={{{table!r}: {sheet!r}}}"
     if kind == "as_of":
         day = what["day"]
         if cli:

@@ -93,7 +93,7 @@ from partnerkit.load.delivery import (
     lean_frame,
     text_columns,
 )
-from partnerkit.load.files import Sheet, TableItem, find_files, read_table
+from partnerkit.load.files import Sheet, TableItem, find_files, read_table, sheet_survey
 from partnerkit.load.mapping import (
     ColumnMap,
     Input,
@@ -454,7 +454,39 @@ def _missing_columns(inp: Input, *, style: HintStyle = "python") -> list[Problem
                 origin=inp.origin,
             )
         )
+    if problems and inp.source.workbook is not None:
+        first = problems[0]
+        problems[0] = dataclasses.replace(first, message=first.message + _sheet_hint(inp, style))
     return problems
+
+
+def _sheet_hint(inp: Input, style: HintStyle) -> str:
+    """Name the sheets of the workbook a table lacking columns was read from, and how to pick.
+
+    '' for a workbook of one sheet. The sheet suggested is the other sheet whose header
+    names the most of the column names the table is known by.
+    """
+    source = inp.source
+    if source.workbook is None:
+        return ""
+    survey = sheet_survey(source.workbook, source.labels)
+    if len(survey) < 2:
+        return ""
+    read = source.sheet if source.sheet is not None else 0
+    current = read if isinstance(read, str) else survey[read][0] if read < len(survey) else None
+    which = "its first sheet" if source.sheet is None else "the sheet"
+    listed = ", ".join(repr(name) for name, _ in survey)
+    others = sorted(
+        ((named, -i, name) for i, (name, named) in enumerate(survey) if name != current),
+        reverse=True,
+    )
+    named, _, best = others[0]
+    where = f"; the header of {best!r} names {named} known {inp.name} columns" if named else ""
+    fix = fix_hint("sheet", style=style, table=inp.name, sheet=best if named else "SHEET")
+    return (
+        f"; {source.workbook.name} was read from {which}, {current!r}, of the sheets "
+        f"{listed}{where}: to read {'it' if named else 'another'}, {fix}"
+    )
 
 
 def _describe_notice(p: Problem) -> str:

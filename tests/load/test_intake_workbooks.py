@@ -117,3 +117,61 @@ def test_without_known_names_the_header_is_a_row_as_wide_as_the_table(formatted:
     assert table.columns == tuple(HEADER)
     why = "the first of the top rows as wide as the table"
     assert table.notes == (f"opportunities report.xlsx: row 5 taken as the header ({why})",)
+
+
+@pytest.fixture
+def summary_first(tmp_path: Path) -> Path:
+    """A report workbook whose first sheet is a summary; the partners in a workbook of their own.
+
+    ``--sheet Opportunities`` would pick that sheet in the partners workbook too, which has
+    none: the fix is the mapping file's per-file ``[sheet]`` table.
+    """
+    folder = tmp_path / "sf_summary_first"
+    folder.mkdir()
+    book = xlsxwriter.Workbook(str(folder / "opportunities report.xlsx"))
+    summary = book.add_worksheet("Summary")
+    summary.write(0, 0, "Pipeline summary")
+    summary.write_row(1, 0, ["Total", 3000.5])
+    summary.write_row(2, 0, ["Records", 2])
+    _sheet(book, "Opportunities", HEADER, TITLES[:1])
+    book.close()
+    _partners(folder)
+    return folder
+
+
+def test_a_summary_sheet_first_names_the_sheets_and_the_per_file_fix(
+    summary_first: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", str(summary_first), "--preset", "salesforce"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "opportunities report.xlsx was read from its first sheet, 'Summary', of the sheets "
+        "'Summary', 'Opportunities'; the header of 'Opportunities' names 6 known deals "
+        'columns: to read it, add [sheet] deals = "Opportunities" to a --mapping file '
+        "(--sheet picks the sheet of every workbook)"
+    ) in out
+    assert out.count("of the sheets") == 1  # said once, not for every missing column
+
+
+def test_the_per_file_sheet_the_hint_gives_reads_the_workbook(
+    summary_first: Path, tmp_path: Path
+) -> None:
+    loaded = load(summary_first, preset="salesforce")
+    hint = "pass sheet={'deals': 'Opportunities'}"
+    assert any(hint in p.message for p in loaded.report.problems)
+    mapping = tmp_path / "sheets.toml"
+    mapping.write_text('[sheet]\ndeals = "Opportunities"\n', encoding="utf-8")
+    args = ["validate", str(summary_first), "--preset", "salesforce", "--mapping", str(mapping)]
+    assert main(args) == 0
+
+
+def test_a_one_sheet_workbook_lacking_columns_says_nothing_of_sheets(tmp_path: Path) -> None:
+    folder = tmp_path / "one_sheet"
+    folder.mkdir()
+    book = xlsxwriter.Workbook(str(folder / "opportunities report.xlsx"))
+    book.add_worksheet("Summary").write_row(0, 0, ["Total", 3000.5])
+    book.close()
+    _partners(folder)
+    problems = load(folder, preset="salesforce").report.problems
+    assert problems
+    assert not any("sheet" in p.message for p in problems)
