@@ -35,6 +35,7 @@ from partnerkit.metrics.change import (
     quarter_changes_of,
 )
 from partnerkit.metrics.pareto import vital_few_sentence
+from partnerkit.metrics.reciprocity import activity_effort_share
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.results import AnalysisLike
@@ -63,6 +64,7 @@ __all__ = [
     "headline",
     "notes",
     "offline_renderer",
+    "one_sided_table",
     "problem_list",
     "setup_notebook",
     "table",
@@ -485,6 +487,49 @@ def table(
     p2                  USD 2
     """
     return Table(frame, columns=columns, limit=limit, title=title, currency=currency)
+
+
+def one_sided_table(scorecard: pl.DataFrame, /, *, limit: int = 20) -> Table:
+    """Show the relationships where we do most of the work, the most one-sided first.
+
+    ``our effort`` is our share of the hours where both sides recorded hours, else our share
+    of the activities with a known initiator (as ``one_sided`` judges it, and written so:
+    ``90% of activities``); rows are ordered by that share, then by name.
+
+    Requires columns: ``name``, ``partner_id``, ``one_sided``, ``our_effort_share``,
+    ``partner_initiated_share``, ``referrals_given``, ``referrals_received``.
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"name": ["A", "B", "C"], "partner_id": ["a", "b", "c"],
+    ...     "one_sided": [True, True, False], "our_effort_share": [0.8, None, 0.9],
+    ...     "partner_initiated_share": [0.5, 0.1, 0.0], "referrals_given": [3, 1, 0],
+    ...     "referrals_received": [0, 0, 0]})
+    >>> one_sided_table(card)
+    Relationships where we do most of the work
+    name  partner id  our effort         referrals given  referrals received
+    B     b           90% of activities                1                   0
+    A     a           80%                              3                   0
+    """
+    rows = (
+        scorecard.filter(pl.col("one_sided").fill_null(value=False))
+        .with_columns(_share=pl.coalesce(pl.col("our_effort_share"), activity_effort_share()))
+        .sort(["_share", "name"], descending=[True, False], nulls_last=True)
+    )
+    effort = [
+        fmt.effort_share(hours, initiated)
+        for hours, initiated in zip(
+            rows["our_effort_share"], rows["partner_initiated_share"], strict=True
+        )
+    ]
+    frame = rows.select(
+        "name",
+        "partner_id",
+        pl.Series("our_effort", effort, dtype=pl.String),
+        "referrals_given",
+        "referrals_received",
+    )
+    return Table(frame, limit=limit, title="Relationships where we do most of the work")
 
 
 _TOP_SHARES = {"top20_share": 0.2, "top10_share": 0.1, "top5_share": 0.05}
