@@ -94,7 +94,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     """Return how to fix a problem, in the words of the interface in use.
 
     ``kind`` is ``"map_column"`` (give ``table``, ``source``, ``target``), ``"default"``
-    (give ``table``, ``column``, ``value``: a value for empty cells), ``"preset"`` (give
+    (give ``table``, ``column``, ``value``: a value for empty cells), ``"constant"`` (give
+    ``table``, ``column``, ``value``: the same value on every row), ``"preset"`` (give
     ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
     allowed value to map a label to; ``label``, optional, the label to map), ``"as_of"``
     (give ``day``), ``"sheet"`` (give ``table``, ``sheet``: the worksheet of that input's
@@ -108,6 +109,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     'add [columns.deals] "Amt" = "amount" to a --mapping file'
     >>> fix_hint("default", style="cli", table="deals", column="amount", value="0")
     'add [defaults.deals] amount = 0 to a --mapping file'
+    >>> fix_hint("constant", style="cli", table="overlaps", column="partner_id", value="P1")
+    'add [constants.overlaps] partner_id = "P1" to a --mapping file'
     >>> fix_hint("map_value", style="cli", table="deals", column="outcome", value="won")
     'add [values.deals.outcome] "Your label" = "won" to a --mapping file'
     >>> fix_hint("currency", style="cli"), fix_hint("quarantine")
@@ -157,6 +160,11 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
         if cli:
             return "pass --day-first (03/01 is 3 January) or --no-day-first (1 March)"
         return "pass day_first=True (03/01 is 3 January) or day_first=False (1 March)"
+    if kind == "constant":
+        table, column, value = what["table"], what["column"], what["value"]
+        if cli:
+            return f'add [constants.{table}] {column} = "{value}" to a --mapping file'
+        return f"pass shape=Shape(constants={{{table!r}: {{{column!r}: {value!r}}}}})"
     if kind == "sheet":
         table, sheet = what["table"], what["sheet"]
         if cli:

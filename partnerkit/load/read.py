@@ -138,7 +138,7 @@ __all__ = [
 Source = str | Path | Mapping[str, TableItem]
 PresetArg = str | Preset | Sequence[str | Preset] | None
 
-PARTNERS, DEALS = "partners", "deals"
+PARTNERS, DEALS, OVERLAPS = "partners", "deals", "overlaps"
 PARTNER_ID = TABLES[PARTNERS].column("partner_id").name
 CURRENCY = TABLES[DEALS].column("currency").name
 
@@ -444,6 +444,14 @@ def _missing_columns(inp: Input, *, style: HintStyle = "python") -> list[Problem
             hint = f"; the source has {', '.join(repr(c) for c in candidates[:12])}"
         else:
             hint = ""
+        if source is None and (inp.name, column) == (OVERLAPS, PARTNER_ID):
+            fix = fix_hint(
+                "constant", style=style, table=OVERLAPS, column=column, value="PARTNER ID OR NAME"
+            )
+            hint += (
+                "; an account-mapping export of one partner's overlaps has no partner "
+                f"column: name the partner of every row, {fix}"
+            )
         problems.append(
             Problem(
                 inp.name,
