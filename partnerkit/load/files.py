@@ -18,7 +18,8 @@ unparseable value can be reported). On the way in:
   problems. ``.tsv`` files are read tab-separated.
 
 Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
-its calamine engine, every cell as text (a date cell reads as ``2024-01-22`` or
+its calamine engine (an HTML page saved as ``.xls``, as some web report exports are, is
+refused with how to export a real file), every cell as text (a date cell reads as ``2024-01-22`` or
 ``2024-01-22 00:00:00``, a number cell as ``1234.5``: the engine writes numbers with at most
 nine decimals, exact for money), from the first sheet or the ``sheet``
 named (by name or 0-based position). The header is the top row naming the most column
@@ -189,6 +190,8 @@ def read_table(
     if path.stat().st_size == 0:
         return None, [_problem(name, "empty_file", f"{origin} is empty (zero bytes)", origin)]
     if suffix in EXCEL_SUFFIXES:
+        if _is_web_page(path):
+            return None, [_problem(name, "unreadable", _web_page_trouble(path), origin)]
         return _read_excel(name, path, sheet, labels)
     separator = SUFFIXES[suffix]
     if separator is None:
@@ -365,6 +368,29 @@ def _header_row(
     if wide.height == 0:  # a one-column sheet: its first row holding anything
         return int(top[ROW][0]), "its first row"
     return int(wide[ROW][0]), "the first of the top rows as wide as the table"
+
+
+def _is_web_page(path: Path) -> bool:
+    """Say whether a file named as a workbook is an HTML page (a web report saved as .xls)."""
+    with path.open("rb") as f:
+        head = f.read(2048)
+    for bom in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        if head.startswith(bom):
+            head = head[len(bom) :]
+    text = head.replace(b"\x00", b"").lstrip().lower()
+    return text.startswith(b"<") and any(
+        tag in text for tag in (b"<html", b"<table", b"<!doctype html", b"<body")
+    )
+
+
+def _web_page_trouble(path: Path) -> str:
+    """Say that a workbook is a web page and how to export the report as a real file."""
+    return (
+        f"{path.name} is a web page (HTML) saved as {path.suffix}, not an Excel workbook "
+        "(some report exports write one, such as a Salesforce report exported in 'Excel "
+        "Format'): export the report again as CSV ('Comma Delimited .csv'), or open the "
+        "file in Excel and save it as an Excel Workbook (.xlsx), then read that file"
+    )
 
 
 def _header_names(cells: Sequence[str | None]) -> list[str]:

@@ -175,3 +175,31 @@ def test_a_one_sheet_workbook_lacking_columns_says_nothing_of_sheets(tmp_path: P
     problems = load(folder, preset="salesforce").report.problems
     assert problems
     assert not any("sheet" in p.message for p in problems)
+
+
+SALESFORCE_HTML_XLS = (
+    "<html><head><meta http-equiv='Content-Type' content='text/html; charset=UTF-8'></head>"
+    "<body><table><tr><td>Opportunity ID</td><td>Stage</td><td>Amount</td><td>Close Date</td>"
+    "<td>Created Date</td><td>Partner Account</td></tr><tr><td>006A1</td><td>Closed Won</td>"
+    "<td>1,000.00</td><td>3/1/2026</td><td>1/1/2026</td><td>Northwind</td></tr></table>"
+    "</body></html>"
+)
+
+
+@pytest.mark.parametrize("prefix", ["", "\ufeff\r\n  "])
+def test_a_web_page_saved_as_xls_says_what_it_is_and_how_to_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], prefix: str
+) -> None:
+    folder = tmp_path / "sf_html_xls"
+    folder.mkdir()
+    (folder / "opportunities report.xls").write_text(prefix + SALESFORCE_HTML_XLS, "utf-8")
+    _partners(folder)
+    assert main(["validate", str(folder), "--preset", "salesforce"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "deals [unreadable]: opportunities report.xls is a web page (HTML) saved as .xls, "
+        "not an Excel workbook"
+    ) in out
+    assert "export the report again as CSV ('Comma Delimited .csv')" in out
+    assert "save it as an Excel Workbook (.xlsx)" in out
+    assert "OLE" not in out
