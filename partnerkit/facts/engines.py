@@ -357,6 +357,28 @@ def _cast(column: nw.Expr, found: Any, dtype: Any) -> nw.Expr:  # noqa: ANN401  
     return column.cast(dtype)
 
 
+def _text(column: nw.Expr, found: Any, *, allowed: tuple[str, ...] | None, label: bool) -> nw.Expr:  # noqa: ANN401
+    """Read a text column as the polars reader does: trimmed, empty or ``NULL`` as null.
+
+    A label column (an allowed set, the partner's type and tier) is also written in lower
+    snake case (``" Won"`` is ``won``, ``"Joint Marketing"`` is ``joint_marketing``), and a
+    near spelling of an allowed value (``co_sell``) is read as that value (``cosell``).
+    """
+    from partnerkit.load.text import NULL_WORDS  # noqa: PLC0415  (the reader's words)
+
+    text = (column if found == nw.String else column.cast(nw.String)).str.strip_chars()
+    text = nw.when(~text.is_in(NULL_WORDS)).then(text)
+    if not label:
+        return text
+    text = text.str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
+    near = {a.replace("_", ""): a for a in allowed or () if "_" in a}
+    near |= {a: a for a in allowed or () if "_" not in a and a not in near}
+    squashed = text.str.replace_all("_", "", literal=True)
+    for spelling, value in near.items():
+        text = nw.when(squashed == spelling).then(nw.lit(value)).otherwise(text)
+    return text
+
+
 def _canonical(
     table: str,
     native: Any,  # noqa: ANN401  (a frame of the engine read)
@@ -393,9 +415,21 @@ def _canonical(
                 "engine)"
             )
             problems.append(Problem(table, name, "wrong_type", 0, message=message, origin=origin))
+    from partnerkit.load.mapping import label_columns  # noqa: PLC0415
+
+    labels = label_columns(table)
     exprs = []
     for column in spec.columns:
         dtype = _NW_TYPES[type(column.dtype)]
+        if column.name in present and dtype == nw.String:
+            text = _text(
+                nw.col(column.name),
+                schema[column.name],
+                allowed=column.allowed,
+                label=column.name in labels,
+            )
+            exprs.append(text.alias(column.name))
+            continue
         if column.name in present:
             exprs.append(_cast(nw.col(column.name), schema[column.name], dtype))
             continue
@@ -486,7 +520,9 @@ def read_tables(
     ``abfss://...``, ``dbfs:/...``) is probed through the engine, which must be able to
     reach it (on Spark Connect, the cluster reads it). Every canonical column comes back,
     in canonical order and type; ``supplied`` names, per table read, the columns the file
-    really held. Tables the folder lacks are left out of the mapping (not supplied).
+    really held; text is trimmed (empty or ``NULL`` as null) and labels written in lower
+    snake case, as the polars reader reads them. Tables the folder lacks are left out of the
+    mapping (not supplied).
     ``spark`` is the session for ``engine="spark"`` (default: :func:`spark_session`).
     Tables, columns and types are checked (see the module's notes); nothing is computed
     until the frames are collected.
