@@ -17,73 +17,19 @@ import pytest
 from partnerkit.cli import main
 from partnerkit.load.mapping import read_mapping_file
 from partnerkit.load.read import LoadWarning, load, read_portfolio
-
-
-def _quoted(rows: list[list[str]]) -> str:
-    return "".join(",".join(f'"{v}"' for v in row) + "\r\n" for row in rows)
-
-
-HUBSPOT_DEALS = [
-    "Record ID",
-    "Deal Name",
-    "Deal Stage",
-    "Pipeline",
-    "Amount",
-    "Close Date",
-    "Create Date",
-    "Associated Company IDs",
-    "Associated Company",
-    "Associated Partner Client IDs",
-    "Currency",
-]
-
-
-def _hubspot(folder: Path, deals: list[list[str]], companies: list[list[str]]) -> Path:
-    """A HubSpot deals view without Is Closed Won / Is closed lost, and a companies export."""
-    folder.mkdir(parents=True, exist_ok=True)
-    head = ["Record ID", "Company name", "Type", "Partner Tier"]
-    (folder / "hubspot-crm-exports-all-companies-2026-09-01.csv").write_text(
-        _quoted([head, *companies]), encoding="utf-8", newline=""
-    )
-    (folder / "hubspot-crm-exports-all-deals-2026-09-01.csv").write_text(
-        _quoted([HUBSPOT_DEALS, *deals]), encoding="utf-8", newline=""
-    )
-    return folder
-
-
-def _deal(record: str, stage: str, partner: str, company: str = "501") -> list[str]:
-    return [
-        record,
-        f"Deal {record}",
-        stage,
-        "Renewals Pipeline",
-        "9000.0",
-        "2026-07-15 10:00",
-        "2026-05-01 13:00",
-        company,
-        "Harbor Freight",
-        partner,
-        "USD",
-    ]
-
-
-PARTNER_COMPANIES = [
-    ["301", "Northwind Cloud", "Partner", "Gold"],
-    ["302", "Bluebird Systems", "Reseller", "Silver"],
-    ["501", "Harbor Freight", "Customer", ""],
-]
+from tests.load.hubspot_export import PARTNER_COMPANIES, deal, hubspot
 
 
 @pytest.fixture
 def renewal_stages(tmp_path: Path) -> Path:
     deals = [
-        _deal("9001", "Closed Won", "301"),
-        _deal("9002", "Contract Sent", "301"),
-        _deal("9003", "Renewal Won", "302"),
-        _deal("9004", "Renewal Lost", "302"),
-        _deal("9005", "Renewal Won", "301"),
+        deal("9001", "Closed Won", "301"),
+        deal("9002", "Contract Sent", "301"),
+        deal("9003", "Renewal Won", "302"),
+        deal("9004", "Renewal Lost", "302"),
+        deal("9005", "Renewal Won", "301"),
     ]
-    return _hubspot(tmp_path / "hubspot", deals, PARTNER_COMPANIES)
+    return hubspot(tmp_path / "hubspot", deals, PARTNER_COMPANIES)
 
 
 def test_stage_labels_taken_as_open_by_the_catch_all_are_listed(renewal_stages: Path) -> None:
