@@ -67,11 +67,15 @@ def run(args: Args) -> int:
     """Build stage 1, write the facts folder and list its tables; return the exit code."""
     from partnerkit.cli.stages import StageError, data_problem, stage_one_of  # noqa: PLC0415
     from partnerkit.facts.engines import EngineUnavailable, data_errors  # noqa: PLC0415
-    from partnerkit.facts.store import write_facts  # noqa: PLC0415
+    from partnerkit.facts.store import check_facts_out, write_facts  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     started = time.perf_counter()
+    try:
+        check_facts_out(args.out, source=args.source)  # before any work is done
+    except ValueError as exc:
+        return complain("facts", exc)
     try:
         stage, settings = stage_one_of(args)
         facts = stage.collect()

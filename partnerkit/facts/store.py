@@ -47,6 +47,7 @@ __all__ = [
     "FORMAT",
     "VERSION",
     "FactsFolderError",
+    "check_facts_out",
     "describe_facts",
     "is_facts_folder",
     "read_facts",
@@ -78,6 +79,73 @@ def is_facts_folder(path: str | os.PathLike[str], /) -> bool:
     return folder.is_dir() and (folder / FACTS_FILE).is_file()
 
 
+def _local_path(source: object) -> Path | None:
+    """Return ``source`` as a local path (a ``file://`` URL too); ``None`` for anything else."""
+    if isinstance(source, os.PathLike):
+        return Path(source)
+    if not isinstance(source, str):
+        return None  # a mapping of tables, or frames: nothing on disk to protect
+    if source.startswith("file://"):
+        from urllib.parse import unquote, urlparse  # noqa: PLC0415
+
+        return Path(unquote(urlparse(source).path))
+    return None if "://" in source else Path(source)
+
+
+def _listed(names: list[str], /, *, limit: int = 4) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def check_facts_out(out_dir: str | os.PathLike[str], /, *, source: object = None) -> None:
+    """Refuse an output folder where writing facts would replace other files.
+
+    The fact tables are written as ``partners.parquet``, ``deals.parquet``, ... : the names
+    of the raw tables of a portfolio folder. So ``out_dir`` must be new, empty (files whose
+    name starts with a dot do not count) or an earlier facts folder (``facts.json``), and
+    not the local folder ``source`` the facts are built from. Raises
+    :class:`FactsFolderError` saying why and what to do; returns ``None`` otherwise.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> check_facts_out(folder / "facts")  # new: fine
+    >>> _ = (folder / "deals.csv").write_text("deal_id")
+    >>> check_facts_out(folder)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    partnerkit.facts.store.FactsFolderError: ... holds the raw table deals.csv: ...
+    """
+    from partnerkit.schema import TABLE_ORDER  # noqa: PLC0415
+
+    folder = Path(out_dir)
+    start = _local_path(source)
+    if start is not None and start.exists() and start.resolve() == folder.resolve():
+        raise FactsFolderError(
+            f"the facts cannot be written to {folder}, the folder they are built from: the "
+            "fact tables have the file names of the raw tables (deals.parquet, ...) and "
+            "would replace them. Write them to a new or empty folder"
+        )
+    if not folder.exists() or is_facts_folder(folder):
+        return
+    if not folder.is_dir():
+        raise FactsFolderError(f"{folder} is a file, not a folder: write the facts to a folder")
+    held = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    if not held:
+        return
+    raw = [name for name in held if name.split(".")[0] in TABLE_ORDER]
+    if raw:
+        raise FactsFolderError(
+            f"{folder} holds the raw table{'s' if len(raw) > 1 else ''} {_listed(raw)}: the "
+            "fact tables have the same file names and would replace them. Write the facts "
+            "to a new or empty folder"
+        )
+    raise FactsFolderError(
+        f"{folder} holds {len(held)} file{'s' if len(held) > 1 else ''} ({_listed(held)}) "
+        f"and is not a facts folder (no {FACTS_FILE}): write the facts to a new or empty "
+        "folder, or over an earlier facts folder"
+    )
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
 
@@ -103,7 +171,9 @@ def write_facts(
     to the stage one's engine (``"polars"`` for collected facts); ``currency`` is the
     portfolio's, shown by stage 2; ``settings`` the stage-1 settings the facts were built
     with, so that a later stage 2 can refuse a policy that would have built other facts.
-    Existing files of the same names are replaced.
+    ``out_dir`` is new, empty or an earlier facts folder, whose tables are replaced: a folder
+    holding other files (a portfolio's raw tables, say) is refused with
+    :class:`FactsFolderError` (:func:`check_facts_out`).
 
     Examples
     --------
@@ -116,10 +186,11 @@ def write_facts(
     >>> read_facts(path.parent).window == w
     True
     """
+    folder = Path(out_dir)
+    check_facts_out(folder)
     if not hasattr(facts, "frames"):  # a stage one: collect the small facts here
         engine = engine or str(getattr(facts, "engine", "polars"))
         facts = facts.collect()
-    folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     tables: dict[str, dict[str, Any]] = {}
     for name, frame in facts.frames().items():
