@@ -384,7 +384,7 @@ def quarter_index_of(day: dt.date, /) -> int:
     return day.year * 4 + (day.month - 1) // 3
 
 
-def deal_accounts(deals: Frame, /, *, window: Window) -> Frame:
+def deal_accounts(deals: Frame, /, *, window: Window, active_days: int | None = None) -> Frame:
     """One row per (partner, account) with a deal live in W (null partner = direct).
 
     A deal is live in W when it was created on or before as_of and not actually closed on
@@ -393,7 +393,10 @@ def deal_accounts(deals: Frame, /, *, window: Window) -> Frame:
     ``closed_on``, ``outcome``, ``amount``. Returns ``partner_id``, ``account_id``,
     ``deals`` (live in W), ``open_amount`` (amount of those deals still open at as_of) and
     the span the partner worked the account through them: ``active_from`` (earliest
-    creation) and ``active_to`` (latest close, as_of for a deal still open then).
+    creation) and ``active_to`` (latest close, as_of for a deal still open then). Given
+    ``active_days`` (the policy's), a deal left open whose expected close date (its creation
+    date when it has none) lies ``active_days`` or more before as_of is a stale record, not
+    a deal being worked: it ends on that date, as it is no sign of life either.
 
     >>> import polars as pl
     >>> deals = nw.from_native(pl.LazyFrame({"partner_id": ["a", "a"],
@@ -403,16 +406,21 @@ def deal_accounts(deals: Frame, /, *, window: Window) -> Frame:
     >>> w = Window.ending(dt.date(2025, 2, 1), months=1)
     >>> deal_accounts(deals, window=w).collect().row(0)
     ('a', 'x', 2, 5.0, datetime.date(2025, 1, 1), datetime.date(2025, 2, 1))
+    >>> deal_accounts(deals, window=w, active_days=20).collect().row(0)  # undated, stale
+    ('a', 'x', 2, 5.0, datetime.date(2025, 1, 1), datetime.date(2025, 1, 9))
     """
     as_of = nw.lit(window.end)
     end = actual_close()
     created = nw.col("created_on")
+    to = nw.min_horizontal(end.fill_null(as_of), as_of)
+    if active_days is not None:
+        expected = nw.when(nw.col("closed_on").is_null()).then(created).otherwise("closed_on")
+        since = nw.lit(window.end - dt.timedelta(days=active_days))
+        stale = ((nw.col("outcome") == "open") & (expected <= since)).fill_null(value=False)
+        to = nw.when(stale).then(expected).otherwise(to)
     return (
         deals.filter(live_in(window) & ~nw.col("account_id").is_null())
-        .with_columns(
-            _open=open_at(window.end),
-            _to=nw.min_horizontal(end.fill_null(as_of), as_of),
-        )
+        .with_columns(_open=open_at(window.end), _to=to)
         .group_by("partner_id", "account_id")
         .agg(
             nw.len().cast(nw.Int64).alias("deals"),

@@ -360,7 +360,7 @@ def build_facts(
     raw, supplied = canonical_tables(tables, supplied=supplied)
     s = settings
     deals = raw["deals"]
-    accounts = deal_accounts(deals, window=window)
+    accounts = deal_accounts(deals, window=window, active_days=s.active_days)
     facts: dict[str, Frame] = {
         "partners": raw["partners"],
         "deals": deal_facts(deals, window=window, engine=engine, timing_cuts=s.timing_cuts),

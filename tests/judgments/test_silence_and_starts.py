@@ -203,3 +203,26 @@ def test_a_dormant_partners_open_pipeline_is_called_stale():
         note.startswith("3 open deals (724,898 of open pipeline) belong to 1 dormant partner")
         for note in analysis.notes
     )
+
+
+def test_a_stale_open_deal_is_no_competition():
+    partners = _partners(
+        ("STEADY", "active", "2020-01-01", None),
+        ("STAR", "active", "2020-01-01", "crm"),
+        ("GHOST", "active", "2020-01-01", "crm"),
+    )
+    # STAR worked account c1 in the spring; GHOST's deal on c1 has been open since 2023,
+    # expected to close in June 2023: a stale record, not a partner working the account
+    deals = _deals(
+        ("s1", "STAR", "c1", "2025-02-01", "2025-04-01", "won", 20_000.0),
+        ("g1", "GHOST", "c1", "2023-01-10", "2023-06-30", "open", 5_000.0),
+    )
+    analysis = _analysis(partners, deals)
+    assert _row(analysis, "STAR")["conflict_partners"] == 0
+    assert analysis.conflicts.height == 0
+    # the same deal expected to close next month is live, and a competitor
+    live = _deals(
+        ("s1", "STAR", "c1", "2025-02-01", "2025-04-01", "won", 20_000.0),
+        ("g1", "GHOST", "c1", "2023-01-10", "2026-01-31", "open", 5_000.0),
+    )
+    assert _row(_analysis(partners, live), "STAR")["conflict_partners"] == 1
