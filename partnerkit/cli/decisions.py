@@ -13,7 +13,9 @@ Sub-actions::
 ``record`` reads the portfolio at SOURCE as ``analyze`` does (the same ``--preset``,
 ``--mapping``, ``--quarantine``, ... options) and analyses it first, so the ledger keeps the
 ``as_of`` date, the policy fingerprint and a snapshot of the partner's metrics (with the
-recommendation and its reasons) the decision was made on.
+recommendation and its reasons) the decision was made on. SOURCE may be a facts folder
+written by ``partnerkit facts``, as for ``analyze``: then only stage 2 runs, for the window
+and with the stage-1 settings the facts were built with.
 """
 
 from __future__ import annotations
@@ -132,23 +134,45 @@ def snapshot(
 
     portfolio = read_portfolio(source, **(reading or {}))
     analysis = analyze(portfolio, as_of=as_of, policy=policy)
-    card = require_recommendations(analysis.scorecard)  # the analysis made them under policy
+    return analysis.as_of, _partner_metrics(analysis.scorecard, partner_id, portfolio.source)
+
+
+def _partner_metrics(card: pl.DataFrame, partner_id: str, where: object) -> Mapping[str, Any]:
+    """Return the row of ``partner_id`` in the scorecard, with its recommendation."""
+    card = require_recommendations(card)  # the analysis made them under its policy
     found = card.filter(pl.col("partner_id") == partner_id)
     if found.is_empty():
-        raise ValueError(f"partner {partner_id!r} is not in the portfolio at {portfolio.source}")
-    return analysis.as_of, found.row(0, named=True)
+        raise ValueError(f"partner {partner_id!r} is not in the portfolio at {where}")
+    return found.row(0, named=True)
+
+
+def _facts_snapshot(args: Args, policy: Policy) -> tuple[dt.date, Mapping[str, Any]]:
+    """Run stage 2 on the facts folder ``args.source``; return as_of and the partner's metrics.
+
+    The folder is checked as ``analyze`` checks it (its window, its stage-1 settings).
+    """
+    from partnerkit.analysis import analyze_facts  # noqa: PLC0415  (heavy; only for record)
+    from partnerkit.cli.stages import facts_of_source  # noqa: PLC0415
+
+    analysis = analyze_facts(facts_of_source(args), policy=policy)
+    return analysis.as_of, _partner_metrics(analysis.scorecard, args.partner, args.source)
 
 
 def _record(args: Args) -> int:
     from partnerkit.cli.source import source_call  # noqa: PLC0415  (the readers: only for record)
+    from partnerkit.cli.stages import StageError  # noqa: PLC0415
+    from partnerkit.facts.store import FactsFolderError, is_facts_folder  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     try:
         policy = args.policy or Policy()
-        source, reading = source_call(args)
-        as_of, metrics = snapshot(
-            source, args.partner, as_of=args.as_of, policy=policy, reading=reading
-        )
+        if is_facts_folder(args.source):  # stage 1 done: the scorecard comes from the facts
+            as_of, metrics = _facts_snapshot(args, policy)
+        else:
+            source, reading = source_call(args)
+            as_of, metrics = snapshot(
+                source, args.partner, as_of=args.as_of, policy=policy, reading=reading
+            )
         with Ledger(args.ledger) as ledger:
             decision = ledger.record(
                 args.partner,
@@ -162,6 +186,8 @@ def _record(args: Args) -> int:
     except SourceError as exc:  # no such folder, unknown preset: a usage error
         sys.stderr.write(f"partnerkit decisions: error: {exc}\n")
         return 2
+    except (StageError, FactsFolderError) as exc:  # a facts folder the options do not fit
+        return complain("decisions", exc)
     except (LedgerError, ValueError, OSError) as exc:  # invalid data or ledger
         return complain("decisions", exc, code=1)
     sys.stdout.write(
@@ -184,7 +210,11 @@ def _history_command(**options: Any) -> None:  # noqa: ANN401  (click passes opt
     finish(_history(Args(**options)))
 
 
-@command.command("record", help="record a decision, with a snapshot of the partner's metrics")
+@command.command(
+    "record",
+    help="record a decision, with a snapshot of the partner's metrics; SOURCE is a portfolio "
+    "or a facts folder written by partnerkit facts",
+)
 @ledger_option
 @click.option("--partner", metavar="ID", required=True, help="partner_id")
 @click.option("--decision", type=click.Choice(DECISIONS), required=True)

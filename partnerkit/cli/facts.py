@@ -65,13 +65,21 @@ def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option 
 
 def run(args: Args) -> int:
     """Build stage 1, write the facts folder and list its tables; return the exit code."""
-    from partnerkit.cli.stages import StageError, data_problem, stage_one_of  # noqa: PLC0415
+    from partnerkit.cli.stages import (  # noqa: PLC0415
+        StageError,
+        data_problem,
+        facts_folder_source,
+        stage_one_of,
+    )
     from partnerkit.facts.engines import EngineUnavailable, data_errors  # noqa: PLC0415
     from partnerkit.facts.store import check_facts_out, write_facts  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     started = time.perf_counter()
+    refused = facts_folder_source(args.source, command="facts")
+    if refused is not None:
+        return complain("facts", refused)
     try:
         check_facts_out(args.out, source=args.source)  # before any work is done
     except ValueError as exc:

@@ -1,8 +1,11 @@
 """``partnerkit report SOURCE --out DIR``: analyse a portfolio and write the HTML report.
 
+SOURCE may be a facts folder written by ``partnerkit facts``, as for ``analyze``: then only
+stage 2 runs, for the window and with the stage-1 settings the facts were built with.
 Exit code: 0 written, 1 the portfolio breaks the data contract (the problems are printed;
 ``--quarantine`` sets offending rows aside instead and lists them), 2 usage error (no such
-folder, unreadable policy or mapping file, unknown preset).
+folder, unreadable policy or mapping file, unknown preset, options a facts folder does not
+fit).
 
 Examples
 --------
@@ -53,7 +56,8 @@ def _formats(ctx: click.Context, param: click.Parameter, text: str) -> list[str]
 @click.command(
     "report",
     short_help="write a self-contained HTML report, the chart pack and the scorecard",
-    help="Read the portfolio in SOURCE, analyse it and write report.html (offline, "
+    help="Read the portfolio in SOURCE (or a facts folder written by partnerkit facts), "
+    "analyse it and write report.html (offline, "
     "self-contained), the chart pack (charts/) and scorecard.csv and recommendations.csv to "
     "DIR. Review pages go to the partners needing a decision (recommended exits, vital "
     "partners on watch and recommended investments share 40 pages, most money at stake first "
@@ -143,7 +147,9 @@ def run(args: Args) -> int:
 def _run(args: Args) -> int:
     _skip_slow_optional_imports()
     _start_renderer()
-    from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy imports on demand)
+    from partnerkit.analysis import analyze, analyze_facts  # noqa: PLC0415  (heavy: on demand)
+    from partnerkit.cli.stages import facts_of_source  # noqa: PLC0415
+    from partnerkit.facts.store import facts_currency, is_facts_folder  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
     from partnerkit.report.build import build_report  # noqa: PLC0415
@@ -151,15 +157,20 @@ def _run(args: Args) -> int:
 
     started = time.perf_counter()
     try:
-        portfolio = read_source(args)
-        analysis = analyze(portfolio, as_of=args.as_of, policy=args.policy)
+        if is_facts_folder(args.source):  # stage 1 done: only stage 2 runs, as for analyze
+            analysis = analyze_facts(facts_of_source(args), policy=args.policy)
+            currency = facts_currency(args.source)
+        else:
+            portfolio = read_source(args)
+            analysis = analyze(portfolio, as_of=args.as_of, policy=args.policy)
+            currency = portfolio_currency(portfolio)
         path = build_report(
             analysis,
             args.out,
             partners=args.partners,
             all_partners=args.all_partners,
             partner_charts=args.partner_charts,
-            currency=portfolio_currency(portfolio),
+            currency=currency,
             formats=args.formats,
             progress=sys.stderr.isatty(),
         )

@@ -21,6 +21,7 @@ as they are (convert CRM exports first)
 
 from __future__ import annotations
 
+from os import PathLike
 from typing import TYPE_CHECKING, Any
 
 from partnerkit.cli.options import READING_OPTIONS, Args
@@ -31,7 +32,13 @@ from partnerkit.schema import TABLE_ORDER
 if TYPE_CHECKING:
     from partnerkit.facts import Facts, FactSettings, StageOne
 
-__all__ = ["StageError", "data_problem", "facts_of_source", "stage_one_of"]
+__all__ = [
+    "StageError",
+    "data_problem",
+    "facts_folder_source",
+    "facts_of_source",
+    "stage_one_of",
+]
 
 
 class StageError(ValueError):
@@ -82,12 +89,17 @@ def stage_one_of(args: Args, /) -> tuple[StageOne, FactSettings]:
 
 
 def facts_of_source(args: Args, /) -> Facts:
-    """Return the collected facts of ``args.source``: a facts folder, or stage 1 run."""
+    """Return the collected facts of ``args.source``: a facts folder, or stage 1 run.
+
+    A facts folder is checked against the command line: no reading option, no other
+    engine, ``--as-of`` the folder's and a policy with the folder's stage-1 settings
+    (:class:`StageError` otherwise).
+    """
     from partnerkit.facts.store import is_facts_folder, read_facts  # noqa: PLC0415
 
     if is_facts_folder(args.source):
         given = [f"--{n.replace('_', '-')}" for n in READING_OPTIONS if _given(args, n)]
-        if args.engine != "polars":
+        if getattr(args, "engine", "polars") != "polars":  # report and record have no engine
             given.append("--engine")
         if given:
             raise StageError(
@@ -103,6 +115,44 @@ def facts_of_source(args: Args, /) -> Facts:
         _check_settings(args, facts)
         return facts
     return stage_one_of(args)[0].collect()
+
+
+def facts_folder_source(source: object, /, *, command: str) -> str | None:
+    """Say why ``command`` does not read ``source``, when it is a facts folder (else ``None``).
+
+    ``validate`` and ``facts`` read raw portfolios; a facts folder is what ``facts`` wrote
+    from one (stage 1 done), so they name it as such instead of listing the fact tables'
+    columns as data-contract problems.
+
+    >>> facts_folder_source("data/samples", command="validate") is None
+    True
+    """
+    from partnerkit.facts.store import describe_facts, is_facts_folder  # noqa: PLC0415
+
+    if not isinstance(source, str | PathLike) or not is_facts_folder(source):
+        return None
+    try:
+        engine = str(describe_facts(source).get("engine") or "polars")
+    except ValueError:  # another layout version: analyze says so; the kind is what matters here
+        engine = None
+    what = f"{source} is a facts folder (written by partnerkit facts)"
+    if command == "facts":
+        return (
+            f"{what}: stage 1 is done. Give partnerkit facts the raw source, or run "
+            f"partnerkit analyze {source} (or report, decisions record) on the facts"
+        )
+    if engine == "polars":
+        checked = (
+            "its source was validated when the facts were written (the polars reader checks "
+            "every rule of the data contract)"
+        )
+    else:
+        by = f"--engine {engine}" if engine else "another engine"
+        checked = (
+            f"the facts were built by {by}, which checks tables, columns and types but not "
+            "the row rules: validate the raw source to check those"
+        )
+    return f"{what}, not a portfolio: {checked}. partnerkit analyze {source} reads it"
 
 
 def _check_settings(args: Args, facts: Facts) -> None:

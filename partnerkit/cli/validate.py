@@ -2,7 +2,8 @@
 
 Prints the load report (tables, rows, columns supplied and missing, ignored columns,
 dropped rows, problems) and exits 0 when the portfolio is valid, 1 when it has problems
-and 2 when the command itself is wrong (no such folder, unknown preset, bad mapping file).
+and 2 when the command itself is wrong (no such folder, unknown preset, bad mapping file,
+a facts folder written by ``partnerkit facts``: its rows were read when it was written).
 
 Examples
 --------
@@ -44,6 +45,11 @@ def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option 
 
 def run(args: Args) -> int:
     """Validate ``args.source`` and print the report; return the exit code."""
+    from partnerkit.cli.stages import facts_folder_source  # noqa: PLC0415
+
+    refused = facts_folder_source(args.source, command="validate")
+    if refused is not None:
+        return complain("validate", refused)
     started = time.perf_counter()
     try:
         source, options = source_call(args)
