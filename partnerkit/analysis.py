@@ -233,9 +233,10 @@ class Analysis:
     def partner(self, partner_id: str, /) -> dict[str, Any]:
         """Everything about one partner: its scorecard row plus its rows of the other tables.
 
-        Keys: the scorecard columns, and ``health_explained``, ``lift``, ``incentives``,
-        ``conflicts``, ``vital_quarters`` (lists of row dicts) and ``accounts`` (covered
-        account ids). Raises ``KeyError`` for an unknown partner.
+        Keys: the scorecard columns (``vital_quarters`` among them: how many quarters the
+        partner was vital in), and ``health_explained``, ``lift``, ``incentives``,
+        ``conflicts``, ``quarters`` (its rows of :attr:`vital_quarters`: lists of row dicts)
+        and ``accounts`` (covered account ids). Raises ``KeyError`` for an unknown partner.
         """
         row = self.scorecard.filter(pl.col("partner_id") == partner_id)
         if row.height == 0:
@@ -248,7 +249,8 @@ class Analysis:
         out["conflicts"] = self.conflicts.filter(
             (pl.col("partner_a") == partner_id) | (pl.col("partner_b") == partner_id)
         ).to_dicts()
-        out["vital_quarters"] = self.vital_quarters.filter(mine).to_dicts()
+        # its quarter rows under their own key: the scorecard's vital_quarters is the count
+        out["quarters"] = self.vital_quarters.filter(mine).to_dicts()
         out["accounts"] = self.coverage.filter(mine)["account_id"].to_list()
         return out
 

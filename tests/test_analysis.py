@@ -208,6 +208,9 @@ def test_partner_view(result):
     assert len(a["health_explained"]) == 10  # ten metrics in the default model
     assert a["lift"][0]["n_closed"] == 3
     assert a["accounts"] == ["x1", "x2", "x3", "x9"]
+    # the scorecard's count of vital quarters is kept beside the quarter rows
+    assert a["vital_quarters"] == sum(q["vital"] for q in a["quarters"])
+    assert isinstance(a["vital_quarters"], int)
     with pytest.raises(KeyError, match="zzz"):
         result.partner("zzz")
 

@@ -114,14 +114,14 @@ REASONS: tuple[Reason, ...] = (
     Reason(
         "FADING_TREND",
         "Revenue is falling from the first half of the window to the second, and is not up "
-        "on the year before.",
+        "on the year before (the span before the window).",
         "revenue_trend <= policy.fading_trend and not (revenue_yoy > 0, or revenue_before "
         "== 0 with revenue in W)",
     ),
     Reason(
         "COLLAPSED_YOY",
-        "Won revenue in the window fell, against the year before, by at least the policy "
-        "share (also when the window is all zero).",
+        "Won revenue in the window fell, against the year before (the span before the "
+        "window), by at least the policy share (also when the window is all zero).",
         "revenue_yoy <= -policy.collapse_share",
     ),
     Reason(
@@ -627,6 +627,17 @@ def _health_text(policy: Policy) -> pl.Expr:
     )
 
 
+def _span_before(policy: Policy) -> str:
+    """Name the span revenue_before covers: as many days just before W.
+
+    >>> from dataclasses import replace
+    >>> _span_before(Policy()), _span_before(replace(Policy(), lookback_months=6))
+    ('the year before', 'the 6 months before')
+    """
+    months = policy.lookback_months
+    return "the year before" if months == 12 else f"the {months} months before"
+
+
 def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
     """Build the sentence in stages; each stage is a batch of columns for ``with_columns``.
 
@@ -665,7 +676,7 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
         ),
         "w_collapsed": pl.when(_c("collapsed")).then(
             pl.format(
-                "won revenue {} against the year before ({})",
+                f"won revenue {{}} against {_span_before(policy)} ({{}})",
                 pl.when(pl.col("revenue_yoy") <= -1)
                 .then(pl.lit("fell to nothing"))
                 .otherwise(pl.concat_str([pl.lit("fell "), _pct(-pl.col("revenue_yoy"))])),

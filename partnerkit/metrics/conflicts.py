@@ -40,16 +40,20 @@ def conflicts(accounts: pl.LazyFrame, /, *, partners: pl.LazyFrame) -> pl.LazyFr
     (sorted list of those account ids) and ``deals`` (both partners' deals live in W on
     those accounts), most shared accounts first.
     """
+    # categories are free text: "CRM" and "crm " are one category (the first spelling shown)
+    key = pl.col("category").str.strip_chars().str.to_lowercase()
     side = (
         accounts.filter(pl.col("partner_id").is_not_null())
         .select("partner_id", "account_id", "deals", "active_from", "active_to")
         .join(
-            partners.select("partner_id", "category").filter(pl.col("category").is_not_null()),
+            partners.select("partner_id", "category", key.alias("_category")).filter(
+                pl.col("_category").is_not_null() & (pl.col("_category") != "")
+            ),
             on="partner_id",
         )
     )
     return (
-        side.join(side, on=["category", "account_id"], suffix="_b")
+        side.join(side, on=["_category", "account_id"], suffix="_b")
         .filter(
             (pl.col("partner_id") < pl.col("partner_id_b"))
             & (pl.col("active_from") <= pl.col("active_to_b"))

@@ -371,3 +371,11 @@ def test_ranked_on_another_value_the_sentence_still_gives_won_revenue(make_score
         ),
         "Keep: in the vital few (82% of won deals, 9; won revenue 90).",
     ]
+
+
+def test_a_shorter_lookback_names_the_span_compared(make_scorecard):
+    # revenue_before covers as many days just before W: with 6 months, not "the year before"
+    policy = replace(Policy(), lookback_months=6)
+    card = make_scorecard({"revenue_before": 40_000.0, "revenue_yoy": -0.75})
+    out = recommend(card.lazy(), policy=policy).collect()["explanation"].item()
+    assert out.endswith("won revenue fell 75% against the 6 months before (40,000).")

@@ -147,3 +147,14 @@ def test_every_pair_of_deals_open_together_is_a_conflict(generated):
             assert reported, (p, q, a)
         elif one_each:
             assert not reported, (p, q, a)
+
+
+def test_categories_spelt_differently_are_one_category():
+    # free-text categories: "CRM", "crm " and "Crm" are the same solution category
+    partners = pl.LazyFrame({"partner_id": ["a", "b", "c"], "category": ["CRM", "crm ", "ERP"]})
+    rows = [("a", "x", "2025-02-01", None), ("b", "x", "2025-03-01", None)]
+    out = conflicts(deal_accounts(deals_of(rows), window=W), partners=partners).collect()
+    assert out.select("partner_a", "partner_b", "category").rows() == [("a", "b", "CRM")]
+    # a blank category competes with nobody
+    blank = pl.LazyFrame({"partner_id": ["a", "b"], "category": [" ", ""]})
+    assert pairs(rows, partners=blank) == []
