@@ -234,10 +234,15 @@ def prune(
         summary[name + "_share"] = _share(part, total)
         summary[column + "_total"] = total
 
-    # Accounts: covered by an exited partner and by no remaining counted partner.
-    cov = coverage.select("partner_id", "account_id").unique()
-    remaining = scorecard.filter(pl.col("counted") & ~exited).select("partner_id")
-    still = cov.join(remaining, on="partner_id", how="semi").select("account_id").unique()
+    # Accounts, as regions and types: covered by a counted partner before the exits and by
+    # no remaining counted partner after (a partner not counted covers nothing)
+    counted = scorecard.filter(pl.col("counted")).select("partner_id")
+    cov = (
+        coverage.select("partner_id", "account_id")
+        .unique()
+        .join(counted, on="partner_id", how="semi")
+    )
+    still = cov.filter(~exited).select("account_id").unique()
     uncovered = (
         cov.filter(exited)
         .join(still, on="account_id", how="anti")
@@ -245,11 +250,7 @@ def prune(
         .agg(exited_partners=pl.col("partner_id").sort())
         .sort("account_id")
     )
-    before = cov.join(
-        scorecard.filter(pl.col("counted") | exited).select("partner_id"),
-        on="partner_id",
-        how="semi",
-    )["account_id"].n_unique()
+    before = cov["account_id"].n_unique()
     summary["accounts_covered"] = before
     summary["accounts_uncovered"] = uncovered.height
     summary["accounts_uncovered_share"] = _share(uncovered.height, before)

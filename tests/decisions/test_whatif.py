@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from partnerkit.decisions.recommend import recommend
-from partnerkit.decisions.whatif import recommended_exits, what_if
+from partnerkit.decisions.whatif import prune, recommended_exits, what_if
 from partnerkit.policy import Policy
 
 
@@ -184,3 +184,26 @@ def test_money_at_risk_and_kept_add_up_to_the_total(make_scorecard, exit_set):
     lost = set(what_if(analysis, exit_set).uncovered_accounts["account_id"].to_list())
     exited_accounts = set(COVERAGE.filter(pl.col("partner_id").is_in(list(exit_set)))["account_id"])
     assert lost <= exited_accounts
+
+
+def test_a_partner_not_counted_covers_no_account_as_no_region():
+    # "gone" (exited) alone works account G1 and region latam; exiting it again uncovers
+    # nothing: accounts count as covered only by a counted partner, as regions and types do
+    card = pl.DataFrame(
+        {
+            "partner_id": ["live", "gone"],
+            "counted": [True, False],
+            "region": ["emea", "latam"],
+            "type": ["reseller", "referral"],
+            "won_revenue": [100.0, 0.0],
+            "state": ["productive", "dormant"],
+        }
+    )
+    cov = pl.DataFrame({"partner_id": ["live", "gone"], "account_id": ["A1", "G1"]})
+    s = prune(card, exit=["gone"], coverage=cov, policy=Policy()).summary
+    assert (s["accounts_covered"], s["accounts_uncovered"]) == (1, 0)
+    assert (s["regions_uncovered"], s["types_uncovered"]) == (0, 0)
+    # exiting the counted partner uncovers its account, its region and its type
+    s = prune(card, exit=["live"], coverage=cov, policy=Policy()).summary
+    assert (s["accounts_covered"], s["accounts_uncovered"]) == (1, 1)
+    assert (s["regions_uncovered"], s["types_uncovered"]) == (1, 1)
