@@ -366,7 +366,9 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
 
     Reads the per-partner-quarter won revenue that stage 1 keeps (``facts.deal_quarters``)
     for the tracked quarters (``policy.stability_quarters``, 8 by default: enough for
-    year on year). Returns ``partner_id`` and :data:`QUARTER_COLUMNS`.
+    year on year) that the data covers: a quarter ending before the first day of the deals
+    (the earliest ``first_deal_on`` of ``facts.deals``) gives null, not 0, as in
+    :func:`measure_changes_of`. Returns ``partner_id`` and :data:`QUARTER_COLUMNS`.
 
     Examples
     --------
@@ -382,14 +384,16 @@ def quarter_changes_of(facts: Facts, /) -> pl.LazyFrame:
     ...         "outcome": ["won", "won"], "amount": [100.0, 150.0]}))
     >>> w = Window.ending(dt.date(2025, 6, 30), months=12)
     >>> f = from_portfolio(p, window=w, policy=Policy()).collect()
-    >>> quarter_changes_of(f).select("quarter_revenue", "qoq_change").collect().row(0)
-    (150.0, 50.0)
+    >>> quarter_changes_of(f).select("quarter_revenue", "qoq_change", "yoy_change").collect().row(0)
+    (150.0, 50.0, None)
     """
+    since = facts.deals.select(pl.col("first_deal_on").min()).collect().item()
+    covered = [q for q in facts.quarters if since is not None and shift_months(q, 3) > since]
     return quarter_changes(
         facts.deal_quarters.rename({"won_revenue": "value"}),
         partners=facts.partners,
         as_of=facts.window.end,
-        tracked=facts.quarters,
+        tracked=covered,
     )
 
 
