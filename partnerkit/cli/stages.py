@@ -21,6 +21,7 @@ as they are (convert CRM exports first)
 
 from __future__ import annotations
 
+import json
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
     from partnerkit.facts import Facts, FactSettings, StageOne
+    from partnerkit.window import Window
 
 __all__ = [
     "StageError",
@@ -155,25 +157,66 @@ def facts_folder_source(source: object, /, *, command: str) -> str | None:
     return f"{what}, not a portfolio: {checked}. partnerkit analyze {source} reads it"
 
 
+def _lookback(window: Window, /) -> int | None:
+    """Return the months of ``window`` (its policy's ``lookback_months``), if it is whole months."""
+    from partnerkit.window import Window  # noqa: PLC0415
+
+    months = (window.end.year - window.start.year) * 12 + window.end.month - window.start.month
+    for m in (months, months + 1, months - 1):
+        if m >= 1 and Window.ending(window.end, months=m) == window:
+            return m
+    return None
+
+
+def _shown(value: object, /) -> str:
+    """Write a setting as a policy file would (``6``, ``0.5``, ``["program", "mdf"]``)."""
+    return json.dumps(value)
+
+
 def _check_settings(args: Args, facts: Facts) -> None:
-    """Refuse a policy that would have built other facts than the folder's."""
+    """Refuse a policy that would have built other facts than the folder's.
+
+    The message names each stage-1 setting the facts were built with beside the value the
+    policy given (or the default policy) has, and says to pass the same ``--policy``.
+    """
     from partnerkit.facts import FactSettings  # noqa: PLC0415
     from partnerkit.facts.store import describe_facts, settings_record  # noqa: PLC0415
     from partnerkit.window import Window  # noqa: PLC0415
 
     policy = args.policy or Policy()
-    differ = []
+    differ: list[tuple[str, object, object]] = []  # setting, the facts' value, the policy's
     if Window.ending(facts.window.end, months=policy.lookback_months) != facts.window:
-        differ.append("lookback_months")
+        built = _lookback(facts.window)
+        differ.append(("lookback_months", built, policy.lookback_months))
     recorded = describe_facts(args.source).get("settings")
     if recorded is not None:
         wanted = settings_record(FactSettings.from_policy(policy, facts.window))
-        differ += [k for k in wanted if wanted[k] != recorded.get(k)]
-    if differ:
+        for key, value in wanted.items():
+            if value == recorded.get(key):
+                continue
+            if key == "quarters":  # the policy names how many, the facts list them
+                quarters = recorded.get(key) or []
+                differ.append(("stability_quarters", len(quarters), policy.stability_quarters))
+            else:
+                differ.append((key, recorded.get(key), value))
+    if not differ:
+        return
+    built_with = " and ".join(
+        f"{name} = {_shown(value)}" if value is not None else f"another {name}"
+        for name, value, _ in differ
+    )
+    here = " and ".join(_shown(value) for _, _, value in differ)
+    if args.policy is None:
         raise StageError(
-            f"the facts in {args.source} were built with other stage-1 settings than this "
-            f"policy's ({', '.join(differ)}): run partnerkit facts again with this policy"
+            f"the facts in {args.source} were built with {built_with}, where the default "
+            f"policy has {here} (no --policy given): pass the --policy they were built with, "
+            "or run partnerkit facts again without --policy"
         )
+    raise StageError(
+        f"the facts in {args.source} were built with {built_with}, where this policy has "
+        f"{here}: pass the --policy they were built with, or run partnerkit facts again "
+        "with this one"
+    )
 
 
 def data_problem(args: Args, exc: Exception, /) -> str:

@@ -298,14 +298,34 @@ def test_a_facts_folder_refuses_a_policy_that_would_build_other_facts(
     assert out == run(capsys, "analyze", str(SAMPLE), "--policy", str(stage_two))[1]
     # a stage-1 setting may not: the facts hold the old one's results
     for text, setting in (
-        ("[recommendations]\nactive_days = 30\n", "active_days"),
-        ("lookback_months = 6\n", "lookback_months"),
+        ("[recommendations]\nactive_days = 30\n", "active_days = 91, where this policy has 30"),
+        ("lookback_months = 6\n", "lookback_months = 12, where this policy has 6"),
     ):
         stage_one = tmp_path / "stage_one.toml"
         stage_one.write_text(text, encoding="utf-8")
         code, _, err = run(capsys, "analyze", str(folder), "--policy", str(stage_one))
         assert code == 2, setting
-        assert f"other stage-1 settings than this policy's ({setting})" in err
+        assert f"were built with {setting}: pass the --policy they were built with" in err
+
+
+def test_facts_built_with_a_policy_name_it_when_none_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = tmp_path / "six.toml"
+    policy.write_text("lookback_months = 6\nstability_quarters = 4\n", encoding="utf-8")
+    folder = tmp_path / "facts"
+    assert run(capsys, "facts", str(SAMPLE), "--policy", str(policy), "--out", str(folder))[0] == 0
+    code, _, err = run(capsys, "analyze", str(folder))
+    assert code == 2
+    assert (
+        f"the facts in {folder} were built with lookback_months = 6 and stability_quarters = 4, "
+        "where the default policy has 12 and 8 (no --policy given): pass the --policy they "
+        "were built with"
+    ) in err
+    assert "this policy" not in err
+    code, out, err = run(capsys, "analyze", str(folder), "--policy", str(policy))
+    assert code == 0, err
+    assert "6 months" in out.splitlines()[0]
 
 
 @pytest.mark.slow
