@@ -39,7 +39,14 @@ from partnerkit.cli.options import (
     source_options,
 )
 from partnerkit.decisions.export import export_decisions
-from partnerkit.decisions.ledger import DECISIONS, DEFAULT_LEDGER, Ledger, LedgerError
+from partnerkit.decisions.ledger import (
+    DECISIONS,
+    DEFAULT_LEDGER,
+    Ledger,
+    LedgerError,
+    LedgerPathError,
+    check_ledger_path,
+)
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.policy import Policy
 
@@ -62,7 +69,8 @@ ledger_option = click.option(
     type=click.Path(path_type=Path),
     default=DEFAULT_LEDGER,
     metavar="PATH",
-    help=f"ledger file (default: {DEFAULT_LEDGER} in the working folder)",
+    help=f"ledger file (default: {DEFAULT_LEDGER} in the working folder; record creates it, "
+    "and its folder, when missing)",
 )
 """``--ledger PATH``, shared by every action."""
 
@@ -97,6 +105,8 @@ def _read_and_show(args: Args, read: Callable[[Ledger], pl.DataFrame], /) -> int
     try:
         with Ledger(args.ledger, create=False) as ledger:
             frame = read(ledger)
+    except LedgerPathError as exc:  # no ledger there: a wrong --ledger, or none recorded yet
+        return complain("decisions", exc)
     except LedgerError as exc:
         return complain("decisions", exc, code=1)
     _show(frame, f"no decisions recorded in {args.ledger}")
@@ -108,6 +118,8 @@ def _export(args: Args) -> int:
         with Ledger(args.ledger, create=False) as ledger:
             out = export_decisions(ledger, args.out, history=args.history)
             rows = len(ledger) if args.history else ledger.current().height
+    except LedgerPathError as exc:
+        return complain("decisions", exc)
     except (LedgerError, ValueError, OSError) as exc:
         return complain("decisions", exc, code=1)
     sys.stdout.write(f"wrote {rows} decisions to {out}\n")
@@ -165,6 +177,7 @@ def _record(args: Args) -> int:
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     try:
+        check_ledger_path(args.ledger)  # before the analysis, whose result it records
         policy = args.policy or Policy()
         if is_facts_folder(args.source):  # stage 1 done: the scorecard comes from the facts
             as_of, metrics = _facts_snapshot(args, policy)
@@ -186,7 +199,7 @@ def _record(args: Args) -> int:
     except SourceError as exc:  # no such folder, unknown preset: a usage error
         sys.stderr.write(f"partnerkit decisions: error: {exc}\n")
         return 2
-    except (StageError, FactsFolderError) as exc:  # a facts folder the options do not fit
+    except (StageError, FactsFolderError, LedgerPathError) as exc:  # usage: options, paths
         return complain("decisions", exc)
     except (LedgerError, ValueError, OSError) as exc:  # invalid data or ledger
         return complain("decisions", exc, code=1)

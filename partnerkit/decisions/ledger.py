@@ -66,6 +66,8 @@ __all__ = [
     "Decision",
     "Ledger",
     "LedgerError",
+    "LedgerPathError",
+    "check_ledger_path",
 ]
 
 DEFAULT_LEDGER = "partnerkit-decisions.sqlite"
@@ -79,6 +81,21 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 class LedgerError(Exception):
     """The ledger file cannot be used (not a ledger, newer schema, closed) or input is bad."""
+
+
+class LedgerPathError(LedgerError):
+    """The path holds no ledger to read, or no ledger can be created there (a wrong path).
+
+    Raised for a missing file opened with ``create=False``, a folder at the path, or a path
+    where the file cannot be created; the command line reports it as a usage error.
+
+    >>> import tempfile, pathlib
+    >>> try:
+    ...     Ledger(pathlib.Path(tempfile.mkdtemp()) / "none.sqlite", create=False)
+    ... except LedgerPathError as exc:
+    ...     print(str(exc).split(": ")[0].endswith("none.sqlite yet"))
+    True
+    """
 
 
 # ---- schema -----------------------------------------------------------------------------
@@ -268,13 +285,41 @@ def _frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
 # ---- the ledger -----------------------------------------------------------------------------
 
 
+def check_ledger_path(path: str | Path, /) -> Path:
+    """Return ``path`` as a path where a ledger can be: a file, or nothing yet.
+
+    Raises :class:`LedgerPathError` when ``path`` is a folder or a file stands where one of
+    its folders should be; nothing is created. ``Ledger`` checks its path so; a command
+    checks it before the work whose result it records.
+
+    >>> check_ledger_path("ledgers/partnerkit-decisions.sqlite").name
+    'partnerkit-decisions.sqlite'
+    >>> check_ledger_path(".")
+    Traceback (most recent call last):
+    ...
+    partnerkit.decisions.ledger.LedgerPathError: . is a folder: a decision ledger is one file, \
+such as partnerkit-decisions.sqlite
+    """
+    file = Path(path)
+    if file.is_dir():
+        raise LedgerPathError(
+            f"{file} is a folder: a decision ledger is one file, such as {DEFAULT_LEDGER}"
+        )
+    blocking = next((p for p in file.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise LedgerPathError(
+            f"no decision ledger can be made at {file}: {blocking} is a file, not a folder"
+        )
+    return file
+
+
 class Ledger:
     """An append-only decision ledger in one SQLite file.
 
     Parameters
     ----------
     path
-        The ledger file; created when missing (unless ``create=False``).
+        The ledger file; created when missing (unless ``create=False``), with its folder.
     create
         Create a new ledger when the file does not exist.
     timeout
@@ -284,16 +329,17 @@ class Ledger:
     ------
     LedgerError
         When the file is not a partnerkit ledger (corrupt, another application's database,
-        a newer schema) or is missing and ``create`` is false. The file is left untouched.
+        a newer schema). The file is left untouched.
+    LedgerPathError
+        When the file is missing and ``create`` is false, the path is a folder, or the
+        ledger cannot be created there.
     """
 
     def __init__(
         self, path: str | Path = DEFAULT_LEDGER, *, create: bool = True, timeout: float = 30.0
     ) -> None:
-        self.path = Path(path)
+        self.path = check_ledger_path(path)
         if self.path.exists():
-            if not self.path.is_file():
-                raise LedgerError(f"{self.path} is not a file")
             with self.path.open("rb") as fh:
                 head = fh.read(len(_SQLITE_MAGIC))
             if head and head != _SQLITE_MAGIC:
@@ -302,7 +348,18 @@ class Ledger:
                     "it was left untouched"
                 )
         elif not create:
-            raise LedgerError(f"no decision ledger at {self.path}")
+            raise LedgerPathError(
+                f"no decision ledger at {self.path} yet: recording a decision creates it"
+            )
+        else:
+            folder = self.path.parent
+            try:  # a new ledger in a new folder, as exports create theirs
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerPathError(
+                    f"cannot create the folder {folder} of the decision ledger {self.path}: "
+                    f"{exc.strerror or exc}"
+                ) from exc
         # One connection, shared by the threads of a kernel (widget callbacks may run on
         # another thread than the cell that opened the ledger); the lock keeps each
         # transaction and each read whole.
@@ -311,8 +368,11 @@ class Ledger:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
                 self.path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-        except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open the decision ledger {self.path}: {exc}") from exc
+        except sqlite3.Error as exc:  # a folder that cannot be written, say
+            raise LedgerPathError(
+                f"cannot open the decision ledger {self.path} ({exc}): check that its folder "
+                "can be written"
+            ) from exc
         try:
             self._open()
         except sqlite3.DatabaseError as exc:

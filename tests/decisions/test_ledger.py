@@ -7,6 +7,7 @@ import json
 import math
 import sqlite3
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,8 @@ from partnerkit.decisions.ledger import (
     SCHEMA_VERSION,
     Ledger,
     LedgerError,
+    LedgerPathError,
+    check_ledger_path,
 )
 from partnerkit.policy import Policy
 
@@ -199,13 +202,27 @@ def test_closed_and_missing_ledgers(tmp_path):
     led.close()  # idempotent
     with pytest.raises(LedgerError, match="closed"):
         led.history()
-    with pytest.raises(LedgerError, match="no decision ledger"):
+    with pytest.raises(LedgerPathError, match=r"no decision ledger at .*absent\.sqlite yet"):
         Ledger(tmp_path / "absent.sqlite", create=False)
     assert not (tmp_path / "absent.sqlite").exists()
-    with pytest.raises(LedgerError, match="not a file"):
+    with pytest.raises(LedgerPathError, match="is a folder: a decision ledger is one file"):
         Ledger(tmp_path)
-    with pytest.raises(LedgerError, match="cannot open"):
-        Ledger(tmp_path / "no" / "such" / "folder" / "l.sqlite")
+
+
+def test_a_new_ledger_gets_its_folder(tmp_path: Path) -> None:
+    # as decision exports create theirs; a file in the way is a wrong path, said plainly
+    path = tmp_path / "no" / "such" / "folder" / "l.sqlite"
+    with Ledger(path) as led:
+        led.record("p", "keep", "r", who="a", as_of="2025-06-30", policy=Policy(), metrics={})
+    with Ledger(path, create=False) as led:
+        assert len(led) == 1
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(LedgerPathError, match=r"afile is a file, not a folder"):
+        Ledger(tmp_path / "afile" / "sub" / "l.sqlite")
+    with pytest.raises(LedgerPathError, match=r"afile is a file, not a folder"):
+        check_ledger_path(tmp_path / "afile" / "l.sqlite")
+    assert not (tmp_path / "afile" / "sub").exists()
+    assert isinstance(LedgerPathError("x"), LedgerError)  # one family for callers
 
 
 def test_an_empty_file_becomes_a_ledger(tmp_path):
