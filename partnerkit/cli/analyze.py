@@ -112,8 +112,8 @@ def summary(analysis: Analysis, /) -> str:
             f"{analysis.policy.lookback_months} months)"
         ),
         (
-            f"partners: {card.height} listed, {counted} counted, {c['partners']} in the "
-            f"denominator ({c['denominator']})"
+            f"partners: {fmt.count(card.height)} listed, {fmt.count(counted)} counted, "
+            f"{fmt.count(c['partners'])} in the denominator ({c['denominator']})"
         ),
         "vital few: "
         + vital_few_sentence(
@@ -124,11 +124,7 @@ def summary(analysis: Analysis, /) -> str:
             threshold=c["threshold"],
             needed=c["vital_needed"],
         ),
-        (
-            f"total {what}: {fmt.number(c['total_value'], digits=2)}; "
-            f"zero value: {fmt.percent(c['zero_value_share'])} of partners; "
-            f"top 20%: {fmt.top_share(c['top20_share'], c['partners'])}"
-        ),
+        f"total {what}: {fmt.number(c['total_value'], digits=2)}; " + _shares(c),
         (
             f"Gini {fmt.number(c['gini'], digits=2)}; HHI {fmt.number(c['hhi'], digits=3)}; "
             "benchmark: "
@@ -137,6 +133,16 @@ def summary(analysis: Analysis, /) -> str:
     ]
     lines += [f"note: {n}" for n in analysis.notes]
     return "\n".join(lines)
+
+
+def _shares(c: dict[str, Any], /) -> str:
+    """Write the zero-value and top-20% shares, or why there are none (no partner to share)."""
+    if not c["partners"]:
+        return f"no partner in the denominator ({c['denominator']}) to share it"
+    return (
+        f"zero value: {fmt.percent(c['zero_value_share'])} of partners; "
+        f"top 20%: {fmt.top_share(c['top20_share'], c['partners'])}"
+    )
 
 
 def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:

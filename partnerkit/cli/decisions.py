@@ -29,6 +29,7 @@ from typing import Any
 import click
 import polars as pl
 
+from partnerkit import formatting as fmt
 from partnerkit.cli.options import (
     Args,
     ExportFile,
@@ -52,7 +53,7 @@ from partnerkit.policy import Policy
 
 __all__ = ["command", "snapshot"]
 
-_SHOWN = ("id", "partner_id", "decision", "who", "recorded_at", "as_of", "rationale")
+_SHOWN = ("id", "partner_id", "name", "decision", "who", "recorded_at", "as_of", "rationale")
 
 
 @click.group(
@@ -79,7 +80,11 @@ def _show(frame: pl.DataFrame, empty: str) -> None:
     if frame.is_empty():
         sys.stdout.write(empty + "\n")
         return
-    shown = frame.select(_SHOWN).with_columns(pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M"))
+    shown = frame.with_columns(
+        # the partner's name as it was when decided: from the snapshot stored with the decision
+        pl.col("metrics").str.json_path_match("$.name").fill_null("").alias("name"),
+        pl.col("recorded_at").dt.strftime("%Y-%m-%d %H:%M"),
+    ).select(_SHOWN)
     with pl.Config(
         tbl_rows=-1,
         tbl_cols=-1,
@@ -122,7 +127,7 @@ def _export(args: Args) -> int:
         return complain("decisions", exc)
     except (LedgerError, ValueError, OSError) as exc:
         return complain("decisions", exc, code=1)
-    sys.stdout.write(f"wrote {rows} decisions to {out}\n")
+    sys.stdout.write(f"wrote {fmt.counted(rows, 'decision')} to {out}\n")
     return 0
 
 

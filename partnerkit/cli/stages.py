@@ -15,7 +15,7 @@ Examples
 ...     stage, settings = stage_one_of(args)
 ... except StageError as exc:
 ...     print(exc)
---preset belong to the polars reader: --engine duckdb reads canonical Parquet or CSV files \
+--preset belongs to the polars reader: --engine duckdb reads canonical Parquet or CSV files \
 as they are (convert CRM exports first)
 """
 
@@ -47,6 +47,11 @@ class StageError(ValueError):
     """A command-line combination stage 1 cannot honour (a usage error)."""
 
 
+def _options(names: list[str], /) -> str:
+    """Join option names as a sentence does: ``--a``, ``--a and --b``, ``--a, --b and --c``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _given(args: Args, name: str) -> bool:
     value = getattr(args, name, None)
     return value not in (None, False, ())
@@ -72,7 +77,8 @@ def stage_one_of(args: Args, /) -> tuple[StageOne, FactSettings]:
         given = [f"--{n.replace('_', '-')}" for n in READING_OPTIONS if _given(args, n)]
         if given:
             raise StageError(
-                f"{', '.join(given)} belong to the polars reader: --engine {args.engine} reads "
+                f"{_options(given)} {'belongs' if len(given) == 1 else 'belong'} to the polars "
+                f"reader: --engine {args.engine} reads "
                 "canonical Parquet or CSV files as they are (convert CRM exports first)"
             )
         spark = None
@@ -105,8 +111,8 @@ def facts_of_source(args: Args, /) -> Facts:
             given.append("--engine")
         if given:
             raise StageError(
-                f"{args.source} is a facts folder (stage 1 done): {', '.join(given)} do not "
-                "apply to it"
+                f"{args.source} is a facts folder (stage 1 done): {_options(given)} "
+                f"{'does' if len(given) == 1 else 'do'} not apply to it"
             )
         facts = read_facts(args.source)
         if args.as_of is not None and args.as_of != facts.window.end:

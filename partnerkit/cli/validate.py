@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from partnerkit import formatting as fmt
 from partnerkit.cli.options import Args, complain, finish, source_options
 from partnerkit.cli.source import source_call
 from partnerkit.facts import latest_date, open_past_expected
@@ -62,8 +63,8 @@ def run(args: Args) -> int:
         late = open_past_expected(loaded.portfolio)
         if late:
             sys.stdout.write(
-                f"note: {late} open deal(s) past the expected close date (on or before "
-                f"{latest_date(loaded.portfolio)}, the latest actual event): read as open, "
+                f"note: {fmt.count(late)} open deal(s) past the expected close date (on or "
+                f"before {latest_date(loaded.portfolio)}, the latest actual event): read as open, "
                 "their close date as expected, not as a close\n"
             )
     sys.stdout.write(f"(checked in {elapsed:.2f} s)\n")

@@ -198,7 +198,7 @@ def test_polars_reader_options_are_refused_on_other_engines(
 ) -> None:
     code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb", "--preset", "hubspot")
     assert code == 2
-    assert "--preset belong to the polars reader" in err
+    assert "--preset belongs to the polars reader" in err
     code, _, err = run(capsys, "analyze", str(flat), "--engine", "duckdb", "--core")
     assert code == 2
     assert "--core is the polars fast path over raw rows" in err
