@@ -379,10 +379,10 @@ def _notes(facts: Facts, policy: Policy, card: pl.DataFrame) -> tuple[str, ...]:
         )
     late = facts.deals.select(pl.col("open_past_expected").sum()).collect().item()
     if late:
-        are, their = ("s are", "their") if late != 1 else (" is", "its")
+        are, their = ("are", "their") if late != 1 else ("is", "its")
         notes.append(
-            f"{late} open deal{are} past {their} expected close date (on or before as_of "
-            f"{facts.window.end}): counted as open pipeline, not as closed."
+            f"{fmt.counted(late, 'open deal')} {are} past {their} expected close date (on or "
+            f"before as_of {facts.window.end}): counted as open pipeline, not as closed."
         )
     notes.extend(_stale_pipeline(counted, active_days=policy.active_days))
     future = card.filter(pl.col("signed_on") > facts.window.end).height

@@ -94,9 +94,9 @@ def test_record_with_as_of_and_policy_file(tmp_path, stub):
     assert row["policy_hash"] == stub[0][3].fingerprint()
 
 
-def test_errors_exit_with_1_and_a_message(tmp_path, stub, capsys):
+def test_errors_exit_with_a_code_and_a_message(tmp_path, stub, capsys):
     missing = tmp_path / "none.sqlite"
-    assert run("list", "--ledger", str(missing)) == 1
+    assert run("list", "--ledger", str(missing)) == 2  # a missing input: a usage error
     assert "no decision ledger" in capsys.readouterr().err
     assert not missing.exists()
     code = run(
