@@ -153,7 +153,11 @@ def decision_queue(scorecard: pl.DataFrame, /, *, policy: Policy) -> pl.DataFram
 
 
 def whatif_lines(
-    summary: Mapping[str, Any], /, *, currency: str | None = None, denominator: str = "active"
+    summary: Mapping[str, Any],
+    /,
+    *,
+    currency: str | None = None,
+    denominator: str = Policy().denominator,
 ) -> list[str]:
     """Readable sentences of a what-if summary (:attr:`WhatIf.summary`).
 

@@ -559,7 +559,7 @@ FIGURE_LABELS: dict[str, str] = {
 read on); other keys read as their name in words (``won_revenue``: "Won revenue")."""
 
 
-def figure_label(key: str, /, *, value: str = "won_revenue") -> str:
+def figure_label(key: str, /, *, value: str = Policy().pareto_value) -> str:
     """Name a key figure in words (:data:`FIGURE_LABELS`), else its name in words.
 
     Examples

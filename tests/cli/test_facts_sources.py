@@ -114,7 +114,7 @@ def test_report_from_a_facts_folder_matches_the_raw_report(
 ) -> None:
     code, _, err = run(capsys, "report", str(flat), "--out", str(out / "raw"))
     assert code == 0, err
-    code, text, err = run(capsys, "report", str(facts), "--out", str(out / "facts"))
+    code, _, err = run(capsys, "report", str(facts), "--out", str(out / "facts"))
     assert code == 0, err
     assert (out / "facts" / "report.html").is_file()
     for name in ("scorecard.csv", "recommendations.csv"):

@@ -322,7 +322,8 @@ def _conflicting_portfolio():
                 "partner_id": [r[1] for r in deals],
                 "account_id": [r[2] for r in deals],
                 "created_on": [r[3] for r in deals],
-                "closed_on": [None] * len(deals),
+                # open, expected to close after as_of: live deals, worked at once
+                "closed_on": ["2026-03-31"] * len(deals),
                 "outcome": ["open"] * len(deals),
                 "amount": [100.0] * len(deals),
             }
