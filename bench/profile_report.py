@@ -9,11 +9,12 @@ Two measurements, each round in fresh processes (imports are part of what is mea
    ``import partnerkit`` (polars and the package), ``import charts + report`` (altair
    without its Jupyter widget, as the command imports it; vl-convert; Jinja2), ``read``
    (read and validate the folder), ``analyze``, ``on-demand outputs`` (lift and health
-   explanation, which the charts read), ``quarter changes`` (QoQ / YoY from the facts),
-   ``content`` (every text of the page: figures, groups, partner pages, scorecard table),
+   explanation, which the charts read), ``content`` (every text of the page as the report
+   writes it: QoQ / YoY from the facts, figures, groups, review pages, scorecard table, and
+   the two CSV files),
    ``chart specs`` (build the pack with altair and turn it into dicts), ``render`` (the SVGs,
    in the renderer process started, as the command does, right after ``import
-   partnerkit``), ``template`` (Jinja2) and ``write`` (CSV exports and the page). The
+   partnerkit``), ``template`` (Jinja2) and ``write`` (the chart files and the page). The
    command overlaps the specs, the renders and the page's text; here each waits for the
    one before.
    As in the command, Python's cycle collector is paused after ``import partnerkit``.
@@ -46,7 +47,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -56,7 +56,6 @@ STEPS = (
     "read",
     "analyze",
     "on-demand outputs",
-    "quarter changes",
     "content",
     "chart specs",
     "render",
@@ -88,7 +87,7 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     from partnerkit.charts.export import render_all  # noqa: PLC0415
     from partnerkit.charts.pack import chart_pack  # noqa: PLC0415
     from partnerkit.facts import portfolio_currency  # noqa: PLC0415
-    from partnerkit.io import export_frame, write_atomic  # noqa: PLC0415
+    from partnerkit.io import write_atomic  # noqa: PLC0415
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
     from partnerkit.report import build, content  # noqa: PLC0415
     from partnerkit.report.render import render_report  # noqa: PLC0415
@@ -100,28 +99,12 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     mark("analyze")
     _ = analysis.lift, analysis.health_explained
     mark("on-demand outputs")
-    changes = build._quarter_changes(analysis)
-    mark("quarter changes")
     card = analysis.scorecard
     money = portfolio_currency(portfolio)
-    chosen, _intro = build._chosen(card, None, all_partners=False)
-    pages = [
-        content.partner_page(card, p, anchor=f"partner-{i}", currency=money, changes=changes)
-        for i, p in enumerate(chosen)
-    ]
-    conc: dict[str, Any] = analysis.concentration.row(0, named=True)
-    value = analysis.policy.pareto_value
-    text: dict[str, Any] = {
-        "figures": content.summary_figures(
-            card, conc, value=value, denominator=analysis.policy.denominator, currency=money
-        ),
-        "groups": content.recommendation_groups(card, value=value, currency=money),
-        "table": content.scorecard_table(card, currency=money),
-        "changes": content.change_figures(changes, currency=money) if changes is not None else (),
-        "counts": content.recommendation_counts(card),
-        "pages": pages,
-    }
-    mark("content")
+    chosen, intro, groups = build._chosen(card, None, all_partners=False, currency=money)
+    # the page's text as the report writes it (quarter changes, review pages, tables, CSVs)
+    text = build._page_text(analysis, card, chosen, intro=intro, folder=out, currency=money)
+    mark("content")  # the quarter changes and the CSV files included
     with theme.enabled():
         pack = {name: chart.to_dict(validate=False) for name, chart in chart_pack(analysis).items()}
     mark("chart specs")
@@ -129,34 +112,24 @@ def child(source: Path, out: Path) -> dict[str, list[float]]:
     mark("render")
     html = render_report(
         {
+            **text,
             "title": build.TITLE,
-            "meta": content.page_meta(
-                as_of=analysis.as_of,
-                window_start=analysis.window_start,
-                currency=money,
-                policy=analysis.policy.fingerprint(),
-            ),
-            "figures": text["figures"],
-            "changes": text["changes"],
-            "counts": text["counts"],
-            "rated": sum(n for _, _, n in text["counts"]),
-            "notes": analysis.notes,
             "sections": content.chart_captions(build.SECTIONS, set(pack)),
+            "notes": (
+                *text["notes"],
+                *content.charts_not_drawn(build.SECTIONS, set(pack), build.NO_DATA),
+            ),
             "images": {name: build._b64(rendered[name, "svg"]) for name in pack},
-            "groups": text["groups"],
-            "value_label": value,
-            "partners_intro": _intro,
-            "partners": pages,
             "partner_images": {},
-            "scorecard": text["table"][0],
-            "more_rows": text["table"][1],
             "colours": build.RECOMMENDATION_COLORS,
+            "review_groups": groups,
+            "review_more": content.review_more(groups),
+            "left_out_named": content.LEFT_OUT_NAMED,
         }
     )
     mark("template")
     for (name, fmt), data in rendered.items():
         write_atomic(out / "charts" / f"{name}.{fmt}", data)
-    export_frame(card, out / "scorecard.csv")
     write_atomic(out / "report.html", html.encode())
     mark("write")
     return times
