@@ -43,7 +43,7 @@ from partnerkit.charts.theme import (
     VITAL_LABELS,
     vital_scale,
 )
-from partnerkit.metrics.pareto import BENCHMARKS, vital_few_sentence
+from partnerkit.metrics.pareto import BENCHMARKS, vital_few_sentence, vital_needed
 from partnerkit.policy import Policy
 
 __all__ = ["BENCHMARKS", "MAX_BARS", "ParetoSpecs", "lorenz_chart", "pareto_chart"]
@@ -162,8 +162,7 @@ def _pareto_data(
             "y": [0.55],
         }
     )
-    reached = frame.filter(pl.col(c.CUM_SHARE) >= threshold * (1 - 1e-12))
-    needed = reached[c.RANK].min() if reached.height else None
+    needed = frame.select(vital_needed(threshold)).item() if n else None
     return _ParetoData(
         n,
         vital_count,

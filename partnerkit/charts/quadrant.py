@@ -153,7 +153,7 @@ def _density_colour(grid: pl.DataFrame, /) -> alt.Color | alt.ColorValue:
     )
 
 
-_GRID_GREY = "#9AA4AE"
+_GRID_GREY = RECOMMENDATION_COLORS[UNRATED]
 
 
 def _in_grid(grid: pl.DataFrame, rest: int, /) -> str:

@@ -28,7 +28,7 @@ import polars as pl
 from partnerkit import formatting as fmt
 from partnerkit.charts import columns as c
 from partnerkit.charts.theme import ACCENT, MUTED
-from partnerkit.metrics.reciprocity import activity_effort_share
+from partnerkit.metrics.reciprocity import activity_effort_share, judged_effort_share
 from partnerkit.policy import Policy
 
 __all__ = ["BALANCE_COLORS", "reciprocity_chart", "shown_count"]
@@ -87,7 +87,7 @@ def _effort_share(frame: pl.DataFrame, /) -> pl.DataFrame:
         .then(pl.lit("hours"))
         .when(activities.is_not_null())
         .then(pl.lit("activities")),
-        **{c.OUR_EFFORT_SHARE: pl.coalesce(hours, activities)},
+        **{c.OUR_EFFORT_SHARE: judged_effort_share()},
     )
 
 

@@ -47,7 +47,7 @@ from partnerkit.cli.options import (
 )
 from partnerkit.cli.source import read_source
 from partnerkit.facts import latest_date
-from partnerkit.metrics.pareto import vital_few_sentence
+from partnerkit.metrics.pareto import vital_few_sentence, vital_needed
 from partnerkit.policy import Policy
 
 __all__ = ["command", "core_summary", "run", "summary"]
@@ -160,8 +160,7 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
     share = float(vital[value].sum()) / total if total else None
     needed = None
     if {"rank", "cum_share"} <= set(card.columns):
-        reached = inside.filter(pl.col("cum_share") >= policy.vital_threshold * (1 - 1e-12))
-        needed = reached["rank"].min()
+        needed = inside.select(vital_needed(policy.vital_threshold)).item()
     return "vital few: " + vital_few_sentence(
         partners=inside.height,
         vital_count=vital.height,
@@ -174,22 +173,23 @@ def core_summary(card: pl.DataFrame, /, *, policy: Policy) -> str:
 
 def run(args: Args) -> int:
     """Analyse ``args.source``, print the summary, write the scorecard; return the exit code."""
-    from partnerkit.cli.stages import StageError, data_problem, facts_of_source  # noqa: PLC0415
+    from partnerkit.cli.stages import StageError, data_problem, stage_two_of  # noqa: PLC0415
     from partnerkit.facts.engines import EngineUnavailable, data_errors  # noqa: PLC0415
+    from partnerkit.facts.store import is_facts_folder  # noqa: PLC0415
     from partnerkit.io import export_frame  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
 
     policy = args.policy or Policy()
     try:
-        if args.engine != "polars" or _is_facts_folder(args.source):
+        if args.engine != "polars" or is_facts_folder(args.source):
             if args.core:
                 return complain(
                     "analyze",
                     "--core is the polars fast path over raw rows: it does not apply to "
                     "--engine duckdb or spark, nor to a facts folder",
                 )
-            result = _stage_two(facts_of_source(args), policy)
+            result = stage_two_of(args, policy=policy)
             card, text = result.scorecard, summary(result)
         else:
             portfolio = read_source(args, validate=args.validate)
@@ -215,15 +215,3 @@ def run(args: Args) -> int:
         written = export_frame(card, args.out)
         sys.stdout.write(f"scorecard: {written}\n")
     return 0
-
-
-def _is_facts_folder(source: str) -> bool:
-    from partnerkit.facts.store import is_facts_folder  # noqa: PLC0415
-
-    return is_facts_folder(source)
-
-
-def _stage_two(facts: Any, policy: Policy) -> Analysis:  # noqa: ANN401  (partnerkit Facts)
-    from partnerkit.analysis import analyze_facts  # noqa: PLC0415
-
-    return analyze_facts(facts, policy=policy)

@@ -168,10 +168,9 @@ def _facts_snapshot(args: Args, policy: Policy) -> tuple[dt.date, Mapping[str, A
 
     The folder is checked as ``analyze`` checks it (its window, its stage-1 settings).
     """
-    from partnerkit.analysis import analyze_facts  # noqa: PLC0415  (heavy; only for record)
-    from partnerkit.cli.stages import facts_of_source  # noqa: PLC0415
+    from partnerkit.cli.stages import stage_two_of  # noqa: PLC0415  (heavy; only for record)
 
-    analysis = analyze_facts(facts_of_source(args), policy=policy)
+    analysis = stage_two_of(args, policy=policy)
     return analysis.as_of, _partner_metrics(analysis.scorecard, args.partner, args.source)
 
 

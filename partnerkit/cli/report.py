@@ -147,8 +147,8 @@ def run(args: Args) -> int:
 def _run(args: Args) -> int:
     _skip_slow_optional_imports()
     _start_renderer()
-    from partnerkit.analysis import analyze, analyze_facts  # noqa: PLC0415  (heavy: on demand)
-    from partnerkit.cli.stages import facts_of_source  # noqa: PLC0415
+    from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy: on demand)
+    from partnerkit.cli.stages import stage_two_of  # noqa: PLC0415
     from partnerkit.facts.store import facts_currency, is_facts_folder  # noqa: PLC0415
     from partnerkit.load import PortfolioError  # noqa: PLC0415
     from partnerkit.load.read import SourceError  # noqa: PLC0415
@@ -158,7 +158,7 @@ def _run(args: Args) -> int:
     started = time.perf_counter()
     try:
         if is_facts_folder(args.source):  # stage 1 done: only stage 2 runs, as for analyze
-            analysis = analyze_facts(facts_of_source(args), policy=args.policy)
+            analysis = stage_two_of(args, policy=args.policy)
             currency = facts_currency(args.source)
         else:
             portfolio = read_source(args)

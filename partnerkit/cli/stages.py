@@ -31,6 +31,7 @@ from partnerkit.policy import Policy
 from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
+    from partnerkit.analysis import Analysis
     from partnerkit.facts import Facts, FactSettings, StageOne
     from partnerkit.window import Window
 
@@ -40,6 +41,7 @@ __all__ = [
     "facts_folder_source",
     "facts_of_source",
     "stage_one_of",
+    "stage_two_of",
 ]
 
 
@@ -237,3 +239,14 @@ def data_problem(args: Args, exc: Exception, /) -> str:
         f"the {args.engine} engine could not convert a value in {args.source}: {first}. Rows "
         f"are checked only by the polars reader: partnerkit validate {args.source} lists them."
     )
+
+
+def stage_two_of(args: Args, /, *, policy: Policy | None) -> Analysis:
+    """Run stage 2 under ``policy`` on the facts of ``args.source`` (:func:`facts_of_source`).
+
+    What ``analyze``, ``report`` and ``decisions record`` do with a facts folder (or, for
+    ``analyze``, with another engine's stage 1).
+    """
+    from partnerkit.analysis import analyze_facts  # noqa: PLC0415  (heavy: on demand)
+
+    return analyze_facts(facts_of_source(args), policy=policy)

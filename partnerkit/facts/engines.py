@@ -371,8 +371,8 @@ def _text(column: nw.Expr, found: Any, *, allowed: tuple[str, ...] | None, label
     if not label:
         return text
     text = text.str.to_lowercase().str.replace_all(r"[\s\-]+", "_")
-    near = {a.replace("_", ""): a for a in allowed or () if "_" in a}
-    near |= {a: a for a in allowed or () if "_" not in a and a not in near}
+    # as the polars reader: an allowed value read from its spelling without underscores
+    near = {a.replace("_", ""): a for a in allowed or ()}
     squashed = text.str.replace_all("_", "", literal=True)
     for spelling, value in near.items():
         text = nw.when(squashed == spelling).then(nw.lit(value)).otherwise(text)

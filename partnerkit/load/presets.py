@@ -95,7 +95,7 @@ from partnerkit.load.checks import ROW, Check
 from partnerkit.load.contract import DEALS, OUTCOME, PARTNER_ID
 from partnerkit.load.mapping import CREDITS, Input, ValueMap
 from partnerkit.load.problems import Problem, did_you_mean
-from partnerkit.load.text import clean_text, label_key, parse_flags, parse_numbers
+from partnerkit.load.text import clean_text, key_of, label_key, parse_flags, parse_numbers
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
 
 __all__ = [
@@ -613,7 +613,7 @@ def _deal_keys(deals: Input | None, targets: Sequence[str]) -> set[str]:
         .to_series()
         .to_list()
     )
-    return {v for v in values if v} | {" ".join(v.split()).lower() for v in values if v}
+    return {v for v in values if v} | {key_of(v) for v in values if v}
 
 
 def partner_accounts(inp: Input, /, deals: Input | None = None) -> Input:

@@ -119,7 +119,7 @@ from partnerkit.load.presets import (
 )
 from partnerkit.load.problems import HintStyle, Problem, did_you_mean, fix_hint, suggest
 from partnerkit.load.report import LoadReport, PortfolioError, TableReport
-from partnerkit.load.text import DECIMALS, normalise_name
+from partnerkit.load.text import DECIMALS, key_of, normalise_name
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import TABLE_ORDER, TABLES, empty_frame
@@ -1349,7 +1349,7 @@ def _left_out_partners(problems: Sequence[Problem], partners: Input | None) -> l
     by_key: dict[str, tuple[str | None, str | None, int, str]] = {}
     for entry in left:
         ident, name, _, _ = entry
-        for key in (ident, name and " ".join(name.split()).lower()):
+        for key in (ident, name and key_of(name)):
             if key:
                 by_key.setdefault(key, entry)
     out = []
@@ -1357,7 +1357,7 @@ def _left_out_partners(problems: Sequence[Problem], partners: Input | None) -> l
         said = []
         if problem.rule == "unknown_partner":
             for value in dict.fromkeys(v for _, v in problem.rows if v):
-                found = by_key.get(value) or by_key.get(" ".join(value.split()).lower())
+                found = by_key.get(value) or by_key.get(key_of(value))
                 if found is not None:
                     _, name, row, why = found
                     what = f"the account {name!r}" if name else "an account"

@@ -61,6 +61,7 @@ __all__ = [
     "reflag",
     "vital_by_quarter",
     "vital_few_sentence",
+    "vital_needed",
 ]
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
@@ -374,10 +375,7 @@ def concentration(
         n.cast(pl.Int64).alias("partners"),
         (total.cast(pl.Float64) / 100).alias("total_value"),
         pl.col("vital").sum().cast(pl.Int64).alias("vital_count"),
-        pl.when(total > 0)
-        .then(rank.filter(pl.col("cum_share") >= threshold * (1 - _TOLERANCE)).min())
-        .cast(pl.Int64)
-        .alias("vital_needed"),
+        pl.when(total > 0).then(vital_needed(threshold)).cast(pl.Int64).alias("vital_needed"),
         share_of.then(pl.col("vital").sum() / n).alias("vital_share"),
         pl.when(total > 0)
         .then(pl.col("share").filter(pl.col("vital")).sum())
@@ -444,6 +442,21 @@ def vital_by_quarter(values: pl.LazyFrame, /, *, threshold: float) -> pl.LazyFra
         .select("partner_id", "quarter", "value", "rank", "share", "vital")
         .sort("quarter", "rank")
     )
+
+
+def vital_needed(threshold: float, /) -> pl.Expr:
+    """Expression: the shortest list from the top whose cumulative share reaches ``threshold``.
+
+    The ``rank`` of the first partner whose ``cum_share`` reaches it (null when none does);
+    fewer than the vital few when partners tie in value with that one, who are vital too.
+    Requires columns: ``rank``, ``cum_share`` (of :func:`pareto`).
+
+    >>> ranked = pl.DataFrame({"rank": [1, 2, 3], "cum_share": [0.75, 0.8, 1.0]})
+    >>> ranked.select(vital_needed(0.8)).item()
+    2
+    """
+    reached = pl.col("cum_share") >= threshold * (1 - _TOLERANCE)
+    return pl.col("rank").filter(reached).min()
 
 
 def vital_few_sentence(

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["activity_effort_share", "reciprocity"]
+__all__ = ["activity_effort_share", "judged_effort_share", "reciprocity"]
 
 
 def activity_effort_share() -> pl.Expr:
@@ -58,6 +58,22 @@ def activity_effort_share() -> pl.Expr:
     [0.75, None]
     """
     return (1 - pl.col("partner_initiated_share")).alias("activity_effort_share")
+
+
+def judged_effort_share() -> pl.Expr:
+    """Our share of the effort as ``one_sided`` judges it: of the hours, else of the activities.
+
+    ``our_effort_share`` where the hours compare the two sides, else
+    :func:`activity_effort_share` (the table of one-sided partners and the reciprocity chart
+    read it). Requires columns: ``our_effort_share``, ``partner_initiated_share``.
+
+    >>> pl.DataFrame({"our_effort_share": [0.8, None], "partner_initiated_share": [0.5, 0.1]}
+    ...     ).select(judged_effort_share()).to_series().to_list()
+    [0.8, 0.9]
+    """
+    return pl.coalesce(pl.col("our_effort_share"), activity_effort_share()).alias(
+        "judged_effort_share"
+    )
 
 
 def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFrame:
@@ -79,7 +95,7 @@ def reciprocity(frame: pl.LazyFrame, /, *, one_sided_share: float) -> pl.LazyFra
         reciprocity=pl.when(given + received > 0).then((received - given) / (received + given)),
         our_effort_share=pl.when(hours).then(ours / (ours + theirs)),
     )
-    share = pl.col("our_effort_share")
-    if "partner_initiated_share" in names:
-        share = pl.coalesce(share, activity_effort_share())
+    share = (
+        judged_effort_share() if "partner_initiated_share" in names else pl.col("our_effort_share")
+    )
     return frame.with_columns(one_sided=share > one_sided_share)

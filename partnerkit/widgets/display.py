@@ -35,7 +35,7 @@ from partnerkit.metrics.change import (
     quarter_changes_of,
 )
 from partnerkit.metrics.pareto import vital_few_sentence
-from partnerkit.metrics.reciprocity import activity_effort_share
+from partnerkit.metrics.reciprocity import judged_effort_share
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.results import AnalysisLike
@@ -513,7 +513,7 @@ def one_sided_table(scorecard: pl.DataFrame, /, *, limit: int = 20) -> Table:
     """
     rows = (
         scorecard.filter(pl.col("one_sided").fill_null(value=False))
-        .with_columns(_share=pl.coalesce(pl.col("our_effort_share"), activity_effort_share()))
+        .with_columns(_share=judged_effort_share())
         .sort(["_share", "name"], descending=[True, False], nulls_last=True)
     )
     effort = [

@@ -13,7 +13,7 @@ import polars as pl
 from partnerkit.policy import Policy
 from partnerkit.report import content
 from partnerkit.report.build import ONEPAGER_LIMIT, build_report
-from partnerkit.widgets.board import STAKE_COLUMNS, decision_queue
+from partnerkit.widgets.board import decision_queue
 
 ONEPAGER = r'class="page onepager" id="partner-\d+">.*?\(([^)]+)\)</span>'
 
@@ -65,8 +65,7 @@ def test_most_money_at_stake_first_not_the_crm_id() -> None:
 
 
 def test_the_order_is_the_decision_queues() -> None:
-    """The report holds its own copy of the queue's measure (it cannot import widgets)."""
-    assert content.STAKE_COLUMNS == STAKE_COLUMNS
+    """The review pages follow the decision board's queue, partner for partner."""
     card = _card(30, 9, vital_watch=2).with_columns(
         investment=pl.Series([float((i * 37) % 11) for i in range(41)]),
         won_revenue=pl.Series([float((i * 13) % 7) for i in range(41)]),
