@@ -55,7 +55,6 @@ from partnerkit.policy import HealthDimension, HealthMetric
 
 __all__ = [
     "health",
-    "health_drivers",
     "health_explained",
     "health_percentiles",
     "percentile_column",
@@ -293,27 +292,3 @@ def health_explained(
     if not parts:
         return pl.LazyFrame(schema=_EXPLAINED)
     return pl.concat(parts).sort("partner_id", maintain_order=True)
-
-
-def health_drivers(health_explained: pl.LazyFrame, /) -> pl.LazyFrame:
-    """Per dimension and metric, what the metric adds to health across the portfolio.
-
-    Requires columns: ``partner_id``, ``dimension``, ``metric``, ``percentile``, ``weight``,
-    ``contribution`` (:func:`health_explained`). Returns one row per dimension and metric,
-    in their first-seen order: ``mean_contribution`` (mean points per partner),
-    ``mean_percentile``, ``weight`` and ``partners`` (distinct partners).
-
-    Examples
-    --------
-    >>> explained = pl.LazyFrame({"partner_id": ["a", "b"], "dimension": ["interest"] * 2,
-    ...     "metric": ["reciprocity"] * 2, "percentile": [20.0, 80.0], "weight": [1.0, 1.0],
-    ...     "contribution": [10.0, 40.0]})
-    >>> health_drivers(explained).collect().select("mean_contribution", "partners").rows()
-    [(25.0, 2)]
-    """
-    return health_explained.group_by("dimension", "metric", maintain_order=True).agg(
-        pl.col("contribution").mean().alias("mean_contribution"),
-        pl.col("percentile").mean().alias("mean_percentile"),
-        pl.col("weight").first(),
-        pl.col("partner_id").n_unique().alias("partners"),
-    )
