@@ -602,27 +602,27 @@ def _partners(count: pl.Expr) -> pl.Expr:
     )
 
 
-def _health_text(policy: Policy) -> pl.Expr:
-    """Health as the sentence writes it: whole points, unless rounding would cross a threshold.
+def _score_text(score: pl.Expr, /, *, at_least: float, at_most: float | None = None) -> pl.Expr:
+    """Write a 0-100 score as a sentence does: whole points, unless rounding crosses a threshold.
 
-    59.6 would read "60" beside "invest from 60", and 30.4 "30" beside "exit at or below
-    30": such values keep one decimal, rounded away from the threshold (59.5 reads "59.5",
-    59.96 reads "59.9", 30.04 reads "30.1").
+    ``at_least``: a threshold reached from that score up (invest from 60, on track from 25);
+    ``at_most``: one reached at that score or below (exit at or below 30). A score that
+    rounding would carry onto a threshold it does not reach keeps one decimal, rounded away
+    from the threshold: 59.6 reads "59.6" beside "invest from 60", never "60" (59.5 reads
+    "59.5", 59.96 reads "59.9", 30.04 reads "30.1").
 
     >>> card = pl.DataFrame({"health": [59.6, 59.96, 30.04, 44.5, 60.0, None]})
-    >>> card.select(_health_text(Policy())).to_series().to_list()
+    >>> card.select(_score_text(pl.col("health"), at_least=60, at_most=30)).to_series().to_list()
     ['59.6', '59.9', '30.1', '44', '60', None]
     """
-    health = pl.col("health")
-    whole = health.round(0)
-    invest, exit_at = policy.invest_min_health, policy.exit_max_health
-    below_invest = (health < invest) & (whole >= invest)
-    above_exit = (health > exit_at) & (whole <= exit_at)
+    whole = score.round(0)
+    below = (score < at_least) & (whole >= at_least)
+    above = pl.lit(value=False) if at_most is None else (score > at_most) & (whole <= at_most)
     return (
-        pl.when(below_invest)
-        .then(((health * 10).floor() / 10).round(1).cast(pl.String))
-        .when(above_exit)
-        .then(((health * 10).ceil() / 10).round(1).cast(pl.String))
+        pl.when(below)
+        .then(((score * 10).floor() / 10).round(1).cast(pl.String))
+        .when(above)
+        .then(((score * 10).ceil() / 10).round(1).cast(pl.String))
         .otherwise(whole.cast(pl.Int64, strict=False).cast(pl.String))
     )
 
@@ -653,15 +653,15 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
     # trend t = (R - P) / (R + P), so R / P = (1 + t) / (1 - t) and the fall is 2t / (1 - t).
     fall = pl.when(trend < 1).then((-2 * trend / (1 - trend)).clip(upper_bound=1.0))
     pieces = {
-        "health": _health_text(policy),
+        "health": _score_text(
+            pl.col("health"), at_least=policy.invest_min_health, at_most=policy.exit_max_health
+        ),
         "share_pct": _pct(pl.col("share")),
         "value_num": _num(pl.col(value)),
         "positive": branch.is_in(_POSITIVE),
-        "progress_txt": pl.col("progress")
-        .round(0)
-        .cast(pl.Int64, strict=False)
-        .cast(pl.String)
-        .fill_null("unknown"),
+        "progress_txt": _score_text(
+            pl.col("progress"), at_least=policy.ramp_min_progress
+        ).fill_null("unknown"),
         "tenure": pl.format(
             "ramping ({} of {} days)",
             pl.col("tenure_days").cast(pl.String),

@@ -159,6 +159,16 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
             " progress rather than revenue but health 5 (at or below 30)."
         ),
     ),
+    # Ramping, progress 24.51 below 25: one decimal, never "progress 25 below 25".
+    (
+        {**ACTIVE, "stage": "ramping", "tenure_days": 200, "health": 45.0, "progress": 24.51},
+        "watch",
+        ["NO_RESULTS", "RAMPING_STALLED"],
+        (
+            "Watch: ramping (200 of 270 days) with progress 24.5 below 25: stalled, not exited"
+            " while ramping."
+        ),
+    ),
     # Dormant, health 64.6 >= 60 and effort not one-sided: watched; shown as 65.
     (
         {**DORMANT, "health": 64.6},
