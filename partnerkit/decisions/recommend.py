@@ -365,13 +365,26 @@ def _flags(policy: Policy) -> dict[str, pl.Expr]:
     return {_P + k: v.fill_null(value=False) for k, v in flags.items()}
 
 
+def _ramp() -> pl.Expr:
+    """How a ramping partner is judged (null when not ramping), whether or not it is vital."""
+    # a ramping partner already producing is on track, whatever its progress score
+    on_track = (_c("on_track") | _c("productive")) & ~_c("silent")
+    return (
+        pl.when(~_c("ramping"))
+        .then(None)
+        .when(on_track)
+        .then(pl.lit("ramping_on_track"))
+        .when(_c("early"))
+        .then(pl.lit("ramping_early"))
+        .otherwise(pl.lit("ramping_stalled"))
+    )
+
+
 def _branch() -> pl.Expr:
     """Which rule decides the partner (the first that matches)."""
     warn = (
         _c("fading") | _c("collapsed") | _c("silent_producer") | _c("one_sided") | _c("low_health")
     )
-    # a ramping partner already producing is on track, whatever its progress score
-    ramp_ok = (_c("on_track") | _c("productive")) & ~_c("silent")
     return (
         pl.when(~_c("counted"))
         .then(pl.lit("not_counted"))
@@ -379,12 +392,8 @@ def _branch() -> pl.Expr:
         .then(pl.lit("vital_watch"))
         .when(_c("vital"))
         .then(pl.lit("vital_keep"))
-        .when(_c("ramping") & ramp_ok)
-        .then(pl.lit("ramping_on_track"))
-        .when(_c("ramping") & _c("early"))
-        .then(pl.lit("ramping_early"))
-        .when(_c("ramping"))
-        .then(pl.lit("ramping_stalled"))
+        .when(_c("ramp").is_not_null())
+        .then(_c("ramp"))
         .when(_c("productive") & warn)
         .then(pl.lit("productive_watch"))
         .when(
@@ -484,9 +493,10 @@ def _reasons() -> pl.Expr:
         "NO_RESULTS": _c("active"),
         "TRIVIAL_RESULTS": _c("trivial"),
         "REACTIVATE_UNTAPPED_OVERLAP": branch == "reactivate",
-        "RAMPING_ON_TRACK": branch == "ramping_on_track",
-        "RAMPING_EARLY": branch == "ramping_early",
-        "RAMPING_STALLED": branch == "ramping_stalled",
+        # listed for a vital ramping partner too: the reason table's conditions hold
+        "RAMPING_ON_TRACK": _c("ramp") == "ramping_on_track",
+        "RAMPING_EARLY": _c("ramp") == "ramping_early",
+        "RAMPING_STALLED": _c("ramp") == "ramping_stalled",
         "PRODUCTIVE_HEALTHY": branch.is_in(["productive_invest", "productive_keep"]),
         "KEEP_CAP_REACHED": _c("capped"),
     }
@@ -1032,6 +1042,7 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     stages = _explanation(policy)
     helpers = [
         *_flags(policy),
+        _P + "ramp",
         _P + "branch",
         _P + "base",
         _P + "capped",
@@ -1040,6 +1051,7 @@ def recommend(scorecard: pl.LazyFrame, /, *, policy: Policy) -> pl.LazyFrame:
     frame = (
         scorecard.with_columns(defaults)
         .with_columns(**_flags(policy))
+        .with_columns(_ramp().alias(_P + "ramp"))
         .with_columns(_branch().alias(_P + "branch"))
         .with_columns(
             _c("branch").replace_strict(_BRANCH_DECISION, return_dtype=pl.String).alias(_P + "base")

@@ -159,6 +159,13 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
             " progress rather than revenue but health 5 (at or below 30)."
         ),
     ),
+    # Vital and ramping: the vital rule decides, and the reason table's ramping code holds.
+    (
+        {"vital": True, "stage": "ramping", "tenure_days": 120, "progress": 50.0},
+        "keep",
+        ["VITAL", "RAMPING_ON_TRACK"],
+        "Keep: in the vital few (5% of won revenue, 10,000).",
+    ),
     # Ramping, progress 24.51 below 25: one decimal, never "progress 25 below 25".
     (
         {**ACTIVE, "stage": "ramping", "tenure_days": 200, "health": 45.0, "progress": 24.51},
