@@ -53,12 +53,14 @@ from partnerkit.facts import (
     core_facts,
     earliest_event,
     from_portfolio,
+    future_event,
     latest_date,
     latest_event,
     lone_event,
     portfolio_tables,
 )
-from partnerkit.load.events import LoneEvent
+from partnerkit.load import events
+from partnerkit.load.events import FutureEvents, LoneEvent
 from partnerkit.metrics.conflicts import conflicts
 from partnerkit.metrics.health import health_explained, health_percentiles
 from partnerkit.metrics.overlap import coverage
@@ -610,6 +612,43 @@ def early_as_of(earliest: dt.date, as_of: dt.date, /) -> tuple[str, ...]:
     return (note,)
 
 
+def future_as_of(future: FutureEvents | None, /) -> tuple[str, ...]:
+    """Return a note when actual events lie after today and so set the default as_of.
+
+    A task's due date mapped as an activity, an expected date read as an event or a year
+    typed wrong sets the default as_of in the future: revenue falls out of the window and
+    partners look dormant. The note quotes the latest such records and the latest event up
+    to today.
+
+    >>> row = ("activities", "occurred_on", dt.date(2027, 2, 15), None, "P7")
+    >>> future = FutureEvents(dt.date(2026, 12, 5), 1, (row,), dt.date(2026, 11, 20))
+    >>> print(future_as_of(future)[0])  # doctest: +NORMALIZE_WHITESPACE
+    The latest actual event in the data, the occurred_on of an activity of partner P7 on
+    2027-02-15, lies after today (2026-12-05) and sets the default as_of: an event cannot have
+    happened yet (a due date or an expected date read as one, or a year typed wrong?). The
+    latest event up to today is on 2026-11-20: check those dates, or analyse as of 2026-11-20.
+    """
+    if future is None or not future.rows:
+        return ()
+    table, column, on, _, record = future.rows[0]
+    what = {"deals": "deal", "activities": "an activity of partner"}.get(table, table)
+    if record is not None:
+        what = f"{what} {record}"
+    more = f" (and {future.count - 1:,} other rows after today)" if future.count > 1 else ""
+    until = (
+        f"The latest event up to today is on {future.before}: check those dates, or analyse "
+        f"as of {future.before}."
+        if future.before is not None
+        else "No event lies on or before today: check those dates, or pass as_of."
+    )
+    note = (
+        f"{_STALE}, the {column} of {what} on {on}{more}, lies after today ({future.after}) "
+        "and sets the default as_of: an event cannot have happened yet (a due date or an "
+        f"expected date read as one, or a year typed wrong?). {until}"
+    )
+    return (note,)
+
+
 def lone_as_of(lone: LoneEvent | None, /) -> tuple[str, ...]:
     """Return a note when the default as_of is the date of one event far after all the others.
 
@@ -773,7 +812,9 @@ def analyze(
     aside = set_aside(portfolio)
     if as_of is None:  # the default as_of is the latest event: is it one far after the rest?
         lone = lone_event(portfolio, days=policy.active_days, latest=window.end)
-        return _stage_two(facts, policy, data_notes=lone_as_of(lone) + aside)
+        today = events.clock_date()  # read to warn only: never a default
+        future = future_event(portfolio, today=today) if window.end > today else None
+        return _stage_two(facts, policy, data_notes=future_as_of(future) + lone_as_of(lone) + aside)
     tables = portfolio_tables(portfolio)
     latest, earliest = latest_event(tables), earliest_event(tables)
     notes: tuple[str, ...] = ()

@@ -47,7 +47,8 @@ from partnerkit.facts.investments import incentive_durability, investment_facts
 from partnerkit.facts.overlaps import mapped_accounts, overlap_facts
 from partnerkit.facts.settings import FactSettings
 from partnerkit.facts.summary import currency_of, overdue_deals
-from partnerkit.load.events import ACTUAL_EVENTS, LoneEvent, lone_latest
+from partnerkit.load import events
+from partnerkit.load.events import ACTUAL_EVENTS, FutureEvents, LoneEvent, lone_latest
 from partnerkit.policy import Policy
 from partnerkit.portfolio import Portfolio
 from partnerkit.schema import FACT_SCHEMAS, TABLE_ORDER, TABLES
@@ -63,6 +64,7 @@ __all__ = [
     "check_facts",
     "earliest_event",
     "from_portfolio",
+    "future_event",
     "latest_date",
     "latest_event",
     "lone_event",
@@ -524,6 +526,30 @@ def lone_event(
     """
     tables = portfolio_tables(portfolio)
     return lone_latest(tables, days=days, latest=latest, record={"deals": "deal_id"})
+
+
+def future_event(portfolio: Portfolio, /, *, today: dt.date | None = None) -> FutureEvents | None:
+    """Return the actual events of ``portfolio`` dated after ``today``; None when none is.
+
+    ``today`` defaults to the machine's clock (:func:`partnerkit.load.events.clock_date`):
+    read only to warn, never as a default as_of. Deals are quoted by id, activities by
+    partner (see :func:`partnerkit.load.events.future_events`).
+
+    >>> from partnerkit.load import from_frames
+    >>> p = from_frames(partners=pl.DataFrame({"partner_id": ["a"], "name": ["A"]}),
+    ...     deals=pl.DataFrame({"deal_id": ["d1", "d2"], "partner_id": "a",
+    ...         "created_on": ["2025-01-05", "2025-03-01"],
+    ...         "closed_on": ["2025-02-01", "2027-12-31"],
+    ...         "outcome": "won", "amount": 1.0}))
+    >>> found = future_event(p, today=dt.date(2026, 12, 5))
+    >>> found.rows, found.before
+    ((('deals', 'closed_on', datetime.date(2027, 12, 31), None, 'd2'),), datetime.date(2025, 3, 1))
+    """
+    return events.future_events(
+        portfolio_tables(portfolio),
+        after=today or events.clock_date(),
+        record={"deals": "deal_id", "activities": "partner_id"},
+    )
 
 
 def open_past_expected(portfolio: Portfolio, /, as_of: dt.date | None = None) -> int:

@@ -27,7 +27,16 @@ from dataclasses import dataclass
 
 import polars as pl
 
-__all__ = ["ACTUAL_EVENTS", "MIN_EVENTS", "LoneEvent", "event_date", "lone_latest"]
+__all__ = [
+    "ACTUAL_EVENTS",
+    "MIN_EVENTS",
+    "FutureEvents",
+    "LoneEvent",
+    "clock_date",
+    "event_date",
+    "future_events",
+    "lone_latest",
+]
 
 ACTUAL_EVENTS: tuple[tuple[str, str], ...] = (
     ("deals", "created_on"),
@@ -52,6 +61,12 @@ def event_date(table: str, columns: set[str] | frozenset[str], /) -> pl.Expr | N
     >>> deals.select(event_date("deals", set(deals.columns)))["event"].to_list()
     [datetime.date(2025, 2, 1), datetime.date(2025, 1, 1)]
     """
+    dates = _event_dates(table, columns)
+    return pl.max_horizontal(dates).alias("event") if dates else None
+
+
+def _event_dates(table: str, columns: set[str] | frozenset[str], /) -> list[pl.Expr]:
+    """Return the event dates of a row of ``table``, one expression per event column."""
     dates: list[pl.Expr] = []
     for name, column in ACTUAL_EVENTS:
         if name != table or column not in columns:
@@ -62,7 +77,7 @@ def event_date(table: str, columns: set[str] | frozenset[str], /) -> pl.Expr | N
                 continue
             date = pl.when(pl.col("outcome").is_in(["won", "lost"])).then(date)
         dates.append(date)
-    return pl.max_horizontal(dates).alias("event") if dates else None
+    return dates
 
 
 @dataclass(frozen=True)
@@ -156,7 +171,93 @@ def lone_latest(
     )
 
 
-def _labels(table: str, on: dt.date, *, row: str | None, record: str | None) -> list[pl.Expr]:
+def clock_date() -> dt.date:
+    """Return today's date on this machine's clock.
+
+    Read only to say that events lie in the future (:func:`future_events`): never a
+    default, so no result depends on the day an analysis runs.
+    """
+    return dt.datetime.now().astimezone().date()
+
+
+@dataclass(frozen=True)
+class FutureEvents:
+    """Actual events dated after a day (today): events that cannot have happened yet.
+
+    ``count`` rows hold one; ``rows`` quotes up to three of the latest as ``(table, column,
+    date, row number, record id)``; ``before`` is the latest actual event on or before
+    ``after`` (None when there is none).
+    """
+
+    after: dt.date
+    count: int
+    rows: tuple[tuple[str, str, dt.date, int | None, str | None], ...]
+    before: dt.date | None
+
+
+def future_events(
+    frames: Mapping[str, pl.LazyFrame],
+    /,
+    *,
+    after: dt.date,
+    row: str | None = None,
+    record: Mapping[str, str] | None = None,
+) -> FutureEvents | None:
+    """Return the actual events dated after ``after`` (today), or None when there is none.
+
+    ``frames``, ``row`` and ``record`` as for :func:`lone_latest`. A task's due date or a
+    deal's expected date mapped as an event, or a year typed wrong, would otherwise set the
+    default as_of in the future.
+
+    >>> deals = pl.LazyFrame({"deal_id": ["d1", "d2"],
+    ...     "created_on": [dt.date(2025, 1, 1), dt.date(2027, 2, 15)], "closed_on": [None, None],
+    ...     "outcome": ["open", "open"]})
+    >>> found = future_events({"deals": deals}, after=dt.date(2026, 12, 5),
+    ...     record={"deals": "deal_id"})
+    >>> found.count, found.before
+    (1, datetime.date(2025, 1, 1))
+    >>> found.rows
+    (('deals', 'created_on', datetime.date(2027, 2, 15), None, 'd2'),)
+    """
+    record = record or {}
+    parts: dict[str, pl.Expr] = {}
+    queries: list[pl.LazyFrame] = []
+    for name, frame in frames.items():
+        dates = _event_dates(name, set(frame.collect_schema().names()))
+        if not dates:
+            continue
+        parts[name] = event = pl.max_horizontal(dates)
+        late = frame.filter(event > after)
+        labels = _labels(name, event, row=row, record=record.get(name))
+        queries += [
+            late.select(pl.len()),
+            late.select(event.alias("on"), *labels).sort("on", descending=True).head(3),
+            frame.select(pl.max_horizontal(pl.when(d <= after).then(d) for d in dates).max()),
+        ]
+    if not queries:
+        return None
+    found = pl.collect_all(queries)
+    count = sum(int(found[i].item()) for i in range(0, len(found), 3))
+    if count == 0:
+        return None
+    quoted = sorted(
+        (
+            (name, column, on, row_number, record_id)
+            for name, frame in zip(parts, found[1::3], strict=True)
+            for on, row_number, record_id, column in frame.iter_rows()
+        ),
+        key=lambda r: r[2],
+        reverse=True,
+    )
+    before = [b.item() for b in found[2::3] if b.item() is not None]
+    return FutureEvents(
+        after=after, count=count, rows=tuple(quoted[:3]), before=max(before) if before else None
+    )
+
+
+def _labels(
+    table: str, on: dt.date | pl.Expr, *, row: str | None, record: str | None
+) -> list[pl.Expr]:
     """Return the row number, record id and event column of a row whose latest event is on."""
     if table == "deals":
         created = pl.col("created_on") == on

@@ -128,3 +128,66 @@ def test_validate_and_analyze_say_it_on_the_command_line(
     out = capsys.readouterr().out
     assert out.startswith("as of 2027-12-31")
     assert f"note: The latest actual event in the data, the closed_on of deal {deal}" in out
+
+
+def future_notes(notes: tuple[str, ...] | list[str]) -> list[str]:
+    return [n for n in notes if "lies after today" in n]
+
+
+def test_events_after_today_are_named_when_they_set_the_as_of(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The clock is read only to warn: the as_of and every figure stay the data's own.
+    portfolio = read_portfolio(SAMPLE)
+    before = analyze(portfolio)
+    assert not future_notes(before.notes)  # the sample lies in the past
+    as_of = before.window.end
+    today = as_of - dt.timedelta(days=10)
+    monkeypatch.setattr("partnerkit.load.events.clock_date", lambda: today)
+    after = analyze(portfolio)
+    (note,) = future_notes(after.notes)
+    assert after.window.end == as_of
+    assert after.scorecard.equals(before.scorecard)
+    later = portfolio.deals.with_columns(
+        last=pl.max_horizontal(
+            "created_on", pl.when(pl.col("outcome") != "open").then(pl.col("closed_on"))
+        )
+    )
+    late = later.filter(pl.col("last") > today).collect()
+    activities = portfolio.activities
+    assert activities is not None
+    late_activities = activities.filter(pl.col("occurred_on") > today).collect()
+    assert f"on {as_of}" in note
+    assert f"after today ({today})" in note
+    assert f"(and {late.height + late_activities.height - 1:,} other rows after today)" in note
+    up_to = max(
+        later.filter(pl.col("created_on") <= today)
+        .select(pl.col("created_on").max())
+        .collect()
+        .item(),
+        activities.filter(pl.col("occurred_on") <= today)
+        .select(pl.col("occurred_on").max())
+        .collect()
+        .item(),
+    )
+    assert note.endswith(f"analyse as of {up_to}.")
+    # an as_of given explicitly is the user's choice: no note
+    assert not future_notes(analyze(portfolio, as_of=as_of).notes)
+
+
+def test_a_task_due_next_quarter_is_named_by_its_partner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "portfolio"
+    shutil.copytree(SAMPLE, folder)
+    activities = pl.read_csv(folder / "activities.csv", infer_schema=False)
+    due = activities.head(1).with_columns(occurred_on=pl.lit("2026-12-20"))
+    pl.concat([activities, due]).write_csv(folder / "activities.csv")
+    monkeypatch.setattr("partnerkit.load.events.clock_date", lambda: dt.date(2026, 12, 5))
+    notes = analyze(read_portfolio(folder)).notes
+    (note,) = future_notes(notes)
+    partner = due["partner_id"][0]
+    assert note.startswith(
+        "The latest actual event in the data, the occurred_on of an activity of partner "
+        f"{partner} on 2026-12-20, lies after today (2026-12-05)"
+    )
