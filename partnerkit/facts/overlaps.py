@@ -10,13 +10,20 @@ Examples
 >>> ov = nw.from_native(pl.LazyFrame({"partner_id": ["a", "a"], "account_id": ["x", "y"],
 ...     "our_status": ["prospect", "customer"], "partner_status": ["customer", "prospect"]}))
 >>> acc = nw.from_native(pl.LazyFrame({"partner_id": ["a"], "account_id": ["x"],
-...     "deals": [1], "open_amount": [0.0]}))
->>> overlap_facts(ov, accounts=acc).collect().row(0)
+...     "deals": [1], "open_amount": [0.0], "active_to": [dt.date(2025, 6, 1)]}))
+>>> overlap_facts(ov, accounts=acc, start=dt.date(2025, 1, 1)).collect().row(0)
 ('a', 2, 1, 1, 1, 0, 0.0)
+
+A deal left open since before the window (a stale record ending on its expected close) works
+no account in W:
+
+>>> overlap_facts(ov, accounts=acc, start=dt.date(2025, 6, 1)).collect().row(0)
+('a', 2, 1, 1, 0, 1, 0.0)
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import narwhals.stable.v2 as nw
@@ -28,12 +35,14 @@ __all__ = ["mapped_accounts", "overlap_facts"]
 Frame = nw.LazyFrame[Any]
 
 
-def overlap_facts(overlaps: Frame, /, *, accounts: Frame) -> Frame:
+def overlap_facts(overlaps: Frame, /, *, accounts: Frame, start: dt.date) -> Frame:
     """Per-partner overlap counts (see :mod:`partnerkit.metrics.overlap` for the definitions).
 
     Requires columns: ``partner_id``, ``account_id``, ``our_status``, ``partner_status`` in
     ``overlaps``; ``accounts`` is :func:`partnerkit.facts.deals.deal_accounts`
-    (``partner_id``, ``account_id``, ``open_amount``). Returns ``partner_id``,
+    (``partner_id``, ``account_id``, ``open_amount``, ``active_to``); ``start`` is the
+    window's start: a partner realizes an account when it worked it after ``start`` (a
+    stale open deal ends on its expected close date). Returns ``partner_id``,
     ``overlap_accounts``, ``cosell_potential``, ``help_potential``, ``realized_overlap``,
     ``untapped_overlap``, ``overlap_open_pipeline``.
     """
@@ -47,7 +56,7 @@ def overlap_facts(overlaps: Frame, /, *, accounts: Frame) -> Frame:
     keys = pairs.select("partner_id", "account_id")
     # the deal side can be millions of (partner, account) pairs: cut it to the mapped ones
     realized = (
-        accounts.filter(~nw.col("partner_id").is_null())
+        accounts.filter(~nw.col("partner_id").is_null() & (nw.col("active_to") > nw.lit(start)))
         .join(keys, on=["partner_id", "account_id"], how="semi")
         .select("partner_id", "account_id", nw.lit(1).alias("_realized"))
     )

@@ -378,7 +378,7 @@ def build_facts(
             engine=engine,
             program_categories=s.program_categories,
         ),
-        "overlaps": overlap_facts(raw["overlaps"], accounts=accounts),
+        "overlaps": overlap_facts(raw["overlaps"], accounts=accounts, start=window.start),
         "mapped": mapped_accounts(raw["overlaps"]),
         "incentives": incentive_durability(
             raw["investments"],

@@ -8,7 +8,9 @@ Definitions, per partner (W is the analysis window):
 - ``help_potential``: the reverse, we have a customer and the partner a prospect (we can help
   them).
 - ``realized_overlap``: overlap accounts with a deal through that partner live in W (created on
-  or before as_of and not closed on or before the window start).
+  or before as_of and not closed on or before the window start; a deal left open long past
+  its expected close date is a stale record, live only until that date, or its creation
+  date when undated).
 - ``untapped_overlap``: co-sell-potential accounts with no deal through that partner live in W,
   so ``0 <= untapped_overlap <= cosell_potential``.
 - ``overlap_open_pipeline``: amount of every deal (direct or through any partner) open at
