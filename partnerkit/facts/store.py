@@ -60,7 +60,8 @@ FACTS_FILE = "facts.json"
 FORMAT = "partnerkit-facts"
 VERSION = 5
 """The version of the facts folder layout this module writes and reads (5: a stale open deal
-realizes no overlap account in ``overlaps``; 4: ``last_win_on`` in ``deals``; 3: ``open_until`` in ``deals``; 2: ``deal_quarters`` with won and lost deals,
+realizes no overlap account in ``overlaps``; 4: ``last_win_on`` in ``deals``; 3:
+``open_until`` in ``deals``; 2: ``deal_quarters`` with won and lost deals,
 ``activity_quarters``, ``first_deal_on`` in ``deals``; a folder of an earlier version is
 refused: write it again)."""
 
