@@ -83,7 +83,7 @@ DEFAULT_HEALTH: tuple[HealthDimension, ...] = (
         (
             HealthMetric("program_investment", 1.0),
             HealthMetric("incentive_retention", 1.0, missing="absent"),
-            HealthMetric("days_since_activity", 0.5, higher_is_better=False),
+            HealthMetric("days_since_partner_activity", 0.5, higher_is_better=False),
         ),
     ),
 )

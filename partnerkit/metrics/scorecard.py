@@ -40,7 +40,7 @@ from partnerkit.metrics.lifecycle import lifecycle, productivity_state, progress
 from partnerkit.metrics.pareto import in_denominator, pareto_flags, vital_by_quarter
 from partnerkit.metrics.reciprocity import reciprocity
 from partnerkit.metrics.tiers import tier_audit
-from partnerkit.policy import Policy
+from partnerkit.policy import DEFAULT_HEALTH, Policy
 from partnerkit.schema import ACTIVITY_KINDS, TABLES
 from partnerkit.window import Window
 
@@ -56,11 +56,29 @@ __all__ = [
 
 _DEFAULT_DIMENSIONS = ("interest", "awareness", "encouragement")
 
-_DIMENSION = (
-    "Health dimension (0-100): weighted percentiles of its policy metrics; a partner without "
-    "a value for a metric ranks lowest on it (silence), unless the metric is marked "
-    "missing = absent (incentive_retention: then the other metrics are re-weighted)."
-)
+
+def _dimension(name: str) -> str:
+    """Define a health dimension of the default model, with its metrics and weights."""
+    (dimension,) = (d for d in DEFAULT_HEALTH if d.name == name)
+    metrics = ", ".join(
+        f"{m.column} ({m.weight:g}{', lower is better' if not m.higher_is_better else ''})"
+        for m in dimension.metrics
+    )
+    absent = [m.column for m in dimension.metrics if m.missing == "absent"]
+    missing = (
+        f" ({', '.join(absent)}: left out for a partner without a value, the other weights "
+        "then count alone)"
+        if absent
+        else ""
+    )
+    return (
+        "Health dimension (0-100): by default the weighted mean of the percentiles of "
+        f"{metrics} (weights in brackets; policy.health; lower is better: 100 minus the "
+        "percentile). A percentile is 100 * (r - 1) / (n - 1), r the average rank of the "
+        "partner's value among the n counted partners ranked (ties share it; 50 when alone): "
+        f"a partner without a value ranks below every partner with one{missing}."
+    )
+
 
 SCORECARD_COLUMNS: dict[str, str] = {
     # --- who ------------------------------------------------------------------------------
@@ -125,6 +143,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "last_activity_on": "Date of the latest activity up to as_of.",
     "last_partner_activity_on": "Date of the latest activity the partner initiated, up to as_of.",
     "days_since_activity": "Days from last_activity_on to as_of; null when never active.",
+    "days_since_partner_activity": "Days from last_partner_activity_on to as_of; null when the "
+    "partner never initiated one (our own touches do not count).",
     "last_qbr_on": "Date of the latest partnership review (kind qbr) up to as_of.",
     "days_since_qbr": "Days from last_qbr_on to as_of; null when never reviewed.",
     "review_overdue": "No review within policy.review_max_days of as_of (incl. never).",
@@ -182,9 +202,9 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "vital_quarters": "Number of the last policy.stability_quarters calendar quarters in "
     "which the partner was among that quarter's vital few (won revenue).",
     # --- health ------------------------------------------------------------------------------
-    "interest": _DIMENSION,
-    "awareness": _DIMENSION,
-    "encouragement": _DIMENSION,
+    "interest": _dimension("interest"),
+    "awareness": _dimension("awareness"),
+    "encouragement": _dimension("encouragement"),
     "health": "Mean of the health dimensions (0-100); null for partners not counted.",
     # --- tier audit -------------------------------------------------------------------------
     "tier_level": "Level of the assigned tier on policy.tier_ladder (bottom = 0); null for a "
@@ -416,6 +436,7 @@ def scorecard(
         tenure_days=_days(as_of - pl.col("signed_on")),
         days_to_first_win=_days(pl.col("first_win_on") - pl.col("signed_on")),
         days_since_qbr=_days(as_of - pl.col("last_qbr_on")),
+        days_since_partner_activity=_days(as_of - pl.col("last_partner_activity_on")),
         sponsor_present=(
             (sponsor.is_not_null() & (sponsor != ""))
             if facts.has("partners", "executive_sponsor")
