@@ -533,9 +533,9 @@ def _follow_up() -> pl.Expr:
     has = pl.col("actions").list
     parts: list[pl.Expr] = [
         pl.when(has.contains("SCHEDULE_QBR")).then(
-            pl.format("schedule a QBR (none for {} days)", pl.col("days_since_qbr")).fill_null(
-                "schedule a QBR (none on record)"
-            )
+            pl.format(
+                "schedule a QBR (none for {} days)", _num(pl.col("days_since_qbr"))
+            ).fill_null("schedule a QBR (none on record)")
         ),
         pl.when(has.contains("NAME_SPONSOR")).then(pl.lit("name an executive sponsor")),
         pl.when(has.contains("REBALANCE_EFFORT")).then(
@@ -926,7 +926,12 @@ def _explanation(policy: Policy) -> list[dict[str, pl.Expr]]:
             )
         )
         .when(branch.is_in(_PRODUCTIVE))
-        .then(pl.concat_str([producing, health_note]))
+        # low health is said once, as the warning after "but"
+        .then(
+            pl.concat_str(
+                [producing, pl.when(_c("low_health")).then(pl.lit("")).otherwise(health_note)]
+            )
+        )
         .otherwise(pl.lit("not enough data to classify"))
     )
 

@@ -166,7 +166,7 @@ def test_vital_watch_sentence_worked_by_hand(make_scorecard):
         revenue_trend=-0.62,
         revenue_before=620_000.0,
         revenue_yoy=-0.5,
-        days_since_qbr=190,
+        days_since_qbr=1_447,
     )
     # year on year: 310,000 against 620,000 is a fall of 50% = policy.collapse_share
     assert out["reasons"] == ["VITAL", "FADING_TREND", "COLLAPSED_YOY"]
@@ -174,7 +174,7 @@ def test_vital_watch_sentence_worked_by_hand(make_scorecard):
         "Watch: in the vital few (31% of won revenue, 310,000) but revenue fell 77% half "
         "on half and won revenue fell 50% against the year before (620,000)."
     )
-    assert out["follow_up"] == "Schedule a QBR (none for 190 days)."
+    assert out["follow_up"] == "Schedule a QBR (none for 1,447 days)."
 
 
 def test_a_fall_short_of_everything_never_reads_as_a_hundred_percent(make_scorecard):

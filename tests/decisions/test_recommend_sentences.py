@@ -142,6 +142,13 @@ CASES: list[tuple[dict[str, Any], str | None, list[str], str]] = [
             " the partner in 91 days (its latest win closed on 2025-03-01)."
         ),
     ),
+    # Productive with low health: watched, and health is said once, as the warning.
+    (
+        {"health": 25.0},
+        "watch",
+        ["LOW_HEALTH"],
+        "Watch: producing 5% of won revenue (10,000) but health 25 (at or below 30).",
+    ),
     # Productive, health 59.6 below 60: one decimal, never "60" beside "invest from 60".
     (
         {"health": 59.6},
