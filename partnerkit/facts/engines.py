@@ -39,8 +39,11 @@ got a list (builtins), which is not a frame of those engines
 
 from __future__ import annotations
 
+import gc
 import os
+import re
 import shutil
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,7 +101,11 @@ class UnsupportedEngine(ValueError):  # noqa: N818  (the public name of the cont
 
 
 class EngineUnavailable(RuntimeError):  # noqa: N818  (reads as its sibling)
-    """The engine is allowed but cannot run here: its package or Java is missing."""
+    """The engine is allowed but cannot run here.
+
+    Its package or Java is missing, or a Spark session cannot start (a master Spark does
+    not accept, a Connect server out of reach).
+    """
 
 
 def _allowed() -> str:
@@ -229,44 +236,174 @@ def data_errors() -> tuple[type[Exception], ...]:
     return tuple(found)
 
 
-def _java_found() -> bool:
+_MASTER = re.compile(
+    r"local(\[(\d+|\*)(,\s*\d+)?\])?"  # local, local[4], local[*], local[4,2]
+    r"|local-cluster\[\s*\d+\s*,\s*\d+\s*,\s*\d+\s*\]"
+    r"|yarn|(spark|k8s)://\S+"
+)
+"""The masters a local Spark session starts on (Spark's own rule, checked before Java starts)."""
+
+_ELSEWHERE = "or pass a Spark Connect URL (--spark-remote sc://...)"
+
+
+def _java_problem() -> str | None:
+    """Say why no Java can start Spark here (``None`` when one can).
+
+    Spark's launcher runs ``$JAVA_HOME/bin/java`` whenever ``JAVA_HOME`` is set, whatever
+    is on ``PATH``; otherwise the ``java`` on ``PATH``.
+    """
     home = os.environ.get("JAVA_HOME")
-    if home and (Path(home) / "bin" / "java").exists():
-        return True
-    return shutil.which("java") is not None
+    if home:
+        if (Path(home) / "bin" / "java").exists():
+            return None
+        return (
+            f"the spark engine runs the Java in JAVA_HOME, and JAVA_HOME={home} holds no "
+            "bin/java: point JAVA_HOME at a JDK 17 or 21 (or unset it to use the java on "
+            f"PATH), {_ELSEWHERE}"
+        )
+    if shutil.which("java") is not None:
+        return None
+    return (
+        "the spark engine needs Java to run locally: install a JDK 17 or 21 (for example "
+        "the openjdk-17-jre-headless package) or set JAVA_HOME; " + _ELSEWHERE
+    )
+
+
+def _master_problem(master: str, /) -> str | None:
+    """Say why ``master`` is not a master Spark starts on (``None`` when it is).
+
+    >>> _master_problem("local[4]") is None, _master_problem("yarn") is None
+    (True, True)
+    >>> print(_master_problem("bogus://x"))
+    the Spark master 'bogus://x' is not one Spark starts on: use local, local[N] or local[*] \
+(N cores, * all), spark://HOST:PORT, k8s://URL or yarn; or pass a Spark Connect URL \
+(--spark-remote sc://...)
+    """
+    if _MASTER.fullmatch(master.strip()):
+        return None
+    return (
+        f"the Spark master {master!r} is not one Spark starts on: use local, local[N] or "
+        f"local[*] (N cores, * all), spark://HOST:PORT, k8s://URL or yarn; {_ELSEWHERE}"
+    )
+
+
+def _first_line(exc: BaseException, /) -> str:
+    r"""Return the first line of what ``exc`` says, without Java's stack or py4j's preamble.
+
+    >>> _first_line(RuntimeError("[JAVA_GATEWAY_EXITED] Java gateway exited.\n  at x"))
+    '[JAVA_GATEWAY_EXITED] Java gateway exited.'
+    """
+    java = getattr(exc, "java_exception", None)
+    if java is not None:  # a py4j error: Java's own message
+        try:
+            return str(java.toString()).strip().splitlines()[0]
+        except Exception:  # noqa: S110  (the gateway may be gone: fall back on the text)
+            pass
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _url_shown(remote: str, /) -> str:
+    """Return the Spark Connect URL without its parameters (a Databricks token among them).
+
+    >>> _url_shown("sc://host:443/;token=dapi123;x-databricks-cluster-id=1")
+    'sc://host:443/'
+    """
+    return remote.split(";", 1)[0]
+
+
+def _remote_session(remote: str, /) -> SparkSession:
+    """Return a Spark Connect session on ``remote``, checked to answer (its version asked).
+
+    Raises :class:`EngineUnavailable` when the Connect client (grpcio and friends) is not
+    installed, the URL is not one, or the server does not answer.
+    """
+    from pyspark.errors import PySparkException  # noqa: PLC0415  (optional engine)
+    from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
+
+    shown = _url_shown(remote)
+    try:
+        session = SparkSession.builder.remote(remote).getOrCreate()
+    except ImportError as exc:  # PySparkImportError: the client's packages are missing
+        raise EngineUnavailable(
+            f"the spark engine needs the Spark Connect client to reach {shown}: "
+            f"{_first_line(exc)} Install it with pip install 'pyspark[connect]' (for "
+            "Databricks: the databricks-connect package matched to the cluster's runtime)"
+        ) from None
+    except (PySparkException, ValueError) as exc:
+        raise EngineUnavailable(
+            f"the spark engine cannot use the Spark Connect URL {shown}: {_first_line(exc)} "
+            "(a URL reads sc://HOST:PORT, with ;token=... for Databricks)"
+        ) from None
+    try:
+        _ = session.version  # the first call that reaches the server
+    except Exception as exc:  # gRPC and Spark Connect errors alike
+        raise EngineUnavailable(
+            f"the spark engine cannot reach the Spark Connect server at {shown}: "
+            f"{_first_line(exc)} Check the URL, that the server runs and that this machine "
+            "reaches it (or run locally without --spark-remote and SPARK_REMOTE)"
+        ) from None
+    return session
 
 
 def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkSession:
     """Return a Spark session: local on ``master``, or remote through Spark Connect.
 
     A local session (default ``local[2]``) runs with :data:`SPARK_SETTINGS` (UTC, few
-    shuffle partitions, no UI) and needs Java (a JDK 17 or 21). ``remote`` is a Spark
-    Connect URL (``sc://host:15002``, or a Databricks workspace URL with its token; default:
-    the ``SPARK_REMOTE`` environment variable, which keeps a token off the command line) and
-    needs no local Java; ``master`` is then ignored. An existing session with the same
-    master is reused. Raises :class:`EngineUnavailable` when pyspark or Java is missing.
+    shuffle partitions, no UI) and needs Java (a JDK 17 or 21: ``$JAVA_HOME/bin/java`` when
+    ``JAVA_HOME`` is set, else the ``java`` on ``PATH``). ``remote`` is a Spark Connect URL
+    (``sc://host:15002``, or a Databricks workspace URL with its token; default: the
+    ``SPARK_REMOTE`` environment variable, which keeps a token off the command line) and
+    needs the Connect client (``pip install 'pyspark[connect]'``) but no local Java;
+    ``master`` is then ignored, and the server is asked for its version once, so that a
+    server out of reach is said here. An existing session with the same master is reused.
+
+    Raises :class:`EngineUnavailable`, with one line saying what to fix, when the session
+    cannot start: pyspark, its Connect client or Java missing, ``JAVA_HOME`` holding no
+    Java, a master Spark does not start on, a Connect server that does not answer, or Java
+    exiting before Spark started. No Java process is started for the first three.
 
     Examples
     --------
     >>> spark_session.__name__  # starting Spark takes seconds: see tests/conftest.py
     'spark_session'
+    >>> try:
+    ...     spark_session(master="bogus://x")
+    ... except EngineUnavailable as exc:
+    ...     print(str(exc)[:47])
+    the Spark master 'bogus://x' is not one Spark s
     """
     _require_package("spark")
+    from py4j.protocol import Py4JError  # type: ignore[import-untyped]  # noqa: PLC0415
+    from pyspark.errors import PySparkException  # noqa: PLC0415  (optional engine)
     from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
 
     remote = remote or os.environ.get("SPARK_REMOTE") or None
     if remote is not None:
-        return SparkSession.builder.remote(remote).getOrCreate()
-    if not _java_found():
-        raise EngineUnavailable(
-            "the spark engine needs Java to run locally: install a JDK 17 or 21 (for example "
-            "the openjdk-17-jre-headless package) or set JAVA_HOME; or pass a Spark Connect "
-            "URL (--spark-remote sc://...)"
-        )
+        return _remote_session(remote)
+    problem = _master_problem(master) or _java_problem()
+    if problem is not None:
+        raise EngineUnavailable(problem)
     builder = SparkSession.builder.master(master).appName("partnerkit")
     for key, value in SPARK_SETTINGS.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    failure = None
+    with warnings.catch_warnings():  # on failure, the launcher's pipes to a Java that exited
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            session = builder.getOrCreate()
+        except (PySparkException, Py4JError) as exc:  # Java started but Spark did not
+            failure = _first_line(exc)
+        if failure is not None:
+            gc.collect()
+    if failure is not None:
+        home = os.environ.get("JAVA_HOME")
+        java = str(Path(home) / "bin" / "java") if home else shutil.which("java") or "java"
+        raise EngineUnavailable(
+            f"the spark engine could not start a local session on {master}: {failure} "
+            f"Check that the Java it runs ({java}) is a JDK 17 or 21 and that the master "
+            f"is reachable, {_ELSEWHERE}"
+        )
     session.sparkContext.setLogLevel("FATAL")  # errors reach Python as exceptions
     return session
 
