@@ -85,10 +85,11 @@ def run(args: Args) -> int:
     except ValueError as exc:
         return complain("facts", exc)
     try:
-        stage, settings = stage_one_of(args)
-        facts = stage.collect()
+        built = stage_one_of(args)
+        facts = built.stage.collect()
+        currency = built.currency() or args.currency  # the deals', as analyze and report read it
         path = write_facts(
-            facts, args.out, currency=args.currency, engine=args.engine, settings=settings
+            facts, args.out, currency=currency, engine=args.engine, settings=built.settings
         )
     except PortfolioError as exc:
         sys.stderr.write(f"{exc}\n")

@@ -12,7 +12,7 @@ Examples
 >>> args = Args(source="data/samples", engine="duckdb", as_of=None, policy=None,
 ...     currency=None, spark_remote=None, spark_master="local[2]", preset=("hubspot",))
 >>> try:
-...     stage, settings = stage_one_of(args)
+...     built = stage_one_of(args)
 ... except StageError as exc:
 ...     print(exc)
 --preset belongs to the polars reader: --engine duckdb reads canonical Parquet or CSV files \
@@ -22,8 +22,9 @@ as they are (convert CRM exports first)
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from os import PathLike
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from partnerkit.cli.options import READING_OPTIONS, Args
 from partnerkit.cli.source import read_source
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "StageError",
+    "StageOneOf",
     "data_problem",
     "facts_folder_source",
     "facts_of_source",
@@ -59,10 +61,34 @@ def _given(args: Args, name: str) -> bool:
     return value not in (None, False, ())
 
 
-def stage_one_of(args: Args, /) -> tuple[StageOne, FactSettings]:
-    """Return stage 1 of ``args.source`` on ``args.engine`` and the settings it is built with.
+class StageOneOf(NamedTuple):
+    """Stage 1 of a source (:func:`stage_one_of`): the stage, its settings, the tables read."""
 
-    Nothing is computed until the stage one is collected.
+    stage: StageOne
+    """The fact tables, uncollected, on the engine named."""
+    settings: FactSettings
+    """The stage-1 settings the facts are built with."""
+    tables: Mapping[str, Any]
+    """The canonical tables read, frames of the engine (``deals`` carries the currency)."""
+
+    def currency(self) -> str | None:
+        """Return the portfolio's currency: the deals' (``--currency`` fills it), else None.
+
+        One small query on the engine (the deals' ``currency`` column only).
+
+        >>> import polars as pl
+        >>> StageOneOf(None, None, {"deals": pl.LazyFrame({"currency": ["USD"]})}).currency()
+        'USD'
+        """
+        from partnerkit.facts.summary import currency_of  # noqa: PLC0415
+
+        return currency_of(self.tables)
+
+
+def stage_one_of(args: Args, /) -> StageOneOf:
+    """Return stage 1 of ``args.source`` on ``args.engine``, its settings and the tables read.
+
+    Nothing is computed until the stage one is collected (or the currency asked for).
     """
     from partnerkit.facts import FactSettings, build_facts, latest_event  # noqa: PLC0415
     from partnerkit.facts.engines import read_tables, spark_session  # noqa: PLC0415
@@ -95,7 +121,8 @@ def stage_one_of(args: Args, /) -> tuple[StageOne, FactSettings]:
         raise StageError("the data holds no event to end the window on: pass --as-of")
     window = Window.ending(day, months=policy.lookback_months)
     settings = FactSettings.from_policy(policy, window)
-    return build_facts(tables, window=window, settings=settings, supplied=supplied), settings
+    stage = build_facts(tables, window=window, settings=settings, supplied=supplied)
+    return StageOneOf(stage, settings, tables)
 
 
 def facts_of_source(args: Args, /) -> Facts:
@@ -124,7 +151,7 @@ def facts_of_source(args: Args, /) -> Facts:
             )
         _check_settings(args, facts)
         return facts
-    return stage_one_of(args)[0].collect()
+    return stage_one_of(args).stage.collect()
 
 
 def facts_folder_source(source: object, /, *, command: str) -> str | None:
