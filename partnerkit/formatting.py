@@ -31,12 +31,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import polars as pl
 
 __all__ = [
     "MISSING",
+    "benchmark",
     "compact",
     "count",
     "count_expr",
@@ -157,13 +160,14 @@ def money(value: float | None, currency: str | None = None, /, *, short: bool = 
 def percent(value: float | None, /) -> str:
     """Write a fraction as a percentage: whole from 10% up, one decimal below.
 
-    Only exactly 100% reads "100%": a figure that would round to it keeps one decimal, cut
-    off on its side of 100 (a fall of 99.86% reads "99.8%", never "100%").
+    Only 100% reads "100%": a figure that would round to it keeps one decimal, cut off on
+    its side of 100 (a fall of 99.86% reads "99.8%", never "100%"). A share that is whole
+    but summed in floating point (0.9999999999999998) is 100%, as 1.0 is.
 
     >>> percent(0.4237), percent(0.043), percent(0.0), percent(1.0), percent(None)
     ('42%', '4.3%', '0%', '100%', 'n/a')
-    >>> percent(0.9997), percent(-0.9986), percent(1.0012)
-    ('99.9%', '-99.8%', '100.2%')
+    >>> percent(0.9997), percent(-0.9986), percent(1.0012), percent(0.9999999999999998)
+    ('99.9%', '-99.8%', '100.2%', '100%')
     """
     if _missing(value):
         return MISSING
@@ -172,7 +176,7 @@ def percent(value: float | None, /) -> str:
     if abs(pct) >= 9.95:
         scaled = _scaled(pct, 0)
         text = str(scaled)
-        if scaled == 100 and abs(pct) != 100:  # the one figure kept exact
+        if scaled == 100 and not _whole_hundred(pct):  # the one figure kept exact
             cut = math.floor if abs(pct) < 100 else math.ceil
             whole, tenth = divmod(cut(round(abs(pct) * 10, 6)), 10)
             text = f"{whole}.{tenth}"
@@ -181,6 +185,68 @@ def percent(value: float | None, /) -> str:
         whole, tenth = divmod(scaled, 10)
         text = f"{whole}.{tenth}" if tenth else str(whole)
     return ("-" if pct < 0 and scaled else "") + text + "%"
+
+
+def _whole_hundred(pct: float, /) -> bool:
+    """Whether ``pct`` is 100 (or -100) but for floating-point noise (1e-6 points).
+
+    >>> _whole_hundred(99.99999999999997), _whole_hundred(-100.0), _whole_hundred(99.99)
+    (True, True, False)
+    """
+    return round(abs(pct), 6) == 100
+
+
+def benchmark(concentration: Mapping[str, Any], /) -> str:
+    """Say how concentrated the portfolio is against 80/20, 90/10 and 95/5, naming the closest.
+
+    ``concentration`` is the one row of ``analysis.concentration`` (a mapping of its
+    columns): ``benchmark_position`` says which benchmarks the concentration curve reaches
+    ("as concentrated as 80/20 (not 90/10): ...", or "flatter than 80/20: ..."), and
+    ``closest_benchmark`` which one lies nearest the curve. Where they name the same one
+    (always for a portfolio flatter than 80/20, whose closest is 80/20), the position is
+    the phrase; where the closest is the next benchmark, one the curve falls short of, the
+    phrase names it first with the share its top partners make (a decimal kept where the
+    whole figure would read as reaching it). The command line and the report write the
+    benchmark with this function.
+
+    >>> benchmark({"benchmark_position": "flatter than 80/20: 23% of partners make 80%",
+    ...     "closest_benchmark": "80/20"})
+    'flatter than 80/20: 23% of partners make 80%'
+    >>> benchmark({"benchmark_position": "as concentrated as 80/20 (not 90/10): the top 20% "
+    ...     "make 95%", "closest_benchmark": "90/10", "top10_share": 0.8957})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    'closest to 90/10 (the top 10% make 89.6%); as concentrated as 80/20 (not 90/10): the
+    top 20% make 95%'
+    >>> benchmark({"benchmark_position": None, "closest_benchmark": None})
+    'n/a'
+    """
+    position = concentration.get("benchmark_position")
+    closest = concentration.get("closest_benchmark")
+    if not position:
+        return MISSING
+    text = str(position)
+    if not closest or text.startswith(("flatter than", f"as concentrated as {closest} ")):
+        return text
+    value, partners = (int(part) for part in str(closest).split("/"))
+    share = concentration.get(f"top{partners}_share")
+    return f"closest to {closest} (the top {partners}% make {_short_of(share, value)}); {text}"
+
+
+def _short_of(share: float | None, target: int, /) -> str:
+    """Write ``share`` as :func:`percent` does, unless it would read as ``target`` percent.
+
+    A share below the target keeps one decimal, cut off below it where rounding reaches it.
+
+    >>> _short_of(0.8957, 90), _short_of(0.8997, 90), _short_of(0.72, 80), _short_of(None, 80)
+    ('89.6%', '89.9%', '72%', 'n/a')
+    """
+    text = percent(share)
+    if share is None or _missing(share) or share * 100 >= target or text != f"{target}%":
+        return text
+    tenths = _scaled(share * 100, 1)
+    if tenths >= target * 10:
+        tenths = math.floor(round(share * 1000, 6))
+    return f"{tenths // 10}.{tenths % 10}%"
 
 
 def top_share(share: float | None, partners: int | None, /, *, fraction: float = 0.2) -> str:
@@ -351,9 +417,9 @@ def money_expr(expr: pl.Expr, currency: str | None = None, /) -> pl.Expr:
 def percent_expr(expr: pl.Expr, /) -> pl.Expr:
     """Expression twin of :func:`percent`.
 
-    >>> frame = pl.DataFrame({"s": [0.4237, 0.043, 0.0, None, 1.0, -0.9986]})
+    >>> frame = pl.DataFrame({"s": [0.4237, 0.043, 0.0, None, 1.0, -0.9986, 0.9999999999999998]})
     >>> frame.select(percent_expr(pl.col("s")))["s"].to_list()
-    ['42%', '4.3%', '0%', 'n/a', '100%', '-99.8%']
+    ['42%', '4.3%', '0%', 'n/a', '100%', '-99.8%', '100%']
     """
     pct = expr.cast(pl.Float64) * 100
     whole = pct.round(0, mode="half_away_from_zero")
@@ -363,7 +429,7 @@ def percent_expr(expr: pl.Expr, /) -> pl.Expr:
     near = cut.cast(pl.Int64, strict=False)
     sign = pl.when(pct < 0).then(pl.lit("-")).otherwise(pl.lit(""))
     body = (
-        pl.when((whole.abs() == 100) & (pct.abs() != 100))
+        pl.when((whole.abs() == 100) & (pct.abs().round(6) != 100))
         .then(pl.format("{}{}.{}", sign, near // 10, near % 10))
         .when(pct.abs() >= 9.95)
         .then(whole.cast(pl.Int64, strict=False).cast(pl.String))

@@ -127,8 +127,7 @@ def summary(analysis: Analysis, /) -> str:
         f"total {what}: {fmt.number(c['total_value'], digits=2)}; " + _shares(c),
         (
             f"Gini {fmt.number(c['gini'], digits=2)}; HHI {fmt.number(c['hhi'], digits=3)}; "
-            "benchmark: "
-            f"{c['benchmark_position'] or 'n/a'}"
+            f"benchmark: {fmt.benchmark(c)}"
         ),
     ]
     lines += [f"note: {n}" for n in analysis.notes]

@@ -260,10 +260,7 @@ def summary_figures(
         ),
         Figure("Zero-value partners", fmt.percent(concentration.get(c.ZERO_VALUE_SHARE))),
         Figure("Gini", fmt.number(gini, digits=2)),
-        Figure(
-            "Against 80/20, 90/10, 95/5",
-            str(concentration.get("benchmark_position") or fmt.MISSING),
-        ),
+        Figure("Against 80/20, 90/10, 95/5", fmt.benchmark(concentration)),
     )
 
 
