@@ -7,7 +7,8 @@ id), ``--out FILE`` (write the scorecard as CSV, Parquet or Excel, chosen by the
 text cells are neutralised against spreadsheet formulas), ``--core`` (only the core
 scorecard and the vital few, :func:`partnerkit.analysis.quick_scorecard`: the fast path for
 large portfolios) and ``--no-validate`` (read canonical Parquet tables as they are, without
-row checks; see :func:`partnerkit.load.read.read_portfolio`).
+row checks; see :func:`partnerkit.load.read.read_portfolio`; a source that must be parsed,
+CSV files among them, is read with every check, and a warning says so).
 
 ``--engine duckdb`` or ``--engine spark`` (with ``--spark-remote sc://...`` or
 ``--spark-master local[4]``) reads the canonical Parquet or CSV files of SOURCE with that
@@ -80,7 +81,8 @@ __all__ = ["command", "core_summary", "run", "summary"]
     "validate",
     flag_value=False,
     default=True,
-    help="read canonical Parquet tables as they are, without checking their rows",
+    help="read canonical Parquet tables as they are, without checking their rows (CSV "
+    "files are always parsed and checked)",
 )
 @engine_options
 def command(**options: Any) -> None:  # noqa: ANN401  (click passes each option by name)

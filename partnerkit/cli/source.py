@@ -23,15 +23,16 @@ from __future__ import annotations
 import dataclasses
 import sys
 import tomllib
+from collections.abc import Sequence
 from typing import Any
 
 from partnerkit.cli.options import Args
-from partnerkit.load import LoadReport, PortfolioError, set_aside_lines
+from partnerkit.load import LoadReport, PortfolioError, Problem, set_aside_lines
 from partnerkit.load.mapping import MappingFile, Shape, read_mapping_file
 from partnerkit.load.read import SourceError, folder_inputs, load
 from partnerkit.portfolio import Portfolio
 
-__all__ = ["read_source", "set_aside_report", "source_call"]
+__all__ = ["parsed_anyway", "read_source", "set_aside_report", "source_call"]
 
 
 def source_call(args: Args, /) -> tuple[Any, dict[str, Any]]:
@@ -115,8 +116,50 @@ def set_aside_report(report: LoadReport, /) -> list[str]:
     return lines
 
 
+def parsed_anyway(problems: Sequence[Problem], /) -> str | None:
+    """Say why a read without validation (``--no-validate``) reads with every check instead.
+
+    ``--no-validate`` reads canonical Parquet tables as they are; a CSV file, a table read
+    through a preset or a value map, or a Parquet column not of its canonical type must be
+    parsed, and parsing checks every row (the loader's rule ``needs_validation``). Returns
+    the warning naming those inputs, or ``None`` when ``problems`` has none of them.
+
+    Examples
+    --------
+    >>> from partnerkit.load import Problem
+    >>> print(parsed_anyway([
+    ...     Problem("partners", None, "needs_validation", 0, origin="partners.csv"),
+    ...     Problem("deals", "amount", "needs_validation", 0, origin="deals.parquet"),
+    ...     Problem("deals", "outcome", "needs_validation", 0, origin="deals.parquet")]))
+    --no-validate reads canonical Parquet tables as they are, and partners.csv and \
+deals.parquet (amount, outcome) must be parsed (as CSV files, presets, value maps and columns \
+of another type always are): the portfolio was read with every check
+    >>> parsed_anyway([]) is None
+    True
+    """
+    inputs: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.rule == "needs_validation":
+            columns = inputs.setdefault(problem.origin or problem.table, [])
+            if problem.column:
+                columns.append(problem.column)
+    if not inputs:
+        return None
+    named = [f"{what} ({', '.join(cols)})" if cols else what for what, cols in inputs.items()]
+    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    return (
+        f"--no-validate reads canonical Parquet tables as they are, and {listed} must be "
+        "parsed (as CSV files, presets, value maps and columns of another type always are): "
+        "the portfolio was read with every check"
+    )
+
+
 def read_source(args: Args, /, *, validate: bool = True) -> Portfolio:
     """Read the portfolio the options name; write what was left out to stderr.
+
+    ``validate=False`` (``--no-validate``) reads canonical Parquet tables without row
+    checks; a source that must be parsed (CSV files, presets, value maps) is read with every
+    check instead, as CSV files always are, and a warning says so (:func:`parsed_anyway`).
 
     Requires: ``args.source`` and the options of ``source_options``. Raises
     :class:`~partnerkit.load.read.SourceError` for a wrong call and
@@ -124,6 +167,10 @@ def read_source(args: Args, /, *, validate: bool = True) -> Portfolio:
     """
     source, options = source_call(args)
     loaded = load(source, validate=validate, lone_latest=False, **options)  # analysis notes it
+    anyway = None if validate or loaded.portfolio else parsed_anyway(loaded.report.problems)
+    if anyway is not None:
+        sys.stderr.write(f"warning: {anyway}\n")
+        loaded = load(source, validate=True, lone_latest=False, **options)
     report = loaded.report
     if loaded.portfolio is None:
         raise PortfolioError(report.problems, report=report, source=report.source)
