@@ -51,7 +51,7 @@ from partnerkit.decisions.ledger import (
 from partnerkit.decisions.recommend import require_recommendations
 from partnerkit.policy import Policy
 
-__all__ = ["command", "snapshot"]
+__all__ = ["UnknownPartnerError", "command", "snapshot"]
 
 _SHOWN = ("id", "partner_id", "name", "decision", "who", "recorded_at", "as_of", "rationale")
 
@@ -63,6 +63,21 @@ _SHOWN = ("id", "partner_id", "name", "decision", "who", "recorded_at", "as_of",
 )
 def command() -> None:
     """Group the decision ledger's actions."""
+
+
+class UnknownPartnerError(ValueError):
+    """A ``--partner`` id the portfolio does not hold: an unknown value, a usage error (exit 2).
+
+    >>> str(UnknownPartnerError("zz", "data/samples")).startswith("partner 'zz' is not in")
+    True
+    """
+
+    def __init__(self, partner_id: str, where: object, /) -> None:
+        """Name the id and the portfolio it was looked up in."""
+        super().__init__(
+            f"partner {partner_id!r} is not in the portfolio at {where}: give a partner_id "
+            "of its partners table (as the scorecard lists them)"
+        )
 
 
 ledger_option = click.option(
@@ -114,7 +129,8 @@ def _read_and_show(args: Args, read: Callable[[Ledger], pl.DataFrame], /) -> int
         return complain("decisions", exc)
     except LedgerError as exc:
         return complain("decisions", exc, code=1)
-    _show(frame, f"no decisions recorded in {args.ledger}")
+    who = f" for partner {args.partner!r}" if getattr(args, "partner", None) else ""
+    _show(frame, f"no decisions recorded{who} in {args.ledger}")
     return 0
 
 
@@ -143,8 +159,8 @@ def snapshot(
 
     ``reading`` holds the keyword arguments of :func:`partnerkit.read_portfolio` (a preset, a
     mapping, quarantine, ...). The metrics are the partner's scorecard row plus its
-    recommendation, reasons and explanation. Raises ``ValueError`` when the partner is not
-    in the portfolio.
+    recommendation, reasons and explanation. Raises :class:`UnknownPartnerError` (a
+    ``ValueError``) when the partner is not in the portfolio.
     """
     from partnerkit.analysis import analyze  # noqa: PLC0415  (heavy; only for record)
     from partnerkit.load.read import read_portfolio  # noqa: PLC0415
@@ -159,7 +175,7 @@ def _partner_metrics(card: pl.DataFrame, partner_id: str, where: object) -> Mapp
     card = require_recommendations(card)  # the analysis made them under its policy
     found = card.filter(pl.col("partner_id") == partner_id)
     if found.is_empty():
-        raise ValueError(f"partner {partner_id!r} is not in the portfolio at {where}")
+        raise UnknownPartnerError(partner_id, where)
     return found.row(0, named=True)
 
 
@@ -203,7 +219,7 @@ def _record(args: Args) -> int:
     except SourceError as exc:  # no such folder, unknown preset: a usage error
         sys.stderr.write(f"partnerkit decisions: error: {exc}\n")
         return 2
-    except (StageError, FactsFolderError, LedgerPathError) as exc:  # usage: options, paths
+    except (StageError, FactsFolderError, LedgerPathError, UnknownPartnerError) as exc:  # usage
         return complain("decisions", exc)
     except (LedgerError, ValueError, OSError) as exc:  # invalid data or ledger
         return complain("decisions", exc, code=1)
