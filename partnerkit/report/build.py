@@ -252,6 +252,7 @@ def _page_text(
         "changes": ()
         if changes is None
         else content.change_figures(counted_only(changes, card), currency=currency),
+        "changes_note": content.change_note(inputs.policy.denominator),
         "counts": counts,
         "rated": sum(n for _, _, n in counts),
         "notes": inputs.notes,

@@ -49,6 +49,7 @@ __all__ = [
     "ReviewGroup",
     "Table",
     "change_figures",
+    "change_note",
     "decision_partners",
     "page_meta",
     "partner_page",
@@ -750,6 +751,41 @@ def change_figures(
     """
     lines = change_lines(changes, currency=currency, partner_id=partner_id)
     return tuple(Figure(label, value) for label, value in lines)
+
+
+_LEFT_OUT_OF_TOTALS = {
+    "active": "dormant ones included (the totals above count the active partners only)",
+    "positive": "those without value in the window included (the totals above count the "
+    "partners with value only)",
+}
+"""Who the change figures count beyond the totals above, per denominator other than enrolled."""
+
+
+def change_note(denominator: str, /) -> str:
+    """Say whose won revenue the portfolio's change figures add up, beside the totals above.
+
+    The changes (:func:`change_figures`) add up every partner counted in portfolio
+    statistics; the summary's totals are the concentration denominator's, which is the
+    same set only when it is ``enrolled``: otherwise the note says who counts here but not
+    there.
+
+    >>> change_note("enrolled").split(" in the latest")[0]
+    'Won revenue of the partners counted in portfolio statistics (as in the totals above)'
+    >>> change_note("active").split(" in the latest")[0]
+    'Won revenue of the partners counted in portfolio statistics, dormant ones included (the \
+totals above count the active partners only),'
+    """
+    when = (
+        "in the latest complete quarter, against the quarter before and the same quarter a "
+        "year earlier."
+    )
+    who = "Won revenue of the partners counted in portfolio statistics"
+    if denominator == "enrolled":
+        return f"{who} (as in the totals above) {when}"
+    beyond = _LEFT_OUT_OF_TOTALS.get(
+        denominator, f"whether or not in the denominator of the totals above ({denominator})"
+    )
+    return f"{who}, {beyond}, {when}"
 
 
 def charts_not_drawn(
