@@ -4,9 +4,13 @@ The model comes from ``policy.health`` (default: interest, awareness, encouragem
 
 - Each metric is scored by its **percentile rank among the included partners** (by default
   the ``counted`` ones): ``100 * (r - 1) / (n - 1)`` where ``r`` is the average rank of the
-  value (ties share it) among the ``n`` included partners with a value. The lowest value
-  scores 0, the highest 100, a tie or a single partner 50. Booleans count as 0/1. Metrics
-  with ``higher_is_better=False`` are flipped (``100 - p``).
+  value (ties share it) among the ``n`` included partners with a value. The highest value
+  scores 100, a single partner 50. Booleans count as 0/1. Metrics with
+  ``higher_is_better=False`` are flipped (``100 - p``).
+- **Nothing earns nothing**: the worst value scores 0 however many partners share it (no
+  sponsor, no enablement, never active), unless every included partner shares it (the
+  metric then tells nobody apart, and everyone scores 50). Averaged ranks would give a
+  tie at the bottom points, the more partners in it the more points.
 - A **null metric is silence, scored as the lowest value** (``HealthMetric.missing``
   ``"lowest"``, the default): the partner ranks below every partner with a value (tied with
   the other silent ones), so a partner with no referrals or no partner-initiated activity
@@ -21,8 +25,8 @@ The model comes from ``policy.health`` (default: interest, awareness, encouragem
   of the non-null dimensions. Partners not included get nulls.
 
 :func:`health_explained` lists the numbers behind every score: for each partner, dimension
-and metric the value (null when missing), its percentile (the lowest rank for a missing
-value scored as lowest), the nominal weight and the ``contribution`` (percentile times the
+and metric the value (null when missing), its percentile (0 for a missing value scored as
+lowest, as for the worst value), the nominal weight and the ``contribution`` (percentile times the
 weight renormalised over the metrics that count for that partner; null for a metric left
 out), so the non-null contributions of a dimension add up to its score exactly as
 :func:`health` computes it, and ``health`` is the mean of those dimension scores.
@@ -127,13 +131,36 @@ def _scored_value(metric: HealthMetric, keep: pl.Expr | None) -> pl.Expr:
     return pl.when(seen).then(x.fill_null(worst)).otherwise(x)
 
 
+def _nothing_scores_nothing(percentile: pl.Expr, value: pl.Expr, *, higher: bool) -> pl.Expr:
+    """Score the worst value 0 however many partners share it, unless every partner does.
+
+    Ties share their average rank, so without this the partners sharing the worst value
+    (no sponsor, no enablement, never active) would earn points for it, the more of them
+    the more points. ``value`` is null for partners left out.
+
+    >>> p = percentile_rank(pl.col("sponsor"))
+    >>> scored = _nothing_scores_nothing(p, pl.col("sponsor"), higher=True)
+    >>> pl.DataFrame({"sponsor": [False, False, False, True]}).select(scored).to_series().to_list()
+    [0.0, 0.0, 0.0, 100.0]
+    >>> pl.DataFrame({"sponsor": [True, True, True]}).select(scored).to_series().to_list()
+    [50.0, 50.0, 50.0]
+    """
+    worst = value.min() if higher else value.max()
+    apart = value.drop_nulls().n_unique() > 1  # a metric every partner ties on tells nobody apart
+    return pl.when((value == worst) & apart).then(0.0).otherwise(percentile)
+
+
 def _percentile_exprs(model: Sequence[HealthDimension], include: str | None) -> dict[str, pl.Expr]:
     keep = None if include is None else pl.col(include).fill_null(value=False)
     exprs = {}
     for dim in model:
         for m in dim.metrics:
-            p = percentile_rank(_scored_value(m, keep), include=keep)
-            exprs[percentile_column(dim.name, m.column)] = p if m.higher_is_better else 100.0 - p
+            value = _scored_value(m, keep)
+            p = percentile_rank(value, include=keep)
+            p = p if m.higher_is_better else 100.0 - p
+            exprs[percentile_column(dim.name, m.column)] = _nothing_scores_nothing(
+                p, value if keep is None else pl.when(keep).then(value), higher=m.higher_is_better
+            )
     return exprs
 
 

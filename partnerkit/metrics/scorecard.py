@@ -75,8 +75,9 @@ def _dimension(name: str) -> str:
         "Health dimension (0-100): by default the weighted mean of the percentiles of "
         f"{metrics} (weights in brackets; policy.health; lower is better: 100 minus the "
         "percentile). A percentile is 100 * (r - 1) / (n - 1), r the average rank of the "
-        "partner's value among the n counted partners ranked (ties share it; 50 when alone): "
-        f"a partner without a value ranks below every partner with one{missing}."
+        "partner's value among the n counted partners ranked (ties share it; 50 when alone), "
+        "except that the worst value scores 0 however many partners share it (unless every "
+        f"partner does: 50); a partner without a value ranks below every partner with one{missing}."
     )
 
 

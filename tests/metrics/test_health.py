@@ -73,11 +73,12 @@ def test_health_hand_example_with_missing_values_absent():
         [100 / 3, 50.0, 100 / 3, 250 / 3, None], nan_ok=True
     )
     assert out["pull"][4] is None
-    # sponsor among a b c (d null): 1, 0, 0 -> 100, 25, 25
-    assert out["care"].to_list()[:4] == [100.0, 25.0, 25.0, None]
+    # sponsor among a b c (d null): 1, 0, 0 -> 100, and 0 for the two without: the worst
+    # value earns nothing however many share it (averaged ranks would give them 25 each)
+    assert out["care"].to_list()[:4] == [100.0, 0.0, 0.0, None]
     # health = mean of the non-null dimensions
     assert out["health"].to_list()[:4] == pytest.approx(
-        [(100 / 3 + 100) / 2, 37.5, (100 / 3 + 25) / 2, 250 / 3]
+        [(100 / 3 + 100) / 2, 25.0, (100 / 3 + 0) / 2, 250 / 3]
     )
     assert out["health"][4] is None
     assert set(out.columns) == {*frame().collect_schema().names(), "pull", "care", "health"}
@@ -170,11 +171,11 @@ def test_health_percentiles_hand_example_with_missing_values_absent():
     pct = health_percentiles(frame(), model=MODEL_ABSENT).collect()
     assert pct.columns == ["partner_id", "pull: deals", "pull: stale", "care: sponsor"]
     # as in test_health_hand_example: deals 0 50 50 100; stale flipped 100 - 0 50 (b null);
-    # sponsor 100 25 25 - (d null); x is not counted: nulls
+    # sponsor 100 0 0 - (d null; the worst value earns nothing); x is not counted: nulls
     assert pct.rows() == [
         ("a", 0.0, 100.0, 100.0),
-        ("b", 50.0, None, 25.0),
-        ("c", 50.0, 0.0, 25.0),
+        ("b", 50.0, None, 0.0),
+        ("c", 50.0, 0.0, 0.0),
         ("d", 100.0, 50.0, None),
         ("x", None, None, None),
     ]
@@ -208,7 +209,8 @@ def test_reweight_hand_example_with_missing_values_absent():
     out = reweight(pct, model=model)
     assert out.columns == ["partner_id", "pull", "care", "health"]
     assert out["pull"].to_list() == [75.0, 50.0, 12.5, 62.5, None]
-    assert out["health"].to_list() == [87.5, 37.5, 18.75, 62.5, None]
+    # care (sponsor): a 100, b 0, c 0 (the worst value earns nothing), d none
+    assert out["health"].to_list() == [87.5, 25.0, 6.25, 62.5, None]
 
 
 def test_reweight_needs_the_percentiles_of_every_metric():

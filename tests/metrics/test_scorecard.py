@@ -233,27 +233,28 @@ def test_tier_audit_columns(card):
 
 def test_health_columns(card):
     a, b, c = row(card, "A"), row(card, "B"), row(card, "C")
-    # awareness: enablement (1.0) A 100, B 25, C 25; joint marketing (0.5) A 100, B 25, C 25;
+    # The worst value earns nothing however many partners share it (B and C tie on it below).
+    # awareness: enablement (1.0) A 100, B 0, C 0; joint marketing (0.5) A 100, B 0, C 0;
     # breadth (1.0) A 100, B 50, C 0
     assert a["awareness"] == pytest.approx(100.0)
-    assert b["awareness"] == pytest.approx((25 + 12.5 + 50) / 2.5)
-    assert c["awareness"] == pytest.approx((25 + 12.5 + 0) / 2.5)
+    assert b["awareness"] == pytest.approx((0 + 0 + 50) / 2.5)
+    assert c["awareness"] == pytest.approx(0.0)
     # interest: partner-initiated share (1.0) A 50, B 100, C missing (ranked lowest) 0;
-    # sourced pipeline (1.0) A 100, B 50, C 0; sponsor (0.5) A 100, B 25, C 25; reciprocity
-    # (0.5) A 100, B and C missing (tied lowest) 25
+    # sourced pipeline (1.0) A 100, B 50, C 0; sponsor (0.5) A 100, B 0, C 0; reciprocity
+    # (0.5) A 100, B and C missing (tied lowest) 0
     assert a["interest"] == pytest.approx((50 + 100 + 50 + 50) / 3)
-    assert b["interest"] == pytest.approx((100 + 50 + 12.5 + 12.5) / 3)
-    assert c["interest"] == pytest.approx((0 + 0 + 12.5 + 12.5) / 3)
+    assert b["interest"] == pytest.approx((100 + 50 + 0 + 0) / 3)
+    assert c["interest"] == pytest.approx(0.0)
     # encouragement: program investment (1.0) A 100, B 50, C 0; incentive retention all null;
-    # days since activity (0.5, lower is better) A 91 -> 100, B 121 -> 50, C 456 -> 0
+    # days since the partner's own latest activity (0.5, lower is better): A 100, B 50, C 0
     assert (a["encouragement"], b["encouragement"], c["encouragement"]) == (
         pytest.approx(100.0),
         pytest.approx(50.0),
         pytest.approx(0.0),
     )
     assert a["health"] == pytest.approx((250 / 3 + 100 + 100) / 3)
-    assert b["health"] == pytest.approx((175 / 3 + 35 + 50) / 3)
-    assert c["health"] == pytest.approx((25 / 3 + 15 + 0) / 3)
+    assert b["health"] == pytest.approx((50 + 20 + 50) / 3)
+    assert c["health"] == pytest.approx(0.0)
 
 
 def test_progress_column(card):

@@ -71,10 +71,11 @@ def five_partners() -> pl.DataFrame:
             "sourced_pipeline": [50.0, 0.0, 200.0, 10.0, 0.0],
             "partner_initiated_share": [0.5, 0.9, 0.1, 0.3, None],
             "enablement_activities": [4, 3, 2, 1, 0],
-            # as analysed with SMALL_MODEL (interest from two percentiles, awareness one)
-            "interest": [425 / 6, 56.25, 50.0, 125 / 3, 12.5],
+            # as analysed with SMALL_MODEL (interest from two percentiles, awareness one);
+            # p2 and p5 share the worst sourced pipeline (0): it earns them nothing
+            "interest": [425 / 6, 50.0, 50.0, 125 / 3, 0.0],
             "awareness": [100.0, 75.0, 50.0, 25.0, 0.0],
-            "health": [1025 / 12, 65.625, 50.0, 100 / 3, 6.25],
+            "health": [1025 / 12, 62.5, 50.0, 100 / 3, 0.0],
         }
     )
 

@@ -30,7 +30,7 @@ def small(small, make_analysis):
 
 def test_candidates_most_urgent_first(small, ledger: Ledger) -> None:
     board = DecisionBoard(small, ledger, out_dir="unused")
-    # Default thresholds on the five partners: p5 dormant with health 6.25 <= 30 -> exit;
+    # Default thresholds on the five partners: p5 dormant with health 0 <= 30 -> exit;
     # p2 fading (trend -0.5 <= -0.3) -> watch; p4 active without results but health
     # 33.3 > 30 -> watch; p1 health 85.4 >= 60 -> invest; p3 ramping on track -> keep.
     # Within a recommendation, most money at stake first: p2 300 + 0 + 50 = 350 before

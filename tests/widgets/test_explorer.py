@@ -194,9 +194,9 @@ def test_one_pager_uses_the_current_weights(small) -> None:
     points: dict[str, float] = {}
     for row in rows:
         points[row["dimension"]] = points.get(row["dimension"], 0.0) + row["contribution"]
-    # p2: sourced pipeline percentile 12.5 (x1), initiated share 100 (x2) -> 212.5 / 3, as
-    # in the table; awareness has no weight left, so it draws nothing
-    assert points == {"interest": pytest.approx(212.5 / 3)}
+    # p2: sourced pipeline 0, the worst, scores 0 (x1), initiated share 100 (x2) -> 200 / 3,
+    # as in the table; awareness has no weight left, so it draws nothing
+    assert points == {"interest": pytest.approx(200 / 3)}
     table_row = ex.view.filter(pl.col("partner_id") == "p2")
     assert table_row["interest"].item() == pytest.approx(points["interest"])
     figures = spec["datasets"][spec["vconcat"][0]["hconcat"][0]["data"]["name"]]
@@ -223,14 +223,14 @@ def test_health_weight_sliders_reweight(small) -> None:
     )
     ex.weight_controls["interest: partner_initiated_share"].value = 0.0
     ex.weight_controls["awareness: enablement_activities"].value = 0.0
-    # Only sourced pipeline counts. Its percentiles (ranks of 50, 0, 200, 10, 0 with the tie
-    # at 1.5; 100 * (r - 1) / 4): 75, 12.5, 100, 50, 12.5. Awareness has no weight left, so
-    # it is null and health is the interest score.
+    # Only sourced pipeline counts. Its percentiles (ranks of 50, 0, 200, 10, 0;
+    # 100 * (r - 1) / 4): 75, 0, 100, 50, 0 (the worst value, 0, earns nothing however many
+    # share it). Awareness has no weight left, so it is null and health is the interest score.
     health = dict(ex.view.select("partner_id", "health").iter_rows())
-    assert health == {"p1": 75.0, "p2": 12.5, "p3": 100.0, "p4": 50.0, "p5": 12.5}
+    assert health == {"p1": 75.0, "p2": 0.0, "p3": 100.0, "p4": 50.0, "p5": 0.0}
     ex.weight_controls["interest: partner_initiated_share"].value = 2.0
-    # p2: initiated share 0.9 is the highest of four -> 100; (12.5 * 1 + 100 * 2) / 3
-    assert ex.view.filter(pl.col("partner_id") == "p2")["health"].item() == pytest.approx(212.5 / 3)
+    # p2: initiated share 0.9 is the highest of four -> 100; (0 * 1 + 100 * 2) / 3
+    assert ex.view.filter(pl.col("partner_id") == "p2")["health"].item() == pytest.approx(200 / 3)
     assert ex.weights["interest: partner_initiated_share"] == 2.0
     assert "health" in ex.table_html
 
