@@ -12,8 +12,9 @@
     One sentence built from the metric values behind the codes.
 ``actions``
     Follow-up actions (:data:`ACTIONS`): schedule a QBR, name a sponsor, rebalance effort,
-    resolve a conflict. They never change the decision; every partner that is not exited
-    gets the same actions for the same signs, whatever it produces.
+    resolve a conflict. They never change the decision; every counted partner that is not
+    exited gets the same actions for the same signs, whatever it produces (a partner not
+    counted gets none).
 ``follow_up``
     The actions as one sentence (null when there is none).
 
@@ -84,7 +85,7 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "reasons": "Reason codes behind the recommendation (see the table of reasons).",
     "explanation": "One sentence explaining the recommendation from the metric values.",
     "actions": "Follow-up action codes (see the table of actions); they never change the "
-    "recommendation, and an exited partner gets none.",
+    "recommendation, and an exited partner, or one not counted, gets none.",
     "follow_up": "The follow-up actions as one sentence; null when there is none.",
 }
 """The columns :func:`recommend` adds to the scorecard, with their definitions."""
@@ -222,8 +223,8 @@ ACTIONS: tuple[Reason, ...] = (
     Reason(
         "SCHEDULE_QBR",
         "Schedule a quarterly partnership review.",
-        "review_overdue (no QBR within policy.review_max_days, or never; without that column "
-        "days_since_qbr > policy.review_max_days) and the recommendation is not exit",
+        "review_overdue (days_since_qbr > policy.review_max_days, or never) and the "
+        "recommendation is not exit",
     ),
     Reason(
         "NAME_SPONSOR",

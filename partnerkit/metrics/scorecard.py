@@ -127,18 +127,20 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "tenure_days": "Days from signed_on to as_of (negative when signed after as_of).",
     "stage": "ramping while tenure_days < policy.ramp_days (incl. signed after as_of), else "
     "mature; mature when signed_on is unknown.",
-    "progress": "Mean percentile (0-100, among counted partners) of policy.progress_metrics: "
-    "how ramping partners are judged.",
+    "progress": "How ramping partners are judged (0-100): the mean over policy.progress_metrics "
+    "with a value of one score per metric, 0 when the metric is 0, else its percentile among "
+    "the counted partners (100 * (r - 1) / (n - 1), r its average rank; 50 when alone).",
     "state": "productive (material won revenue in W: at least policy.productive_min_share of "
     "the counted total and policy.productive_min_revenue), active (not productive, but a "
-    "partner-side signal within policy.active_days of as_of: a deal created or won, a "
+    "partner-side signal dated in (as_of - policy.active_days, as_of], fewer than "
+    "policy.active_days days before as_of: a deal created or won, a "
     "partner-initiated activity, or an open deal expected to close within policy.active_days "
     "before as_of or later (one left open long after its expected close date is a stale "
     "record; an undated one counts from its creation); our own touches are not one) or "
     "dormant (neither).",
-    "silent": "No sign of life from the partner within policy.active_days of as_of (as state "
-    "reads it), whatever its results: true for every dormant partner, and for a productive "
-    "one whose results lie in the past.",
+    "silent": "No sign of life from the partner dated in (as_of - policy.active_days, as_of] "
+    "(as state reads it), whatever its results: true for every dormant partner, and for a "
+    "productive one whose results lie in the past.",
     # --- engagement -----------------------------------------------------------------------
     "activities": "Number of activities in W.",
     "last_activity_on": "Date of the latest activity up to as_of.",
@@ -148,7 +150,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "partner never initiated one (our own touches do not count).",
     "last_qbr_on": "Date of the latest partnership review (kind qbr) up to as_of.",
     "days_since_qbr": "Days from last_qbr_on to as_of; null when never reviewed.",
-    "review_overdue": "No review within policy.review_max_days of as_of (incl. never).",
+    "review_overdue": "days_since_qbr > policy.review_max_days, or never reviewed (a review "
+    "exactly policy.review_max_days old is not overdue).",
     "sponsor_present": "An executive sponsor is named.",
     "partner_initiated_share": "Share of the activities in W with a known initiator that "
     "the partner initiated.",
@@ -169,7 +172,8 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "our_effort_share": "our_hours / (our_hours + partner_hours); null when no hours, or when "
     "a side that initiated activities in W has none recorded.",
     "one_sided": "our_effort_share > policy.one_sided_share; when it is null, "
-    "1 - partner_initiated_share (our share of the activities) against the same threshold.",
+    "1 - partner_initiated_share (our share of the activities) against the same threshold; "
+    "null when the partner has no activity in W with a known initiator.",
     # --- investment -----------------------------------------------------------------------
     "investment": "Investment in W: each investment's amount pro-rated by its days inside W "
     "(ongoing ones run until as_of).",
@@ -177,9 +181,10 @@ SCORECARD_COLUMNS: dict[str, str] = {
     "revenue_per_investment": "won_revenue / investment; null when investment is 0.",
     "incentives": "Number of incentives (policy.incentive_categories) started by as_of.",
     "ephemeral_incentives": "Incentives whose lift did not last (see Analysis.incentives).",
-    "conflict_partners": "Counted partners of the same category working the same accounts as "
-    "this one at the same time in W (see Analysis.conflicts); null without categories or "
-    "accounts.",
+    "conflict_partners": "Counted partners of the same category whose span on a shared "
+    "account overlaps this one's by a day or more (from its first deal on the account live "
+    "in W to its last close, as_of while open; a stale open deal ends at its expected close; "
+    "see Analysis.conflicts); null without categories or accounts.",
     "incentive_retention": "Mean share of the incentive lift kept afterwards; null when not "
     "measurable.",
     # --- account overlap ------------------------------------------------------------------
