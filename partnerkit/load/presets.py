@@ -25,7 +25,9 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       stage: ``Closed Won`` -> won, ``Closed Lost`` -> lost, any other stage -> open.
       The partner comes from a custom field ``Partner__c``, ``Partner Account ID``,
       ``PartnerAccountId`` or ``Partner Account`` (a name), unless an OpportunityPartner
-      input names a primary partner.
+      input names a primary partner; where ``Partner__c`` is blank, ``PartnerAccountId``
+      is read (both counted in notes, with the rows where the two name different
+      partners).
     - ``partners``: a partner Account export, file ``Account.csv`` / ``accounts.csv`` /
       ``partner_accounts.csv``: ``Id`` (``Account ID``; a report without it keys each
       partner by its name, see :func:`keyed_by_name`), ``Name`` (``Account Name``),
@@ -40,14 +42,17 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       (credit ``primary``) the row with ``IsPrimary`` true gives each opportunity its
       partner (the first primary row wins) and its ``CreatedDate`` is the deal's
       ``partner_engaged_on``; with credit ``split`` or ``full`` every live partner row
-      is credited (see :func:`credit_partners`). The roles are counted in the report.
+      is credited (see :func:`credit_partners`). The roles are counted in the report, so
+      are live rows naming no opportunity of the deals, and deals whose primary row is
+      deleted with only non-primary rows left (the default credits none of those).
     - An Account export holding customers too keeps only the partner accounts (see
       :func:`partner_accounts`); so does a HubSpot companies export.
 
     Report exports' footer rows (``Grand Totals``, ``Confidential Information``,
-    copyright) are dropped and listed in the load report. A partner referenced by its id
-    in the other length (15 or 18 characters) is read as that partner
-    (:func:`same_record_ids`); opportunity and account ids must have one length in all files.
+    copyright) are dropped and listed in the load report. Ids of both lengths (15 or 18
+    characters) name one record (:func:`same_record_ids`): a partner or an opportunity
+    referenced in the other length is read as that one, and a record a table holds under
+    both is one record (a repeat is a ``duplicate``).
 
 ``hubspot``
     - ``deals``: the deals export (``hubspot-crm-exports-all-deals-*.csv``):
@@ -127,6 +132,7 @@ IS_WON, IS_CLOSED, IS_LOST = "is_won", "is_closed", "is_lost"
 IS_PRIMARY, IS_DELETED, OPPORTUNITY_ID = "is_primary", "is_deleted", "opportunity_id"
 PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
 IS_PARTNER = "is_partner"
+PARTNER_ACCOUNT = "partner_account_id"
 ENGAGED_ON = TABLES[DEALS].column("partner_engaged_on").name
 ROLE, AMOUNT = "role", TABLES[DEALS].column("amount").name
 OPPORTUNITY_PARTNERS = "opportunity_partners"
@@ -246,8 +252,44 @@ def _first_of_list(inp: Input, targets: Sequence[str], what: str) -> Input:
     return _update(inp, frame=frame, notices=tuple(notices))
 
 
-def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
-    """Check an OpportunityPartner input; return it and its primary partner per deal."""
+_ORPHANED = "primary_partner_deleted"
+"""The note rule of deals whose primary OpportunityPartner row is deleted (see
+:func:`_orphaned_note`)."""
+
+
+def _orphaned_note(credit: str) -> str:
+    """Word the note on a deal whose primary partner row is deleted, per credit policy."""
+    head = (
+        "the primary OpportunityPartner row of the deal is deleted and only non-primary "
+        "partner rows remain"
+    )
+    if credit == "primary":
+        return (
+            f"{head}: they are not credited (the default credit goes to the primary partner "
+            "only) and the deal keeps its own partner field, if any; check its partners in "
+            'Salesforce, or credit every partner of a deal (credit = "split" in a --mapping '
+            "file, shape=Shape(credit='split') in Python)"
+        )
+    return f"{head}: credit {credit} credits those non-primary partners alone"
+
+
+@dataclass(frozen=True)
+class _Chosen:
+    """What an OpportunityPartner input gives the deals (see :func:`_primary_partners`)."""
+
+    primary: pl.LazyFrame
+    """One row per opportunity with a live primary row: ``__op_deal, __op_partner`` (and
+    ``__op_engaged`` when the export has ``CreatedDate``)."""
+    orphaned: pl.LazyFrame | None
+    """The opportunities (``__op_deal``) whose primary row is deleted and only non-primary
+    live rows remain; None when the export has no ``IsPrimary`` or ``IsDeleted``."""
+
+
+def _primary_partners(op: Input, deals: Input | None = None) -> tuple[Input, _Chosen | None]:
+    """Check an OpportunityPartner input; return it and what it gives the deals.
+
+    Live rows naming no opportunity of ``deals`` are counted in a note.
+    """
     missing = [t for t in (OPPORTUNITY_ID, PARTNER_ID) if t not in op.present]
     if missing:
         problems = tuple(
@@ -264,31 +306,54 @@ def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
         )
         return _update(op, problems=(*op.problems, *problems)), None
     op = _flags(op, [IS_PRIMARY, IS_DELETED], scope="table")
-    primary = pl.lit(value=True)
+    primary_row = pl.lit(value=True)
     if IS_PRIMARY in op.present:
-        primary = pl.col(f"__flag_{IS_PRIMARY}").fill_null(value=False)
-    if IS_DELETED in op.present:
-        primary = primary & ~pl.col(f"__flag_{IS_DELETED}").fill_null(value=False)
+        primary_row = pl.col(f"__flag_{IS_PRIMARY}").fill_null(value=False)
     active = pl.lit(value=True)
     if IS_DELETED in op.present:
         active = ~pl.col(f"__flag_{IS_DELETED}").fill_null(value=False)
     engaged = _text(ENGAGED_ON) if ENGAGED_ON in op.present else pl.lit(None, pl.String)
     frame = op.frame.with_columns(
-        primary.alias("__primary"),
+        (primary_row & active).alias("__primary"),
         active.alias("__active"),
+        primary_row.alias("__primary_row"),
         _text(OPPORTUNITY_ID).alias("__op_deal"),
         _text(PARTNER_ID).alias("__op_partner"),
         engaged.alias("__op_engaged"),
     )
-    several = Check(
-        op.plan.source_of(OPPORTUNITY_ID),
-        "several_values",
-        pl.col("__primary") & (pl.col("__primary").sum().over("__op_deal") > 1),
-        pl.col("__op_deal"),
-        "opportunities with several primary partner rows; the first is used",
-        scope="note",
-    )
-    op = _update(op, frame=frame, notices=(*op.notices, several))
+    source = op.plan.source_of(OPPORTUNITY_ID)
+    notices = [
+        Check(
+            source,
+            "several_values",
+            pl.col("__primary") & (pl.col("__primary").sum().over("__op_deal") > 1),
+            pl.col("__op_deal"),
+            "opportunities with several primary partner rows; the first is used",
+            scope="note",
+        )
+    ]
+    if deals is not None and DEAL_ID in deals.present:
+        known = (
+            deals.frame.select(_text(DEAL_ID).alias("__op_deal"))
+            .drop_nulls()
+            .unique()
+            .with_columns(pl.lit(value=True).alias("__op_matched"))
+        )
+        frame = frame.join(known, on="__op_deal", how="left", maintain_order="left")
+        notices.append(
+            Check(
+                source,
+                "unknown_opportunity",
+                pl.col("__active")
+                & pl.col("__op_deal").is_not_null()
+                & pl.col("__op_matched").is_null(),
+                pl.col("__op_deal"),
+                "names no opportunity of the opportunities export, so the row credits no "
+                "partner; export that opportunity too, or correct the id",
+                scope="note",
+            )
+        )
+    op = _update(op, frame=frame, notices=(*op.notices, *notices))
     chosen = (
         frame.filter(pl.col("__primary") & pl.col("__op_deal").is_not_null())
         .select(
@@ -296,6 +361,18 @@ def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
         )
         .unique(subset="__op_deal", keep="first", maintain_order=True)
     )
+    orphaned = None
+    if IS_PRIMARY in op.present and IS_DELETED in op.present:
+        deleted_primary = pl.col("__primary_row") & ~pl.col("__active")
+        others = pl.col("__active") & ~pl.col("__primary_row")
+        others = others & pl.col("__op_partner").is_not_null()
+        orphaned = (
+            frame.filter(pl.col("__op_deal").is_not_null())
+            .group_by("__op_deal")
+            .agg((deleted_primary.any() & ~pl.col("__primary").any() & others.any()).alias("__o"))
+            .filter(pl.col("__o"))
+            .select("__op_deal", pl.lit(value=True).alias("__op_orphaned"))
+        )
     if ROLE in op.present:
         roles = (
             frame.filter(pl.col("__active"))
@@ -306,24 +383,46 @@ def _primary_partners(op: Input) -> tuple[Input, pl.LazyFrame | None]:
         )
         listed = ", ".join(f"{r} {n}" for r, n in roles.iter_rows())
         op = _update(op, notes=(*op.notes, f"partner roles (rows not deleted): {listed}"))
-    return op, chosen
+    return op, _Chosen(chosen, orphaned)
 
 
-def _attach_partner(deals: Input, chosen: pl.LazyFrame) -> Input:
-    """Give each deal its primary OpportunityPartner, else keep its own partner field."""
+def _attach_partner(deals: Input, chosen: _Chosen) -> Input:
+    """Give each deal its primary OpportunityPartner, else keep its own partner field.
+
+    A deal whose primary row is deleted, with only non-primary rows left, is counted in a
+    note-level check (:data:`_ORPHANED`).
+    """
     if DEAL_ID not in deals.present:
         return deals
     joined = deals.frame.join(
-        chosen,
+        chosen.primary,
         left_on=_text(DEAL_ID),
         right_on="__op_deal",
         how="left",
         maintain_order="left",
     )
+    notices = deals.notices
+    if chosen.orphaned is not None:
+        joined = joined.join(
+            chosen.orphaned,
+            left_on=_text(DEAL_ID),
+            right_on="__op_deal",
+            how="left",
+            maintain_order="left",
+        )
+        orphaned = Check(
+            PARTNER_ID,
+            _ORPHANED,
+            pl.col("__op_orphaned").fill_null(value=False),
+            _text(DEAL_ID),
+            _orphaned_note("primary"),
+            scope="note",
+        )
+        notices = (*notices, orphaned)
     own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
     exprs = [pl.coalesce(pl.col("__op_partner"), own).alias(PARTNER_ID)]
     added = [PARTNER_ID]
-    if "__op_engaged" in chosen.collect_schema():
+    if "__op_engaged" in chosen.primary.collect_schema():
         own_engaged = _text(ENGAGED_ON) if ENGAGED_ON in deals.present else pl.lit(None)
         exprs.append(pl.coalesce(own_engaged, pl.col("__op_engaged")).alias(ENGAGED_ON))
         added.append(ENGAGED_ON)
@@ -336,7 +435,7 @@ def _attach_partner(deals: Input, chosen: pl.LazyFrame) -> Input:
             "ignored); partner_engaged_on: its CreatedDate"
         ),
     )
-    return _update(deals, frame=frame, present=present, notes=notes)
+    return _update(deals, frame=frame, present=present, notes=notes, notices=notices)
 
 
 def resolve_partner_names(inputs: dict[str, Input], /) -> dict[str, Input]:
@@ -576,7 +675,9 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
     # every listed partner is credited now: drop the "the first is used" notes on them
     partner_sources = {deals.plan.source_of(t) for t in (PARTNER_ID, PARTNER_NAME)}
     notices = tuple(
-        c for c in deals.notices if not (c.rule == "several_values" and c.column in partner_sources)
+        dataclasses.replace(c, message=_orphaned_note(credit)) if c.rule == _ORPHANED else c
+        for c in deals.notices
+        if not (c.rule == "several_values" and c.column in partner_sources)
     )
     updated = _update(
         deals, frame=frame, present=present, notes=(*deals.notes, note), notices=notices
@@ -789,15 +890,91 @@ _SF_ID = r"^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$"
 suffix that makes the id unique ignoring case)."""
 
 
+def _record(text: pl.Expr) -> pl.Expr:
+    """Return the record a Salesforce id names (its first 15 characters), else null."""
+    return pl.when(text.str.contains(_SF_ID)).then(text.str.slice(0, 15))
+
+
+def _as_known_ids(
+    inp: Input, target: str, known: pl.LazyFrame, /, *, rule: str, message: str
+) -> Input:
+    """Read each ``target`` value of the other Salesforce id length as the known id.
+
+    ``known`` holds ids in a String column ``__sf_id``. A value of ``target`` that is no
+    known id, but whose first 15 characters begin exactly one known id, is replaced by
+    that id; a note-level check ``rule`` counts the rows (``given -> read as``).
+    """
+    ids = known.drop_nulls().unique()
+    listed = ids.select(
+        pl.col("__sf_id").alias("__sf_known_id"), pl.lit(value=True).alias("__sf_known")
+    )
+    # per first 15 characters, the one known id they begin (several: none, left as given)
+    by_record = (
+        ids.filter(pl.col("__sf_id").str.contains(_SF_ID))
+        .group_by(_record(pl.col("__sf_id")).alias("__sf_record"))
+        .agg(pl.when(pl.len() == 1).then(pl.col("__sf_id").first()).alias("__sf_as"))
+    )
+    given, other = f"__sf_given_{target}", f"__sf_other_length_{target}"
+    frame = (
+        inp.frame.with_columns(
+            _text(target).alias(given), _record(_text(target)).alias("__sf_record")
+        )
+        .join(listed, left_on=given, right_on="__sf_known_id", how="left", maintain_order="left")
+        .join(by_record, on="__sf_record", how="left", maintain_order="left")
+        .with_columns(
+            (pl.col("__sf_known").is_null() & pl.col("__sf_as").is_not_null()).alias(other)
+        )
+        .with_columns(
+            pl.when(pl.col(other)).then(pl.col("__sf_as")).otherwise(pl.col(target)).alias(target)
+        )
+        .drop("__sf_known", "__sf_record", "__sf_as")
+    )
+    notice = Check(
+        inp.plan.source_of(target),
+        rule,
+        pl.col(other),
+        pl.format("{} -> {}", pl.col(given), pl.col(target)),
+        message,
+        scope="note",
+    )
+    return _update(inp, frame=frame, notices=(*inp.notices, notice))
+
+
+_ONE_RECORD = {
+    (PARTNERS, PARTNER_ID): "partner",
+    (DEALS, DEAL_ID): "opportunity",
+    (DEALS, ACCOUNT_ID): "account",
+}
+"""Id columns whose values, in one table, name a record each: (input, column) -> what."""
+
+_REFERENCES = (
+    (None, PARTNER_ID, PARTNERS, "partner_id_length", "partner"),
+    (OPPORTUNITY_PARTNERS, OPPORTUNITY_ID, DEALS, "opportunity_id_length", "opportunity"),
+)
+"""References to another input's ids: (input or None for every other one, column,
+input referenced, note rule, what the ids name). The referenced column is the id column of
+that input (``partner_id``, ``deal_id``)."""
+
+
 def same_record_ids(inputs: dict[str, Input], /) -> dict[str, Input]:
-    """Read a partner reference of the other Salesforce id length as the partner's own id.
+    """Read Salesforce ids of the other length (15 or 18 characters) as one record's id.
 
     Salesforce writes a record's id in 15 characters (reports, spreadsheets, formula
-    fields) or 18 (the API, Data Loader); the first 15 characters of the 18 are the 15.
-    A ``partner_id`` of another input that matches no partner id, but whose first 15
-    characters are those of exactly one partner's id, is replaced by that id; a
-    note-level check counts the replacements. Values that are not ids of 15 or 18 letters
-    and digits (names, say) are left to :func:`resolve_partner_names`.
+    fields) or 18 (the API, Data Loader); the first 15 characters of the 18 are the 15,
+    the last 3 a suffix that makes the id unique ignoring case. Two steps, each counted in
+    a note-level check:
+
+    - in one table, a partner id, opportunity id or deal account id of 15 characters that
+      the same column also holds in 18 (an API export appended to a report export) is
+      read as the 18-character id: the same record is one record, and a repeated partner
+      or opportunity is then reported as a ``duplicate``, never counted twice;
+    - a ``partner_id`` of another input that matches no partner id, but whose first 15
+      characters are those of exactly one partner's id, is replaced by that id; so is an
+      OpportunityPartner ``OpportunityId`` matching no opportunity but one of the other
+      length.
+
+    Values that are not ids of 15 or 18 letters and digits (names, say) are left to
+    :func:`resolve_partner_names`.
 
     Examples
     --------
@@ -811,62 +988,88 @@ def same_record_ids(inputs: dict[str, Input], /) -> dict[str, Input]:
     >>> p.deals.select("partner_id").collect().item()
     '0015g00000PA001AAA'
     """
-    partners = inputs.get(PARTNERS)
-    if partners is None or PARTNER_ID not in partners.present:
-        return inputs
-    ids = partners.frame.select(_text(PARTNER_ID).alias("__sf_id")).drop_nulls().unique()
-    known = ids.select(
-        pl.col("__sf_id").alias("__sf_known_id"), pl.lit(value=True).alias("__sf_known")
-    )
-    # per first 15 characters, the one partner id they begin (several: none, left unknown)
-    by_record = (
-        ids.filter(pl.col("__sf_id").str.contains(_SF_ID))
-        .group_by(pl.col("__sf_id").str.slice(0, 15).alias("__sf_record"))
-        .agg(pl.when(pl.len() == 1).then(pl.col("__sf_id").first()).alias("__sf_as"))
-    )
     out = dict(inputs)
-    for name, inp in inputs.items():
-        if name == PARTNERS or PARTNER_ID not in inp.present:
+    for (name, column), what in _ONE_RECORD.items():
+        inp = out.get(name)
+        if inp is None or column not in inp.present:
             continue
-        given = _text(PARTNER_ID)
-        record = pl.when(given.str.contains(_SF_ID)).then(given.str.slice(0, 15))
-        frame = (
-            inp.frame.with_columns(given.alias("__sf_given"), record.alias("__sf_record"))
-            .join(
+        longer = inp.frame.select(_text(column).alias("__sf_id")).filter(
+            pl.col("__sf_id").str.len_chars() == 18
+        )
+        out[name] = _as_known_ids(
+            inp,
+            column,
+            longer,
+            rule="id_length",
+            message=f"{what} id of 15 characters that this table also holds in 18 (the same "
+            "Salesforce record); read as the 18-character id",
+        )
+    for only, column, referenced, rule, what in _REFERENCES:
+        target = out.get(referenced)
+        id_column = PARTNER_ID if referenced == PARTNERS else DEAL_ID
+        if target is None or id_column not in target.present:
+            continue
+        known = target.frame.select(_text(id_column).alias("__sf_id"))
+        for name, inp in list(out.items()):
+            if name == referenced or (only is not None and name != only):
+                continue
+            if column not in inp.present:
+                continue
+            out[name] = _as_known_ids(
+                inp,
+                column,
                 known,
-                left_on="__sf_given",
-                right_on="__sf_known_id",
-                how="left",
-                maintain_order="left",
+                rule=rule,
+                message=f"{what} id of the other Salesforce length (15 or 18 characters); "
+                f"read as the id of the {what} it names",
             )
-            .join(by_record, on="__sf_record", how="left", maintain_order="left")
-            .with_columns(
-                (pl.col("__sf_known").is_null() & pl.col("__sf_as").is_not_null()).alias(
-                    "__sf_other_length"
-                )
-            )
-            .with_columns(
-                pl.when(pl.col("__sf_other_length"))
-                .then(pl.col("__sf_as"))
-                .otherwise(pl.col(PARTNER_ID))
-                .alias(PARTNER_ID)
-            )
-            .drop("__sf_known", "__sf_record", "__sf_as")
-        )
-        notice = Check(
-            inp.plan.source_of(PARTNER_ID),
-            "partner_id_length",
-            pl.col("__sf_other_length"),
-            pl.format("{} -> {}", pl.col("__sf_given"), pl.col(PARTNER_ID)),
-            "partner id of the other Salesforce length (15 or 18 characters); read as the "
-            "id of the partner it names",
-            scope="note",
-        )
-        out[name] = _update(inp, frame=frame, notices=(*inp.notices, notice))
     return out
 
 
+def _partner_account_fallback(deals: Input, /) -> Input:
+    """Read ``PartnerAccountId`` as the deal's partner where ``Partner__c`` is blank.
+
+    ``PartnerAccountId`` is set when a partner user owns the deal; many companies name the
+    partner in a custom field such as ``Partner__c`` instead, which the preset reads first.
+    Where the custom field is blank the partner account is read (counted in a note); where
+    both are given and name different records, the custom field is read and a note counts
+    the rows.
+    """
+    if PARTNER_ACCOUNT not in deals.present:
+        return deals
+    own = _text(PARTNER_ID) if PARTNER_ID in deals.present else pl.lit(None, pl.String)
+    account = _text(PARTNER_ACCOUNT)
+    frame = deals.frame.with_columns(own.alias("__own_partner"), account.alias("__partner_account"))
+    filled = _fall_back(_update(deals, frame=frame), PARTNER_ID, PARTNER_ACCOUNT)
+    source, fallback = deals.plan.source_of(PARTNER_ID), deals.plan.source_of(PARTNER_ACCOUNT)
+    mine, theirs = pl.col("__own_partner"), pl.col("__partner_account")
+    differ = mine.is_not_null() & theirs.is_not_null()
+    differ = differ & (pl.coalesce(_record(mine), mine) != pl.coalesce(_record(theirs), theirs))
+    notices = (
+        Check(
+            source,
+            "partner_from_partner_account",
+            mine.is_null() & theirs.is_not_null(),
+            theirs,
+            f"blank; the partner is read from {fallback} (the partner account owning the deal)",
+            scope="note",
+        ),
+        Check(
+            source,
+            "partner_fields_differ",
+            differ,
+            pl.format("{} (" + fallback + " {})", mine, theirs),
+            f"names another partner than {fallback}; {source} is read (to read {fallback} "
+            f"instead, map it to partner_id and {source} to '')",
+            scope="note",
+        ),
+    )
+    return _update(filled, notices=(*filled.notices, *notices))
+
+
 def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
+    if DEALS in inputs:
+        inputs = {**inputs, DEALS: _partner_account_fallback(inputs[DEALS])}
     out, _ = _with_partner_accounts(inputs)
     if PARTNERS in out:
         out[PARTNERS] = keyed_by_name(out[PARTNERS])
@@ -876,7 +1079,7 @@ def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
         deals = _outcome_from_flags(deals, won=IS_WON, closed=IS_CLOSED, lost=None)
         op = out.get(OPPORTUNITY_PARTNERS)
         if op is not None:
-            op, chosen = _primary_partners(op)
+            op, chosen = _primary_partners(op, deals)
             out[OPPORTUNITY_PARTNERS] = op
             if chosen is not None:
                 deals = _attach_partner(deals, chosen)
@@ -1001,6 +1204,7 @@ SALESFORCE = Preset(
             "currency": ("CurrencyIsoCode", "Opportunity Currency", "Amount Currency"),
             IS_WON: ("IsWon", "Won"),
             IS_CLOSED: ("IsClosed", "Closed"),
+            PARTNER_ACCOUNT: ("PartnerAccountId", "Partner Account ID"),
         },
         OPPORTUNITY_PARTNERS: {
             OPPORTUNITY_ID: ("OpportunityId", "Opportunity ID"),

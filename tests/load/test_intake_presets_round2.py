@@ -1,0 +1,291 @@
+"""Salesforce and HubSpot exports in shapes the presets misread: flags, types, ids, currencies.
+
+Each export is written here in the documented shape of its CRM (Salesforce API names with a
+BOM and CRLF, 18-character ids; HubSpot with every field quoted), small enough to read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from partnerkit.load.mapping import Shape
+from partnerkit.load.read import Loaded, load
+
+ALPHA, BETA, GAMMA = "001000000000001AAA", "001000000000002AAA", "001000000000003AAA"
+ACME = "001C00000000001AAA"
+
+
+def header(names: str) -> list[str]:
+    """The header row of a file: names joined by commas."""
+    return names.split(",")
+
+
+def salesforce(folder: Path, **files: list[list[str]]) -> Path:
+    """Write ``Name=rows`` as ``Name.csv`` files, as Data Loader writes them (BOM, CRLF)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in files.items():
+        text = "".join(",".join(row) + "\r\n" for row in rows)
+        (folder / f"{name}.csv").write_text("\ufeff" + text, encoding="utf-8", newline="")
+    return folder
+
+
+ACCOUNTS = [
+    ["Id", "Name", "Type"],
+    [ALPHA, "Alpha Partners", "Partner"],
+    [BETA, "Beta Resellers", "Reseller"],
+    [GAMMA, "Gamma Distribution", "Distributor"],
+]
+
+
+def opportunity(
+    ident: str, stage: str, amount: str, *, closed: str = "", partner: str = ""
+) -> list[str]:
+    return [
+        ident,
+        ACME,
+        stage,
+        amount,
+        "2025-03-10",
+        closed,
+        "2025-01-01T10:00:00.000+0000",
+        partner,
+    ]
+
+
+def notes_of(loaded: Loaded, table: str) -> tuple[str, ...]:
+    return next(t for t in loaded.report.tables if t.table == table).notes
+
+
+def won_revenue(loaded: Loaded) -> float:
+    assert loaded.portfolio is not None, loaded.report.describe()
+    deals = loaded.portfolio.deals.filter(pl.col("outcome") == "won")
+    return float(deals.select(pl.col("amount").sum()).collect().item())
+
+
+OPPORTUNITY_CLOSED_ONLY = [
+    header("Id,AccountId,StageName,Amount,CloseDate,IsClosed,CreatedDate,Partner__c"),
+]
+
+
+# --- Salesforce ids of both lengths in one table ------------------------------------------
+
+
+def test_an_opportunity_under_both_id_lengths_is_a_duplicate_not_two_deals(
+    tmp_path: Path,
+) -> None:
+    head = "Id,AccountId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate,Partner__c"
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=[
+            header(head),
+            [
+                "006000000000001AAA",
+                ACME,
+                "Closed Won",
+                "1000",
+                "2025-03-10",
+                "1",
+                "1",
+                "2025-01-01",
+                ALPHA,
+            ],
+            [
+                "006000000000001",
+                ACME[:15],
+                "Closed Won",
+                "1000",
+                "2025-03-10",
+                "1",
+                "1",
+                "2025-01-01",
+                ALPHA[:15],
+            ],
+            [
+                "006000000000002AAA",
+                ACME,
+                "Closed Won",
+                "500",
+                "2025-03-11",
+                "1",
+                "1",
+                "2025-01-02",
+                BETA,
+            ],
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    (problem,) = loaded.report.problems
+    assert (problem.table, problem.column, problem.rule) == ("deals", "deal_id", "duplicate")
+    assert problem.rows == [(3, "006000000000001AAA (first on line 2)")]
+    notes = notes_of(loaded, "deals")
+    assert (
+        "Id: 1 row: opportunity id of 15 characters that this table also holds in 18 (the same "
+        "Salesforce record); read as the 18-character id (line 3)"
+    ) in notes
+    assert any(n.startswith("AccountId: 1 row: account id of 15 characters") for n in notes)
+    aside = load(folder, preset="salesforce", quarantine=True)
+    assert won_revenue(aside) == 1500.0
+    assert aside.portfolio is not None
+    accounts = aside.portfolio.deals.select("account_id").unique().collect().height
+    assert accounts == 1
+
+
+def test_a_partner_account_under_both_id_lengths_is_a_duplicate(tmp_path: Path) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=[*ACCOUNTS, [ALPHA[:15], "Alpha Partners", "Partner"]],
+        Opportunity=[
+            *OPPORTUNITY_CLOSED_ONLY,
+            opportunity("006000000000001AAA", "Closed Won", "10", closed="1", partner=ALPHA),
+        ],
+    )
+    (problem,) = load(folder, preset="salesforce").report.problems
+    assert (problem.table, problem.rule, problem.rows) == (
+        "partners",
+        "duplicate",
+        [(5, f"{ALPHA} (first on line 2)")],
+    )
+
+
+def test_ids_of_one_length_are_read_as_they_are(tmp_path: Path) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=[[r[0][:15], *r[1:]] if i else r for i, r in enumerate(ACCOUNTS)],
+        Opportunity=[
+            *OPPORTUNITY_CLOSED_ONLY,
+            opportunity("006000000000001", "Closed Won", "10", closed="1", partner=ALPHA[:15]),
+            opportunity("006000000000002", "Closed Won", "20", closed="1", partner=BETA[:15]),
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    ids = loaded.portfolio.deals.select("deal_id").collect().to_series().to_list()
+    assert ids == ["006000000000001", "006000000000002"]
+    assert not [n for n in notes_of(loaded, "deals") if "characters" in n]
+
+
+# --- Salesforce OpportunityPartner rows ---------------------------------------------------
+
+OPPORTUNITIES = [
+    header("Id,AccountId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate"),
+    *(
+        [
+            f"00600000000000{n}AAA",
+            ACME,
+            "Closed Won",
+            f"{n}000",
+            "2025-03-10",
+            "1",
+            "1",
+            "2025-01-01",
+        ]
+        for n in (1, 2, 3, 4)
+    ),
+]
+OP_HEAD = header("Id,OpportunityId,AccountToId,Role,IsPrimary,IsDeleted,CreatedDate")
+
+
+def op_row(n: int, opportunity: str, partner: str, role: str, primary: str, deleted: str):
+    return [f"00I00000000000{n}AAA", opportunity, partner, role, primary, deleted, "2025-01-05"]
+
+
+def test_opportunity_partner_rows_by_15_character_id_unknown_id_and_deleted_primary(
+    tmp_path: Path,
+) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=OPPORTUNITIES,
+        OpportunityPartner=[
+            OP_HEAD,
+            op_row(1, "006000000000001AAA", ALPHA, "Reseller", "1", "0"),
+            op_row(2, "006000000000002AAA", BETA, "System Integrator", "1", "1"),
+            op_row(3, "006000000000002AAA", GAMMA, "Distributor", "0", "0"),
+            op_row(4, "006000000000003", GAMMA, "Distributor", "1", "0"),  # 15 characters
+            op_row(5, "006000000000099AAA", BETA, "Reseller", "1", "0"),  # no such deal
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    partner_of = dict(loaded.portfolio.deals.select("deal_id", "partner_id").collect().rows())
+    assert partner_of == {
+        "006000000000001AAA": ALPHA,
+        "006000000000002AAA": None,  # the default credits the primary only: none is left
+        "006000000000003AAA": GAMMA,  # named by its 15-character id
+        "006000000000004AAA": None,
+    }
+    op_notes = notes_of(loaded, "opportunity_partners")
+    assert (
+        "OpportunityId: 1 row: opportunity id of the other Salesforce length (15 or 18 "
+        "characters); read as the id of the opportunity it names (line 5)"
+    ) in op_notes
+    assert (
+        "OpportunityId: 1 row: names no opportunity of the opportunities export, so the row "
+        "credits no partner; export that opportunity too, or correct the id (line 6)"
+    ) in op_notes
+    deleted = [n for n in notes_of(loaded, "deals") if "row of the deal is deleted" in n]
+    assert len(deleted) == 1
+    assert deleted[0].startswith("partner_id: 1 row: the primary OpportunityPartner row")
+    assert "they are not credited" in deleted[0]
+    assert deleted[0].endswith("(line 3)")
+
+    split = load(folder, preset="salesforce", shape=Shape(credit="split"))
+    assert split.portfolio is not None
+    shared = dict(split.portfolio.deals.select("deal_id", "partner_id").collect().rows())
+    assert shared["006000000000002AAA"] == GAMMA
+    (said,) = [n for n in notes_of(split, "deals") if "row of the deal is deleted" in n]
+    assert "credit split credits those non-primary partners alone" in said
+
+
+# --- Salesforce PartnerAccountId beside Partner__c ----------------------------------------
+
+
+def test_partner_account_id_is_read_where_the_custom_partner_field_is_blank(
+    tmp_path: Path,
+) -> None:
+    head = "Id,AccountId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate"
+    head += ",PartnerAccountId,Partner__c"
+    rows = [
+        (1, "10000", ALPHA, ""),  # a partner user owns the deal; the custom field is blank
+        (2, "20000", "", BETA),
+        (3, "5000", GAMMA, GAMMA[:15]),  # the same partner in both
+        (4, "7000", ALPHA, BETA),  # two different partners: the custom field is read
+    ]
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=[
+            header(head),
+            *(
+                [
+                    f"00600000000000{n}AAA",
+                    ACME,
+                    "Closed Won",
+                    amount,
+                    "2025-03-10",
+                    "1",
+                    "1",
+                    "2025-01-01",
+                    account,
+                    custom,
+                ]
+                for n, amount, account, custom in rows
+            ),
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    partners = loaded.portfolio.deals.select("partner_id").collect().to_series().to_list()
+    assert partners == [ALPHA, BETA, GAMMA, BETA]
+    notes = notes_of(loaded, "deals")
+    assert (
+        "Partner__c: 1 row: blank; the partner is read from PartnerAccountId (the partner "
+        "account owning the deal) (line 2)"
+    ) in notes
+    assert (
+        "Partner__c: 1 row: names another partner than PartnerAccountId; Partner__c is read "
+        "(to read PartnerAccountId instead, map it to partner_id and Partner__c to '') (line 5)"
+    ) in notes
