@@ -23,11 +23,13 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       ``Opportunity Name`` (a repeated name is then reported as a duplicate). The outcome
       comes from ``IsWon``/``IsClosed`` (``Won``, ``Closed``) when present, else from the
       stage: ``Closed Won`` -> won, ``Closed Lost`` -> lost, any other stage -> open.
-      The partner comes from a custom field ``Partner__c``, ``Partner Account ID``,
-      ``PartnerAccountId`` or ``Partner Account`` (a name), unless an OpportunityPartner
-      input names a primary partner; where ``Partner__c`` is blank, ``PartnerAccountId``
-      is read (both counted in notes, with the rows where the two name different
-      partners).
+      ``IsClosed`` without ``IsWon`` says only that a deal is closed: the stage says won
+      or lost, and a closed deal whose stage says neither breaks ``not_allowed`` (never
+      taken for lost). The partner comes from a custom field ``Partner__c``, ``Partner
+      Account ID``, ``PartnerAccountId`` or ``Partner Account`` (a name), unless an
+      OpportunityPartner input names a primary partner; where ``Partner__c`` is blank,
+      ``PartnerAccountId`` is read (both counted in notes, with the rows where the two
+      name different partners).
     - ``partners``: a partner Account export, file ``Account.csv`` / ``accounts.csv`` /
       ``partner_accounts.csv``: ``Id`` (``Account ID``; a report without it keys each
       partner by its name, see :func:`keyed_by_name`), ``Name`` (``Account Name``),
@@ -96,10 +98,10 @@ from types import MappingProxyType
 
 import polars as pl
 
-from partnerkit.load.checks import ROW, Check
+from partnerkit.load.checks import ROW, Check, raw
 from partnerkit.load.contract import DEALS, OUTCOME, PARTNER_ID
 from partnerkit.load.mapping import CREDITS, Input, ValueMap
-from partnerkit.load.problems import Problem, did_you_mean
+from partnerkit.load.problems import Problem, did_you_mean, fix_hint
 from partnerkit.load.text import clean_text, key_of, label_key, parse_flags, parse_numbers
 from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
 
@@ -192,11 +194,17 @@ def _flags(inp: Input, targets: Sequence[str], *, scope: str = "row") -> Input:
 
 
 def _outcome_from_flags(inp: Input, *, won: str, closed: str | None, lost: str | None) -> Input:
-    """Derive the outcome from won/closed (Salesforce) or won/lost (HubSpot) flags."""
+    """Derive the outcome from won/closed (Salesforce) or won/lost (HubSpot) flags.
+
+    A closed flag without a won flag says only that a deal is closed: the stage then
+    decides won or lost (see :func:`_outcome_from_stage`).
+    """
     flag_targets = [t for t in (won, closed, lost) if t is not None and t in inp.present]
     if not flag_targets:
         return inp
     inp = _flags(inp, flag_targets)
+    if closed is not None and closed in inp.present and won not in inp.present:
+        return _outcome_from_stage(inp, closed=closed, won=won)
 
     def flag(t: str | None) -> pl.Expr | None:
         return pl.col(f"__flag_{t}") if t is not None and t in inp.present else None
@@ -226,6 +234,41 @@ def _outcome_from_flags(inp: Input, *, won: str, closed: str | None, lost: str |
     frame = inp.frame.with_columns(pl.coalesce(derived, stage).alias(OUTCOME))
     present = tuple(dict.fromkeys((*inp.present, OUTCOME)))
     return _update(inp, frame=frame, present=present)
+
+
+def _outcome_from_stage(inp: Input, *, closed: str, won: str) -> Input:
+    """Read a closed deal's outcome from its stage when the export has no won flag.
+
+    Requires: ``closed`` parsed by :func:`_flags`. The stage, read through the value
+    map, says won or lost; a deal the closed flag calls closed whose stage reads neither
+    (``Negotiation/Review``, a custom closed stage the map does not know) breaks
+    ``not_allowed`` on ``outcome``, with the fix: export the won flag, or map the stage.
+    It is never taken for lost. A note says where the outcome came from.
+    """
+    if OUTCOME not in inp.present:  # no stage either: outcome is a missing column
+        return inp
+    flag, stage = inp.plan.source_of(closed), inp.plan.source_of(OUTCOME)
+    flags = ", or ".join(SALESFORCE.columns[DEALS][won]) if inp.name == DEALS else won
+    label = "Your stage"
+    fixes = [
+        fix_hint("map_value", style=style, table=inp.name, column=OUTCOME, value=WON, label=label)
+        for style in ("cli", "python")
+    ]
+    check = Check(
+        OUTCOME,
+        "not_allowed",
+        pl.col(f"__flag_{closed}") & ~pl.col(OUTCOME).is_in([WON, LOST]).fill_null(value=False),
+        pl.col(raw(OUTCOME)),
+        f"{flag} is true but {stage} says neither won nor lost, and the export has no won "
+        f"flag ({flags} in a report): whether the deal was won or lost is unknown, and it "
+        f"is not taken for lost; add the won flag to the export, or say which stages are "
+        f"won or lost: {fixes[0]} ({fixes[1]} in Python)",
+    )
+    note = (
+        f"outcome: {flag} without a won flag ({flags} in a report) says only that a deal "
+        f"is closed; whether a closed deal was won or lost is read from {stage}"
+    )
+    return _update(inp, checks=(*inp.checks, check), notes=(*inp.notes, note))
 
 
 def _first_of_list(inp: Input, targets: Sequence[str], what: str) -> Input:

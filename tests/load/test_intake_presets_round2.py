@@ -10,6 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
+import partnerkit as pk
+from partnerkit.cli import main
 from partnerkit.load.mapping import Shape
 from partnerkit.load.read import Loaded, load
 
@@ -67,6 +69,98 @@ def won_revenue(loaded: Loaded) -> float:
 OPPORTUNITY_CLOSED_ONLY = [
     header("Id,AccountId,StageName,Amount,CloseDate,IsClosed,CreatedDate,Partner__c"),
 ]
+
+
+# --- Salesforce: IsClosed without IsWon ---------------------------------------------------
+
+
+def test_closed_flag_without_won_flag_reads_won_or_lost_from_the_stage(tmp_path: Path) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=[
+            *OPPORTUNITY_CLOSED_ONLY,
+            opportunity("006000000000001AAA", "Closed Won", "10000", closed="true", partner=ALPHA),
+            opportunity("006000000000002AAA", "Closed Won", "20000", closed="true", partner=BETA),
+            opportunity("006000000000003AAA", "Closed Lost", "5000", closed="true", partner=GAMMA),
+            opportunity("006000000000004AAA", "Negotiation/Review", "7000", closed="false"),
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    outcomes = loaded.portfolio.deals.select("outcome").collect().to_series().to_list()
+    assert outcomes == ["won", "won", "lost", "open"]
+    assert won_revenue(loaded) == 30000.0
+    assert (
+        "outcome: IsClosed without a won flag (IsWon, or Won in a report) says only that a "
+        "deal is closed; whether a closed deal was won or lost is read from StageName"
+    ) in notes_of(loaded, "deals")
+
+
+def test_a_closed_deal_whose_stage_says_neither_is_refused_never_lost(
+    tmp_path: Path, capsys
+) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=[
+            *OPPORTUNITY_CLOSED_ONLY,
+            opportunity("006000000000001AAA", "Closed Won", "10000", closed="1", partner=ALPHA),
+            opportunity("006000000000002AAA", "Contract Signed", "20000", closed="1", partner=BETA),
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is None
+    (problem,) = loaded.report.problems
+    assert (problem.table, problem.column, problem.rule) == ("deals", "outcome", "not_allowed")
+    assert problem.rows == [(3, "Contract Signed")]
+    assert problem.records == ["006000000000002AAA"]
+    assert "IsClosed is true but StageName says neither won nor lost" in problem.message
+    assert "it is not taken for lost" in problem.message
+    assert "add the won flag to the export" in problem.message
+    assert "pass values={'deals': {'outcome': {'Your stage': 'won'}}} in Python" in problem.message
+
+    # the command line gives the same message, with its mapping-file fix, and no traceback
+    assert main(["validate", str(folder), "--preset", "salesforce"]) == 1
+    out = capsys.readouterr().out
+    assert "deals.outcome [not_allowed] 1 row in Opportunity.csv" in out
+    assert "line 3 (id 006000000000002AAA): 'Contract Signed'" in out
+    assert 'add [values.deals.outcome] "Your stage" = "won" to a --mapping file' in out
+
+    # the fix the message gives: say the stage is won
+    fixed = load(
+        folder, preset="salesforce", values={"deals": {"outcome": {"Contract Signed": "won"}}}
+    )
+    assert won_revenue(fixed) == 30000.0
+    # or set the row aside: it is listed, never counted as lost
+    aside = load(folder, preset="salesforce", quarantine=True)
+    assert won_revenue(aside) == 10000.0
+    assert aside.portfolio is not None
+    assert aside.portfolio.deals.filter(pl.col("outcome") == "lost").collect().height == 0
+
+
+def test_with_both_flags_a_closed_deal_not_won_is_still_lost(tmp_path: Path) -> None:
+    head = header("Id,AccountId,StageName,Amount,CloseDate,IsClosed,IsWon,CreatedDate,Partner__c")
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=ACCOUNTS,
+        Opportunity=[
+            head,
+            [
+                "006000000000001AAA",
+                ACME,
+                "Contract Signed",
+                "5",
+                "2025-03-10",
+                "1",
+                "0",
+                "2025-01-01",
+                "",
+            ],
+        ],
+    )
+    p = pk.read_portfolio(folder, preset="salesforce")
+    assert p.deals.select("outcome").collect().item() == "lost"
 
 
 # --- Salesforce ids of both lengths in one table ------------------------------------------
