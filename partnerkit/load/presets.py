@@ -69,7 +69,8 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       ``Amount in company currency``, map it to ``amount`` and map ``Currency`` to ``""``.
     - ``partners``: a companies export (``hubspot-crm-exports-all-companies-*.csv`` or
       ``companies.csv``): ``Record ID, Company name``, optional ``Type``, ``Partner
-      Tier``, ``Region``.
+      Tier``, ``Region``, ``Lifecycle Stage`` (read when ``Type`` is blank, see
+      :func:`partner_accounts`).
 
 ``crossbeam``
     - ``overlaps``: an account-mapping export (file ``overlaps.csv``, ``crossbeam*.csv``
@@ -92,6 +93,7 @@ Examples
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -107,8 +109,10 @@ from partnerkit.schema import OUTCOMES, OVERLAP_STATUSES, TABLES
 
 __all__ = [
     "CUSTOMER_TYPE_WORDS",
+    "NOT_PARTNER_LIFECYCLE_STAGES",
     "PARTNER_TYPE_WORDS",
     "PRESETS",
+    "SILENT_TYPES",
     "Preset",
     "credit_partners",
     "keyed_by_name",
@@ -135,6 +139,7 @@ IS_PRIMARY, IS_DELETED, OPPORTUNITY_ID = "is_primary", "is_deleted", "opportunit
 PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
 IS_PARTNER = "is_partner"
 PARTNER_ACCOUNT = "partner_account_id"
+LIFECYCLE = "lifecycle_stage"
 ENGAGED_ON = TABLES[DEALS].column("partner_engaged_on").name
 ROLE, AMOUNT = "role", TABLES[DEALS].column("amount").name
 OPPORTUNITY_PARTNERS = "opportunity_partners"
@@ -731,8 +736,37 @@ def credit_partners(inputs: dict[str, Input], credit: str = "primary", /) -> dic
 PARTNER_TYPE_WORDS = ("partner", "reseller", "distributor", "integrator", "referral", "var")
 """Words that mark an account or company ``Type`` as a partner type (case-insensitive)."""
 
-CUSTOMER_TYPE_WORDS = ("customer", "prospect", "lead", "vendor", "competitor", "investor", "press")
-"""Words that mark an account or company ``Type`` as not a partner (case-insensitive)."""
+CUSTOMER_TYPE_WORDS = (
+    "customer",
+    "prospect",
+    "lead",
+    "vendor",
+    "competitor",
+    "investor",
+    "press",
+    "analyst",
+)
+"""Words that mark an account or company ``Type`` as not a partner (case-insensitive).
+
+Salesforce's default Account types include ``Analyst`` (an industry analyst firm): never a
+partner."""
+
+SILENT_TYPES = ("other",)
+"""Account or company ``Type`` values that say nothing, as a blank ``Type`` does
+(Salesforce's and HubSpot's default ``Other``); matched on the whole value."""
+
+NOT_PARTNER_LIFECYCLE_STAGES = (
+    "subscriber",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+    "evangelist",
+)
+"""HubSpot ``Lifecycle Stage`` values (labels, or internal names such as
+``marketingqualifiedlead``) of a company that is not a partner; ``Other`` and custom stages
+say nothing."""
 
 
 def _type_in(text: pl.Expr, words: Sequence[str]) -> pl.Expr:
@@ -757,25 +791,46 @@ def _deal_keys(deals: Input | None, targets: Sequence[str]) -> set[str]:
         .to_series()
         .to_list()
     )
-    return {v for v in values if v} | {key_of(v) for v in values if v}
+    records = {v[:15] for v in values if re.fullmatch(_SF_ID, v)}  # either id length
+    return {v for v in values if v} | {key_of(v) for v in values if v} | records
 
 
-def partner_accounts(inp: Input, /, deals: Input | None = None) -> Input:
+def _listed(rows: pl.DataFrame, kind: str, value: str | None = None) -> str:
+    """Return ``'Name' (line 4), ...`` for the first rows (``ROW, __ident, __named``)."""
+    shown = []
+    for r, i, n, v in (
+        rows.select(ROW, "__ident", "__named", pl.col(value) if value else pl.lit(None))
+        .head(8)
+        .rows()
+    ):
+        said = f": {v!r}" if v is not None else ""
+        shown.append(f"{n or i!r} ({kind} {r}{said})")
+    return ", ".join(shown) + (", ..." if rows.height > 8 else "")
+
+
+def partner_accounts(
+    inp: Input, /, deals: Input | None = None, *, also: Sequence[Input] = ()
+) -> Input:
     """Keep only the partner accounts of an Account / Companies export holding customers.
 
-    Requires: nothing; uses the helper ``is_partner`` (``IsPartner``) and ``type`` when
-    present. When partner accounts are enabled (some row has ``IsPartner`` true), a row
-    is kept when ``IsPartner`` is true or its type names a partner, reseller,
-    distributor, integrator, referral or VAR (:data:`PARTNER_TYPE_WORDS`). Otherwise a
-    row is kept unless its type names a customer, prospect, lead, vendor, competitor,
-    investor or press (:data:`CUSTOMER_TYPE_WORDS`). The rows left out are counted in a
-    note with their line numbers; an export of partners only is read as it is.
+    Requires: nothing; uses the helpers ``is_partner`` (``IsPartner``) and
+    ``lifecycle_stage`` (HubSpot's ``Lifecycle Stage``) and ``type`` when present. When
+    partner accounts are enabled (some row has ``IsPartner`` true), a row is kept when
+    ``IsPartner`` is true or its type names a partner, reseller, distributor, integrator,
+    referral or VAR (:data:`PARTNER_TYPE_WORDS`). Otherwise a row is kept unless its type
+    names a customer, prospect, lead, vendor, competitor, investor, press or analyst
+    (:data:`CUSTOMER_TYPE_WORDS`). The rows left out are counted in a note with their line
+    numbers (analysts in a note of their own); an export of partners only is read as it is.
 
-    A blank ``Type`` says nothing. In an export that mixes customers in (some row's type
-    names one), a company with a blank type that ``deals`` name as the account of a deal
-    (``account_id`` or the helper ``account_name``), and as no deal's partner, is a
-    customer and is left out; the other companies with a blank type are kept. A note names
-    both kinds that are deal accounts.
+    A blank ``Type``, or ``Other`` (:data:`SILENT_TYPES`), says nothing. Such a company
+    that ``deals`` name as the account of a deal (``account_id`` or the helper
+    ``account_name``), and as no deal's partner (nor the partner of an input in ``also``,
+    an OpportunityPartner export), is a customer and is left out; so is one
+    whose ``Lifecycle Stage`` is a customer's, lead's, subscriber's, ...
+    (:data:`NOT_PARTNER_LIFECYCLE_STAGES`) and that is no deal's partner. The others are
+    kept. Notes name the companies left out this way, and those kept because some deal
+    names them as its partner. Salesforce ids are compared by record (15 or 18
+    characters, see :func:`same_record_ids`).
 
     Examples
     --------
@@ -799,78 +854,123 @@ def partner_accounts(inp: Input, /, deals: Input | None = None) -> Input:
         inp = _flags(inp, [IS_PARTNER], scope="table")
     is_flag = pl.col(f"__flag_{IS_PARTNER}") if flag else pl.lit(None, pl.Boolean)
     kind = _text("type") if typed else pl.lit(None, pl.String)
+    staged = typed and LIFECYCLE in inp.present
+    stage = _text(LIFECYCLE) if staged else pl.lit(None, pl.String)
     ident = _text(PARTNER_ID) if PARTNER_ID in inp.present else pl.lit(None, pl.String)
     named = _text(NAME) if NAME in inp.present else pl.lit(None, pl.String)
+    blank = kind.is_null() if typed else pl.lit(value=False)
+    silent = label_key(kind).is_in(SILENT_TYPES).fill_null(value=False)
     marked = inp.frame.with_columns(
         is_flag.fill_null(value=False).alias("__flagged"),
         _type_in(kind, PARTNER_TYPE_WORDS).alias("__partner_type"),
         _type_in(kind, CUSTOMER_TYPE_WORDS).alias("__customer_type"),
-        (kind.is_null() if typed else pl.lit(value=False)).alias("__blank_type"),
+        _type_in(kind, ("analyst",)).alias("__analyst"),
+        blank.alias("__blank_type"),
+        silent.alias("__silent_type"),
+        ((blank | silent) & _type_in(stage, NOT_PARTNER_LIFECYCLE_STAGES)).alias("__stage_says"),
+        stage.alias("__stage"),
         ident.alias("__ident"),
         named.alias("__named"),
     ).collect()
     notes = list(inp.notes)
+    untyped = pl.col("__blank_type") | pl.col("__silent_type")
     if marked["__flagged"].any():
         keep = pl.col("__flagged") | pl.col("__partner_type")
-    elif marked["__customer_type"].any() and marked["__blank_type"].any():
+        marked = marked.with_columns(
+            pl.lit(value=False).alias(c) for c in ("__account", "__partner", "__by_stage")
+        )
+    else:
         accounts = _deal_keys(deals, [ACCOUNT_ID, ACCOUNT_NAME])
         partners = _deal_keys(deals, [PARTNER_ID, PARTNER_NAME])
+        for other in also:
+            partners |= _deal_keys(other, [PARTNER_ID])
 
         def among(keys: set[str]) -> pl.Expr:
             listed = pl.Series(sorted(keys), dtype=pl.String).implode()
-            return pl.col("__ident").is_in(listed).fill_null(value=False) | label_key(
-                pl.col("__named")
-            ).is_in(listed).fill_null(value=False)
+            ident = pl.coalesce(_record(pl.col("__ident")), pl.col("__ident"))
+            return ident.is_in(listed).fill_null(value=False) | label_key(pl.col("__named")).is_in(
+                listed
+            ).fill_null(value=False)
 
         marked = marked.with_columns(
-            (pl.col("__blank_type") & among(accounts)).alias("__account"),
-            among(partners).alias("__partner"),
+            (untyped & among(accounts)).alias("__account"), among(partners).alias("__partner")
         )
         customer = pl.col("__account") & ~pl.col("__partner")
-        keep = ~pl.col("__customer_type") & ~customer
-        for how, rows, then in (
-            (
-                "left out as customers: accounts of deals and no deal's partner",
-                marked.filter(customer),
-                "; give them a partner Type to count them as partners",
-            ),
-            (
-                "kept as partners though accounts of deals too: some deal's partner",
-                marked.filter(pl.col("__account") & pl.col("__partner")),
-                "",
-            ),
+        marked = marked.with_columns(
+            (pl.col("__stage_says") & ~pl.col("__partner") & ~customer).alias("__by_stage")
+        )
+        keep = ~pl.col("__customer_type") & ~customer & ~pl.col("__by_stage")
+        said = inp.plan.source_of(LIFECYCLE) if staged else LIFECYCLE
+        for typed_as, which in (
+            ("a blank Type", "__blank_type"),
+            ("Type 'Other'", "__silent_type"),
         ):
-            if rows.height:
-                listed = ", ".join(
-                    f"{n or i!r} ({inp.row_kind} {r})"
-                    for r, i, n in rows.select(ROW, "__ident", "__named").head(8).rows()
-                )
-                what = "company" if rows.height == 1 else "companies"
-                notes.append(f"{rows.height} {what} with a blank Type {how} ({listed}){then}")
-    else:
-        keep = ~pl.col("__customer_type")
+            for how, rows, value, then in (
+                (
+                    "left out as customers: accounts of deals and no deal's partner",
+                    marked.filter(pl.col(which) & customer),
+                    None,
+                    "; give them a partner Type to count them as partners",
+                ),
+                (
+                    f"left out: a {said} not a partner's, and no deal's partner",
+                    marked.filter(pl.col(which) & pl.col("__by_stage")),
+                    "__stage",
+                    "; give them a partner Type to count them as partners",
+                ),
+                (
+                    "kept as partners though accounts of deals too: some deal's partner",
+                    marked.filter(pl.col(which) & pl.col("__account") & pl.col("__partner")),
+                    None,
+                    "",
+                ),
+                (
+                    f"kept as partners though their {said} is not a partner's: some deal's partner",
+                    marked.filter(pl.col(which) & pl.col("__stage_says") & pl.col("__partner")),
+                    "__stage",
+                    "",
+                ),
+            ):
+                if rows.height:
+                    what = "company" if rows.height == 1 else "companies"
+                    shown = _listed(rows, inp.row_kind, value)
+                    notes.append(f"{rows.height} {what} with {typed_as} {how} ({shown}){then}")
     before = inp.frame.collect_schema().names()
     helpers = [c for c in marked.columns if c.startswith("__") and c not in before]
     helpers = [c for c in helpers if c != ROW] + ["__partner_account"]
     marked = marked.with_columns(keep.alias("__partner_account"))
     if marked["__partner_account"].all():
-        return inp
+        return _update(inp, notes=tuple(notes))
+    analysts = marked.filter(pl.col("__analyst") & ~pl.col("__partner_account"))
+    if analysts.height:
+        what = "account" if analysts.height == 1 else "accounts"
+        notes.append(
+            f"{analysts.height} {what} of an analyst Type left out: an industry analyst is not "
+            f"a partner ({_listed(analysts, inp.row_kind)})"
+        )
     left = marked.filter(~pl.col("__partner_account"))[ROW].to_list()
     kept = marked.filter(pl.col("__partner_account")).drop(helpers)
     source = inp.plan.source_of("type") if typed else "Type"
     flag_source = inp.plan.source_of(IS_PARTNER) if flag else "IsPartner"
     written = _text("type") if typed else pl.lit(None, pl.String)
-    why = (
-        pl.when(pl.col("__blank_type") & pl.col("__account").fill_null(value=False))
-        .then(pl.lit(f"a blank {source}, and an account of deals"))
+    base = (
+        pl.when(pl.col("__blank_type"))
+        .then(pl.lit(f"a blank {source}"))
         .when(written.is_not_null())
         .then(pl.format(f"{source} '{{}}'", written))
+    )
+    said_stage = inp.plan.source_of(LIFECYCLE) if staged else LIFECYCLE
+    why = (
+        pl.when(untyped & pl.col("__account"))
+        .then(pl.format("{}, and an account of deals", base))
+        .when(pl.col("__by_stage"))
+        .then(pl.format(f"{{}}, and {said_stage} '{{}}'", base, pl.col("__stage")))
+        .when(written.is_not_null())
+        .then(base)
         .otherwise(pl.lit(f"no partner {source}"))
     )
     if flag:
         why = pl.format(f"{flag_source} not true, {{}}", why)
-    if "__account" not in marked.columns:
-        marked = marked.with_columns(pl.lit(value=False).alias("__account"))
     out = marked.filter(~pl.col("__partner_account"))
     left_out = tuple(
         (i, n, int(r), str(w))
@@ -888,7 +988,8 @@ def _with_partner_accounts(inputs: dict[str, Input]) -> tuple[dict[str, Input], 
     """Copy ``inputs`` keeping the partner accounts only; return it and its deals (or None)."""
     out = dict(inputs)
     if PARTNERS in out:
-        out[PARTNERS] = partner_accounts(out[PARTNERS], out.get(DEALS))
+        also = [out[OPPORTUNITY_PARTNERS]] if OPPORTUNITY_PARTNERS in out else []
+        out[PARTNERS] = partner_accounts(out[PARTNERS], out.get(DEALS), also=also)
     return out, out.get(DEALS)
 
 
@@ -1289,6 +1390,7 @@ HUBSPOT = Preset(
             "type": ("Type", "Company Type"),
             "tier": ("Partner Tier", "Tier"),
             "region": ("Region",),
+            LIFECYCLE: ("Lifecycle Stage",),
         },
         DEALS: {
             DEAL_ID: ("Record ID", "Deal ID"),

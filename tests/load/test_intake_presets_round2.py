@@ -14,6 +14,7 @@ import partnerkit as pk
 from partnerkit.cli import main
 from partnerkit.load.mapping import Shape
 from partnerkit.load.read import Loaded, load
+from tests.load.hubspot_export import quoted
 
 ALPHA, BETA, GAMMA = "001000000000001AAA", "001000000000002AAA", "001000000000003AAA"
 ACME = "001C00000000001AAA"
@@ -161,6 +162,165 @@ def test_with_both_flags_a_closed_deal_not_won_is_still_lost(tmp_path: Path) -> 
     )
     p = pk.read_portfolio(folder, preset="salesforce")
     assert p.deals.select("outcome").collect().item() == "lost"
+
+
+# --- HubSpot companies: blank Type, Lifecycle Stage ---------------------------------------
+
+HS_COMPANIES = ["Record ID", "Company name", "Type", "Lifecycle Stage", "Company Domain Name"]
+HS_DEALS = [
+    "Record ID",
+    "Deal Stage",
+    "Amount",
+    "Close Date",
+    "Create Date",
+    "Is Closed Won",
+    "Is closed lost",
+    "Associated Company IDs",
+    "Associated Partner Client IDs",
+]
+
+
+def hubspot(folder: Path, companies: list[list[str]], deals: list[list[str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "hubspot-crm-exports-all-companies-2025-12-01.csv").write_text(
+        quoted([HS_COMPANIES, *companies]), encoding="utf-8", newline=""
+    )
+    (folder / "hubspot-crm-exports-all-deals-2025-12-01.csv").write_text(
+        quoted([HS_DEALS, *deals]), encoding="utf-8", newline=""
+    )
+    return folder
+
+
+def hs_deal(record: str, won: str, company: str, partner: str, amount: str = "25000.0"):
+    lost = "false" if won == "true" else "true"
+    stage = "Closed Won" if won == "true" else "Closed Lost"
+    return [
+        record,
+        stage,
+        amount,
+        "2025-11-28 16:14",
+        "2025-09-01 09:00",
+        won,
+        lost,
+        company,
+        partner,
+    ]
+
+
+def test_customers_with_a_blank_type_are_left_out_though_no_type_names_a_customer(
+    tmp_path: Path,
+) -> None:
+    """No company is typed Customer: customers have a blank Type and a Lifecycle Stage."""
+    folder = hubspot(
+        tmp_path / "hs",
+        [
+            ["301", "Alpha Partners", "Partner", "Other", "alpha.example"],
+            ["302", "Beta Integrators", "Reseller", "Other", "beta.example"],
+            ["501", "Acme Corp", "", "Customer", "acme.example"],
+            ["502", "Globex", "", "Customer", "globex.example"],
+            ["503", "Initech", "", "Lead", "initech.example"],
+            ["504", "Umbrella", "", "Opportunity", "umbrella.example"],
+            ["505", "Hooli", "", "", "hooli.example"],  # says nothing, buys nothing: kept
+        ],
+        [
+            hs_deal("9001", "true", "501", "301"),
+            hs_deal("9002", "true", "502", "302", "12000.0"),
+            hs_deal("9003", "false", "504", "301", "5000.0"),
+        ],
+    )
+    loaded = load(folder, preset="hubspot")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    ids = loaded.portfolio.partners.select("partner_id").collect().to_series().to_list()
+    assert ids == ["301", "302", "505"]
+    notes = notes_of(loaded, "partners")
+    assert (
+        "3 companies with a blank Type left out as customers: accounts of deals and no deal's "
+        "partner ('Acme Corp' (line 4), 'Globex' (line 5), 'Umbrella' (line 7)); give them a "
+        "partner Type to count them as partners"
+    ) in notes
+    assert (
+        "1 company with a blank Type left out: a Lifecycle Stage not a partner's, and no "
+        "deal's partner ('Initech' (line 6: 'Lead')); give them a partner Type to count them "
+        "as partners"
+    ) in notes
+    assert won_revenue(loaded) == 37000.0
+
+
+def test_a_blank_type_partner_of_a_deal_is_kept_whatever_its_lifecycle_stage(
+    tmp_path: Path,
+) -> None:
+    """HubSpot sets a new company's Lifecycle Stage to Lead itself: a deal's partner stays."""
+    folder = hubspot(
+        tmp_path / "hs",
+        [
+            ["301", "Alpha Partners", "Partner", "", ""],
+            ["303", "Cedar Consulting", "", "Lead", ""],
+            ["503", "Initech", "", "salesqualifiedlead", ""],
+        ],
+        [hs_deal("9001", "true", "777", "303")],
+    )
+    loaded = load(folder, preset="hubspot")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    ids = loaded.portfolio.partners.select("partner_id").collect().to_series().to_list()
+    assert ids == ["301", "303"]
+    notes = notes_of(loaded, "partners")
+    assert (
+        "1 company with a blank Type kept as partners though their Lifecycle Stage is not a "
+        "partner's: some deal's partner ('Cedar Consulting' (line 3: 'Lead'))"
+    ) in notes
+    assert any("('Initech' (line 4: 'salesqualifiedlead'))" in n for n in notes)
+
+
+# --- Salesforce default Account types Analyst and Other -----------------------------------
+
+
+def test_analyst_accounts_and_other_accounts_buying_are_not_partners(tmp_path: Path) -> None:
+    folder = salesforce(
+        tmp_path / "sf",
+        Account=[
+            ["Id", "Name", "Type"],
+            [ALPHA, "Alpha Partners", "Partner"],
+            [BETA, "Beta Resellers", "Reseller"],
+            ["001000000000004AAA", "Gartner", "Analyst"],
+            ["001000000000005AAA", "Misc Holding", "Other"],
+            ["001000000000006AAA", "Acme Corp", "Customer - Direct"],
+            ["001000000000007AAA", "Loose Ends", "Other"],  # buys nothing: kept
+        ],
+        Opportunity=[
+            header("Id,AccountId,StageName,Amount,CloseDate,CreatedDate,Partner__c"),
+            [
+                "006000000000001AAA",
+                "001000000000006AAA",
+                "Closed Won",
+                "1000",
+                "2025-03-10",
+                "2025-01-01",
+                ALPHA,
+            ],
+            [
+                "006000000000002AAA",
+                "001000000000005AAA",
+                "Closed Won",
+                "3000",
+                "2025-03-12",
+                "2025-01-01",
+                "",
+            ],
+        ],
+    )
+    loaded = load(folder, preset="salesforce")
+    assert loaded.portfolio is not None, loaded.report.describe()
+    ids = loaded.portfolio.partners.select("name").collect().to_series().to_list()
+    assert ids == ["Alpha Partners", "Beta Resellers", "Loose Ends"]
+    notes = notes_of(loaded, "partners")
+    assert (
+        "1 company with Type 'Other' left out as customers: accounts of deals and no deal's "
+        "partner ('Misc Holding' (line 5)); give them a partner Type to count them as partners"
+    ) in notes
+    assert (
+        "1 account of an analyst Type left out: an industry analyst is not a partner "
+        "('Gartner' (line 4))"
+    ) in notes
 
 
 # --- Salesforce ids of both lengths in one table ------------------------------------------
