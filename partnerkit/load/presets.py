@@ -62,11 +62,14 @@ not ids) is understood: a value that matches no partner id but exactly one partn
       ``Associated Partner Client IDs`` and/or ``Associated Partner Client`` (names, used
       where the ids are empty), ``Associated Company IDs`` and/or ``Associated Company``,
       ``Is Closed Won``, ``Is closed lost``, ``Currency``. Outcome: ``Is Closed Won`` /
-      ``Is closed lost`` when present, else the stage (``Closed Won`` / ``Closed Lost``,
-      any other -> open).
+      ``Is closed lost`` when present, else the stage (``Closed Won`` / ``Closed Lost``
+      and the default pipeline's internal ``closedwon`` / ``closedlost``, any other ->
+      open).
       Associations listing several values (``a;b``) credit the first, with a note, unless
-      the credit policy is ``split`` or ``full``. To use
-      ``Amount in company currency``, map it to ``amount`` and map ``Currency`` to ``""``.
+      the credit policy is ``split`` or ``full``. Without a ``Currency`` column,
+      ``Amount in company currency`` is the amount when exported (each deal's ``Amount``
+      may be in its own currency; see :func:`_company_currency_amounts`); to use it beside
+      ``Currency``, map it to ``amount`` and map ``Currency`` to ``""``.
     - ``partners``: a companies export (``hubspot-crm-exports-all-companies-*.csv`` or
       ``companies.csv``): ``Record ID, Company name``, optional ``Type``, ``Partner
       Tier``, ``Region``, ``Lifecycle Stage`` (read when ``Type`` is blank, see
@@ -140,6 +143,7 @@ PARTNER_NAME, ACCOUNT_NAME = "partner_name", "account_name"
 IS_PARTNER = "is_partner"
 PARTNER_ACCOUNT = "partner_account_id"
 LIFECYCLE = "lifecycle_stage"
+COMPANY_AMOUNT, CURRENCY = "amount_in_company_currency", TABLES[DEALS].column("currency").name
 ENGAGED_ON = TABLES[DEALS].column("partner_engaged_on").name
 ROLE, AMOUNT = "role", TABLES[DEALS].column("amount").name
 OPPORTUNITY_PARTNERS = "opportunity_partners"
@@ -1231,9 +1235,78 @@ def _prepare_salesforce(inputs: dict[str, Input]) -> dict[str, Input]:
     return out
 
 
+def _company_currency_amounts(deals: Input, /) -> Input:
+    """Read HubSpot's ``Amount in company currency`` as the amount when there is no currency.
+
+    In a portal with several currencies, ``Amount`` holds each deal in its own currency,
+    which only the ``Currency`` column names; ``Amount in company currency`` holds it
+    converted to the portal's company currency. An export with a ``Currency`` column is
+    read as it is (``Amount`` and ``Currency``; the helper column is listed as ignored).
+    Without one, the amounts in company currency are read (a note says so, and a
+    note-level check counts the deals whose ``Amount`` differs). A deal with an ``Amount``
+    but no amount in company currency, in an export where the two differ on some deal,
+    has no known currency: it breaks ``blank_currency``.
+    """
+    if COMPANY_AMOUNT not in deals.present:
+        return deals
+    source = deals.plan.source_of(COMPANY_AMOUNT)
+    if CURRENCY in deals.present:  # each deal's amount and currency as they are
+        plan = dataclasses.replace(
+            deals.plan,
+            renamed=tuple((s, t) for s, t in deals.plan.renamed if t != COMPANY_AMOUNT),
+            ignored=tuple(c for c in deals.source.columns if c in {*deals.plan.ignored, source}),
+        )
+        present = tuple(t for t in deals.present if t != COMPANY_AMOUNT)
+        return _update(deals, frame=deals.frame.drop(COMPANY_AMOUNT), present=present, plan=plan)
+    given = deals.plan.source_of(AMOUNT) if AMOUNT in deals.present else "Amount"
+    own = _text(AMOUNT) if AMOUNT in deals.present else pl.lit(None, pl.String)
+    company = _text(COMPANY_AMOUNT)
+    frame = deals.frame.with_columns(
+        own.alias("__amount_as_given"),
+        company.alias("__company_amount"),
+        pl.coalesce(company, own).alias(AMOUNT),
+    )
+    mine, theirs = pl.col("__amount_as_given"), pl.col("__company_amount")
+    differs = (parse_numbers(mine) != parse_numbers(theirs)).fill_null(value=False)
+    notice = Check(
+        source,
+        "company_currency",
+        differs,
+        pl.format("{} -> {}", mine, theirs),
+        f"differs from {given} (a deal in another currency than the company's): the "
+        "amount in company currency is read",
+        scope="note",
+    )
+    unknown = Check(
+        source,
+        "blank_currency",
+        theirs.is_null() & mine.is_not_null() & differs.any(),
+        mine,
+        f"empty while {given} is given, and the export has no Currency column: other deals' "
+        f"{given} differs from their amount in company currency (the portal has several "
+        "currencies), so this deal's currency is unknown; add the Currency column to the "
+        "export, or fill in the amount in company currency",
+    )
+    note = (
+        f"amount: read from {source!r}, in the portal's company currency: the export has no "
+        f"Currency column, and {given!r} holds each deal in its own currency (add the "
+        "Currency column to the export to read each deal's own amount and convert it with a "
+        "rate table instead)"
+    )
+    return _update(
+        deals,
+        frame=frame,
+        present=tuple(dict.fromkeys((*deals.present, AMOUNT))),
+        checks=(*deals.checks, unknown),
+        notices=(*deals.notices, notice),
+        notes=(*deals.notes, note),
+    )
+
+
 def _prepare_hubspot(inputs: dict[str, Input]) -> dict[str, Input]:
     out, deals = _with_partner_accounts(inputs)
     if deals is not None:
+        deals = _company_currency_amounts(deals)
         deals = _first_of_list(deals, [PARTNER_ID, PARTNER_NAME], "partners")
         deals = _first_of_list(deals, [ACCOUNT_ID, ACCOUNT_NAME], "companies")
         deals = _fall_back(deals, PARTNER_ID, PARTNER_NAME)
@@ -1405,9 +1478,10 @@ HUBSPOT = Preset(
             "currency": ("Currency",),
             IS_WON: ("Is Closed Won",),
             IS_LOST: ("Is closed lost",),
+            COMPANY_AMOUNT: ("Amount in company currency",),
         },
     },
-    values={DEALS: {OUTCOME: _OUTCOME_LABELS}},
+    values={DEALS: {OUTCOME: {**_OUTCOME_LABELS, "closedwon": WON, "closedlost": LOST}}},
     prepare=_prepare_hubspot,
 )
 

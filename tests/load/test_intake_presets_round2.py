@@ -323,6 +323,87 @@ def test_analyst_accounts_and_other_accounts_buying_are_not_partners(tmp_path: P
     ) in notes
 
 
+# --- HubSpot: Amount in company currency without a Currency column ------------------------
+
+HS_MONEY = [
+    "Record ID",
+    "Deal Stage",
+    "Amount",
+    "Amount in company currency",
+    "Close Date",
+    "Create Date",
+    "Associated Partner Client IDs",
+]
+
+
+def hubspot_money(folder: Path, deals: list[list[str]], head: list[str] = HS_MONEY) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    companies = [
+        ["Record ID", "Company name", "Type"],
+        ["301", "Alpha Partners", "Partner"],
+        ["302", "Beta Integrators", "Partner"],
+    ]
+    (folder / "hubspot-crm-exports-all-companies-2025-12-01.csv").write_text(
+        quoted(companies), encoding="utf-8", newline=""
+    )
+    (folder / "hubspot-crm-exports-all-deals-2025-12-01.csv").write_text(
+        quoted([head, *deals]), encoding="utf-8", newline=""
+    )
+    return folder
+
+
+def money_deal(record: str, amount: str, company: str, partner: str = "301") -> list[str]:
+    return [record, "Closed Won", amount, company, "2025-11-28 16:14", "2025-09-01 09:00", partner]
+
+
+def test_amounts_in_several_currencies_are_read_in_the_company_currency(
+    tmp_path: Path,
+) -> None:
+    folder = hubspot_money(
+        tmp_path / "hs",
+        [
+            money_deal("9001", "3000000.0", "20100.0"),  # JPY
+            money_deal("9002", "10000.0", "10850.0", "302"),  # EUR
+            money_deal("9003", "15000.0", "15000.0"),  # the company's own currency
+        ],
+    )
+    loaded = load(folder, preset="hubspot")
+    assert won_revenue(loaded) == 45950.0
+    notes = notes_of(loaded, "deals")
+    assert any(n.startswith("amount: read from 'Amount in company currency'") for n in notes)
+    assert (
+        "Amount in company currency: 2 rows: differs from Amount (a deal in another currency "
+        "than the company's): the amount in company currency is read (line 2, 3)"
+    ) in notes
+
+
+def test_a_deal_without_its_amount_in_company_currency_has_no_known_currency(
+    tmp_path: Path,
+) -> None:
+    folder = hubspot_money(
+        tmp_path / "hs",
+        [money_deal("9001", "3000000.0", "20100.0"), money_deal("9002", "10000.0", "")],
+    )
+    loaded = load(folder, preset="hubspot")
+    (problem,) = loaded.report.problems
+    assert (problem.column, problem.rule) == ("Amount in company currency", "blank_currency")
+    assert (problem.rows, problem.records) == ([(3, "10000.0")], ["9002"])
+    assert "add the Currency column to the export" in problem.message
+
+
+def test_with_a_currency_column_each_deal_keeps_its_own_amount(tmp_path: Path) -> None:
+    head = [*HS_MONEY, "Currency"]
+    folder = hubspot_money(
+        tmp_path / "hs",
+        [[*money_deal("9001", "10000.0", "10850.0"), "EUR"]],
+        head,
+    )
+    loaded = load(folder, preset="hubspot")
+    assert won_revenue(loaded) == 10000.0
+    deals = next(t for t in loaded.report.tables if t.table == "deals")
+    assert "Amount in company currency" in deals.ignored
+
+
 # --- Salesforce ids of both lengths in one table ------------------------------------------
 
 
@@ -543,3 +624,26 @@ def test_partner_account_id_is_read_where_the_custom_partner_field_is_blank(
         "Partner__c: 1 row: names another partner than PartnerAccountId; Partner__c is read "
         "(to read PartnerAccountId instead, map it to partner_id and Partner__c to '') (line 5)"
     ) in notes
+
+
+# --- HubSpot internal stage ids -----------------------------------------------------------
+
+
+def test_hubspot_internal_stage_ids_read_won_and_lost(tmp_path: Path) -> None:
+    head = [
+        "Record ID",
+        "Deal Stage",
+        "Amount",
+        "Close Date",
+        "Create Date",
+        "Associated Partner Client IDs",
+    ]
+    deals = [
+        ["9001", "closedwon", "25000.0", "2025-11-28 16:14", "2025-09-01 09:00", "301"],
+        ["9002", "closedlost", "12000.0", "2025-11-15 00:00", "2025-10-01 10:00", "302"],
+        ["9003", "appointmentscheduled", "3000.0", "2025-12-16 00:00", "2025-10-01 10:00", "301"],
+    ]
+    folder = hubspot_money(tmp_path / "hs", deals, head)
+    p = pk.read_portfolio(folder, preset="hubspot")
+    outcomes = p.deals.select("outcome").collect().to_series().to_list()
+    assert outcomes == ["won", "lost", "open"]
