@@ -26,7 +26,7 @@ def stub(monkeypatch):
     def snapshot(source, partner_id, *, as_of, policy, reading=None):
         calls.append((source, partner_id, as_of, policy, reading))
         if partner_id != "p1":
-            raise ValueError(f"partner {partner_id!r} is not in the portfolio at {source}")
+            raise cli.UnknownPartnerError(partner_id, source)
         return as_of or dt.date(2025, 6, 30), {"won_revenue": 1200.0, "reasons": ["DORMANT"]}
 
     monkeypatch.setattr(cli, "snapshot", snapshot)
@@ -103,7 +103,7 @@ def test_errors_exit_with_a_code_and_a_message(tmp_path, stub, capsys):
         "record", "--ledger", str(missing), "--partner", "zz", "--decision", "keep",
         "--rationale", "r", "--who", "w", str(tmp_path),
     )  # fmt: skip
-    assert code == 1
+    assert code == 2  # an unknown value: a usage error
     assert "'zz' is not in the portfolio" in capsys.readouterr().err
     assert not missing.exists()
     foreign = tmp_path / "foreign.sqlite"
