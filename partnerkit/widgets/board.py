@@ -279,6 +279,8 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         )
         self.decided = current_decisions(ledger.current())
         self.whatif: Mapping[str, Any] = {}
+        self._picked: list[str] = []  # selected by a chart pick (follow_picks, follow_chart)
+        self._follows_charts = False
 
         counts = dict(self.frame["recommendation"].value_counts().iter_rows())
         self._show = widgets.ToggleButtons(
@@ -378,6 +380,8 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         self.observe(self._refresh_list, names=["show", "decided"])
         self.observe(self._refresh_detail, names=["partner_id", "decided"])
         self.observe(self._refresh_selection, names=["selected"])
+        self.queue.observe(self._refresh_bulk_note, names=["row_keys"])
+        self.observe(self._drop_stale_message, names=["partner_id", "show", "selected"])
 
         self._refresh_list()
         self._refresh_detail()
@@ -430,17 +434,45 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         known = set(self.frame["partner_id"].to_list())
         self.selected = [p for p in dict.fromkeys(partner_ids) if p in known]
 
+    def pick(self, partner_ids: Sequence[str], /) -> None:
+        """Select the partners picked on a chart in place of the selection, and say what went.
+
+        A chart pick replaces the selection, as a new click on the chart does; rows ticked in
+        the queue (or selected in code) that the pick leaves out are named in
+        :attr:`message`, so a tick is never dropped unnoticed. The note beside the bulk
+        buttons says how many of the selected came from the chart and how many are on
+        other pages of the queue.
+
+        E.g. with ``a`` ticked, ``board.pick(["b"])`` selects ``b`` and the message says
+        that ``a`` is no longer selected.
+        """
+        known = set(self.frame["partner_id"].to_list())
+        picked = [p for p in dict.fromkeys(str(p) for p in partner_ids) if p in known]
+        dropped = [p for p in self.selected if p not in picked and p not in self._picked]
+        self._picked = picked
+        self.selected = picked
+        if dropped:
+            names = dict(self._names.iter_rows())
+            shown = ", ".join(f"{names.get(p) or p} ({p})" for p in dropped[:3])
+            more = f" and {len(dropped) - 3:,} more" if len(dropped) > 3 else ""
+            self.message = (
+                f"{_REPLACED} {len(dropped):,} ticked partner{'s' if len(dropped) != 1 else ''} "
+                f"no longer selected: {shown}{more}. Tick them again to add them."
+            )
+
     def follow_picks(self, source: traitlets.HasTraits, /, name: str = "selected") -> None:
         """Select the partners that ``source``'s trait ``name`` lists (ids), as they change.
 
         E.g. ``board.follow_picks(explorer)``: partners picked on the explorer's Pareto chart
-        are selected on the board, and the what-if follows.
+        are selected on the board in place of the rows ticked before, which the board names
+        (:meth:`pick`), and the what-if follows.
         """
 
         def picked(change: Mapping[str, Any]) -> None:
-            self.select([str(p) for p in change["new"] or []])
+            self.pick([str(p) for p in change["new"] or []])
 
         source.observe(picked, names=[name])
+        self._follow_charts()
 
     def follow_chart(self, selections: _Selections, name: str, /) -> None:
         """Select the partners picked on a chart's selection ``name``.
@@ -451,9 +483,21 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
 
         def picked(change: Mapping[str, Any]) -> None:
             value = getattr(change["new"], "value", None) or []
-            self.select([str(p["partner_id"]) for p in value if p.get("partner_id")])
+            self.pick([str(p["partner_id"]) for p in value if p.get("partner_id")])
 
         selections.observe(picked, [name])
+        self._follow_charts()
+
+    def _follow_charts(self) -> None:
+        # the what-if's invitation names the chart only once a chart's picks reach the board
+        self._follows_charts = True
+        self._refresh_selection()
+
+    def _drop_stale_message(self, _change: Mapping[str, Any]) -> None:
+        # a search's outcome or a refusal is about the partner, list or selection of its
+        # moment: once they change, it no longer applies (a recording's outcome stays)
+        if self.message.startswith(_STALE) or " partners match; " in self.message:
+            self.message = ""
 
     def _missing(self, *, partner: bool) -> list[str]:
         checks = [("who decides", self.who), ("a rationale", self.rationale)]
@@ -678,18 +722,36 @@ class DecisionBoard(widgets.VBox):  # type: ignore[misc]
         )
         self._refresh_position()
 
+    def _refresh_bulk_note(self, _change: Mapping[str, Any] | None = None) -> None:
+        self._picked = [p for p in self._picked if p in self.selected]
+        n = len(self.selected)
+        if not n:
+            self._bulk_note.value = "Tick rows to decide several at once:&nbsp;"
+            return
+        notes = []
+        if self._picked:
+            notes.append(f"{len(self._picked):,} picked on the chart")
+        away = len(set(self.selected) - set(self.queue.row_keys))
+        if away:
+            notes.append(f"{away:,} not on this page of the queue")
+        more = f" ({'; '.join(notes)})" if notes else ""
+        self._bulk_note.value = f"<b>{n:,} selected</b>{html.escape(more)}&nbsp;"
+
     def _refresh_selection(self, _change: Mapping[str, Any] | None = None) -> None:
         n = len(self.selected)
         for button in self.bulk_buttons.values():
             button.disabled = n == 0
-        self._bulk_note.value = (
-            f"<b>{n:,} selected</b>&nbsp;" if n else "Tick rows to decide several at once:&nbsp;"
-        )
+        self._refresh_bulk_note()
         if not n:
             self.whatif = {}
+            where = (
+                "Tick partners in the table or click bars of the chart"
+                if self._follows_charts
+                else "Tick partners in the table"
+            )
             self._whatif.value = (
-                "<p class='pk-whatif'><b>What if?</b> Select partners in the table (or on a "
-                "chart) to see what exiting them would put at risk.</p>"
+                f"<p class='pk-whatif'><b>What if?</b> {where} to see what exiting them would "
+                "put at risk.</p>"
             )
             return
         coverage = getattr(self.analysis, "coverage", None)
@@ -795,6 +857,11 @@ def _detail(
         )
     parts.append(f"<p>{current}</p>")
     return "".join(parts)
+
+
+_REPLACED = "The chart pick replaced the selection:"
+_STALE = ("No partner matches", "Nothing recorded", _REPLACED)
+"""Messages that stop applying once the partner shown, the list or the selection changes."""
 
 
 def _as_note(message: str) -> str:
