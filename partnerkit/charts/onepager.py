@@ -48,7 +48,15 @@ from partnerkit.formatting import compact
 from partnerkit.metrics.change import CHANGE_LABELS
 from partnerkit.window import shift_months
 
-__all__ = ["REASON_MEANINGS", "change_lines", "compact", "key_figures", "partner_onepager"]
+__all__ = [
+    "REASON_MEANINGS",
+    "change_lines",
+    "compact",
+    "key_figures",
+    "not_counted_figures",
+    "not_counted_reason",
+    "partner_onepager",
+]
 
 REASON_MEANINGS: dict[str, str] = {r.code: r.meaning for r in REASONS}
 """Reason code -> the sentence the one-pager writes for it (the decisions' own wording)."""
@@ -102,18 +110,71 @@ _FIGURES: tuple[tuple[str, str, Callable[[Any], str] | str], ...] = (
 )
 
 
+def not_counted_figures(partner: Mapping[str, Any], /) -> dict[str, str]:
+    """How the state and stage of a partner left out of the portfolio's figures are written.
+
+    A partner that is not ``counted`` (a prospect, an exited partner, or one signed after the
+    as-of date) is not rated: the state and stage worked out from its rows (``active``,
+    ``mature`` for a partner without a signing date) would read as if it were. They are
+    written ``"<status>, not rated"`` and ``"n/a"``. A counted partner (or a row without
+    ``counted``) gives ``{}``: its figures are written as they are.
+
+    Examples
+    --------
+    >>> not_counted_figures({"counted": False, "status": "prospect", "state": "active"})
+    {'state': 'prospect, not rated', 'stage': 'n/a'}
+    >>> not_counted_figures({"counted": True, "status": "active", "state": "active"})
+    {}
+    """
+    if partner.get(c.COUNTED, True) is not False:
+        return {}
+    status = partner.get("status") or "status unknown"
+    return {c.STATE: f"{status}, not rated", c.STAGE: "n/a"}
+
+
+def not_counted_reason(partner: Mapping[str, Any], /) -> str:
+    """Why a partner is not counted, in an analyst's words (no policy field names).
+
+    Examples
+    --------
+    >>> not_counted_reason({"status": "prospect"})
+    "Not rated: a prospect is not counted in the portfolio's figures, so it gets no recommendation."
+    >>> not_counted_reason({"status": "active"})
+    "Not rated: signed after the analysis date, so not yet counted in the portfolio's figures and no recommendation."
+    """  # noqa: E501
+    status = partner.get("status")
+    if status == "active":
+        return (
+            "Not rated: signed after the analysis date, so not yet counted in the portfolio's "
+            "figures and no recommendation."
+        )
+    who = {
+        None: "a partner without a status",
+        "prospect": "a prospect",
+        "exited": "an exited partner",
+    }
+    return (
+        f"Not rated: {who.get(status, f'a partner of status {status}')} is not counted in the "
+        "portfolio's figures, so it gets no recommendation."
+    )
+
+
 def key_figures(
     partner: dict[str, Any], /, *, columns: int = 3, currency: str | None = None
 ) -> pl.DataFrame:
     """Lay out the key figures of one scorecard row as text: label, shown, col, row.
 
-    Figures whose column is absent are skipped; the tier appears as "assigned → implied".
+    Figures whose column is absent are skipped; the tier appears as "assigned → implied"; a
+    partner not counted shows its status instead of a state (:func:`not_counted_figures`).
 
     >>> key_figures({"won_revenue": 2500.0, "tier": "gold", "implied_tier": "silver"}).rows()
     [('Won revenue', '2.5k', 0, 0), ('Tier (implied)', 'gold → silver', 1, 0)]
     """
+    words = not_counted_figures(partner)
 
     def shown(col: str, how: Callable[[Any], str] | str) -> str:
+        if col in words:
+            return words[col]
         value = partner[col]
         if col == c.OUR_EFFORT_SHARE:  # of the hours, else of the activities
             return fmt.effort_share(value, partner.get("partner_initiated_share"))
@@ -521,11 +582,11 @@ def partner_onepager(
         header.append(f"as of {fmt.date(as_of)}")
     if currency:
         header.append(f"amounts in {currency}")
+    meanings = dict(REASON_MEANINGS if reasons is None else reasons)
+    if reasons is None:  # the decisions' wording names a policy field: say it in words
+        meanings["NOT_COUNTED"] = not_counted_reason(partner)
     top = alt.HConcatChart(
-        hconcat=[
-            _figures_panel(partner, currency),
-            _decision_panel(partner, dict(REASON_MEANINGS if reasons is None else reasons)),
-        ]
+        hconcat=[_figures_panel(partner, currency), _decision_panel(partner, meanings)]
     )
     lower: list[alt.LayerChart] = []
     if quarterly is not None and quarterly.height:

@@ -43,6 +43,8 @@ from partnerkit.schema import TABLE_ORDER
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
+from partnerkit.charts.onepager import not_counted_figures
+from partnerkit.widgets.errors import ExportError, SettingError
 from partnerkit.widgets.table import format_value, html_table, is_money, text_table
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "RENDERER",
     "WIDGET_PLACEHOLDER",
     "Notes",
+    "Notice",
     "ProblemList",
     "Table",
     "WidgetPlaceholders",
@@ -65,6 +68,7 @@ __all__ = [
     "notes",
     "offline_renderer",
     "one_sided_table",
+    "overlap_table",
     "problem_list",
     "setup_notebook",
     "table",
@@ -214,9 +218,12 @@ def setup_notebook(shell: InteractiveShell | None = None) -> None:
     is contacted (see :func:`offline_renderer`). Printed polars frames show up to
     :data:`TABLE_ROWS` rows, without dtypes. A :class:`~partnerkit.PortfolioError` or
     :class:`~partnerkit.SourceError` raised by a cell shows as a :func:`problem_list` (table,
-    column, rule, rows, how to fix it) instead of a traceback; the cell still fails, so
-    *Run All* stops there. The cell's output is :class:`WidgetPlaceholders`: once the
-    notebook is saved and reopened, each widget reads "run this cell" instead of an error.
+    column, rule, rows, how to fix it) instead of a traceback, and a
+    :class:`~partnerkit.widgets.errors.SettingError` (a setting naming what the data does not
+    have) or :class:`~partnerkit.widgets.errors.ExportError` (a folder that cannot be written)
+    as its one-sentence message; the cell still fails, so *Run All* stops there. The cell's
+    output is :class:`WidgetPlaceholders`: once the notebook is saved and reopened, each
+    widget reads "run this cell" instead of an error.
     ``shell`` defaults to the running IPython shell (none: no hook, no output).
 
     Examples
@@ -230,7 +237,9 @@ def setup_notebook(shell: InteractiveShell | None = None) -> None:
             get_ipython = None
         shell = get_ipython() if get_ipython is not None else None
     if shell is not None:
-        shell.set_custom_exc((PortfolioError, SourceError), _show_problems)  # type: ignore[no-untyped-call]
+        shell.set_custom_exc(  # type: ignore[no-untyped-call]
+            (PortfolioError, SourceError, SettingError, ExportError), _show_problems
+        )
         shell.display_pub.publish(
             {
                 "text/plain": repr(WidgetPlaceholders()),
@@ -399,12 +408,37 @@ def _show_problems(
     tb: object,
     tb_offset: int | None = None,
 ) -> list[str]:
-    """IPython custom exception handler: show the problem list, no traceback."""
+    """IPython custom exception handler: show the problem list (or the message), no traceback."""
     from IPython.display import display  # noqa: PLC0415
+
+    if isinstance(value, SettingError | ExportError):
+        display(Notice(str(value)))  # type: ignore[no-untyped-call]
+        return [f"{etype.__name__}: {value}"]
 
     shown = ProblemList.of(value if isinstance(value, Exception) else Exception(str(value)))
     display(shown)  # type: ignore[no-untyped-call]
     return [f"{etype.__name__}: {shown.heading} (listed above)"]
+
+
+class Notice:
+    """One sentence a notebook shows in place of a traceback (a setting, an export).
+
+    Examples
+    --------
+    >>> Notice("No partner 'P9' in this portfolio.")
+    No partner 'P9' in this portfolio.
+    >>> Notice("a <b>")._repr_html_()
+    "<div class='pk-problems'><p><b>a &lt;b&gt;</b></p></div>"
+    """
+
+    def __init__(self, text: str, /) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_html_(self) -> str:
+        return f"<div class='pk-problems'><p><b>{_escape(self.text)}</b></p></div>"
 
 
 class Table:
@@ -487,6 +521,76 @@ def table(
     p2                  USD 2
     """
     return Table(frame, columns=columns, limit=limit, title=title, currency=currency)
+
+
+OVERLAP_WORKED = "worked"
+"""Column of :func:`overlap_table`: co-sell potential minus its untapped part, as the chart."""
+OVERLAP_UNTAPPED = "untapped"
+"""Column of :func:`overlap_table`: the co-sell potential with no deal through the partner."""
+OVERLAP_ANY = "any_overlap_account_with_a_deal"
+"""Column of :func:`overlap_table`: ``realized_overlap``, inside the co-sell potential or not."""
+
+
+def overlap_table(
+    scorecard: pl.DataFrame, /, *, limit: int = 25, currency: str | None = None
+) -> Table:
+    """Show the figures of the overlap chart, partner by partner, in the chart's order.
+
+    The partners are those :func:`partnerkit.charts.overlap.overlap_chart` draws by default
+    (most untapped potential first; ties: more overlap accounts, then ``partner_id``). The
+    columns are the chart's: overlap accounts, co-sell potential, and its two coloured parts,
+    *worked* (potential minus untapped: a deal in the window) and *untapped* (no deal yet),
+    which add up to the potential. The
+    scorecard's ``realized_overlap`` counts every overlap account with a deal, inside the
+    co-sell potential or not, so it is named for what it is ("any overlap account with a
+    deal") and can exceed *worked*.
+
+    Requires columns: ``partner_id``, ``overlap_accounts``, ``cosell_potential``,
+    ``untapped_overlap`` (``name``, ``state``, ``realized_overlap`` and
+    ``overlap_open_pipeline`` are shown when present).
+
+    Examples
+    --------
+    >>> card = pl.DataFrame({"partner_id": ["a", "b"], "name": ["A", "B"],
+    ...     "overlap_accounts": [9, 5], "cosell_potential": [7, 5], "realized_overlap": [3, 1],
+    ...     "untapped_overlap": [5, 5]})
+    >>> overlap_table(card)  # doctest: +NORMALIZE_WHITESPACE
+    name  partner id  overlap accounts  co-sell potential  worked  untapped  any overlap account with a deal
+    A     a                          9                  7       2         5                                3
+    B     b                          5                  5       0         5                                1
+    """  # noqa: E501
+    potential = pl.col("cosell_potential").fill_null(0)
+    untapped = pl.col("untapped_overlap").fill_null(0)
+    rows = (
+        scorecard.sort(
+            ["untapped_overlap", "overlap_accounts", "partner_id"],
+            descending=[True, True, False],
+            nulls_last=True,
+        )
+        .head(limit)
+        .with_columns(
+            pl.col("cosell_potential").alias("co-sell_potential"),
+            (potential - untapped).alias(OVERLAP_WORKED),
+            untapped.alias(OVERLAP_UNTAPPED),
+            *(
+                [pl.col("realized_overlap").alias(OVERLAP_ANY)]
+                if "realized_overlap" in scorecard.columns
+                else []
+            ),
+        )
+    )
+    columns = [
+        "name",
+        "partner_id",
+        "state",
+        "overlap_accounts",
+        "co-sell_potential",
+        OVERLAP_WORKED,
+        OVERLAP_UNTAPPED,
+        OVERLAP_ANY,
+        "overlap_open_pipeline",
+    ]
+    return Table(rows, columns=columns, limit=limit, currency=currency)
 
 
 def one_sided_table(scorecard: pl.DataFrame, /, *, limit: int = 20) -> Table:
@@ -586,7 +690,10 @@ def figures(
     write them (:func:`partnerkit.widgets.table.format_value`, the shared formatting):
     shares (names ending in ``_share`` or ``_rate``) as percentages, money in whole units
     with ``currency`` (the portfolio's ISO code), counts whole, other numbers with two
-    decimals. The concentration's ``total_value`` is money when its ``value_column`` is.
+    decimals. The concentration's ``total_value`` is money when its ``value_column`` is. A
+    partner not counted in the portfolio (``counted`` false: a prospect, an exited partner)
+    shows ``"<status>, not rated"`` as its state and ``n/a`` as its stage
+    (:func:`partnerkit.charts.onepager.not_counted_figures`).
 
     Examples
     --------
@@ -608,8 +715,11 @@ def figures(
     """
     names = [k for k in (keys or values.keys()) if k in values]
     value = str(values.get("value_column") or "won_revenue")
+    words = not_counted_figures(values)
 
     def written(key: str) -> str:
+        if key in words:
+            return words[key]
         if key in _TOP_SHARES and values.get("partners") is not None:
             return fmt.top_share(values[key], values["partners"], fraction=_TOP_SHARES[key])
         if key in ("gini", "hhi"):

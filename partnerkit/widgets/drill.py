@@ -40,6 +40,8 @@ from partnerkit.facts.partner import RAW_TABLES, counts_as, partner_frames, part
 from partnerkit.metrics.change import measure_changes_of, since_last_review
 from partnerkit.portfolio import Portfolio
 from partnerkit.widgets.display import Table
+from partnerkit.widgets.errors import ExportError, SettingError, export_failure, nearest
+from partnerkit.widgets.exports import Busy, on_click
 from partnerkit.widgets.grid import DataGrid
 from partnerkit.widgets.state import AnalysisLike
 from partnerkit.widgets.table import WIDGET_CSS
@@ -49,7 +51,9 @@ __all__ = [
     "RAW_TABLES",
     "TRACED",
     "PartnerDrill",
+    "SettingError",
     "counts_as",
+    "known_partner",
     "partner_frames",
     "partner_rows",
     "recompute",
@@ -108,6 +112,42 @@ def trace(scorecard_row: Mapping[str, Any], recomputed: Mapping[str, Any], /) ->
     )
 
 
+def known_partner(names: pl.DataFrame, partner_id: str, /) -> str:
+    """Return ``partner_id`` when ``names`` (``partner_id``, ``name``) holds it, else say so.
+
+    A mistyped id raises a :class:`~partnerkit.widgets.errors.SettingError` naming it, the
+    nearest ids and names, and how to fix the setting (a notebook shows it without a
+    traceback and *Run All* stops there).
+
+    Examples
+    --------
+    >>> names = pl.DataFrame({"partner_id": ["P00021", "P00137"], "name": ["Vale Data", "Kite"]})
+    >>> known_partner(names, "P00021")
+    'P00021'
+    >>> known_partner(names, "P0021")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    partnerkit.widgets.errors.SettingError: No partner 'P0021' in this portfolio ...
+    """
+    ids = names["partner_id"].cast(pl.String).to_list()
+    if partner_id in ids:
+        return partner_id
+    labels = [f"{n} ({p})" if n and n != p else p for p, n in names.iter_rows()]
+    by_id = dict(zip(ids, labels, strict=True))
+    by_name = {str(n): label for (_p, n), label in zip(names.iter_rows(), labels, strict=True) if n}
+    close = [by_id[p] for p in nearest(partner_id, ids)]
+    close += [by_name[n] for n in nearest(partner_id, list(by_name)) if by_name[n] not in close]
+    exact_name = [
+        p for p, n in names.iter_rows() if n and str(n).lower() == partner_id.strip().lower()
+    ]
+    hint = f" It is the name of {exact_name[0]}: use that id." if exact_name else ""
+    raise SettingError(
+        f"No partner {partner_id!r} in this portfolio ({len(ids):,} partners).{hint} "
+        f"Nearest: {'; '.join(close[:5]) or 'none'}. Set partner_id in the settings cell to "
+        "one of its partner ids (or None for the best-ranked) and run the notebook again."
+    )
+
+
 class _Selectable(Protocol):
     def observe(self, handler: Any, names: Any) -> None: ...  # noqa: ANN401
 
@@ -118,6 +158,9 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
     Pick by typing in the search box (name or id), by clicking a row of any
     :class:`~partnerkit.widgets.grid.DataGrid` passed to :meth:`follow`, or by setting
     :attr:`partner_id` (what a chart selection handler does, see :meth:`follow_chart`).
+    A ``partner_id`` given that the scorecard does not hold raises a
+    :class:`~partnerkit.widgets.errors.SettingError` naming the nearest partners
+    (:func:`known_partner`).
 
     Parameters
     ----------
@@ -167,7 +210,8 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
             disabled=not onepager,
             layout={"width": "auto"},
         )
-        self.export_button.on_click(lambda _b: self.export_onepager())
+        self.export_button.on_click(on_click(self.export_onepager))
+        self.busy = Busy([self.export_button], description="Exporting")
         self.written: list[str] = []
         self.portfolio = portfolio
         self.currency = portfolio_currency(portfolio)
@@ -211,7 +255,13 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         self.observe(self._show, names=["partner_id"])
         self.children = [self._search, self._header, self._trace, self._tabs]
         if onepager:
-            self.children = [*self.children, self.export_button, self.onepager_view]
+            self.children = [
+                *self.children,
+                widgets.HBox([self.export_button, self.busy.bar]),
+                self.onepager_view,
+            ]
+        if partner_id:
+            known_partner(self._names, partner_id)
         first = partner_id or (card["partner_id"][0] if card.height else "")
         self.partner_id = first
         if first == "":
@@ -333,16 +383,36 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         return since_last_review(card.lazy(), decisions=current.lazy()).collect()
 
     def export_onepager(self, formats: tuple[str, ...] = ("png", "html")) -> list[Path]:
-        """Write the one-pager of the partner shown to ``out_dir/review-<id>.<format>``."""
+        """Write the one-pager of the partner shown to ``out_dir/review-<id>.<format>``.
+
+        The export button is disabled and a progress bar counts the files while they are
+        drawn (a second call meanwhile does nothing). A folder that cannot be written is said
+        on the drill (the path and the reason) and raised as an
+        :class:`~partnerkit.widgets.errors.ExportError` (a button click only says it).
+        """
+        if self.busy.active:  # an export is running
+            return []
         chart = self.onepager()
         if chart is None:
             self.message = "No partner chosen: nothing exported."
             self._draw_header()
             return []
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        paths = [
-            export_chart(chart, self.out_dir / f"review-{self.partner_id}.{f}") for f in formats
-        ]
+        pid = self.partner_id
+        paths: list[Path] = []
+        self.message = f"Exporting the one-pager of {pid}…"
+        self._draw_header()
+        try:
+            with self.busy.running() as step:
+                self.out_dir.mkdir(parents=True, exist_ok=True)
+                for done, f in enumerate(formats, start=1):
+                    paths.append(export_chart(chart, self.out_dir / f"review-{pid}.{f}"))
+                    step(done, len(formats))
+                    self.message = f"Exporting the one-pager: {done} of {len(formats)} file(s)…"
+                    self._draw_header()
+        except Exception as error:
+            self.message = export_failure("One-pager export", error)
+            self._draw_header()
+            raise ExportError(self.message) from error
         self.written = [str(p) for p in paths]
         self.message = "Exported: " + ", ".join(p.name for p in paths) + f" in {self.out_dir}."
         self._draw_header()
@@ -369,6 +439,10 @@ class PartnerDrill(widgets.VBox):  # type: ignore[misc]
         return self._figures
 
     def _show(self, _change: Mapping[str, Any] | None = None) -> None:
+        if _change is not None and self.message.startswith(
+            ("Exported", "No partner chosen", "One-pager export failed")
+        ):
+            self.message = ""  # it was about the partner shown before
         card = self.analysis.scorecard.filter(pl.col("partner_id") == self.partner_id)
         if card.height == 0:
             self.rows = {}
