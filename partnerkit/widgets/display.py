@@ -724,6 +724,8 @@ def figures(
             return fmt.top_share(values[key], values["partners"], fraction=_TOP_SHARES[key])
         if key in ("gini", "hhi"):
             return fmt.number(values[key], digits=2 if key == "gini" else 3)
+        if key == "benchmark_position":  # naming the closest, as the report and CLI do
+            return fmt.benchmark(values)
         if key == "total_value":
             column = value if is_money(value) else "total"
             return format_value(values[key], column=column, currency=currency)
@@ -1021,7 +1023,7 @@ def headline(concentration: pl.DataFrame, /, *, currency: str | None = None) -> 
     return (
         f"{sentence[:1].upper()}{sentence[1:]} ({written} in total; {c['denominator']} "
         f"partners). Gini {fmt.number(c['gini'], digits=2)}; "
-        f"{c.get('benchmark_position') or 'closest to none'}."
+        f"{fmt.benchmark(c) if c.get('benchmark_position') else 'closest to none'}."
     )
 
 
