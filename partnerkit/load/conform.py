@@ -34,18 +34,25 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from partnerkit.load.checks import ROW, Check, raw
-from partnerkit.load.contract import currency_check
+from partnerkit.load.checks import ROW, SHOWN_ROWS, Check, raw
+from partnerkit.load.contract import blank_currency_check, currency_check
 from partnerkit.load.dates import DATE_FORMATS, DAY_FIRST_FORMATS, parse_dates
 from partnerkit.load.mapping import ValueMap, apply_values, relabel
 from partnerkit.load.problems import HintStyle, Problem, fix_hint
-from partnerkit.load.text import clean_text, parse_number_columns
+from partnerkit.load.text import (
+    clean_text,
+    date_text,
+    date_text_changed,
+    parse_number_columns,
+    parse_rates,
+)
 from partnerkit.schema import TABLES
 
 __all__ = [
@@ -54,6 +61,7 @@ __all__ = [
     "Conformed",
     "conform",
     "convert_amounts",
+    "currency_rule",
     "rate_table",
     "source_text",
     "vocabulary",
@@ -70,12 +78,29 @@ class Conformed:
 
     ``frame`` holds :data:`~partnerkit.load.checks.ROW`, every canonical column and the raw
     text of each supplied one; ``checks`` flag values that did not parse; ``problems``
-    list columns whose dtype cannot be converted at all.
+    list columns whose dtype cannot be converted at all. ``replanned``, when given, is
+    an aggregate over ``frame`` (named :data:`REPLANNED`) that is true when a value was
+    read by a step the lean reading of a lazy source lacks (a date with a comma before
+    its time, a currency taken from the amount): such a table is handed out through
+    this parsing plan.
     """
 
     frame: pl.LazyFrame
     checks: tuple[Check, ...]
     problems: tuple[Problem, ...]
+    replanned: pl.Expr | None = None
+
+
+REPLANNED = "__replanned"
+"""Name of the :attr:`Conformed.replanned` aggregate."""
+
+EXCEL_SERIAL = r"^\d{5}(?:\.\d+)?$"
+"""A number that looks like an Excel serial date (days since 1899-12-30: 45900 is
+2025-09-01), as a date cell whose date format was lost is written."""
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_FROM_AMOUNT = "__currency_from_amount"
+_CONFLICT = "__currency_conflict"
 
 
 def source_text(column: pl.Expr, dtype: pl.DataType, /) -> pl.Expr:
@@ -172,7 +197,13 @@ def conform(
     on the rows concerned, never a per-row guess (its fix in the words of ``style``). A
     deals table without a currency column takes each deal's currency from the symbol or
     code written in its amount (``$1,200`` is USD), so that amounts in several currencies
-    are never added up raw.
+    are never added up raw; with a currency column, an amount naming another currency
+    than its cell breaks ``mixed_currency`` on that row (it may be set aside), and a blank
+    cell takes the
+    currency its amount names (rule ``currency_from_amount``, a note). A date followed by
+    a comma and its time (``1/15/2025, 9:05 AM``) is read as its date; a five-digit
+    number in a date column is refused with a hint that it looks like an Excel serial
+    date, never converted.
 
     Examples
     --------
@@ -183,7 +214,7 @@ def conform(
     >>> out.frame.select("created_on", "amount").collect().rows()
     [(datetime.date(2025, 1, 5), 5.0), (datetime.date(2025, 5, 1), None)]
     >>> [c.rule for c in out.checks]
-    ['ambiguous_date', 'bad_date', 'ambiguous_number', 'bad_number', 'mixed_currency']
+    ['ambiguous_date', 'bad_date', 'bad_date', 'ambiguous_number', 'bad_number', 'mixed_currency']
     """
     spec = TABLES[table]
     schema = frame.collect_schema()
@@ -218,9 +249,10 @@ def conform(
         for c in spec.columns
         if c.name in present and c.dtype == pl.Date and schema[c.name] == pl.String
     ]
+    mapped = mapped.with_columns(date_text(pl.col(raw(c))).alias(_date(c)) for c in text_dates)
     mapped = parse_dates(
         mapped,
-        {_parsed(c): raw(c) for c in text_dates},
+        {_parsed(c): _date(c) for c in text_dates},
         day_first=day_first,
         flag_ambiguous=True,
     )
@@ -236,6 +268,9 @@ def conform(
     marks = (
         table == "deals" and AMOUNT in text_numbers and CURRENCY not in present
     )  # the currency comes from the amounts
+    beside = (
+        table == "deals" and AMOUNT in text_numbers and CURRENCY in present
+    )  # the amounts' marks are checked against the currency column
     parsed: list[pl.Expr] = []
     checks: list[Check] = []
     problems: list[Problem] = []
@@ -267,9 +302,16 @@ def conform(
             if c.name in flagged:
                 fails = fails & ~pl.col(_ambiguous(c.name))
                 checks.append(_ambiguity_check(c.name, date=c.dtype == pl.Date, style=style))
-            checks.append(Check(c.name, rule, fails, pl.col(raw(c.name)), why))
+            if c.name in text_dates:
+                serial = pl.col(raw(c.name)).str.contains(EXCEL_SERIAL)
+                checks.append(Check(c.name, rule, fails & ~serial, pl.col(raw(c.name)), why))
+                checks.append(_serial_check(c.name, fails & serial))
+            else:
+                checks.append(Check(c.name, rule, fails, pl.col(raw(c.name)), why))
         if c.name == AMOUNT and marks:
-            checks.append(currency_check(currency))
+            checks.append(currency_rule(currency, style=style, marks=True))
+            if currency is not None:
+                checks.append(_unmarked_check(currency))
         if c.name == CURRENCY:
             value = value.str.to_uppercase()
             if currency is not None:
@@ -277,22 +319,185 @@ def conform(
         if c.default is not None:
             value = value.fill_null(pl.lit(c.default))
         parsed.append(value.alias(c.name))
+    mark = pl.col(f"{_parsed(AMOUNT)}__currency")
+    written = pl.col(raw(CURRENCY))
     if marks:  # each deal's currency is the one its amount names, else the portfolio's
-        mark = pl.col(f"{_parsed(AMOUNT)}__currency")
         portfolio = pl.lit(currency, dtype=pl.String)
         parsed = [
             pl.coalesce(mark, portfolio).alias(CURRENCY) if e.meta.output_name() == CURRENCY else e
             for e in parsed
         ]
+    taken = written.is_null() & mark.is_not_null()  # a blank cell beside a marked amount
+    if beside:
+        parsed = [
+            pl.when(taken).then(mark).otherwise(e).alias(CURRENCY)
+            if e.meta.output_name() == CURRENCY
+            else e
+            for e in parsed
+        ]
+        checks += _mark_checks(style)
+    kept_raw = [
+        (pl.coalesce(written, mark).alias(raw(n)) if beside and n == CURRENCY else pl.col(raw(n)))
+        for n in spec.names
+        if n in present
+    ]
     out = mapped.select(
         pl.col(ROW),
         *parsed,
-        *[pl.col(raw(n)) for n in spec.names if n in present],
+        *kept_raw,
         *[pl.col(f"{_parsed(n)}__ambiguous").alias(_ambiguous(n)) for n in flagged],
-        *([pl.col(f"{_parsed(AMOUNT)}__currency").alias(raw(CURRENCY))] if marks else []),
+        *([mark.alias(raw(CURRENCY))] if marks else []),
+        *(
+            [taken.alias(_FROM_AMOUNT), pl.when(written.is_not_null()).then(mark).alias(_CONFLICT)]
+            if beside
+            else []
+        ),
         *[pl.col(n) for n in hidden],
     )
-    return Conformed(out, tuple(checks), tuple(problems))
+    if beside:  # the cell's currency as read (value maps applied) against the amount's
+        out = out.with_columns(
+            (pl.col(_CONFLICT).is_not_null() & (pl.col(CURRENCY) != pl.col(_CONFLICT)))
+            .fill_null(value=False)
+            .alias(_CONFLICT)
+        )
+    changed = [date_text_changed(pl.col(raw(c))).any() for c in text_dates]
+    if marks or beside:
+        changed.append(
+            pl.col(raw(CURRENCY)).is_not_null().any() if marks else pl.col(_FROM_AMOUNT).any()
+        )
+    replanned = pl.any_horizontal(changed).alias(REPLANNED) if changed else None
+    return Conformed(out, tuple(checks), tuple(problems), replanned)
+
+
+def _date(column: str) -> str:
+    return f"__date_text_{column}"
+
+
+def currency_rule(
+    currency: str | None, /, *, style: HintStyle = "python", marks: bool = False
+) -> Check:
+    """Return the deals currency check (:func:`~partnerkit.load.contract.currency_check`).
+
+    Its fixes are in the words of ``style``. The ``mixed_currency`` rule names the
+    currencies found and the one most rows are in, or says plainly that none holds most
+    rows (the rows quoted are then those outside the first of the tied currencies in
+    alphabetical order); with ``marks`` (the currencies come from the amounts), it also
+    counts the deals whose amount names no currency.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> frame = pl.DataFrame({"currency": ["EUR", "USD", None]})
+    >>> print(frame.select(currency_rule(None, marks=True).note).item())
+    ... # doctest: +NORMALIZE_WHITESPACE
+    found EUR, USD; no currency holds most rows (EUR and USD hold 1 row each: the rows
+    quoted are those not in EUR); 1 deal names no currency in its amount
+    >>> pl.DataFrame({"currency": ["EUR", "USD", "EUR"]}).select(currency_rule(None).note).item()
+    'found EUR, USD; most rows are in EUR'
+    >>> currency_rule("USD", style="cli").message.endswith("(pass --currency CODE --rates FILE, "
+    ...     "a table of currency, date, rate)")
+    True
+    """
+    check = currency_check(currency, style=style)
+    if check.rule != "mixed_currency":
+        return check
+    col = pl.col(CURRENCY)
+    # runs of the sorted codes: one per currency, in the same order however often evaluated
+    counted = col.drop_nulls().sort().rle()
+    n, code = counted.struct.field("len"), counted.struct.field("value")
+    found = code.str.join(", ")
+    top = n.max()
+    tied = code.filter(n == top)
+    majority = tied.first()
+    each = pl.when(top == 1).then(pl.lit("row")).otherwise(pl.lit("rows"))
+    note = (
+        pl.when(tied.len() > 1)
+        .then(
+            pl.format(
+                "found {}; no currency holds most rows ({} hold {} {} each: the rows "
+                "quoted are those not in {})",
+                found,
+                tied.str.join(" and "),
+                top,
+                each,
+                majority,
+            )
+        )
+        .otherwise(pl.format("found {}; most rows are in {}", found, majority))
+    )
+    if marks:
+        blank = col.is_null().sum()
+        note = (
+            pl.when(blank > 0)
+            .then(
+                pl.format(
+                    "{}; {} {} no currency in {} amount",
+                    note,
+                    blank,
+                    pl.when(blank == 1).then(pl.lit("deal names")).otherwise(pl.lit("deals name")),
+                    pl.when(blank == 1).then(pl.lit("its")).otherwise(pl.lit("their")),
+                )
+            )
+            .otherwise(note)
+        )
+    return dataclasses.replace(check, note=note)
+
+
+def _unmarked_check(currency: str, /) -> Check:
+    """Return the ``blank_currency`` rule of deals whose amounts alone say their currency."""
+    check = blank_currency_check(currency)
+    return dataclasses.replace(
+        check,
+        shown=pl.col(raw(AMOUNT)),
+        message=f"the amount names no currency while other amounts name another currency "
+        f"than {currency}: it cannot be taken for {currency}; write its currency in the "
+        "amount ($, €, £, or the code) or add a currency column",
+    )
+
+
+def _mark_checks(style: HintStyle) -> list[Check]:
+    """Return the rules of amounts naming a currency beside a currency column.
+
+    An amount naming another currency than its cell breaks ``mixed_currency`` on its row
+    alone (it may be set aside); a blank cell beside a marked amount is a note.
+    """
+    return [
+        Check(
+            CURRENCY,
+            "mixed_currency",
+            pl.col(_CONFLICT),
+            pl.format("{} beside currency {}", pl.col(raw(AMOUNT)), pl.col(raw(CURRENCY))),
+            "the amount names another currency than the deal's currency cell, so the deal's "
+            "currency is unknown; correct the amount or the currency cell in the source, or "
+            f"set the row aside ({fix_hint('quarantine', style=style)})",
+        ),
+        Check(
+            CURRENCY,
+            "currency_from_amount",
+            pl.col(_FROM_AMOUNT),
+            pl.col(raw(AMOUNT)),
+            "blank currency cell: the deal takes the currency its amount names",
+            scope="note",
+        ),
+    ]
+
+
+def _serial_check(column: str, fails: pl.Expr) -> Check:
+    """Return the ``bad_date`` rule of numbers that look like Excel serial dates."""
+    first = pl.col(raw(column)).filter(fails).first()
+    day = pl.lit(_EXCEL_EPOCH) + pl.duration(days=first.cast(pl.Float64).floor().cast(pl.Int64))
+    return Check(
+        column,
+        "bad_date",
+        fails,
+        pl.col(raw(column)),
+        "a number where a date is expected: it looks like an Excel serial date (the days "
+        "since 1899-12-30 Excel keeps for a date cell), which is not read as a date by "
+        "guess; in the spreadsheet, format the column as dates (Format Cells > Date, or "
+        "the custom format yyyy-mm-dd) and save or export the file again, so that the "
+        "dates are written as text",
+        note=pl.format("as a serial date, {} would be {}", first, day.dt.to_string("%Y-%m-%d")),
+    )
 
 
 def _ambiguous(column: str) -> str:
@@ -357,58 +562,153 @@ RATE_COLUMNS: tuple[str, ...] = ("currency", "date", "rate")
 the portfolio's currency, from ``date`` until the table's next date for that currency."""
 
 
-def rate_table(
-    rates: pl.DataFrame, /, *, origin: str = "rates", decimal: str | None = None
-) -> tuple[pl.DataFrame, list[str]]:
+def rate_table(rates: pl.DataFrame, /, *, origin: str = "rates") -> tuple[pl.DataFrame, list[str]]:
     """Parse a currency rate table; return it (sorted by date) and what is wrong with it.
 
     Requires: columns ``currency``, ``date`` and ``rate`` (any case; dates and rates may be
-    text, read as the loader reads deals). A problem list that is not empty means the
-    table cannot be used.
+    text), and :data:`~partnerkit.load.checks.ROW` when the table was read from a file
+    (each row's line; else rows are named by their 0-based index). Dates are read as the
+    loader reads deals (a column also holding day-first dates is refused, not read two
+    ways); rates with the table's own separators (:func:`~partnerkit.load.text.parse_rates`),
+    never with the decimal option of the deals. A problem list that is not empty means the
+    table cannot be used: each problem quotes the row's line and what is wrong with it,
+    and the last says how to fix the table.
 
     Examples
     --------
     >>> import polars as pl
-    >>> t, trouble = rate_table(pl.DataFrame({"Currency": ["eur"], "Date": ["2024-01-01"],
-    ...                                       "Rate": ["1,10"]}))
+    >>> t, trouble = rate_table(pl.DataFrame({"Currency": ["eur", "usd"],
+    ...     "Date": ["2024-01-01", "2024-01-01"], "Rate": ["1,10", "0.925"]}))
     >>> t.rows(), trouble
-    ([('EUR', datetime.date(2024, 1, 1), 1.1)], [])
+    ([('EUR', datetime.date(2024, 1, 1), 1.1), ('USD', datetime.date(2024, 1, 1), 0.925)], [])
+    >>> _, trouble = rate_table(pl.DataFrame({ROW: [2, 3], "currency": ["EUR", "GBP"],
+    ...     "date": ["2024-01-01", None], "rate": ["1.1", "abc"]}), origin="fx.csv")
+    >>> for line in trouble:
+    ...     print(line)  # doctest: +NORMALIZE_WHITESPACE
+    fx.csv line 3 (GBP, blank, 'abc'): no date; the rate 'abc' is not a number
+    correct the row in fx.csv: each row needs a currency code, a date (YYYY-MM-DD) and a
+    rate above 0, the value of one unit of the currency in the portfolio currency, written
+    like 1.0925
     """
-    named = {c.strip().lower(): c for c in rates.columns}
+    named = {c.strip().lower(): c for c in rates.columns if c != ROW}
     missing = [c for c in RATE_COLUMNS if c not in named]
     if missing:
         return pl.DataFrame(), [f"{origin}: the rate table needs columns {', '.join(missing)}"]
+    kind = "line" if ROW in rates.columns else "row"
+    numbers = rates[ROW].to_list() if ROW in rates.columns else list(range(rates.height))
     text = rates.select(
         clean_text(pl.col(named[c]).cast(pl.String)).alias(f"__{c}") for c in RATE_COLUMNS
-    ).lazy()
-    text = parse_dates(text, {"date": "__date"})
-    text = parse_number_columns(text, {"rate": "__rate"}, decimal=decimal)
-    table = text.select(
-        pl.col("__currency").str.to_uppercase().alias("currency"),
-        pl.col("date"),
-        pl.col("rate"),
-        pl.col("__date").alias("__date_text"),
-        pl.col("__rate").alias("__rate_text"),
-    ).collect()
-    bad = table.filter(
-        pl.col("currency").is_null()
-        | pl.col("date").is_null()
-        | pl.col("rate").is_null()
-        | (pl.col("rate") <= 0)
     )
-    trouble = [
-        f"{origin}: rate row {i + 1} ({cur}, {day}, {rate}) needs a currency, a date and a "
-        "rate above 0"
-        for i, (cur, day, rate) in enumerate(
-            bad.select("currency", "__date_text", "__rate_text").head(5).rows()
+    dated = parse_dates(
+        text.lazy().with_columns(date_text(pl.col("__date")).alias("__date_clean")),
+        {"date": "__date_clean"},
+        flag_ambiguous=True,
+    ).collect()
+    source = rates.schema[named["rate"]]
+    if source.is_numeric():
+        values = rates[named["rate"]].cast(pl.Float64).to_list()
+        read = [(None, "missing") if v is None else (v, "") for v in values]
+    else:
+        read = parse_rates(text["__rate"].to_list())
+    table = pl.DataFrame(
+        {
+            "currency": dated["__currency"].str.to_uppercase(),
+            "date": dated["date"],
+            "rate": pl.Series([v for v, _ in read], dtype=pl.Float64),
+        }
+    )
+    trouble: list[str] = []
+    wrong = 0
+    for i, (cur, day_text, rate_text, ambiguous) in enumerate(
+        zip(
+            text["__currency"],
+            text["__date"],
+            text["__rate"],
+            dated["date__ambiguous"],
+            strict=True,
         )
-    ]
-    clean = table.select(RATE_COLUMNS).sort("currency", "date")
-    doubled = clean.filter(pl.struct("currency", "date").is_duplicated())
+    ):
+        why = _rate_row_trouble(
+            currency=cur,
+            day_text=day_text,
+            day=table["date"][i],
+            ambiguous=ambiguous,
+            rate_text=rate_text,
+            rate=read[i][0],
+            why_not=read[i][1],
+        )
+        if not why:
+            continue
+        wrong += 1
+        if wrong <= SHOWN_ROWS:
+            rate_shown = "blank" if rate_text is None else repr(rate_text)
+            shown = f"({cur or 'blank'}, {day_text or 'blank'}, {rate_shown})"
+            trouble.append(f"{origin} {kind} {numbers[i]} {shown}: {'; '.join(why)}")
+    if wrong > SHOWN_ROWS:
+        trouble.append(f"{origin}: ... and {wrong - SHOWN_ROWS} more rows")
+    clean = table.sort("currency", "date")
+    doubled = (
+        table.with_columns(pl.Series(ROW, numbers))
+        .filter(pl.col("currency").is_not_null() & pl.col("date").is_not_null())
+        .filter(pl.struct("currency", "date").is_duplicated())
+    )
     if doubled.height:
         cur, day = doubled.row(0)[:2]
-        trouble.append(f"{origin}: two rates for {cur} on {day}")
+        lines = ", ".join(
+            str(n)
+            for n in doubled.filter((pl.col("currency") == cur) & (pl.col("date") == day))[
+                ROW
+            ].to_list()
+        )
+        trouble.append(f"{origin}: two rates for {cur} on {day} ({kind}s {lines}); keep one")
+    if trouble:
+        rows = "the rows" if wrong > 1 else "the row"
+        trouble.append(
+            f"correct {rows} in {origin}: each row needs a currency code, a date (YYYY-MM-DD) "
+            "and a rate above 0, the value of one unit of the currency in the portfolio "
+            "currency, written like 1.0925"
+            if wrong
+            else f"correct {origin}"
+        )
     return clean, trouble
+
+
+def _rate_row_trouble(
+    *,
+    currency: str | None,
+    day_text: str | None,
+    day: dt.date | None,
+    ambiguous: bool | None,
+    rate_text: str | None,
+    rate: float | None,
+    why_not: str,
+) -> list[str]:
+    """Return what is wrong with one row of a rate table (nothing: an empty list)."""
+    why: list[str] = []
+    if currency is None:
+        why.append("no currency")
+    if day_text is None:
+        why.append("no date")
+    elif ambiguous:
+        why.append(
+            f"the date {day_text!r} is a slash date in a table that also holds day-first "
+            "ones (a day above 12 first), so its order is unknown; write the dates as "
+            "YYYY-MM-DD"
+        )
+    elif day is None:
+        why.append(f"the date {day_text!r} is not a date in a known format")
+    if why_not == "missing":
+        why.append("no rate")
+    elif why_not.startswith("ambiguous"):
+        why.append(
+            f"the rate {rate_text!r} is {why_not}; write it with a point as the decimal "
+            "separator and no thousands separator (1350.5)"
+        )
+    elif rate is None:
+        why.append(f"the rate {rate_text!r} is not a number")
+    elif rate <= 0:
+        why.append(f"the rate {rate_text!r} is not a rate above 0")
+    return why
 
 
 def conversion_probes(currency: str, /) -> tuple[pl.Expr, pl.Expr]:

@@ -14,8 +14,15 @@ unparseable value can be reported). On the way in:
 - a file whose header line does not split on commas but names two columns or more on
   ``;``, a tab or ``|`` (a spreadsheet saved in a locale whose decimal mark is the comma)
   is read with that separator, with a note;
+- a header naming a column twice (a Salesforce report holding the Opportunity's and the
+  Account's ``Created Date``) keeps both: the second copy is named ``Created Date (again)``
+  (:data:`AGAIN`), so that a mapping can read or ignore either; a column with no header
+  gets its position as name (``column_9``), and one with neither header nor data (the
+  trailing empty columns a spreadsheet writes) is left out with a note;
 - a zero-byte file, a header without rows and a row with too many fields are reported as
-  problems. ``.tsv`` files are read tab-separated.
+  problems. ``.tsv`` files are read tab-separated; ``.txt`` files named like a table
+  (Excel's "Unicode Text", UTF-16 and tab-separated) are read as tab-separated text, or
+  with the separator their header line shows.
 
 Excel workbooks (``.xlsx``, ``.xlsm``, ``.xls``) are read with polars' ``read_excel`` on
 its calamine engine (an HTML page saved as ``.xls``, as some web report exports are, is
@@ -52,6 +59,7 @@ import codecs
 import csv
 import fnmatch
 import io
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +67,11 @@ from pathlib import Path
 import polars as pl
 
 from partnerkit.load.checks import ROW
-from partnerkit.load.problems import Problem, RowKind
+from partnerkit.load.problems import HintStyle, Problem, RowKind, fix_hint
 from partnerkit.load.text import normalise_name
 
 __all__ = [
+    "AGAIN",
     "EXCEL_SUFFIXES",
     "FOOTER_PATTERNS",
     "SUFFIXES",
@@ -80,6 +89,7 @@ TableItem = str | Path | pl.DataFrame | pl.LazyFrame
 SUFFIXES: dict[str, str | None] = {
     ".csv": ",",
     ".tsv": "\t",
+    ".txt": "\t",
     ".parquet": None,
     ".pq": None,
     ".xlsx": None,
@@ -87,6 +97,14 @@ SUFFIXES: dict[str, str | None] = {
     ".xls": None,
 }
 """File suffixes read, with their field separator (None for Parquet and Excel)."""
+
+NAMED_ONLY: tuple[str, ...] = (".txt",)
+"""Suffixes read only from files named like a table: other ``.txt`` files of a folder
+(notes, read-me files) are not listed as ignored."""
+
+AGAIN = " (again)"
+"""Suffix naming the second copy of a header a file repeats (``Created Date (again)``);
+a third copy is ``Created Date (again 2)``, and so on."""
 
 EXCEL_SUFFIXES: tuple[str, ...] = (".xlsx", ".xlsm", ".xls")
 """Excel workbook suffixes (read with the calamine engine)."""
@@ -138,6 +156,7 @@ class SourceTable:
     workbook: Path | None = None
     sheet: Sheet | None = None
     labels: frozenset[str] = frozenset()
+    repeats: tuple[tuple[str, str], ...] = ()
 
 
 def _problem(name: str, rule: str, message: str, origin: str) -> Problem:
@@ -196,7 +215,8 @@ def read_table(
     separator = SUFFIXES[suffix]
     if separator is None:
         return _read_parquet(name, path)
-    return _read_csv(name, path, separator)
+    others = (",", *_OTHER_SEPARATORS) if suffix in NAMED_ONLY else tuple(_OTHER_SEPARATORS)
+    return _read_csv(name, path, separator, others=others)
 
 
 def _read_parquet(name: str, path: Path) -> tuple[SourceTable | None, list[Problem]]:
@@ -261,9 +281,11 @@ def _read_excel(
         for n in filled.filter(pl.col(ROW) < top)[ROW].to_list()
     )
     notes = (f"{origin}: row {top} taken as the header ({why})",) if top > 1 else ()
-    header = _header_names(cells.row(top - 1)[:-1])
+    cells_of_header = cells.row(top - 1)[:-1]
+    header, repeats = _distinct_names(cells_of_header, again=False)
     df = cells.slice(top).rename(dict(zip(cells.columns[:-1], header, strict=True)))
-    df = df.select(ROW, *header)
+    df, unnamed = _without_empty_unnamed(df.select(ROW, *header), header, cells_of_header)
+    notes = (*notes, *_unnamed_note(origin, unnamed))
     cols = tuple(c for c in df.columns if c != ROW)
     if not cols:
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
@@ -284,6 +306,7 @@ def _read_excel(
         workbook=path,
         sheet=sheet,
         labels=frozenset(labels),
+        repeats=repeats,
     )
     return table, []
 
@@ -393,17 +416,65 @@ def _web_page_trouble(path: Path) -> str:
     )
 
 
-def _header_names(cells: Sequence[str | None]) -> list[str]:
-    """Column names from a header row: empty cells named by position, repeats numbered."""
+def _blank(cell: str | None) -> bool:
+    return cell is None or not cell.strip()
+
+
+def _distinct_names(
+    cells: Sequence[str | None], /, *, again: bool = True
+) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """Return distinct column names for header cells, and each repeat with its first copy.
+
+    An empty cell is named by its position (``column_3``); a repeated header is named
+    ``<header> (again)`` (:data:`AGAIN`; then ``(again 2)``, ...), or ``<header>_2``, ...
+    when ``again`` is false (worksheets).
+
+    >>> _distinct_names(["Created Date", "Stage", "", "Created Date"])
+    (['Created Date', 'Stage', 'column_3', 'Created Date (again)'], \
+(('Created Date (again)', 'Created Date'),))
+    """
     names: list[str] = []
+    repeats: list[tuple[str, str]] = []
     for i, cell in enumerate(cells):
-        base = cell if cell is not None and cell.strip() else f"column_{i + 1}"
+        base = f"column_{i + 1}" if cell is None or _blank(cell) else cell
         name, k = base, 1
         while name in names:
             k += 1
-            name = f"{base}_{k}"
+            if not again:
+                name = f"{base}_{k}"
+            else:
+                name = f"{base}{AGAIN}" if k == 2 else f"{base} (again {k - 1})"
+        if name != base and not _blank(cell):
+            repeats.append((name, base))
         names.append(name)
-    return names
+    return names, tuple(repeats)
+
+
+def _without_empty_unnamed(
+    df: pl.DataFrame, names: Sequence[str], cells: Sequence[str | None]
+) -> tuple[pl.DataFrame, list[int]]:
+    """Drop the columns with neither a header nor data; return the frame and their positions."""
+    unnamed = [(i, n) for i, (n, cell) in enumerate(zip(names, cells, strict=True)) if _blank(cell)]
+    if not unnamed or df.height == 0:
+        return df, []
+    empty = df.select(
+        (pl.col(n).is_null() | (pl.col(n).str.strip_chars() == "")).all() for _, n in unnamed
+    ).row(0)
+    gone = [(i, n) for (i, n), e in zip(unnamed, empty, strict=True) if e]
+    return df.drop(n for _, n in gone), [i + 1 for i, _ in gone]
+
+
+def _unnamed_note(origin: str, positions: Sequence[int]) -> tuple[str, ...]:
+    """Return the note saying which columns without header or data were left out (or none)."""
+    if not positions:
+        return ()
+    which = ", ".join(str(p) for p in positions)
+    many = len(positions) > 1
+    note = (
+        f"{origin}: {len(positions)} column{'s' if many else ''} with neither a header nor "
+        f"data left out (column{'s' if many else ''} {which})"
+    )
+    return (note,)
 
 
 def _excel_trouble(path: Path, sheet: Sheet | None, exc: Exception) -> str:
@@ -443,11 +514,13 @@ def _header(data: bytes, separator: str) -> list[str]:
     return next(csv.reader([first], delimiter=separator), [])
 
 
-def _other_separator(data: bytes, separator: str) -> str | None:
+def _other_separator(
+    data: bytes, separator: str, others: Sequence[str] = tuple(_OTHER_SEPARATORS)
+) -> str | None:
     r"""Return the separator the header line splits on, when it does not split on ``separator``.
 
-    The header names two columns or more on ``;``, a tab or ``|`` (the one naming the most),
-    each name not blank; None when none does.
+    The header names two columns or more on one of ``others`` (by default ``;``, a tab or
+    ``|``; the one naming the most), each name not blank; None when none does.
 
     >>> _other_separator(b'"Account Name";"Type"\r\nNorthwind;Partner\r\n', ",")
     ';'
@@ -455,7 +528,7 @@ def _other_separator(data: bytes, separator: str) -> str | None:
     True
     """
     best, width = None, 1
-    for other in _OTHER_SEPARATORS:
+    for other in others:
         if other == separator:
             continue
         names = _header(data, other)
@@ -490,7 +563,9 @@ def _ragged_line(text: str, separator: str) -> str | None:
     return None
 
 
-def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None, list[Problem]]:
+def _read_csv(
+    name: str, path: Path, separator: str, *, others: Sequence[str] = tuple(_OTHER_SEPARATORS)
+) -> tuple[SourceTable | None, list[Problem]]:
     origin = path.name
     raw = path.read_bytes()
     data, note = _decode(raw)
@@ -502,9 +577,9 @@ def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None
         return None, [_problem(name, "empty_file", f"{origin} holds no data", origin)]
     header = _header(data, separator)
     if len(header) == 1:
-        other = _other_separator(data, separator)
+        other = _other_separator(data, separator, others)
         if other is not None:
-            said, was = _OTHER_SEPARATORS[other], _SEPARATOR_NAMES[separator]
+            said, was = _SEPARATOR_NAMES[other], _SEPARATOR_NAMES[separator]
             note = f"{origin}: the header splits on {said}, not on {was}: read as {said}-separated"
             notes = (*notes, note)
             separator = other
@@ -523,15 +598,43 @@ def _read_csv(name: str, path: Path, separator: str) -> tuple[SourceTable | None
         detail = _ragged_line(data.decode("utf-8"), separator) or str(exc).splitlines()[0]
         return None, [_problem(name, "unreadable", f"{origin}: {detail}", origin)]
     lines = _line_numbers(df, data)
+    df, repeats, unnamed = _named_columns(df, data, separator)
+    notes = (*notes, *_unnamed_note(origin, unnamed))
     df = df.with_columns(lines.alias(ROW)).select(ROW, *df.columns)
     cols = tuple(c for c in df.columns if c != ROW)
     kept, dropped, trouble = _kept_rows(name, df, cols, origin)
     if kept is None:
         return None, trouble
-    return (
-        SourceTable(name, kept.lazy(), cols, origin, "line", True, kept.height, dropped, notes),
-        [],
+    table = SourceTable(
+        name, kept.lazy(), cols, origin, "line", True, kept.height, dropped, notes, repeats=repeats
     )
+    return table, []
+
+
+_POLARS_REPEAT = r"_duplicated_\d+$"
+"""How polars names the second and later copies of a header (``amount_duplicated_0``)."""
+
+
+def _named_columns(
+    df: pl.DataFrame, data: bytes, separator: str
+) -> tuple[pl.DataFrame, tuple[tuple[str, str], ...], list[int]]:
+    """Name repeated and empty headers as :func:`_distinct_names` does; drop empty unnamed.
+
+    polars names a repeated header ``amount_duplicated_0`` and an empty one ``""``: the
+    header record is read again (as the csv module splits it, quoted line breaks
+    included) to name them. Returns the frame, the repeats and the (1-based) positions of
+    the columns left out for having neither header nor data.
+    """
+    if not any(c == "" or re.search(_POLARS_REPEAT, c) for c in df.columns):
+        return df, (), []
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
+    cells: list[str | None] = list(next(csv.reader(text, delimiter=separator), []))
+    if len(cells) != df.width:  # not the header polars read: keep its names
+        return df, (), []
+    names, repeats = _distinct_names(cells)
+    df = df.rename(dict(zip(df.columns, names, strict=True)))
+    df, unnamed = _without_empty_unnamed(df, names, cells)
+    return df, repeats, unnamed
 
 
 def _line_numbers(df: pl.DataFrame, data: bytes) -> pl.Series:
@@ -632,14 +735,15 @@ def _filler_rows(
 
 
 def find_files(
-    folder: Path, names: Mapping[str, Sequence[str]], /
+    folder: Path, names: Mapping[str, Sequence[str]], /, *, style: HintStyle = "python"
 ) -> tuple[dict[str, Path], list[Problem], list[str]]:
     """Find the file of each named input in ``folder``.
 
     Requires: ``names`` maps an input name to file-name patterns (lower snake case,
     without suffix, ``fnmatch`` wildcards allowed); the input name itself always matches.
-    Returns the files found, problems (several files for one input) and notes (files
-    matching nothing).
+    Returns the files found, problems (several files for one input, with how to say
+    which to read in the words of ``style``) and notes (files matching nothing; a
+    ``.txt`` file is read only when named like an input, and not listed otherwise).
 
     Examples
     --------
@@ -666,7 +770,7 @@ def find_files(
         ]
         if hit:
             matches[hit[0]].append(path)
-        else:
+        elif path.suffix.lower() not in NAMED_ONLY:
             notes.append(f"ignored file {path.name}")
     found: dict[str, Path] = {}
     problems: list[Problem] = []
@@ -675,7 +779,10 @@ def find_files(
             found[n] = paths[0]
         elif paths:
             listed = ", ".join(p.name for p in paths)
-            problems.append(
-                _problem(n, "ambiguous_file", f"several files could hold {n}: {listed}", listed)
+            fix = fix_hint("file", style=style, table=n, file=paths[-1].name)
+            message = (
+                f"several files could hold {n}: {listed}; say which one to read: {fix}, or "
+                "move the others out of the folder"
             )
+            problems.append(_problem(n, "ambiguous_file", message, listed))
     return found, problems, notes

@@ -89,6 +89,7 @@ from partnerkit.load.files import SourceTable
 from partnerkit.load.problems import HintStyle, Problem, RowKind, did_you_mean, fix_hint, suggest
 from partnerkit.load.text import (
     clean_text,
+    date_text,
     key_of,
     label_key,
     normalise_label,
@@ -188,6 +189,7 @@ def plan_columns(
     targets: Collection[str] | None = None,
     origin: str = "",
     style: HintStyle = "python",
+    repeats: Mapping[str, str] | None = None,
 ) -> ColumnPlan:
     """Decide which source column supplies each target column of ``table``.
 
@@ -195,18 +197,35 @@ def plan_columns(
     preset recognises (first present wins); ``targets`` defaults to the canonical columns
     of ``table`` plus the targets in ``known``.
 
+    ``repeats`` maps each column named after a header the source repeats to the first
+    copy's name (``{"Created Date (again)": "Created Date"}``; polars' own names,
+    ``amount_duplicated_0``, are recognised without it). When the first copy would be
+    read, the repeat is the problem ``duplicate_column`` until the mapping names the
+    repeat (``""`` ignores it) or ignores the first copy, whose target the repeat then
+    takes; its fix is in the words of ``style``.
+
     Examples
     --------
     >>> plan_columns("partners", ["Partner ID", "Name", "teir"]).notes
     ("ignored column 'teir': did you mean 'tier'? (pass mapping={'partners': {'teir': 'tier'}})",)
+    >>> repeated = {"amount (again)": "amount"}
+    >>> plan = plan_columns("deals", ["amount", "amount (again)"], repeats=repeated)
+    >>> [p.rule for p in plan.problems]
+    ['duplicate_column']
+    >>> plan = plan_columns("deals", ["amount", "amount (again)"], repeats=repeated,
+    ...                     user={"amount": ""})
+    >>> plan.renamed, plan.ignored, plan.problems
+    ((('amount (again)', 'amount'),), ('amount',), ())
     """
     user = dict(user or {})
     known = dict(known or {})
     canonical = TABLES[table].names if table in TABLES else ()
     allowed_targets = set(targets) if targets is not None else {*canonical, *known}
+    copies = _repeats(columns, repeats)
     by_norm: dict[str, str] = {}
     for c in columns:
-        by_norm.setdefault(normalise_name(c), c)
+        if c not in copies:
+            by_norm.setdefault(normalise_name(c), c)
     chosen: dict[str, str] = {}  # target -> source
     problems: list[Problem] = []
     notes: list[str] = []
@@ -214,7 +233,7 @@ def plan_columns(
 
     for source, target in user.items():
         if source not in columns:
-            hint = did_you_mean(source, columns)
+            hint = _copy_hint(source, copies) or did_you_mean(source, columns)
             problems.append(
                 Problem(
                     table,
@@ -254,16 +273,23 @@ def plan_columns(
             continue
         for alias in (*known.get(target, ()), target):
             match = alias if alias in columns else by_norm.get(normalise_name(alias))
+            if match is not None and match in skipped:  # a repeat of an ignored column
+                match = next((r for r, b in copies.items() if b == match and r not in used), None)
             if match is not None and match not in used:
                 chosen[target] = match
                 used.add(match)
                 break
 
-    for source in columns:
-        base, _, _ = source.partition(DUPLICATE_SUFFIX)
-        if DUPLICATE_SUFFIX in source and base in used:
-            target = next(t for t, s in chosen.items() if s == base)
-            problems.append(_two_sources(table, target, base, f"{base} (again)", origin))
+    read_as = {s: t for t, s in chosen.items()}
+    for base in dict.fromkeys(copies.values()):
+        group = [base, *(c for c, b in copies.items() if b == base)]
+        guessed = [c for c in group if c in read_as and c not in user]
+        unsaid = [c for c in group if c not in read_as and c not in user]
+        if guessed and unsaid:  # the mapping did not say which copy to read
+            read = guessed[0]
+            problems.append(
+                _repeated(table, read_as[read], read, unsaid, origin=origin, style=style)
+            )
 
     order: dict[str, int] = {}
     for t in [*canonical, *known]:
@@ -274,13 +300,65 @@ def plan_columns(
     taken = set(chosen.values())
     ignored = tuple(c for c in columns if c not in taken)
     for c in ignored:
-        if c in skipped or not c:
+        if c in skipped or not c or c in copies:
             continue
         near = suggest(normalise_name(c), [t for t in canonical if t not in chosen])
         if near is not None:
             fix = fix_hint("map_column", style=style, table=table, source=c, target=near)
             notes.append(f"ignored column {c!r}: did you mean {near!r}? ({fix})")
     return ColumnPlan(renamed, ignored, tuple(problems), tuple(notes))
+
+
+def _repeats(columns: Sequence[str], repeats: Mapping[str, str] | None) -> dict[str, str]:
+    """Each column naming a repeated header, with the name of its first copy."""
+    found = {c: b for c, b in (repeats or {}).items() if c in columns and b in columns}
+    for c in columns:
+        base, _, number = c.rpartition(DUPLICATE_SUFFIX)
+        if base and number.isdigit() and base in columns:
+            found.setdefault(c, base)
+    return found
+
+
+def _copy_hint(name: str, copies: Mapping[str, str]) -> str:
+    """Name the repeat a polars-style name (``amount_duplicated_0``) meant, or ''.
+
+    >>> _copy_hint("amount_duplicated_0", {"amount (again)": "amount"})
+    "; did you mean 'amount (again)', the second column headed 'amount'?"
+    """
+    base, _, number = name.rpartition(DUPLICATE_SUFFIX)
+    if not base or not number.isdigit():
+        return ""
+    same = [c for c, b in copies.items() if b == base]
+    if int(number) >= len(same):
+        return ""
+    order = ("second", "third", "fourth", "fifth")
+    nth = order[int(number)] if int(number) < len(order) else f"{int(number) + 2}th"
+    return f"; did you mean {same[int(number)]!r}, the {nth} column headed {base!r}?"
+
+
+def _repeated(
+    table: str, target: str, read: str, others: Sequence[str], *, origin: str, style: HintStyle
+) -> Problem:
+    """Return the ``duplicate_column`` problem of a repeated header, with both fixes.
+
+    ``read`` is the copy the names would read as ``target``; ``others`` the copies of the
+    same header the mapping does not mention.
+    """
+    named = ", ".join(repr(c) for c in others)
+    ignore = "; ".join(
+        fix_hint("map_column", style=style, table=table, source=c, target="") for c in others
+    )
+    instead = fix_hint("map_column", style=style, table=table, source=read, target="")
+    return Problem(
+        table,
+        target,
+        "duplicate_column",
+        0,
+        message=f"the file repeats a header: both {read!r} and {named} would be read as "
+        f"{target!r}; to read {read!r} and ignore the other, {ignore}; to read "
+        f"{others[0]!r} instead, {instead}",
+        origin=origin,
+    )
 
 
 def _two_sources(table: str, target: str, first: str, second: str, origin: str) -> Problem:
@@ -972,10 +1050,10 @@ def aggregate_lines(
         text = pl.col(target).cast(pl.String).str.strip_chars()
         filled = text.is_not_null() & (text != "")
         if op in {"sum", "min", "max"}:
-            if target in dates:
+            if target in dates:  # read as validation reads dates (a comma before the time)
                 staged = parse_dates(
-                    staged,
-                    {f"__agg_{target}": target},
+                    staged.with_columns(date_text(text).alias(f"__agg_text_{target}")),
+                    {f"__agg_{target}": f"__agg_text_{target}"},
                     day_first=day_first,
                     flag_ambiguous=day_first is None,
                 )

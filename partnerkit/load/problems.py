@@ -86,6 +86,11 @@ RULES: dict[str, Rule] = {
         Rule("partner_by_name", "note", "a partner given by name, read as its id"),
         Rule("population_not_status", "note", "overlap populations read as status 'none'"),
         Rule("default_filled", "note", "an empty cell filled with the mapping's default"),
+        Rule(
+            "currency_from_amount",
+            "note",
+            "a blank currency cell read from the currency written in the amount",
+        ),
     )
 }
 
@@ -99,7 +104,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     ``names``, comma-separated), ``"map_value"`` (give ``table``, ``column``, ``value``: an
     allowed value to map a label to; ``label``, optional, the label to map), ``"as_of"``
     (give ``day``), ``"sheet"`` (give ``table``, ``sheet``: the worksheet of that input's
-    workbook), ``"currency"``, ``"rates"``, ``"quarantine"``, ``"decimal"`` or ``"day_first"``.
+    workbook), ``"file"`` (give ``table``, ``file``: the file of a folder to read as that
+    input), ``"currency"``, ``"rates"``, ``"quarantine"``, ``"decimal"`` or ``"day_first"``.
 
     Examples
     --------
@@ -121,6 +127,8 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
     'pass day_first=True (03/01 is 3 January) or day_first=False (1 March)'
     >>> fix_hint("sheet", table="deals", sheet="Opportunities")
     "pass sheet={'deals': 'Opportunities'}"
+    >>> fix_hint("file", style="cli", table="deals", file="deals-2025-12.csv")
+    'add [files] deals = "deals-2025-12.csv" to a --mapping file'
     """
     cli = style == "cli"
     if kind == "map_column":
@@ -173,6 +181,15 @@ def fix_hint(kind: str, /, *, style: HintStyle = "python", **what: str) -> str:
                 "sheet of every workbook)"
             )
         return f"pass sheet={{{table!r}: {sheet!r}}}"
+    if kind == "file":
+        table, file = what["table"], what["file"]
+        if cli:
+            return f'add [files] {table} = "{file}" to a --mapping file'
+        return (
+            f"pass mapping=MappingFile(files={{{table!r}: {file!r}}}) (from "
+            "partnerkit.load.mapping import MappingFile; its columns= and values= take the "
+            "rest of a mapping)"
+        )
     if kind == "as_of":
         day = what["day"]
         if cli:

@@ -72,10 +72,12 @@ from partnerkit.load.checks import (
     summarise,
 )
 from partnerkit.load.conform import (
+    REPLANNED,
     VOCABULARY_LIMIT,
     conform,
     conversion_probes,
     convert_amounts,
+    currency_rule,
     rate_table,
     source_text,
     vocabulary,
@@ -83,7 +85,6 @@ from partnerkit.load.conform import (
 from partnerkit.load.contract import (
     blank_currency_check,
     contract_checks,
-    currency_check,
     partner_reference,
 )
 from partnerkit.load.delivery import (
@@ -319,23 +320,26 @@ def from_frames(
     return read_portfolio(supplied, quarantine=quarantine)
 
 
-def _rates(
-    rates: pl.DataFrame | str | Path | None, *, currency: str | None, decimal: str | None
-) -> pl.DataFrame | None:
-    """Read and check the currency rate table; a wrong one is a :class:`SourceError`."""
+def _rates(rates: pl.DataFrame | str | Path | None, *, currency: str | None) -> pl.DataFrame | None:
+    """Read and check the currency rate table; a wrong one is a :class:`SourceError`.
+
+    The table is read with its own separators, never with the ``decimal`` option of the
+    deals; its problems quote the lines of its file.
+    """
     if rates is None:
         return None
     if currency is None:
         raise SourceError("a rate table needs the portfolio currency (currency='...')")
-    frame = rates
+    frame, origin = rates, "rates"
     if not isinstance(frame, pl.DataFrame):
         read, trouble = read_table("rates", frame)
         if read is None:
             raise SourceError("; ".join(p.message for p in trouble))
-        frame = read.frame.drop(ROW).collect()
-    table, wrong = rate_table(frame, origin="rates", decimal=decimal)
+        frame, origin = read.frame.collect(), read.origin
+    table, wrong = rate_table(frame, origin=origin)
     if wrong:
-        raise SourceError("; ".join(wrong))
+        said = "\n".join(f"  {w}" for w in wrong)
+        raise SourceError(f"the rate table {origin} cannot be used:\n{said}")
     return table
 
 
@@ -386,13 +390,13 @@ def folder_inputs(
 
 
 def _inputs_of(
-    source: Source, names: Mapping[str, tuple[str, ...]]
+    source: Source, names: Mapping[str, tuple[str, ...]], *, style: HintStyle = "python"
 ) -> tuple[dict[str, TableItem], list[Problem], list[str], str]:
     if isinstance(source, str | Path):
         folder = Path(source)
         if not folder.is_dir():
             raise SourceError(f"{folder} is not a folder (give a folder or a mapping of tables)")
-        found, trouble, notes = find_files(folder, names)
+        found, trouble, notes = find_files(folder, names, style=style)
         return dict(found), trouble, notes, str(folder)
     if not isinstance(source, Mapping):
         raise SourceError(
@@ -566,9 +570,9 @@ def load(
     currency = currency.strip().upper() if currency else None
     if decimal not in (None, *DECIMALS):
         raise SourceError(f"decimal must be '.' or ',', not {decimal!r}")
-    table_of_rates = _rates(rates, currency=currency, decimal=decimal)
+    table_of_rates = _rates(rates, currency=currency)
     names = _input_names(presets)
-    items, problems, source_notes, described = _inputs_of(source, names)
+    items, problems, source_notes, described = _inputs_of(source, names, style=hint_style)
     problems += _unknown_mapping_tables(names, mapping=columns, values=values)
     inputs, plain, found = _mapped_inputs(
         items,
@@ -882,8 +886,10 @@ def _handed_out(
     for name, st in staged.items():
         inp = inputs[name]
         parsed = [c for c in text_columns(name, present=inp.present) if c not in st.vocabularies]
-        # A label too varied for a vocabulary and not canonical keeps the parsing plan.
-        if st.lean and not any(is_label(name, c, maps=how.maps) for c in parsed):
+        # A label too varied for a vocabulary and not canonical keeps the parsing plan, as
+        # does a table holding values only the plan reads (see Conformed.replanned).
+        replanned = bool(findings.probes.get(name, {}).get(REPLANNED))
+        if st.lean and not replanned and not any(is_label(name, c, maps=how.maps) for c in parsed):
             base = inp.source.base
             assert base is not None  # only lazy sources are lean
             tables[name] = lean_frame(
@@ -980,6 +986,7 @@ def _mapped_inputs(
             known=known,
             origin=table.origin,
             style=style,
+            repeats=dict(table.repeats),
         )
         problems += plan.problems
         frame = table.frame.select(pl.col(ROW), *[pl.col(s).alias(t) for s, t in plan.renamed])
@@ -1273,7 +1280,7 @@ def _checked_table(
         frame, reference = partner_reference(frame, partner_ids)
         checks.append(reference)
     if name == DEALS and CURRENCY in inp.present:
-        checks.append(currency_check(how.currency, style=how.style))
+        checks.append(currency_rule(how.currency, style=how.style))
         if how.currency is not None:
             checks.append(blank_currency_check(how.currency))
     checks += inp.notices
@@ -1281,6 +1288,8 @@ def _checked_table(
     probes = tuple(assumption_probe(name, c) for c, i in verified.items() if i is None)
     if more and how.currency is not None:  # amounts converted at the rate table
         probes += conversion_probes(how.currency)
+    if name in how.plain and out.replanned is not None:  # a lean reading would differ
+        probes += (out.replanned,)
     checked = CheckedTable(
         name, frame, tuple(checks), inp.row_kind, inp.origin, probes, _record_id(inp)
     )
@@ -1425,7 +1434,7 @@ def _lone_latest(
     return {lone.table: [note]}
 
 
-_UNREAD_RULES = frozenset({"empty_file", "no_rows", "delimiter", "unreadable"})
+_UNREAD_RULES = frozenset({"empty_file", "no_rows", "delimiter", "unreadable", "ambiguous_file"})
 """Rules that leave a supplied file unread: its table is said to be there, and empty."""
 
 

@@ -15,6 +15,13 @@ Each function returns a polars expression, so the work stays lazy and vectorised
   ``1.234,50`` styles is refused the same way. Anything else (``12k``, ``n/a``) becomes
   null, for the caller to report. :func:`currency_marks` gives the currency each value
   names (``$`` is read as USD, ``€`` EUR, ``£`` GBP, ``¥`` JPY).
+- :func:`parse_rates`: the rates of a currency rate table, read with the table's own
+  separators, never with the decimal option of an export: ``0.925``, ``1,10`` and
+  ``1.085`` are decimals (a rate written with one separator is a decimal, and a group
+  starting with 0 is never a thousands group), ``1,350.50`` and ``1.350,50`` read as
+  their last separator says.
+- :func:`date_text`: a date followed by a comma and a time (``1/15/2025, 9:05 AM``, as
+  Salesforce writes a datetime in a report) loses the comma, for the date parser.
 - :func:`parse_flags`: ``1``/``0``, ``true``/``false``, ``TRUE``/``FALSE``, ``yes``/``no``; an
   empty cell is false (Salesforce writes ``1`` or nothing); anything else becomes null.
 - :func:`label_key` and :func:`normalise_label`: case- and whitespace-insensitive keys for
@@ -32,7 +39,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import polars as pl
@@ -46,6 +53,8 @@ __all__ = [
     "ambiguous_numbers",
     "clean_text",
     "currency_marks",
+    "date_text",
+    "date_text_changed",
     "key_of",
     "label_key",
     "normalise_label",
@@ -53,6 +62,7 @@ __all__ = [
     "parse_flags",
     "parse_number_columns",
     "parse_numbers",
+    "parse_rates",
 ]
 
 NULL_WORDS: tuple[str, ...] = ("", "NULL", "null", "Null")
@@ -387,3 +397,113 @@ def normalise_name(name: str) -> str:
     'close_date'
     """
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+_DATE_COMMA_TIME = r"^(\d{1,4}[./-]\d{1,2}[./-]\d{1,4}),\s*(\d{1,2}[:.]\d{2})"
+
+
+def date_text(text: pl.Expr, /) -> pl.Expr:
+    """Return date text with the comma between a date and its time removed.
+
+    Salesforce writes a datetime in a report as ICU does (``1/15/2025, 9:05 AM``; German
+    ``15.01.2025, 09:05``); without the comma it is a spelling the date parser reads, so
+    the day-first rules of a column apply to it as to any slash date.
+
+    Requires: a String expression (cleaned text).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> pl.DataFrame({"x": ["1/15/2025, 9:05 AM", "2025-01-15", "Mar 4, 2025"]}).select(
+    ...     date_text(pl.col("x")))["x"].to_list()
+    ['1/15/2025 9:05 AM', '2025-01-15', 'Mar 4, 2025']
+    """
+    return text.str.replace(_DATE_COMMA_TIME, "${1} ${2}")
+
+
+def date_text_changed(text: pl.Expr, /) -> pl.Expr:
+    """Return whether :func:`date_text` changes a value (a date with a comma before its time).
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"x": ["1/15/2025, 9:05 AM", "2025-01-15"]}).select(
+    ...     date_text_changed(pl.col("x")))["x"].to_list()
+    [True, False]
+    """
+    return text.str.contains(_DATE_COMMA_TIME)
+
+
+_RATE_PLAIN = re.compile(r"\d+|(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+")
+_RATE_ONE = re.compile(r"(\d*)([.,])(\d+)")
+_RATE_GROUPED = {
+    ",": re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"),  # 1,350.50 or 1,234,567
+    ".": re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"),  # 1.350,50 or 1.234.567
+}
+_RATE_SPACES = str.maketrans("", "", " '\u00a0\u202f\u2009")
+
+
+def _thousands_of(text: str) -> str | None:
+    """Return the thousands separator a rate shows beyond doubt (both, or one repeated)."""
+    for sep, grouped in _RATE_GROUPED.items():
+        if grouped.fullmatch(text) and (text.count(sep) > 1 or len(set(text) & {".", ","}) == 2):
+            return sep
+    return None
+
+
+def parse_rates(values: Sequence[str | None], /) -> list[tuple[float | None, str]]:
+    """Read the rates of a currency rate table: each value, or None and why it is not one.
+
+    The table's own values decide its separators, never the decimal option of an export
+    (an amount ``1.200`` may be 1200 while a rate ``1.092`` is not 1092): a rate written
+    with one separator is a decimal (``0.925``, ``1,10``, ``1.085``; a group starting
+    with 0 is never a thousands group), ``1,350.50`` and ``1.350,50`` read as their last
+    separator says, and ``1.234.567`` as thousands. When the table writes a separator as
+    thousands in one value (``1,350.50``), a value with that separator alone is thousands
+    when three digits follow (``1,350``) and refused as ambiguous otherwise. Spaces and
+    apostrophes between digits are thousands separators. The reasons are ``"missing"``
+    (an empty cell), ``"ambiguous: ..."`` and ``"not a number"``; a rate of zero or below
+    is returned as read, for the caller to refuse.
+
+    Requires: cleaned text (see :func:`clean_text`).
+
+    Examples
+    --------
+    >>> parse_rates(["1.085", "0,925", "1,10", "1350", None, "abc"])
+    [(1.085, ''), (0.925, ''), (1.1, ''), (1350.0, ''), (None, 'missing'), (None, 'not a number')]
+    >>> parse_rates(["1,350.50", "1,350", "1,35"])  # doctest: +NORMALIZE_WHITESPACE
+    [(1350.5, ''), (1350.0, ''),
+     (None, "ambiguous: the table writes ',' as a thousands separator ('1,350.50')")]
+    """
+    texts = [None if v is None else v.translate(_RATE_SPACES) for v in values]
+    shown: dict[str, str] = {}
+    for text in texts:
+        sep = None if text is None else _thousands_of(text)
+        if sep is not None and text is not None:
+            shown.setdefault(sep, text)
+    out: list[tuple[float | None, str]] = []
+    for text in texts:
+        if not text:
+            out.append((None, "missing"))
+            continue
+        out.append(_rate(text, shown))
+    return out
+
+
+def _rate(text: str, thousands: Mapping[str, str]) -> tuple[float | None, str]:
+    """One rate; ``thousands`` maps a separator the table writes as thousands to a value."""
+    if _RATE_PLAIN.fullmatch(text):
+        return float(text), ""
+    sep = _thousands_of(text)
+    if sep is not None:
+        decimal = "." if sep == "," else ","
+        return float(text.replace(sep, "").replace(decimal, ".")), ""
+    one = _RATE_ONE.fullmatch(text)
+    if one is None:
+        return None, "not a number"
+    whole, sep, part = one.groups()
+    if sep in thousands:
+        if len(part) == 3 and re.fullmatch(r"[1-9]\d{0,2}", whole):
+            return float(whole + part), ""
+        return None, (
+            f"ambiguous: the table writes {sep!r} as a thousands separator ({thousands[sep]!r})"
+        )
+    return float(f"{whole or 0}.{part}"), ""
