@@ -11,38 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from partnerkit.cli import main
+from .won_deals import run, won_deals
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "samples"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _portfolio(folder: Path, values: list[float], *, currency: str | None = None) -> Path:
-    """Partners P00..Pnn, each with one deal won on 2024-03-01 (a lost one for a zero).
-
-    Every deal is created on 2024-01-10, within active_days of the as_of (2024-03-01), so
-    every partner is active and in the default denominator.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    ids = [f"P{i:02d}" for i in range(len(values))]
-    (folder / "partners.csv").write_text(
-        "partner_id,name\n" + "".join(f"{i},Name {i}\n" for i in ids), encoding="utf-8"
-    )
-    head = "deal_id,partner_id,created_on,closed_on,outcome,amount"
-    rows = [
-        f"D{k},{pid},2024-01-10,2024-03-01,{'won' if v else 'lost'},{v or 100}"
-        for k, (pid, v) in enumerate(zip(ids, values, strict=True))
-    ]
-    if currency is not None:
-        head += ",currency"
-        rows = [f"{row},{currency}" for row in rows]
-    (folder / "deals.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("engine", ["polars", "duckdb"])
@@ -58,7 +29,7 @@ def test_facts_record_the_deals_currency(
 def test_facts_record_the_currency_given_when_the_deals_name_none(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = _portfolio(tmp_path / "src", [50.0, 30.0])
+    source = won_deals(tmp_path / "src", [50.0, 30.0])
     for given, recorded in ((None, None), ("EUR", "EUR")):
         out = tmp_path / f"facts-{given}"
         extra = ["--currency", given] if given else []
@@ -71,7 +42,7 @@ def test_facts_record_the_currency_given_when_the_deals_name_none(
 def test_a_report_from_a_facts_folder_names_the_currency(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = _portfolio(tmp_path / "src", [50000.0, 30000.0, 20000.0], currency="EUR")
+    source = won_deals(tmp_path / "src", [50000.0, 30000.0, 20000.0], currency="EUR")
     facts = tmp_path / "facts"
     assert run(capsys, "facts", str(source), "--engine", "duckdb", "--out", str(facts))[0] == 0
     pages = {}

@@ -14,39 +14,10 @@ import pytest
 
 from partnerkit import formatting as fmt
 from partnerkit.analysis import analyze
-from partnerkit.cli import main
 from partnerkit.load import read_portfolio
 from partnerkit.report.content import summary_figures
 
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def _portfolio(folder: Path, values: list[float], *, currency: str | None = None) -> Path:
-    """Partners P00..Pnn, each with one deal won on 2024-03-01 (a lost one for a zero).
-
-    Every deal is created on 2024-01-10, within active_days of the as_of (2024-03-01), so
-    every partner is active and in the default denominator.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    ids = [f"P{i:02d}" for i in range(len(values))]
-    (folder / "partners.csv").write_text(
-        "partner_id,name\n" + "".join(f"{i},Name {i}\n" for i in ids), encoding="utf-8"
-    )
-    head = "deal_id,partner_id,created_on,closed_on,outcome,amount"
-    rows = [
-        f"D{k},{pid},2024-01-10,2024-03-01,{'won' if v else 'lost'},{v or 100}"
-        for k, (pid, v) in enumerate(zip(ids, values, strict=True))
-    ]
-    if currency is not None:
-        head += ",currency"
-        rows = [f"{row},{currency}" for row in rows]
-    (folder / "deals.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
-    return folder
-
+from .won_deals import run, won_deals
 
 # Of 10 partners the top one (10%) makes 89% and the top two (20%) 95%: the curve reaches 80/20
 # but not 90/10, and lies closest to 90/10 (|0.89 - 0.90| < |0.95 - 0.80| < |0.445 - 0.95|).
@@ -56,7 +27,7 @@ SHORT_OF_90_10 = [89.0, 6.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
 def test_the_benchmark_line_names_the_closest_benchmark(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    source = _portfolio(tmp_path / "src", SHORT_OF_90_10)
+    source = won_deals(tmp_path / "src", SHORT_OF_90_10)
     c = analyze(read_portfolio(source)).concentration.row(0, named=True)
     assert c["closest_benchmark"] == "90/10"
     assert c["partners"] == 10
@@ -80,7 +51,7 @@ def test_a_benchmark_the_curve_reaches_and_is_closest_to_reads_as_before(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # 80, 10, 5, 5, 0: the top 20% make exactly 80%, closest to 80/20 and reaching it
-    source = _portfolio(tmp_path / "src", [80.0, 10.0, 5.0, 5.0, 0.0])
+    source = won_deals(tmp_path / "src", [80.0, 10.0, 5.0, 5.0, 0.0])
     code, out, _ = run(capsys, "analyze", str(source))
     assert code == 0
     assert "benchmark: as concentrated as 80/20 (not 90/10): the top 20% make 80%\n" in out
