@@ -694,6 +694,7 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     _expect_nested(path, "files", files, depth=1)
     _expect_nested(path, "columns", columns, depth=2, lists=True)
     _expect_nested(path, "values", values, depth=3)
+    _check_value_targets(path, values)
     shape = None
     if v2 & set(data):
         for key in ("constants", "defaults", "filters"):
@@ -727,6 +728,36 @@ def read_mapping_file(path: str | Path, /) -> MappingFile:
     if decimal not in (None, ".", ","):
         raise ValueError(f"{path}: decimal must be '.' or ','")
     return MappingFile(presets, currency, files, columns, values, shape, sheet, day_first, decimal)
+
+
+def _check_value_targets(path: str | Path, values: Mapping[str, Any], /) -> None:
+    """Refuse a value-map entry whose target is not an allowed value of its column.
+
+    A typo in the target (``"Won - Signed" = "win"``) would otherwise surface as the source
+    label breaking the allowed values, with no word of the line that wrote it.
+
+    >>> try:
+    ...     _check_value_targets("m.toml", {"deals": {"outcome": {"Won - Signed": "win"}}})
+    ... except ValueError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    m.toml: [values.deals.outcome] "Won - Signed" = "win": 'win' is not one of open, won,
+    lost; did you mean 'won'?
+    """
+    for table, columns in values.items():
+        spec = TABLES.get(table)
+        for column, entries in columns.items():
+            if spec is None or column not in spec.names:
+                continue  # unknown tables and columns are named where they are read
+            allowed = spec.column(column).allowed
+            if not allowed:
+                continue
+            for label, target in entries.items():
+                if target not in allowed:
+                    raise ValueError(
+                        f'{path}: [values.{table}.{column}] "{label}" = "{target}": '
+                        f"{target!r} is not one of {', '.join(allowed)}"
+                        + did_you_mean(target, allowed)
+                    )
 
 
 def _expect_nested(

@@ -134,3 +134,15 @@ def test_mapping_file_errors(tmp_path, text, words):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(words)):
         read_mapping_file(path)
+
+
+def test_a_value_map_target_outside_the_allowed_values_names_its_line(tmp_path):
+    """A typo in a target ("win") is named where it was written, not blamed on the label."""
+    path = tmp_path / "map.toml"
+    path.write_text('[values.deals.outcome]\n"Won - Signed" = "win"\n"*" = "open"\n')
+    with pytest.raises(ValueError, match=r'\[values\.deals\.outcome\] "Won - Signed" = "win"'):
+        read_mapping_file(path)
+    path.write_text('[values.deals.outcome]\n"Won - Signed" = "won"\n"*" = "open"\n')
+    assert read_mapping_file(path).values == {
+        "deals": {"outcome": {"Won - Signed": "won", "*": "open"}}
+    }
