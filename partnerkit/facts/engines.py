@@ -39,10 +39,13 @@ got a list (builtins), which is not a frame of those engines
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import io
 import os
 import re
 import shutil
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -322,19 +325,34 @@ def _remote_session(remote: str, /) -> SparkSession:
     from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
 
     shown = _url_shown(remote)
+    install = (
+        "Install it with pip install 'pyspark[connect]' (for Databricks: the "
+        "databricks-connect package matched to the cluster's runtime)"
+    )
+    printed = io.StringIO()
     try:
-        session = SparkSession.builder.remote(remote).getOrCreate()
+        with contextlib.redirect_stderr(printed):
+            session = SparkSession.builder.remote(remote).getOrCreate()
     except ImportError as exc:  # PySparkImportError: the client's packages are missing
         raise EngineUnavailable(
             f"the spark engine needs the Spark Connect client to reach {shown}: "
-            f"{_first_line(exc)} Install it with pip install 'pyspark[connect]' (for "
-            "Databricks: the databricks-connect package matched to the cluster's runtime)"
+            f"{_first_line(exc)} {install}"
+        ) from None
+    except SystemExit:
+        # pyspark.sql.connect exits the process when its packages are missing and __main__
+        # has no file (a worker process, an embedded interpreter), taking it for a doctest
+        # run; what it printed says which package is missing
+        said = printed.getvalue().strip().removeprefix("Skipping doctests:").strip()
+        raise EngineUnavailable(
+            f"the spark engine needs the Spark Connect client to reach {shown}"
+            f"{': ' + said if said else ''}. {install}"
         ) from None
     except (PySparkException, ValueError) as exc:
         raise EngineUnavailable(
             f"the spark engine cannot use the Spark Connect URL {shown}: {_first_line(exc)} "
             "(a URL reads sc://HOST:PORT, with ;token=... for Databricks)"
         ) from None
+    sys.stderr.write(printed.getvalue())  # anything else it said, as it would have
     try:
         _ = session.version  # the first call that reaches the server
     except Exception as exc:  # gRPC and Spark Connect errors alike

@@ -116,3 +116,27 @@ def test_a_java_that_exits_before_spark_starts(tmp_path: Path) -> None:
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("partnerkit analyze: the spark engine could not start a local session")
     assert f"({java})" in last
+
+
+def test_a_connect_client_that_exits_the_process_is_one_message(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pyspark.sql.connect exits the process, after a line on stderr, when its packages are
+    # missing and __main__ has no file (a worker process, an embedded interpreter)
+    from pyspark.sql import SparkSession  # noqa: PLC0415  (optional engine)
+
+    def exits(_: object) -> None:
+        print("Skipping doctests: No module named 'grpc'", file=sys.stderr)
+        sys.exit(0)
+
+    monkeypatch.setattr(SparkSession.Builder, "getOrCreate", exits)
+    url = "sc://127.0.0.1:1/;token=dapi-secret"
+    code, out, err = run(capsys, "analyze", str(SAMPLE), "--engine", "spark", "--spark-remote", url)
+    assert code == 2
+    assert out == ""
+    line = _one_message(err, "analyze")
+    assert line.endswith(
+        "needs the Spark Connect client to reach sc://127.0.0.1:1/: No module named 'grpc'. "
+        "Install it with pip install 'pyspark[connect]' (for Databricks: the "
+        "databricks-connect package matched to the cluster's runtime)"
+    )
