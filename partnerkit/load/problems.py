@@ -236,7 +236,8 @@ class Problem:
     ``"line"`` (line in a CSV file, header = line 1) or ``"row"`` (0-based row index of a
     frame or Parquet file). Table-level problems have ``count`` 0 and no rows.
     ``records`` holds, beside ``rows``, the record id of each offending row (the table's
-    id: ``deal_id`` or ``partner_id``, as the source wrote it) when the table has one.
+    id: ``deal_id`` or ``partner_id``, as the source wrote it; for a table without one, the
+    record its rows are about: an overlap's account, an activity's or investment's partner).
     """
 
     table: str

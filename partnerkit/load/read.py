@@ -1297,9 +1297,10 @@ def _checked_table(
     return checked, staged, list(out.problems)
 
 
-_RECORD_OF = {"overlaps": "account_id"}
+_RECORD_OF = {"overlaps": "account_id", "activities": "partner_id", "investments": "partner_id"}
 """The column naming the record a row is about, for tables without an id of their own: an
-overlap row is about one account (as the account-mapping export's ``Record`` says)."""
+overlap row is about one account (as the account-mapping export's ``Record`` says), an
+activity or an investment about one partner."""
 
 
 def _record_id(inp: Input) -> pl.Expr | None:
