@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -39,6 +39,7 @@ import polars as pl
 
 __all__ = [
     "MISSING",
+    "and_list",
     "benchmark",
     "compact",
     "count",
@@ -84,6 +85,15 @@ def _scaled(value: float, digits: int, /) -> int:
 
 def _with_currency(text: str, currency: str | None) -> str:
     return f"{currency} {text}" if currency else text
+
+
+def and_list(items: Sequence[str], /) -> str:
+    """Join ``items`` as a sentence does.
+
+    >>> and_list(["a"]), and_list(["a", "b"]), and_list(["a", "b", "c"])
+    ('a', 'a and b', 'a, b and c')
+    """
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def count(value: int | None, /) -> str:

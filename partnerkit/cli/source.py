@@ -26,6 +26,7 @@ import tomllib
 from collections.abc import Sequence
 from typing import Any
 
+from partnerkit import formatting as fmt
 from partnerkit.cli.options import Args
 from partnerkit.load import LoadReport, PortfolioError, Problem, set_aside_lines
 from partnerkit.load.mapping import MappingFile, Shape, read_mapping_file
@@ -146,7 +147,7 @@ of another type always are): the portfolio was read with every check
     if not inputs:
         return None
     named = [f"{what} ({', '.join(cols)})" if cols else what for what, cols in inputs.items()]
-    listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+    listed = fmt.and_list(named)
     return (
         f"--no-validate reads canonical Parquet tables as they are, and {listed} must be "
         "parsed (as CSV files, presets, value maps and columns of another type always are): "

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from partnerkit import formatting as fmt
 from partnerkit.cli.options import READING_OPTIONS, Args
 from partnerkit.cli.source import read_source
 from partnerkit.policy import Policy
@@ -49,11 +50,6 @@ __all__ = [
 
 class StageError(ValueError):
     """A command-line combination stage 1 cannot honour (a usage error)."""
-
-
-def _options(names: list[str], /) -> str:
-    """Join option names as a sentence does: ``--a``, ``--a and --b``, ``--a, --b and --c``."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _given(args: Args, name: str) -> bool:
@@ -105,7 +101,7 @@ def stage_one_of(args: Args, /) -> StageOneOf:
         given = [f"--{n.replace('_', '-')}" for n in READING_OPTIONS if _given(args, n)]
         if given:
             raise StageError(
-                f"{_options(given)} {'belongs' if len(given) == 1 else 'belong'} to the polars "
+                f"{fmt.and_list(given)} {'belongs' if len(given) == 1 else 'belong'} to the polars "
                 f"reader: --engine {args.engine} reads "
                 "canonical Parquet or CSV files as they are (convert CRM exports first)"
             )
@@ -140,7 +136,7 @@ def facts_of_source(args: Args, /) -> Facts:
             given.append("--engine")
         if given:
             raise StageError(
-                f"{args.source} is a facts folder (stage 1 done): {_options(given)} "
+                f"{args.source} is a facts folder (stage 1 done): {fmt.and_list(given)} "
                 f"{'does' if len(given) == 1 else 'do'} not apply to it"
             )
         facts = read_facts(args.source)

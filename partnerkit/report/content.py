@@ -582,7 +582,7 @@ on watch.
     if not left:
         return text + " None is left out."
     said = [f"{fmt.count(len(g.left_out))} of {fmt.count(g.total)} {g.label}" for g in left]
-    return f"{text} Left out: {_and(said)} (named below)."
+    return f"{text} Left out: {fmt.and_list(said)} (named below)."
 
 
 def review_more(groups: Sequence[ReviewGroup], /) -> str:
@@ -605,15 +605,6 @@ for every partner). recommendations.csv lists every partner with its recommendat
         "--all-partners (a page for every partner). recommendations.csv lists every "
         "partner with its recommendation."
     )
-
-
-def _and(items: Sequence[str], /) -> str:
-    """Join ``items`` as a sentence does.
-
-    >>> _and(["a"]), _and(["a", "b"]), _and(["a", "b", "c"])
-    ('a', 'a and b', 'a, b and c')
-    """
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def decision_partners(card: pl.DataFrame, /, *, limit: int) -> list[str]:
