@@ -249,23 +249,30 @@ _MASTER = re.compile(
 _ELSEWHERE = "or pass a Spark Connect URL (--spark-remote sc://...)"
 
 
-def _java_problem() -> str | None:
-    """Say why no Java can start Spark here (``None`` when one can).
+def _java_path() -> str | None:
+    """Return the Java Spark's launcher would run, or None when there is none.
 
-    Spark's launcher runs ``$JAVA_HOME/bin/java`` whenever ``JAVA_HOME`` is set, whatever
-    is on ``PATH``; otherwise the ``java`` on ``PATH``.
+    The launcher runs ``$JAVA_HOME/bin/java`` whenever ``JAVA_HOME`` is set, whatever is on
+    ``PATH``; otherwise the ``java`` on ``PATH``.
     """
     home = os.environ.get("JAVA_HOME")
     if home:
-        if (Path(home) / "bin" / "java").exists():
-            return None
+        java = Path(home) / "bin" / "java"
+        return str(java) if java.exists() else None
+    return shutil.which("java")
+
+
+def _java_problem() -> str | None:
+    """Say why no Java can start Spark here (``None`` when one can; see :func:`_java_path`)."""
+    if _java_path() is not None:
+        return None
+    home = os.environ.get("JAVA_HOME")
+    if home:
         return (
             f"the spark engine runs the Java in JAVA_HOME, and JAVA_HOME={home} holds no "
             "bin/java: point JAVA_HOME at a JDK 17 or 21 (or unset it to use the java on "
             f"PATH), {_ELSEWHERE}"
         )
-    if shutil.which("java") is not None:
-        return None
     return (
         "the spark engine needs Java to run locally: install a JDK 17 or 21 (for example "
         "the openjdk-17-jre-headless package) or set JAVA_HOME; " + _ELSEWHERE
@@ -415,8 +422,7 @@ def spark_session(remote: str | None = None, master: str = "local[2]") -> SparkS
         if failure is not None:
             gc.collect()
     if failure is not None:
-        home = os.environ.get("JAVA_HOME")
-        java = str(Path(home) / "bin" / "java") if home else shutil.which("java") or "java"
+        java = _java_path() or "java"
         raise EngineUnavailable(
             f"the spark engine could not start a local session on {master}: {failure} "
             f"Check that the Java it runs ({java}) is a JDK 17 or 21 and that the master "
