@@ -215,7 +215,7 @@ def read_table(
     separator = SUFFIXES[suffix]
     if separator is None:
         return _read_parquet(name, path)
-    others = (",", *_OTHER_SEPARATORS) if suffix in NAMED_ONLY else tuple(_OTHER_SEPARATORS)
+    others = tuple(_SEPARATOR_NAMES) if suffix in NAMED_ONLY else tuple(_OTHER_SEPARATORS)
     return _read_csv(name, path, separator, others=others)
 
 

@@ -799,17 +799,21 @@ def _deal_keys(deals: Input | None, targets: Sequence[str]) -> set[str]:
     return {v for v in values if v} | {key_of(v) for v in values if v} | records
 
 
+_SHOWN_NAMES = 8
+"""How many rows a note names before it ends with "..."."""
+
+
 def _listed(rows: pl.DataFrame, kind: str, value: str | None = None) -> str:
     """Return ``'Name' (line 4), ...`` for the first rows (``ROW, __ident, __named``)."""
     shown = []
     for r, i, n, v in (
         rows.select(ROW, "__ident", "__named", pl.col(value) if value else pl.lit(None))
-        .head(8)
+        .head(_SHOWN_NAMES)
         .rows()
     ):
         said = f": {v!r}" if v is not None else ""
         shown.append(f"{n or i!r} ({kind} {r}{said})")
-    return ", ".join(shown) + (", ..." if rows.height > 8 else "")
+    return ", ".join(shown) + (", ..." if rows.height > _SHOWN_NAMES else "")
 
 
 def partner_accounts(
@@ -878,6 +882,7 @@ def partner_accounts(
     ).collect()
     notes = list(inp.notes)
     untyped = pl.col("__blank_type") | pl.col("__silent_type")
+    said = inp.plan.source_of(LIFECYCLE) if staged else LIFECYCLE  # the stage's column
     if marked["__flagged"].any():
         keep = pl.col("__flagged") | pl.col("__partner_type")
         marked = marked.with_columns(
@@ -891,7 +896,7 @@ def partner_accounts(
 
         def among(keys: set[str]) -> pl.Expr:
             listed = pl.Series(sorted(keys), dtype=pl.String).implode()
-            ident = pl.coalesce(_record(pl.col("__ident")), pl.col("__ident"))
+            ident = _record_key(pl.col("__ident"))
             return ident.is_in(listed).fill_null(value=False) | label_key(pl.col("__named")).is_in(
                 listed
             ).fill_null(value=False)
@@ -904,7 +909,6 @@ def partner_accounts(
             (pl.col("__stage_says") & ~pl.col("__partner") & ~customer).alias("__by_stage")
         )
         keep = ~pl.col("__customer_type") & ~customer & ~pl.col("__by_stage")
-        said = inp.plan.source_of(LIFECYCLE) if staged else LIFECYCLE
         for typed_as, which in (
             ("a blank Type", "__blank_type"),
             ("Type 'Other'", "__silent_type"),
@@ -963,12 +967,11 @@ def partner_accounts(
         .when(written.is_not_null())
         .then(pl.format(f"{source} '{{}}'", written))
     )
-    said_stage = inp.plan.source_of(LIFECYCLE) if staged else LIFECYCLE
     why = (
         pl.when(untyped & pl.col("__account"))
         .then(pl.format("{}, and an account of deals", base))
         .when(pl.col("__by_stage"))
-        .then(pl.format(f"{{}}, and {said_stage} '{{}}'", base, pl.col("__stage")))
+        .then(pl.format(f"{{}}, and {said} '{{}}'", base, pl.col("__stage")))
         .when(written.is_not_null())
         .then(base)
         .otherwise(pl.lit(f"no partner {source}"))
@@ -1041,6 +1044,11 @@ suffix that makes the id unique ignoring case)."""
 def _record(text: pl.Expr) -> pl.Expr:
     """Return the record a Salesforce id names (its first 15 characters), else null."""
     return pl.when(text.str.contains(_SF_ID)).then(text.str.slice(0, 15))
+
+
+def _record_key(text: pl.Expr) -> pl.Expr:
+    """Return the record a Salesforce id names (:func:`_record`), else the text itself."""
+    return pl.coalesce(_record(text), text)
 
 
 def _as_known_ids(
@@ -1192,7 +1200,7 @@ def _partner_account_fallback(deals: Input, /) -> Input:
     source, fallback = deals.plan.source_of(PARTNER_ID), deals.plan.source_of(PARTNER_ACCOUNT)
     mine, theirs = pl.col("__own_partner"), pl.col("__partner_account")
     differ = mine.is_not_null() & theirs.is_not_null()
-    differ = differ & (pl.coalesce(_record(mine), mine) != pl.coalesce(_record(theirs), theirs))
+    differ = differ & (_record_key(mine) != _record_key(theirs))
     notices = (
         Check(
             source,

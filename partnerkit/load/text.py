@@ -1,6 +1,7 @@
 """Turn the text cells of real exports into clean values: nulls, numbers, flags, labels.
 
-Each function returns a polars expression, so the work stays lazy and vectorised.
+Each function but :func:`parse_rates` (a rate table's few cells, as Python values) returns a
+polars expression, so the work stays lazy and vectorised.
 
 - :func:`clean_text`: trims whitespace; empty cells and the spelt-out ``NULL`` / ``null``
   become null.
