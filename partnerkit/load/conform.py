@@ -440,7 +440,9 @@ def currency_rule(
             )
             .otherwise(note)
         )
-    return dataclasses.replace(check, note=note)
+    # the rows quoted are those not in the currency the note names, by the same expression
+    failing = col.is_not_null() & (col != majority)
+    return dataclasses.replace(check, failing=failing, note=note)
 
 
 def _unmarked_check(currency: str, /) -> Check:
